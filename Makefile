@@ -1,0 +1,41 @@
+# raft-sim: every target sets up .venv first (created or refreshed when pyproject.toml changes).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: venv demo test lint typecheck unit notebooks-test bench notebooks clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[plots,experiments,notebooks,dev]'
+	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/raft-sim run scenarios/leader-crash.yaml --plot demo-timeline.png
+	@echo "Timeline written to demo-timeline.png"
+
+lint: $(STAMP)
+	$(BIN)/ruff check raft tests benchmarks
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q -n0 2>/dev/null || $(BIN)/python -m pytest -q
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --nbmake notebooks
+
+bench: $(STAMP)
+	$(BIN)/python -m pytest benchmarks -q --benchmark-only --benchmark-columns=min,mean,max,rounds -p no:randomly
+
+notebooks: $(STAMP)
+	$(BIN)/python -m pip install --quiet jupyterlab
+	$(BIN)/jupyter lab notebooks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
