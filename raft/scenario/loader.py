@@ -1,0 +1,203 @@
+"""Validating a scenario: the YAML form in, a :class:`~raft.scenario.schema.Scenario` or one clear line out.
+
+This module owns the translation of the YAML form of events (``{at_ms: 1000, crash: leader}``) and
+expectations (``{max_leaderless_ms: 900}``) into the model form, and the turning of every validation problem
+into a :class:`~raft.errors.ScenarioError` whose text is ``FILE: line L: key.path: what is wrong``, with key
+paths in YAML terms. Reading files is :mod:`raft.scenario.reader`; overrides are :mod:`raft.scenario.overrides`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from raft.scenario.events import Action
+from raft.scenario.reader import ScenarioData, not_a_mapping, read_scenario_data
+from raft.scenario.schema import (
+    ClusterConfig,
+    InitialState,
+    NetworkConfig,
+    Scenario,
+    StorageConfig,
+    When,
+    WorkloadConfig,
+)
+from raft.scenario.suggest import KeyPath, KeyProblem, line_of, scenario_error, show, show_name, unknown
+
+DEFAULT_SOURCE = "<scenario>"
+#: YAML action key -> the model field that holds its value (``heal`` has none: its value must be ``true``).
+_PAYLOAD: dict[str, str | None] = {
+    "crash": "target", "restart": "target", "isolate": "target", "timeout": "target",
+    "partition": "groups", "cut": "link", "write": "command", "heal": None,
+}  # fmt: skip
+_EVENT_KEYS = ("at_ms", "when", "after_ms", "to")
+_ACTIONS = tuple(action.value for action in Action)
+_TOP_KEYS = tuple(name for name in Scenario.model_fields if name != "source")
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "cluster": ClusterConfig, "network": NetworkConfig, "storage": StorageConfig, "workload": WorkloadConfig,
+}  # fmt: skip
+
+
+# --- from the YAML form to the model form -----------------------------------------------------------------
+
+
+def _event_form(item: Mapping[Any, Any], position: int) -> dict[str, Any]:
+    """``{at_ms: 1000, crash: leader}`` becomes ``{index, action: 'crash', at_ms: 1000, target: 'leader'}``."""
+    path: KeyPath = ("events", position)
+    form: dict[str, Any] = {"index": position}
+    for key, value in item.items():
+        if key in _EVENT_KEYS:
+            form[key] = value
+        elif key not in _PAYLOAD:
+            name = key if isinstance(key, str) else show(key)
+            if unknown("key", name, _ACTIONS) != "unknown key":
+                message = unknown("action", name, _ACTIONS)
+            elif unknown("key", name, _EVENT_KEYS) != "unknown key":
+                message = unknown("key", name, _EVENT_KEYS)
+            else:
+                message = (
+                    f"unknown action or key (actions: {', '.join(_ACTIONS)}; keys: {', '.join(_EVENT_KEYS)})"
+                )
+            raise KeyProblem((*path, name), message)
+    actions = [key for key in item if key in _PAYLOAD]
+    if not actions:
+        raise KeyProblem(path, f"no action (give one of: {', '.join(_ACTIONS)})")
+    if len(actions) > 1:
+        raise KeyProblem(path, f"more than one action ({', '.join(actions)}): give one per event")
+    action = actions[0]
+    form["action"] = action
+    field = _PAYLOAD[action]
+    if field is None and item[action] is not True:
+        raise KeyProblem((*path, action), f"expected true, got {show(item[action])}")
+    if field is not None:
+        form[field] = item[action]
+    return form
+
+
+def _expectation_form(item: Any, position: int) -> dict[str, Any]:
+    """``{max_leaderless_ms: 900}`` becomes ``{check: 'max_leaderless_ms', value: 900}``."""
+    path: KeyPath = ("expect", position)
+    example = "such as {max_leaderless_ms: 1000}"
+    if not isinstance(item, Mapping):
+        raise KeyProblem(path, f"expected a one-key mapping {example}, got {show(item)}")
+    if len(item) != 1:
+        keys = ", ".join(show_name(key) for key in item) or "none"
+        raise KeyProblem(path, f"expected exactly one check per item {example}, got {len(item)} ({keys})")
+    ((check, value),) = item.items()
+    if not isinstance(check, str):
+        raise KeyProblem(path, f"unknown check {show(check)}")
+    return {"check": check, "value": value}
+
+
+def _model_form(data: Mapping[str, Any]) -> dict[str, Any]:
+    form = dict(data)
+    if "source" in form:
+        raise KeyProblem(("source",), unknown("key", "source", _TOP_KEYS))
+    if isinstance(form.get("events"), list):
+        events = form["events"]
+        form["events"] = [
+            _event_form(item, position) if isinstance(item, Mapping) else item
+            for position, item in enumerate(events)
+        ]
+    if isinstance(form.get("expect"), list):
+        form["expect"] = [_expectation_form(item, position) for position, item in enumerate(form["expect"])]
+    return form
+
+
+# --- from pydantic's errors to ours -----------------------------------------------------------------------
+
+_PLAIN_MESSAGES = {
+    "int_type": "expected an integer",
+    "float_type": "expected a number",
+    "string_type": "expected a string",
+    "bool_type": "expected true or false",
+    "finite_number": "must be a finite number",
+    "tuple_type": "expected a list",
+    "list_type": "expected a list",
+    "model_type": "expected a mapping",
+    "model_attributes_type": "expected a mapping",
+    "dict_type": "expected a mapping",
+    "invalid_key": "keys must be strings",
+}
+_BOUNDS = {"greater_than": "greater than {gt}", "greater_than_equal": "at least {ge}", "less_than": "less than {lt}",
+           "less_than_equal": "at most {le}"}  # fmt: skip
+
+
+def _known_keys(parent: KeyPath) -> tuple[str, ...]:
+    """The keys allowed in the mapping at ``parent`` (for did-you-mean)."""
+    if not parent:
+        return _TOP_KEYS
+    if len(parent) == 1 and parent[0] in _SECTIONS:
+        return tuple(_SECTIONS[str(parent[0])].model_fields)
+    if len(parent) == 3 and parent[:2] == ("cluster", "initial_state"):
+        return tuple(InitialState.model_fields)
+    if len(parent) == 3 and parent[0] == "events" and parent[2] == "when":
+        return tuple(When.model_fields)
+    return ()
+
+
+def _yaml_path(loc: KeyPath, form: Mapping[str, Any]) -> KeyPath:
+    """A model-form location back in YAML terms (``events[0].target`` is ``events[0].crash``)."""
+    if len(loc) >= 3 and loc[0] in ("events", "expect") and isinstance(loc[1], int):
+        items = form.get(str(loc[0]))
+        item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+        if (
+            isinstance(item, Mapping)
+            and loc[0] == "events"
+            and loc[2] in ("target", "groups", "link", "command")
+        ):
+            return (*loc[:2], str(item.get("action")), *loc[3:])
+        if isinstance(item, Mapping) and loc[0] == "expect" and loc[2] in ("check", "value"):
+            return (*loc[:2], str(item.get("check")), *loc[3:])
+    return loc
+
+
+def _describe(error: ErrorDetails, form: Mapping[str, Any]) -> tuple[KeyPath, str]:
+    loc: KeyPath = tuple(error["loc"])
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    if kind == "scenario":
+        return _yaml_path((*loc, *ctx.get("path", ())), form), str(ctx["problem"])
+    path = _yaml_path(loc, form)
+    if kind == "extra_forbidden":
+        return path, unknown("key", path[-1], _known_keys(path[:-1]))
+    if kind == "missing":
+        return path, "missing required key"
+    if kind in _BOUNDS:
+        bound = {name: show(number) for name, number in ctx.items()}
+        return path, f"must be {_BOUNDS[kind].format(**bound)}, got {show(value)}"
+    message = _PLAIN_MESSAGES.get(kind) or error["msg"][:1].lower() + error["msg"][1:]
+    return path, f"{message}, got {show(value)}"
+
+
+# --- the public functions ---------------------------------------------------------------------------------
+
+
+def parse_scenario(data: Mapping[str, Any], source: str = DEFAULT_SOURCE) -> Scenario:
+    """Validate a raw scenario mapping (the YAML form) into a :class:`Scenario`.
+
+    ``source`` names the scenario in error messages; when it is left at its default and ``data`` came from
+    :func:`read_scenario_data`, the file's name and lines are used. Raises :class:`ScenarioError` only.
+    """
+    lines: Mapping[KeyPath, int | None] = {}
+    if isinstance(data, ScenarioData):
+        lines = data.lines
+        source = data.source if source == DEFAULT_SOURCE else source
+    if not isinstance(data, Mapping):
+        raise not_a_mapping(source, data, None)
+    try:
+        form = _model_form(data)
+        return Scenario.model_validate({**form, "source": source})
+    except KeyProblem as problem:
+        raise scenario_error(source, problem.message, problem.path, line_of(lines, problem.path)) from None
+    except ValidationError as invalid:
+        path, message = _describe(invalid.errors()[0], form)
+        raise scenario_error(source, message, path, line_of(lines, path)) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; its ``source`` is the file's name."""
+    return parse_scenario(read_scenario_data(path))

@@ -1,0 +1,317 @@
+"""The typed, frozen model of a validated scenario, and every rule a scenario must obey.
+
+This module owns the meaning of each field, its default and its limits. It validates the *model form*:
+events as ``{index, action, at_ms, target, ...}`` and expectations as ``{check, value}``. The loader
+(:mod:`raft.scenario.loader`) reads YAML and translates its shorter form (``{at_ms: 1000, crash: leader}``,
+``{max_leaderless_ms: 900}``) into this one. A :class:`Scenario` that exists is valid: every node it names
+exists, every time lies inside the run, and partition groups cover all nodes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field, Strict, ValidationInfo, field_validator, model_validator
+
+from raft.scenario.base import (
+    MAX_NODES,
+    NODE_NAME,
+    RESERVED_NODE,
+    Frozen,
+    Names,
+    Pair,
+    as_pair,
+    check_range,
+    unknown_node,
+)
+from raft.scenario.events import Action, Event, When
+from raft.scenario.expectations import WINDOW_CHECKS, Expectation
+from raft.scenario.suggest import fmt_number, problem, show, unknown
+
+#: Switchable bugs (issue 5) a scenario may turn on in ``cluster.bugs``; filled in by the bug catalogue.
+KNOWN_BUGS: tuple[str, ...] = ()
+
+
+class InitialState(Frozen):
+    """A node's persistent state at the start of the run (term, vote, and the term of each log entry)."""
+
+    term: int = Field(default=0, ge=0)
+    voted_for: str | None = None
+    log: Annotated[tuple[int, ...], Strict(False)] = ()
+
+    @model_validator(mode="after")
+    def _log_terms(self) -> InitialState:
+        previous = 1
+        for position, term in enumerate(self.log):
+            index = position + 1  # Raft logs start at index 1
+            if term < 1:
+                raise problem(f"term {term} at index {index}: entry terms start at 1", "log", position)
+            if term < previous:
+                raise problem(
+                    f"term {term} at index {index} is lower than term {previous} before it "
+                    "(terms never decrease along a log)",
+                    "log",
+                    position,
+                )
+            if term > self.term:
+                raise problem(
+                    f"term {term} at index {index} is above the node's term {self.term}", "log", position
+                )
+            previous = term
+        return self
+
+
+class ClusterConfig(Frozen):
+    """The servers and their Raft settings. Exactly one of ``size`` (nodes n1..nN) or ``nodes`` (names)."""
+
+    size: int | None = None
+    nodes: Names | None = None
+    election_timeout_ms: Pair = (150.0, 300.0)
+    heartbeat_ms: float = Field(default=50.0, gt=0)
+    leader_noop: bool = True
+    max_entries_per_append: int = Field(default=64, ge=1)
+    initial_state: dict[str, InitialState] = Field(default_factory=dict)
+    bugs: Names = ()
+
+    @property
+    def node_ids(self) -> tuple[str, ...]:
+        """The node names: ``n1..nN`` from ``size``, or ``nodes`` as given."""
+        if self.nodes is not None:
+            return self.nodes
+        return tuple(f"n{i}" for i in range(1, (self.size or 0) + 1))
+
+    @field_validator("size")
+    @classmethod
+    def _size(cls, size: int | None) -> int | None:
+        if size is not None and not 1 <= size <= MAX_NODES:
+            raise problem(f"must be between 1 and {MAX_NODES}, got {size}")
+        return size
+
+    @field_validator("nodes")
+    @classmethod
+    def _nodes(cls, nodes: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if nodes is None:
+            return None
+        if not 1 <= len(nodes) <= MAX_NODES:
+            raise problem(f"expected 1 to {MAX_NODES} node names, got {len(nodes)}")
+        for position, name in enumerate(nodes):
+            if name == RESERVED_NODE:
+                raise problem(
+                    f"'{RESERVED_NODE}' is reserved (in events it means the current leader)", position
+                )
+            if not NODE_NAME.match(name):
+                raise problem(
+                    f"bad node name {show(name)} (a letter, then letters, digits, _ or -)", position
+                )
+            if name in nodes[:position]:
+                raise problem(f"node {name} is listed twice", position)
+        return nodes
+
+    @field_validator("election_timeout_ms", mode="before")
+    @classmethod
+    def _timeout_shape(cls, value: Any) -> Any:
+        return as_pair(value)
+
+    @field_validator("election_timeout_ms")
+    @classmethod
+    def _timeout_range(cls, value: tuple[float, float]) -> tuple[float, float]:
+        return check_range(value, positive=True)
+
+    @field_validator("bugs")
+    @classmethod
+    def _bugs(cls, bugs: tuple[str, ...]) -> tuple[str, ...]:
+        for position, bug in enumerate(bugs):
+            if bug not in KNOWN_BUGS:
+                if not KNOWN_BUGS:
+                    raise problem(f"unknown bug {show(bug)} (no switchable bugs are defined yet)", position)
+                raise problem(unknown("bug", bug, KNOWN_BUGS, name_it=True), position)
+            if bug in bugs[:position]:
+                raise problem(f"bug {show(bug)} is listed twice", position)
+        return bugs
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ClusterConfig:
+        if (self.size is None) == (self.nodes is None):
+            given = "both" if self.size is not None else "neither"
+            raise problem(f"give exactly one of 'size' or 'nodes' (got {given})")
+        low = self.election_timeout_ms[0]
+        if low <= self.heartbeat_ms:
+            raise problem(
+                f"low {fmt_number(low)} must be greater than heartbeat_ms {fmt_number(self.heartbeat_ms)} "
+                "(followers would time out between heartbeats)",
+                "election_timeout_ms",
+            )
+        nodes = self.node_ids
+        for name, state in self.initial_state.items():
+            if name not in nodes:
+                raise problem(unknown_node(name, nodes), "initial_state", name)
+            if state.voted_for is not None and state.voted_for not in nodes:
+                raise problem(unknown_node(state.voted_for, nodes), "initial_state", name, "voted_for")
+        return self
+
+
+class NetworkConfig(Frozen):
+    """One-way message delivery: latency (a constant or a uniform [low, high]), loss, duplication, reordering."""
+
+    latency_ms: Pair = (5.0, 10.0)
+    drop_rate: float = Field(default=0.0, ge=0, le=1)
+    duplicate_rate: float = Field(default=0.0, ge=0, le=1)
+    reorder_ms: float = Field(default=0.0, ge=0)
+
+    @field_validator("latency_ms", mode="before")
+    @classmethod
+    def _latency_shape(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return (value, value)
+        return as_pair(value)
+
+    @field_validator("latency_ms")
+    @classmethod
+    def _latency_range(cls, value: tuple[float, float]) -> tuple[float, float]:
+        return check_range(value, positive=False)
+
+
+class StorageConfig(Frozen):
+    """Stable storage: how long persisting state takes before a reply or vote may leave."""
+
+    write_ms: float = Field(default=0.0, ge=0)
+
+
+class WorkloadConfig(Frozen):
+    """The clients: how many, how fast they write and read, when they stop, and how they retry."""
+
+    clients: int = Field(default=1, ge=0, le=1000)
+    writes_per_s: float = Field(default=0.0, ge=0)
+    reads_per_s: float = Field(default=0.0, ge=0)
+    stop_ms: float | None = Field(default=None, ge=0)
+    timeout_ms: float = Field(default=500.0, gt=0)
+    max_backoff_ms: float = Field(default=4000.0, gt=0)
+
+    def effective_stop_ms(self, duration_ms: float) -> float:
+        """When clients stop submitting: ``stop_ms``, or 80 % of the run so that it ends settled."""
+        return self.stop_ms if self.stop_ms is not None else 0.8 * duration_ms
+
+    @model_validator(mode="after")
+    def _backoff(self) -> WorkloadConfig:
+        if self.max_backoff_ms < self.timeout_ms:
+            raise problem(
+                f"must be at least timeout_ms {fmt_number(self.timeout_ms)}, got {fmt_number(self.max_backoff_ms)}",
+                "max_backoff_ms",
+            )
+        return self
+
+
+class Scenario(Frozen):
+    """A whole, validated scenario. Built once by the loader (or ``Scenario.model_validate`` on the model
+    form), then only read: the simulator, the summary and the trace take their settings from it.
+
+    Invariants: every node named anywhere exists, every event time and expectation window lies in
+    ``0..duration_ms``, and the groups of each partition event cover every node exactly once.
+    """
+
+    name: str
+    description: str = ""
+    seed: int = 0
+    duration_ms: float = Field(gt=0)
+    cluster: ClusterConfig
+    network: NetworkConfig = Field(default_factory=NetworkConfig)
+    storage: StorageConfig = Field(default_factory=StorageConfig)
+    workload: WorkloadConfig = Field(default_factory=WorkloadConfig)
+    events: Annotated[tuple[Event, ...], Strict(False)] = ()
+    expect: Annotated[tuple[Expectation, ...], Strict(False)] = ()
+    #: Where the scenario came from (a file name, or "<scenario>"); set by the loader, not by the file.
+    source: str = Field(default="<scenario>", exclude=True)
+
+    @property
+    def node_ids(self) -> tuple[str, ...]:
+        """The names of the nodes, in order."""
+        return self.cluster.node_ids
+
+    @property
+    def workload_stop_ms(self) -> float:
+        """When clients stop submitting (``workload.stop_ms``, default 80 % of ``duration_ms``)."""
+        return self.workload.effective_stop_ms(self.duration_ms)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, name: str) -> str:
+        if not name.strip():
+            raise problem("must not be empty")
+        return name
+
+    @field_validator("workload")
+    @classmethod
+    def _stop_inside_run(cls, workload: WorkloadConfig, info: ValidationInfo) -> WorkloadConfig:
+        duration = info.data.get("duration_ms")
+        if duration is not None and workload.stop_ms is not None and workload.stop_ms > duration:
+            raise problem(
+                f"{fmt_number(workload.stop_ms)} is after the end of the run (duration_ms {fmt_number(duration)})",
+                "stop_ms",
+            )
+        return workload
+
+    @field_validator("events")
+    @classmethod
+    def _events_refer_to_cluster(cls, events: tuple[Event, ...], info: ValidationInfo) -> tuple[Event, ...]:
+        cluster: ClusterConfig | None = info.data.get("cluster")
+        duration: float | None = info.data.get("duration_ms")
+        if cluster is None or duration is None:
+            return events  # their own errors are reported
+        nodes = cluster.node_ids
+        completed = []
+        for position, event in enumerate(events):
+            if event.at_ms is not None and not 0 <= event.at_ms <= duration:
+                raise problem(
+                    f"time {fmt_number(event.at_ms)} is outside the run (0..{fmt_number(duration)} ms)",
+                    position,
+                    "at_ms",
+                )
+            for path, name in event.nodes_named():
+                if name not in nodes:
+                    raise problem(unknown_node(name, nodes), position, *path)
+            if event.action is Action.PARTITION:
+                listed = {name for group in event.groups for name in group}
+                rest = tuple(name for name in nodes if name not in listed)
+                if rest:  # unlisted nodes form one more group
+                    event = event.model_copy(update={"groups": (*event.groups, rest)})
+            completed.append(event)
+        return tuple(completed)
+
+    @field_validator("expect")
+    @classmethod
+    def _expect_refers_to_run(
+        cls, expect: tuple[Expectation, ...], info: ValidationInfo
+    ) -> tuple[Expectation, ...]:
+        cluster: ClusterConfig | None = info.data.get("cluster")
+        duration: float | None = info.data.get("duration_ms")
+        for position, expectation in enumerate(expect):
+            check, value = expectation.check, expectation.value
+            if check in WINDOW_CHECKS and duration is not None:
+                start, end = value
+                if start < 0 or end > duration:
+                    raise problem(
+                        f"window [{fmt_number(start)}, {fmt_number(end)}] is not inside the run "
+                        f"(0..{fmt_number(duration)} ms)",
+                        position,
+                        check,
+                    )
+            if check == "final_leader_in" and cluster is not None:
+                for name in value:
+                    if name not in cluster.node_ids:
+                        raise problem(unknown_node(name, cluster.node_ids), position, check)
+        return expect
+
+
+__all__ = [
+    "KNOWN_BUGS",
+    "Action",
+    "ClusterConfig",
+    "Event",
+    "Expectation",
+    "InitialState",
+    "NetworkConfig",
+    "Scenario",
+    "StorageConfig",
+    "When",
+    "WorkloadConfig",
+]
