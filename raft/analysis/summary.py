@@ -1,0 +1,134 @@
+"""The figures of a run's summary, computed from its event stream (live, or from a saved trace).
+
+``SummaryBuilder`` is an event consumer; :meth:`SummaryBuilder.finish` turns what it saw into the JSON summary's
+``leaders``, ``elections``, ``commit_index`` and ``writes`` parts, plus the periods without a leader.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from raft.sim.events import Event
+
+#: The event types the summary reads.
+SUMMARY_TYPES = ("meta", "role", "crash", "restart", "commit", "apply", "submit", "ack")
+
+
+def nearest_rank(sorted_values: Sequence[float], percent: float) -> float | None:
+    """The nearest-rank percentile of already sorted values; ``None`` without data."""
+    if not sorted_values:
+        return None
+    rank = max(1, math.ceil(percent / 100.0 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def _is_read(command: str | None) -> bool:
+    return bool(command) and command.startswith("?")  # type: ignore[union-attr]
+
+
+class SummaryBuilder:
+    """Collects leaders, elections, commits and client operations from events."""
+
+    def __init__(self) -> None:
+        self.nodes: list[str] = []
+        self.leaders: list[dict[str, Any]] = []
+        self._open: dict[str, dict[str, Any]] = {}
+        self.elections: dict[int, dict[str, Any]] = {}
+        self.commit_index: dict[str, int] = {}
+        #: (t_ms, index) each time the highest commitIndex of any server advanced.
+        self.commit_times: list[tuple[float, int]] = []
+        self._global_commit = 0
+        self.submitted: dict[tuple[str, int], tuple[float, str]] = {}
+        self.committed: set[tuple[str, int]] = set()
+        self.latencies: dict[str, list[float]] = {"writes": [], "reads": []}
+        self.acked: dict[str, int] = {"writes": 0, "reads": 0}
+
+    def __call__(self, event: Event) -> None:
+        kind = event["type"]
+        t = event["t_ms"]
+        if kind == "role":
+            self._on_role(t, event["node"], event["role"], event["term"])
+        elif kind == "commit":
+            node, index = event["node"], event["index"]
+            self.commit_index[node] = index
+            if index > self._global_commit:
+                self._global_commit = index
+                self.commit_times.append((t, index))
+        elif kind == "apply":
+            if "client" in event:
+                self.committed.add((event["client"], event["seq"]))
+        elif kind == "submit":
+            self.submitted[(event["client"], event["seq"])] = (t, event["command"])
+        elif kind == "ack":
+            key = (event["client"], event["seq"])
+            submitted = self.submitted.get(key)
+            if submitted is not None:
+                part = "reads" if _is_read(submitted[1]) else "writes"
+                self.acked[part] += 1
+                self.latencies[part].append(t - submitted[0])
+        elif kind == "crash":
+            self._close(event["node"], t)
+        elif kind == "restart":
+            self.commit_index[event["node"]] = 0
+        elif kind == "meta":
+            self.nodes = list(event["nodes"])
+            self.commit_index = dict.fromkeys(self.nodes, 0)
+
+    def _close(self, node: str, t: float) -> None:
+        span = self._open.pop(node, None)
+        if span is not None:
+            span["to_ms"] = t
+
+    def _on_role(self, t: float, node: str, role: str, term: int) -> None:
+        span = self._open.get(node)
+        if span is not None and (role != "leader" or term != span["term"]):
+            self._close(node, t)
+        if role == "candidate":
+            self.elections.setdefault(term, {"term": term, "leader": None, "started_ms": t, "elected_ms": None})
+        elif role == "leader" and node not in self._open:
+            span = {"term": term, "node": node, "from_ms": t, "to_ms": None}
+            self.leaders.append(span)
+            self._open[node] = span
+            election = self.elections.setdefault(
+                term, {"term": term, "leader": None, "started_ms": t, "elected_ms": None}
+            )
+            if election["leader"] is None:
+                election["leader"], election["elected_ms"] = node, t
+
+    # -------------------------------------------------------------- results
+
+    def operations(self, part: str) -> dict[str, Any]:
+        keys = [k for k, (_, command) in self.submitted.items() if _is_read(command) == (part == "reads")]
+        latencies = sorted(self.latencies[part])
+        return {
+            "submitted": len(keys),
+            "committed": sum(1 for k in keys if k in self.committed),
+            "acknowledged": self.acked[part],
+            "latency_ms": {"p50": nearest_rank(latencies, 50), "p99": nearest_rank(latencies, 99)},
+        }
+
+    def finish(self) -> dict[str, Any]:
+        """The summary's event-derived parts."""
+        return {
+            "leaders": [dict(span) for span in self.leaders],
+            "elections": [self.elections[term] for term in sorted(self.elections)],
+            "commit_index": dict(self.commit_index),
+            "writes": self.operations("writes"),
+            "reads": self.operations("reads"),
+        }
+
+
+def leaderless_periods(leaders: Iterable[dict[str, Any]], end_ms: float) -> list[tuple[float, float]]:
+    """The periods in [0, end_ms] during which no server was leader (the last one may run to the end)."""
+    spans = sorted((s["from_ms"], end_ms if s["to_ms"] is None else s["to_ms"]) for s in leaders)
+    gaps: list[tuple[float, float]] = []
+    covered = 0.0
+    for start, stop in spans:
+        if start > covered:
+            gaps.append((covered, start))
+        covered = max(covered, stop)
+    if covered < end_ms:
+        gaps.append((covered, end_ms))
+    return gaps

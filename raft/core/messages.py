@@ -1,0 +1,88 @@
+"""The RPCs of Figure 2 and the log entry, as immutable values.
+
+A message carries no sender or receiver: the caller of :meth:`raft.core.node.RaftNode.step` says who sent it,
+and the node's outbox says where each message goes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import ClassVar
+
+from raft.core.statemachine import Command
+
+
+class MessageKind(Enum):
+    """The four message kinds of Figure 2. Values are the names used in traces."""
+
+    REQUEST_VOTE = "RequestVote"
+    REQUEST_VOTE_RESPONSE = "RequestVoteResponse"
+    APPEND_ENTRIES = "AppendEntries"
+    APPEND_ENTRIES_RESPONSE = "AppendEntriesResponse"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A log entry: the term in which a leader created it and its command (``None`` for a leader's no-op)."""
+
+    term: int
+    command: Command | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestVote:
+    """Invoked by candidates to gather votes. Reference: Figure 2, RequestVote RPC."""
+
+    kind: ClassVar[MessageKind] = MessageKind.REQUEST_VOTE
+    is_response: ClassVar[bool] = False
+    term: int
+    candidate_id: str
+    last_log_index: int
+    last_log_term: int
+
+
+@dataclass(frozen=True, slots=True)
+class RequestVoteResponse:
+    """The answer to a RequestVote. Reference: Figure 2, RequestVote RPC results."""
+
+    kind: ClassVar[MessageKind] = MessageKind.REQUEST_VOTE_RESPONSE
+    is_response: ClassVar[bool] = True
+    term: int
+    vote_granted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AppendEntries:
+    """Invoked by the leader to replicate entries; also the heartbeat. Reference: Figure 2, AppendEntries RPC."""
+
+    kind: ClassVar[MessageKind] = MessageKind.APPEND_ENTRIES
+    is_response: ClassVar[bool] = False
+    term: int
+    leader_id: str
+    prev_log_index: int
+    prev_log_term: int
+    entries: tuple[Entry, ...]
+    leader_commit: int
+
+
+@dataclass(frozen=True, slots=True)
+class AppendEntriesResponse:
+    """The answer to an AppendEntries.
+
+    On success ``match_index`` is the index the follower confirms (prevLogIndex + len(entries)). On failure
+    ``reject_index`` is the prevLogIndex that did not match and ``conflict_term`` / ``conflict_index`` let the
+    leader skip back a whole term per round trip (§5.3, the optimisation the paper sketches).
+    """
+
+    kind: ClassVar[MessageKind] = MessageKind.APPEND_ENTRIES_RESPONSE
+    is_response: ClassVar[bool] = True
+    term: int
+    success: bool
+    match_index: int = 0
+    reject_index: int = 0
+    conflict_term: int = 0
+    conflict_index: int = 0
+
+
+Message = RequestVote | RequestVoteResponse | AppendEntries | AppendEntriesResponse

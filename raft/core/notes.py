@@ -1,0 +1,72 @@
+"""Notes: what changed inside a node during one input, handed out in its Ready for tracing and checking.
+
+Each note is a small immutable value. The simulation turns them into trace events; nothing in the core reads
+them back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from raft.core.statemachine import ApplyResult, Command
+from raft.core.types import Role
+
+
+@dataclass(frozen=True, slots=True)
+class RoleChanged:
+    """The node's role or term changed (or the node just started)."""
+
+    role: Role
+    term: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimedOut:
+    """The election timer fired in ``term`` (before the node starts an election)."""
+
+    term: int
+
+
+@dataclass(frozen=True, slots=True)
+class Voted:
+    """The node answered a RequestVote from ``candidate`` in ``term``."""
+
+    candidate: str
+    term: int
+    granted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """An entry was added to the log at ``index`` (never for an entry the node already had)."""
+
+    index: int
+    term: int
+    command: Command | None
+
+
+@dataclass(frozen=True, slots=True)
+class Truncated:
+    """Entries from ``index`` on were removed."""
+
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Committed:
+    """commitIndex advanced to ``index``."""
+
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """The entry at ``index`` was applied to the state machine (``command`` None for a no-op)."""
+
+    index: int
+    term: int
+    command: Command | None
+    result: ApplyResult | None
+
+
+Note = RoleChanged | TimedOut | Voted | Appended | Truncated | Committed | Applied

@@ -1,0 +1,16 @@
+"""Domain scalars and the server roles of the paper (§5.1)."""
+
+from enum import Enum
+from typing import NewType
+
+NodeId = NewType("NodeId", str)
+Term = NewType("Term", int)
+Index = NewType("Index", int)
+
+
+class Role(Enum):
+    """A server is in exactly one of these states at any time. Reference: §5.1, Figure 4."""
+
+    FOLLOWER = "follower"
+    CANDIDATE = "candidate"
+    LEADER = "leader"

@@ -1,0 +1,156 @@
+"""Clients of the replicated key-value store.
+
+A client session numbers its commands (client id, sequence number) so that a retry is applied at most once. It
+sends each command to the leader it knows (at first, or when it knows none, to the servers in turn), follows a
+follower's leader hint, and retries on timeout with a doubling, capped backoff. It records every submit and
+every acknowledgement as events. Client traffic does not cross the cluster's partitions (clients are outside the
+control plane) and is not counted among the cluster's messages.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import simpy
+
+from raft.core.node import NotLeader
+from raft.core.statemachine import ApplyResult, Command
+from raft.sim.events import EventBus
+from raft.sim.server import SimServer
+
+
+@dataclass(slots=True)
+class _Outstanding:
+    command: Command
+    attempt: int
+    redirects: int = 0
+
+
+class Client:
+    """One client session; its commands are outstanding from submit until acknowledged."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        client_id: str,
+        servers: Mapping[str, SimServer],
+        bus: EventBus,
+        latency: Callable[[], float],
+        *,
+        timeout_ms: float,
+        max_backoff_ms: float,
+        first_server: int = 0,
+    ) -> None:
+        self.env = env
+        self.id = client_id
+        self.servers = servers
+        self.order = tuple(servers)
+        self.bus = bus
+        self.latency = latency
+        self.timeout_ms = timeout_ms
+        self.max_backoff_ms = max_backoff_ms
+        self.known_leader: str | None = None
+        self._turn = first_server
+        self._next_seq = 1
+        self.outstanding: dict[int, _Outstanding] = {}
+
+    def submit(self, op: str, to: str | None = None) -> Command:
+        """Invoke a new command now; ``to`` names the server to try first."""
+        command = Command(self.id, self._next_seq, op)
+        self._next_seq += 1
+        self.bus.emit({"t_ms": self.env.now, "type": "submit", "client": self.id, "seq": command.seq,
+                       "command": op})  # fmt: skip
+        self.outstanding[command.seq] = _Outstanding(command, 0)
+        self._try(command.seq, to or self._target())
+        return command
+
+    def _target(self) -> str:
+        if self.known_leader is not None:
+            return self.known_leader
+        target = self.order[self._turn % len(self.order)]
+        self._turn += 1
+        return target
+
+    def _later(self, delay: float, callback: Callable[[Any], None], value: Any) -> None:
+        event = self.env.timeout(delay, value)
+        event.callbacks.append(callback)
+
+    def _try(self, seq: int, target: str) -> None:
+        pending = self.outstanding[seq]
+        self._later(self.latency(), self._arrive, (seq, pending.attempt, target))
+        backoff = min(self.timeout_ms * 2 ** min(pending.attempt, 30), self.max_backoff_ms)
+        self._later(backoff, self._timed_out, (seq, pending.attempt))
+
+    def _arrive(self, event: Any) -> None:
+        seq, attempt, target = event.value
+        pending = self.outstanding.get(seq)
+        server = self.servers[target]
+        if pending is None or not server.up:
+            return  # answered meanwhile, or the request is lost: the timeout retries
+        try:
+            server.propose(pending.command, self._applied)
+        except NotLeader as refusal:
+            self._later(self.latency(), self._redirected, (seq, attempt, refusal.leader_hint))
+
+    def _redirected(self, event: Any) -> None:
+        seq, attempt, hint = event.value
+        pending = self.outstanding.get(seq)
+        if pending is None or pending.attempt != attempt:
+            return
+        self.known_leader = hint
+        if hint is not None and pending.redirects < len(self.order):
+            pending.redirects += 1
+            self._try_again(seq)
+
+    def _timed_out(self, event: Any) -> None:
+        seq, attempt = event.value
+        pending = self.outstanding.get(seq)
+        if pending is None or pending.attempt != attempt:
+            return
+        self.known_leader = None
+        pending.redirects = 0
+        self._try_again(seq)
+
+    def _try_again(self, seq: int) -> None:
+        self.outstanding[seq].attempt += 1
+        self._try(seq, self._target())
+
+    def _applied(self, server: str, command: Command, result: ApplyResult) -> None:
+        self._later(self.latency(), self._acknowledged, (server, command, result))
+
+    def _acknowledged(self, event: Any) -> None:
+        server, command, result = event.value
+        if self.outstanding.pop(command.seq, None) is None:
+            return
+        self.known_leader = server
+        self.bus.emit({"t_ms": self.env.now, "type": "ack", "client": self.id, "seq": command.seq,
+                       "command": command.op, "index": result.index, "value": result.value})  # fmt: skip
+
+
+def open_loop(
+    env: simpy.Environment,
+    client: Client,
+    rng: random.Random,
+    rate_per_s: float,
+    stop_ms: float,
+    *,
+    reads: bool = False,
+    keys: int = 8,
+) -> simpy.events.Process:
+    """Submit commands at ``rate_per_s`` (Poisson arrivals) until ``stop_ms``: writes ``kN=<client>.<seq>``
+    to one of ``keys`` keys, or reads ``?kN`` when ``reads``."""
+
+    def run() -> Any:
+        count = 0
+        while True:
+            yield env.timeout(rng.expovariate(rate_per_s / 1000.0))
+            if env.now >= stop_ms:
+                return
+            count += 1
+            key = f"k{rng.randrange(keys)}"
+            client.submit(f"?{key}" if reads else f"{key}={client.id}.{count}")
+
+    return env.process(run())

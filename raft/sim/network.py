@@ -1,0 +1,190 @@
+"""The network between servers: latency, loss, duplication, reordering, and partitions.
+
+Connectivity is a directed networkx graph: an edge a -> b means messages from a reach b. Partitions, isolation,
+one-way cuts and healing edit the graph; the set of cut links is recomputed from it once per change, so the
+per-message path is a set lookup. Whether a message gets through is decided when it arrives: a message whose
+link is cut at arrival, or whose receiver is down, is dropped with that reason.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import networkx as nx
+import simpy
+
+from raft.core.messages import Message
+from raft.sim.events import EventBus
+
+Deliver = Callable[[str, str, Message, int], None]
+
+#: Reasons a message is dropped, as written in ``drop`` events.
+LOSS, PARTITION, DOWN = "loss", "partition", "down"
+
+
+class Network:
+    """Carries messages between servers, one simpy event per message.
+
+    Counters ``sent``, ``delivered`` and ``dropped`` count node-to-node RPCs and replies (a duplicated message
+    counts once as sent and once per copy delivered or dropped).
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        nodes: Sequence[str],
+        rng: random.Random,
+        bus: EventBus,
+        *,
+        latency_ms: tuple[float, float],
+        drop_rate: float = 0.0,
+        duplicate_rate: float = 0.0,
+        reorder_ms: float = 0.0,
+    ) -> None:
+        self.env = env
+        self.nodes = tuple(nodes)
+        self.rng = rng
+        self.bus = bus
+        self.latency_low, self.latency_high = latency_ms
+        self.drop_rate = drop_rate
+        self.duplicate_rate = duplicate_rate
+        self.reorder_ms = reorder_ms
+        self.graph: nx.DiGraph = nx.complete_graph(self.nodes, create_using=nx.DiGraph)
+        self.cut: frozenset[tuple[str, str]] = frozenset()
+        self.is_up: Callable[[str], bool] = lambda node: True
+        self.deliver: Deliver = lambda src, dst, message, msg_id: None
+        self._ids = itertools.count(1)
+        self.sent = 0
+        self.delivered = 0
+        self.dropped = 0
+        self._trace_send = bus.wants("send")
+        self._trace_deliver = bus.wants("deliver")
+        self._trace_drop = bus.wants("drop")
+
+    # -------------------------------------------------------------- messages
+
+    def latency(self) -> float:
+        """One draw of the one-way latency (uniform over the configured range)."""
+        low, high = self.latency_low, self.latency_high
+        delay = low if low == high else self.rng.uniform(low, high)
+        if self.reorder_ms and self.rng.random() < 0.5:
+            delay += self.rng.uniform(0.0, self.reorder_ms)
+        return delay
+
+    def send(self, src: str, dst: str, message: Message, reply_to: int | None) -> None:
+        """Put ``message`` on the wire from ``src`` to ``dst``; it arrives after one latency draw."""
+        self.sent += 1
+        msg_id = next(self._ids)
+        if self._trace_send:
+            event = self._describe("send", src, dst, message, msg_id, reply_to)
+            self.bus.emit(event)
+        copies = 2 if self.duplicate_rate and self.rng.random() < self.duplicate_rate else 1
+        for _ in range(copies):
+            lost = self.drop_rate > 0.0 and self.rng.random() < self.drop_rate
+            arrival = self.env.timeout(self.latency(), (src, dst, message, msg_id, reply_to, lost))
+            arrival.callbacks.append(self._arrive)
+
+    def _arrive(self, arrival: Any) -> None:
+        src, dst, message, msg_id, reply_to, lost = arrival.value
+        if lost:
+            reason = LOSS
+        elif (src, dst) in self.cut:
+            reason = PARTITION
+        elif not self.is_up(dst):
+            reason = DOWN
+        else:
+            self.delivered += 1
+            if self._trace_deliver:
+                self.bus.emit(self._describe("deliver", src, dst, message, msg_id, reply_to))
+            self.deliver(src, dst, message, msg_id)
+            return
+        self.dropped += 1
+        if self._trace_drop:
+            event = self._describe("drop", src, dst, message, msg_id, reply_to)
+            event["reason"] = reason
+            self.bus.emit(event)
+
+    def _describe(
+        self, kind: str, src: str, dst: str, message: Message, msg_id: int, reply_to: int | None
+    ) -> dict[str, Any]:
+        event: dict[str, Any] = {
+            "t_ms": self.env.now,
+            "type": kind,
+            "from": src,
+            "to": dst,
+            "msg": message.kind.value,
+            "term": message.term,
+            "id": msg_id,
+        }
+        if reply_to is not None:
+            event["reply_to"] = reply_to
+        event.update(describe_message(message))
+        return event
+
+    # -------------------------------------------------------------- topology
+
+    def partition(self, groups: Iterable[Iterable[str]]) -> None:
+        """Replace all cuts: servers talk only within their own group."""
+        graph: nx.DiGraph = nx.DiGraph()
+        graph.add_nodes_from(self.nodes)
+        for group in groups:
+            members = list(group)
+            graph.add_edges_from((a, b) for a in members for b in members if a != b)
+        self._set_graph(graph)
+
+    def heal(self) -> None:
+        """Remove all cuts."""
+        self._set_graph(nx.complete_graph(self.nodes, create_using=nx.DiGraph))
+
+    def isolate(self, node: str) -> None:
+        """Cut every link into and out of ``node``, keeping the other cuts."""
+        graph = self.graph.copy()
+        graph.remove_edges_from(list(graph.in_edges(node)) + list(graph.out_edges(node)))
+        self._set_graph(graph)
+
+    def cut_link(self, src: str, dst: str) -> None:
+        """Cut the one-way link ``src`` -> ``dst``."""
+        graph = self.graph.copy()
+        if graph.has_edge(src, dst):
+            graph.remove_edge(src, dst)
+        self._set_graph(graph)
+
+    def _set_graph(self, graph: nx.DiGraph) -> None:
+        self.graph = graph
+        self.cut = frozenset(
+            (a, b) for a in self.nodes for b in self.nodes if a != b and not graph.has_edge(a, b)
+        )
+
+    def connected(self, a: str, b: str) -> bool:
+        """Can ``a`` and ``b`` exchange messages both ways right now?"""
+        return a == b or ((a, b) not in self.cut and (b, a) not in self.cut)
+
+    def groups(self) -> list[list[str]]:
+        """The servers grouped by two-way connectivity (strongly connected components), for traces."""
+        undirected = nx.Graph()
+        undirected.add_nodes_from(self.nodes)
+        undirected.add_edges_from((a, b) for a, b in self.graph.edges if self.graph.has_edge(b, a))
+        return sorted(sorted(c) for c in nx.connected_components(undirected))
+
+
+def describe_message(message: Message) -> dict[str, Any]:
+    """The fields of a message worth showing in a trace (besides its kind and term)."""
+    fields: dict[str, Any] = {}
+    kind = message.kind.value
+    if kind == "AppendEntries":
+        fields["prev_index"] = message.prev_log_index  # type: ignore[union-attr]
+        fields["prev_term"] = message.prev_log_term  # type: ignore[union-attr]
+        fields["entries"] = len(message.entries)  # type: ignore[union-attr]
+        fields["commit"] = message.leader_commit  # type: ignore[union-attr]
+    elif kind == "AppendEntriesResponse":
+        fields["success"] = message.success  # type: ignore[union-attr]
+        fields["match_index"] = message.match_index  # type: ignore[union-attr]
+    elif kind == "RequestVote":
+        fields["last_index"] = message.last_log_index  # type: ignore[union-attr]
+        fields["last_term"] = message.last_log_term  # type: ignore[union-attr]
+    else:
+        fields["granted"] = message.vote_granted  # type: ignore[union-attr]
+    return fields

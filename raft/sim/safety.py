@@ -1,0 +1,232 @@
+"""Raft's safety properties (the paper's Figure 3), checked incrementally on every event.
+
+The checker keeps a shadow of each server's log (terms and command identities) built from ``append`` and
+``truncate`` events, and a registry of every (index, term) pair ever appended with the entry before it. Each
+event is checked in constant time, except a new leader's log, which is compared with the committed prefix once
+per election.
+
+Properties and where they are kept:
+
+- Election Safety: at most one leader per term (``role`` events).
+- Leader Append-Only: a leader never truncates its log (``truncate`` events).
+- Log Matching: an (index, term) pair always names the same command after the same (index - 1, term) pair
+  (``append`` events); by induction, logs that share an entry share the whole prefix.
+- Leader Completeness: every committed entry is in the log of every leader of a later term (``role`` and
+  ``commit`` events).
+- State Machine Safety: no two servers commit or apply different entries at one index (``commit``, ``apply``).
+- Term Monotonicity: a server's term never decreases, across restarts too; Commit Monotonicity: commitIndex
+  never decreases within one life of a server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from raft.sim.events import Event
+
+ELECTION_SAFETY = "Election Safety"
+LEADER_APPEND_ONLY = "Leader Append-Only"
+LOG_MATCHING = "Log Matching"
+LEADER_COMPLETENESS = "Leader Completeness"
+STATE_MACHINE_SAFETY = "State Machine Safety"
+TERM_MONOTONICITY = "Term Monotonicity"
+COMMIT_MONOTONICITY = "Commit Monotonicity"
+
+PROPERTIES = (
+    ELECTION_SAFETY,
+    LEADER_APPEND_ONLY,
+    LOG_MATCHING,
+    LEADER_COMPLETENESS,
+    STATE_MACHINE_SAFETY,
+    TERM_MONOTONICITY,
+    COMMIT_MONOTONICITY,
+)
+
+#: The event types the checker reads.
+CHECKED_TYPES = ("meta", "role", "append", "truncate", "commit", "apply", "crash", "restart")
+
+Identity = tuple[Any, Any, Any]  # (command, client, seq) of an entry
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A broken safety property, with everything needed to find it in the trace."""
+
+    property: str
+    t_ms: float
+    nodes: tuple[str, ...]
+    term: int | None
+    index: int | None
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "property": self.property,
+            "t_ms": self.t_ms,
+            "nodes": list(self.nodes),
+            "term": self.term,
+            "index": self.index,
+            "detail": self.detail,
+        }
+
+    def __str__(self) -> str:
+        where = ", ".join(self.nodes)
+        return f"{self.property} violated at {self.t_ms:.3f} ms on {where} (term {self.term}, index {self.index}): {self.detail}"
+
+
+class SafetyViolationError(Exception):
+    """Raised by the checker to stop the run at the first violation (not a user-input error)."""
+
+    def __init__(self, violation: Violation) -> None:
+        super().__init__(str(violation))
+        self.violation = violation
+
+
+def _identity(event: Event) -> Identity:
+    return (event.get("command"), event.get("client"), event.get("seq"))
+
+
+class SafetyChecker:
+    """Consumes events and raises :class:`SafetyViolationError` on the first broken property."""
+
+    def __init__(self) -> None:
+        self.logs: dict[str, list[tuple[int, Identity]]] = {}
+        self.terms: dict[str, int] = {}
+        self.roles: dict[str, str] = {}
+        self.commit: dict[str, int] = {}
+        self.leader_of_term: dict[int, str] = {}
+        self.registry: dict[tuple[int, int], tuple[int, Identity]] = {}
+        self.committed: list[tuple[int, Identity]] = []
+        self.applied: dict[int, tuple[int, Identity]] = {}
+        self.violations: list[Violation] = []
+
+    def __call__(self, event: Event) -> None:
+        handler = getattr(self, "_on_" + event["type"], None)
+        if handler is not None:
+            handler(event)
+
+    def _fail(self, prop: str, event: Event, nodes: tuple[str, ...], term: int | None, index: int | None,
+              detail: str) -> None:  # fmt: skip
+        violation = Violation(prop, event["t_ms"], nodes, term, index, detail)
+        self.violations.append(violation)
+        raise SafetyViolationError(violation)
+
+    # --------------------------------------------------------------- events
+
+    def _on_meta(self, event: Event) -> None:
+        for node in event["nodes"]:
+            state = event.get("initial_state", {}).get(node, {})
+            terms = state.get("log", [])
+            self.logs[node] = []
+            self.terms[node] = state.get("term", 0)
+            for index, term in enumerate(terms, start=1):
+                self._register(event, node, index, term, (None, None, None))
+            self.commit[node] = 0
+
+    def _on_role(self, event: Event) -> None:
+        node, term, role = event["node"], event["term"], event["role"]
+        if term < self.terms.get(node, 0):
+            self._fail(TERM_MONOTONICITY, event, (node,), term, None,
+                       f"term went from {self.terms[node]} down to {term}")  # fmt: skip
+        self.terms[node] = term
+        self.roles[node] = role
+        if role != "leader":
+            return
+        other = self.leader_of_term.get(term)
+        if other is not None and other != node:
+            self._fail(ELECTION_SAFETY, event, (other, node), term, None,
+                       f"{other} and {node} were both elected leader in term {term}")  # fmt: skip
+        self.leader_of_term[term] = node
+        self._check_leader_has_committed(event, node, term, 1)
+
+    def _check_leader_has_committed(self, event: Event, node: str, term: int, start: int) -> None:
+        log = self.logs[node]
+        for index in range(start, len(self.committed) + 1):
+            entry = self.committed[index - 1]
+            if index > len(log) or log[index - 1] != entry:
+                self._fail(LEADER_COMPLETENESS, event, (node,), term, index,
+                           f"leader of term {term} lacks the committed entry of term {entry[0]} at index {index}")  # fmt: skip
+
+    def _on_append(self, event: Event) -> None:
+        node, index, term = event["node"], event["index"], event["term"]
+        log = self.logs[node]
+        if index != len(log) + 1:
+            self._fail(LOG_MATCHING, event, (node,), term, index,
+                       f"append at index {index} to a log of length {len(log)}")  # fmt: skip
+        self._register(event, node, index, term, _identity(event))
+
+    def _register(self, event: Event, node: str, index: int, term: int, identity: Identity) -> None:
+        log = self.logs[node]
+        prev_term = log[-1][0] if log else 0
+        key = (index, term)
+        known = self.registry.get(key)
+        if known is None:
+            self.registry[key] = (prev_term, identity)
+        elif known != (prev_term, identity):
+            self._fail(LOG_MATCHING, event, (node,), term, index,
+                       f"entry (index {index}, term {term}) differs from another server's entry with the same "
+                       f"index and term (previous term {prev_term} vs {known[0]}, command {identity[0]!r} vs "
+                       f"{known[1][0]!r})")  # fmt: skip
+        log.append((term, identity))
+
+    def _on_truncate(self, event: Event) -> None:
+        node, index = event["node"], event["index"]
+        if self.roles.get(node) == "leader":
+            self._fail(LEADER_APPEND_ONLY, event, (node,), self.terms.get(node), index,
+                       f"leader {node} deleted entries from index {index} on")  # fmt: skip
+        del self.logs[node][index - 1 :]
+
+    def _on_commit(self, event: Event) -> None:
+        node, index = event["node"], event["index"]
+        before = self.commit.get(node, 0)
+        term = self.terms.get(node)
+        if index < before:
+            self._fail(COMMIT_MONOTONICITY, event, (node,), term, index,
+                       f"commitIndex went from {before} down to {index}")  # fmt: skip
+        self.commit[node] = index
+        log = self.logs[node]
+        for i in range(before + 1, index + 1):
+            if i > len(log):
+                self._fail(STATE_MACHINE_SAFETY, event, (node,), term, i,
+                           f"commitIndex {index} is beyond the log's end ({len(log)})")  # fmt: skip
+            entry = log[i - 1]
+            if i <= len(self.committed):
+                if self.committed[i - 1] != entry:
+                    self._fail(STATE_MACHINE_SAFETY, event, (node,), term, i,
+                               f"committed entry of term {entry[0]} at index {i}, where an entry of term "
+                               f"{self.committed[i - 1][0]} was committed before")  # fmt: skip
+            else:
+                self.committed.append(entry)
+                self._check_leaders_have(event, i, term or 0)
+
+    def _check_leaders_have(self, event: Event, index: int, commit_term: int) -> None:
+        """A newly committed entry must already be in the log of every leader of a later term."""
+        entry = self.committed[index - 1]
+        for leader_term, leader in self.leader_of_term.items():
+            if leader_term > commit_term and self.roles.get(leader) == "leader" and self.terms.get(leader) == leader_term:
+                log = self.logs[leader]
+                if index > len(log) or log[index - 1] != entry:
+                    self._fail(LEADER_COMPLETENESS, event, (leader,), leader_term, index,
+                               f"entry committed at index {index} is missing from the leader of term {leader_term}")  # fmt: skip
+
+    def _on_apply(self, event: Event) -> None:
+        node, index, term = event["node"], event["index"], event["term"]
+        entry = (term, _identity(event))
+        known = self.applied.get(index)
+        if known is None:
+            self.applied[index] = entry
+        elif known != entry:
+            self._fail(STATE_MACHINE_SAFETY, event, (node,), term, index,
+                       f"{node} applied {entry[1][0]!r} (term {term}) at index {index}, another server applied "
+                       f"{known[1][0]!r} (term {known[0]})")  # fmt: skip
+
+    def _on_crash(self, event: Event) -> None:
+        node = event["node"]
+        self.roles[node] = "down"
+
+    def _on_restart(self, event: Event) -> None:
+        node = event["node"]
+        self.commit[node] = 0
+        # The recovered log holds entries appended before, so the registry knows each one's identity.
+        self.logs[node] = [(term, self.registry[(index, term)][1]) for index, term in enumerate(event["log"], 1)]

@@ -1,0 +1,242 @@
+"""One simulated server: a :class:`~raft.core.node.RaftNode` given a timer, a disk and a network card.
+
+Its life: started (from its durable storage), then up, handling messages, timers and client requests, until a
+crash loses everything volatile; a restart builds a new node from storage. Every Ready the node hands out is
+carried out here: persisted first (messages leave only once the write is durable), then sent, and its notes
+turned into events.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from raft.core.messages import Message
+from raft.core.node import TIME_EPSILON, NodeSettings, NotLeader, RaftNode, Ready
+from raft.core.notes import Applied, Appended, Committed, RoleChanged, TimedOut, Truncated, Voted
+from raft.core.quorum import MajorityConfig
+from raft.core.statemachine import ApplyResult, Command
+from raft.sim.events import EventBus
+from raft.sim.network import Network
+from raft.sim.storage import Storage
+
+if TYPE_CHECKING:
+    from raft.core.notes import Note
+
+#: Called with the (client, seq) of an applied command and its result, at the server that accepted it.
+AckHandler = Callable[[str, Command, ApplyResult], None]
+
+
+class SimServer:
+    """A server's identity, storage and random stream, which outlive any one node (life) of it."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        node_id: str,
+        voters: MajorityConfig,
+        settings: NodeSettings,
+        rng: random.Random,
+        network: Network,
+        bus: EventBus,
+        storage: Storage,
+        *,
+        write_ms: float = 0.0,
+        forget_vote_on_restart: bool = False,
+    ) -> None:
+        self.env = env
+        self.id = node_id
+        self.voters = voters
+        self.settings = settings
+        self.rng = rng
+        self.network = network
+        self.bus = bus
+        self.storage = storage
+        self.write_ms = write_ms
+        self.forget_vote_on_restart = forget_vote_on_restart
+        self.node: RaftNode | None = None
+        self.up = False
+        self.incarnation = 0
+        self.busy_until = 0.0
+        self._wake_at = math.inf
+        #: Client commands this server accepted as leader and must answer once applied (volatile).
+        self.pending_acks: dict[tuple[str, int], AckHandler] = {}
+        self._emit_vote = bus.wants("vote")
+        self._emit_timeout = bus.wants("timeout")
+        self._emit_append = bus.wants("append")
+        self._emit_truncate = bus.wants("truncate")
+        self._emit_apply = bus.wants("apply")
+
+    # ------------------------------------------------------------ life cycle
+
+    def start(self) -> None:
+        """Start (or restart) as a follower with the durable term, vote and log."""
+        term, voted_for, log = self.storage.recover(self.forget_vote_on_restart)
+        self.incarnation += 1
+        self.up = True
+        self.busy_until = self.env.now
+        self._wake_at = math.inf
+        self.node = RaftNode(
+            self.id, self.voters, self.settings, self.rng,
+            term=term, voted_for=voted_for, log=log, now=self.env.now,
+        )  # fmt: skip
+        self._process()
+
+    def crash(self) -> None:
+        """Lose everything volatile: timers, writes in progress, pending client answers, the node itself."""
+        self.up = False
+        self.incarnation += 1
+        self.node = None
+        self.pending_acks.clear()
+        self.storage.pending_log_from.clear()
+
+    # ---------------------------------------------------------------- inputs
+
+    def receive(self, src: str, message: Message, msg_id: int) -> None:
+        node = self.node
+        assert node is not None
+        node.step(self.env.now, src, message)
+        self._process(src, msg_id)
+
+    def force_timeout(self) -> None:
+        """The election timer fires now (scenario action ``timeout``); a leader ignores it."""
+        assert self.node is not None
+        self.node.election_timeout(self.env.now)
+        self._process()
+
+    def propose(self, command: Command, on_applied: AckHandler) -> int:
+        """Hand a client command to the node; raises :class:`NotLeader` when it is not the leader."""
+        node = self.node
+        if node is None:
+            raise NotLeader(None)
+        index = node.propose(self.env.now, command)
+        self.pending_acks[(command.client, command.seq)] = on_applied
+        self._process()
+        return index
+
+    def _on_wake(self, event: Any) -> None:
+        if event.value != self.incarnation:
+            return
+        now = self.env.now
+        if now >= self._wake_at - TIME_EPSILON:
+            self._wake_at = math.inf
+        assert self.node is not None
+        self.node.tick(now)
+        self._process()
+
+    # --------------------------------------------------------------- outputs
+
+    def _process(self, src: str | None = None, msg_id: int | None = None) -> None:
+        """Carry out whatever the node produced, then make sure the timer wakes at its next deadline."""
+        node = self.node
+        assert node is not None
+        ready = node.take_ready()
+        while ready is not None:
+            self._carry_out(ready, src, msg_id)
+            ready = node.take_ready()  # what acknowledging a synchronous write produced
+        deadline = node.next_deadline
+        if deadline < self._wake_at:
+            self._wake_at = deadline
+            wake = self.env.timeout(max(0.0, deadline - self.env.now), self.incarnation)
+            wake.callbacks.append(self._on_wake)
+
+    def _carry_out(self, ready: Ready, src: str | None, msg_id: int | None) -> None:
+        if ready.notes:
+            self._report(ready.notes)
+        now = self.env.now
+        if ready.must_persist:
+            if self.write_ms <= 0.0:
+                self.storage.write(ready)
+                self._send(ready, src, msg_id)
+                if ready.log_from is not None:
+                    self._persisted()
+                return
+            if ready.log_from is not None:
+                self.storage.pending_log_from.append(ready.log_from)
+            self.busy_until = max(now, self.busy_until) + self.write_ms
+            done = self.env.timeout(self.busy_until - now, (self.incarnation, ready, src, msg_id))
+            done.callbacks.append(self._write_done)
+        elif self.busy_until > now:
+            # Messages never overtake a write in progress: they may confirm what it stores.
+            held = self.env.timeout(self.busy_until - now, (self.incarnation, ready, src, msg_id))
+            held.callbacks.append(self._release)
+        else:
+            self._send(ready, src, msg_id)
+
+    def _write_done(self, event: Any) -> None:
+        incarnation, ready, src, msg_id = event.value
+        if incarnation != self.incarnation:
+            return
+        if ready.log_from is not None:
+            self.storage.pending_log_from.popleft()
+        self.storage.write(ready)
+        self._send(ready, src, msg_id)
+        if ready.log_from is not None:
+            self._persisted()
+            if self.node is not None:
+                self._process()
+
+    def _release(self, event: Any) -> None:
+        incarnation, ready, src, msg_id = event.value
+        if incarnation == self.incarnation:
+            self._send(ready, src, msg_id)
+
+    def _persisted(self) -> None:
+        assert self.node is not None
+        self.node.on_persisted(self.storage.durable_index)
+
+    def _send(self, ready: Ready, src: str | None, msg_id: int | None) -> None:
+        send = self.network.send
+        me = self.id
+        for to, message in ready.messages:
+            send(me, to, message, msg_id if (message.is_response and to == src) else None)
+
+    # ---------------------------------------------------------------- notes
+
+    def _report(self, notes: tuple[Note, ...]) -> None:
+        """Turn the node's notes into events (only those somebody subscribed to)."""
+        emit = self.bus.emit
+        now = self.env.now
+        me = self.id
+        for note in notes:
+            if isinstance(note, Applied):
+                command = note.command
+                if self._emit_apply:
+                    event: dict[str, Any] = {
+                        "t_ms": now, "type": "apply", "node": me, "index": note.index, "term": note.term,
+                        "command": None if command is None else command.op,
+                    }  # fmt: skip
+                    if command is not None and note.result is not None:
+                        event.update(client=command.client, seq=command.seq, value=note.result.value)
+                        if note.result.duplicate:
+                            event["duplicate"] = True
+                    emit(event)
+                if command is not None and note.result is not None:
+                    on_applied = self.pending_acks.pop((command.client, command.seq), None)
+                    if on_applied is not None:
+                        on_applied(me, command, note.result)
+            elif isinstance(note, Committed):
+                emit({"t_ms": now, "type": "commit", "node": me, "index": note.index})
+            elif isinstance(note, Appended):
+                if self._emit_append:
+                    event = {"t_ms": now, "type": "append", "node": me, "index": note.index, "term": note.term}
+                    command = note.command
+                    event["command"] = None if command is None else command.op
+                    if command is not None:
+                        event.update(client=command.client, seq=command.seq)
+                    emit(event)
+            elif isinstance(note, RoleChanged):
+                emit({"t_ms": now, "type": "role", "node": me, "role": note.role.value, "term": note.term})
+            elif isinstance(note, Voted):
+                if self._emit_vote:
+                    emit({"t_ms": now, "type": "vote", "node": me, "candidate": note.candidate,
+                          "term": note.term, "granted": note.granted})  # fmt: skip
+            elif isinstance(note, TimedOut):
+                if self._emit_timeout:
+                    emit({"t_ms": now, "type": "timeout", "node": me, "term": note.term})
+            elif isinstance(note, Truncated) and self._emit_truncate:
+                emit({"t_ms": now, "type": "truncate", "node": me, "index": note.index})

@@ -1,0 +1,249 @@
+"""One simulated run of a scenario: builds the cluster, runs simpy to the end, reports the final state.
+
+Randomness: every stream derives from the seed by name (one per server, one for the network, one per client),
+seeded with strings, which Python hashes with SHA-512 whatever PYTHONHASHSEED is. Same scenario, same seed:
+same events in the same order, in any process.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from raft.core.bugs import Bug
+from raft.core.messages import Entry, Message
+from raft.core.node import NodeSettings
+from raft.core.quorum import MajorityConfig
+from raft.core.types import Role
+from raft.sim.clients import Client, open_loop
+from raft.sim.events import TRACE_SCHEMA_VERSION, EventBus
+from raft.sim.network import Network
+from raft.sim.safety import SafetyViolationError, Violation
+from raft.sim.script import Script
+from raft.sim.server import SimServer
+from raft.sim.storage import Storage
+
+if TYPE_CHECKING:
+    from raft.scenario import Scenario
+
+
+def stream(seed: int, *names: str) -> random.Random:
+    """The random stream called ``names`` of run ``seed``."""
+    return random.Random("raft-sim/" + "/".join([str(seed), *names]))
+
+
+@dataclass(frozen=True, slots=True)
+class NodeState:
+    """A server's state at the end of a run."""
+
+    up: bool
+    role: str
+    term: int
+    voted_for: str | None
+    commit_index: int
+    last_applied: int
+    log_terms: tuple[int, ...]
+    store: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class RunOutcome:
+    """What a finished run leaves besides its events."""
+
+    end_ms: float
+    violation: Violation | None
+    nodes: dict[str, NodeState]
+    final_leader: str | None
+    groups: list[list[str]]
+    messages: dict[str, int]
+
+
+class Simulation:
+    """A cluster, its network, its clients and its script, in one simpy environment."""
+
+    def __init__(self, scenario: Scenario, *, seed: int, duration_ms: float, bus: EventBus) -> None:
+        self.scenario = scenario
+        self.seed = seed
+        self.duration_ms = duration_ms
+        self.bus = bus
+        self.env = simpy.Environment()
+        cluster = scenario.cluster
+        self.nodes: tuple[str, ...] = tuple(cluster.node_ids)
+        self.bugs = frozenset(Bug(name) for name in cluster.bugs)
+        voters = MajorityConfig(frozenset(self.nodes), off_by_one=Bug.MAJORITY_OFF_BY_ONE in self.bugs)
+        settings = NodeSettings(
+            election_timeout_ms=cluster.election_timeout_ms,
+            heartbeat_ms=cluster.heartbeat_ms,
+            leader_noop=cluster.leader_noop,
+            max_entries_per_append=cluster.max_entries_per_append,
+            bugs=self.bugs,
+        )
+        net = scenario.network
+        self.network = Network(
+            self.env, self.nodes, stream(seed, "network"), bus,
+            latency_ms=net.latency_ms, drop_rate=net.drop_rate,
+            duplicate_rate=net.duplicate_rate, reorder_ms=net.reorder_ms,
+        )  # fmt: skip
+        self.servers: dict[str, SimServer] = {}
+        for node in self.nodes:
+            initial = cluster.initial_state.get(node)
+            storage = Storage()
+            if initial is not None:
+                storage.term = initial.term
+                storage.voted_for = initial.voted_for
+                storage.entries = [Entry(term) for term in initial.log]
+            self.servers[node] = SimServer(
+                self.env, node, voters, settings, stream(seed, "node", node), self.network, bus, storage,
+                write_ms=scenario.storage.write_ms,
+                forget_vote_on_restart=Bug.FORGET_VOTE_ON_RESTART in self.bugs,
+            )  # fmt: skip
+        servers = self.servers
+        self.network.is_up = lambda node: servers[node].up
+        self.network.deliver = self._deliver
+        workload = scenario.workload
+        latency = self.network.latency
+        client_settings = {"timeout_ms": workload.timeout_ms, "max_backoff_ms": workload.max_backoff_ms}
+        self.clients = [
+            Client(self.env, f"c{i}", servers, bus, latency, first_server=i - 1, **client_settings)
+            for i in range(1, workload.clients + 1)
+        ]
+        self.script_client = Client(self.env, "script", servers, bus, latency, **client_settings)
+        self.stop_ms = min(workload.effective_stop_ms(duration_ms), duration_ms)
+
+    def _deliver(self, src: str, dst: str, message: Message, msg_id: int) -> None:
+        self.servers[dst].receive(src, message, msg_id)
+
+    # ------------------------------------------------------------------ run
+
+    def meta(self) -> dict[str, Any]:
+        """The trace's first line: schema version, nodes, configuration and initial state."""
+        scenario = self.scenario
+        config = scenario.model_dump(mode="json", exclude={"events", "expect", "source"})
+        return {
+            "t_ms": 0.0,
+            "type": "meta",
+            "schema": TRACE_SCHEMA_VERSION,
+            "scenario": scenario.name,
+            "seed": self.seed,
+            "duration_ms": self.duration_ms,
+            "nodes": list(self.nodes),
+            "bugs": sorted(bug.value for bug in self.bugs),
+            "config": config,
+            "events": [e.model_dump(mode="json") for e in scenario.events],
+            "initial_state": {
+                node: {"term": s.term, "voted_for": s.voted_for, "log": list(s.log)}
+                for node, s in scenario.cluster.initial_state.items()
+            },
+        }
+
+    def run(self) -> RunOutcome:
+        """Run to ``duration_ms`` or to the first safety violation."""
+        self.bus.emit(self.meta())
+        violation: Violation | None = None
+        try:
+            for server in self.servers.values():
+                server.start()
+            Script(self, self.scenario.events)
+            workload = self.scenario.workload
+            if workload.clients:
+                for kind, rate in (("writes", workload.writes_per_s), ("reads", workload.reads_per_s)):
+                    if rate > 0:
+                        for client in self.clients:
+                            rng = stream(self.seed, "client", client.id, kind)
+                            open_loop(self.env, client, rng, rate / len(self.clients), self.stop_ms,
+                                      reads=kind == "reads")  # fmt: skip
+            self.env.run(until=self.duration_ms)
+        except SafetyViolationError as error:
+            violation = error.violation
+            self.bus.emit({"t_ms": self.env.now, "type": "violation", **violation.to_dict()})
+        outcome = self.outcome(violation)
+        self.bus.emit({"t_ms": self.env.now, "type": "end", "final_leader": outcome.final_leader,
+                       "commit_index": {n: s.commit_index for n, s in outcome.nodes.items()}})  # fmt: skip
+        return outcome
+
+    def outcome(self, violation: Violation | None) -> RunOutcome:
+        states: dict[str, NodeState] = {}
+        for name, server in self.servers.items():
+            node = server.node
+            if node is None:
+                storage = server.storage
+                states[name] = NodeState(False, "down", storage.term, storage.voted_for, 0, 0,
+                                         tuple(e.term for e in storage.entries), {})  # fmt: skip
+            else:
+                states[name] = NodeState(True, node.role.value, node.current_term, node.voted_for,
+                                         node.commit_index, node.last_applied,
+                                         tuple(node.log.terms()), dict(node.store.data))  # fmt: skip
+        net = self.network
+        return RunOutcome(
+            end_ms=self.env.now,
+            violation=violation,
+            nodes=states,
+            final_leader=self.live_leader(),
+            groups=net.groups(),
+            messages={"sent": net.sent, "delivered": net.delivered, "dropped": net.dropped},
+        )
+
+    # -------------------------------------------------------------- actions
+
+    def live_leader(self) -> str | None:
+        """The live leader of the highest term, if any."""
+        best: tuple[int, str] | None = None
+        for name, server in self.servers.items():
+            node = server.node
+            if node is not None and node.role is Role.LEADER and (best is None or node.current_term > best[0]):
+                best = (node.current_term, name)
+        return None if best is None else best[1]
+
+    def _emit(self, event_type: str, **fields: Any) -> None:
+        self.bus.emit({"t_ms": self.env.now, "type": event_type, **fields})
+
+    def skip(self, action: str, target: str, reason: str) -> None:
+        self._emit("skip", action=action, target=target, reason=reason)
+
+    def crash(self, node: str) -> None:
+        server = self.servers[node]
+        if not server.up:
+            self.skip("crash", node, "already down")
+            return
+        server.crash()
+        self._emit("crash", node=node)
+
+    def restart(self, node: str) -> None:
+        server = self.servers[node]
+        if server.up:
+            self.skip("restart", node, "already up")
+            return
+        storage = server.storage
+        voted_for = None if server.forget_vote_on_restart else storage.voted_for
+        self._emit("restart", node=node, term=storage.term, voted_for=voted_for,
+                   log=[e.term for e in storage.entries])  # fmt: skip
+        server.start()
+
+    def force_timeout(self, node: str) -> None:
+        server = self.servers[node]
+        if not server.up:
+            self.skip("timeout", node, "down")
+            return
+        server.force_timeout()
+
+    def partition(self, groups: tuple[tuple[str, ...], ...]) -> None:
+        self.network.partition(groups)
+        self._emit("partition", groups=[list(g) for g in groups])
+
+    def heal(self) -> None:
+        self.network.heal()
+        self._emit("heal")
+
+    def isolate(self, node: str) -> None:
+        self.network.isolate(node)
+        self._emit("isolate", node=node)
+
+    def cut(self, src: str, dst: str) -> None:
+        self.network.cut_link(src, dst)
+        self._emit("cut", **{"from": src, "to": dst})
+
+    def scripted_write(self, op: str, to: str | None) -> None:
+        self.script_client.submit(op, to)

@@ -1,0 +1,46 @@
+"""Durable storage of one server: what survives a crash (currentTerm, votedFor, the log).
+
+Writes complete in the order they were issued. The simulated disk may take time (``storage.write_ms``); a write
+still in progress when the server crashes is lost.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from raft.core.log import RaftLog
+from raft.core.messages import Entry
+from raft.core.node import Ready
+
+
+@dataclass(slots=True)
+class Storage:
+    """The persisted state, and the log writes issued but not yet durable."""
+
+    term: int = 0
+    voted_for: str | None = None
+    entries: list[Entry] = field(default_factory=list)
+    pending_log_from: deque[int] = field(default_factory=deque)
+
+    def write(self, ready: Ready) -> None:
+        """Make ``ready``'s persistent changes durable."""
+        if ready.hard_state is not None:
+            self.term, self.voted_for = ready.hard_state
+        if ready.log_from is not None:
+            del self.entries[ready.log_from - 1 :]
+            self.entries.extend(ready.entries)
+
+    @property
+    def durable_index(self) -> int:
+        """The last index whose entry is durable and still agrees with the in-memory log: writes in flight
+        that rewrite the log from some index make everything from there on not yet durable."""
+        index = len(self.entries)
+        for log_from in self.pending_log_from:
+            index = min(index, log_from - 1)
+        return index
+
+    def recover(self, forget_vote: bool = False) -> tuple[int, str | None, RaftLog]:
+        """What a restarting server reads back: (term, votedFor, log)."""
+        self.pending_log_from.clear()
+        return self.term, None if forget_vote else self.voted_for, RaftLog(self.entries)

@@ -1,0 +1,70 @@
+"""The JSON Lines trace: one event per line, ``t_ms`` never decreasing, a ``meta`` line first.
+
+The writer writes to a temporary file beside the target and renames it into place when the run ends (also when
+the run failed a safety check), so a reader never sees half a trace and bad input never leaves a file behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import IO, Any
+
+from raft.errors import TraceError
+from raft.sim.events import TRACE_SCHEMA_VERSION, Event
+
+
+def dumps(event: Event) -> str:
+    """One event as one compact JSON line (without the newline)."""
+    return json.dumps(event, separators=(",", ":"), allow_nan=False)
+
+
+class TraceWriter:
+    """An event consumer writing JSON Lines; :meth:`close` publishes the file, :meth:`abort` discards it."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent or ".")
+        self._tmp = Path(tmp)
+        self._file: IO[str] = os.fdopen(fd, "w", encoding="utf-8")
+
+    def __call__(self, event: Event) -> None:
+        self._file.write(dumps(event))
+        self._file.write("\n")
+
+    def close(self) -> None:
+        self._file.close()
+        os.replace(self._tmp, self.path)
+
+    def abort(self) -> None:
+        self._file.close()
+        self._tmp.unlink(missing_ok=True)
+
+
+def read_trace(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """All events of a trace file; :class:`TraceError` (one line) if it is missing, corrupt or not a trace."""
+    name = Path(path).name
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.readlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise TraceError(f"{name}: cannot read trace: {error.__class__.__name__}: {error}") from None
+    events: list[dict[str, Any]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise TraceError(f"{name}: line {number}: not JSON ({error.msg})") from None
+        if not isinstance(event, dict) or "type" not in event or "t_ms" not in event:
+            raise TraceError(f"{name}: line {number}: not a trace event (needs 't_ms' and 'type')")
+        events.append(event)
+    if not events or events[0]["type"] != "meta":
+        raise TraceError(f"{name}: not a raft-sim trace (the first line must be the meta event)")
+    version = events[0].get("schema")
+    if version != TRACE_SCHEMA_VERSION:
+        raise TraceError(f"{name}: trace schema {version!r} is not supported (expected {TRACE_SCHEMA_VERSION})")
+    return events
