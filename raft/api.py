@@ -134,6 +134,7 @@ def summarize(
         "writes": parts["writes"],
         "reads": parts["reads"],
         "messages": dict(outcome.messages),
+        "faults": parts["faults"],
         "safety_violations": violations,
         "expectations": expectations,
         "ok": not violations and all(e["ok"] for e in expectations),

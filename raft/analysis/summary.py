@@ -13,7 +13,9 @@ from typing import Any
 from raft.sim.events import Event
 
 #: The event types the summary reads.
-SUMMARY_TYPES = ("meta", "role", "crash", "restart", "commit", "apply", "submit", "ack")
+SUMMARY_TYPES = ("meta", "role", "crash", "restart", "commit", "apply", "submit", "ack",
+                 "partition", "isolate", "cut", "heal", "skip")  # fmt: skip
+FAULT_TYPES = frozenset({"crash", "restart", "partition", "isolate", "cut", "heal", "skip"})
 
 
 def nearest_rank(sorted_values: Sequence[float], percent: float) -> float | None:
@@ -44,6 +46,7 @@ class SummaryBuilder:
         self.committed: set[tuple[str, int]] = set()
         self.latencies: dict[str, list[float]] = {"writes": [], "reads": []}
         self.acked: dict[str, int] = {"writes": 0, "reads": 0}
+        self.faults: list[Event] = []
 
     def __call__(self, event: Event) -> None:
         kind = event["type"]
@@ -68,10 +71,12 @@ class SummaryBuilder:
                 part = "reads" if _is_read(submitted[1]) else "writes"
                 self.acked[part] += 1
                 self.latencies[part].append(t - submitted[0])
-        elif kind == "crash":
-            self._close(event["node"], t)
-        elif kind == "restart":
-            self.commit_index[event["node"]] = 0
+        elif kind in FAULT_TYPES:
+            self.faults.append({k: v for k, v in event.items() if k not in ("log", "voted_for")})
+            if kind == "crash":
+                self._close(event["node"], t)
+            elif kind == "restart":
+                self.commit_index[event["node"]] = 0
         elif kind == "meta":
             self.nodes = list(event["nodes"])
             self.commit_index = dict.fromkeys(self.nodes, 0)
@@ -117,6 +122,7 @@ class SummaryBuilder:
             "commit_index": dict(self.commit_index),
             "writes": self.operations("writes"),
             "reads": self.operations("reads"),
+            "faults": list(self.faults),
         }
 
 

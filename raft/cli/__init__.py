@@ -1,0 +1,60 @@
+"""The ``raft-sim`` command line: a thin shell over the library.
+
+Each subcommand lives in its own module with ``register(subparsers)`` adding its parser and setting
+``func`` to a function ``(args) -> int`` (the exit status). Only :func:`main` prints errors and exits.
+
+Exit status: 0 when every run was safe and met its expectations; 1 when safety was violated or an expectation
+failed; 2 on bad input (one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from raft import __version__
+from raft.cli import run as run_command
+from raft.errors import RaftSimError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+#: Subcommand modules, in the order ``raft-sim --help`` lists them.
+COMMANDS = [run_command]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit status 2, like every other bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="raft-sim", description="A Raft consensus simulator and teaching tool.")
+    parser.add_argument("--version", action="version", version=f"raft-sim {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    for module in COMMANDS:
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``raft-sim`` and ``python -m raft``; returns (and exits with) the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status = int(args.func(args))
+    except RaftSimError as error:
+        print(error, file=sys.stderr)
+        status = EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("raft-sim: interrupted", file=sys.stderr)
+        status = 130
+    except BrokenPipeError:
+        status = EXIT_OK
+    return status
+
+
+def entry() -> None:
+    sys.exit(main())
