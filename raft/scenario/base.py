@@ -40,7 +40,7 @@ def check_range(pair: tuple[float, float], *, positive: bool) -> tuple[float, fl
     """A [low, high] range: low >= 0 (> 0 when ``positive``) and low <= high."""
     low, high = pair
     if low < 0 or (positive and low == 0):
-        raise problem(f"low {fmt_number(low)} must be {'> 0' if positive else '>= 0'}", 0)
+        raise problem(f"low {fmt_number(low)} must be {'greater than 0' if positive else 'at least 0'}")
     if low > high:
         raise problem(f"low {fmt_number(low)} is greater than high {fmt_number(high)}")
     return pair

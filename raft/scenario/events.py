@@ -18,6 +18,13 @@ from raft.scenario.suggest import KeyPath, problem, show, show_name
 
 #: A write command: "key=value" sets key, "-key" deletes it.
 _COMMAND = re.compile(r"(?:[A-Za-z0-9_][^=\s]*=.*|-[A-Za-z0-9_][^=\s]*)\Z", re.DOTALL)
+#: What to say when an action's value is missing (``crash: null``, ``partition: []``).
+_MISSING = {
+    "target": "expected a node name",
+    "groups": "expected a list of groups, such as [[n1, n2], [n3]]",
+    "link": "expected [from, to]",
+    "command": 'expected "key=value" (set) or "-key" (delete)',
+}
 
 
 class Action(Enum):
@@ -88,9 +95,8 @@ class Event(Frozen):
         }
         for name, wanted in expected.items():
             if wanted != (getattr(self, name) not in (None, ())):
-                raise problem(
-                    f"{action.value} needs {name}" if wanted else f"{action.value} takes no {name}", name
-                )
+                message = _MISSING[name] if wanted else f"{action.value} takes no {name}"
+                raise problem(message, name)
         if self.to is not None and action is not Action.WRITE:
             raise problem("only goes with write", "to")
         if self.target == RESERVED_NODE and action not in LEADER_ACTIONS:

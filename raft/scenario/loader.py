@@ -26,7 +26,16 @@ from raft.scenario.schema import (
     When,
     WorkloadConfig,
 )
-from raft.scenario.suggest import KeyPath, KeyProblem, line_of, scenario_error, show, show_name, unknown
+from raft.scenario.suggest import (
+    KeyPath,
+    KeyProblem,
+    did_you_mean,
+    line_of,
+    scenario_error,
+    show,
+    show_name,
+    unknown,
+)
 
 DEFAULT_SOURCE = "<scenario>"
 #: YAML action key -> the model field that holds its value (``heal`` has none: its value must be ``true``).
@@ -46,7 +55,12 @@ _SECTIONS: dict[str, type[BaseModel]] = {
 
 
 def _event_form(item: Mapping[Any, Any], position: int) -> dict[str, Any]:
-    """``{at_ms: 1000, crash: leader}`` becomes ``{index, action: 'crash', at_ms: 1000, target: 'leader'}``."""
+    """``{at_ms: 1000, crash: leader}`` becomes ``{index, action: 'crash', at_ms: 1000, target: 'leader'}``.
+
+    An item already in the model form (it has ``action``, as ``Scenario.model_dump()`` gives) is kept.
+    """
+    if "action" in item:
+        return {**item, "index": position}
     path: KeyPath = ("events", position)
     form: dict[str, Any] = {"index": position}
     for key, value in item.items():
@@ -54,10 +68,10 @@ def _event_form(item: Mapping[Any, Any], position: int) -> dict[str, Any]:
             form[key] = value
         elif key not in _PAYLOAD:
             name = key if isinstance(key, str) else show(key)
-            if unknown("key", name, _ACTIONS) != "unknown key":
-                message = unknown("action", name, _ACTIONS)
-            elif unknown("key", name, _EVENT_KEYS) != "unknown key":
-                message = unknown("key", name, _EVENT_KEYS)
+            if did_you_mean(name, _ACTIONS):
+                message = f"unknown action{did_you_mean(name, _ACTIONS)}"
+            elif did_you_mean(name, _EVENT_KEYS):
+                message = f"unknown key{did_you_mean(name, _EVENT_KEYS)}"
             else:
                 message = (
                     f"unknown action or key (actions: {', '.join(_ACTIONS)}; keys: {', '.join(_EVENT_KEYS)})"
@@ -79,11 +93,13 @@ def _event_form(item: Mapping[Any, Any], position: int) -> dict[str, Any]:
 
 
 def _expectation_form(item: Any, position: int) -> dict[str, Any]:
-    """``{max_leaderless_ms: 900}`` becomes ``{check: 'max_leaderless_ms', value: 900}``."""
+    """``{max_leaderless_ms: 900}`` becomes ``{check: 'max_leaderless_ms', value: 900}`` (kept if it is already)."""
     path: KeyPath = ("expect", position)
     example = "such as {max_leaderless_ms: 1000}"
     if not isinstance(item, Mapping):
         raise KeyProblem(path, f"expected a one-key mapping {example}, got {show(item)}")
+    if set(item) == {"check", "value"}:
+        return dict(item)
     if len(item) != 1:
         keys = ", ".join(show_name(key) for key in item) or "none"
         raise KeyProblem(path, f"expected exactly one check per item {example}, got {len(item)} ({keys})")
@@ -140,28 +156,29 @@ def _known_keys(parent: KeyPath) -> tuple[str, ...]:
     return ()
 
 
-def _yaml_path(loc: KeyPath, form: Mapping[str, Any]) -> KeyPath:
-    """A model-form location back in YAML terms (``events[0].target`` is ``events[0].crash``)."""
-    if len(loc) >= 3 and loc[0] in ("events", "expect") and isinstance(loc[1], int):
-        items = form.get(str(loc[0]))
-        item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
-        if (
-            isinstance(item, Mapping)
-            and loc[0] == "events"
-            and loc[2] in ("target", "groups", "link", "command")
-        ):
-            return (*loc[:2], str(item.get("action")), *loc[3:])
-        if isinstance(item, Mapping) and loc[0] == "expect" and loc[2] in ("check", "value"):
-            return (*loc[:2], str(item.get("check")), *loc[3:])
+def _yaml_path(loc: KeyPath, data: Mapping[str, Any]) -> KeyPath:
+    """A model-form location back in the terms of ``data`` (``events[0].target`` is ``events[0].crash``)."""
+    if len(loc) < 3 or loc[0] not in ("events", "expect") or not isinstance(loc[1], int):
+        return loc
+    items = data.get(str(loc[0]))
+    item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+    if not isinstance(item, Mapping) or loc[2] in item:
+        return loc  # the item was written in the model form
+    if loc[0] == "events" and loc[2] in ("target", "groups", "link", "command"):
+        action = next((key for key in item if key in _PAYLOAD), loc[2])
+        return (*loc[:2], action, *loc[3:])
+    if loc[0] == "expect" and loc[2] in ("check", "value") and len(item) == 1:
+        return (*loc[:2], next(iter(item)), *loc[3:])
     return loc
 
 
-def _describe(error: ErrorDetails, form: Mapping[str, Any]) -> tuple[KeyPath, str]:
+def _describe(error: ErrorDetails, data: Mapping[str, Any]) -> tuple[KeyPath, str]:
+    """Our key path (in the terms of ``data``) and wording for one of pydantic's errors."""
     loc: KeyPath = tuple(error["loc"])
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     if kind == "scenario":
-        return _yaml_path((*loc, *ctx.get("path", ())), form), str(ctx["problem"])
-    path = _yaml_path(loc, form)
+        return _yaml_path((*loc, *ctx.get("path", ())), data), str(ctx["problem"])
+    path = _yaml_path(loc, data)
     if kind == "extra_forbidden":
         return path, unknown("key", path[-1], _known_keys(path[:-1]))
     if kind == "missing":
@@ -179,6 +196,9 @@ def _describe(error: ErrorDetails, form: Mapping[str, Any]) -> tuple[KeyPath, st
 def parse_scenario(data: Mapping[str, Any], source: str = DEFAULT_SOURCE) -> Scenario:
     """Validate a raw scenario mapping (the YAML form) into a :class:`Scenario`.
 
+    The model form is accepted too, so ``parse_scenario(scenario.model_dump(mode="json"))`` gives the
+    scenario back (events with ``action``, expectations as ``{check, value}``).
+
     ``source`` names the scenario in error messages; when it is left at its default and ``data`` came from
     :func:`read_scenario_data`, the file's name and lines are used. Raises :class:`ScenarioError` only.
     """
@@ -193,8 +213,13 @@ def parse_scenario(data: Mapping[str, Any], source: str = DEFAULT_SOURCE) -> Sce
         return Scenario.model_validate({**form, "source": source})
     except KeyProblem as problem:
         raise scenario_error(source, problem.message, problem.path, line_of(lines, problem.path)) from None
+    except RecursionError:  # a YAML alias that contains itself
+        raise scenario_error(source, "nested too deeply (does an alias refer to itself?)") from None
     except ValidationError as invalid:
-        path, message = _describe(invalid.errors()[0], form)
+        errors = invalid.errors()
+        # An unknown key explains the "missing" key it was meant to be: report it first.
+        first = next((error for error in errors if error["type"] == "extra_forbidden"), errors[0])
+        path, message = _describe(first, data)
         raise scenario_error(source, message, path, line_of(lines, path)) from None
 
 

@@ -40,9 +40,8 @@ def _read_text(path: Path, source: str) -> str:
         raise scenario_error(source, "permission denied") from None
     except OSError as error:
         raise scenario_error(source, f"cannot read: {error.strerror or error}") from None
-    if b"\0" in raw:
-        line = raw[: raw.index(b"\0")].count(b"\n") + 1
-        raise scenario_error(source, "binary file, not a YAML scenario", line=line)
+    if b"\0" in raw:  # YAML text never holds a NUL byte
+        raise scenario_error(source, "binary file, not a YAML scenario")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -90,17 +89,26 @@ def _parse_yaml(text: str, source: str) -> tuple[Any, dict[KeyPath, int]]:
     except KeyProblem as problem:
         raise scenario_error(source, problem.message, problem.path, problem.line) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        what = error.problem or error.context or "cannot parse"
-        where = f" (column {mark.column + 1})" if mark is not None else ""
-        line = mark.line + 1 if mark is not None else None
-        raise scenario_error(source, f"invalid YAML: {what}{where}", line=line) from None
+        raise _yaml_error(source, error) from None
     except yaml.YAMLError as error:
         raise scenario_error(source, f"invalid YAML: {error}") from None
     except RecursionError:
         raise scenario_error(source, "invalid YAML: nested too deeply") from None
     finally:
         loader.dispose()
+
+
+def _yaml_error(source: str, error: yaml.MarkedYAMLError) -> ScenarioError:
+    mark, context, context_mark = error.problem_mark, error.context or "", error.context_mark
+    what = error.problem or context or "cannot parse"
+    if context and not context.startswith("while"):
+        what = f"{context}, {what}"  # "expected a single document in the stream, but found another document"
+    notes = [f"column {mark.column + 1}"] if mark is not None else []
+    if context.startswith("while") and context_mark and mark and context_mark.line != mark.line:
+        notes.append(f"{context} that starts on line {context_mark.line + 1}")
+    where = f" ({'; '.join(notes)})" if notes else ""
+    line = mark.line + 1 if mark is not None else None
+    return scenario_error(source, f"invalid YAML: {what}{where}", line=line)
 
 
 def read_scenario_data(path: str | Path) -> dict[str, Any]:

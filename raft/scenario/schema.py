@@ -9,6 +9,7 @@ exists, every time lies inside the run, and partition groups cover all nodes.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
 from pydantic import Field, Strict, ValidationInfo, field_validator, model_validator
@@ -162,7 +163,9 @@ class NetworkConfig(Frozen):
     @classmethod
     def _latency_shape(cls, value: Any) -> Any:
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return (value, value)
+            if not math.isfinite(value) or value < 0:
+                raise problem(f"must be a finite number >= 0, got {show(value)}")
+            return (value, value)  # a constant latency
         return as_pair(value)
 
     @field_validator("latency_ms")

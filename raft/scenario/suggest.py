@@ -51,8 +51,10 @@ def fmt_number(value: float) -> str:
     return str(value)
 
 
-def show(value: Any, limit: int = 60) -> str:
+def show(value: Any, limit: int = 60, _depth: int = 0) -> str:
     """A value the way YAML would show it, on one line and cut to ``limit`` characters."""
+    if _depth > 2:
+        return "..."
     if value is None:
         text = "null"
     elif isinstance(value, bool):
@@ -68,7 +70,8 @@ def show(value: Any, limit: int = 60) -> str:
     elif isinstance(value, Mapping):
         text = "a mapping"
     elif isinstance(value, list | tuple):
-        text = "[" + ", ".join(show(item, limit) for item in value) + "]"
+        items = [show(item, limit, _depth + 1) for item in value[:6]] + (["..."] if len(value) > 6 else [])
+        text = "[" + ", ".join(items) + "]"
     else:
         text = type(value).__name__
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,297 @@
+"""Tests for raft/scenario/schema.py, events.py and expectations.py: defaults, normal forms and invariants.
+
+Bad input is covered file by file in test_loader.py (the tests/scenario/bad/ corpus); here each rule is
+pinned with the exact message it gives when it matters for the model itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from raft.errors import ScenarioError
+from raft.scenario import (
+    Action,
+    ClusterConfig,
+    Event,
+    Expectation,
+    InitialState,
+    NetworkConfig,
+    Scenario,
+    StorageConfig,
+    When,
+    WorkloadConfig,
+    load_scenario,
+    parse_scenario,
+    schema,
+)
+
+HERE = Path(__file__).parent
+
+
+def scenario(**extra: Any) -> dict[str, Any]:
+    """A valid YAML-form mapping (three nodes, five seconds) with ``extra`` keys merged in."""
+    data: dict[str, Any] = {"name": "t", "duration_ms": 5000, "cluster": {"size": 3}}
+    data.update(extra)
+    return data
+
+
+def error_of(data: dict[str, Any]) -> str:
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(data)
+    return str(caught.value)
+
+
+def test_minimal_file_takes_every_documented_default() -> None:
+    s = load_scenario(HERE / "minimal.yaml")
+    assert (s.name, s.description, s.seed, s.duration_ms, s.source) == (
+        "minimal",
+        "",
+        0,
+        2000.0,
+        "minimal.yaml",
+    )
+    assert s.cluster == ClusterConfig(
+        size=3,
+        nodes=None,
+        election_timeout_ms=(150.0, 300.0),
+        heartbeat_ms=50.0,
+        leader_noop=True,
+        max_entries_per_append=64,
+        initial_state={},
+        bugs=(),
+    )
+    assert s.cluster.node_ids == ("n1", "n2", "n3")
+    assert s.network == NetworkConfig(
+        latency_ms=(5.0, 10.0), drop_rate=0.0, duplicate_rate=0.0, reorder_ms=0.0
+    )
+    assert s.storage == StorageConfig(write_ms=0.0)
+    assert s.workload == WorkloadConfig(
+        clients=1, writes_per_s=0.0, reads_per_s=0.0, stop_ms=None, timeout_ms=500.0, max_backoff_ms=4000.0
+    )
+    assert s.workload_stop_ms == 1600.0  # 80 % of the run
+    assert (s.events, s.expect) == ((), ())
+
+
+def test_issue_example_parses_to_the_values_it_states() -> None:
+    s = load_scenario(HERE / "leader-crash.yaml")
+    assert s.source == "leader-crash.yaml"
+    assert (s.name, s.seed, s.duration_ms) == ("leader-crash", 1, 5000.0)
+    assert s.description.startswith("The leader crashes;")
+    assert s.node_ids == ("n1", "n2", "n3", "n4", "n5")
+    assert s.cluster.initial_state == {
+        "n1": InitialState(term=7, voted_for=None, log=(1, 1, 1, 4, 4, 5, 5, 6, 6, 6))
+    }
+    assert s.network.latency_ms == (5.0, 10.0)
+    assert s.workload.writes_per_s == 20.0
+    assert s.workload_stop_ms == 4000.0
+    e = s.events
+    assert [event.index for event in e] == list(range(9))
+    assert [event.action for event in e] == [
+        Action.CRASH, Action.RESTART, Action.PARTITION, Action.HEAL, Action.ISOLATE,
+        Action.CUT, Action.TIMEOUT, Action.WRITE, Action.ISOLATE,
+    ]  # fmt: skip
+    assert (e[0].at_ms, e[0].target) == (1000.0, "leader")
+    assert e[2].groups == (("n1", "n2"), ("n3", "n4", "n5"))
+    assert (e[3].target, e[3].groups, e[3].link, e[3].command) == (None, (), None, None)
+    assert e[5].link == ("n1", "n2")
+    assert (e[7].command, e[7].to) == ("x=1", None)
+    assert e[8] == Event(index=8, action=Action.ISOLATE, when=When(leader="n5"), after_ms=5.0, target="n5")
+    assert s.expect == (Expectation(check="leader_elected_within_ms", value=1000.0),)
+
+
+def test_scenario_and_its_parts_are_frozen() -> None:
+    s = parse_scenario(scenario())
+    with pytest.raises(ValidationError):
+        s.name = "other"
+    with pytest.raises(ValidationError):
+        s.cluster.size = 9
+
+
+def test_model_dump_parses_back_to_the_same_scenario() -> None:
+    s = load_scenario(HERE / "leader-crash.yaml")
+    assert parse_scenario(s.model_dump(mode="json"), s.source) == s
+    assert "source" not in s.model_dump()
+
+
+def test_named_nodes_keep_their_order() -> None:
+    s = parse_scenario(scenario(cluster={"nodes": ["east", "west", "north-1", "s_2"]}))
+    assert s.node_ids == ("east", "west", "north-1", "s_2")
+    assert s.cluster.size is None
+
+
+@pytest.mark.parametrize("size", [1, 101])
+def test_sizes_at_the_limits_are_accepted(size: int) -> None:
+    assert len(parse_scenario(scenario(cluster={"size": size})).node_ids) == size
+
+
+def test_equal_timeout_bounds_mean_no_randomization() -> None:
+    s = parse_scenario(scenario(cluster={"size": 3, "election_timeout_ms": [150, 150]}))
+    assert s.cluster.election_timeout_ms == (150.0, 150.0)
+
+
+def test_timeout_equal_to_heartbeat_is_refused() -> None:
+    message = error_of(scenario(cluster={"size": 3, "heartbeat_ms": 150, "election_timeout_ms": [150, 300]}))
+    assert message == (
+        "<scenario>: cluster.election_timeout_ms: low 150 must be greater than heartbeat_ms 150 "
+        "(followers would time out between heartbeats)"
+    )
+
+
+def test_a_latency_number_is_a_constant() -> None:
+    assert parse_scenario(scenario(network={"latency_ms": 7})).network.latency_ms == (7.0, 7.0)
+    assert parse_scenario(scenario(network={"latency_ms": 0})).network.latency_ms == (0.0, 0.0)
+
+
+def test_explicit_stop_time() -> None:
+    s = parse_scenario(scenario(workload={"stop_ms": 1234}))
+    assert s.workload_stop_ms == 1234.0
+    assert s.workload.effective_stop_ms(10_000) == 1234.0
+    assert WorkloadConfig().effective_stop_ms(10_000) == 8000.0
+
+
+def test_unlisted_nodes_form_one_more_partition_group() -> None:
+    events = [
+        {"at_ms": 1, "partition": [["n1"], ["n3"]]},
+        {"at_ms": 2, "partition": [["n1", "n2", "n3"]]},
+        {"at_ms": 3, "partition": [["n5", "n1"]]},
+    ]
+    s = parse_scenario(scenario(cluster={"size": 5}, events=events))
+    assert s.events[0].groups == (("n1",), ("n3",), ("n2", "n4", "n5"))
+    assert s.events[1].groups == (("n1", "n2", "n3"), ("n4", "n5"))
+    assert s.events[2].groups == (("n5", "n1"), ("n2", "n3", "n4"))
+
+
+def test_every_partition_covers_every_node_once() -> None:
+    s = parse_scenario(
+        scenario(cluster={"size": 4}, events=[{"at_ms": 1, "partition": [["n1", "n2"], ["n3", "n4"]]}])
+    )
+    assert s.events[0].groups == (("n1", "n2"), ("n3", "n4"))
+
+
+@pytest.mark.parametrize("action", ["crash", "isolate", "timeout"])
+def test_leader_is_a_target_for_crash_isolate_and_timeout(action: str) -> None:
+    event = parse_scenario(scenario(events=[{"at_ms": 0, action: "leader"}])).events[0]
+    assert (event.action, event.target) == (Action(action), "leader")
+
+
+@pytest.mark.parametrize("action", ["restart"])
+def test_leader_is_not_a_target_for_restart(action: str) -> None:
+    assert error_of(scenario(events=[{"at_ms": 0, action: "leader"}])) == (
+        "<scenario>: events[0].restart: 'leader' is allowed for crash, isolate and timeout only"
+    )
+
+
+@pytest.mark.parametrize("command", ["x=1", "-x", "key.a=hello world", "x=", "k=a=b"])
+def test_write_commands_accepted(command: str) -> None:
+    event = parse_scenario(scenario(events=[{"at_ms": 5000, "write": command, "to": "n2"}])).events[0]
+    assert (event.command, event.to, event.at_ms) == (command, "n2", 5000.0)
+
+
+@pytest.mark.parametrize("command", ["x", "=1", "-", "-x=1", "x y=1", ""])
+def test_write_commands_refused(command: str) -> None:
+    assert error_of(scenario(events=[{"at_ms": 1, "write": command}])) == (
+        f'<scenario>: events[0].write: expected "key=value" (set) or "-key" (delete), got {command!r}'
+    )
+
+
+def test_trigger_with_delay() -> None:
+    event = parse_scenario(
+        scenario(events=[{"when": {"leader": "n2"}, "after_ms": 5, "timeout": "n2"}])
+    ).events[0]
+    assert (event.at_ms, event.when, event.after_ms, event.target) == (None, When(leader="n2"), 5.0, "n2")
+
+
+def test_expectation_values_are_normalized() -> None:
+    expect = [
+        {"leader_elected_within_ms": 1000},
+        {"max_leaderless_ms": 250.5},
+        {"no_leader_between_ms": [100, 200]},
+        {"no_commit_between_ms": [0, 5000]},
+        {"final_leader_in": ["n1", "n2"]},
+        {"committed_on_live_nodes_at_least": 3},
+        {"logs_identical_at_end": True},
+        {"safety_violation": "Leader Completeness"},
+    ]
+    values = [(e.check, e.value) for e in parse_scenario(scenario(expect=expect)).expect]
+    assert values == [
+        ("leader_elected_within_ms", 1000.0),
+        ("max_leaderless_ms", 250.5),
+        ("no_leader_between_ms", (100.0, 200.0)),
+        ("no_commit_between_ms", (0.0, 5000.0)),
+        ("final_leader_in", ("n1", "n2")),
+        ("committed_on_live_nodes_at_least", 3),
+        ("logs_identical_at_end", True),
+        ("safety_violation", "Leader Completeness"),
+    ]
+    assert isinstance(values[0][1], float)
+
+
+def test_known_bugs_are_accepted_and_near_misses_get_a_suggestion(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schema, "KNOWN_BUGS", ("figure8_commit", "vote_twice"))
+    s = parse_scenario(scenario(cluster={"size": 3, "bugs": ["vote_twice"]}))
+    assert s.cluster.bugs == ("vote_twice",)
+    assert error_of(scenario(cluster={"size": 3, "bugs": ["figure8_comit"]})) == (
+        "<scenario>: cluster.bugs[0]: unknown bug 'figure8_comit' (did you mean 'figure8_commit'?)"
+    )
+    assert error_of(scenario(cluster={"size": 3, "bugs": ["zzz"]})) == (
+        "<scenario>: cluster.bugs[0]: unknown bug 'zzz' (expected one of: figure8_commit, vote_twice)"
+    )
+    assert error_of(scenario(cluster={"size": 3, "bugs": ["vote_twice", "vote_twice"]})) == (
+        "<scenario>: cluster.bugs[1]: bug 'vote_twice' is listed twice"
+    )
+
+
+def test_initial_state_log_may_repeat_terms_up_to_the_node_term() -> None:
+    state = {"n2": {"term": 3, "voted_for": "n1", "log": [1, 1, 3, 3]}}
+    s = parse_scenario(scenario(cluster={"size": 3, "initial_state": state}))
+    assert s.cluster.initial_state["n2"] == InitialState(term=3, voted_for="n1", log=(1, 1, 3, 3))
+
+
+def test_model_form_validation_refuses_partial_payloads() -> None:
+    base = {"name": "t", "duration_ms": 10, "cluster": {"size": 2}}
+    with pytest.raises(ValidationError, match="cut takes no target"):
+        Scenario.model_validate(
+            {
+                **base,
+                "events": [{"index": 0, "action": "cut", "at_ms": 1, "link": ["n1", "n2"], "target": "n1"}],
+            }
+        )
+    with pytest.raises(ValidationError, match="only goes with write"):
+        Scenario.model_validate(
+            {**base, "events": [{"index": 0, "action": "crash", "at_ms": 1, "target": "n1", "to": "n2"}]}
+        )
+
+
+def test_bools_are_not_numbers_and_strings_are_not_numbers() -> None:
+    assert error_of(scenario(seed=True)) == "<scenario>: seed: expected an integer, got true"
+    assert error_of(scenario(duration_ms="5000")) == "<scenario>: duration_ms: expected a number, got '5000'"
+    assert error_of(scenario(network={"drop_rate": False})) == (
+        "<scenario>: network.drop_rate: expected a number, got false"
+    )
+    assert error_of(scenario(cluster={"size": 3, "election_timeout_ms": [150, True]})) == (
+        "<scenario>: cluster.election_timeout_ms[1]: expected a number, got true"
+    )
+
+
+def test_nan_and_infinity_are_refused_everywhere_numeric() -> None:
+    nan, inf = float("nan"), float("inf")
+    assert error_of(scenario(duration_ms=nan)) == "<scenario>: duration_ms: must be a finite number, got .nan"
+    assert error_of(scenario(storage={"write_ms": inf})) == (
+        "<scenario>: storage.write_ms: must be a finite number, got .inf"
+    )
+    assert error_of(scenario(expect=[{"max_leaderless_ms": inf}])) == (
+        "<scenario>: expect[0].max_leaderless_ms: must be a finite number, got .inf"
+    )
+    assert error_of(scenario(expect=[{"no_leader_between_ms": [0, nan]}])) == (
+        "<scenario>: expect[0].no_leader_between_ms: must be a finite number, got .nan"
+    )
+
+
+def test_action_values() -> None:
+    assert [a.value for a in Action] == [
+        "crash", "restart", "partition", "heal", "isolate", "cut", "timeout", "write",
+    ]  # fmt: skip
