@@ -20,6 +20,7 @@ class Bug(Enum):
     ACCEPT_STALE_APPEND = "accept-stale-append"
     MAJORITY_OFF_BY_ONE = "majority-off-by-one"
     FIXED_ELECTION_TIMEOUT = "fixed-election-timeout"
+    LOCAL_READ = "local-read"
 
 
 BUG_HELP: dict[Bug, str] = {
@@ -33,6 +34,8 @@ BUG_HELP: dict[Bug, str] = {
     Bug.ACCEPT_STALE_APPEND: "a server accepts AppendEntries from a leader of an older term (Figure 2, receiver rule 1)",
     Bug.MAJORITY_OFF_BY_ONE: "a majority is computed as floor(n/2) instead of floor(n/2) + 1 (§5.2)",
     Bug.FIXED_ELECTION_TIMEOUT: "election timeouts are not randomized: every server waits the range's low end (§5.2)",
+    Bug.LOCAL_READ: "a leader answers reads from its own state machine at once, not through the log: a deposed or "
+    "newly elected leader returns stale data (§8)",
 }
 
 

@@ -26,7 +26,7 @@ from raft.core.messages import (
 from raft.core.notes import Applied, Appended, Committed, Note, RoleChanged, TimedOut, Truncated, Voted
 from raft.core.progress import Progress
 from raft.core.quorum import MajorityConfig, VoteResult
-from raft.core.statemachine import Command, KeyValueStore
+from raft.core.statemachine import ApplyResult, Command, KeyValueStore
 from raft.core.types import Role
 from raft.errors import RaftSimError
 
@@ -108,6 +108,7 @@ class RaftNode:
         self._bug_vote_twice = Bug.VOTE_TWICE in bugs
         self._bug_accept_stale_append = Bug.ACCEPT_STALE_APPEND in bugs
         self._bug_fixed_timeout = Bug.FIXED_ELECTION_TIMEOUT in bugs
+        self.bug_local_read = Bug.LOCAL_READ in bugs
         # Persistent state on all servers (Figure 2).
         self.current_term = term
         self.voted_for = voted_for
@@ -430,6 +431,17 @@ class RaftNode:
             if progress.replicating and progress.next_index == index:
                 self.send_append_entries(peer)
         return index
+
+    def read_locally(self, command: Command) -> ApplyResult:
+        """The ``local-read`` bug: a leader answers a read from its own state machine, at once.
+
+        Wrong on purpose (§8): a leader must not answer a read before it knows it is still the leader and has
+        applied everything committed; a deposed leader, or a new one whose no-op is not yet committed, returns
+        stale data. Raises :class:`NotLeader` when this server is not the leader.
+        """
+        if self.role is not Role.LEADER:
+            raise NotLeader(self.leader_id)
+        return ApplyResult(self.last_applied, self.store.data.get(command.key), duplicate=False)
 
     def on_persisted(self, index: int) -> None:
         """Storage reports the log durable up to ``index``: a leader may now count itself for it."""

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, Strict, ValidationInfo, field_validator, model_validator
 
+from raft.core.bugs import Bug
 from raft.scenario.base import (
     MAX_NODES,
     NODE_NAME,
@@ -29,8 +30,8 @@ from raft.scenario.events import Action, Event, When
 from raft.scenario.expectations import WINDOW_CHECKS, Expectation
 from raft.scenario.suggest import fmt_number, problem, show, unknown
 
-#: Switchable bugs (issue 5) a scenario may turn on in ``cluster.bugs``; filled in by the bug catalogue.
-KNOWN_BUGS: tuple[str, ...] = ()
+#: Switchable bugs (issue 5) a scenario may turn on in ``cluster.bugs``: the names of :class:`raft.core.bugs.Bug`.
+KNOWN_BUGS: tuple[str, ...] = tuple(bug.value for bug in Bug)
 
 
 class InitialState(Frozen):

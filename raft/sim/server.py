@@ -19,7 +19,7 @@ from raft.core.messages import Message
 from raft.core.node import TIME_EPSILON, NodeSettings, NotLeader, RaftNode, Ready
 from raft.core.notes import Applied, Appended, Committed, RoleChanged, TimedOut, Truncated, Voted
 from raft.core.quorum import MajorityConfig
-from raft.core.statemachine import ApplyResult, Command
+from raft.core.statemachine import ApplyResult, Command, OpKind
 from raft.sim.events import EventBus
 from raft.sim.network import Network
 from raft.sim.storage import Storage
@@ -70,6 +70,11 @@ class SimServer:
         self._emit_append = bus.wants("append")
         self._emit_truncate = bus.wants("truncate")
         self._emit_apply = bus.wants("apply")
+        self._reporters: dict[type, Callable[[Any], None]] = {
+            RoleChanged: self._report_role, TimedOut: self._report_timeout, Voted: self._report_vote,
+            Appended: self._report_append, Truncated: self._report_truncate, Committed: self._report_commit,
+            Applied: self._report_apply,
+        }  # fmt: skip
 
     # ------------------------------------------------------------ life cycle
 
@@ -113,6 +118,10 @@ class SimServer:
         node = self.node
         if node is None:
             raise NotLeader(None)
+        if node.bug_local_read and command.kind is OpKind.READ:
+            result = node.read_locally(command)  # the local-read bug: no round through the log
+            on_applied(self.id, command, result)
+            return result.index
         index = node.propose(self.env.now, command)
         self.pending_acks[(command.client, command.seq)] = on_applied
         self._process()
@@ -135,16 +144,18 @@ class SimServer:
         node = self.node
         assert node is not None
         ready = node.take_ready()
-        while ready is not None:
-            self._carry_out(ready, src, msg_id)
-            ready = node.take_ready()  # what acknowledging a synchronous write produced
+        if ready is not None and self._carry_out(ready, src, msg_id):
+            ready = node.take_ready()  # what acknowledging a synchronous write produced (a commit)
+            if ready is not None:
+                self._carry_out(ready, None, None)
         deadline = node.next_deadline
         if deadline < self._wake_at:
             self._wake_at = deadline
             wake = self.env.timeout(max(0.0, deadline - self.env.now), self.incarnation)
             wake.callbacks.append(self._on_wake)
 
-    def _carry_out(self, ready: Ready, src: str | None, msg_id: int | None) -> None:
+    def _carry_out(self, ready: Ready, src: str | None, msg_id: int | None) -> bool:
+        """Persist, send and report ``ready``; returns whether the node was told of a durable log write."""
         if ready.notes:
             self._report(ready.notes)
         now = self.env.now
@@ -154,18 +165,21 @@ class SimServer:
                 self._send(ready, src, msg_id)
                 if ready.log_from is not None:
                     self._persisted()
-                return
+                    return True
+                return False
             if ready.log_from is not None:
                 self.storage.pending_log_from.append(ready.log_from)
             self.busy_until = max(now, self.busy_until) + self.write_ms
             done = self.env.timeout(self.busy_until - now, (self.incarnation, ready, src, msg_id))
             done.callbacks.append(self._write_done)
-        elif self.busy_until > now:
+            return False
+        if self.busy_until > now:
             # Messages never overtake a write in progress: they may confirm what it stores.
             held = self.env.timeout(self.busy_until - now, (self.incarnation, ready, src, msg_id))
             held.callbacks.append(self._release)
         else:
             self._send(ready, src, msg_id)
+        return False
 
     def _write_done(self, event: Any) -> None:
         incarnation, ready, src, msg_id = event.value
@@ -199,44 +213,50 @@ class SimServer:
 
     def _report(self, notes: tuple[Note, ...]) -> None:
         """Turn the node's notes into events (only those somebody subscribed to)."""
-        emit = self.bus.emit
-        now = self.env.now
-        me = self.id
+        reporters = self._reporters
         for note in notes:
-            if isinstance(note, Applied):
-                command = note.command
-                if self._emit_apply:
-                    event: dict[str, Any] = {
-                        "t_ms": now, "type": "apply", "node": me, "index": note.index, "term": note.term,
-                        "command": None if command is None else command.op,
-                    }  # fmt: skip
-                    if command is not None and note.result is not None:
-                        event.update(client=command.client, seq=command.seq, value=note.result.value)
-                        if note.result.duplicate:
-                            event["duplicate"] = True
-                    emit(event)
-                if command is not None and note.result is not None:
-                    on_applied = self.pending_acks.pop((command.client, command.seq), None)
-                    if on_applied is not None:
-                        on_applied(me, command, note.result)
-            elif isinstance(note, Committed):
-                emit({"t_ms": now, "type": "commit", "node": me, "index": note.index})
-            elif isinstance(note, Appended):
-                if self._emit_append:
-                    event = {"t_ms": now, "type": "append", "node": me, "index": note.index, "term": note.term}
-                    command = note.command
-                    event["command"] = None if command is None else command.op
-                    if command is not None:
-                        event.update(client=command.client, seq=command.seq)
-                    emit(event)
-            elif isinstance(note, RoleChanged):
-                emit({"t_ms": now, "type": "role", "node": me, "role": note.role.value, "term": note.term})
-            elif isinstance(note, Voted):
-                if self._emit_vote:
-                    emit({"t_ms": now, "type": "vote", "node": me, "candidate": note.candidate,
-                          "term": note.term, "granted": note.granted})  # fmt: skip
-            elif isinstance(note, TimedOut):
-                if self._emit_timeout:
-                    emit({"t_ms": now, "type": "timeout", "node": me, "term": note.term})
-            elif isinstance(note, Truncated) and self._emit_truncate:
-                emit({"t_ms": now, "type": "truncate", "node": me, "index": note.index})
+            reporters[type(note)](note)
+
+    def _event(self, kind: str, **fields: Any) -> None:
+        self.bus.emit({"t_ms": self.env.now, "type": kind, "node": self.id, **fields})
+
+    def _report_role(self, note: RoleChanged) -> None:
+        self._event("role", role=note.role.value, term=note.term)
+
+    def _report_timeout(self, note: TimedOut) -> None:
+        if self._emit_timeout:
+            self._event("timeout", term=note.term)
+
+    def _report_vote(self, note: Voted) -> None:
+        if self._emit_vote:
+            self._event("vote", candidate=note.candidate, term=note.term, granted=note.granted)
+
+    def _report_append(self, note: Appended) -> None:
+        if self._emit_append:
+            command = note.command
+            if command is None:
+                self._event("append", index=note.index, term=note.term, command=None)
+            else:
+                self._event("append", index=note.index, term=note.term, command=command.op,
+                            client=command.client, seq=command.seq)  # fmt: skip
+
+    def _report_truncate(self, note: Truncated) -> None:
+        if self._emit_truncate:
+            self._event("truncate", index=note.index)
+
+    def _report_commit(self, note: Committed) -> None:
+        self._event("commit", index=note.index)
+
+    def _report_apply(self, note: Applied) -> None:
+        command, result = note.command, note.result
+        if command is None or result is None:
+            if self._emit_apply:
+                self._event("apply", index=note.index, term=note.term, command=None)
+            return
+        if self._emit_apply:
+            extra = {"duplicate": True} if result.duplicate else {}
+            self._event("apply", index=note.index, term=note.term, command=command.op,
+                        client=command.client, seq=command.seq, value=result.value, **extra)  # fmt: skip
+        on_applied = self.pending_acks.pop((command.client, command.seq), None)
+        if on_applied is not None:
+            on_applied(self.id, command, result)
