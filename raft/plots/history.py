@@ -1,0 +1,326 @@
+"""What the cluster looked like over time, rebuilt from a trace (a list of event dicts). Shared by the plots.
+
+Pure Python: no matplotlib here, so tests and tables can use it cheaply. Every function reads only events:
+role spans (with crashes as gaps), network states (partitions and cuts over time), leader changes, commit indexes,
+write latencies, and each node's log at a chosen time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from raft.errors import RaftSimError
+
+Events = Sequence[dict[str, Any]]
+
+ROLES = ("follower", "candidate", "leader")
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSpan:
+    """``node`` held ``role`` in ``term`` from ``start_ms`` to ``end_ms`` (it was up the whole time)."""
+
+    node: str
+    role: str
+    term: int
+    start_ms: float
+    end_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSpan:
+    """From ``start_ms`` to ``end_ms`` the one-way links in ``cut`` were down; ``groups`` are the two-way
+    connected groups (one group when nothing is cut)."""
+
+    start_ms: float
+    end_ms: float
+    cut: frozenset[tuple[str, str]]
+    groups: tuple[tuple[str, ...], ...]
+
+    @property
+    def label(self) -> str:
+        """``n1 n2 | n3 n4 n5`` for a split, or ``cut n1→n2`` for one-way cuts that split nobody."""
+        if len(self.groups) > 1:
+            return " | ".join(" ".join(group) for group in self.groups)
+        return "cut " + ", ".join(f"{a}→{b}" for a, b in sorted(self.cut))
+
+
+@dataclass(frozen=True, slots=True)
+class LeaderChange:
+    """``node`` became leader of ``term`` at ``t_ms``."""
+
+    t_ms: float
+    node: str
+    term: int
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    """A client command: submitted at ``submit_ms``, acknowledged at ``ack_ms`` (``None``: never)."""
+
+    client: str
+    seq: int
+    command: str
+    submit_ms: float
+    ack_ms: float | None
+    index: int | None
+
+    @property
+    def latency_ms(self) -> float | None:
+        return None if self.ack_ms is None else self.ack_ms - self.submit_ms
+
+
+@dataclass(frozen=True, slots=True)
+class NodeLog:
+    """One node's log at a moment: the term of each entry (index 1 first), its commitIndex, role and term."""
+
+    node: str
+    terms: tuple[int, ...]
+    commit_index: int
+    up: bool
+    role: str
+    term: int
+
+
+# ------------------------------------------------------------------ basics
+
+
+def meta(events: Events) -> dict[str, Any]:
+    """The trace's meta line; :class:`RaftSimError` if the events do not start with one."""
+    if not events or events[0].get("type") != "meta":
+        raise RaftSimError("not a raft-sim trace: the first event must be the meta line")
+    return events[0]
+
+
+def nodes(events: Events) -> list[str]:
+    return list(meta(events)["nodes"])
+
+
+def end_ms(events: Events) -> float:
+    """When the run ended (the ``end`` event, else the last event, else the configured duration)."""
+    for event in reversed(events):
+        if event["type"] == "end":
+            return float(event["t_ms"])
+    last = float(events[-1]["t_ms"]) if events else 0.0
+    return max(last, float(meta(events).get("duration_ms") or 0.0)) if events else 0.0
+
+
+def title(events: Events) -> str:
+    info = meta(events)
+    return f"{info.get('scenario', '?')} (seed {info.get('seed', '?')})"
+
+
+# ------------------------------------------------------------------ roles
+
+
+def role_spans(events: Events) -> list[RoleSpan]:
+    """Every node's role over time; a crash ends the span and nothing covers the node until it restarts."""
+    stop = end_ms(events)
+    open_spans: dict[str, tuple[str, int, float]] = {}
+    spans: list[RoleSpan] = []
+
+    def close(node: str, t: float) -> None:
+        current = open_spans.pop(node, None)
+        if current is not None:
+            spans.append(RoleSpan(node, current[0], current[1], current[2], t))
+
+    for event in events:
+        kind = event["type"]
+        if kind == "role":
+            node = event["node"]
+            current = open_spans.get(node)
+            if current is not None and current[:2] == (event["role"], event["term"]):
+                continue
+            close(node, event["t_ms"])
+            open_spans[node] = (event["role"], event["term"], event["t_ms"])
+        elif kind == "crash":
+            close(event["node"], event["t_ms"])
+    for node in list(open_spans):
+        close(node, stop)
+    return sorted(spans, key=lambda s: (s.start_ms, s.node))
+
+
+def leader_changes(events: Events) -> list[LeaderChange]:
+    """Each time a node became leader (of a new term), in order."""
+    return [LeaderChange(s.start_ms, s.node, s.term) for s in role_spans(events) if s.role == "leader"]
+
+
+def crashes(events: Events) -> list[tuple[float, str]]:
+    return [(e["t_ms"], e["node"]) for e in events if e["type"] == "crash"]
+
+
+def restarts(events: Events) -> list[tuple[float, str]]:
+    return [(e["t_ms"], e["node"]) for e in events if e["type"] == "restart"]
+
+
+def role_at(events: Events, at_ms: float) -> dict[str, tuple[str, int] | None]:
+    """Each node's (role, term) at ``at_ms``; ``None`` for a node that is down."""
+    state: dict[str, tuple[str, int] | None] = dict.fromkeys(nodes(events))
+    for event in events:
+        if event["t_ms"] > at_ms:
+            break
+        if event["type"] == "role":
+            state[event["node"]] = (event["role"], event["term"])
+        elif event["type"] == "crash":
+            state[event["node"]] = None
+    return state
+
+
+# ------------------------------------------------------------------ network
+
+
+class _Links:
+    """The directed connectivity graph, edited by partition / isolate / cut / heal events as the network does."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = list(names)
+        self.graph: nx.DiGraph = nx.complete_graph(self.names, create_using=nx.DiGraph)
+
+    def apply(self, event: dict[str, Any]) -> bool:
+        kind = event["type"]
+        if kind == "partition":
+            graph: nx.DiGraph = nx.DiGraph()
+            graph.add_nodes_from(self.names)
+            for group in event["groups"]:
+                graph.add_edges_from((a, b) for a in group for b in group if a != b)
+            self.graph = graph
+        elif kind == "heal":
+            self.graph = nx.complete_graph(self.names, create_using=nx.DiGraph)
+        elif kind == "isolate":
+            node = event["node"]
+            self.graph.remove_edges_from(list(self.graph.in_edges(node)) + list(self.graph.out_edges(node)))
+        elif kind == "cut":
+            if self.graph.has_edge(event["from"], event["to"]):
+                self.graph.remove_edge(event["from"], event["to"])
+        else:
+            return False
+        return True
+
+    def cut(self) -> frozenset[tuple[str, str]]:
+        return frozenset(
+            (a, b) for a in self.names for b in self.names if a != b and not self.graph.has_edge(a, b)
+        )
+
+    def groups(self) -> tuple[tuple[str, ...], ...]:
+        undirected = nx.Graph()
+        undirected.add_nodes_from(self.names)
+        undirected.add_edges_from((a, b) for a, b in self.graph.edges if self.graph.has_edge(b, a))
+        order = {name: i for i, name in enumerate(self.names)}
+        groups = [sorted(c, key=order.__getitem__) for c in nx.connected_components(undirected)]
+        return tuple(tuple(g) for g in sorted(groups, key=lambda g: order[g[0]]))
+
+
+def network_spans(events: Events) -> list[NetworkSpan]:
+    """The periods during which some link was cut, each with its cut links and connected groups."""
+    links = _Links(nodes(events))
+    spans: list[NetworkSpan] = []
+    start: float | None = None
+    state: tuple[frozenset[tuple[str, str]], tuple[tuple[str, ...], ...]] = (frozenset(), ())
+    for event in events:
+        if not links.apply(event):
+            continue
+        t = event["t_ms"]
+        new = (links.cut(), links.groups())
+        if new[0] == state[0]:
+            continue
+        if start is not None and state[0]:
+            spans.append(NetworkSpan(start, t, state[0], state[1]))
+        start, state = t, new
+    if start is not None and state[0]:
+        spans.append(NetworkSpan(start, end_ms(events), state[0], state[1]))
+    return spans
+
+
+def cut_links_at(events: Events, at_ms: float) -> frozenset[tuple[str, str]]:
+    """The one-way links that were cut at ``at_ms``."""
+    links = _Links(nodes(events))
+    for event in events:
+        if event["t_ms"] > at_ms:
+            break
+        links.apply(event)
+    return links.cut()
+
+
+# ------------------------------------------------------------------ commits and writes
+
+
+def commit_series(events: Events) -> dict[str, list[tuple[float, float]]]:
+    """Each node's commitIndex as (t_ms, value) steps; a crash adds a NaN point (a gap), a restart 0."""
+    series: dict[str, list[tuple[float, float]]] = {node: [(0.0, 0.0)] for node in nodes(events)}
+    for event in events:
+        kind = event["type"]
+        if kind == "commit":
+            series[event["node"]].append((event["t_ms"], float(event["index"])))
+        elif kind == "crash":
+            series[event["node"]].append((event["t_ms"], float("nan")))
+        elif kind == "restart":
+            series[event["node"]].append((event["t_ms"], 0.0))
+    stop = end_ms(events)
+    for points in series.values():
+        points.append((stop, points[-1][1]))
+    return series
+
+
+def writes(events: Events) -> list[Write]:
+    """Every client command (reads included) with its acknowledgement, in submission order."""
+    submitted: dict[tuple[str, int], tuple[str, float]] = {}
+    acked: dict[tuple[str, int], tuple[float, int | None]] = {}
+    for event in events:
+        kind = event["type"]
+        if kind == "submit":
+            submitted[(event["client"], event["seq"])] = (event["command"], event["t_ms"])
+        elif kind == "ack":
+            key = (event["client"], event["seq"])
+            acked.setdefault(key, (event["t_ms"], event.get("index")))
+    result = []
+    for (client, seq), (command, t) in submitted.items():
+        ack = acked.get((client, seq))
+        result.append(Write(client, seq, command, t, None if ack is None else ack[0],
+                            None if ack is None else ack[1]))  # fmt: skip
+    return sorted(result, key=lambda w: (w.submit_ms, w.client, w.seq))
+
+
+# ------------------------------------------------------------------ logs
+
+
+def logs_at(events: Events, at_ms: float) -> list[NodeLog]:
+    """Each node's log, commitIndex, role and term at ``at_ms``, rebuilt from the initial state, ``append``,
+    ``truncate``, ``commit``, ``crash`` and ``restart`` events (a restart brings back the persisted log)."""
+    info = meta(events)
+    names = list(info["nodes"])
+    initial = info.get("initial_state") or {}
+    logs: dict[str, list[int]] = {n: list(initial.get(n, {}).get("log", [])) for n in names}
+    commit: dict[str, int] = dict.fromkeys(names, 0)
+    up: dict[str, bool] = dict.fromkeys(names, True)
+    role: dict[str, tuple[str, int]] = {n: ("follower", int(initial.get(n, {}).get("term", 0))) for n in names}
+    for event in events:
+        if event["t_ms"] > at_ms:
+            break
+        kind = event["type"]
+        if kind == "append":
+            log = logs[event["node"]]
+            index = event["index"]
+            del log[index - 1 :]
+            if len(log) < index - 1:  # should not happen; keep the picture honest rather than crash
+                log.extend([0] * (index - 1 - len(log)))
+            log.append(event["term"])
+        elif kind == "truncate":
+            del logs[event["node"]][event["index"] - 1 :]
+        elif kind == "commit":
+            commit[event["node"]] = event["index"]
+        elif kind == "crash":
+            up[event["node"]], commit[event["node"]] = False, 0
+        elif kind == "restart":
+            node = event["node"]
+            up[node], commit[node] = True, 0
+            if "log" in event:
+                logs[node] = list(event["log"])
+        elif kind == "role":
+            role[event["node"]] = (event["role"], event["term"])
+    return [
+        NodeLog(n, tuple(logs[n]), commit[n], up[n], role[n][0] if up[n] else "down", role[n][1]) for n in names
+    ]

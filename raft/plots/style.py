@@ -1,0 +1,49 @@
+"""Colours, sizes and the time axis shared by the plots, so every picture speaks the same visual language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: One colour per role, used in every plot (the legend says which is which).
+ROLE_COLORS = {"follower": "#a9c6de", "candidate": "#f4a259", "leader": "#2a9d8f"}
+DOWN_COLOR = "#9e9e9e"
+CRASH_COLOR = "#c0392b"
+RESTART_COLOR = "#34495e"
+PARTITION_COLOR = "#7f7f7f"
+DROP_COLOR = "#c0392b"
+
+#: Colours of log entries by term (the paper's figures colour entries by term too); cycles after ten terms.
+TERM_COLORS = (
+    "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3",
+    "#fdb462", "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd",
+)  # fmt: skip
+
+#: Colours of message kinds in sequence diagrams.
+MESSAGE_COLORS = {
+    "RequestVote": "#e07a1f",
+    "RequestVoteResponse": "#e07a1f",
+    "AppendEntries": "#2e6fbf",
+    "AppendEntriesResponse": "#2e6fbf",
+}
+REJECT_COLOR = "#8e44ad"
+
+
+def term_color(term: int) -> str:
+    return TERM_COLORS[(term - 1) % len(TERM_COLORS)] if term > 0 else "#ffffff"
+
+
+@dataclass(frozen=True, slots=True)
+class TimeAxis:
+    """Milliseconds for windows up to 5 s, seconds beyond: ``value(t_ms)`` converts, ``label`` names the unit."""
+
+    scale: float
+    label: str
+
+    @classmethod
+    def for_window(cls, start_ms: float, end_ms: float) -> TimeAxis:
+        if end_ms - start_ms > 5000.0:
+            return cls(1000.0, "time (s)")
+        return cls(1.0, "time (ms)")
+
+    def value(self, t_ms: float) -> float:
+        return t_ms / self.scale

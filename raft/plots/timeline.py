@@ -1,0 +1,201 @@
+"""The election timeline: one lane per node coloured by role, terms, crashes, partitions and leader changes;
+below it every node's commit index, and client write latency when the run had a workload.
+
+Artists carry a ``gid`` so tests (and curious students) can find what was drawn: ``lane:NODE`` (a lane's base
+line), ``role:ROLE:NODE`` (the bars of that role on that lane, one path per span), ``term`` (term labels),
+``partition`` (shaded bands), ``leader-change``, ``crash``, ``restart``, ``commit:NODE``, ``latency``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from raft.plots import history
+from raft.plots.history import Events
+from raft.plots.style import (
+    CRASH_COLOR,
+    PARTITION_COLOR,
+    RESTART_COLOR,
+    ROLE_COLORS,
+    TimeAxis,
+)
+
+#: Minimum distance between two term labels on one lane, as a fraction of the window.
+LABEL_GAP = 0.035
+
+
+def window(events: Events, from_ms: float | None, to_ms: float | None) -> tuple[float, float]:
+    """The window to draw: the whole run unless bounded; an empty or inverted window is an error."""
+    from raft.errors import RaftSimError
+
+    start = 0.0 if from_ms is None else float(from_ms)
+    stop = history.end_ms(events) if to_ms is None else float(to_ms)
+    if not (math.isfinite(start) and math.isfinite(stop)) or stop <= start:
+        raise RaftSimError(f"empty time window: from {start} ms to {stop} ms")
+    return start, stop
+
+
+def timeline(events: Events, *, from_ms: float | None = None, to_ms: float | None = None) -> Figure:
+    """The election timeline of a trace, for the whole run or the window ``[from_ms, to_ms]``."""
+    start, stop = window(events, from_ms, to_ms)
+    names = history.nodes(events)
+    axis = TimeAxis.for_window(start, stop)
+    has_writes = any(e["type"] == "submit" for e in events)
+    lanes_height = 0.42 * len(names) + 1.0
+    ratios = [lanes_height, 1.7] + ([1.5] if has_writes else [])
+    fig = Figure(figsize=(11, sum(ratios) + 1.0), layout="constrained")
+    axes = fig.subplots(len(ratios), 1, sharex=True, gridspec_kw={"height_ratios": ratios})
+    lanes, commits = axes[0], axes[1]
+    y_of = {node: len(names) - 1 - i for i, node in enumerate(names)}
+    _draw_partitions(lanes, events, len(names) - 1, start, stop, axis)
+    _draw_lanes(lanes, events, names, y_of, start, stop, axis)
+    _draw_commits(commits, events, names, start, stop, axis)
+    if has_writes:
+        _draw_latency(axes[2], events, start, stop, axis)
+    axes[-1].set_xlabel(axis.label)
+    lanes.set_xlim(axis.value(start), axis.value(stop))
+    fig.suptitle(f"Election timeline: {history.title(events)}", fontsize=12)
+    return fig
+
+
+def _draw_lanes(
+    ax: Any, events: Events, names: list[str], y_of: dict[str, int], start: float, stop: float, axis: TimeAxis
+) -> None:
+    width = stop - start
+    for node in names:
+        ax.hlines(y_of[node], axis.value(start), axis.value(stop), color="#cccccc", lw=0.8, zorder=1,
+                  gid=f"lane:{node}")  # fmt: skip
+    spans = [s for s in history.role_spans(events) if s.end_ms > start and s.start_ms < stop]
+    for node in names:
+        for role, color in ROLE_COLORS.items():
+            ranges = [
+                (axis.value(max(s.start_ms, start)), axis.value(min(s.end_ms, stop) - max(s.start_ms, start)))
+                for s in spans
+                if s.node == node and s.role == role
+            ]
+            if ranges:
+                # The edge in the face colour keeps a 10 ms candidacy visible in a ten-minute window.
+                ax.broken_barh(ranges, (y_of[node] - 0.32, 0.64), facecolors=color, edgecolors=color,
+                               linewidth=0.6, zorder=2, gid=f"role:{role}:{node}")  # fmt: skip
+    for span, at in _term_labels(spans, names, start, width):
+        ax.text(axis.value(at) + width / axis.scale * 0.003, y_of[span.node], str(span.term), fontsize=7,
+                va="center", ha="left", zorder=4, gid="term",
+                fontweight="bold" if span.role == "leader" else "normal",
+                color="white" if span.role == "leader" else "#222222", clip_on=True)  # fmt: skip
+    for change in history.leader_changes(events):
+        if start <= change.t_ms <= stop:
+            x = axis.value(change.t_ms)
+            ax.axvline(x, color=ROLE_COLORS["leader"], lw=0.9, ls=":", zorder=1.5)
+            ax.plot([x], [y_of[change.node] + 0.42], marker="v", ms=7, color="#1d6b62", zorder=5,
+                    linestyle="none", gid="leader-change")  # fmt: skip
+    faults = (("crash", history.crashes(events), "X", CRASH_COLOR),
+              ("restart", history.restarts(events), ">", RESTART_COLOR))  # fmt: skip
+    for kind, found, marker, color in faults:
+        points = [(t, n) for t, n in found if start <= t <= stop]
+        if points:
+            ax.plot([axis.value(t) for t, _ in points], [y_of[n] for _, n in points], marker=marker, ms=8,
+                    color=color, linestyle="none", zorder=6, gid=kind)  # fmt: skip
+    ax.set_yticks([y_of[n] for n in names], names)
+    ax.set_ylim(-0.6, len(names) - 1 + 1.15)
+    ax.set_ylabel("node")
+    ax.tick_params(axis="y", length=0)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    handles = [Patch(facecolor=c, label=r) for r, c in ROLE_COLORS.items()] + [
+        Patch(facecolor=PARTITION_COLOR, alpha=0.22, label="partition / cut"),
+        Line2D([], [], color="#1d6b62", marker="v", ls=":", label="new leader"),
+        Line2D([], [], color=CRASH_COLOR, marker="X", ls="none", label="crash (lane gap = down)"),
+        Line2D([], [], color=RESTART_COLOR, marker=">", ls="none", label="restart"),
+    ]
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=7, fontsize=8, frameon=False,
+              handlelength=1.6, columnspacing=1.2)  # fmt: skip
+    ax.text(1.0, 1.0, "numbers: term", transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
+            color="#555555")  # fmt: skip
+
+
+def _term_labels(
+    spans: list[history.RoleSpan], names: list[str], start: float, width: float
+) -> list[tuple[history.RoleSpan, float]]:
+    """Where to write terms: at each change of term on a lane; when two changes are too close together only
+    the later one is written (walking each lane from the right keeps the latest terms readable)."""
+    changes: dict[str, list[tuple[history.RoleSpan, float]]] = {n: [] for n in names}
+    last_term: dict[str, int | None] = dict.fromkeys(names)
+    for span in spans:
+        if span.term != last_term[span.node]:
+            last_term[span.node] = span.term
+            changes[span.node].append((span, max(span.start_ms, start)))
+    chosen: list[tuple[history.RoleSpan, float]] = []
+    for node in names:
+        right = math.inf
+        for span, at in reversed(changes[node]):
+            if (right - at) / width >= LABEL_GAP:
+                chosen.append((span, at))
+                right = at
+    return chosen
+
+
+def _draw_partitions(ax: Any, events: Events, top: float, start: float, stop: float, axis: TimeAxis) -> None:
+    """Shaded bands; their labels (the connected groups) sit in a strip above the top lane, alternating
+    between two rows so that neighbouring bands do not write over each other."""
+    shown = [s for s in history.network_spans(events) if s.end_ms > start and s.start_ms < stop]
+    for row, span in enumerate(shown):
+        a, b = max(span.start_ms, start), min(span.end_ms, stop)
+        ax.axvspan(axis.value(a), axis.value(b), color=PARTITION_COLOR, alpha=0.18, lw=0, zorder=0,
+                   gid="partition")  # fmt: skip
+        ax.text(axis.value(a), top + 0.6 + 0.32 * (row % 2), " " + span.label, fontsize=7, va="center",
+                ha="left", color="#333333", zorder=7, clip_on=True, gid="partition-label")  # fmt: skip
+
+
+def _draw_commits(
+    ax: Any, events: Events, names: list[str], start: float, stop: float, axis: TimeAxis
+) -> None:
+    series = history.commit_series(events)
+    for node in names:
+        points = series[node]
+        ax.step([axis.value(t) for t, _ in points], [v for _, v in points], where="post", lw=1.2,
+                label=node, gid=f"commit:{node}")  # fmt: skip
+    ax.set_ylabel("commit index")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7, frameon=False,
+              ncol=1 if len(names) <= 6 else 2, title="node", title_fontsize=7)  # fmt: skip
+    visible = [v for n in names for t, v in series[n] if start <= t <= stop and not math.isnan(v)]
+    visible += [_value_at(series[n], start) for n in names]
+    low, high = min(visible, default=0.0), max(visible, default=0.0)
+    pad = max(1.0, 0.08 * (high - low))
+    ax.set_ylim(low - pad, high + pad)
+    ax.grid(axis="y", alpha=0.3)
+
+
+def _value_at(points: list[tuple[float, float]], t_ms: float) -> float:
+    value = 0.0
+    for t, v in points:
+        if t > t_ms:
+            break
+        value = 0.0 if math.isnan(v) else v
+    return value
+
+
+def _draw_latency(ax: Any, events: Events, start: float, stop: float, axis: TimeAxis) -> None:
+    writes = [w for w in history.writes(events) if start <= w.submit_ms <= stop]
+    done = [w for w in writes if w.latency_ms is not None]
+    lost = [w for w in writes if w.latency_ms is None]
+    if done:
+        ax.scatter([axis.value(w.submit_ms) for w in done], [w.latency_ms for w in done], s=9,
+                   color="#34495e", label="acknowledged", gid="latency", zorder=3)  # fmt: skip
+        values = [w.latency_ms for w in done if w.latency_ms is not None]
+        if min(values) > 0 and max(values) / min(values) > 30:
+            ax.set_yscale("log")
+    if lost:
+        ax.scatter([axis.value(w.submit_ms) for w in lost], [0.92] * len(lost), s=16, marker="x",
+                   color=CRASH_COLOR, transform=ax.get_xaxis_transform(), label="never acknowledged",
+                   gid="unacknowledged", zorder=3)  # fmt: skip
+    ax.set_ylabel("write latency\n(ms, by submit time)")
+    ax.grid(axis="y", alpha=0.3)
+    if done or lost:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7, frameon=False)
+    else:
+        ax.text(0.5, 0.5, "no writes in this window", transform=ax.transAxes, ha="center", color="#777777")
