@@ -47,46 +47,55 @@ class SummaryBuilder:
         self.latencies: dict[str, list[float]] = {"writes": [], "reads": []}
         self.acked: dict[str, int] = {"writes": 0, "reads": 0}
         self.faults: list[Event] = []
+        self._handlers = {
+            "meta": self._on_meta, "role": self._on_role, "commit": self._on_commit, "apply": self._on_apply,
+            "submit": self._on_submit, "ack": self._on_ack, **dict.fromkeys(FAULT_TYPES, self._on_fault),
+        }  # fmt: skip
 
     def __call__(self, event: Event) -> None:
-        kind = event["type"]
-        t = event["t_ms"]
-        if kind == "role":
-            self._on_role(t, event["node"], event["role"], event["term"])
-        elif kind == "commit":
-            node, index = event["node"], event["index"]
-            self.commit_index[node] = index
-            if index > self._global_commit:
-                self._global_commit = index
-                self.commit_times.append((t, index))
-        elif kind == "apply":
-            if "client" in event:
-                self.committed.add((event["client"], event["seq"]))
-        elif kind == "submit":
-            self.submitted[(event["client"], event["seq"])] = (t, event["command"])
-        elif kind == "ack":
-            key = (event["client"], event["seq"])
-            submitted = self.submitted.get(key)
-            if submitted is not None:
-                part = "reads" if _is_read(submitted[1]) else "writes"
-                self.acked[part] += 1
-                self.latencies[part].append(t - submitted[0])
-        elif kind in FAULT_TYPES:
-            self.faults.append({k: v for k, v in event.items() if k not in ("log", "voted_for")})
-            if kind == "crash":
-                self._close(event["node"], t)
-            elif kind == "restart":
-                self.commit_index[event["node"]] = 0
-        elif kind == "meta":
-            self.nodes = list(event["nodes"])
-            self.commit_index = dict.fromkeys(self.nodes, 0)
+        self._handlers[event["type"]](event)
+
+    def _on_meta(self, event: Event) -> None:
+        self.nodes = list(event["nodes"])
+        self.commit_index = dict.fromkeys(self.nodes, 0)
+
+    def _on_role(self, event: Event) -> None:
+        self._role_changed(event["t_ms"], event["node"], event["role"], event["term"])
+
+    def _on_commit(self, event: Event) -> None:
+        node, index = event["node"], event["index"]
+        self.commit_index[node] = index
+        if index > self._global_commit:
+            self._global_commit = index
+            self.commit_times.append((event["t_ms"], index))
+
+    def _on_apply(self, event: Event) -> None:
+        if "client" in event:
+            self.committed.add((event["client"], event["seq"]))
+
+    def _on_submit(self, event: Event) -> None:
+        self.submitted[(event["client"], event["seq"])] = (event["t_ms"], event["command"])
+
+    def _on_ack(self, event: Event) -> None:
+        submitted = self.submitted.get((event["client"], event["seq"]))
+        if submitted is not None:
+            part = "reads" if _is_read(submitted[1]) else "writes"
+            self.acked[part] += 1
+            self.latencies[part].append(event["t_ms"] - submitted[0])
+
+    def _on_fault(self, event: Event) -> None:
+        self.faults.append({k: v for k, v in event.items() if k not in ("log", "voted_for")})
+        if event["type"] == "crash":
+            self._close(event["node"], event["t_ms"])
+        elif event["type"] == "restart":
+            self.commit_index[event["node"]] = 0
 
     def _close(self, node: str, t: float) -> None:
         span = self._open.pop(node, None)
         if span is not None:
             span["to_ms"] = t
 
-    def _on_role(self, t: float, node: str, role: str, term: int) -> None:
+    def _role_changed(self, t: float, node: str, role: str, term: int) -> None:
         span = self._open.get(node)
         if span is not None and (role != "leader" or term != span["term"]):
             self._close(node, t)

@@ -18,21 +18,19 @@ class RaftLog:
     Invariant: ``entries[i]`` holds index ``offset + 1 + i``.
     """
 
-    __slots__ = ("entries", "offset", "offset_term")
+    __slots__ = ("entries", "last_index", "offset", "offset_term")
 
     def __init__(self, entries: Iterable[Entry] = (), offset: int = 0, offset_term: int = 0) -> None:
         self.entries: list[Entry] = list(entries)
         self.offset = offset
         self.offset_term = offset_term
+        #: The index of the last entry (``offset`` when empty); kept up to date by append and truncate.
+        self.last_index = offset + len(self.entries)
 
     @classmethod
     def from_terms(cls, terms: Sequence[int]) -> RaftLog:
         """A log whose entries have these terms and no commands (for hand-made states like Figure 7)."""
         return cls(Entry(term) for term in terms)
-
-    @property
-    def last_index(self) -> int:
-        return self.offset + len(self.entries)
 
     @property
     def last_term(self) -> int:
@@ -61,11 +59,13 @@ class RaftLog:
     def append(self, entry: Entry) -> int:
         """Add ``entry`` at the end and return its index."""
         self.entries.append(entry)
+        self.last_index += 1
         return self.last_index
 
     def truncate_from(self, index: int) -> None:
         """Delete the entry at ``index`` and all that follow it."""
         del self.entries[index - self.offset - 1 :]
+        self.last_index = self.offset + len(self.entries)
 
     def first_index_of_term(self, index: int) -> int:
         """The first index of the run of entries that share the term of the entry at ``index``."""

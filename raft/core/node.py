@@ -10,7 +10,9 @@ milliseconds passed in by the caller; randomness comes from the ``random.Random`
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from raft.core.bugs import Bug
 from raft.core.log import RaftLog
@@ -19,11 +21,10 @@ from raft.core.messages import (
     AppendEntriesResponse,
     Entry,
     Message,
-    MessageKind,
     RequestVote,
     RequestVoteResponse,
 )
-from raft.core.notes import Applied, Appended, Committed, Note, RoleChanged, TimedOut, Truncated, Voted
+from raft.core.notes import Appended, Applied, Committed, Note, RoleChanged, TimedOut, Truncated, Voted
 from raft.core.progress import Progress
 from raft.core.quorum import MajorityConfig, VoteResult
 from raft.core.statemachine import ApplyResult, Command, KeyValueStore
@@ -133,6 +134,12 @@ class RaftNode:
         self._hard_state_dirty = False
         self._log_from: int | None = None
         self.reset_election_timer(now)
+        self._handlers: dict[type, Callable[[float, str, Any], None]] = {
+            RequestVote: self.handle_request_vote,
+            RequestVoteResponse: self.handle_request_vote_response,
+            AppendEntries: self.handle_append_entries,
+            AppendEntriesResponse: self.handle_append_entries_response,
+        }
 
     # ----------------------------------------------------------------- outputs
 
@@ -254,15 +261,7 @@ class RaftNode:
                 self._notes.append(RoleChanged(Role.LEADER, message.term))
             else:
                 self.become_follower(message.term, now)
-        kind = message.kind
-        if kind is MessageKind.APPEND_ENTRIES:
-            self.handle_append_entries(now, sender, message)  # type: ignore[arg-type]
-        elif kind is MessageKind.APPEND_ENTRIES_RESPONSE:
-            self.handle_append_entries_response(sender, message)  # type: ignore[arg-type]
-        elif kind is MessageKind.REQUEST_VOTE:
-            self.handle_request_vote(now, sender, message)  # type: ignore[arg-type]
-        else:
-            self.handle_request_vote_response(now, sender, message)  # type: ignore[arg-type]
+        self._handlers[type(message)](now, sender, message)
 
     def handle_request_vote(self, now: float, sender: str, m: RequestVote) -> None:
         """RequestVote receiver (Figure 2): refuse a stale term; grant if not yet voted for another candidate
@@ -353,7 +352,7 @@ class RaftNode:
         self._log_changed_from(index)
         return index
 
-    def handle_append_entries_response(self, sender: str, m: AppendEntriesResponse) -> None:
+    def handle_append_entries_response(self, now: float, sender: str, m: AppendEntriesResponse) -> None:
         """Leaders (§5.3): on success update matchIndex and nextIndex; on failure back up nextIndex (a whole
         term at a time, using the follower's conflict hint) and retry."""
         if self.role is not Role.LEADER or m.term != self.current_term:

@@ -9,7 +9,7 @@ nothing for per-message events.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 Event = dict[str, Any]
@@ -19,7 +19,7 @@ Handler = Callable[[Event], None]
 TRACE_SCHEMA_VERSION = 1
 
 
-class EventType(str, Enum):
+class EventType(StrEnum):
     """Every event type of the trace, by its name in the ``type`` field."""
 
     META = "meta"

@@ -100,11 +100,10 @@ class SafetyChecker:
         self.committed: list[tuple[int, Identity]] = []
         self.applied: dict[int, tuple[int, Identity]] = {}
         self.violations: list[Violation] = []
+        self._handlers = {kind: getattr(self, "_on_" + kind) for kind in CHECKED_TYPES}
 
     def __call__(self, event: Event) -> None:
-        handler = getattr(self, "_on_" + event["type"], None)
-        if handler is not None:
-            handler(event)
+        self._handlers[event["type"]](event)
 
     def _fail(self, prop: str, event: Event, nodes: tuple[str, ...], term: int | None, index: int | None,
               detail: str) -> None:  # fmt: skip

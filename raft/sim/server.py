@@ -17,7 +17,7 @@ import simpy
 
 from raft.core.messages import Message
 from raft.core.node import TIME_EPSILON, NodeSettings, NotLeader, RaftNode, Ready
-from raft.core.notes import Applied, Appended, Committed, RoleChanged, TimedOut, Truncated, Voted
+from raft.core.notes import Appended, Applied, Committed, RoleChanged, TimedOut, Truncated, Voted
 from raft.core.quorum import MajorityConfig
 from raft.core.statemachine import ApplyResult, Command, OpKind
 from raft.sim.events import EventBus
@@ -245,7 +245,7 @@ class SimServer:
             self._event("truncate", index=note.index)
 
     def _report_commit(self, note: Committed) -> None:
-        self._event("commit", index=note.index)
+        self.bus.emit({"t_ms": self.env.now, "type": "commit", "node": self.id, "index": note.index})
 
     def _report_apply(self, note: Applied) -> None:
         command, result = note.command, note.result
