@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test lint typecheck unit notebooks-test bench notebooks clean
+.PHONY: venv demo test lint bench notebooks clean
 
 venv: $(STAMP)
 
@@ -23,15 +23,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check raft tests benchmarks
 	$(BIN)/mypy
 
-unit: $(STAMP)
-	$(BIN)/python -m pytest -q -n0 2>/dev/null || $(BIN)/python -m pytest -q
-
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --nbmake notebooks
 
 bench: $(STAMP)
-	$(BIN)/python -m pytest benchmarks -q --benchmark-only --benchmark-columns=min,mean,max,rounds -p no:randomly
+	$(BIN)/python -m pytest benchmarks -q --benchmark-only --benchmark-columns=min,mean,max,rounds
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pip install --quiet jupyterlab
