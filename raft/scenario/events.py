@@ -16,8 +16,8 @@ from pydantic import Field, Strict, field_validator, model_validator
 from raft.scenario.base import RESERVED_NODE, Frozen, Names
 from raft.scenario.suggest import KeyPath, problem, show, show_name
 
-#: A write command: "key=value" sets key, "-key" deletes it.
-_COMMAND = re.compile(r"(?:[A-Za-z0-9_][^=\s]*=.*|-[A-Za-z0-9_][^=\s]*)\Z", re.DOTALL)
+#: A write command, on one line: "key=value" sets key, "-key" deletes it (a key has no "=" and no space).
+_COMMAND = re.compile(r"(?:[A-Za-z0-9_][^=\s]*=.*|-[A-Za-z0-9_][^=\s]*)\Z")
 #: What to say when an action's value is missing (``crash: null``, ``partition: []``).
 _MISSING = {
     "target": "expected a node name",

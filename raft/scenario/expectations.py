@@ -47,6 +47,15 @@ def _window(value: Any) -> tuple[float, float]:
     return start, end
 
 
+def _start_and_limit(value: Any) -> tuple[float, float]:
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise ValueError(f"expected [from_ms, limit_ms], got {show(value)}")
+    start, limit = _number(value[0]), _positive_ms(value[1])
+    if start < 0:
+        raise ValueError(f"from_ms must be at least 0, got {fmt_number(start)}")
+    return start, limit
+
+
 def _nodes(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list | tuple) or not value:
         raise ValueError(f"expected a non-empty list of nodes, got {show(value)}")
@@ -80,6 +89,7 @@ def _safety_property(value: Any) -> str:
 _CHECKS: dict[str, Callable[[Any], Any]] = {
     "leader_elected_within_ms": _positive_ms,  # the first leader is elected within this time of the start
     "max_leaderless_ms": _positive_ms,  # every period without a leader is at most this long
+    "max_leaderless_ms_after": _start_and_limit,  # [from_ms, limit_ms]: the same, for periods after from_ms
     "no_leader_between_ms": _window,
     "no_commit_between_ms": _window,
     "final_leader_in": _nodes,

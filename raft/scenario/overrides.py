@@ -36,9 +36,9 @@ def _set(data: dict[str, Any], path: KeyPath, value: Any, dotted: str) -> None:
         where = format_path(path[:depth]) or "the top level"
         if isinstance(part, int):
             if not isinstance(container, list) or part >= len(container):
-                raise ScenarioError(f"override {dotted}: {where} has no item [{part}]")
+                raise ScenarioError(f"override {show(dotted)}: {where} has no item [{part}]")
         elif not isinstance(container, dict):
-            raise ScenarioError(f"override {dotted}: {where} is not a mapping")
+            raise ScenarioError(f"override {show(dotted)}: {where} is not a mapping")
         if last:
             container[part] = copy.deepcopy(value)
         else:

@@ -1,10 +1,11 @@
 """The typed, frozen model of a validated scenario, and every rule a scenario must obey.
 
-This module owns the meaning of each field, its default and its limits. It validates the *model form*:
-events as ``{index, action, at_ms, target, ...}`` and expectations as ``{check, value}``. The loader
-(:mod:`raft.scenario.loader`) reads YAML and translates its shorter form (``{at_ms: 1000, crash: leader}``,
-``{max_leaderless_ms: 900}``) into this one. A :class:`Scenario` that exists is valid: every node it names
-exists, every time lies inside the run, and partition groups cover all nodes.
+This module owns the cluster, network, storage and workload settings (each field, its default and its limits)
+and :class:`Scenario`, which ties them to the events (:mod:`raft.scenario.events`) and expectations
+(:mod:`raft.scenario.expectations`) and checks what needs all of them: known nodes, times inside the run.
+It validates the *model form*; the loader (:mod:`raft.scenario.loader`) translates the shorter YAML form
+(``{at_ms: 1000, crash: leader}``, ``{max_leaderless_ms: 900}``) into it. A :class:`Scenario` that exists is
+valid: every node it names exists, every time lies inside the run, and partition groups cover all nodes.
 """
 
 from __future__ import annotations

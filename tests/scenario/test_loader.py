@@ -194,9 +194,9 @@ def test_the_override_value_is_copied() -> None:
             "override 'cluster..size': expected a key path such as cluster.size or events[0].at_ms",
         ),
         ("", "override '': expected a key path such as cluster.size or events[0].at_ms"),
-        ("name.first", "override name.first: name is not a mapping"),
-        ("events[5].at_ms", "override events[5].at_ms: events has no item [5]"),
-        ("cluster[0]", "override cluster[0]: cluster has no item [0]"),
+        ("name.first", "override 'name.first': name is not a mapping"),
+        ("events[5].at_ms", "override 'events[5].at_ms': events has no item [5]"),
+        ("cluster[0]", "override 'cluster[0]': cluster has no item [0]"),
     ],
 )
 def test_bad_override_keys(key: str, message: str) -> None:

@@ -191,7 +191,7 @@ def test_write_commands_accepted(command: str) -> None:
     assert (event.command, event.to, event.at_ms) == (command, "n2", 5000.0)
 
 
-@pytest.mark.parametrize("command", ["x", "=1", "-", "-x=1", "x y=1", ""])
+@pytest.mark.parametrize("command", ["x", "=1", "-", "-x=1", "x y=1", "", "x=a\nb"])
 def test_write_commands_refused(command: str) -> None:
     assert error_of(scenario(events=[{"at_ms": 1, "write": command}])) == (
         f'<scenario>: events[0].write: expected "key=value" (set) or "-key" (delete), got {command!r}'
