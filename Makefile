@@ -17,7 +17,6 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/raft-sim run scenarios/leader-crash.yaml --plot demo-timeline.png
-	@echo "Timeline written to demo-timeline.png"
 
 lint: $(STAMP)
 	$(BIN)/ruff check raft tests benchmarks

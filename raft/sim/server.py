@@ -234,11 +234,13 @@ class SimServer:
     def _report_append(self, note: Appended) -> None:
         if self._emit_append:
             command = note.command
-            if command is None:
-                self._event("append", index=note.index, term=note.term, command=None)
-            else:
-                self._event("append", index=note.index, term=note.term, command=command.op,
-                            client=command.client, seq=command.seq)  # fmt: skip
+            event = {"t_ms": self.env.now, "type": "append", "node": self.id, "index": note.index,
+                     "term": note.term, "command": None}  # fmt: skip
+            if command is not None:
+                event["command"] = command.op
+                event["client"] = command.client
+                event["seq"] = command.seq
+            self.bus.emit(event)
 
     def _report_truncate(self, note: Truncated) -> None:
         if self._emit_truncate:
@@ -249,14 +251,18 @@ class SimServer:
 
     def _report_apply(self, note: Applied) -> None:
         command, result = note.command, note.result
-        if command is None or result is None:
-            if self._emit_apply:
-                self._event("apply", index=note.index, term=note.term, command=None)
-            return
         if self._emit_apply:
-            extra = {"duplicate": True} if result.duplicate else {}
-            self._event("apply", index=note.index, term=note.term, command=command.op,
-                        client=command.client, seq=command.seq, value=result.value, **extra)  # fmt: skip
-        on_applied = self.pending_acks.pop((command.client, command.seq), None)
-        if on_applied is not None:
-            on_applied(self.id, command, result)
+            event = {"t_ms": self.env.now, "type": "apply", "node": self.id, "index": note.index,
+                     "term": note.term, "command": None}  # fmt: skip
+            if command is not None and result is not None:
+                event["command"] = command.op
+                event["client"] = command.client
+                event["seq"] = command.seq
+                event["value"] = result.value
+                if result.duplicate:
+                    event["duplicate"] = True
+            self.bus.emit(event)
+        if command is not None and result is not None:
+            on_applied = self.pending_acks.pop((command.client, command.seq), None)
+            if on_applied is not None:
+                on_applied(self.id, command, result)
