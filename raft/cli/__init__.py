@@ -15,12 +15,13 @@ from collections.abc import Sequence
 
 from raft import __version__
 from raft.cli import run as run_command
+from raft.cli import sweep as sweep_command
 from raft.errors import RaftSimError
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 #: Subcommand modules, in the order ``raft-sim --help`` lists them.
-COMMANDS = [run_command]
+COMMANDS = [run_command, sweep_command]
 
 
 class _Parser(argparse.ArgumentParser):
