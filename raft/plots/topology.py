@@ -1,0 +1,101 @@
+"""The cluster as a graph at one moment (networkx): nodes coloured by role, the leader ringed, links that work
+drawn grey, links cut both ways drawn red and dashed, links cut one way drawn as a red arrow in the direction that
+is cut. A node that is down is grey.
+
+Artists carry a ``gid``: ``links:ok`` and ``links:cut`` (one segment per pair of nodes), ``oneway:A->B`` for a
+one-way cut from A to B, ``nodes`` and ``leader``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import networkx as nx
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from raft.plots import history
+from raft.plots.history import Events
+from raft.plots.style import DOWN_COLOR, DROP_COLOR, ROLE_COLORS
+
+LEADER_RING = "#e9b10a"
+
+
+def link_states(names: list[str], cut: frozenset[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """For each unordered pair (in node order): ``ok``, ``cut`` (both ways), or ``A->B`` (only A to B is cut)."""
+    states: dict[tuple[str, str], str] = {}
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            ab, ba = (a, b) in cut, (b, a) in cut
+            states[(a, b)] = "cut" if ab and ba else f"{a}->{b}" if ab else f"{b}->{a}" if ba else "ok"
+    return states
+
+
+def topology(events: Events, at_ms: float | None = None) -> Figure:
+    """The cluster at ``at_ms`` (default: the end of the run)."""
+    at = history.end_ms(events) if at_ms is None else float(at_ms)
+    names = history.nodes(events)
+    roles = history.role_at(events, at)
+    states = link_states(names, history.cut_links_at(events, at))
+    graph = nx.Graph()
+    graph.add_nodes_from(names)
+    graph.add_edges_from(states)
+    # A circle with n1 at the top, then clockwise (networkx's circular_layout starts at the right).
+    pos: dict[str, Any] = nx.rescale_layout_dict({n: _clockwise(i, len(names)) for i, n in enumerate(names)})
+    fig = Figure(figsize=(6.2, 6.4), layout="constrained")
+    ax = fig.subplots()
+    ok = [pair for pair, state in states.items() if state == "ok"]
+    both = [pair for pair, state in states.items() if state == "cut"]
+    if ok:
+        nx.draw_networkx_edges(graph, pos, edgelist=ok, ax=ax, edge_color="#9a9a9a", width=1.4).set_gid("links:ok")
+    if both:
+        nx.draw_networkx_edges(graph, pos, edgelist=both, ax=ax, edge_color=DROP_COLOR, width=1.2,
+                               style="dashed", alpha=0.8).set_gid("links:cut")  # fmt: skip
+    for pair, state in states.items():
+        if "->" in state:
+            src, dst = state.split("->")
+            patches = nx.draw_networkx_edges(nx.DiGraph([(src, dst)]), pos, ax=ax, edge_color=DROP_COLOR,
+                                             width=1.6, style="dotted", arrows=True, arrowsize=16,
+                                             node_size=900)  # fmt: skip
+            for patch in patches:
+                patch.set_gid(f"oneway:{src}->{dst}")
+    colors = [DOWN_COLOR if roles[n] is None else ROLE_COLORS[roles[n][0]] for n in names]  # type: ignore[index]
+    leaders = [n for n in names if roles[n] is not None and roles[n][0] == "leader"]  # type: ignore[index]
+    drawn = nx.draw_networkx_nodes(graph, pos, nodelist=names, ax=ax, node_color=colors, node_size=900,
+                                   edgecolors="#333333", linewidths=1.0)  # fmt: skip
+    drawn.set_gid("nodes")
+    if leaders:
+        ring = nx.draw_networkx_nodes(graph, pos, nodelist=leaders, ax=ax, node_color="none", node_size=1500,
+                                      edgecolors=LEADER_RING, linewidths=4.0)  # fmt: skip
+        ring.set_gid("leader")
+    labels = {n: n if roles[n] is None else f"{n}\nt{roles[n][1]}" for n in names}  # type: ignore[index]
+    nx.draw_networkx_labels(graph, pos, labels=labels, ax=ax, font_size=9)
+    for n in names:
+        if roles[n] is None:
+            x, y = pos[n]
+            ax.text(x, y - 0.2, "down", ha="center", va="top", fontsize=8, color="#555555")
+    ax.set_xlim(-1.35, 1.35)
+    ax.set_ylim(-1.35, 1.35)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    leader_text = ", ".join(f"{n} (term {roles[n][1]})" for n in leaders) or "none"  # type: ignore[index]
+    ax.set_title(f"Cluster at {at:.0f} ms: {history.title(events)}\nleader: {leader_text}", fontsize=10)
+    handles = [Line2D([], [], marker="o", ls="none", ms=10, markerfacecolor=c, markeredgecolor="#333333",
+                      label=r) for r, c in ROLE_COLORS.items()]  # fmt: skip
+    handles += [
+        Line2D([], [], marker="o", ls="none", ms=10, markerfacecolor=DOWN_COLOR, markeredgecolor="#333333",
+               label="down"),
+        Line2D([], [], marker="o", ls="none", ms=12, markerfacecolor="none", markeredgecolor=LEADER_RING,
+               markeredgewidth=3, label="leader ring"),
+        Line2D([], [], color="#9a9a9a", label="link"),
+        Line2D([], [], color=DROP_COLOR, ls="--", label="cut both ways"),
+        Line2D([], [], color=DROP_COLOR, ls=":", marker=">", label="cut one way (arrow: blocked direction)"),
+    ]  # fmt: skip
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
+    return fig
+
+
+def _clockwise(i: int, n: int) -> tuple[float, float]:
+    angle = math.pi / 2 - 2 * math.pi * i / n
+    return (math.cos(angle), math.sin(angle))
