@@ -52,7 +52,7 @@ def topology(events: Events, at_ms: float | None = None) -> Figure:
     if both:
         nx.draw_networkx_edges(graph, pos, edgelist=both, ax=ax, edge_color=DROP_COLOR, width=1.2,
                                style="dashed", alpha=0.8).set_gid("links:cut")  # fmt: skip
-    for pair, state in states.items():
+    for state in states.values():
         if "->" in state:
             src, dst = state.split("->")
             patches = nx.draw_networkx_edges(nx.DiGraph([(src, dst)]), pos, ax=ax, edge_color=DROP_COLOR,
