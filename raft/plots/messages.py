@@ -134,8 +134,8 @@ def _draw_life_lines(
 
 
 def _draw_arrow(ax: Any, message: dict[str, Any], x_of: dict[str, int], labelled: bool) -> None:
-    x0, y0 = x_of[message["from"]], message["sent_ms"]
-    x1, y1 = x_of[message["to"]], message["arrived_ms"]
+    x0, y0 = float(x_of[message["from"]]), message["sent_ms"]
+    x1, y1 = float(x_of[message["to"]]), message["arrived_ms"]
     kind = message["msg"]
     color = MESSAGE_COLORS.get(kind, "#555555")
     style = "-"
