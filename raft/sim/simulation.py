@@ -105,7 +105,7 @@ class Simulation:
         self.network.deliver = self._deliver
         workload = scenario.workload
         latency = self.network.latency
-        client_settings = {"timeout_ms": workload.timeout_ms, "max_backoff_ms": workload.max_backoff_ms}
+        client_settings: dict[str, Any] = {"timeout_ms": workload.timeout_ms, "max_backoff_ms": workload.max_backoff_ms}
         self.clients = [
             Client(self.env, f"c{i}", servers, bus, latency, first_server=i - 1, **client_settings)
             for i in range(1, workload.clients + 1)
