@@ -11,16 +11,21 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from raft.analysis.expectations import Facts, evaluate
 from raft.analysis.summary import SUMMARY_TYPES, SummaryBuilder, leaderless_periods
 from raft.core.bugs import Bug
+from raft.errors import RaftSimError
 from raft.scenario import Scenario, load_scenario, parse_scenario
 from raft.sim.events import Event, EventBus
 from raft.sim.safety import CHECKED_TYPES, SafetyChecker
 from raft.sim.simulation import RunOutcome, Simulation
 from raft.sim.trace import TraceWriter
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
 
 __all__ = ["Result", "Scenario", "load_scenario", "parse_scenario", "simulate", "summarize"]
 
@@ -52,6 +57,60 @@ class Result:
     def leaderless_periods(self) -> list[tuple[float, float]]:
         """Periods (start, end) in ms during which no server was leader."""
         return leaderless_periods(self.summary["leaders"], self.outcome.end_ms)
+
+    # ------------------------------------------------------------ pictures and tables (raft.plots, pandas)
+    # Thin wrappers for notebooks: each imports matplotlib / pandas only when called, and needs record=True.
+
+    def recorded_events(self) -> list[Event]:
+        """The recorded events as a list; :class:`RaftSimError` if the run was simulated with ``record=False``."""
+        if self.events is None:
+            raise RaftSimError("this run was not recorded: simulate(..., record=True) to plot or tabulate it")
+        return list(self.events)
+
+    def timeline(self, from_ms: float | None = None, to_ms: float | None = None) -> Figure:
+        """The election timeline (roles, terms, crashes, partitions, commit index, write latency)."""
+        from raft.plots.timeline import timeline
+
+        return timeline(self.recorded_events(), from_ms=from_ms, to_ms=to_ms)
+
+    def message_diagram(self, from_ms: float | None = None, to_ms: float | None = None) -> Figure:
+        """The message sequence diagram of a window (default: 100 ms around the first election)."""
+        from raft.plots.messages import message_diagram
+
+        return message_diagram(self.recorded_events(), from_ms, to_ms)
+
+    def log_view(self, at_ms: float | None = None) -> Figure:
+        """Every node's log at ``at_ms`` (default: the end), as in the paper's Figures 7 and 8."""
+        from raft.plots.logs import log_view
+
+        return log_view(self.recorded_events(), at_ms)
+
+    def topology(self, at_ms: float | None = None) -> Figure:
+        """The cluster as a graph at ``at_ms`` (default: the end): cut links and the leader marked."""
+        from raft.plots.topology import topology
+
+        return topology(self.recorded_events(), at_ms)
+
+    def elections_frame(self) -> pd.DataFrame:
+        from raft.analysis.frames import elections_frame
+
+        return elections_frame(self.recorded_events())
+
+    def leaders_frame(self) -> pd.DataFrame:
+        from raft.analysis.frames import leaders_frame
+
+        return leaders_frame(self.recorded_events())
+
+    def writes_frame(self) -> pd.DataFrame:
+        from raft.analysis.frames import writes_frame
+
+        return writes_frame(self.recorded_events())
+
+    def messages_frame(self) -> pd.DataFrame:
+        from raft.analysis.frames import messages_frame
+
+        return messages_frame(self.recorded_events())
+
 
 
 def with_bugs(scenario: Scenario, bugs: tuple[str, ...]) -> Scenario:
