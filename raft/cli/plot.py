@@ -1,0 +1,60 @@
+"""``raft-sim plot``: draw a saved trace (timeline, messages, logs or topology) without simulating again."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from raft.errors import RaftSimError
+
+KINDS = ("timeline", "messages", "logs", "topology")
+
+
+def register(subparsers: Any) -> None:
+    plot = subparsers.add_parser("plot", help="draw a saved trace: timeline, messages, logs or topology")
+    plot.add_argument("trace", metavar="TRACE.jsonl", help="a trace written by 'raft-sim run --trace'")
+    plot.add_argument("--kind", choices=KINDS, default="timeline", help="which picture (default: timeline)")
+    plot.add_argument("--from-ms", type=float, help="start of the window (timeline, messages)")
+    plot.add_argument("--to-ms", type=float, help="end of the window (timeline, messages)")
+    plot.add_argument("--at-ms", type=float, help="the moment to show (logs, topology; default: the end)")
+    plot.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write (PNG, SVG or PDF)")
+    plot.set_defaults(func=plot_trace)
+
+
+def plot_trace(args: argparse.Namespace) -> int:
+    from raft.plots.files import check_figure_path, save_figure
+    from raft.sim.trace import read_trace
+
+    check_figure_path(args.output)
+    if args.kind in ("timeline", "messages") and args.at_ms is not None:
+        raise RaftSimError(f"--at-ms: not used by --kind {args.kind} (use --from-ms / --to-ms)")
+    if args.kind in ("logs", "topology") and (args.from_ms is not None or args.to_ms is not None):
+        raise RaftSimError(f"--from-ms/--to-ms: not used by --kind {args.kind} (use --at-ms)")
+    events = read_trace(args.trace)
+    figure = draw(events, args.kind, from_ms=args.from_ms, to_ms=args.to_ms, at_ms=args.at_ms)
+    save_figure(figure, args.output)
+    print(f"{args.kind.capitalize()} written to {args.output}")
+    return 0
+
+
+def draw(
+    events: list[dict[str, Any]], kind: str, *, from_ms: float | None, to_ms: float | None, at_ms: float | None
+) -> Any:
+    """The figure of ``kind`` for these events."""
+    if kind == "timeline":
+        from raft.plots.timeline import timeline
+
+        return timeline(events, from_ms=from_ms, to_ms=to_ms)
+    if kind == "messages":
+        from raft.plots.messages import message_diagram
+
+        return message_diagram(events, from_ms, to_ms)
+    if kind == "logs":
+        from raft.plots.logs import log_view
+
+        return log_view(events, at_ms)
+    if kind == "topology":
+        from raft.plots.topology import topology
+
+        return topology(events, at_ms)
+    raise RaftSimError(f"--kind: unknown plot {kind!r}; choose one of {', '.join(KINDS)}")
