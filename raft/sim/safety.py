@@ -93,6 +93,8 @@ class SafetyChecker:
     def __init__(self) -> None:
         self.logs: dict[str, list[tuple[int, Identity]]] = {}
         self.terms: dict[str, int] = {}
+        #: The persisted term each server last started from (initial state or restart).
+        self.persisted_terms: dict[str, int] = {}
         self.roles: dict[str, str] = {}
         self.commit: dict[str, int] = {}
         self.leader_of_term: dict[int, str] = {}
@@ -118,7 +120,7 @@ class SafetyChecker:
             state = event.get("initial_state", {}).get(node, {})
             terms = state.get("log", [])
             self.logs[node] = []
-            self.terms[node] = state.get("term", 0)
+            self.terms[node] = self.persisted_terms[node] = state.get("term", 0)
             for index, term in enumerate(terms, start=1):
                 self._register(event, node, index, term, (None, None, None))
             self.commit[node] = 0
@@ -225,7 +227,13 @@ class SafetyChecker:
         self.roles[node] = "down"
 
     def _on_restart(self, event: Event) -> None:
-        node = event["node"]
+        node, term = event["node"], event["term"]
+        # A term change still being written at a crash is lost with it (no message carrying it left the
+        # server), so a new life starts from the persisted term; the persisted term itself never goes back.
+        if term < self.persisted_terms.get(node, 0):
+            self._fail(TERM_MONOTONICITY, event, (node,), term, None,
+                       f"restarted with term {term}, below its persisted term {self.persisted_terms[node]}")  # fmt: skip
+        self.persisted_terms[node] = self.terms[node] = term
         self.commit[node] = 0
         # The recovered log holds entries appended before, so the registry knows each one's identity.
         self.logs[node] = [(term, self.registry[(index, term)][1]) for index, term in enumerate(event["log"], 1)]
