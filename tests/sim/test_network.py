@@ -1,0 +1,190 @@
+"""The simulated network (raft/sim/network.py): latency, loss, partitions decided at arrival, counters."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import simpy
+
+from raft.core.messages import Message, RequestVote, RequestVoteResponse
+from raft.sim.events import EventBus
+from raft.sim.network import Network
+
+NODES = ("n1", "n2", "n3")
+PING = RequestVote(1, "n1", 0, 0)
+
+
+class Harness:
+    """A network of three nodes with a constant 5 ms latency, recording every event and delivery."""
+
+    def __init__(self, **options: Any) -> None:
+        self.env = simpy.Environment()
+        self.bus = EventBus()
+        self.events: list[dict[str, Any]] = []
+        self.bus.subscribe(self.events.append)
+        options.setdefault("latency_ms", (5.0, 5.0))
+        self.net = Network(self.env, NODES, random.Random(0), self.bus, **options)
+        self.up = dict.fromkeys(NODES, True)
+        self.net.is_up = lambda node: self.up[node]
+        self.received: list[tuple[float, str, str, int]] = []
+        self.net.deliver = self._deliver
+
+    def _deliver(self, src: str, dst: str, message: Message, msg_id: int) -> None:
+        self.received.append((self.env.now, src, dst, msg_id))
+
+    def at(self, t: float, action: Any) -> None:
+        self.env.timeout(t).callbacks.append(lambda _: action())
+
+    def send(self, src: str, dst: str, message: Message = PING, reply_to: int | None = None) -> None:
+        self.net.send(src, dst, message, reply_to)
+
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e["type"] == kind]
+
+
+def test_message_arrives_after_latency_with_events_and_counters() -> None:
+    h = Harness()
+    h.send("n1", "n2")
+    h.env.run()
+    assert h.received == [(5.0, "n1", "n2", 1)]
+    [send] = h.of("send")
+    assert {k: send[k] for k in ("t_ms", "from", "to", "msg", "term", "id")} == {
+        "t_ms": 0, "from": "n1", "to": "n2", "msg": "RequestVote", "term": 1, "id": 1,
+    }  # fmt: skip
+    [deliver] = h.of("deliver")
+    assert deliver["t_ms"] == 5.0 and deliver["id"] == 1
+    assert (h.net.sent, h.net.delivered, h.net.dropped) == (1, 1, 0)
+
+
+def test_reply_carries_reply_to() -> None:
+    h = Harness()
+    h.send("n2", "n1", RequestVoteResponse(1, True), reply_to=7)
+    h.env.run()
+    assert h.of("send")[0]["reply_to"] == 7 and h.of("deliver")[0]["reply_to"] == 7
+    assert "reply_to" not in Harness().net._describe("send", "n1", "n2", PING, 1, None)
+
+
+def test_latency_range_is_uniform_within_bounds() -> None:
+    h = Harness(latency_ms=(5.0, 10.0))
+    for _ in range(50):
+        h.send("n1", "n2")
+    h.env.run()
+    times = [t for t, *_ in h.received]
+    assert all(5.0 <= t <= 10.0 for t in times) and len(set(times)) == 50
+
+
+def test_loss_is_a_drop_with_reason_loss() -> None:
+    h = Harness(drop_rate=1.0)
+    h.send("n1", "n2")
+    h.env.run()
+    assert h.received == []
+    [drop] = h.of("drop")
+    assert drop["reason"] == "loss" and drop["t_ms"] == 5.0
+    assert (h.net.sent, h.net.delivered, h.net.dropped) == (1, 0, 1)
+
+
+def test_partition_decided_at_arrival_not_at_send() -> None:
+    h = Harness()
+    h.send("n1", "n3")  # sent while connected, cut before it arrives: dropped
+    h.at(2.0, lambda: h.net.partition([["n1", "n2"], ["n3"]]))
+    h.at(6.0, lambda: h.send("n1", "n3"))  # sent while cut, healed before it arrives: delivered
+    h.at(8.0, h.net.heal)
+    h.env.run()
+    assert [(d["id"], d["reason"], d["t_ms"]) for d in h.of("drop")] == [(1, "partition", 5.0)]
+    assert h.received == [(11.0, "n1", "n3", 2)]
+
+
+def test_partition_keeps_traffic_inside_groups() -> None:
+    h = Harness()
+    h.net.partition([["n1", "n2"], ["n3"]])
+    for src in NODES:
+        for dst in NODES:
+            if src != dst:
+                h.send(src, dst)
+    h.env.run()
+    assert sorted((s, d) for _, s, d, _ in h.received) == [("n1", "n2"), ("n2", "n1")]
+    assert h.net.groups() == [["n1", "n2"], ["n3"]]
+    assert not h.net.connected("n1", "n3") and h.net.connected("n1", "n2")
+
+
+def test_partition_replaces_earlier_cuts_and_heal_removes_all() -> None:
+    h = Harness()
+    h.net.cut_link("n2", "n3")
+    h.net.partition([["n1", "n3"], ["n2"]])
+    assert h.net.cut == {("n1", "n2"), ("n2", "n1"), ("n3", "n2"), ("n2", "n3")}
+    h.net.heal()
+    assert h.net.cut == frozenset() and h.net.groups() == [["n1", "n2", "n3"]]
+
+
+def test_isolate_cuts_both_ways_and_keeps_other_cuts() -> None:
+    h = Harness()
+    h.net.cut_link("n1", "n2")
+    h.net.isolate("n3")
+    assert h.net.cut == {("n1", "n2"), ("n1", "n3"), ("n3", "n1"), ("n2", "n3"), ("n3", "n2")}
+
+
+def test_cut_is_one_way() -> None:
+    h = Harness()
+    h.net.cut_link("n1", "n2")
+    h.send("n1", "n2")
+    h.send("n2", "n1")
+    h.env.run()
+    assert [(s, d) for _, s, d, _ in h.received] == [("n2", "n1")]
+    assert h.of("drop")[0]["reason"] == "partition"
+    assert not h.net.connected("n1", "n2")
+    assert h.net.groups() == [["n1", "n2", "n3"]]  # still connected both ways through n3
+
+
+def test_receiver_down_at_arrival_is_a_drop_with_reason_down() -> None:
+    h = Harness()
+    h.send("n1", "n2")
+    h.at(1.0, lambda: h.up.__setitem__("n2", False))
+    h.send("n1", "n3")
+    h.at(1.0, lambda: h.up.__setitem__("n3", False))
+    h.at(4.0, lambda: h.up.__setitem__("n3", True))  # back up before arrival: delivered
+    h.env.run()
+    assert [(d["to"], d["reason"]) for d in h.of("drop")] == [("n2", "down")]
+    assert [d for _, _, d, _ in h.received] == ["n3"]
+
+
+def test_sender_down_after_sending_does_not_stop_the_message() -> None:
+    h = Harness()
+    h.send("n1", "n2")
+    h.at(1.0, lambda: h.up.__setitem__("n1", False))
+    h.env.run()
+    assert h.received == [(5.0, "n1", "n2", 1)]
+
+
+def test_loss_takes_precedence_over_partition_and_down() -> None:
+    h = Harness(drop_rate=1.0)
+    h.net.isolate("n2")
+    h.up["n2"] = False
+    h.send("n1", "n2")
+    h.env.run()
+    assert h.of("drop")[0]["reason"] == "loss"
+
+
+def test_untraced_network_emits_nothing_but_counts() -> None:
+    env = simpy.Environment()
+    bus = EventBus()
+    seen: list[dict[str, Any]] = []
+    bus.subscribe(seen.append, ["role"])
+    net = Network(env, NODES, random.Random(0), bus, latency_ms=(1.0, 1.0), drop_rate=0.5)
+    net.deliver = lambda *args: None
+    for _ in range(100):
+        net.send("n1", "n2", PING, None)
+    env.run()
+    assert seen == [] and net.sent == 100 and net.delivered + net.dropped == 100 and 30 < net.dropped < 70
+
+
+def test_same_seed_same_draws() -> None:
+    def times(seed: int) -> list[float]:
+        h = Harness(latency_ms=(1.0, 9.0), drop_rate=0.3)
+        h.net.rng = random.Random(seed)
+        for _ in range(20):
+            h.send("n1", "n2")
+        h.env.run()
+        return [t for t, *_ in h.received]
+
+    assert times(1) == times(1) != times(2)

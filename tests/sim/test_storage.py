@@ -1,0 +1,89 @@
+"""Durable storage (raft/sim/storage.py) and write latency: nothing leaves before it is durable."""
+
+from __future__ import annotations
+
+from simkit import Driven, scenario
+
+from raft.api import simulate
+from raft.core.messages import Entry
+from raft.core.node import Ready
+from raft.sim.storage import Storage
+
+
+def ready(hard_state: tuple[int, str | None] | None, log_from: int | None, terms: list[int]) -> Ready:
+    return Ready((), hard_state, log_from, tuple(Entry(t) for t in terms), ())
+
+
+def test_write_replaces_the_log_from_log_from() -> None:
+    storage = Storage()
+    storage.write(ready((1, "n1"), 1, [1, 1, 1]))
+    storage.write(ready(None, 2, [2]))
+    assert (storage.term, storage.voted_for) == (1, "n1")
+    assert [e.term for e in storage.entries] == [1, 2]
+
+
+def test_durable_index_excludes_entries_a_pending_write_rewrites() -> None:
+    storage = Storage(entries=[Entry(1)] * 5)
+    assert storage.durable_index == 5
+    storage.pending_log_from.append(3)
+    assert storage.durable_index == 2
+
+
+def test_recover_drops_pending_writes() -> None:
+    storage = Storage(term=4, voted_for="n2", entries=[Entry(1), Entry(4)])
+    storage.pending_log_from.append(3)
+    term, voted_for, log = storage.recover()
+    assert (term, voted_for, log.terms()) == (4, "n2", [1, 4])
+    assert not storage.pending_log_from
+
+
+def test_no_vote_or_request_leaves_before_the_write_is_durable() -> None:
+    """Figure 2: persist currentTerm and votedFor before responding; a candidate's RequestVote waits too."""
+    result = simulate(scenario(storage={"write_ms": 20}, duration_ms=1500), seed=3)
+    events = result.events or ()
+    sends = [e for e in events if e["type"] == "send"]
+    grants = [e for e in events if e["type"] == "vote" and e["granted"]]
+    assert grants
+    for vote in grants:
+        reply = next(s for s in sends if s["msg"] == "RequestVoteResponse" and s["from"] == vote["node"]
+                     and s["to"] == vote["candidate"] and s["term"] == vote["term"] and s["t_ms"] >= vote["t_ms"])  # fmt: skip
+        assert reply["t_ms"] >= vote["t_ms"] + 20 - 1e-9
+    for timeout in (e for e in events if e["type"] == "timeout"):
+        requests = [s for s in sends if s["msg"] == "RequestVote" and s["from"] == timeout["node"]
+                    and s["term"] == timeout["term"] + 1]  # fmt: skip
+        assert all(s["t_ms"] >= timeout["t_ms"] + 20 - 1e-9 for s in requests)
+    appends = [e for e in events if e["type"] == "append" and e["command"]]
+    for append in appends[:20]:
+        ack = next(s for s in sends if s["msg"] == "AppendEntriesResponse" and s["from"] == append["node"]
+                   and s["t_ms"] >= append["t_ms"] and s["match_index"] >= append["index"])  # fmt: skip
+        assert ack["t_ms"] >= append["t_ms"] + 20 - 1e-9
+
+
+def test_crash_loses_a_write_in_progress() -> None:
+    run = Driven(scenario(storage={"write_ms": 10}, cluster={"election_timeout_ms": [500, 600]}))
+    n1 = run.sim.servers["n1"]
+    run.at(0.0, lambda: run.sim.force_timeout("n1"))  # term 1, vote for self: being written until t=10
+    run.at(5.0, lambda: run.sim.crash("n1"))
+    run.at(20.0, lambda: run.sim.restart("n1"))
+    run.run(30.0)
+    assert run.of("role", node="n1", role="candidate", term=1)  # it did become a candidate in memory ...
+    assert run.sim.network.sent == 0  # ... but no RequestVote left before the write was durable
+    assert run.of("restart", node="n1") == [{"t_ms": 20.0, "type": "restart", "node": "n1", "term": 0,
+                                             "voted_for": None, "log": []}]  # fmt: skip
+    assert n1.node is not None and n1.node.current_term == 0
+
+
+def test_leader_counts_itself_only_once_durable() -> None:
+    run = Driven(scenario(size=1, storage={"write_ms": 10}))
+    run.at(0.0, lambda: run.sim.force_timeout("n1"))
+    run.run(50.0)
+    [leader] = run.of("role", role="leader")
+    [commit] = run.of("commit")
+    assert leader["t_ms"] == 0.0 and commit["t_ms"] == 10.0 and commit["index"] == 1
+
+
+def test_without_write_latency_a_single_node_commits_at_once() -> None:
+    run = Driven(scenario(size=1))
+    run.at(0.0, lambda: run.sim.force_timeout("n1"))
+    run.run(50.0)
+    assert [(e["t_ms"], e["index"]) for e in run.of("commit")] == [(0.0, 1)]
