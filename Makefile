@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/raft-sim run scenarios/leader-crash.yaml --plot demo-timeline.png
 
 lint: $(STAMP)
-	$(BIN)/ruff check raft tests benchmarks
+	$(BIN)/ruff check raft tests $(wildcard benchmarks)
 	$(BIN)/mypy
 
 test: $(STAMP) lint
