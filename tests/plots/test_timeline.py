@@ -1,0 +1,128 @@
+"""raft.plots.timeline: what the election timeline shows."""
+
+from __future__ import annotations
+
+import pytest
+from matplotlib.collections import PathCollection
+
+from raft.errors import RaftSimError
+from raft.plots import history
+from raft.plots.timeline import timeline
+
+
+def ev(t, kind, **fields):
+    return {"t_ms": t, "type": kind, **fields}
+
+
+def by_gid(ax, prefix):
+    return [a for a in ax.get_children() if (a.get_gid() or "").startswith(prefix)]
+
+
+def role_bars(ax):
+    return {a.get_gid(): len(a.get_paths()) for a in by_gid(ax, "role:")}
+
+
+def test_one_lane_per_node_in_order(trace):
+    ax = timeline(trace).axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["n1", "n2", "n3"]
+    ticks = dict(zip(labels, ax.get_yticks(), strict=True))
+    assert ticks["n1"] > ticks["n2"] > ticks["n3"]  # n1 on top
+    assert len(by_gid(ax, "lane:")) == 3
+
+
+def test_nine_lanes():
+    names = [f"n{i}" for i in range(1, 10)]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=100.0, scenario="nine", seed=1)]
+    events += [ev(0, "role", node=n, role="follower", term=0) for n in names]
+    ax = timeline(events).axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == names
+    assert len(by_gid(ax, "lane:")) == 9
+
+
+def test_role_spans_become_bars(trace):
+    bars = role_bars(timeline(trace).axes[0])
+    assert bars["role:leader:n1"] == 1
+    assert bars["role:candidate:n1"] == 1
+    assert bars["role:follower:n1"] == 3  # before the election, after the restart (term 1), then term 2
+    assert bars["role:leader:n2"] == 1
+    assert "role:leader:n3" not in bars
+    assert sum(bars.values()) == len(history.role_spans(trace))
+
+
+def test_bar_extents_match_the_events(trace):
+    ax = timeline(trace).axes[0]
+    (leader,) = by_gid(ax, "role:leader:n1")
+    (path,) = leader.get_paths()
+    xs = path.vertices[:, 0]
+    assert (xs.min(), xs.max()) == pytest.approx((20.0, 300.0))
+
+
+def test_terms_written_where_they_change(trace):
+    ax = timeline(trace).axes[0]
+    terms = [t.get_text() for t in by_gid(ax, "term")]
+    assert {"1", "2"} <= set(terms)
+
+
+def test_partition_band_with_its_groups(trace):
+    ax = timeline(trace).axes[0]
+    (band,) = [a for a in ax.get_children() if a.get_gid() == "partition"]
+    xs = [x for x, _ in band.get_patch_transform().transform(band.get_path().vertices)]
+    assert (min(xs), max(xs)) == pytest.approx((300.0, 600.0))
+    assert [t.get_text().strip() for t in by_gid(ax, "partition-label")] == ["n1 | n2 n3"]
+
+
+def test_crash_restart_and_leader_changes_marked(trace):
+    ax = timeline(trace).axes[0]
+    (crash,) = by_gid(ax, "crash")
+    assert list(crash.get_xdata()) == [300.0]
+    (restart,) = by_gid(ax, "restart")
+    assert list(restart.get_xdata()) == [500.0]
+    marks = by_gid(ax, "leader-change")
+    assert sorted(x for m in marks for x in m.get_xdata()) == [20.0, 420.0]
+
+
+def test_commit_and_latency_panels(trace):
+    fig = timeline(trace)
+    assert len(fig.axes) == 3
+    commits = fig.axes[1]
+    assert sorted(line.get_gid() for line in commits.get_lines()) == ["commit:n1", "commit:n2", "commit:n3"]
+    latency = fig.axes[2]
+    (done,) = by_gid(latency, "latency")
+    assert isinstance(done, PathCollection)
+    assert done.get_offsets()[:, 1].tolist() == [20.0]
+    assert len(by_gid(latency, "unacknowledged")[0].get_offsets()) == 1
+
+
+def test_no_latency_panel_without_a_workload(trace):
+    quiet = [e for e in trace if e["type"] not in ("submit", "ack")]
+    assert len(timeline(quiet).axes) == 2
+
+
+def test_title_names_scenario_and_seed(trace):
+    title = timeline(trace)._suptitle.get_text()
+    assert "tiny" in title and "seed 7" in title
+
+
+def test_window_clips_and_picks_units(trace):
+    ax = timeline(trace, from_ms=450, to_ms=550).axes[0]
+    assert ax.get_xlim() == pytest.approx((450.0, 550.0))
+    assert "role:leader:n1" not in role_bars(ax)
+    long = [dict(e) for e in trace]
+    long[-1]["t_ms"] = 180_000.0
+    fig = timeline(long)
+    assert fig.axes[-1].get_xlabel() == "time (s)"
+    assert fig.axes[0].get_xlim()[1] == pytest.approx(180.0)
+
+
+def test_empty_window_is_an_error(trace):
+    with pytest.raises(RaftSimError):
+        timeline(trace, from_ms=500, to_ms=500)
+
+
+def test_simulated_run_draws_every_role_span(simulated):
+    events = list(simulated.events)
+    bars = role_bars(timeline(events).axes[0])
+    assert sum(bars.values()) == len(history.role_spans(events))
+    assert any(k.startswith("role:leader:") for k in bars)
+
