@@ -1,0 +1,175 @@
+"""The safety checker (raft/sim/safety.py) on hand-made event sequences: each property broken once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from raft.sim.safety import (
+    COMMIT_MONOTONICITY,
+    ELECTION_SAFETY,
+    LEADER_APPEND_ONLY,
+    LEADER_COMPLETENESS,
+    LOG_MATCHING,
+    PROPERTIES,
+    STATE_MACHINE_SAFETY,
+    TERM_MONOTONICITY,
+    SafetyChecker,
+    SafetyViolationError,
+)
+
+Ev = dict[str, Any]
+
+
+def meta(*nodes: str, initial: dict[str, Any] | None = None) -> Ev:
+    return {"t_ms": 0.0, "type": "meta", "nodes": list(nodes), "initial_state": initial or {}}
+
+
+def role(t: float, node: str, r: str, term: int) -> Ev:
+    return {"t_ms": t, "type": "role", "node": node, "role": r, "term": term}
+
+
+def append(t: float, node: str, index: int, term: int, command: str | None = None) -> Ev:
+    return {"t_ms": t, "type": "append", "node": node, "index": index, "term": term, "command": command}
+
+
+def commit(t: float, node: str, index: int) -> Ev:
+    return {"t_ms": t, "type": "commit", "node": node, "index": index}
+
+
+def apply(t: float, node: str, index: int, term: int, command: str | None) -> Ev:
+    return {"t_ms": t, "type": "apply", "node": node, "index": index, "term": term, "command": command}
+
+
+def truncate(t: float, node: str, index: int) -> Ev:
+    return {"t_ms": t, "type": "truncate", "node": node, "index": index}
+
+
+def elected(t: float, node: str, term: int) -> list[Ev]:
+    return [role(t, node, "candidate", term), role(t, node, "leader", term)]
+
+
+CLEAN: list[Ev] = [
+    meta("a", "b", "c"),
+    role(0, "a", "follower", 0), role(0, "b", "follower", 0), role(0, "c", "follower", 0),
+    *elected(10, "a", 1),
+    role(12, "b", "follower", 1), role(12, "c", "follower", 1),
+    append(10, "a", 1, 1), append(15, "b", 1, 1), append(15, "c", 1, 1),
+    append(20, "a", 2, 1, "x=1"), append(25, "b", 2, 1, "x=1"),
+    commit(30, "a", 2), apply(30, "a", 1, 1, None), apply(30, "a", 2, 1, "x=1"),
+    commit(40, "b", 2), apply(40, "b", 1, 1, None), apply(40, "b", 2, 1, "x=1"),
+    append(45, "c", 2, 1, "x=1"),
+    {"t_ms": 50, "type": "crash", "node": "a"},
+    *elected(300, "b", 2), role(305, "c", "follower", 2),
+    append(300, "b", 3, 2), append(305, "c", 3, 2),
+    {"t_ms": 400, "type": "restart", "node": "a", "term": 1, "voted_for": "a", "log": [1, 1]},
+    role(400, "a", "follower", 1), role(410, "a", "follower", 2),
+    append(410, "a", 3, 2), commit(410, "a", 3),
+    apply(410, "a", 1, 1, None), apply(410, "a", 2, 1, "x=1"), apply(410, "a", 3, 2, None),
+]  # fmt: skip
+
+
+def feed(events: list[Ev]) -> SafetyChecker:
+    checker = SafetyChecker()
+    for event in events:
+        checker(event)
+    return checker
+
+
+def test_clean_history_passes() -> None:
+    checker = feed(CLEAN)
+    assert checker.violations == []
+
+
+def test_history_with_a_legitimate_truncation_passes() -> None:
+    """A follower's uncommitted entry replaced by a later leader's is not a violation."""
+    events = [
+        meta("a", "b", "c"),
+        *elected(10, "a", 1), append(10, "a", 1, 1, "x=1"), append(12, "b", 1, 1, "x=1"),
+        *elected(300, "c", 2), role(305, "b", "follower", 2), role(305, "a", "follower", 2),
+        append(300, "c", 1, 2, "y=1"), truncate(310, "a", 1), append(310, "a", 1, 2, "y=1"),
+        truncate(310, "b", 1), append(310, "b", 1, 2, "y=1"), commit(320, "c", 1),
+    ]  # fmt: skip
+    assert feed(events).violations == []
+
+
+BROKEN: dict[str, list[Ev]] = {
+    ELECTION_SAFETY: [meta("a", "b", "c"), *elected(10, "a", 1), *elected(11, "b", 1)],
+    LEADER_APPEND_ONLY: [meta("a", "b"), *elected(10, "a", 1), append(10, "a", 1, 1), truncate(20, "a", 1)],
+    LOG_MATCHING: [
+        meta("a", "b"), *elected(10, "a", 1),
+        append(10, "a", 1, 1, "x=1"), append(12, "b", 1, 1, "x=2"),
+    ],
+    LEADER_COMPLETENESS: [
+        meta("a", "b", "c"), *elected(10, "a", 1), append(10, "a", 1, 1, "x=1"), append(12, "b", 1, 1, "x=1"),
+        commit(15, "a", 1), *elected(300, "c", 2),
+    ],
+    STATE_MACHINE_SAFETY: [
+        meta("a", "b"),
+        append(10, "a", 1, 1, "x=1"), append(10, "b", 1, 2, "x=2"),
+        apply(20, "a", 1, 1, "x=1"), apply(20, "b", 1, 2, "x=2"),
+    ],
+    TERM_MONOTONICITY: [meta("a", "b"), role(0, "a", "follower", 3), role(5, "a", "follower", 2)],
+    COMMIT_MONOTONICITY: [meta("a", "b"), append(1, "a", 1, 1), append(1, "a", 2, 1), commit(2, "a", 2), commit(3, "a", 1)],
+}  # fmt: skip
+
+
+def test_every_property_has_a_broken_example() -> None:
+    assert set(BROKEN) == set(PROPERTIES)
+
+
+@pytest.mark.parametrize("prop", list(BROKEN))
+def test_each_property_violated_once(prop: str) -> None:
+    events = BROKEN[prop]
+    checker = SafetyChecker()
+    with pytest.raises(SafetyViolationError) as raised:
+        for event in events:
+            checker(event)
+    violation = raised.value.violation
+    assert violation.property == prop
+    assert violation.t_ms == events[-1]["t_ms"]  # found at the event that broke it, not later
+    assert checker.violations == [violation]
+    assert prop in str(violation) and violation.to_dict()["property"] == prop
+    # without the last event the history is clean
+    assert feed(events[:-1]).violations == []
+
+
+def test_violation_names_nodes_term_and_index() -> None:
+    with pytest.raises(SafetyViolationError) as raised:
+        feed(BROKEN[LEADER_COMPLETENESS])
+    v = raised.value.violation
+    assert (v.nodes, v.term, v.index) == (("c",), 2, 1)
+
+
+def test_commit_beyond_the_log_is_a_state_machine_violation() -> None:
+    with pytest.raises(SafetyViolationError) as raised:
+        feed([meta("a"), append(1, "a", 1, 1), commit(2, "a", 2)])
+    assert raised.value.violation.property == STATE_MACHINE_SAFETY
+
+
+def test_commit_resets_with_a_restart() -> None:
+    events = [
+        meta("a", "b"), append(1, "a", 1, 1), commit(2, "a", 1),
+        {"t_ms": 3, "type": "crash", "node": "a"},
+        {"t_ms": 4, "type": "restart", "node": "a", "term": 1, "voted_for": None, "log": [1]},
+        role(4, "a", "follower", 1), commit(5, "a", 1),
+    ]  # fmt: skip
+    assert feed(events).violations == []
+
+
+def test_restart_from_a_lower_persisted_term_is_a_violation_but_a_lost_unpersisted_term_is_not() -> None:
+    lost = [
+        meta("a", "b", initial={"a": {"term": 2, "log": []}}), role(0, "a", "follower", 2),
+        role(5, "a", "candidate", 3), {"t_ms": 6, "type": "crash", "node": "a"},
+        {"t_ms": 7, "type": "restart", "node": "a", "term": 2, "voted_for": None, "log": []},
+        role(7, "a", "follower", 2),
+    ]  # fmt: skip
+    assert feed(lost).violations == []
+    back = [
+        *lost[:-1], {"t_ms": 8, "type": "crash", "node": "a"},
+        {"t_ms": 9, "type": "restart", "node": "a", "term": 1, "voted_for": None, "log": []},
+    ]  # fmt: skip
+    with pytest.raises(SafetyViolationError) as raised:
+        feed(back)
+    assert raised.value.violation.property == TERM_MONOTONICITY
