@@ -1,0 +1,38 @@
+"""raft.plots.files: formats by extension, atomic writes, errors before a run."""
+
+from __future__ import annotations
+
+import pytest
+
+from raft.errors import RaftSimError
+from raft.plots.files import check_figure_path, save_figure, save_timeline
+from raft.plots.timeline import timeline
+
+MAGIC = {"png": b"\x89PNG", "svg": b"<?xml", "pdf": b"%PDF"}
+
+
+@pytest.mark.parametrize("fmt", sorted(MAGIC))
+def test_saves_in_the_format_of_the_extension(trace, tmp_path, fmt):
+    target = save_figure(timeline(trace), tmp_path / f"t.{fmt}")
+    assert target.read_bytes().startswith(MAGIC[fmt])
+    assert [p.name for p in tmp_path.iterdir()] == [f"t.{fmt}"]  # no temporary file left
+
+
+def test_unsupported_extension_and_missing_directory(tmp_path):
+    with pytest.raises(RaftSimError, match="unsupported figure format"):
+        check_figure_path(tmp_path / "t.gif")
+    with pytest.raises(RaftSimError, match="does not exist"):
+        check_figure_path(tmp_path / "nowhere" / "t.png")
+    assert check_figure_path(tmp_path / "T.PNG") == "png"
+
+
+def test_save_timeline_needs_recorded_events(tmp_path, simulated):
+    save_timeline(simulated, tmp_path / "t.png")
+    assert (tmp_path / "t.png").read_bytes().startswith(MAGIC["png"])
+
+    class Unrecorded:
+        events = None
+
+    with pytest.raises(RaftSimError, match="not recorded"):
+        save_timeline(Unrecorded(), tmp_path / "u.png")
+    assert not (tmp_path / "u.png").exists()
