@@ -1,0 +1,177 @@
+"""``raft-sim run``, ``list`` and ``validate``: exit status, the JSON summary, bad input (issue 2 §5)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from raft.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, main
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = ROOT / "scenarios"
+SUMMARY_KEYS = {"scenario", "seed", "duration_ms", "nodes", "leaders", "elections", "commit_index", "writes",
+                "messages", "safety_violations", "expectations", "ok"}  # fmt: skip
+
+GOOD = "name: tiny\ndescription: three nodes\nseed: 3\nduration_ms: 1500\ncluster: {size: 3}\nworkload: {writes_per_s: 10}\nexpect:\n  - leader_elected_within_ms: 1000\n"
+FAILING = GOOD.replace("leader_elected_within_ms: 1000", "no_leader_between_ms: [0, 1500]")
+BAD_NODE = "name: bad\nduration_ms: 1000\ncluster: {size: 3}\nevents:\n  - {at_ms: 0, crash: n9}\n"
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    status = main(["run", *args, "--json"])
+    out = capsys.readouterr().out
+    decoder = json.JSONDecoder()
+    summary, end = decoder.raw_decode(out)
+    assert out[end:].strip() == "", "stdout holds exactly one JSON object"
+    assert isinstance(summary, dict)
+    return status, summary
+
+
+def test_json_summary_has_the_documented_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, s = run_json(capsys, str(write(tmp_path, "tiny.yaml", GOOD)))
+    assert status == EXIT_OK
+    assert set(s) >= SUMMARY_KEYS
+    assert (s["scenario"], s["seed"], s["duration_ms"], s["nodes"]) == ("tiny", 3, 1500.0, ["n1", "n2", "n3"])
+    assert s["ok"] is True and s["safety_violations"] == []
+    [leader] = s["leaders"]
+    assert set(leader) >= {"term", "node", "from_ms", "to_ms"} and leader["to_ms"] is None
+    assert all(set(e) >= {"term", "leader", "started_ms", "elected_ms"} for e in s["elections"])
+    assert set(s["commit_index"]) == {"n1", "n2", "n3"}
+    writes = s["writes"]
+    assert isinstance(writes, dict)
+    assert set(writes) >= {"submitted", "committed", "acknowledged", "latency_ms"}
+    assert set(writes["latency_ms"]) >= {"p50", "p99"} and writes["latency_ms"]["p50"] > 0
+    assert set(s["messages"]) >= {"sent", "delivered", "dropped"}
+    assert s["expectations"] == [
+        {"check": "leader_elected_within_ms", "ok": True, "detail": s["expectations"][0]["detail"]}
+    ]
+
+
+def test_latency_is_null_without_writes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "quiet.yaml", GOOD.replace("writes_per_s: 10", "writes_per_s: 0"))
+    _, s = run_json(capsys, str(path))
+    assert s["writes"] == {
+        "submitted": 0,
+        "committed": 0,
+        "acknowledged": 0,
+        "latency_ms": {"p50": None, "p99": None},
+    }
+
+
+def test_seed_and_duration_overrides(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, s = run_json(capsys, str(write(tmp_path, "tiny.yaml", GOOD)), "--seed", "9", "--duration-ms", "800")
+    assert (s["seed"], s["duration_ms"]) == (9, 800.0)
+
+
+def test_failed_expectation_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, s = run_json(capsys, str(write(tmp_path, "fail.yaml", FAILING)))
+    assert status == EXIT_FAILED and s["ok"] is False
+    assert s["expectations"][0]["ok"] is False
+
+
+def test_safety_violation_exits_1_and_writes_the_trace(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    trace = tmp_path / "t.jsonl"
+    status, s = run_json(capsys, str(SCENARIOS / "split-brain-4.yaml"), "--bug", "majority-off-by-one",
+                         "--trace", str(trace))  # fmt: skip
+    assert status == EXIT_FAILED
+    assert s["safety_violations"] and s["safety_violations"][0]["property"] == "Election Safety"
+    assert trace.exists() and json.loads(trace.read_text().splitlines()[-1])["type"] == "end"
+
+
+def test_readable_summary_by_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    trace = tmp_path / "t.jsonl"
+    assert main(["run", str(write(tmp_path, "tiny.yaml", GOOD)), "--trace", str(trace)]) == EXIT_OK
+    out = capsys.readouterr().out
+    for part in (
+        "Leaders:",
+        "Elections:",
+        "Safety: all properties held",
+        "leader_elected_within_ms",
+        "Result: ok",
+    ):
+        assert part in out
+    assert trace.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        (BAD_NODE, "events[0].crash: unknown node n9"),
+        ("name: x\nduration_ms: 1000\ncluster: {size: 0}\n", "cluster.size"),
+        ("name: x\nduration_ms: 1000\ncluster: {size: 3}\nnetwork: {drop_rate: 1.5}\n", "network.drop_rate"),
+        ("name: x\nduration_ms: 1000\ncluster: {size: 3, sise: 4}\n", "cluster.sise"),
+        ("name: x\nduration_ms: 1000\n", "cluster"),
+        ("name: [x\n", "bad.yaml"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_no_trace(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, needle: str
+) -> None:
+    path = write(tmp_path, "bad.yaml", text)
+    trace = tmp_path / "out.jsonl"
+    assert main(["run", str(path), "--trace", str(trace), "--json"]) == EXIT_BAD_INPUT
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("bad.yaml: ") and needle in lines[0]
+    assert "Traceback" not in captured.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml"]  # no trace, no temporary file
+
+
+def test_missing_file_and_bad_options_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(tmp_path / "missing.yaml")]) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err.startswith("missing.yaml: ")
+    good = str(write(tmp_path, "tiny.yaml", GOOD))
+    assert main(["run", good, "--duration-ms", "-5"]) == EXIT_BAD_INPUT
+    assert "--duration-ms" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:
+        main(["run", good, "--seed", "abc"])
+    assert exited.value.code == EXIT_BAD_INPUT
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_list_shows_shipped_scenarios_with_descriptions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list"]) == EXIT_OK
+    out = capsys.readouterr().out
+    for path in SCENARIOS.glob("*.yaml"):
+        assert f"{path.name}: " in out
+    assert "leader-crash.yaml: The leader of a 5-node cluster crashes" in out
+
+
+def test_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = write(tmp_path, "tiny.yaml", GOOD)
+    assert main(["validate", str(good), str(SCENARIOS / "figure-7.yaml")]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "tiny.yaml: ok" in out and "figure-7.yaml: ok" in out
+    bad = write(tmp_path, "bad.yaml", BAD_NODE)
+    assert main(["validate", str(good), str(bad)]) == EXIT_BAD_INPUT
+    captured = capsys.readouterr()
+    assert "tiny.yaml: ok" in captured.out
+    assert captured.err.strip().startswith("bad.yaml: ") and len(captured.err.strip().splitlines()) == 1
+
+
+def test_real_process_exit_codes(tmp_path: Path) -> None:
+    """The installed entry point behaves the same: `python -m raft`, stdout JSON only, stderr one line."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    good = subprocess.run([sys.executable, "-m", "raft", "run", str(write(tmp_path, "tiny.yaml", GOOD)), "--json"],
+                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)  # fmt: skip
+    assert good.returncode == 0 and json.loads(good.stdout)["ok"] is True and good.stderr == ""
+    bad = subprocess.run([sys.executable, "-m", "raft", "run", str(write(tmp_path, "bad.yaml", BAD_NODE)),
+                          "--trace", str(tmp_path / "x.jsonl")],
+                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)  # fmt: skip
+    assert bad.returncode == 2 and bad.stdout == "" and "Traceback" not in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1 and not (tmp_path / "x.jsonl").exists()
