@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from raft.analysis.summary import SummaryBuilder
+from raft.analysis.summary import SUMMARY_TYPES, SummaryBuilder
 from raft.plots import history
 from raft.plots.history import Events
 
@@ -16,8 +16,10 @@ if TYPE_CHECKING:
 
 def _summary(events: Events) -> SummaryBuilder:
     builder = SummaryBuilder()
+    wanted = frozenset(SUMMARY_TYPES)
     for event in events:
-        builder(event)
+        if event["type"] in wanted:
+            builder(event)
     return builder
 
 

@@ -1,0 +1,68 @@
+"""raft.analysis.frames: DataFrames of elections, leaders, writes and messages, checked against the events."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from raft.analysis.frames import elections_frame, leaders_frame, messages_frame, writes_frame
+from raft.api import parse_scenario, simulate
+
+
+@pytest.fixture(scope="module")
+def run():
+    scenario = parse_scenario({
+        "name": "frames", "seed": 5, "duration_ms": 1500, "cluster": {"size": 3},
+        "network": {"latency_ms": [5, 10], "drop_rate": 0.05}, "workload": {"writes_per_s": 20},
+        "events": [{"at_ms": 600, "crash": "leader"}],
+    })  # fmt: skip
+    return simulate(scenario)
+
+
+def test_elections_match_the_summary(run):
+    frame = elections_frame(list(run.events))
+    assert frame["term"].tolist() == [e["term"] for e in run.summary["elections"]]
+    assert frame["leader"].tolist() == [e["leader"] for e in run.summary["elections"]]
+    won = frame.dropna(subset=["elected_ms"])
+    assert (won["duration_ms"] == won["elected_ms"] - won["started_ms"]).all()
+    assert (won["votes_granted"] >= 1).all() and (frame["candidates"] >= 1).all()
+
+
+def test_leaders_frame_closes_the_last_leadership_at_the_end(run):
+    frame = leaders_frame(list(run.events))
+    assert frame["node"].tolist() == [s["node"] for s in run.summary["leaders"]]
+    assert frame["to_ms"].iloc[-1] == run.outcome.end_ms
+    assert frame["to_ms"].iloc[0] == 600.0  # the first leader crashed
+    assert (frame["duration_ms"] > 0).all()
+
+
+def test_writes_frame(run):
+    frame = writes_frame(list(run.events))
+    submits = [e for e in run.events if e["type"] == "submit"]
+    assert len(frame) == len(submits)
+    assert int(frame["acknowledged"].sum()) == run.summary["writes"]["acknowledged"]
+    acked = frame[frame["acknowledged"]]
+    assert (acked["latency_ms"] == acked["ack_ms"] - acked["submit_ms"]).all()
+    lost = frame[~frame["acknowledged"]]
+    assert all(math.isnan(v) for v in lost["latency_ms"])
+
+
+def test_messages_frame_counts_match_the_network(run):
+    frame = messages_frame(list(run.events))
+    assert int(frame["delivered"].sum()) == run.summary["messages"]["delivered"]
+    assert int((~frame["delivered"]).sum()) == run.summary["messages"]["dropped"]
+    assert set(frame.loc[~frame["delivered"], "reason"]) <= {"loss", "partition", "down"}
+    assert (frame["arrived_ms"] >= frame["sent_ms"]).all()
+    assert set(frame["msg"]) == {"RequestVote", "RequestVoteResponse", "AppendEntries", "AppendEntriesResponse"}
+
+
+def test_result_methods_need_recorded_events(run):
+    assert len(run.writes_frame()) == len(writes_frame(list(run.events)))
+    unrecorded = simulate(run.scenario, record=False, duration_ms=100)
+    from raft.errors import RaftSimError
+
+    with pytest.raises(RaftSimError, match="not recorded"):
+        unrecorded.elections_frame()
+    with pytest.raises(RaftSimError, match="not recorded"):
+        unrecorded.timeline()
