@@ -69,7 +69,7 @@ class Simulation:
         self.seed = seed
         self.duration_ms = duration_ms
         self.bus = bus
-        self.env = simpy.Environment()
+        self.env = simpy.Environment(initial_time=0.0)
         cluster = scenario.cluster
         self.nodes: tuple[str, ...] = tuple(cluster.node_ids)
         self.bugs = frozenset(Bug(name) for name in cluster.bugs)
