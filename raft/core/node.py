@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from raft.core.bugs import Bug
 from raft.core.log import RaftLog
@@ -55,14 +55,15 @@ class NodeSettings:
     bugs: frozenset[Bug] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
-class Ready:
+class Ready(NamedTuple):
     """Everything one or more inputs produced, to be carried out by the caller in this order:
 
     1. persist ``hard_state`` (term, votedFor) if given, and the log from index ``log_from`` on (truncate the
        stored log there, then store ``entries``);
     2. only once that is durable, send ``messages`` (each a ``(to, message)`` pair);
     3. read ``notes`` for what changed.
+
+    An immutable tuple rather than a frozen dataclass: one is made per input, and a tuple is made faster.
     """
 
     messages: tuple[tuple[str, Message], ...]
