@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from raft.errors import ScenarioError
@@ -298,7 +299,7 @@ def sweep(
     """
     from raft.scenario import read_scenario_data
 
-    data = read_scenario_data(scenario_path)
+    data = read_scenario_data(Path(scenario_path))
     task = ScenarioTask(data, str(scenario_path), duration_ms)
     columns = columns_for(param_columns(grid), RESULT_COLUMNS)
     aggregate = Aggregate(grid.keys)
@@ -313,8 +314,6 @@ def sweep(
 
 def _aggregate_file(aggregate: Aggregate, out: str | os.PathLike[str], columns: Sequence[Column]) -> None:
     """Fold a finished results file into ``aggregate``, a block at a time (it covers resumed runs too)."""
-    from pathlib import Path
-
     path = Path(out)
     if path.suffix.lower() == ".parquet":
         import pyarrow.parquet as pq

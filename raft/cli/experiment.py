@@ -1,0 +1,108 @@
+"""``raft-sim experiment why-odd`` and ``raft-sim experiment election-timeouts``: the two studies, built on the
+sweep engine; a quick classroom run and the full study are the same command with different ``--trials``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from raft.errors import RaftSimError
+
+
+def _common(parser: argparse.ArgumentParser, trials_help: str) -> None:
+    parser.add_argument("--trials", type=int, help=trials_help)
+    parser.add_argument("--seed", type=int, default=1, help="first seed (trials use seed, seed+1, ...)")
+    parser.add_argument("--jobs", type=int, help="worker processes (default: every core)")
+    parser.add_argument("--dask", metavar="ADDRESS", help="run on this Dask scheduler")
+    parser.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    parser.add_argument("--csv", metavar="FILE", help="write the results table to FILE")
+    parser.add_argument("--plot", metavar="FILE", help="write the figure (PNG, SVG or PDF)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def register(subparsers: Any) -> None:
+    experiment = subparsers.add_parser("experiment", help="run one of the built-in experiments")
+    which = experiment.add_subparsers(dest="experiment", required=True, metavar="EXPERIMENT")
+    odd = which.add_parser("why-odd", help="why clusters have an odd number of servers")
+    _common(odd, "trials per case (default 10)")
+    odd.add_argument("--sizes", default="1-9", help="cluster sizes, e.g. 1-9 or 3,4,5 (default 1-9)")
+    odd.add_argument("--mtbf-s", type=float, default=90.0, help="mean time between failures per server (s)")
+    odd.add_argument("--mttr-s", type=float, default=10.0, help="mean time to repair (s)")
+    odd.add_argument("--availability-s", type=float, default=300.0, help="simulated seconds per availability trial")
+    odd.set_defaults(func=run_why_odd)
+    timeouts = which.add_parser("election-timeouts", help="Figure 16: time without a leader after a crash")
+    _common(timeouts, "trials per range (default: the paper's 1000, and 100 for 150-150)")
+    timeouts.add_argument("--latency-ms", type=float, nargs=2, metavar=("LOW", "HIGH"), default=None,
+                          help="one-way latency range (default 0.2 0.6)")  # fmt: skip
+    timeouts.add_argument("--write-ms", type=float, default=None, help="disk write time (default 4)")
+    timeouts.add_argument("--cap-s", type=float, default=None, help="simulated seconds before a trial is censored")
+    timeouts.set_defaults(func=run_election_timeouts)
+
+
+def _check(args: argparse.Namespace) -> Any:
+    from raft.experiments.runners import make_runner
+
+    if args.trials is not None and args.trials < 1:
+        raise RaftSimError(f"--trials: must be at least 1, got {args.trials}")
+    if args.jobs is not None and args.dask:
+        raise RaftSimError("--jobs and --dask: give one or the other")
+    if args.plot:
+        suffix = args.plot.rsplit(".", 1)[-1].lower()
+        if suffix not in ("png", "svg", "pdf"):
+            raise RaftSimError(f"--plot {args.plot}: expected a .png, .svg or .pdf file name")
+    return make_runner(args.jobs, args.dask)
+
+
+def run_why_odd(args: argparse.Namespace) -> int:
+    from raft.experiments import why_odd
+    from raft.experiments.grid import parse_seeds
+    from raft.experiments.sweep import show_progress
+
+    runner = _check(args)
+    sizes = parse_seeds(args.sizes) if args.sizes else why_odd.SIZES
+    if any(not 1 <= n <= 101 for n in sizes):
+        raise RaftSimError(f"--sizes {args.sizes}: sizes run from 1 to 101")
+    for name in ("mtbf_s", "mttr_s", "availability_s"):
+        if not getattr(args, name) > 0:
+            raise RaftSimError(f"--{name.replace('_', '-')}: must be positive")
+    result = why_odd.run_why_odd(sizes=sizes, trials=args.trials or 10, seed=args.seed, runner=runner,
+                                 mtbf_s=args.mtbf_s, mttr_s=args.mttr_s, availability_s=args.availability_s,
+                                 progress=show_progress(args.quiet))  # fmt: skip
+    if args.csv:
+        why_odd.write_csv(result, args.csv)
+    if args.plot:
+        why_odd.plot(result, args.plot)
+    if args.json:
+        json.dump(result.to_dict(), sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(why_odd.render(result))
+    return 0
+
+
+def run_election_timeouts(args: argparse.Namespace) -> int:
+    from raft.experiments import election_timeouts as et
+    from raft.experiments.sweep import show_progress
+
+    runner = _check(args)
+    default = et.Setup()
+    latency = tuple(args.latency_ms) if args.latency_ms else default.latency_ms
+    if latency[0] < 0 or latency[1] < latency[0]:
+        raise RaftSimError(f"--latency-ms: expected 0 <= LOW <= HIGH, got {latency[0]:g} {latency[1]:g}")
+    write = default.write_ms if args.write_ms is None else args.write_ms
+    cap = default.cap_ms if args.cap_s is None else args.cap_s * 1000
+    if write < 0 or not cap > 0:
+        raise RaftSimError("--write-ms must be >= 0 and --cap-s positive")
+    setup = et.Setup((float(latency[0]), float(latency[1])), write, cap)
+    result = et.run_election_timeouts(trials=args.trials, seed=args.seed, runner=runner, setup=setup,
+                                      csv=args.csv, progress=show_progress(args.quiet))  # fmt: skip
+    if args.plot:
+        et.plot(result, args.plot)
+    if args.json:
+        json.dump(result.to_dict(), sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(et.render(result))
+    return 0

@@ -1,0 +1,386 @@
+"""``raft-sim experiment why-odd``: why Raft clusters have an odd number of servers, computed and simulated.
+
+For each cluster size n:
+
+- quorum arithmetic: majority = floor(n/2) + 1, failures tolerated = n - majority (computed), and shown by
+  simulation: with k servers down from the start, does the cluster still elect a leader and commit writes?
+- two-way partitions: the fraction of splits that leave one side with a majority (computed over all splits),
+  and simulated (one partition per split shape, weighted by how many splits have that shape): is a leader
+  elected and are writes committed?
+- availability when every server fails and recovers independently (exponential times to failure and to repair):
+  the binomial formula sum_{k >= majority} C(n,k) a^k (1-a)^(n-k) beside the simulated fraction of time the cluster
+  could serve (a live leader and a majority up), with a 95 % confidence interval over trials;
+- the cost of size, from the runs with nobody down: messages per committed write, commit latency (median),
+  time to the first leader, and the split-vote rate (terms that elected nobody).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from raft.experiments.grid import Run
+from raft.experiments.observe import run_observed
+from raft.experiments.sink import Column
+from raft.experiments.sweep import RESULT_COLUMNS, Runner, columns_for, execute, figures
+
+SIZES = tuple(range(1, 10))
+
+
+def majority(n: int) -> int:
+    return n // 2 + 1
+
+
+def tolerated(n: int) -> int:
+    return n - majority(n)
+
+
+def binomial_availability(n: int, a: float) -> float:
+    """P(at least a majority of n servers is up) when each is up independently with probability ``a``."""
+    return sum(math.comb(n, k) * a**k * (1 - a) ** (n - k) for k in range(majority(n), n + 1))
+
+
+def split_shapes(n: int) -> list[tuple[int, int]]:
+    """(size of the smaller side, number of two-way splits of that shape) for every shape of split of n."""
+    shapes = []
+    for a in range(1, n // 2 + 1):
+        count = math.comb(n, a) // (2 if 2 * a == n else 1)
+        shapes.append((a, count))
+    return shapes
+
+
+def majority_split_fraction(n: int) -> float | None:
+    """The fraction of two-way splits that leave one side with a majority (``None`` for n = 1: no split)."""
+    shapes = split_shapes(n)
+    total = sum(count for _, count in shapes)
+    if not total:
+        return None
+    return sum(count for a, count in shapes if n - a >= majority(n)) / total
+
+
+# ------------------------------------------------------------------------------------------ trial tasks
+
+BASE: dict[str, Any] = {
+    "cluster": {"election_timeout_ms": [150, 300], "heartbeat_ms": 50},
+    "network": {"latency_ms": [5, 10]},
+    "workload": {"writes_per_s": 20},
+}
+
+
+def _scenario(name: str, n: int, duration_ms: float, events: list[dict[str, Any]], **workload: Any) -> Any:
+    from raft.scenario import parse_scenario
+
+    data = {
+        "name": name,
+        "duration_ms": duration_ms,
+        "cluster": {**BASE["cluster"], "size": n},
+        "network": BASE["network"],
+        "workload": {**BASE["workload"], **workload},
+        "events": events,
+    }
+    return parse_scenario(data, f"<why-odd {name}>")
+
+
+@dataclass(frozen=True)
+class CrashTask:
+    """n servers, k of them (n1..nk) down from the start, 3 s with writes: can the rest elect and commit?"""
+
+    duration_ms: float = 3000.0
+
+    def __call__(self, run: Run) -> dict[str, Any]:
+        from raft.api import simulate
+
+        p = dict(run.params)
+        n, k = p["n"], p["k"]
+        events = [{"at_ms": 0, "crash": f"n{i}"} for i in range(1, k + 1)]
+        scenario = _scenario("crash", n, self.duration_ms, events, stop_ms=self.duration_ms * 0.8)
+        return figures(simulate(scenario, seed=run.seed, record=False).summary)
+
+
+@dataclass(frozen=True)
+class PartitionTask:
+    """n servers split a | n-a from the start, 3 s with writes: is a leader elected, are writes committed?"""
+
+    duration_ms: float = 3000.0
+
+    def __call__(self, run: Run) -> dict[str, Any]:
+        from raft.api import simulate
+
+        p = dict(run.params)
+        n, a = p["n"], p["a"]
+        nodes = [f"n{i}" for i in range(1, n + 1)]
+        events = [{"at_ms": 0, "partition": [nodes[:a], nodes[a:]]}]
+        scenario = _scenario("partition", n, self.duration_ms, events, stop_ms=self.duration_ms * 0.8)
+        return figures(simulate(scenario, seed=run.seed, record=False).summary)
+
+
+AVAILABILITY_COLUMNS = (Column("majority_up", "float"), Column("serving", "float"), Column("failures", "int"))
+
+
+def failure_events(
+    n: int, rng: random.Random, mtbf_ms: float, mttr_ms: float, duration_ms: float
+) -> list[dict[str, Any]]:
+    """Crash and restart events of n servers failing and recovering independently, in time order: each
+    server starts up with probability a = MTBF / (MTBF + MTTR) (else it is crashed at 0), then stays up for
+    exponential times of mean MTBF and down for exponential times of mean MTTR."""
+    a = mtbf_ms / (mtbf_ms + mttr_ms)
+    events: list[tuple[float, int, dict[str, Any]]] = []
+    for i in range(1, n + 1):
+        node = f"n{i}"
+        up = rng.random() < a
+        if not up:
+            events.append((0.0, i, {"at_ms": 0.0, "crash": node}))
+        t = 0.0
+        while True:
+            t += rng.expovariate(1.0 / (mtbf_ms if up else mttr_ms))
+            if t >= duration_ms:
+                break
+            events.append((t, i, {"at_ms": t, "crash" if up else "restart": node}))
+            up = not up
+    return [event for _, _, event in sorted(events, key=lambda item: (item[0], item[1]))]
+
+
+class _Serving:
+    """Event consumer: time during which a majority is up, and during which also a live leader serves."""
+
+    def __init__(self, nodes: Sequence[str]) -> None:
+        self.up = set(nodes)
+        self.need = majority(len(nodes))
+        self.leader: str | None = None
+        self.last = 0.0
+        self.majority_ms = 0.0
+        self.serving_ms = 0.0
+        self.failures = 0
+
+    def advance(self, t: float) -> None:
+        if len(self.up) >= self.need:
+            self.majority_ms += t - self.last
+            if self.leader is not None:
+                self.serving_ms += t - self.last
+        self.last = t
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        self.advance(event["t_ms"])
+        kind = event["type"]
+        if kind == "crash":
+            self.up.discard(event["node"])
+            self.failures += 1
+            if event["node"] == self.leader:
+                self.leader = None
+        elif kind == "restart":
+            self.up.add(event["node"])
+        elif kind == "role":
+            if event["role"] == "leader":
+                self.leader = event["node"]
+            elif event["node"] == self.leader:
+                self.leader = None
+
+
+@dataclass(frozen=True)
+class AvailabilityTask:
+    """n servers failing and recovering independently for ``duration_ms``; no clients (pure leadership)."""
+
+    mtbf_ms: float = 90_000.0
+    mttr_ms: float = 10_000.0
+    duration_ms: float = 300_000.0
+
+    def __call__(self, run: Run) -> dict[str, Any]:
+        n = dict(run.params)["n"]
+        rng = random.Random(f"why-odd/failures/{n}/{run.seed}")
+        events = failure_events(n, rng, self.mtbf_ms, self.mttr_ms, self.duration_ms)
+        scenario = _scenario("availability", n, self.duration_ms, events, clients=0)
+        probe = _Serving([f"n{i}" for i in range(1, n + 1)])
+        run_observed(scenario, seed=run.seed, duration_ms=self.duration_ms,
+                     consumers=[(probe, ("crash", "restart", "role"))])  # fmt: skip
+        probe.advance(self.duration_ms)
+        return {
+            "majority_up": probe.majority_ms / self.duration_ms,
+            "serving": probe.serving_ms / self.duration_ms,
+            "failures": probe.failures,
+        }
+
+
+# ------------------------------------------------------------------------------------------ the experiment
+
+
+def mean_ci(values: Sequence[float]) -> tuple[float, float, float]:
+    """Mean and a 95 % confidence interval (normal approximation over trials; the half-width is 0 for one)."""
+    if not values:
+        return math.nan, math.nan, math.nan
+    mean = sum(values) / len(values)
+    if len(values) < 2:
+        return mean, mean, mean
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1))
+    half = 1.96 * sd / math.sqrt(len(values))
+    return mean, mean - half, mean + half
+
+
+@dataclass(frozen=True)
+class WhyOddResult:
+    sizes: tuple[int, ...]
+    availability: float
+    lines: tuple[dict[str, Any], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"experiment": "why-odd", "node_availability": self.availability, "sizes": list(self.lines)}
+
+
+def _runs(sizes: Sequence[int], extra: Any, trials: int, seed: int) -> list[Run]:
+    runs: list[Run] = []
+    for n in sizes:
+        for values in extra(n):
+            for t in range(trials):
+                runs.append(Run(len(runs), (("n", n), *values), seed + t))
+    return runs
+
+
+def run_why_odd(
+    *,
+    sizes: Sequence[int] = SIZES,
+    trials: int = 10,
+    seed: int = 1,
+    runner: Runner,
+    mtbf_s: float = 90.0,
+    mttr_s: float = 10.0,
+    availability_s: float = 300.0,
+    progress: bool = False,
+) -> WhyOddResult:
+    """Every part of the experiment, each a batch of trials on ``runner``; one summary line per size."""
+    cols = columns_for((Column("n", "int"), Column("k", "int")), RESULT_COLUMNS)
+    crash = execute(CrashTask(), _runs(sizes, lambda n: [(("k", k),) for k in range(n + 1)], trials, seed),
+                    columns=cols, runner=runner, progress=progress, description="why-odd crashes").rows or []  # fmt: skip
+    cols = columns_for((Column("n", "int"), Column("a", "int")), RESULT_COLUMNS)
+    shapes = {n: dict(split_shapes(n)) for n in sizes}
+    part = execute(PartitionTask(), _runs(sizes, lambda n: [(("a", a),) for a in shapes[n]], trials, seed),
+                   columns=cols, runner=runner, progress=progress, description="why-odd partitions").rows or []  # fmt: skip
+    task = AvailabilityTask(mtbf_s * 1000, mttr_s * 1000, availability_s * 1000)
+    cols = columns_for((Column("n", "int"),), AVAILABILITY_COLUMNS)
+    avail = execute(task, _runs(sizes, lambda n: [()], trials, seed), columns=cols, runner=runner,
+                    progress=progress, description="why-odd availability").rows or []  # fmt: skip
+    a = mtbf_s / (mtbf_s + mttr_s)
+    lines = []
+    for n in sizes:
+        def works(row: dict[str, Any]) -> bool:
+            return row["outcome"] != "unsafe" and row["first_leader_ms"] is not None and row["writes_committed"] > 0
+
+        survives = {k: all(works(r) for r in crash if r["n"] == n and r["k"] == k) for k in range(n + 1)}
+        shown = max((k for k in range(n + 1) if all(survives[j] for j in range(k + 1))), default=-1)
+        total = sum(shapes[n].values())
+        sim_split = None
+        if total:
+            weighted = 0.0
+            for a_side, count in shapes[n].items():
+                mine = [r for r in part if r["n"] == n and r["a"] == a_side]
+                weighted += count * sum(works(r) for r in mine) / len(mine)
+            sim_split = weighted / total
+        rows = [r for r in avail if r["n"] == n]
+        serving = mean_ci([r["serving"] for r in rows])
+        majority_up = mean_ci([r["majority_up"] for r in rows])
+        base = [r for r in crash if r["n"] == n and r["k"] == 0]
+        committed = sum(r["writes_committed"] for r in base)
+        elections = sum(r["elections"] for r in base)
+        lat = sorted(r["latency_p50_ms"] for r in base if r["latency_p50_ms"] is not None)
+        first = [r["first_leader_ms"] for r in base if r["first_leader_ms"] is not None]
+        lines.append({
+            "n": n,
+            "majority": majority(n),
+            "tolerated": tolerated(n),
+            "tolerated_simulated": shown,
+            "majority_split_fraction": majority_split_fraction(n),
+            "majority_split_fraction_simulated": sim_split,
+            "availability_formula": binomial_availability(n, a),
+            "availability_majority_up": majority_up[0],
+            "availability_simulated": serving[0],
+            "availability_ci95": [serving[1], serving[2]],
+            "formula_in_ci": serving[1] <= binomial_availability(n, a) <= serving[2] or
+            majority_up[1] <= binomial_availability(n, a) <= majority_up[2],
+            "messages_per_write": sum(r["messages_sent"] for r in base) / committed if committed else None,
+            "commit_latency_ms": lat[len(lat) // 2] if lat else None,
+            "first_leader_ms": sum(first) / len(first) if first else None,
+            "split_vote_rate": sum(r["split_votes"] for r in base) / elections if elections else None,
+        })  # fmt: skip
+    return WhyOddResult(tuple(sizes), a, tuple(lines))
+
+
+def render(result: WhyOddResult) -> str:
+    def f(value: Any, digits: int = 3) -> str:
+        if value is None:
+            return "-"
+        if isinstance(value, float):
+            return f"{value:.{digits}f}"
+        return str(value)
+
+    head = ("n  majority  tolerates (sim)  majority-side splits (sim)   available: formula  sim [95% CI]"
+            "            msgs/write  commit p50 ms  1st leader ms  split votes")
+    out = [f"Why odd? node availability a = {result.availability:.3f}", head]
+    for line in result.lines:
+        ci = line["availability_ci95"]
+        out.append(
+            f"{line['n']:<2} {line['majority']:>8}  {line['tolerated']:>5} ({line['tolerated_simulated']:>2})       "
+            f"{f(line['majority_split_fraction'], 2):>6} ({f(line['majority_split_fraction_simulated'], 2):>5})"
+            f"                 {line['availability_formula']:.3f}  {line['availability_simulated']:.3f} "
+            f"[{ci[0]:.3f}, {ci[1]:.3f}]   {f(line['messages_per_write'], 1):>10}  "
+            f"{f(line['commit_latency_ms'], 1):>13}  {f(line['first_leader_ms'], 0):>13}  {f(line['split_vote_rate'], 2):>11}"
+        )
+    return "\n".join(out) + "\n"
+
+
+def write_csv(result: WhyOddResult, path: str) -> None:
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        names = [k for k in result.lines[0] if k != "availability_ci95"] + ["ci95_low", "ci95_high"]
+        writer = csv.DictWriter(file, fieldnames=names)
+        writer.writeheader()
+        for line in result.lines:
+            row = {k: v for k, v in line.items() if k != "availability_ci95"}
+            row["ci95_low"], row["ci95_high"] = line["availability_ci95"]
+            writer.writerow(row)
+
+
+def plot(result: WhyOddResult, path: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    lines = result.lines
+    n = [line["n"] for line in lines]
+    fig, axes = plt.subplots(2, 2, figsize=(9, 6.5))
+    ax = axes[0][0]
+    ax.bar(n, [line["tolerated"] for line in lines], color="#9ecae1", label="computed n - majority")
+    ax.plot(n, [line["tolerated_simulated"] for line in lines], "o", color="#08519c", label="simulated")
+    ax.set_title("failures tolerated", fontsize=10)
+    ax.legend(fontsize=8)
+    ax = axes[0][1]
+    ax.bar(n, [line["majority_split_fraction"] or 0 for line in lines], color="#a1d99b", label="computed")
+    ax.plot(n, [line["majority_split_fraction_simulated"] or 0 for line in lines], "o", color="#006d2c",
+            label="simulated")  # fmt: skip
+    ax.set_title("two-way splits leaving a majority side", fontsize=10)
+    ax.legend(fontsize=8)
+    ax = axes[1][0]
+    ax.plot(n, [line["availability_formula"] for line in lines], "s--", color="grey", label="binomial formula")
+    sim = [line["availability_simulated"] for line in lines]
+    low = [s - line["availability_ci95"][0] for s, line in zip(sim, lines, strict=True)]
+    high = [line["availability_ci95"][1] - s for s, line in zip(sim, lines, strict=True)]
+    ax.errorbar(n, sim, yerr=[low, high], fmt="o", color="#a50f15", capsize=3, label="simulated (95% CI)")
+    ax.set_title(f"availability, node availability {result.availability:.2f}", fontsize=10)
+    ax.legend(fontsize=8)
+    ax = axes[1][1]
+    ax.plot(n, [line["messages_per_write"] or 0 for line in lines], "o-", label="messages / committed write")
+    ax.set_xlabel("cluster size n")
+    ax2 = ax.twinx()
+    ax2.plot(n, [line["commit_latency_ms"] or 0 for line in lines], "s-", color="#ff7f00", label="commit p50 ms")
+    ax.set_title("cost of size", fontsize=10)
+    ax.legend(loc="upper left", fontsize=8)
+    ax2.legend(loc="lower right", fontsize=8)
+    for row in axes:
+        for axis in row:
+            axis.set_xticks(n)
+    axes[1][0].set_xlabel("cluster size n")
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
