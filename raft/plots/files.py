@@ -39,11 +39,18 @@ def save_figure(figure: Figure, path: str | os.PathLike[str], *, dpi: int = 110)
     try:
         with os.fdopen(fd, "wb") as handle:
             figure.savefig(handle, format=fmt, dpi=dpi)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; give it a normal file's mode
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def save_timeline(result: Any, path: str | os.PathLike[str], **window: float | None) -> Path:

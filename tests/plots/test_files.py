@@ -16,6 +16,7 @@ def test_saves_in_the_format_of_the_extension(trace, tmp_path, fmt):
     target = save_figure(timeline(trace), tmp_path / f"t.{fmt}")
     assert target.read_bytes().startswith(MAGIC[fmt])
     assert [p.name for p in tmp_path.iterdir()] == [f"t.{fmt}"]  # no temporary file left
+    assert target.stat().st_mode & 0o044  # readable by others, like any file the user writes
 
 
 def test_unsupported_extension_and_missing_directory(tmp_path):
