@@ -1,0 +1,38 @@
+"""raft-sim experiment: quick runs of both experiments with JSON, CSV and a plot."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from raft.cli import main
+
+
+def test_election_timeouts_json_csv_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    csv, png = tmp_path / "trials.csv", tmp_path / "fig16.png"
+    status = main(["experiment", "election-timeouts", "--trials", "2", "--jobs", "1", "--cap-s", "2",
+                   "--json", "--csv", str(csv), "--plot", str(png), "--quiet"])  # fmt: skip
+    assert status == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [r["range"] for r in data["ranges"]][:2] == ["150-150", "150-151"]
+    fast = next(r for r in data["ranges"] if r["range"] == "150-300")
+    assert fast["trials"] == 2 and fast["simulated"]["min"] > 0
+    lines = csv.read_text().splitlines()
+    assert len(lines) == 1 + 1 + 9 * 2  # 150-150 gets a tenth of the trials, at least one
+    assert [int(line.split(",")[0]) for line in lines[1:]] == list(range(19))
+    assert png.stat().st_size > 10_000
+
+
+def test_why_odd_table_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    csv = tmp_path / "odd.csv"
+    status = main(["experiment", "why-odd", "--sizes", "2,3", "--trials", "1", "--jobs", "1",
+                   "--availability-s", "10", "--csv", str(csv), "--quiet"])  # fmt: skip
+    assert status == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Why odd?") and len(out.splitlines()) == 4
+    assert csv.read_text().splitlines()[0].startswith("n,majority,tolerated")
+
+
+def test_bad_plot_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["experiment", "why-odd", "--plot", "x.gif"]) == 2
+    assert ".png" in capsys.readouterr().err

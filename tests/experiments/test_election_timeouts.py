@@ -1,0 +1,47 @@
+"""election-timeouts: the paper's table, statistics with censoring, and a tiny run giving sane numbers."""
+
+import math
+
+from raft.experiments import election_timeouts as et
+from raft.experiments.figure16 import PAPER, RANGES, find_range, paper_curve
+from raft.experiments.runners import SerialRunner
+
+
+def test_paper_table_matches_quoted_text() -> None:
+    assert PAPER["150-155"][3] == 287  # median with 5 ms of randomness
+    assert PAPER["150-200"][7] == 512  # worst case with 50 ms
+    assert PAPER["12-24"][8] == 35 and PAPER["12-24"][7] == 152
+    assert find_range("150-150").trials == 100 and len(RANGES) == 10
+    times, percents = paper_curve("150-300")
+    assert list(times) == sorted(times) and percents[0] == 0 and percents[-1] == 100
+
+
+def test_statistics_nearest_rank_and_censoring() -> None:
+    stats = et.statistics([float(v) for v in range(1, 11)])
+    assert stats["min"] == 1 and stats["p50"] == 5 and stats["p90"] == 9 and stats["max"] == 10
+    assert stats["mean"] == 5.5
+    censored = et.statistics([1.0, 2.0, None, None])
+    assert censored["p50"] == 2.0 and censored["p75"] is None and censored["max"] is None
+
+
+def test_trial_counts_scale() -> None:
+    assert et.trial_counts(None)["150-150"] == 100 and et.trial_counts(None)["12-24"] == 1000
+    assert et.trial_counts(20) == {r.label: (2 if r.label == "150-150" else 20) for r in RANGES}
+
+
+def test_tiny_run_gives_sane_downtimes() -> None:
+    ranges = [find_range("150-300"), find_range("50-100")]
+    setup = et.Setup(cap_ms=5000.0)
+    result = et.run_election_timeouts(trials=8, seed=3, runner=SerialRunner(), setup=setup, ranges=ranges)
+    for r in result.ranges:
+        low = float(r.label.split("-")[0])
+        assert r.trials == 8 and r.censored == 0
+        stats = r.stats
+        # at least the shortest timeout left after the crash plus the path of an election, at most a few rounds
+        assert low / 2 < stats["min"] <= stats["p50"] <= stats["max"] < 10 * low
+        assert math.isfinite(stats["mean"])
+    slow, fast = result.ranges
+    assert fast.stats["p50"] < slow.stats["p50"]
+    again = et.run_election_timeouts(trials=8, seed=3, runner=SerialRunner(), setup=setup, ranges=ranges)
+    assert again.ranges == result.ranges
+    assert "150-300" in et.render(result) and result.to_dict()["ranges"][0]["paper"]["p50"] == 171
