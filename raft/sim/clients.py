@@ -26,6 +26,7 @@ from raft.sim.server import SimServer
 class _Outstanding:
     command: Command
     attempt: int
+    target: str = ""
     redirects: int = 0
 
 
@@ -80,6 +81,7 @@ class Client:
 
     def _try(self, seq: int, target: str) -> None:
         pending = self.outstanding[seq]
+        pending.target = target
         self._later(self.latency(), self._arrive, (seq, pending.attempt, target))
         backoff = min(self.timeout_ms * 2 ** min(pending.attempt, 30), self.max_backoff_ms)
         self._later(backoff, self._timed_out, (seq, pending.attempt))
@@ -103,20 +105,24 @@ class Client:
         self.known_leader = hint
         if hint is not None and pending.redirects < len(self.order):
             pending.redirects += 1
-            self._try_again(seq)
+            self._try_again(seq, hint)
 
     def _timed_out(self, event: Any) -> None:
         seq, attempt = event.value
         pending = self.outstanding.get(seq)
         if pending is None or pending.attempt != attempt:
             return
-        self.known_leader = None
+        failed = pending.target
+        if self.known_leader == failed:
+            self.known_leader = None
         pending.redirects = 0
-        self._try_again(seq)
+        # The server that did not answer may be down or cut off: try the leader learned meanwhile, or the next.
+        following = self.order[(self.order.index(failed) + 1) % len(self.order)]
+        self._try_again(seq, self.known_leader or following)
 
-    def _try_again(self, seq: int) -> None:
+    def _try_again(self, seq: int, target: str) -> None:
         self.outstanding[seq].attempt += 1
-        self._try(seq, self._target())
+        self._try(seq, target)
 
     def _applied(self, server: str, command: Command, result: ApplyResult) -> None:
         self._later(self.latency(), self._acknowledged, (server, command, result))
