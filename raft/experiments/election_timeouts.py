@@ -234,9 +234,15 @@ def run_election_timeouts(
     # The slowest trials (little randomization) first, so that no worker is left with them at the end.
     order = sorted(runs, key=lambda run: 0 if dict(run.params)["range"] in ("150-150", "150-151") else 1)
     columns = columns_for((Column("range", "str"),), TRIAL_COLUMNS)
-    report = execute(TrialTask(setup), order, columns=columns, runner=runner, out=csv, keep_rows=True,
+    report = execute(TrialTask(setup), order, columns=columns, runner=runner, out=csv,
                      progress=progress, description="election-timeouts")  # fmt: skip
-    rows = report.rows or []
+    if csv is None:
+        rows = report.rows or []
+    else:  # resumed trials are in the file too
+        from raft.experiments.sink import read_rows
+
+        wanted = {run.key for run in runs}
+        rows = [row for block in read_rows(csv, columns) for row in block if row["key"] in wanted]
     results = []
     for r in ranges:
         mine = [row for row in rows if row["range"] == r.label]

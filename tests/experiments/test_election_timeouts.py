@@ -45,3 +45,12 @@ def test_tiny_run_gives_sane_downtimes() -> None:
     again = et.run_election_timeouts(trials=8, seed=3, runner=SerialRunner(), setup=setup, ranges=ranges)
     assert again.ranges == result.ranges
     assert "150-300" in et.render(result) and result.to_dict()["ranges"][0]["paper"]["p50"] == 171
+
+
+def test_resumed_run_reads_finished_trials_back(tmp_path) -> None:
+    ranges = [find_range("50-100")]
+    csv = str(tmp_path / "trials.csv")
+    first = et.run_election_timeouts(trials=4, runner=SerialRunner(), ranges=ranges, csv=csv)
+    again = et.run_election_timeouts(trials=4, runner=SerialRunner(), ranges=ranges, csv=csv)
+    assert again.ranges[0].trials == 4
+    assert again.ranges[0].downtimes == first.ranges[0].downtimes

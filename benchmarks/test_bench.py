@@ -1,0 +1,122 @@
+"""The five performance figures of issue 4 (and issue 2's cost per message), measured with pytest-benchmark.
+
+Run with ``make bench`` (``pytest benchmarks --benchmark-only``); the figures table is printed at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import simpy
+
+from raft.api import parse_scenario, simulate
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+
+
+def bare_simpy_event_s(count: int = 200_000) -> float:
+    """Seconds per bare simpy event: a timeout with one callback, scheduled and processed."""
+    env = simpy.Environment()
+    left = [count]
+
+    def again(_: Any) -> None:
+        left[0] -= 1
+        if left[0]:
+            env.timeout(1.0).callbacks.append(again)
+
+    env.timeout(1.0).callbacks.append(again)
+    start = time.perf_counter()
+    env.run()
+    return (time.perf_counter() - start) / count
+
+
+def run_json(scenario: Path) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, "-m", "raft", "run", str(scenario), "--json"], cwd=ROOT,
+                         check=True, capture_output=True, text=True)  # fmt: skip
+    return dict(json.loads(out.stdout))
+
+
+def test_cost_per_delivered_message(benchmark: Any, record_figure: Any) -> None:
+    """(a) the whole ``raft-sim run --json`` process / messages.delivered, in bare simpy events."""
+    summary = benchmark.pedantic(run_json, args=(HERE / "five-nodes-20wps.yaml",), rounds=3, iterations=1)
+    delivered = summary["messages"]["delivered"]
+    per_message = benchmark.stats.stats.min / delivered
+    bare = min(bare_simpy_event_s() for _ in range(3))
+    ratio = per_message / bare
+    benchmark.extra_info.update(delivered=delivered, per_message_us=per_message * 1e6, bare_event_us=bare * 1e6)
+    record_figure("cost per delivered message", f"{per_message * 1e6:.1f} us = {ratio:.1f} bare simpy events "
+                  f"({bare * 1e6:.2f} us)", "target <= 8x (issue 4), <= 20x (issue 2)")  # fmt: skip
+
+
+def test_election_timeouts_experiment(benchmark: Any, record_figure: Any) -> None:
+    """(b) the full election-timeouts experiment (9,100 trials) on every core."""
+    from raft.experiments.election_timeouts import run_election_timeouts
+    from raft.experiments.runners import make_runner
+
+    result = benchmark.pedantic(lambda: run_election_timeouts(runner=make_runner()), rounds=1, iterations=1)
+    censored = sum(r.censored for r in result.ranges)
+    record_figure("election-timeouts, full", f"{benchmark.stats.stats.min:.1f} s wall ({censored} censored)",
+                  "target <= 20 s on 2 cores")  # fmt: skip
+
+
+def _scenario(size: int, writes_per_s: float, duration_ms: float, stop_ms: float | None = None) -> Any:
+    workload: dict[str, Any] = {"writes_per_s": writes_per_s}
+    if stop_ms is not None:
+        workload["stop_ms"] = stop_ms
+    return parse_scenario({"name": f"bench-{size}", "duration_ms": duration_ms, "cluster": {"size": size},
+                           "network": {"latency_ms": [5, 10]}, "workload": workload}, "<bench>")  # fmt: skip
+
+
+def test_one_simulated_hour(benchmark: Any, record_figure: Any) -> None:
+    """(c) 5 nodes, 100 writes/s, one simulated hour: how much faster than real time."""
+    scenario = _scenario(5, 100, 3_600_000)
+    result = benchmark.pedantic(lambda: simulate(scenario, seed=1, record=False), rounds=1, iterations=1)
+    assert result.ok
+    speed = 3600.0 / benchmark.stats.stats.min
+    record_figure("5 nodes, 100 w/s, 1 h", f"{benchmark.stats.stats.min:.1f} s wall = {speed:.0f}x real time",
+                  "target >= 100x")  # fmt: skip
+
+
+def _thousand_writes(size: int) -> tuple[float, dict[str, Any]]:
+    # 100 writes/s for 10.5 s after the first election: a little over 1000 writes, all committed by the end
+    scenario = _scenario(size, 100, 13_000, stop_ms=10_500)
+    start = time.perf_counter()
+    result = simulate(scenario, seed=1, record=False)
+    return time.perf_counter() - start, result.summary
+
+
+def test_101_nodes(benchmark: Any, record_figure: Any) -> None:
+    """(d) 101 nodes: first election and 1000 committed writes; cost growth from 5 to 101 nodes."""
+    wall, summary = benchmark.pedantic(lambda: _thousand_writes(101), rounds=1, iterations=1)
+    assert summary["writes"]["committed"] >= 1000 and summary["leaders"]
+    small, small_summary = _thousand_writes(5)
+    per_msg = wall / summary["messages"]["delivered"] * 1e6
+    per_msg_small = small / small_summary["messages"]["delivered"] * 1e6
+    record_figure("101 nodes, election + 1000 writes", f"{wall:.1f} s wall ({wall / small:.0f}x 5 nodes: "
+                  f"{small:.2f} s); per message {per_msg:.1f} vs {per_msg_small:.1f} us",
+                  "report")  # fmt: skip
+
+
+def _sweep_rss_mb(runs: int, out: Path) -> float:
+    code = (
+        "from raft.cli import main\n"
+        f"main(['sweep', 'benchmarks/tiny.yaml', '--seeds', '1-{runs}', '--jobs', '1', '--out', '{out}', '--quiet'])\n"
+        "peak = [line for line in open('/proc/self/status') if line.startswith('VmHWM')][0]\n"
+        "print(int(peak.split()[1]) / 1024)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def test_sweep_memory_is_flat(benchmark: Any, record_figure: Any, tmp_path: Path) -> None:
+    """(e) peak RSS of a sweep of 1,000 and of 10,000 tiny runs (rows stream to disk)."""
+    small = _sweep_rss_mb(1_000, tmp_path / "1k.csv")
+    large = benchmark.pedantic(_sweep_rss_mb, args=(10_000, tmp_path / "10k.csv"), rounds=1, iterations=1)
+    record_figure("sweep peak RSS 1k -> 10k runs", f"{small:.0f} MB -> {large:.0f} MB ({large / small:.2f}x)",
+                  "flat")  # fmt: skip
