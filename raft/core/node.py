@@ -153,7 +153,7 @@ class RaftNode:
             messages=tuple(self._outbox),
             hard_state=(self.current_term, self.voted_for) if self._hard_state_dirty else None,
             log_from=log_from,
-            entries=self.log.slice(log_from, self.log.last_index) if log_from is not None else (),
+            entries=self.log.slice(log_from, self.log.last_index - log_from + 1) if log_from is not None else (),
             notes=tuple(self._notes),
         )
         self._outbox.clear()
@@ -320,9 +320,7 @@ class RaftNode:
         last_new = prev + len(m.entries)
         self._store_entries(prev, m.entries)
         if self._bug_truncate_on_stale and log.last_index > last_new:
-            log.truncate_from(last_new + 1)
-            self._notes.append(Truncated(last_new + 1))
-            self._log_changed_from(last_new + 1)
+            self._truncate(last_new + 1)
         # Rule 5: if leaderCommit > commitIndex, commitIndex = min(leaderCommit, index of last new entry).
         if m.leader_commit > self.commit_index:
             bound = log.last_index if self._bug_commit_without_min else last_new
@@ -340,12 +338,16 @@ class RaftNode:
             if index <= log.last_index:
                 if log.term_at(index) == entry.term:
                     continue
-                log.truncate_from(index)
-                self._notes.append(Truncated(index))
-                self._log_changed_from(index)
+                self._truncate(index)
             for later in entries[offset:]:
                 self._append_local(later)
             return
+
+    def _truncate(self, index: int) -> None:
+        self.log.truncate_from(index)
+        self.durable_index = min(self.durable_index, index - 1)
+        self._notes.append(Truncated(index))
+        self._log_changed_from(index)
 
     def _append_local(self, entry: Entry) -> int:
         index = self.log.append(entry)

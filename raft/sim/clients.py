@@ -28,6 +28,9 @@ class _Outstanding:
     attempt: int
     target: str = ""
     redirects: int = 0
+    timeouts: int = 0
+    #: The last server that let this command time out: a hint pointing back to it is not followed.
+    suspect: str | None = None
 
 
 class Client:
@@ -44,6 +47,7 @@ class Client:
         timeout_ms: float,
         max_backoff_ms: float,
         first_server: int = 0,
+        stop_ms: float = float("inf"),
     ) -> None:
         self.env = env
         self.id = client_id
@@ -53,6 +57,7 @@ class Client:
         self.latency = latency
         self.timeout_ms = timeout_ms
         self.max_backoff_ms = max_backoff_ms
+        self.stop_ms = stop_ms
         self.known_leader: str | None = None
         self._turn = first_server
         self._next_seq = 1
@@ -83,7 +88,7 @@ class Client:
         pending = self.outstanding[seq]
         pending.target = target
         self._later(self.latency(), self._arrive, (seq, pending.attempt, target))
-        backoff = min(self.timeout_ms * 2 ** min(pending.attempt, 30), self.max_backoff_ms)
+        backoff = min(self.timeout_ms * 2 ** min(pending.timeouts, 30), self.max_backoff_ms)
         self._later(backoff, self._timed_out, (seq, pending.attempt))
 
     def _arrive(self, event: Any) -> None:
@@ -98,27 +103,35 @@ class Client:
             self._later(self.latency(), self._redirected, (seq, attempt, refusal.leader_hint))
 
     def _redirected(self, event: Any) -> None:
+        """A server refused: follow its leader hint, or without one try the next server; after as many
+        refusals as there are servers, wait for the timeout (there may be no leader just now)."""
         seq, attempt, hint = event.value
         pending = self.outstanding.get(seq)
-        if pending is None or pending.attempt != attempt:
+        if pending is None or pending.attempt != attempt or self.env.now >= self.stop_ms:
             return
+        if hint == pending.suspect:
+            hint = None  # a stale leader, cut off from the majority, that the refusing server still follows
         self.known_leader = hint
-        if hint is not None and pending.redirects < len(self.order):
+        if pending.redirects < len(self.order):
             pending.redirects += 1
-            self._try_again(seq, hint)
+            self._try_again(seq, hint or self._after(pending.target))
 
     def _timed_out(self, event: Any) -> None:
         seq, attempt = event.value
         pending = self.outstanding.get(seq)
-        if pending is None or pending.attempt != attempt:
-            return
+        if pending is None or pending.attempt != attempt or self.env.now >= self.stop_ms:
+            return  # answered, superseded, or the clients have stopped (the command stays unanswered)
         failed = pending.target
+        pending.suspect = failed
         if self.known_leader == failed:
             self.known_leader = None
         pending.redirects = 0
+        pending.timeouts += 1
         # The server that did not answer may be down or cut off: try the leader learned meanwhile, or the next.
-        following = self.order[(self.order.index(failed) + 1) % len(self.order)]
-        self._try_again(seq, self.known_leader or following)
+        self._try_again(seq, self.known_leader or self._after(failed))
+
+    def _after(self, server: str) -> str:
+        return self.order[(self.order.index(server) + 1) % len(self.order)]
 
     def _try_again(self, seq: int, target: str) -> None:
         self.outstanding[seq].attempt += 1

@@ -98,8 +98,12 @@ class SafetyChecker:
         self.roles: dict[str, str] = {}
         self.commit: dict[str, int] = {}
         self.leader_of_term: dict[int, str] = {}
+        #: The servers leading right now, with their terms.
+        self.leaders: dict[str, int] = {}
         self.registry: dict[tuple[int, int], tuple[int, Identity]] = {}
+        #: The committed prefix: each entry (term, identity), and the term in which it was first committed.
         self.committed: list[tuple[int, Identity]] = []
+        self.commit_terms: list[int] = []
         self.applied: dict[int, tuple[int, Identity]] = {}
         self.violations: list[Violation] = []
         self._handlers = {kind: getattr(self, "_on_" + kind) for kind in CHECKED_TYPES}
@@ -133,21 +137,29 @@ class SafetyChecker:
         self.terms[node] = term
         self.roles[node] = role
         if role != "leader":
+            self.leaders.pop(node, None)
             return
         other = self.leader_of_term.get(term)
         if other is not None and other != node:
             self._fail(ELECTION_SAFETY, event, (other, node), term, None,
                        f"{other} and {node} were both elected leader in term {term}")  # fmt: skip
         self.leader_of_term[term] = node
-        self._check_leader_has_committed(event, node, term, 1)
+        self.leaders[node] = term
+        # Leader Completeness: the new leader holds every entry committed in an earlier term. Checking the
+        # last such index is enough, since Log Matching (checked on every append) covers the prefix.
+        index = len(self.committed)
+        while index > 0 and self.commit_terms[index - 1] >= term:
+            index -= 1
+        if index:
+            self._check_leader_has(event, node, term, index)
 
-    def _check_leader_has_committed(self, event: Event, node: str, term: int, start: int) -> None:
-        log = self.logs[node]
-        for index in range(start, len(self.committed) + 1):
-            entry = self.committed[index - 1]
-            if index > len(log) or log[index - 1] != entry:
-                self._fail(LEADER_COMPLETENESS, event, (node,), term, index,
-                           f"leader of term {term} lacks the committed entry of term {entry[0]} at index {index}")  # fmt: skip
+    def _check_leader_has(self, event: Event, leader: str, term: int, index: int) -> None:
+        log = self.logs[leader]
+        entry = self.committed[index - 1]
+        if index > len(log) or log[index - 1] != entry:
+            self._fail(LEADER_COMPLETENESS, event, (leader,), term, index,
+                       f"leader of term {term} lacks the entry of term {entry[0]} at index {index}, committed in "
+                       f"term {self.commit_terms[index - 1]}")  # fmt: skip
 
     def _on_append(self, event: Event) -> None:
         node, index, term = event["node"], event["index"], event["term"]
@@ -176,6 +188,9 @@ class SafetyChecker:
         if self.roles.get(node) == "leader":
             self._fail(LEADER_APPEND_ONLY, event, (node,), self.terms.get(node), index,
                        f"leader {node} deleted entries from index {index} on")  # fmt: skip
+        if index <= self.commit.get(node, 0):
+            self._fail(STATE_MACHINE_SAFETY, event, (node,), self.terms.get(node), index,
+                       f"{node} deleted entries from index {index} on, below its commitIndex {self.commit[node]}")  # fmt: skip
         del self.logs[node][index - 1 :]
 
     def _on_commit(self, event: Event) -> None:
@@ -199,17 +214,11 @@ class SafetyChecker:
                                f"{self.committed[i - 1][0]} was committed before")  # fmt: skip
             else:
                 self.committed.append(entry)
-                self._check_leaders_have(event, i, term or 0)
-
-    def _check_leaders_have(self, event: Event, index: int, commit_term: int) -> None:
-        """A newly committed entry must already be in the log of every leader of a later term."""
-        entry = self.committed[index - 1]
-        for leader_term, leader in self.leader_of_term.items():
-            if leader_term > commit_term and self.roles.get(leader) == "leader" and self.terms.get(leader) == leader_term:
-                log = self.logs[leader]
-                if index > len(log) or log[index - 1] != entry:
-                    self._fail(LEADER_COMPLETENESS, event, (leader,), leader_term, index,
-                               f"entry committed at index {index} is missing from the leader of term {leader_term}")  # fmt: skip
+                self.commit_terms.append(term or 0)
+                # ... and it must already be in the log of every leader of a later term.
+                for leader, leader_term in self.leaders.items():
+                    if leader_term > (term or 0):
+                        self._check_leader_has(event, leader, leader_term, i)
 
     def _on_apply(self, event: Event) -> None:
         node, index, term = event["node"], event["index"], event["term"]
@@ -225,6 +234,7 @@ class SafetyChecker:
     def _on_crash(self, event: Event) -> None:
         node = event["node"]
         self.roles[node] = "down"
+        self.leaders.pop(node, None)
 
     def _on_restart(self, event: Event) -> None:
         node, term = event["node"], event["term"]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from raft.core.messages import Message
+from raft.core.messages import Message, MessageKind
 from raft.core.node import TIME_EPSILON, NodeSettings, NotLeader, RaftNode, Ready
 from raft.core.notes import Appended, Applied, Committed, RoleChanged, TimedOut, Truncated, Voted
 from raft.core.quorum import MajorityConfig
@@ -61,7 +61,9 @@ class SimServer:
         self.node: RaftNode | None = None
         self.up = False
         self.incarnation = 0
-        self.busy_until = 0.0
+        #: Whether a write is in progress, and what waits for the next one (with the reply context).
+        self._writing = False
+        self._queued: list[tuple[Ready, str | None, int | None]] = []
         self._wake_at = math.inf
         #: Client commands this server accepted as leader and must answer once applied (volatile).
         self.pending_acks: dict[tuple[str, int], AckHandler] = {}
@@ -83,7 +85,8 @@ class SimServer:
         term, voted_for, log = self.storage.recover(self.forget_vote_on_restart)
         self.incarnation += 1
         self.up = True
-        self.busy_until = self.env.now
+        self._writing = False
+        self._queued = []
         self._wake_at = math.inf
         self.node = RaftNode(
             self.id, self.voters, self.settings, self.rng,
@@ -155,58 +158,75 @@ class SimServer:
             wake.callbacks.append(self._on_wake)
 
     def _carry_out(self, ready: Ready, src: str | None, msg_id: int | None) -> bool:
-        """Persist, send and report ``ready``; returns whether the node was told of a durable log write."""
+        """Persist, send and report ``ready``; returns whether the node was told of a durable log write.
+
+        With a slow disk (``write_ms`` > 0) writes are grouped: everything produced while a write is in
+        progress is persisted together by the next one. Replies, votes and RequestVotes leave only once every
+        write issued before them is durable; a leader's AppendEntries leave at once, since the leader writes
+        its own log in parallel with replicating it and counts itself only for durable entries (thesis
+        §10.2.1).
+        """
         if ready.notes:
             self._report(ready.notes)
-        now = self.env.now
-        if ready.must_persist:
-            if self.write_ms <= 0.0:
+        if self.write_ms <= 0.0:
+            if ready.must_persist:
                 self.storage.write(ready)
-                self._send(ready, src, msg_id)
-                if ready.log_from is not None:
-                    self._persisted()
-                    return True
-                return False
+            self._send(ready.messages, src, msg_id)
             if ready.log_from is not None:
-                self.storage.pending_log_from.append(ready.log_from)
-            self.busy_until = max(now, self.busy_until) + self.write_ms
-            done = self.env.timeout(self.busy_until - now, (self.incarnation, ready, src, msg_id))
-            done.callbacks.append(self._write_done)
+                self._persisted()
+                return True
             return False
-        if self.busy_until > now:
-            # Messages never overtake a write in progress: they may confirm what it stores.
-            held = self.env.timeout(self.busy_until - now, (self.incarnation, ready, src, msg_id))
-            held.callbacks.append(self._release)
-        else:
-            self._send(ready, src, msg_id)
+        if not (ready.must_persist or self._writing or self._queued):
+            self._send(ready.messages, src, msg_id)
+            return False
+        urgent: list[tuple[str, Message]] = []
+        held: list[tuple[str, Message]] = []
+        for item in ready.messages:
+            (urgent if item[1].kind is MessageKind.APPEND_ENTRIES else held).append(item)
+        if urgent:
+            self._send(tuple(urgent), src, msg_id)
+            ready = ready._replace(messages=tuple(held))
+        if ready.log_from is not None:
+            self.storage.pending_log_from.append(ready.log_from)
+        self._queued.append((ready, src, msg_id))
+        if not self._writing:
+            self._start_write()
         return False
 
+    def _start_write(self) -> None:
+        """Write everything queued as one batch, taking ``write_ms``."""
+        batch, self._queued = self._queued, []
+        self._writing = True
+        done = self.env.timeout(self.write_ms, (self.incarnation, batch))
+        done.callbacks.append(self._write_done)
+
     def _write_done(self, event: Any) -> None:
-        incarnation, ready, src, msg_id = event.value
+        incarnation, batch = event.value
         if incarnation != self.incarnation:
             return
-        if ready.log_from is not None:
-            self.storage.pending_log_from.popleft()
-        self.storage.write(ready)
-        self._send(ready, src, msg_id)
-        if ready.log_from is not None:
+        self._writing = False
+        wrote_log = False
+        for ready, src, msg_id in batch:
+            if ready.log_from is not None:
+                self.storage.pending_log_from.popleft()
+                wrote_log = True
+            if ready.must_persist:
+                self.storage.write(ready)
+            self._send(ready.messages, src, msg_id)
+        if self._queued:
+            self._start_write()
+        if wrote_log:
             self._persisted()
-            if self.node is not None:
-                self._process()
-
-    def _release(self, event: Any) -> None:
-        incarnation, ready, src, msg_id = event.value
-        if incarnation == self.incarnation:
-            self._send(ready, src, msg_id)
+            self._process()
 
     def _persisted(self) -> None:
         assert self.node is not None
         self.node.on_persisted(self.storage.durable_index)
 
-    def _send(self, ready: Ready, src: str | None, msg_id: int | None) -> None:
+    def _send(self, messages: tuple[tuple[str, Message], ...], src: str | None, msg_id: int | None) -> None:
         send = self.network.send
         me = self.id
-        for to, message in ready.messages:
+        for to, message in messages:
             send(me, to, message, msg_id if (message.is_response and to == src) else None)
 
     # ---------------------------------------------------------------- notes

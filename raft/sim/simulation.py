@@ -105,13 +105,15 @@ class Simulation:
         self.network.deliver = self._deliver
         workload = scenario.workload
         latency = self.network.latency
-        client_settings: dict[str, Any] = {"timeout_ms": workload.timeout_ms, "max_backoff_ms": workload.max_backoff_ms}
+        self.stop_ms = min(workload.effective_stop_ms(duration_ms), duration_ms)
+        client_settings: dict[str, Any] = {
+            "timeout_ms": workload.timeout_ms, "max_backoff_ms": workload.max_backoff_ms, "stop_ms": self.stop_ms,
+        }  # fmt: skip
         self.clients = [
             Client(self.env, f"c{i}", servers, bus, latency, first_server=i - 1, **client_settings)
             for i in range(1, workload.clients + 1)
         ]
         self.script_client = Client(self.env, "script", servers, bus, latency, **client_settings)
-        self.stop_ms = min(workload.effective_stop_ms(duration_ms), duration_ms)
 
     def _deliver(self, src: str, dst: str, message: Message, msg_id: int) -> None:
         self.servers[dst].receive(src, message, msg_id)

@@ -173,3 +173,45 @@ def test_restart_from_a_lower_persisted_term_is_a_violation_but_a_lost_unpersist
     with pytest.raises(SafetyViolationError) as raised:
         feed(back)
     assert raised.value.violation.property == TERM_MONOTONICITY
+
+
+def test_a_late_leader_of_an_earlier_term_need_not_hold_a_later_commit() -> None:
+    """Reference: Figure 3. Leader Completeness binds the leaders of *higher* terms only: a term-1 leader
+    elected by a delayed vote after a term-2 leader committed index 1 is legal Raft."""
+    events = [
+        meta("a", "b", "c"),
+        *elected(10, "b", 2),
+        append(10, "b", 1, 2), append(15, "c", 1, 2),
+        commit(20, "b", 1),
+        role(30, "a", "candidate", 1), role(31, "a", "leader", 1),
+    ]
+    assert feed(events).violations == []
+
+
+def test_a_leader_of_a_later_term_must_hold_an_entry_committed_earlier() -> None:
+    events = [
+        meta("a", "b", "c"),
+        *elected(10, "b", 1),
+        append(10, "b", 1, 1), append(15, "c", 1, 1),
+        commit(20, "b", 1),
+        role(30, "a", "candidate", 2), role(31, "a", "leader", 2),
+    ]
+    with pytest.raises(SafetyViolationError) as caught:
+        feed(events)
+    assert caught.value.violation.property == LEADER_COMPLETENESS
+    assert caught.value.violation.index == 1
+
+
+def test_removing_an_entry_at_or_below_the_commit_index_is_caught_at_once() -> None:
+    events = [
+        meta("a", "b", "c"),
+        *elected(10, "a", 1),
+        append(10, "a", 1, 1, "x=1"), append(15, "b", 1, 1, "x=1"),
+        commit(20, "a", 1), commit(25, "b", 1),
+        role(30, "b", "follower", 2),
+        truncate(40, "b", 1),
+    ]
+    with pytest.raises(SafetyViolationError) as caught:
+        feed(events)
+    assert caught.value.violation.property == STATE_MACHINE_SAFETY
+    assert (caught.value.violation.nodes, caught.value.violation.index) == (("b",), 1)
