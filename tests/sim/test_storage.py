@@ -87,3 +87,40 @@ def test_without_write_latency_a_single_node_commits_at_once() -> None:
     run.at(0.0, lambda: run.sim.force_timeout("n1"))
     run.run(50.0)
     assert [(e["t_ms"], e["index"]) for e in run.of("commit")] == [(0.0, 1)]
+
+
+def test_writes_are_grouped_so_a_slow_disk_keeps_up_with_load() -> None:
+    """Everything produced while a write is in progress goes into the next write: at 150 writes/s and a
+    10 ms disk (1.5 writes per disk time), every write is acknowledged and every follower catches up."""
+    result = simulate(
+        scenario(storage={"write_ms": 10}, workload={"writes_per_s": 150, "stop_ms": 2000}, duration_ms=3000),
+        seed=1,
+        record=False,
+    )
+    writes = result.summary["writes"]
+    assert writes["submitted"] > 250
+    assert writes["acknowledged"] == writes["submitted"]
+    assert writes["latency_ms"]["p50"] < 100  # (the p99 includes writes submitted before the first election)
+    assert len(set(result.summary["commit_index"].values())) == 1
+
+
+def test_a_leader_replicates_in_parallel_with_its_own_write() -> None:
+    """Thesis §10.2.1: the leader's AppendEntries leave when the entry is appended, not after its write;
+    replies still wait for the disk."""
+    result = simulate(
+        scenario(storage={"write_ms": 20}, workload={"writes_per_s": 10}, duration_ms=2000), seed=2
+    )
+    events = result.events or ()
+    appends = [e for e in events if e["type"] == "append" and e["command"] is not None]
+    leader_appends = [a for a in appends if any(
+        e["type"] == "role" and e["node"] == a["node"] and e["role"] == "leader" for e in events
+        if e["t_ms"] <= a["t_ms"])]  # fmt: skip
+    assert leader_appends
+    first = leader_appends[0]
+    sends = [e for e in events if e["type"] == "send" and e["msg"] == "AppendEntries" and e["from"] == first["node"]
+             and e["t_ms"] == first["t_ms"] and e["entries"] > 0]  # fmt: skip
+    assert sends, "the leader sent the new entry at once"
+    replies = [e for e in events if e["type"] == "send" and e["msg"] == "AppendEntriesResponse"
+               and e["reply_to"] in {s["id"] for s in sends}]  # fmt: skip
+    arrivals = {e["id"]: e["t_ms"] for e in events if e["type"] == "deliver"}
+    assert replies and all(r["t_ms"] >= arrivals[r["reply_to"]] + 20 - 1e-9 for r in replies)
