@@ -9,11 +9,13 @@ all go through here.
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from raft.analysis.expectations import Facts, evaluate
+from raft.analysis.history import HISTORY_TYPES, LINEARIZABILITY, HistoryRecorder, linearizability_violation
 from raft.analysis.summary import SUMMARY_TYPES, SummaryBuilder, leaderless_periods
 from raft.core.bugs import Bug
 from raft.errors import RaftSimError
@@ -112,7 +114,6 @@ class Result:
         return messages_frame(self.recorded_events())
 
 
-
 def with_bugs(scenario: Scenario, bugs: tuple[str, ...]) -> Scenario:
     """``scenario`` with these switchable bugs added (each checked against the known names)."""
     if not bugs:
@@ -128,15 +129,19 @@ def simulate(
     *,
     seed: int | None = None,
     duration_ms: float | None = None,
-    record: bool = True,
+    record: bool | Collection[str] = True,
     trace: str | os.PathLike[str] | None = None,
     bugs: tuple[str, ...] = (),
+    linearizability: bool | None = None,
 ) -> Result:
     """Run ``scenario`` (a Scenario or a path to a YAML file) once.
 
     ``seed`` and ``duration_ms`` override the scenario's; ``record`` keeps every event in ``Result.events``
-    (needed for plots and tables); ``trace`` writes the JSON Lines trace to that path; ``bugs`` switches on
-    named bugs for a lesson. Safety is always checked.
+    (needed for plots and tables), or only the events of the types it lists (cheaper: a per-message type
+    listed costs an event per message); ``trace`` writes the JSON Lines trace to that path; ``bugs`` switches on
+    named bugs for a lesson. Safety is always checked. ``linearizability`` checks the clients' history after
+    the run (``None``: only when the scenario expects a Linearizability violation); the summary's
+    ``linearizable`` is then the verdict, and a non-linearizable history is listed among its violations.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(Path(scenario))
@@ -146,13 +151,18 @@ def simulate(
     bus = EventBus()
     events: list[Event] = []
     if record:
-        bus.subscribe(events.append)
+        bus.subscribe(events.append, None if record is True else tuple(record))
     writer = TraceWriter(trace) if trace is not None else None
     if writer is not None:
         bus.subscribe(writer)
     summary = SummaryBuilder()
     bus.subscribe(summary, SUMMARY_TYPES)
     bus.subscribe(SafetyChecker(), CHECKED_TYPES)
+    if linearizability is None:
+        linearizability = any(e.check == "safety_violation" and e.value == LINEARIZABILITY for e in scenario.expect)
+    history = HistoryRecorder() if linearizability else None
+    if history is not None:
+        bus.subscribe(history, HISTORY_TYPES)
     try:
         outcome = Simulation(scenario, seed=seed, duration_ms=duration, bus=bus).run()
     except BaseException:
@@ -165,20 +175,32 @@ def simulate(
         scenario=scenario,
         seed=seed,
         duration_ms=duration,
-        summary=summarize(scenario, seed, duration, summary, outcome),
+        summary=summarize(scenario, seed, duration, summary, outcome, history),
         outcome=outcome,
         events=tuple(events) if record else None,
     )
 
 
 def summarize(
-    scenario: Scenario, seed: int, duration_ms: float, builder: SummaryBuilder, outcome: RunOutcome
+    scenario: Scenario,
+    seed: int,
+    duration_ms: float,
+    builder: SummaryBuilder,
+    outcome: RunOutcome,
+    history: HistoryRecorder | None = None,
 ) -> dict[str, Any]:
-    """The JSON summary of a run, in its documented key order."""
+    """The JSON summary of a run, in its documented key order (``history``: check linearizability too)."""
     parts = builder.finish()
-    facts = Facts(parts["leaders"], builder.commit_times, outcome)
-    expectations = evaluate(scenario.expect, facts)
     violations = [outcome.violation.to_dict()] if outcome.violation is not None else []
+    verdict: str | None = None
+    if history is not None:
+        checked = history.check()
+        verdict = checked.verdict.value
+        found = linearizability_violation(history.events, checked)
+        if found is not None:
+            violations.append(found)
+    facts = Facts(parts["leaders"], builder.commit_times, outcome, tuple(v["property"] for v in violations))
+    expectations = evaluate(scenario.expect, facts)
     return {
         "scenario": scenario.name,
         "seed": seed,
@@ -195,6 +217,7 @@ def summarize(
         "messages": dict(outcome.messages),
         "faults": parts["faults"],
         "safety_violations": violations,
+        "linearizable": verdict,
         "expectations": expectations,
         "ok": not violations and all(e["ok"] for e in expectations),
     }

@@ -24,6 +24,8 @@ class Facts:
     leaders: list[dict[str, Any]]
     commit_times: list[tuple[float, int]]
     outcome: RunOutcome
+    #: Every property the run violated (the safety checker's, and Linearizability when it was checked).
+    violated: tuple[str, ...] = ()
 
 
 Check = Callable[[Any, Facts], tuple[bool, str]]
@@ -44,6 +46,18 @@ def _max_leaderless(limit: float, facts: Facts) -> tuple[bool, str]:
     start, stop = max(gaps, key=lambda g: g[1] - g[0])
     longest = stop - start
     return longest <= limit, f"longest period without a leader: {longest:.1f} ms, from {start:.1f} to {stop:.1f} ms (limit {limit:g} ms)"
+
+
+def _max_leaderless_after(value: tuple[float, float], facts: Facts) -> tuple[bool, str]:
+    start, limit = value
+    gaps = [(max(a, start), b) for a, b in leaderless_periods(facts.leaders, facts.outcome.end_ms) if b > start]
+    if not gaps:
+        return True, f"there was always a leader after {start:g} ms"
+    a, b = max(gaps, key=lambda g: g[1] - g[0])
+    return b - a <= limit, (
+        f"longest period without a leader after {start:g} ms: {b - a:.1f} ms, from {a:.1f} to {b:.1f} ms "
+        f"(limit {limit:g} ms)"
+    )
 
 
 def _no_leader_between(window: tuple[float, float], facts: Facts) -> tuple[bool, str]:
@@ -91,14 +105,17 @@ def _logs_identical(_: Any, facts: Facts) -> tuple[bool, str]:
 
 def _safety_violation(prop: str, facts: Facts) -> tuple[bool, str]:
     violation = facts.outcome.violation
-    if violation is None:
+    if prop in facts.violated:
+        return True, f"violated: {violation}" if violation is not None and violation.property == prop else f"{prop} violated"
+    if violation is None and not facts.violated:
         return False, f"expected a violation of {prop}; none happened"
-    return violation.property == prop, f"violated: {violation}"
+    return False, f"expected a violation of {prop}; violated instead: {', '.join(facts.violated)}"
 
 
 CHECKS: dict[str, Check] = {
     "leader_elected_within_ms": _leader_elected_within,
     "max_leaderless_ms": _max_leaderless,
+    "max_leaderless_ms_after": _max_leaderless_after,
     "no_leader_between_ms": _no_leader_between,
     "no_commit_between_ms": _no_commit_between,
     "final_leader_in": _final_leader_in,
@@ -108,10 +125,29 @@ CHECKS: dict[str, Check] = {
 }
 
 
+#: Checks that bound how long the cluster may go without a leader: failing one is a liveness failure.
+LIVENESS_CHECKS = frozenset({"leader_elected_within_ms", "max_leaderless_ms", "max_leaderless_ms_after"})
+LIVENESS = "Liveness"
+
+
 def evaluate(expectations: Iterable[Any], facts: Facts) -> list[dict[str, Any]]:
-    """Evaluate each expectation (objects with ``check`` and ``value``) into ``{check, ok, detail}``."""
+    """Evaluate each expectation (objects with ``check`` and ``value``) into ``{check, ok, detail}``.
+
+    ``safety_violation: Liveness`` holds when a liveness bound of the same scenario (:data:`LIVENESS_CHECKS`)
+    fails: that bound is what the run is expected to break.
+    """
     results = []
     for expectation in expectations:
+        if expectation.check == "safety_violation" and expectation.value == LIVENESS:
+            results.append({"check": expectation.check, "ok": False, "detail": ""})
+            continue
         ok, detail = CHECKS[expectation.check](expectation.value, facts)
         results.append({"check": expectation.check, "ok": ok, "detail": detail})
+    broken = [r for r in results if r["check"] in LIVENESS_CHECKS and not r["ok"]]
+    for expectation, result in zip(expectations, results, strict=True):
+        if expectation.check == "safety_violation" and expectation.value == LIVENESS:
+            if broken:
+                result.update(ok=True, detail=f"{LIVENESS} violated: {broken[0]['check']}: {broken[0]['detail']}")
+            else:
+                result.update(detail=f"expected a {LIVENESS} failure (a liveness bound broken); every bound held")
     return results

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from raft import __version__
 from raft.cli import experiment as experiment_command
+from raft.cli import fuzz as fuzz_command
 from raft.cli import plot as plot_command
 from raft.cli import run as run_command
 from raft.cli import sweep as sweep_command
@@ -23,7 +24,7 @@ from raft.errors import RaftSimError
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 #: Subcommand modules, in the order ``raft-sim --help`` lists them.
-COMMANDS = [run_command, plot_command, sweep_command, experiment_command]
+COMMANDS = [run_command, fuzz_command, plot_command, sweep_command, experiment_command]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,95 @@
+"""A run's client history, and whether it is linearizable.
+
+This module owns the translation from events to the checker's operations: a ``submit`` event is an operation's
+invoke, its ``ack`` (same client and sequence number) its OK completion; an operation never acknowledged has an
+UNKNOWN outcome (it may or may not have taken effect). Commands ``k=v`` write, ``-k`` delete, ``?k`` read (the
+acknowledged value is what the read returned). The check itself is :mod:`raft.analysis.linearizability`.
+
+It reads only ``submit`` and ``ack`` events, a few per client command, so a run that records them for the check
+pays almost nothing (see :data:`HISTORY_TYPES`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from raft.analysis.linearizability import CheckResult, Operation, OpKind, Outcome, Verdict, check_history
+
+#: The event types a client history is built from.
+HISTORY_TYPES = ("submit", "ack")
+#: The property a non-linearizable history violates, as named in summaries and scenario expectations.
+LINEARIZABILITY = "Linearizability"
+#: Default search budget per key (states, not seconds: the answer is deterministic).
+DEFAULT_BUDGET = 200_000
+
+
+def _kind_and_value(command: str) -> tuple[OpKind, str, str | None]:
+    if command.startswith("?"):
+        return OpKind.READ, command[1:], None
+    if command.startswith("-"):
+        return OpKind.DELETE, command[1:], None
+    key, _, value = command.partition("=")
+    return OpKind.WRITE, key, value
+
+
+def client_history(events: Iterable[dict[str, Any]]) -> tuple[list[Operation], dict[int, dict[str, Any]]]:
+    """The operations of a run's clients, in invoke order, and each acknowledged one's ``ack`` event by op id."""
+    invoked: dict[tuple[str, int], tuple[int, float, str]] = {}
+    acks: dict[tuple[str, int], dict[str, Any]] = {}
+    for event in events:
+        kind = event["type"]
+        if kind == "submit":
+            invoked[(event["client"], event["seq"])] = (len(invoked), event["t_ms"], event["command"])
+        elif kind == "ack":
+            acks.setdefault((event["client"], event["seq"]), event)
+    ops: list[Operation] = []
+    acked_by_id: dict[int, dict[str, Any]] = {}
+    for (client, seq), (op_id, invoke_ms, command) in invoked.items():
+        kind, key, value = _kind_and_value(command)
+        ack = acks.get((client, seq))
+        if ack is None:
+            ops.append(Operation(client, kind, key, value, invoke_ms, None, Outcome.UNKNOWN, op_id))
+            continue
+        if kind is OpKind.READ:
+            value = ack.get("value")
+        ops.append(Operation(client, kind, key, value, invoke_ms, ack["t_ms"], Outcome.OK, op_id))
+        acked_by_id[op_id] = ack
+    return ops, acked_by_id
+
+
+def check_linearizable(events: Iterable[dict[str, Any]], *, budget_states: int = DEFAULT_BUDGET) -> CheckResult:
+    """Whether the clients' history in ``events`` is linearizable (per key, within the search budget)."""
+    ops, _ = client_history(events)
+    return check_history(ops, budget_states=budget_states)
+
+
+def linearizability_violation(events: list[dict[str, Any]], result: CheckResult) -> dict[str, Any] | None:
+    """The summary's violation record for a non-linearizable history (``None`` otherwise): the first operation
+    that cannot be linearized, when its answer arrived, and the log index it was answered from."""
+    if result.verdict is not Verdict.NOT_LINEARIZABLE or result.first_bad is None:
+        return None
+    _, acks = client_history(events)
+    bad = result.first_bad
+    ack = acks.get(bad.op_id, {})
+    return {
+        "property": LINEARIZABILITY,
+        "t_ms": bad.complete_ms,
+        "nodes": [],
+        "term": None,
+        "index": ack.get("index"),
+        "detail": f"client {bad.client}: {result.detail}",
+    }
+
+
+class HistoryRecorder:
+    """An event consumer keeping only what a client history needs (subscribe it to :data:`HISTORY_TYPES`)."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        self.events.append(event)
+
+    def check(self, budget_states: int = DEFAULT_BUDGET) -> CheckResult:
+        return check_linearizable(self.events, budget_states=budget_states)

@@ -1,0 +1,199 @@
+"""From a seed, a scenario to fuzz: a cluster, a swarm of fault types, a workload, a fault phase, a quiet phase.
+
+Swarm testing: each seed enables a random subset of the requested fault types (with random rates), so that a
+fault that masks another (say, drops that stop any election) is often absent. The run has a *fault phase*, whose
+faults are explicit scripted events (crash, restart, partition or isolation, one-way cut, heal, and forced
+election timeouts) so that they can be shrunk and
+replayed, and network rates (drop, delay, duplicate, reorder) that hold for the whole run; then a *quiet phase*
+from ``quiet_ms``: everything healed and every server restarted, clients stopped. The generated scenario carries
+the liveness bound as an expectation (``max_leaderless_ms_after: [quiet_ms, LEADER_BOUND_MS]``), so a replay of
+it shows a liveness failure as well as a safety one.
+
+The generator also varies ``cluster.leader_noop``, ``cluster.max_entries_per_append`` and the storage delay:
+without them, the Figure 8 hazard can hardly arise.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from raft.errors import RaftSimError
+
+#: Fault types, in the order ``--faults`` lists them. The first four are scripted events, the rest network rates.
+FAULT_TYPES: tuple[str, ...] = ("crash", "restart", "partition", "one-way", "drop", "delay", "duplicate", "reorder")
+EVENT_FAULTS = frozenset({"crash", "restart", "partition", "one-way"})
+#: How long the quiet phase lasts, and the bound on any period without a leader in it (ms).
+QUIET_MS = 3000.0
+LEADER_BOUND_MS = 2000.0
+#: Cluster sizes the fuzzer accepts.
+MAX_SIZE = 11
+
+
+@dataclass(frozen=True, slots=True)
+class FuzzConfig:
+    """What the fuzzer may draw from: cluster sizes, fault types, and the bugs switched on in every run."""
+
+    sizes: tuple[int, ...] = (3, 5, 7)
+    faults: tuple[str, ...] = FAULT_TYPES
+    bugs: tuple[str, ...] = ()
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    """``"3,5,7"`` -> ``(3, 5, 7)``; :class:`RaftSimError` on anything else."""
+    sizes = []
+    for part in text.split(","):
+        try:
+            size = int(part)
+        except ValueError:
+            raise RaftSimError(f"--sizes: expected cluster sizes such as 3,5,7, got {text!r}") from None
+        if not 1 <= size <= MAX_SIZE:
+            raise RaftSimError(f"--sizes: a cluster size must be between 1 and {MAX_SIZE}, got {size}")
+        sizes.append(size)
+    return tuple(dict.fromkeys(sizes))
+
+
+def parse_faults(text: str) -> tuple[str, ...]:
+    """``"crash,drop"`` -> ``("crash", "drop")``; :class:`RaftSimError` naming an unknown fault type."""
+    faults = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    for fault in faults:
+        if fault not in FAULT_TYPES:
+            raise RaftSimError(f"--faults: unknown fault type {fault!r} (expected some of: {', '.join(FAULT_TYPES)})")
+    if not faults:
+        raise RaftSimError("--faults: expected at least one fault type")
+    return faults
+
+
+def _ms(value: float) -> float:
+    return round(value, 1)
+
+
+def _swarm(rng: random.Random, faults: Sequence[str]) -> list[str]:
+    chosen = [fault for fault in faults if rng.random() < 0.5]
+    return chosen or [rng.choice(list(faults))]
+
+
+def _fault_events(
+    rng: random.Random, nodes: list[str], enabled: list[str], fault_ms: float, latency: tuple[float, float]
+) -> list[dict[str, Any]]:
+    """The fault phase as scripted events, in time order.
+
+    Besides single faults it draws the patterns that expose the subtle bugs: a crash soon followed by a restart
+    of the same server (a vote cast before the crash must survive it), the leader cut off (a stale leader goes
+    on appending), forced election timeouts, and a *vote race*: two servers time out together and a third restarts
+between their requests for its vote.
+    """
+    kinds = [kind for kind in enabled if kind in EVENT_FAULTS]
+    if not kinds:
+        return []
+    if "partition" in kinds or "one-way" in kinds:
+        kinds.append("heal")
+    if "crash" in kinds and "restart" in kinds:
+        kinds += ["bounce", "vote-race"]
+    kinds.append("timeout")
+    timed: list[tuple[float, dict[str, Any]]] = []
+
+    def at(t: float, **action: Any) -> None:
+        t = _ms(min(max(t, 50.0), fault_ms - 1.0))
+        timed.append((t, {"at_ms": t, **action}))
+
+    for _ in range(rng.randint(1, 14)):
+        t = rng.uniform(50.0, fault_ms - 1.0)
+        kind = rng.choice(kinds)
+        if kind == "crash":
+            at(t, crash="leader" if rng.random() < 0.5 else rng.choice(nodes))
+        elif kind == "restart":
+            at(t, restart=rng.choice(nodes))
+        elif kind == "bounce":
+            node = rng.choice(nodes)
+            at(t, crash=node)
+            at(t + rng.uniform(1.0, 300.0), restart=node)
+        elif kind == "vote-race" and len(nodes) > 2:
+            first, second, voter = rng.sample(nodes, 3)
+            at(t, timeout=first)
+            at(t, timeout=second)
+            at(t + rng.uniform(*latency), crash=voter)  # between the two requests' arrivals, with luck
+            at(timed[-1][0] + 0.1, restart=voter)
+        elif kind == "partition" and len(nodes) > 1:
+            if rng.random() < 0.4:
+                at(t, isolate="leader")
+            else:
+                shuffled = rng.sample(nodes, len(nodes))
+                cut = rng.randint(1, len(nodes) - 1)
+                at(t, partition=[sorted(shuffled[:cut]), sorted(shuffled[cut:])])
+        elif kind == "one-way" and len(nodes) > 1:
+            src, dst = rng.sample(nodes, 2)
+            at(t, cut=[src, dst])
+        elif kind == "timeout":
+            at(t, timeout=rng.choice(nodes))
+        elif kind == "heal":
+            at(t, heal=True)
+    timed.sort(key=lambda pair: pair[0])
+    return [event for _, event in timed]
+
+
+def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
+    """The scenario of fuzz seed ``seed``, as a scenario mapping (the YAML form ``parse_scenario`` reads).
+
+    The same seed and configuration always give the same mapping, in any process.
+    """
+    rng = random.Random(f"raft-sim/fuzz/{seed}")
+    size = rng.choice(config.sizes)
+    nodes = [f"n{i}" for i in range(1, size + 1)]
+    enabled = _swarm(rng, config.faults)
+    fault_ms = _ms(rng.uniform(1500.0, 4000.0))
+    network: dict[str, Any] = {"latency_ms": [5, 10]}
+    if "delay" in enabled:
+        network["latency_ms"] = [1, _ms(rng.uniform(15.0, 40.0))]
+    if "drop" in enabled:
+        network["drop_rate"] = round(rng.uniform(0.01, 0.15), 3)
+    if "duplicate" in enabled:
+        network["duplicate_rate"] = round(rng.uniform(0.05, 0.3), 3)
+    if "reorder" in enabled:
+        network["reorder_ms"] = _ms(rng.uniform(10.0, 100.0))
+    cluster: dict[str, Any] = {
+        "size": size,
+        "election_timeout_ms": [150, 300],
+        "heartbeat_ms": 50,
+        "leader_noop": rng.random() < 0.5,
+        "max_entries_per_append": rng.choice([1, 2, 4, 64]),
+    }
+    if config.bugs:
+        cluster["bugs"] = list(config.bugs)
+    workload: dict[str, Any] = {
+        "clients": rng.randint(1, 3),
+        "writes_per_s": round(math.exp(rng.uniform(0.0, math.log(40.0))), 1),
+        "reads_per_s": round(rng.uniform(5.0, 30.0), 1) if rng.random() < 0.7 else 0,
+        "stop_ms": fault_ms,
+        "timeout_ms": 300,
+        "max_backoff_ms": 1000,
+    }
+    low, high = network["latency_ms"]
+    events = _fault_events(rng, nodes, enabled, fault_ms, (float(low), float(high)))
+    events.append({"at_ms": fault_ms, "heal": True})
+    events += [{"at_ms": fault_ms, "restart": node} for node in nodes]
+    return {
+        "name": f"fuzz-{seed}",
+        "description": f"raft-sim fuzz seed {seed}: faults {', '.join(enabled)}; quiet from {fault_ms:g} ms",
+        "seed": seed,
+        "duration_ms": _ms(fault_ms + QUIET_MS),
+        "cluster": cluster,
+        "network": network,
+        "storage": {"write_ms": rng.choice([0, 0, 1, 3])},
+        "workload": workload,
+        "events": events,
+        "expect": [{"max_leaderless_ms_after": [fault_ms, LEADER_BOUND_MS]}],
+    }
+
+
+def quiet_ms(scenario: dict[str, Any]) -> float:
+    """When the quiet phase of a generated scenario starts."""
+    return float(scenario["expect"][0]["max_leaderless_ms_after"][0])
+
+
+def is_quiet_event(event: dict[str, Any], quiet_at: float) -> bool:
+    """Whether ``event`` belongs to the quiet phase (heal and restarts at its start): never shrunk away."""
+    return event["at_ms"] == quiet_at and ("heal" in event or "restart" in event)
