@@ -106,7 +106,8 @@ def _report_failure(seed: int, failure: Failure, config: FuzzConfig, out: Path) 
     print(f"  property: {failure.property}; node(s): {', '.join(failure.nodes) or '-'}; term: {failure.term}; "
           f"index: {failure.index}")  # fmt: skip
     shrunk = shrink(data, failure)
-    path = out / f"seed-{seed}-{failure.property.lower().replace(' ', '-')}.yaml"
+    named = "-".join([f"seed-{seed}", *config.bugs, failure.property.lower().replace(" ", "-")])
+    path = out / f"{named}.yaml"
     write_scenario(reproducer(shrunk, seed), path)
     print(f"Last events before it (shrunk scenario, {shrunk.kept} of {shrunk.total} faults kept):")
     for line in last_events(shrunk.scenario, shrunk.failure):
