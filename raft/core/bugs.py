@@ -29,7 +29,7 @@ BUG_HELP: dict[Bug, str] = {
     Bug.FORGET_VOTE_ON_RESTART: "votedFor is not persisted: a restarted server can vote twice in a term (Figure 2)",
     Bug.TRUNCATE_ON_STALE_APPEND: "a follower truncates its log after prevLogIndex even when the entries match (Figure 2, receiver rule 3)",
     Bug.NO_STEP_DOWN: "a leader that sees a higher term adopts it but keeps leading (§5.1)",
-    Bug.COMMIT_WITHOUT_MIN: "a follower sets commitIndex from leaderCommit without the min with its last new entry (Figure 2, receiver rule 5)",
+    Bug.COMMIT_WITHOUT_MIN: "a follower sets commitIndex from leaderCommit (up to its own last entry) without the min with the last new entry, even before the consistency check (Figure 2, receiver rule 5)",
     Bug.VOTE_TWICE: "a server grants more than one vote in a term (§5.2)",
     Bug.ACCEPT_STALE_APPEND: "a server accepts AppendEntries from a leader of an older term (Figure 2, receiver rule 1)",
     Bug.MAJORITY_OFF_BY_ONE: "a majority is computed as floor(n/2) instead of floor(n/2) + 1 (§5.2)",

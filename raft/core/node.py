@@ -303,6 +303,10 @@ class RaftNode:
         self.leader_id = m.leader_id
         self.reset_election_timer(now)
         log = self.log
+        if self._bug_commit_without_min and m.leader_commit > self.commit_index:
+            # The bug: commitIndex follows leaderCommit up to this log's end, whether or not the leader has
+            # vouched for the entries there (not even the consistency check has been made).
+            self.advance_commit_index(min(m.leader_commit, log.last_index))
         prev = m.prev_log_index
         if not log.matches(prev, m.prev_log_term):
             # Rule 2: reply false if the log has no entry at prevLogIndex whose term matches prevLogTerm.
@@ -323,8 +327,7 @@ class RaftNode:
             self._truncate(last_new + 1)
         # Rule 5: if leaderCommit > commitIndex, commitIndex = min(leaderCommit, index of last new entry).
         if m.leader_commit > self.commit_index:
-            bound = log.last_index if self._bug_commit_without_min else last_new
-            new_commit = min(m.leader_commit, bound)
+            new_commit = min(m.leader_commit, last_new)
             if new_commit > self.commit_index:
                 self.advance_commit_index(new_commit)
         self._send(sender, AppendEntriesResponse(term, True, match_index=last_new))

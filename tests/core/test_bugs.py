@@ -67,6 +67,15 @@ def test_commit_without_min() -> None:
         assert node.commit_index == expected
 
 
+def test_commit_without_min_commits_a_stale_suffix_even_on_a_rejected_append() -> None:
+    """The follower holds stale term-2 entries at 3 and 4; the term-3 leader's AppendEntries does not match
+    (its prevLogIndex 4 has term 3), yet with the bug the follower commits its own stale entries."""
+    for bugs, expected in (((), 0), ((Bug.COMMIT_WITHOUT_MIN,), 4)):
+        node = make_node(term=3, log=[1, 1, 2, 2], bugs=bugs)
+        node.step(1.0, "n2", append(3, "n2", 4, 3, [], commit=4))
+        assert node.commit_index == expected
+
+
 def test_accept_stale_append() -> None:
     for bugs, accepted in (((), False), ((Bug.ACCEPT_STALE_APPEND,), True)):
         node = make_node(term=3, bugs=bugs)
