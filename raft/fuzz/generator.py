@@ -2,10 +2,10 @@
 
 Swarm testing: each seed enables a random subset of the requested fault types (with random rates), so that a
 fault that masks another (say, drops that stop any election) is often absent. The run has a *fault phase*, whose
-faults are explicit scripted events (crash, restart, partition or isolation, one-way cut, heal, and forced
-election timeouts) so that they can be shrunk and
-replayed, and network rates (drop, delay, duplicate, reorder) that hold for the whole run; then a *quiet phase*
-from ``quiet_ms``: everything healed and every server restarted, clients stopped. The generated scenario carries
+faults are explicit scripted events (crash, restart, partition or isolation, one-way cut, heal, forced
+election timeouts, and leader churn: leaders that take a write, replicate it to a minority and crash) so that
+they can be shrunk and replayed, and network rates (drop, delay, duplicate, reorder) that hold for the whole
+run; then a *quiet phase* from ``quiet_ms``: everything healed and every server restarted, clients stopped. The generated scenario carries
 the liveness bound as an expectation (``max_leaderless_ms_after: [quiet_ms, LEADER_BOUND_MS]``), so a replay of
 it shows a liveness failure as well as a safety one.
 
@@ -23,9 +23,11 @@ from typing import Any
 
 from raft.errors import RaftSimError
 
-#: Fault types, in the order ``--faults`` lists them. The first four are scripted events, the rest network rates.
-FAULT_TYPES: tuple[str, ...] = ("crash", "restart", "partition", "one-way", "drop", "delay", "duplicate", "reorder")
-EVENT_FAULTS = frozenset({"crash", "restart", "partition", "one-way"})
+#: Fault types, in the order ``--faults`` lists them. The first five are scripted events, the rest network rates.
+FAULT_TYPES: tuple[str, ...] = (
+    "crash", "restart", "partition", "one-way", "leader-churn", "drop", "delay", "duplicate", "reorder",
+)  # fmt: skip
+EVENT_FAULTS = frozenset({"crash", "restart", "partition", "one-way", "leader-churn"})
 #: How long the quiet phase lasts, and the bound on any period without a leader in it (ms).
 QUIET_MS = 3000.0
 LEADER_BOUND_MS = 2000.0
@@ -77,14 +79,20 @@ def _swarm(rng: random.Random, faults: Sequence[str]) -> list[str]:
 
 
 def _fault_events(
-    rng: random.Random, nodes: list[str], enabled: list[str], fault_ms: float, latency: tuple[float, float]
+    rng: random.Random,
+    nodes: list[str],
+    enabled: list[str],
+    fault_ms: float,
+    latency: tuple[float, float],
+    max_delay_ms: float,
 ) -> list[dict[str, Any]]:
     """The fault phase as scripted events, in time order.
 
     Besides single faults it draws the patterns that expose the subtle bugs: a crash soon followed by a restart
     of the same server (a vote cast before the crash must survive it), the leader cut off (a stale leader goes
-    on appending), forced election timeouts, and a *vote race*: two servers time out together and a third restarts
-between their requests for its vote.
+    on appending), forced election timeouts, a *vote race*: two servers time out together and a third restarts
+    between their requests for its vote, and *leader churn* (fault type ``leader-churn``, 1 to 3 rounds of
+    :func:`_leader_churn`): leaders that crash after replicating a write to a minority, the history of Figure 8.
     """
     kinds = [kind for kind in enabled if kind in EVENT_FAULTS]
     if not kinds:
@@ -99,6 +107,17 @@ between their requests for its vote.
     def at(t: float, **action: Any) -> None:
         t = _ms(min(max(t, 50.0), fault_ms - 1.0))
         timed.append((t, {"at_ms": t, **action}))
+
+    if "leader-churn" in kinds:
+        kinds.remove("leader-churn")
+        start = rng.uniform(50.0, fault_ms / 3)
+        for _ in range(rng.randint(1, 3) if len(nodes) > 2 else 0):
+            actions = _leader_churn(rng, nodes, max_delay_ms)
+            if start + actions[-1][0] > fault_ms - 1.0:
+                break
+            for offset, action in actions:
+                at(start + offset, **action)
+            start += actions[-1][0] + rng.uniform(100.0, 600.0)
 
     for _ in range(rng.randint(1, 14)):
         t = rng.uniform(50.0, fault_ms - 1.0)
@@ -133,6 +152,68 @@ between their requests for its vote.
             at(t, heal=True)
     timed.sort(key=lambda pair: pair[0])
     return [event for _, event in timed]
+
+
+def _leader_churn(
+    rng: random.Random, nodes: list[str], max_delay_ms: float
+) -> list[tuple[float, dict[str, Any]]]:
+    """Leader churn with partial replication, as (offset in ms, action) pairs: the history of Figure 8.
+
+    (a) Server A is made to campaign and, once leader, takes a write that reaches only a minority (A is
+    partitioned with a few followers first, or isolated a moment after the write), then crashes. (b) Server B, on the other side, is made to campaign, is cut off once leader, takes a write that no one
+    else receives, and crashes. (c) All heals; A restarts and is made to campaign twice (the first attempt
+    only catches up with B's term), wins, and sends its old entry to the others; a few round trips later the
+    leader crashes. (d) B restarts and is made to campaign twice: its last entry is of a later term than A's old
+    one, so a majority votes for it, and it overwrites that entry. Each delay is drawn in round trips, so
+    whether a step lands in time varies: with ``leader_noop`` off and few client writes, the old entry is on a
+    majority with no entry of A's new term when A crashes, the moment where only the rule of §5.4.2 keeps it
+    uncommitted.
+    """
+    rtt = 2.0 * max_delay_ms
+    a, b = rng.sample(nodes, 2)
+    others = [node for node in nodes if node not in (a, b)]
+    actions: list[tuple[float, dict[str, Any]]] = []
+    t = 0.0
+
+    def step(low: float, high: float) -> float:
+        nonlocal t
+        t += rng.uniform(low, high) * rtt
+        return t
+
+    # (a) A leads and takes a write that reaches a minority only
+    actions.append((t, {"timeout": a}))
+    step(1.5, 3.0)
+    if rng.random() < 0.6:
+        minority = rng.sample(others, rng.randint(0, (len(nodes) - 1) // 2 - 1))
+        rest = [node for node in nodes if node != a and node not in minority]
+        actions.append((t, {"partition": [sorted([a, *minority]), sorted(rest)]}))
+        actions.append((t, {"write": f"churn{rng.randint(1, 9)}=a", "to": a}))
+    else:
+        actions.append((t, {"write": f"churn{rng.randint(1, 9)}=a", "to": a}))
+        actions.append((t + rng.uniform(0.4, 0.9) * rtt, {"isolate": a}))
+    step(1.0, 2.0)
+    actions.append((t, {"crash": a}))
+    # (b) B leads the rest, is cut off, takes a write no one else gets, and crashes
+    actions.append((t, {"timeout": b}))
+    step(1.5, 3.0)
+    actions.append((t, {"isolate": b}))
+    actions.append((t, {"write": f"churn{rng.randint(1, 9)}=b", "to": b}))
+    step(1.0, 2.0)
+    actions.append((t, {"crash": b}))
+    # (c) A comes back, wins a later term and replicates its old entry; then the leader crashes
+    actions.append((t, {"heal": True}))
+    actions.append((t, {"restart": a}))
+    actions.append((t, {"timeout": a}))
+    step(0.8, 1.5)
+    actions.append((t, {"timeout": a}))
+    step(2.5, 5.0)
+    actions.append((t, {"crash": "leader"}))
+    # (d) B comes back and wins over the servers that hold A's old entry
+    actions.append((t, {"restart": b}))
+    actions.append((t, {"timeout": b}))
+    step(0.8, 1.5)
+    actions.append((t, {"timeout": b}))
+    return actions
 
 
 def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
@@ -172,7 +253,8 @@ def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
         "max_backoff_ms": 1000,
     }
     low, high = network["latency_ms"]
-    events = _fault_events(rng, nodes, enabled, fault_ms, (float(low), float(high)))
+    max_delay = float(high) + network.get("reorder_ms", 0.0) / 2  # a typical late message, for timing
+    events = _fault_events(rng, nodes, enabled, fault_ms, (float(low), float(high)), max_delay)
     events.append({"at_ms": fault_ms, "heal": True})
     events += [{"at_ms": fault_ms, "restart": node} for node in nodes]
     return {

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from raft.api import parse_scenario
+from raft.api import parse_scenario, simulate
 from raft.errors import RaftSimError
 from raft.fuzz.generator import (
     FAULT_TYPES,
     LEADER_BOUND_MS,
     QUIET_MS,
     FuzzConfig,
+    _leader_churn,
     generate,
     is_quiet_event,
     parse_faults,
@@ -76,3 +79,40 @@ def test_parse_options() -> None:
             parse_sizes(bad)
     with pytest.raises(RaftSimError, match="unknown fault type 'fire'"):
         parse_faults("crash,fire")
+
+
+def test_leader_churn_draws_valid_rounds_inside_the_fault_phase() -> None:
+    config = FuzzConfig(sizes=(3, 5), faults=("leader-churn",))
+    for seed in range(1, 41):
+        data = generate(seed, config)
+        scenario = parse_scenario(data)
+        quiet = quiet_ms(data)
+        faults = [e for e in data["events"] if not is_quiet_event(e, quiet)]
+        assert all(50.0 <= e["at_ms"] < quiet for e in faults)
+        writes = [e for e in faults if "write" in e]
+        assert writes and all(e["to"] in scenario.node_ids for e in writes)
+        assert len(writes) % 2 == 0  # one write to A, one to B, per round
+        actions = {key for e in faults for key in e if key not in ("at_ms", "to")}
+        assert actions >= {"timeout", "write", "isolate", "crash", "restart", "heal"}
+        assert {e["crash"] for e in faults if "crash" in e} >= {"leader"}
+    # no round in a cluster too small for a minority and a rival
+    assert not any("write" in e for e in generate(1, FuzzConfig(sizes=(2,), faults=("leader-churn",)))["events"])
+
+
+@pytest.mark.parametrize("size", [3, 5])
+def test_a_leader_churn_round_is_figure_8(size: int) -> None:
+    """Alone on a quiet cluster with leader_noop off, a round of leader churn lets the commit-old-term bug
+    commit A's old entry, and B, elected later, lacks it; with the rule kept, the same round is safe."""
+    nodes = [f"n{i}" for i in range(1, size + 1)]
+    rng = random.Random(f"figure-8/{size}")
+    events = [{"at_ms": round(300.0 + offset, 1), **action} for offset, action in _leader_churn(rng, nodes, 10.0)]
+    cluster: dict[str, object] = {"size": size, "leader_noop": False, "bugs": ["commit-old-term"]}
+    data = {
+        "name": "churn", "seed": 1, "duration_ms": 3000, "cluster": cluster,
+        "network": {"latency_ms": [5, 10]}, "workload": {"writes_per_s": 0, "reads_per_s": 0},
+        "events": events,
+    }  # fmt: skip
+    violations = simulate(parse_scenario(data)).summary["safety_violations"]
+    assert [v["property"] for v in violations] == ["Leader Completeness"]
+    del cluster["bugs"]
+    assert simulate(parse_scenario(data)).summary["safety_violations"] == []
