@@ -91,7 +91,7 @@ def _fault_events(
     Besides single faults it draws the patterns that expose the subtle bugs: a crash soon followed by a restart
     of the same server (a vote cast before the crash must survive it), the leader cut off (a stale leader goes
     on appending), forced election timeouts, a *vote race*: two servers time out together and a third restarts
-    between their requests for its vote, and *leader churn* (fault type ``leader-churn``, 1 to 3 rounds of
+    between their requests for its vote, and *leader churn* (fault type ``leader-churn``, up to 3 rounds of
     :func:`_leader_churn`): leaders that crash after replicating a write to a minority, the history of Figure 8.
     """
     kinds = [kind for kind in enabled if kind in EVENT_FAULTS]
