@@ -8,6 +8,7 @@ import json
 import sys
 from typing import Any
 
+from raft.cli.paths import check_output_file
 from raft.errors import RaftSimError
 
 
@@ -48,10 +49,14 @@ def _check(args: argparse.Namespace) -> Any:
         raise RaftSimError(f"--trials: must be at least 1, got {args.trials}")
     if args.jobs is not None and args.dask:
         raise RaftSimError("--jobs and --dask: give one or the other")
+    if args.seed < 0:
+        raise RaftSimError(f"--seed: must be 0 or more, got {args.seed}")
+    if args.csv:
+        check_output_file(args.csv)
     if args.plot:
-        suffix = args.plot.rsplit(".", 1)[-1].lower()
-        if suffix not in ("png", "svg", "pdf"):
-            raise RaftSimError(f"--plot {args.plot}: expected a .png, .svg or .pdf file name")
+        from raft.plots.files import check_figure_path
+
+        check_figure_path(args.plot)
     return make_runner(args.jobs, args.dask)
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from raft.api import parse_scenario, simulate
+from raft.cli.paths import check_output_dir
+from raft.cli.report import known_place
 from raft.core.bugs import BUG_HELP, Bug
 from raft.errors import RaftSimError
 from raft.fuzz.generator import FAULT_TYPES, FuzzConfig, generate, parse_faults, parse_sizes
@@ -73,9 +75,7 @@ def fuzz_command(args: argparse.Namespace) -> int:
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise RaftSimError(f"--jobs: must be at least 1, got {jobs}")
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise RaftSimError(f"--out: {out} exists and is not a directory")
+    out = check_output_dir(args.out)
     report = _run(seeds, config, jobs, quiet=args.quiet)
     print(_throughput(report))
     found = report.first_failure
@@ -100,21 +100,37 @@ def _throughput(report: FuzzReport) -> str:
     return f"Ran {len(report.ran)} seeds in {report.seconds:.1f} s: {report.seeds_per_s:.1f} seeds/s."
 
 
+def describe_failure(failure: Failure) -> str:
+    """``Election Safety at 203.1 ms on n1, n3 (term 2): detail``, naming only what is known."""
+    where = ", ".join(failure.nodes) or "-"
+    return f"{failure.property} at {_when(failure)} on {where}{known_place(failure.term, failure.index)}: {failure.detail}"
+
+
 def _report_failure(seed: int, failure: Failure, config: FuzzConfig, out: Path) -> None:
+    """Shrink the failure, write the reproducer, and report the reproducer's failure (the header, the last
+    events and the replay all describe the same run); the original, unshrunk run is named on a line of its own."""
     data = generate(seed, config)
-    print(f"FAILURE at seed {seed}: {failure.describe()}")
-    print(f"  property: {failure.property}; node(s): {', '.join(failure.nodes) or '-'}; term: {failure.term}; "
-          f"index: {failure.index}")  # fmt: skip
     shrunk = shrink(data, failure)
+    found = shrunk.failure
+    print(f"FAILURE at seed {seed}: {describe_failure(found)}")
+    facts = [f"property: {found.property}", f"node(s): {', '.join(found.nodes) or '-'}"]
+    facts += [f"{name}: {value}" for name, value in (("term", found.term), ("index", found.index)) if value is not None]
+    print(f"  {'; '.join(facts)}")
+    print(f"  (this is the shrunk reproducer, {shrunk.kept} of {shrunk.total} faults kept; the original run at "
+          f"seed {seed}, with every fault, broke it at {_when(failure)} on {', '.join(failure.nodes) or '-'})")  # fmt: skip
     named = "-".join([f"seed-{seed}", *config.bugs, failure.property.lower().replace(" ", "-")])
     path = out / f"{named}.yaml"
     write_scenario(reproducer(shrunk, seed), path)
-    print(f"Last events before it (shrunk scenario, {shrunk.kept} of {shrunk.total} faults kept):")
-    for line in last_events(shrunk.scenario, shrunk.failure):
+    print("Last events before it (shrunk reproducer):")
+    for line in last_events(shrunk.scenario, found):
         print(f"  {line}")
     again = replay(path)
-    same = again is not None and again.property == shrunk.failure.property
+    same = again is not None and again.property == found.property
     print(f"Reproducer: {path} (raft-sim run {path} " + ("replays it)" if same else "does NOT replay it)"))
+
+
+def _when(failure: Failure) -> str:
+    return "-" if failure.t_ms is None else f"{failure.t_ms:.1f} ms"
 
 
 def last_events(data: dict[str, Any], failure: Failure, count: int = LAST_EVENTS) -> list[str]:

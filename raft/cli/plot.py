@@ -22,9 +22,11 @@ def register(subparsers: Any) -> None:
 
 
 def plot_trace(args: argparse.Namespace) -> int:
+    from raft.cli.paths import check_input_file
     from raft.plots.files import check_figure_path, save_figure
     from raft.sim.trace import read_trace
 
+    check_input_file(args.trace)
     check_figure_path(args.output)
     if args.kind in ("timeline", "messages") and args.at_ms is not None:
         raise RaftSimError(f"--at-ms: not used by --kind {args.kind} (use --from-ms / --to-ms)")

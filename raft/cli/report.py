@@ -9,6 +9,12 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f} ms"
 
 
+def known_place(term: int | None, index: int | None) -> str:
+    """``" (term 1, index 4)"``, ``" (term 1)"`` or ``""``: only what is known (never Python's ``None``)."""
+    parts = ([f"term {term}"] if term is not None else []) + ([f"index {index}"] if index is not None else [])
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def _fault(event: dict[str, Any]) -> str:
     kind = event["type"]
     if kind == "partition":
@@ -68,9 +74,9 @@ def render_summary(summary: dict[str, Any]) -> str:
     add("")
     if summary["safety_violations"]:
         for violation in summary["safety_violations"]:
+            place = known_place(violation.get("term"), violation.get("index"))
             add(f"SAFETY VIOLATED: {violation['property']} at {_ms(violation['t_ms'])} on "
-                f"{', '.join(violation['nodes'])} (term {violation['term']}, index {violation['index']}): "
-                f"{violation['detail']}")  # fmt: skip
+                f"{', '.join(violation['nodes'])}{place}: {violation['detail']}")  # fmt: skip
     else:
         add("Safety: all properties held on every event")
     for expectation in summary["expectations"]:

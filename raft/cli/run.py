@@ -9,18 +9,35 @@ from pathlib import Path
 from typing import Any
 
 from raft.api import Result, simulate
+from raft.cli.paths import SCENARIO_DIR, check_output_file, find_scenario
 from raft.cli.report import render_summary
 from raft.core.bugs import Bug
 from raft.errors import RaftSimError
-from raft.scenario import load_scenario
+from raft.scenario import Scenario, load_scenario
+from raft.scenario.suggest import fmt_number
 
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+
+def non_negative_int(text: str) -> int:
+    """An argparse type for seeds: a whole number >= 0 (a negative seed is refused, as in scenario files)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
 
 
 def register(subparsers: Any) -> None:
-    run = subparsers.add_parser("run", help="run a scenario and summarize what happened")
-    run.add_argument("scenario", help="a scenario YAML file")
-    run.add_argument("--seed", type=int, help="override the scenario's seed")
+    run = subparsers.add_parser(
+        "run",
+        help="run a scenario and summarize what happened",
+        description="Run a scenario and summarize what happened. SCENARIO is a YAML file, or the name of a "
+        "shipped scenario when no such file exists: leader-crash, leader-crash.yaml and bugs/vote-twice "
+        "all work (see 'raft-sim list').",
+    )
+    run.add_argument("scenario", metavar="SCENARIO", help="a scenario YAML file, or a shipped scenario's name")
+    run.add_argument("--seed", type=non_negative_int, help="override the scenario's seed (0 or more)")
     run.add_argument("--duration-ms", type=float, help="override the scenario's duration")
     run.add_argument("--trace", metavar="FILE", help="write the JSON Lines trace to FILE")
     run.add_argument("--json", action="store_true", help="print only the JSON summary on stdout")
@@ -41,11 +58,17 @@ def register(subparsers: Any) -> None:
 def run_scenario(args: argparse.Namespace) -> int:
     if args.duration_ms is not None and not (args.duration_ms > 0 and args.duration_ms < float("inf")):
         raise RaftSimError(f"--duration-ms: must be a positive number, got {args.duration_ms}")
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(find_scenario(args.scenario))
+    if args.trace:
+        check_output_file(args.trace)
     if args.plot:
         from raft.plots.files import check_figure_path
 
         check_figure_path(args.plot)
+    if args.duration_ms is not None:
+        note = skipped_events_note(scenario, args.duration_ms)
+        if note:
+            print(note, file=sys.stderr)
     result: Result = simulate(
         scenario,
         seed=args.seed,
@@ -70,6 +93,27 @@ def run_scenario(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def skipped_events_note(scenario: Scenario, duration_ms: float) -> str | None:
+    """One line naming the scheduled events a shortened run never reaches (``None`` if it reaches them all)."""
+    late = [event for event in scenario.events if event.at_ms is not None and event.at_ms > duration_ms]
+    if not late:
+        return None
+    shown = [f"{_event_name(event)} at {fmt_number(event.at_ms or 0.0)} ms" for event in late[:4]]
+    more = f" and {len(late) - 4} more" if len(late) > 4 else ""
+    what = "event" if len(late) == 1 else "events"
+    return (f"note: --duration-ms {fmt_number(duration_ms)} ends the run before {len(late)} {what} of the "
+            f"scenario: {', '.join(shown)}{more}")  # fmt: skip
+
+
+def _event_name(event: Any) -> str:
+    payload = event.target or event.command
+    if event.groups:
+        payload = " | ".join(",".join(group) for group in event.groups)
+    elif event.link is not None:
+        payload = f"{event.link[0]} -> {event.link[1]}"
+    return f"{event.action.value} {payload}" if payload else event.action.value
+
+
 def list_scenarios(args: argparse.Namespace) -> int:
     root = Path(args.dir)
     paths = sorted(root.rglob("*.yaml"))
@@ -85,7 +129,7 @@ def validate_scenarios(args: argparse.Namespace) -> int:
     status = 0
     for path in args.scenarios:
         try:
-            scenario = load_scenario(path)
+            scenario = load_scenario(find_scenario(path))
         except RaftSimError as error:
             print(error, file=sys.stderr)
             status = 2

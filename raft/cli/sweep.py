@@ -1,4 +1,9 @@
-"""``raft-sim sweep``: one scenario over a grid of overrides and seeds, on every core or a Dask cluster."""
+"""``raft-sim sweep``: one scenario over a grid of overrides and seeds, on every core or a Dask cluster.
+
+Exit status: 0 when every run ran (``ok``, ``failed`` and ``unsafe`` are results, not errors), even if some
+combinations were invalid (their reasons are printed after the table); 2 on bad input, including an unknown
+``--set`` key, and when no run at all could be built.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import argparse
 import sys
 from typing import Any
 
+from raft.cli.paths import check_output_file, find_scenario
 from raft.errors import RaftSimError
 
 
@@ -14,8 +20,11 @@ def register(subparsers: Any) -> None:
         "sweep",
         help="run a scenario over a grid of overrides and seeds",
         description="Run SCENARIO for every combination of --set values and every seed; one row per run.",
+        epilog="Runs whose overrides make the scenario invalid are counted as 'invalid' and their reasons are "
+        "listed after the table. Exit status: 0 when the sweep ran (ok, failed and unsafe runs are results); "
+        "2 on bad input (an unknown --set key, a bad path) or when no run could be built at all.",
     )
-    sweep.add_argument("scenario", help="a scenario YAML file")
+    sweep.add_argument("scenario", metavar="SCENARIO", help="a scenario YAML file, or a shipped scenario's name")
     sweep.add_argument("--set", action="append", default=[], metavar="KEY=VALUES", dest="sets",
                        help="a key and a YAML flow list of values, e.g. 'cluster.size=[3,4,5]' (repeatable)")  # fmt: skip
     sweep.add_argument("--seeds", default="1", help="seeds: N, A-B or a comma-separated mix (default: 1)")
@@ -31,17 +40,24 @@ def register(subparsers: Any) -> None:
 def run_sweep(args: argparse.Namespace) -> int:
     from raft.experiments.grid import make_grid
     from raft.experiments.runners import make_runner
-    from raft.experiments.sweep import render_table, show_progress, sweep
-    from raft.scenario import read_scenario_data
+    from raft.experiments.sweep import render_invalid, render_table, show_progress, sweep
+    from raft.scenario import override_key_problem, read_scenario_data
 
     if args.duration_ms is not None and not 0 < args.duration_ms < float("inf"):
         raise RaftSimError(f"--duration-ms: must be a positive number, got {args.duration_ms}")
     if args.jobs is not None and args.dask:
         raise RaftSimError("--jobs and --dask: give one or the other")
-    read_scenario_data(args.scenario)  # a missing or unreadable file is one line, before anything starts
+    path = find_scenario(args.scenario)
+    read_scenario_data(path)  # a missing or unreadable file is one line, before anything starts
     grid = make_grid(args.sets, args.seeds)
+    for key in grid.keys:
+        problem = override_key_problem(key)
+        if problem is not None:
+            raise RaftSimError(f"--set {problem}")
+    if args.out:
+        check_output_file(args.out)
     runner = make_runner(args.jobs, args.dask)
-    result = sweep(args.scenario, grid, runner=runner, out=args.out, duration_ms=args.duration_ms,
+    result = sweep(path, grid, runner=runner, out=args.out, duration_ms=args.duration_ms,
                    progress=show_progress(args.quiet))  # fmt: skip
     sys.stdout.write(render_table(result.aggregate))
     report = result.report
@@ -49,4 +65,9 @@ def run_sweep(args: argparse.Namespace) -> int:
     if args.out:
         note += f"; rows in {args.out}"
     print(note)
+    if result.invalid_reasons:
+        sys.stdout.write(render_invalid(result.invalid_reasons))
+    if result.runs and result.invalid == result.runs:
+        print("no run could be built: nothing was simulated", file=sys.stderr)
+        return 2
     return 0

@@ -219,9 +219,14 @@ class Aggregate:
     def __init__(self, keys: Sequence[str]) -> None:
         self.keys = tuple(keys)
         self.groups: dict[tuple[str, ...], _Group] = {}
+        #: Why runs were ``invalid``: each distinct message and how many runs gave it, in order of first sight.
+        self.invalid_reasons: dict[str, int] = {}
 
     def __call__(self, rows: Iterable[Mapping[str, Any]]) -> None:
         for row in rows:
+            if row["outcome"] == "invalid":
+                reason = str(row.get("message") or "no reason given")
+                self.invalid_reasons[reason] = self.invalid_reasons.get(reason, 0) + 1
             label = tuple(format_value(row[k]) if not isinstance(row[k], str) else row[k] for k in self.keys)
             group = self.groups.setdefault(label, _Group())
             group.runs += 1
@@ -282,6 +287,31 @@ class SweepResult:
     report: Report
     aggregate: list[dict[str, Any]]
     columns: tuple[Column, ...]
+    #: Why runs were invalid: distinct message -> number of runs.
+    invalid_reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def runs(self) -> int:
+        """Every run the table covers (new and resumed)."""
+        return sum(int(line["runs"]) for line in self.aggregate)
+
+    @property
+    def invalid(self) -> int:
+        return sum(self.invalid_reasons.values())
+
+
+def render_invalid(reasons: Mapping[str, int], limit: int = 10) -> str:
+    """The distinct reasons runs were invalid, one line each with its count (most frequent first)."""
+    if not reasons:
+        return ""
+    ordered = sorted(reasons.items(), key=lambda item: -item[1])
+    total = sum(reasons.values())
+    out = [f"{total} run{'s' if total != 1 else ''} could not be built:"]
+    out += [f"  {count} x {reason}" for reason, count in ordered[:limit]]
+    if len(ordered) > limit:
+        rest = sum(count for _, count in ordered[limit:])
+        out.append(f"  ... and {len(ordered) - limit} more reasons ({rest} runs)")
+    return "\n".join(out) + "\n"
 
 
 def sweep(
@@ -309,7 +339,7 @@ def sweep(
     else:
         report = execute(task, runs, columns=columns, runner=runner, out=out, progress=progress)
         _aggregate_file(aggregate, out, columns)
-    return SweepResult(report, aggregate.table(), columns)
+    return SweepResult(report, aggregate.table(), columns, dict(aggregate.invalid_reasons))
 
 
 def _aggregate_file(aggregate: Aggregate, out: str | os.PathLike[str], columns: Sequence[Column]) -> None:

@@ -18,16 +18,17 @@ FORMATS = ("png", "svg", "pdf")
 
 
 def check_figure_path(path: str | os.PathLike[str]) -> str:
-    """The format for ``path`` (its extension); :class:`RaftSimError` for another extension or a missing
-    directory. Call it before a long run so bad input fails at once."""
+    """The format for ``path`` (its extension); :class:`RaftSimError` for another extension or a path that
+    cannot be written (the check every output file gets: :func:`raft.cli.paths.check_output_file`). Call it
+    before a long run so bad input fails at once."""
+    from raft.cli.paths import check_output_file
+
     target = Path(path)
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise RaftSimError(f"{target}: unsupported figure format {target.suffix or '(none)'!r}; "
+        raise RaftSimError(f"{os.fspath(path)}: unsupported figure format {target.suffix or '(none)'!r}; "
                            f"use one of {', '.join('.' + f for f in FORMATS)}")  # fmt: skip
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise RaftSimError(f"{target}: directory {str(directory)!r} does not exist")
+    check_output_file(path)
     return fmt
 
 

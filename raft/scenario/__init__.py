@@ -8,7 +8,7 @@
 
 from raft.scenario.events import Action, Event, When
 from raft.scenario.expectations import EXPECTATION_CHECKS, SAFETY_PROPERTIES, Expectation
-from raft.scenario.loader import load_scenario, parse_scenario
+from raft.scenario.loader import load_scenario, override_key_problem, parse_scenario
 from raft.scenario.overrides import apply_overrides
 from raft.scenario.reader import ScenarioData, read_scenario_data
 from raft.scenario.schema import (
@@ -36,6 +36,7 @@ __all__ = [
     "WorkloadConfig",
     "apply_overrides",
     "load_scenario",
+    "override_key_problem",
     "parse_scenario",
     "read_scenario_data",
 ]

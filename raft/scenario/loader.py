@@ -30,6 +30,7 @@ from raft.scenario.suggest import (
     KeyPath,
     KeyProblem,
     did_you_mean,
+    format_path,
     line_of,
     scenario_error,
     show,
@@ -191,6 +192,39 @@ def _describe(error: ErrorDetails, data: Mapping[str, Any]) -> tuple[KeyPath, st
 
 
 # --- the public functions ---------------------------------------------------------------------------------
+
+
+def override_key_problem(dotted: str) -> str | None:
+    """What is wrong with an override key path (``cluster.sise``) by the scenario schema, or ``None``.
+
+    Only the keys the schema knows are checked: every mapping key of the top level, the sections, event items
+    (their actions and keys), expectation items (the checks) and initial states; a list index or a key under a
+    free-form value is left to :func:`parse_scenario`. ``"cluster.sise: unknown key (did you mean 'size'?)"``.
+    """
+    from raft.scenario.expectations import EXPECTATION_CHECKS
+    from raft.scenario.overrides import split_key
+
+    path = split_key(dotted)
+    for depth, part in enumerate(path):
+        parent = path[:depth]
+        if isinstance(part, int):
+            continue
+        if len(parent) == 2 and parent[0] == "events" and isinstance(parent[1], int):
+            known: tuple[str, ...] = (*_EVENT_KEYS, *_PAYLOAD, "action")
+        elif len(parent) == 2 and parent[0] == "expect" and isinstance(parent[1], int):
+            known = (*EXPECTATION_CHECKS, "check", "value")
+        else:
+            known = _known_keys(parent)
+        if known and part not in known:
+            return f"{format_path(path[: depth + 1])}: {unknown('key', part, known)}"
+        if not known and depth > 0 and not _free_form(parent):
+            return f"{format_path(path[: depth + 1])}: unknown key ({format_path(parent)} has no keys below it)"
+    return None
+
+
+def _free_form(path: KeyPath) -> bool:
+    """Whether the value at ``path`` is a mapping whose keys the schema does not name (node names, say)."""
+    return path == ("cluster", "initial_state") or path[:1] in (("events",), ("expect",))
 
 
 def parse_scenario(data: Mapping[str, Any], source: str = DEFAULT_SOURCE) -> Scenario:

@@ -18,7 +18,8 @@ from raft.scenario.suggest import KeyPath, format_path, show
 _OVERRIDE_KEY = re.compile(r"[^.\[\]]+(?:\.[^.\[\]]+|\[\d+\])*\Z")
 
 
-def _split_key(dotted: str) -> KeyPath:
+def split_key(dotted: str) -> KeyPath:
+    """``events[0].at_ms`` as a key path ``("events", 0, "at_ms")``; :class:`ScenarioError` if malformed."""
     if not _OVERRIDE_KEY.match(dotted):
         raise ScenarioError(
             f"override {show(dotted)}: expected a key path such as cluster.size or events[0].at_ms"
@@ -57,7 +58,7 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> di
     result: dict[str, Any] = copy.deepcopy(dict(data))
     lines = dict(data.lines) if isinstance(data, ScenarioData) else {}
     for dotted, value in overrides.items():
-        path = _split_key(dotted)
+        path = split_key(dotted)
         _set(result, path, value, dotted)
         lines = {key: line for key, line in lines.items() if key[: len(path)] != path}
         lines[path] = None  # the value is no longer the file's

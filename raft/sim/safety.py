@@ -72,7 +72,9 @@ class Violation:
 
     def __str__(self) -> str:
         where = ", ".join(self.nodes)
-        return f"{self.property} violated at {self.t_ms:.3f} ms on {where} (term {self.term}, index {self.index}): {self.detail}"
+        known = [f"{name} {value}" for name, value in (("term", self.term), ("index", self.index)) if value is not None]
+        place = f" ({', '.join(known)})" if known else ""
+        return f"{self.property} violated at {self.t_ms:.3f} ms on {where}{place}: {self.detail}"
 
 
 class SafetyViolationError(Exception):

@@ -26,7 +26,10 @@ class TraceWriter:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent or ".")
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent or ".")
+        except OSError as error:
+            raise TraceError(f"{self.path}: cannot write trace: {error.strerror or error}") from None
         self._tmp = Path(tmp)
         self._file: IO[str] = os.fdopen(fd, "w", encoding="utf-8")
 
@@ -36,7 +39,11 @@ class TraceWriter:
 
     def close(self) -> None:
         self._file.close()
-        os.replace(self._tmp, self.path)
+        try:
+            os.replace(self._tmp, self.path)
+        except OSError as error:  # the target became a directory, say: never leave the temporary file behind
+            self._tmp.unlink(missing_ok=True)
+            raise TraceError(f"{self.path}: cannot write trace: {error.strerror or error}") from None
 
     def abort(self) -> None:
         self._file.close()
@@ -49,8 +56,16 @@ def read_trace(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     try:
         with open(path, encoding="utf-8") as handle:
             lines = handle.readlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise TraceError(f"{name}: cannot read trace: {error.__class__.__name__}: {error}") from None
+    except FileNotFoundError:  # the same words as for a missing scenario file
+        raise TraceError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise TraceError(f"{name}: is a directory, not a trace file") from None
+    except PermissionError:
+        raise TraceError(f"{name}: permission denied") from None
+    except OSError as error:
+        raise TraceError(f"{name}: cannot read trace: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise TraceError(f"{name}: not a raft-sim trace (not UTF-8 text, byte 0x{error.object[error.start]:02x})") from None
     events: list[dict[str, Any]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,14 @@ def test_failure_exits_1_and_writes_a_replayable_reproducer(tmp_path: Path, caps
     args = ["fuzz", "--seeds", "1-30", "--sizes", "3", "--bug", "vote-twice", "--jobs", "1", "--quiet", "--out", str(out)]
     assert main(args) == 1
     text = capsys.readouterr().out
-    assert "FAILURE at seed" in text and "property: Election Safety" in text and "term:" in text and "index:" in text
+    assert "FAILURE at seed" in text and "property: Election Safety" in text and "term:" in text
+    assert "None" not in text  # an unknown index is left out, not printed as Python's None
     assert "Last events before it" in text and '"type": "role"' in text
+    # One run throughout: the header names the shrunk reproducer's violation, the one the last events end with.
+    header = next(line for line in text.splitlines() if line.startswith("FAILURE at seed"))
+    last = json.loads(next(line for line in reversed(text.splitlines()) if '"type": "violation"' in line))
+    assert f"at {last['t_ms']:.1f} ms on {', '.join(last['nodes'])} (term {last['term']})" in header
+    assert "original run at seed" in text
     [path] = list(out.glob("*.yaml"))
     assert f"Reproducer: {path}" in text and "replays it" in text
     assert main(["run", str(path)]) == 1

@@ -134,7 +134,7 @@ def test_bad_input_is_one_line_exit_2_and_no_trace(
 
 def test_missing_file_and_bad_options_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", str(tmp_path / "missing.yaml")]) == EXIT_BAD_INPUT
-    assert capsys.readouterr().err.startswith("missing.yaml: ")
+    assert capsys.readouterr().err == f"{tmp_path / 'missing.yaml'}: no such file (see 'raft-sim list')\n"
     good = str(write(tmp_path, "tiny.yaml", GOOD))
     assert main(["run", good, "--duration-ms", "-5"]) == EXIT_BAD_INPUT
     assert "--duration-ms" in capsys.readouterr().err

@@ -48,3 +48,21 @@ def test_bad_options_are_one_line(scenario: Path, args: list[str], message: str,
 def test_missing_scenario(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sweep", "no-such.yaml", "--quiet"]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_unknown_set_key_is_refused_before_running(scenario: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sweep", str(scenario), "--set", "cluster.sise=[3,5]", "--seeds", "1-2", "--jobs", "1", "--quiet"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "--set cluster.sise: unknown key (did you mean 'size'?)\n"
+
+
+def test_invalid_runs_print_their_reasons(scenario: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["sweep", str(scenario), "--seeds", "1-2", "--jobs", "1", "--quiet"]
+    assert main([*args, "--set", "cluster.size=[3,200]"]) == 0  # some runs ran: the sweep is a result
+    out = capsys.readouterr().out
+    assert "2 runs could not be built:\n  2 x " in out and "cluster.size: must be between 1 and 101, got 200" in out
+    assert main([*args, "--set", "cluster.size=[0,200]"]) == 2  # no run could be built
+    captured = capsys.readouterr()
+    assert "4 runs could not be built:" in captured.out and "got 0" in captured.out and "got 200" in captured.out
+    assert "no run could be built" in captured.err

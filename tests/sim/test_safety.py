@@ -215,3 +215,12 @@ def test_removing_an_entry_at_or_below_the_commit_index_is_caught_at_once() -> N
         feed(events)
     assert caught.value.violation.property == STATE_MACHINE_SAFETY
     assert (caught.value.violation.nodes, caught.value.violation.index) == (("b",), 1)
+
+
+def test_violation_text_names_only_what_is_known() -> None:
+    from raft.sim.safety import Violation
+
+    v = Violation("Election Safety", 1.5, ("n1", "n3"), 2, None, "two leaders")
+    assert str(v) == "Election Safety violated at 1.500 ms on n1, n3 (term 2): two leaders"
+    assert v.to_dict()["index"] is None  # the JSON keeps its fields
+    assert "(term 2, index 7)" in str(Violation("Log Matching", 1.5, ("n1",), 2, 7, "x"))

@@ -187,6 +187,23 @@ def test_read_trace_refuses_bad_files_in_one_line(tmp_path: Path, content: str, 
     assert str(raised.value).startswith("t.jsonl: ")
 
 
-def test_read_trace_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(TraceError, match="cannot read trace"):
+def test_read_trace_missing_file_is_worded_like_a_missing_scenario(tmp_path: Path) -> None:
+    with pytest.raises(TraceError) as raised:
         read_trace(tmp_path / "missing.jsonl")
+    assert str(raised.value) == "missing.jsonl: no such file"
+    with pytest.raises(TraceError) as raised:
+        read_trace(tmp_path)
+    assert str(raised.value).endswith(": is a directory, not a trace file")
+
+
+def test_trace_writer_leaves_no_temporary_file_when_it_cannot_publish(tmp_path: Path) -> None:
+    from raft.sim.trace import TraceWriter
+
+    target = tmp_path / "t.jsonl"
+    writer = TraceWriter(target)
+    target.mkdir()  # the target became a directory during the run
+    with pytest.raises(TraceError, match="cannot write trace"):
+        writer.close()
+    assert [p.name for p in tmp_path.iterdir()] == ["t.jsonl"]
+    with pytest.raises(TraceError, match="cannot write trace"):
+        TraceWriter(tmp_path / "nodir" / "t.jsonl")
