@@ -6,6 +6,10 @@ thinner); a refused vote or a failed AppendEntries reply is purple and dash-dott
 dashed arrow that stops short of its receiver with a cross, labelled with the reason. Life lines are coloured by
 the node's role and break while it is down.
 
+Labels sit on their arrows, half-way along when there is room; when that spot would cover a label already
+placed (dropped messages fanning out from one sender at one instant, or replies crossing), the label slides
+along its arrow to the first free spot, so labels do not write over each other.
+
 Artists carry a ``gid``: ``msg:ID`` for a delivered message, ``drop:ID`` for a dropped one, ``life:ROLE:NODE``
 for life line segments, ``crash`` for crash marks.
 """
@@ -25,6 +29,11 @@ from raft.plots.style import CRASH_COLOR, DROP_COLOR, MESSAGE_COLORS, REJECT_COL
 
 #: Above this many arrows, the arrows carry no text labels (they would cover each other).
 MAX_LABELLED = 30
+#: Where a label may sit along its arrow (fractions of the drawn arrow), in order of preference.
+LABEL_SPOTS = (0.5, 0.35, 0.65, 0.22, 0.78, 0.12, 0.88)
+#: Label size: 6.5 pt text; one character is about this wide, a line this high (inches).
+CHAR_IN = 0.052
+LINE_IN = 0.115
 
 _SHORT = {"RequestVote": "RV", "RequestVoteResponse": "vote", "AppendEntries": "AE",
           "AppendEntriesResponse": "AE reply"}  # fmt: skip
@@ -95,8 +104,9 @@ def message_diagram(events: Events, from_ms: float | None = None, to_ms: float |
     bottom = max([stop] + [a["arrived_ms"] for a in arrows])
     _draw_life_lines(ax, events, names, x_of, start, bottom)
     labelled = len(arrows) <= MAX_LABELLED
+    placer = LabelPlacer(fig.get_figwidth(), fig.get_figheight(), len(names), bottom - start)
     for message in arrows:
-        _draw_arrow(ax, message, x_of, labelled)
+        _draw_arrow(ax, message, x_of, placer if labelled else None)
     ax.set_xticks(range(len(names)), names)
     ax.xaxis.tick_top()
     ax.set_xlim(-0.6, len(names) - 0.4)
@@ -133,7 +143,35 @@ def _draw_life_lines(
                 gid="crash")  # fmt: skip
 
 
-def _draw_arrow(ax: Any, message: dict[str, Any], x_of: dict[str, int], labelled: bool) -> None:
+class LabelPlacer:
+    """Keeps the boxes of the labels placed so far (in data units) and finds a free spot for the next one."""
+
+    def __init__(self, fig_width_in: float, fig_height_in: float, lanes: int, span_ms: float) -> None:
+        # The plotting area is about the figure less its margins (time labels, node names, legend).
+        self.x_per_in = lanes / max(fig_width_in - 1.0, 1.0)
+        self.y_per_in = span_ms / max(fig_height_in - 1.6, 1.0)
+        self.boxes: list[tuple[float, float, float, float]] = []
+
+    def place(self, text: str, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float]:
+        """The point (centre, bottom) for ``text`` on the arrow (x0, y0) -> (x1, y1), and remember its box."""
+        half = 0.5 * len(text) * CHAR_IN * self.x_per_in
+        high = LINE_IN * self.y_per_in  # y grows downwards on screen: the label covers [y - high, y]
+
+        def box(f: float) -> tuple[float, float, float, float]:
+            x, y = x0 + f * (x1 - x0), y0 + f * (y1 - y0)
+            return x - half, x + half, y - high, y
+
+        def overlap(b: tuple[float, float, float, float]) -> float:
+            return sum(max(0.0, min(b[1], o[1]) - max(b[0], o[0])) * max(0.0, min(b[3], o[3]) - max(b[2], o[2]))
+                       for o in self.boxes)  # fmt: skip
+
+        best = min(LABEL_SPOTS, key=lambda f: (overlap(box(f)), LABEL_SPOTS.index(f)))
+        chosen = box(best)
+        self.boxes.append(chosen)
+        return 0.5 * (chosen[0] + chosen[1]), chosen[3]
+
+
+def _draw_arrow(ax: Any, message: dict[str, Any], x_of: dict[str, int], placer: LabelPlacer | None) -> None:
     x0, y0 = float(x_of[message["from"]]), message["sent_ms"]
     x1, y1 = float(x_of[message["to"]]), message["arrived_ms"]
     kind = message["msg"]
@@ -153,7 +191,8 @@ def _draw_arrow(ax: Any, message: dict[str, Any], x_of: dict[str, int], labelled
                             linestyle=style, zorder=3, shrinkA=0, shrinkB=0,
                             gid=("drop:" if message["dropped"] else "msg:") + str(message["id"]))  # fmt: skip
     ax.add_patch(arrow)
-    if labelled:
-        ax.text(x0 + 0.5 * (x1 - x0), y0 + 0.5 * (y1 - y0), _label(message), fontsize=6.5, ha="center",
-                va="bottom", color=color, zorder=6, clip_on=True,
+    if placer is not None:
+        text = _label(message)
+        x, y = placer.place(text, x0, y0, x1, y1)
+        ax.text(x, y, text, fontsize=6.5, ha="center", va="bottom", color=color, zorder=6, clip_on=True,
                 bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75})  # fmt: skip

@@ -4,6 +4,12 @@ below it every node's commit index, and client write latency when the run had a 
 Artists carry a ``gid`` so tests (and curious students) can find what was drawn: ``lane:NODE`` (a lane's base
 line), ``role:ROLE:NODE`` (the bars of that role on that lane, one path per span), ``term`` (term labels),
 ``partition`` (shaded bands), ``leader-change``, ``crash``, ``restart``, ``commit:NODE``, ``latency``.
+
+Term labels follow one rule, lane by lane: a lane's term is written where the window starts and wherever that
+lane's term changes. A label is left out only when it would run into the next label written on the *same*
+lane (each lane is walked from the right, so the latest terms stay readable); the room a label needs is its
+own width, so a one-digit term fits where a three-digit one would not. Lanes never hide each other's labels:
+what one lane shows does not depend on the others.
 """
 
 from __future__ import annotations
@@ -25,8 +31,14 @@ from raft.plots.style import (
     TimeAxis,
 )
 
-#: Minimum distance between two term labels on one lane, as a fraction of the window.
-LABEL_GAP = 0.035
+#: Width of the lanes' plotting area in inches (the 11-inch figure less the node names and the legend column);
+#: term labels are measured against it to decide whether they fit.
+LANES_WIDTH_IN = 9.3
+#: Width of one digit of a term label (7 pt text) in inches, and the blank kept after a label.
+DIGIT_IN = 0.062
+LABEL_PAD_IN = 0.06
+#: Term labels start this far (a fraction of the window) to the right of the term change they mark.
+LABEL_OFFSET = 0.003
 
 
 def window(events: Events, from_ms: float | None, to_ms: float | None) -> tuple[float, float]:
@@ -83,7 +95,7 @@ def _draw_lanes(
                 ax.broken_barh(ranges, (y_of[node] - 0.32, 0.64), facecolors=color, edgecolors=color,
                                linewidth=0.6, zorder=2, gid=f"role:{role}:{node}")  # fmt: skip
     for span, at in _term_labels(spans, names, start, width):
-        ax.text(axis.value(at) + width / axis.scale * 0.003, y_of[span.node], str(span.term), fontsize=7,
+        ax.text(axis.value(at) + width / axis.scale * LABEL_OFFSET, y_of[span.node], str(span.term), fontsize=7,
                 va="center", ha="left", zorder=4, gid="term",
                 fontweight="bold" if span.role == "leader" else "normal",
                 color="white" if span.role == "leader" else "#222222", clip_on=True)  # fmt: skip
@@ -118,11 +130,16 @@ def _draw_lanes(
             color="#555555")  # fmt: skip
 
 
+def label_room(term: int) -> float:
+    """The room a term label needs on its lane, as a fraction of the window's width."""
+    return (len(str(term)) * DIGIT_IN + LABEL_PAD_IN) / LANES_WIDTH_IN + LABEL_OFFSET
+
+
 def _term_labels(
     spans: list[history.RoleSpan], names: list[str], start: float, width: float
 ) -> list[tuple[history.RoleSpan, float]]:
-    """Where to write terms: at each change of term on a lane; when two changes are too close together only
-    the later one is written (walking each lane from the right keeps the latest terms readable)."""
+    """Where to write terms (the rule is in the module docstring): at the window's start and at each change of
+    term, lane by lane; a label that would reach the next label on its lane is left out."""
     changes: dict[str, list[tuple[history.RoleSpan, float]]] = {n: [] for n in names}
     last_term: dict[str, int | None] = dict.fromkeys(names)
     for span in spans:
@@ -133,7 +150,7 @@ def _term_labels(
     for node in names:
         right = math.inf
         for span, at in reversed(changes[node]):
-            if (right - at) / width >= LABEL_GAP:
+            if (right - at) / width >= label_room(span.term):
                 chosen.append((span, at))
                 right = at
     return chosen

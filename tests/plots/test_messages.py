@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from raft.errors import RaftSimError
 from raft.plots.messages import message_arrows, message_diagram
 from raft.plots.style import DROP_COLOR
+
+
+def ev(t, kind, **fields):
+    return {"t_ms": t, "type": kind, **fields}
+
+
+def msg(kind, t, src, dst, name, term, mid, **fields):
+    return {"t_ms": t, "type": kind, "from": src, "to": dst, "msg": name, "term": term, "id": mid, **fields}
 
 
 def arrows(fig):
@@ -71,3 +80,26 @@ def test_simulated_run(simulated):
     drawn = arrows(message_diagram(events, 400, 600))
     arrivals = {e["id"] for e in events if e["type"] in ("deliver", "drop")}
     assert len(drawn) == len([s for s in sends if s["id"] in arrivals]) > 0
+
+
+def test_labels_of_dropped_messages_do_not_overlap():
+    """A candidate's vote requests all dropped at once (a partition): the arrows fan out from one point, and
+    their labels slide along them instead of writing over each other."""
+    names = ["n1", "n2", "n3", "n4", "n5"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=100.0, scenario="fan", seed=1)]
+    events += [ev(0, "role", node=n, role="follower", term=0) for n in names]
+    events.append(ev(10.0, "role", node="n1", role="candidate", term=1))
+    for i, to in enumerate(names[1:], start=1):
+        events.append(msg("send", 10.0, "n1", to, "RequestVote", 1, i, last_index=0, last_term=0))
+    for i, to in enumerate(names[1:], start=1):
+        events.append(msg("drop", 14.0 + 0.5 * i, "n1", to, "RequestVote", 1, i, reason="partition"))
+    fig = message_diagram(events, 0, 40)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    labels = [t for t in fig.axes[0].texts if "partition" in t.get_text()]
+    assert len(labels) == 4
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b)

@@ -126,3 +126,41 @@ def test_simulated_run_draws_every_role_span(simulated):
     assert sum(bars.values()) == len(history.role_spans(events))
     assert any(k.startswith("role:leader:") for k in bars)
 
+
+def term_labels(ax):
+    """{lane: [(x, text), ...]} of the term labels drawn, lanes named by their y tick."""
+    lane_of = {round(y): t.get_text() for y, t in zip(ax.get_yticks(), ax.get_yticklabels(), strict=True)}
+    found: dict[str, list[tuple[float, str]]] = {}
+    for text in by_gid(ax, "term"):
+        x, y = text.get_position()
+        found.setdefault(lane_of[round(y)], []).append((x, text.get_text()))
+    return {lane: sorted(labels) for lane, labels in found.items()}
+
+
+def test_term_labels_are_per_lane_and_skipped_only_for_lack_of_room():
+    """Every lane writes its term at the window's start and at each of its own term changes; a change is left
+    out only when its label would run into the next label on the same lane (the later one is kept). What one
+    lane shows never depends on another lane."""
+    names = ["n1", "n2", "n3"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=1000.0, scenario="labels", seed=1)]
+    events += [ev(0, "role", node=n, role="follower", term=0) for n in names]
+    events += [
+        ev(100.0, "role", node="n1", role="candidate", term=1),
+        ev(101.0, "role", node="n1", role="candidate", term=2),  # 1 ms later: no room for term 1's label
+        ev(101.0, "role", node="n2", role="follower", term=2),  # the same instant on another lane
+        ev(500.0, "role", node="n1", role="follower", term=3),
+        ev(500.0, "role", node="n2", role="follower", term=3),
+        ev(20.0, "role", node="n3", role="follower", term=1),  # 2 % of the window: room for a one-digit "0"
+        ev(1000.0, "end", final_leader=None, commit_index={}),
+    ]
+    labels = term_labels(timeline(events).axes[0])
+    texts = {lane: [t for _, t in found] for lane, found in labels.items()}
+    assert texts == {"n1": ["0", "2", "3"], "n2": ["0", "2", "3"], "n3": ["0", "1"]}
+    assert [round(x) for x, _ in labels["n1"]] == [round(x) for x, _ in labels["n2"]]
+    # n2 alone shows what it showed beside n1: lanes do not hide each other's labels.
+    alone = [e for e in events if e.get("node") != "n1"]
+    assert term_labels(timeline(alone).axes[0])["n2"] == labels["n2"]
+    # A window starting later labels each lane's term at its start.
+    late = term_labels(timeline(events, from_ms=300, to_ms=1000).axes[0])
+    late_texts = {lane: [t for _, t in found] for lane, found in late.items()}
+    assert late_texts == {"n1": ["2", "3"], "n2": ["2", "3"], "n3": ["1"]}
