@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from raft.errors import RaftSimError
+from raft.scenario.reader import load_yaml_value
 
 #: The most runs a grid may expand to (a guard against typing ``1-100000000``).
 MAX_RUNS = 10_000_000
@@ -67,7 +68,7 @@ def parse_set(option: str) -> Axis:
     if not sep or not key:
         raise RaftSimError(f"--set {option!r}: expected KEY=VALUES, such as cluster.size=[3,5]")
     try:
-        value = yaml.safe_load(text) if text.strip() else None
+        value = load_yaml_value(text) if text.strip() else None
     except yaml.YAMLError as error:
         problem = getattr(error, "problem", None) or "not valid YAML"
         raise RaftSimError(f"--set {key}: cannot read {text!r}: {problem}") from None

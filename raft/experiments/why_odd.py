@@ -191,7 +191,7 @@ class AvailabilityTask:
         n = dict(run.params)["n"]
         rng = random.Random(f"why-odd/failures/{n}/{run.seed}")
         events = failure_events(n, rng, self.mtbf_ms, self.mttr_ms, self.duration_ms)
-        scenario = _scenario("availability", n, self.duration_ms, events, clients=0)
+        scenario = _scenario("availability", n, self.duration_ms, events, clients=0, writes_per_s=0)
         probe = _Serving([f"n{i}" for i in range(1, n + 1)])
         run_observed(scenario, seed=run.seed, duration_ms=self.duration_ms,
                      consumers=[(probe, ("crash", "restart", "role"))])  # fmt: skip

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Strict
 
-from raft.scenario.suggest import fmt_number, problem, show, show_name
+from raft.scenario.suggest import did_you_mean, fmt_number, problem, show, show_name
 
 MAX_NODES = 101
 #: In events, ``leader`` means "the current leader", so no node may be called that.
@@ -52,8 +52,13 @@ def _describe_nodes(nodes: tuple[str, ...]) -> str:
     return ", ".join(nodes[:8]) + (", ..." if len(nodes) > 8 else "")
 
 
-def unknown_node(name: Any, nodes: tuple[str, ...]) -> str:
-    """The message for a name that is not a node of this cluster."""
+def unknown_node(name: Any, nodes: tuple[str, ...], *, leader_too: bool = False) -> str:
+    """The message for a name that is not a node of this cluster, with a did-you-mean among the nodes (and
+    ``leader`` where the place accepts it: ``leader_too``)."""
     if name == RESERVED_NODE:
         return f"'{RESERVED_NODE}' is not allowed here (it names a node only in crash, isolate and timeout)"
+    choices = (*nodes, RESERVED_NODE) if leader_too else nodes
+    hint = did_you_mean(name, choices)
+    if hint:
+        return f"unknown node {show_name(name)}{hint}"
     return f"unknown node {show_name(name)} (the cluster has {_describe_nodes(nodes)})"

@@ -7,6 +7,7 @@ invalid YAML, duplicate or non-string keys and a top level that is not a mapping
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,22 @@ from raft.scenario.suggest import KeyPath, KeyProblem, scenario_error, show
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+#: Scientific notation as YAML 1.2 reads it (``5e3``, ``5.0e3``, ``1.5e-3``, ``+1e3``): PyYAML follows YAML 1.1,
+#: which wants a dot and a signed exponent (``5.0e+3``) and reads the rest as text.
+_EXPONENT_FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+\Z")
+
+
+class ScenarioLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, also reading YAML 1.2 scientific notation (``5e3``, ``1.5e-3``) as floats."""
+
+
+ScenarioLoader.add_implicit_resolver(_FLOAT_TAG, _EXPONENT_FLOAT, list("-+0123456789."))
+
+
+def load_yaml_value(text: str) -> Any:
+    """One YAML value (a ``--set`` value, say), read the way scenario files are."""
+    return yaml.load(text, Loader=ScenarioLoader)  # a SafeLoader: no arbitrary objects
 
 
 class ScenarioData(dict[str, Any]):
@@ -75,7 +92,7 @@ def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], seen: set[i
 
 
 def _parse_yaml(text: str, source: str) -> tuple[Any, dict[KeyPath, int]]:
-    loader = yaml.SafeLoader(text)
+    loader = ScenarioLoader(text)
     lines: dict[KeyPath, int] = {}
     try:
         node = loader.get_single_node()

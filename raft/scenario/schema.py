@@ -27,7 +27,7 @@ from raft.scenario.base import (
     check_range,
     unknown_node,
 )
-from raft.scenario.events import Action, Event, When
+from raft.scenario.events import LEADER_ACTIONS, Action, Event, When
 from raft.scenario.expectations import WINDOW_CHECKS, Expectation
 from raft.scenario.suggest import fmt_number, problem, show, unknown
 
@@ -198,6 +198,14 @@ class WorkloadConfig(Frozen):
 
     @model_validator(mode="after")
     def _backoff(self) -> WorkloadConfig:
+        if self.clients == 0:
+            for rate in ("writes_per_s", "reads_per_s"):
+                if getattr(self, rate) > 0:
+                    raise problem(
+                        f"0 clients cannot send {rate.split('_')[0]} at {rate} {fmt_number(getattr(self, rate))} "
+                        f"(give clients at least 1, or {rate}: 0)",
+                        "clients",
+                    )
         if self.max_backoff_ms < self.timeout_ms:
             raise problem(
                 f"must be at least timeout_ms {fmt_number(self.timeout_ms)}, got {fmt_number(self.max_backoff_ms)}",
@@ -216,7 +224,7 @@ class Scenario(Frozen):
 
     name: str
     description: str = ""
-    seed: int = 0
+    seed: int = Field(default=0, ge=0)
     duration_ms: float = Field(gt=0)
     cluster: ClusterConfig
     network: NetworkConfig = Field(default_factory=NetworkConfig)
@@ -273,7 +281,8 @@ class Scenario(Frozen):
                 )
             for path, name in event.nodes_named():
                 if name not in nodes:
-                    raise problem(unknown_node(name, nodes), position, *path)
+                    leader_too = path == ("target",) and event.action in LEADER_ACTIONS
+                    raise problem(unknown_node(name, nodes, leader_too=leader_too), position, *path)
             if event.action is Action.PARTITION:
                 listed = {name for group in event.groups for name in group}
                 rest = tuple(name for name in nodes if name not in listed)

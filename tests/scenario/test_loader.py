@@ -232,3 +232,17 @@ def test_any_mapping_gives_a_scenario_or_a_scenario_error(data: dict[str, Any]) 
     except ScenarioError as error:
         assert "\n" not in str(error)
         assert str(error).startswith("<scenario>: ")
+
+
+@pytest.mark.parametrize(("text", "value"), [("5e3", 5000.0), ("5.0e3", 5000.0), ("+1e3", 1000.0), ("5E3", 5000.0)])
+def test_scientific_notation_is_a_number(tmp_path: Path, text: str, value: float) -> None:
+    path = tmp_path / "sci.yaml"
+    path.write_text(f"name: sci\nduration_ms: {text}\ncluster: {{size: 3}}\nnetwork: {{drop_rate: 1.5e-3}}\n")
+    scenario = load_scenario(path)
+    assert (scenario.duration_ms, scenario.network.drop_rate) == (value, 0.0015)
+
+
+def test_scientific_notation_keeps_integers_and_text() -> None:
+    from raft.scenario.reader import load_yaml_value
+
+    assert load_yaml_value("[5, 5.0, 1_000, e3, 5e, n1, 1.5e-3]") == [5, 5.0, 1000, "e3", "5e", "n1", 0.0015]

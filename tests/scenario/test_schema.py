@@ -295,3 +295,23 @@ def test_action_values() -> None:
     assert [a.value for a in Action] == [
         "crash", "restart", "partition", "heal", "isolate", "cut", "timeout", "write",
     ]  # fmt: skip
+
+
+def test_negative_seed_is_refused() -> None:
+    assert error_of(scenario(seed=-1)) == "<scenario>: seed: must be at least 0, got -1"
+    assert parse_scenario(scenario(seed=0)).seed == 0
+
+
+@pytest.mark.parametrize("rate", ["writes_per_s", "reads_per_s"])
+def test_no_clients_with_a_rate_is_refused(rate: str) -> None:
+    message = error_of(scenario(workload={"clients": 0, rate: 5}))
+    assert message.startswith("<scenario>: workload.clients: 0 clients cannot send ")
+    assert f"or {rate}: 0" in message
+    assert parse_scenario(scenario(workload={"clients": 0})).workload.clients == 0  # no clients, no writes: fine
+
+
+def test_a_misspelt_leader_target_suggests_leader() -> None:
+    events = [{"at_ms": 10, "crash": "leadr"}]
+    assert error_of(scenario(events=events)) == "<scenario>: events[0].crash: unknown node leadr (did you mean 'leader'?)"
+    restart = [{"at_ms": 10, "restart": "leadr"}]  # restart does not accept leader: no such suggestion
+    assert "did you mean 'leader'" not in error_of(scenario(events=restart))
