@@ -218,6 +218,12 @@ def mean_ci(values: Sequence[float]) -> tuple[float, float, float]:
     return mean, mean - half, mean + half
 
 
+def clip_to_unit(low: float, high: float) -> tuple[float, float]:
+    """A normal-approximation interval of a fraction, clipped to [0, 1] (near 1 the approximation reaches past
+    it: a fraction of time cannot exceed 1)."""
+    return max(0.0, low), min(1.0, high)
+
+
 @dataclass(frozen=True)
 class WhyOddResult:
     sizes: tuple[int, ...]
@@ -294,7 +300,7 @@ def run_why_odd(
             "availability_formula": binomial_availability(n, a),
             "availability_majority_up": majority_up[0],
             "availability_simulated": serving[0],
-            "availability_ci95": [serving[1], serving[2]],
+            "availability_ci95": list(clip_to_unit(serving[1], serving[2])),
             "formula_in_ci": serving[1] <= binomial_availability(n, a) <= serving[2] or
             majority_up[1] <= binomial_availability(n, a) <= majority_up[2],
             "messages_per_write": sum(r["messages_sent"] for r in base) / committed if committed else None,
@@ -316,6 +322,7 @@ def render(result: WhyOddResult) -> str:
     head = ("n  majority  tolerates (sim)  majority-side splits (sim)   available: formula  sim [95% CI]"
             "            msgs/write  commit p50 ms  1st leader ms  split votes")
     out = [f"Why odd? node availability a = {result.availability:.3f}", head]
+    notes = ["95% CI: normal approximation over trials, clipped to [0, 1]."]
     for line in result.lines:
         ci = line["availability_ci95"]
         out.append(
@@ -325,7 +332,7 @@ def render(result: WhyOddResult) -> str:
             f"[{ci[0]:.3f}, {ci[1]:.3f}]   {f(line['messages_per_write'], 1):>10}  "
             f"{f(line['commit_latency_ms'], 1):>13}  {f(line['first_leader_ms'], 0):>13}  {f(line['split_vote_rate'], 2):>11}"
         )
-    return "\n".join(out) + "\n"
+    return "\n".join(out + notes) + "\n"
 
 
 def write_csv(result: WhyOddResult, path: str) -> None:
@@ -347,6 +354,8 @@ def plot(result: WhyOddResult, path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from raft.plots.files import save_figure
+
     lines = result.lines
     n = [line["n"] for line in lines]
     fig, axes = plt.subplots(2, 2, figsize=(9, 6.5))
@@ -360,6 +369,7 @@ def plot(result: WhyOddResult, path: str) -> None:
     ax.plot(n, [line["majority_split_fraction_simulated"] or 0 for line in lines], "o", color="#006d2c",
             label="simulated")  # fmt: skip
     ax.set_title("two-way splits leaving a majority side", fontsize=10)
+    ax.set_ylim(0, 1.3)  # room for the legend above the bars
     ax.legend(fontsize=8)
     ax = axes[1][0]
     ax.plot(n, [line["availability_formula"] for line in lines], "s--", color="grey", label="binomial formula")
@@ -370,17 +380,23 @@ def plot(result: WhyOddResult, path: str) -> None:
     ax.set_title(f"availability, node availability {result.availability:.2f}", fontsize=10)
     ax.legend(fontsize=8)
     ax = axes[1][1]
-    ax.plot(n, [line["messages_per_write"] or 0 for line in lines], "o-", label="messages / committed write")
+    messages = ax.plot(n, [line["messages_per_write"] or 0 for line in lines], "o-", color="#1f77b4",
+                       label="messages / committed write (left)")  # fmt: skip
     ax.set_xlabel("cluster size n")
+    ax.set_ylabel("messages / committed write", fontsize=8)
     ax2 = ax.twinx()
-    ax2.plot(n, [line["commit_latency_ms"] or 0 for line in lines], "s-", color="#ff7f00", label="commit p50 ms")
+    latency = [line["commit_latency_ms"] or 0 for line in lines]
+    commits = ax2.plot(n, latency, "s-", color="#ff7f00", label="commit latency p50, ms (right)")
+    ax2.set_ylabel("commit latency p50 (ms)", fontsize=8)
+    ax2.set_ylim(0, 1.6 * max(latency, default=0) or 1)  # from 0: the latency barely grows with n
+    ax.set_ylim(0, 1.6 * max((line["messages_per_write"] or 0 for line in lines), default=0) or 1)
     ax.set_title("cost of size", fontsize=10)
-    ax.legend(loc="upper left", fontsize=8)
-    ax2.legend(loc="lower right", fontsize=8)
+    handles = messages + commits
+    ax.legend(handles, [h.get_label() for h in handles], loc="upper left", fontsize=8, framealpha=0.9)
     for row in axes:
         for axis in row:
             axis.set_xticks(n)
     axes[1][0].set_xlabel("cluster size n")
     fig.tight_layout()
-    fig.savefig(path, dpi=80)
+    save_figure(fig, path, dpi=80)
     plt.close(fig)

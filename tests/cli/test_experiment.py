@@ -29,7 +29,7 @@ def test_why_odd_table_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str
                    "--availability-s", "10", "--csv", str(csv), "--quiet"])  # fmt: skip
     assert status == 0
     out = capsys.readouterr().out
-    assert out.startswith("Why odd?") and len(out.splitlines()) == 4
+    assert out.startswith("Why odd?") and len(out.splitlines()) == 5  # title, header, two sizes, the CI note
     assert csv.read_text().splitlines()[0].startswith("n,majority,tolerated")
 
 

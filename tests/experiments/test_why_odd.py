@@ -60,3 +60,36 @@ def test_tiny_simulated_run_shows_four_no_better_than_three() -> None:
     assert four["majority_split_fraction_simulated"] == pytest.approx(4 / 7)
     assert 0.0 < four["availability_simulated"] <= 1.0 and math.isfinite(four["messages_per_write"])
     assert four["messages_per_write"] > three["messages_per_write"]
+
+
+def test_interval_of_a_fraction_stays_inside_zero_and_one() -> None:
+    assert why_odd.clip_to_unit(0.726, 1.057) == (0.726, 1.0)
+    assert why_odd.clip_to_unit(-0.02, 0.3) == (0.0, 0.3)
+    # A run whose trials spread widely near 1: the reported interval never passes 1, and the table says so.
+    result = why_odd.run_why_odd(sizes=(3,), trials=3, runner=SerialRunner(), availability_s=20.0,
+                                 mtbf_s=9.0, mttr_s=1.0)  # fmt: skip
+    low, high = result.lines[0]["availability_ci95"]
+    assert 0.0 <= low <= high <= 1.0
+    assert "clipped to [0, 1]" in why_odd.render(result)
+
+
+def test_plot_labels_the_latency_axis_from_zero(tmp_path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    result = why_odd.run_why_odd(sizes=(3, 4), trials=1, runner=SerialRunner(), availability_s=5.0)
+    figures: list = []
+    original = plt.close
+    plt.close = figures.append  # type: ignore[assignment]  # keep the figure to inspect it
+    try:
+        why_odd.plot(result, str(tmp_path / "w.png"))
+    finally:
+        plt.close = original  # type: ignore[assignment]
+    cost = figures[0].axes[3]
+    right = next(ax for ax in figures[0].axes[4:] if ax.bbox.bounds == cost.bbox.bounds)
+    assert "latency" in right.get_ylabel() and right.get_ylim()[0] == 0
+    assert cost.get_ylabel() and cost.get_ylim()[0] == 0
+    assert (tmp_path / "w.png").read_bytes().startswith(b"\x89PNG")
+    original(figures[0])
