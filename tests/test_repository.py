@@ -28,3 +28,19 @@ def test_root_outputs_are_ignored_and_nothing_tracked_is() -> None:
     assert tracked_but_ignored.stdout == ""
     for nested in ("docs/img/why-odd.png", "tests/scenario/leader-crash.yaml"):
         assert subprocess.run(["git", "check-ignore", "-q", "--no-index", nested], cwd=ROOT).returncode == 1
+
+
+def test_sweep_example_in_the_docs_matches_its_command() -> None:
+    """docs/experiments.md shows a sweep command and its output: the run counts must agree."""
+    import re
+
+    text = (ROOT / "docs" / "experiments.md").read_text()
+    command = text[text.index("raft-sim sweep scenarios/leader-crash.yaml") :].split("```")[0]
+    seeds = re.search(r"--seeds (\d+)-(\d+)", command)
+    assert seeds is not None
+    per_row = int(seeds[2]) - int(seeds[1]) + 1
+    values = [len(v.split(",")) for v in re.findall(r"--set '[^=]+=\[([^\]]*)\]'", command)]
+    sample = text[text.index("Example: the command above") :].split("```text")[1].split("```")[0]
+    rows = [line.split() for line in sample.strip().splitlines()[1:] if " runs: " not in line]
+    assert len(rows) == values[0] * values[1] and all(int(row[2]) == per_row for row in rows)
+    assert f"{per_row * len(rows)} runs: {per_row * len(rows)} ran" in sample
