@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from math import comb
 
+from raft.core.quorum import MajorityConfig
+
 
 def majority(n: int) -> int:
-    """Votes (or replicas) needed in a cluster of ``n``: floor(n/2) + 1."""
+    """Votes (or replicas) needed in a cluster of ``n``: floor(n/2) + 1, as the core's quorum counts them."""
     if n < 1:
         raise ValueError(f"cluster size must be at least 1, got {n}")
-    return n // 2 + 1
+    return MajorityConfig(frozenset(str(i) for i in range(n))).majority
 
 
 def failures_tolerated(n: int) -> int:

@@ -14,13 +14,13 @@ from typing import Any
 
 from raft.api import parse_scenario, simulate
 from raft.cli.paths import check_output_dir
-from raft.cli.report import known_place
 from raft.core.bugs import BUG_HELP, Bug
 from raft.errors import RaftSimError
 from raft.fuzz.generator import FAULT_TYPES, FuzzConfig, generate, parse_faults, parse_sizes
 from raft.fuzz.properties import Failure
 from raft.fuzz.runner import FuzzReport, run_seeds
 from raft.fuzz.shrink import replay, reproducer, shrink, write_scenario
+from raft.sim.safety import known_place
 
 #: How many events before the failure are shown.
 LAST_EVENTS = 12

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from raft.sim.safety import known_place
+
 
 def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f} ms"
-
-
-def known_place(term: int | None, index: int | None) -> str:
-    """``" (term 1, index 4)"``, ``" (term 1)"`` or ``""``: only what is known (never Python's ``None``)."""
-    parts = ([f"term {term}"] if term is not None else []) + ([f"index {index}"] if index is not None else [])
-    return f" ({', '.join(parts)})" if parts else ""
 
 
 def _fault(event: dict[str, Any]) -> str:

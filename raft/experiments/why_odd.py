@@ -22,25 +22,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from raft.analysis.quorum_math import availability, failures_tolerated, majority
 from raft.experiments.grid import Run
 from raft.experiments.observe import run_observed
 from raft.experiments.sink import Column
 from raft.experiments.sweep import RESULT_COLUMNS, Runner, columns_for, execute, figures
 
 SIZES = tuple(range(1, 10))
-
-
-def majority(n: int) -> int:
-    return n // 2 + 1
-
-
-def tolerated(n: int) -> int:
-    return n - majority(n)
-
-
-def binomial_availability(n: int, a: float) -> float:
-    """P(at least a majority of n servers is up) when each is up independently with probability ``a``."""
-    return sum(math.comb(n, k) * a**k * (1 - a) ** (n - k) for k in range(majority(n), n + 1))
 
 
 def split_shapes(n: int) -> list[tuple[int, int]]:
@@ -293,16 +281,16 @@ def run_why_odd(
         lines.append({
             "n": n,
             "majority": majority(n),
-            "tolerated": tolerated(n),
+            "tolerated": failures_tolerated(n),
             "tolerated_simulated": shown,
             "majority_split_fraction": majority_split_fraction(n),
             "majority_split_fraction_simulated": sim_split,
-            "availability_formula": binomial_availability(n, a),
+            "availability_formula": availability(n, a),
             "availability_majority_up": majority_up[0],
             "availability_simulated": serving[0],
             "availability_ci95": list(clip_to_unit(serving[1], serving[2])),
-            "formula_in_ci": serving[1] <= binomial_availability(n, a) <= serving[2] or
-            majority_up[1] <= binomial_availability(n, a) <= majority_up[2],
+            "formula_in_ci": serving[1] <= availability(n, a) <= serving[2] or
+            majority_up[1] <= availability(n, a) <= majority_up[2],
             "messages_per_write": sum(r["messages_sent"] for r in base) / committed if committed else None,
             "commit_latency_ms": lat[len(lat) // 2] if lat else None,
             "first_leader_ms": sum(first) / len(first) if first else None,

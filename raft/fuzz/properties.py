@@ -14,6 +14,7 @@ from typing import Any
 
 from raft.api import Result, simulate
 from raft.scenario import Scenario
+from raft.sim.safety import known_place
 
 LIVENESS = "Liveness"
 ACKED_WRITES = "Acknowledged Writes"
@@ -37,7 +38,7 @@ class Failure:
     def describe(self) -> str:
         where = ", ".join(self.nodes) or "-"
         when = "-" if self.t_ms is None else f"{self.t_ms:.1f} ms"
-        return f"{self.property} at {when} on {where} (term {self.term}, index {self.index}): {self.detail}"
+        return f"{self.property} at {when} on {where}{known_place(self.term, self.index)}: {self.detail}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"property": self.property, "t_ms": self.t_ms, "nodes": list(self.nodes), "term": self.term,

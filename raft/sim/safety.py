@@ -72,9 +72,13 @@ class Violation:
 
     def __str__(self) -> str:
         where = ", ".join(self.nodes)
-        known = [f"{name} {value}" for name, value in (("term", self.term), ("index", self.index)) if value is not None]
-        place = f" ({', '.join(known)})" if known else ""
-        return f"{self.property} violated at {self.t_ms:.3f} ms on {where}{place}: {self.detail}"
+        return f"{self.property} violated at {self.t_ms:.3f} ms on {where}{known_place(self.term, self.index)}: {self.detail}"
+
+
+def known_place(term: int | None, index: int | None) -> str:
+    """``" (term 1, index 4)"``, ``" (term 1)"`` or ``""``: only what is known (never Python's ``None``)."""
+    parts = ([f"term {term}"] if term is not None else []) + ([f"index {index}"] if index is not None else [])
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 class SafetyViolationError(Exception):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from raft.api import load_scenario, simulate
-from raft.cli.report import known_place, render_summary
+from raft.cli.report import render_summary
+from raft.sim.safety import known_place
 
 
 def test_known_place() -> None:
