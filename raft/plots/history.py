@@ -11,9 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
-
 from raft.errors import RaftSimError
+from raft.sim.topology import Topology
 
 Events = Sequence[dict[str, Any]]
 
@@ -173,50 +172,9 @@ def role_at(events: Events, at_ms: float) -> dict[str, tuple[str, int] | None]:
 # ------------------------------------------------------------------ network
 
 
-class _Links:
-    """The directed connectivity graph, edited by partition / isolate / cut / heal events as the network does."""
-
-    def __init__(self, names: Sequence[str]) -> None:
-        self.names = list(names)
-        self.graph: nx.DiGraph = nx.complete_graph(self.names, create_using=nx.DiGraph)
-
-    def apply(self, event: dict[str, Any]) -> bool:
-        kind = event["type"]
-        if kind == "partition":
-            graph: nx.DiGraph = nx.DiGraph()
-            graph.add_nodes_from(self.names)
-            for group in event["groups"]:
-                graph.add_edges_from((a, b) for a in group for b in group if a != b)
-            self.graph = graph
-        elif kind == "heal":
-            self.graph = nx.complete_graph(self.names, create_using=nx.DiGraph)
-        elif kind == "isolate":
-            node = event["node"]
-            self.graph.remove_edges_from(list(self.graph.in_edges(node)) + list(self.graph.out_edges(node)))
-        elif kind == "cut":
-            if self.graph.has_edge(event["from"], event["to"]):
-                self.graph.remove_edge(event["from"], event["to"])
-        else:
-            return False
-        return True
-
-    def cut(self) -> frozenset[tuple[str, str]]:
-        return frozenset(
-            (a, b) for a in self.names for b in self.names if a != b and not self.graph.has_edge(a, b)
-        )
-
-    def groups(self) -> tuple[tuple[str, ...], ...]:
-        undirected = nx.Graph()
-        undirected.add_nodes_from(self.names)
-        undirected.add_edges_from((a, b) for a, b in self.graph.edges if self.graph.has_edge(b, a))
-        order = {name: i for i, name in enumerate(self.names)}
-        groups = [sorted(c, key=order.__getitem__) for c in nx.connected_components(undirected)]
-        return tuple(tuple(g) for g in sorted(groups, key=lambda g: order[g[0]]))
-
-
 def network_spans(events: Events) -> list[NetworkSpan]:
     """The periods during which some link was cut, each with its cut links and connected groups."""
-    links = _Links(nodes(events))
+    links = Topology(nodes(events))
     spans: list[NetworkSpan] = []
     start: float | None = None
     state: tuple[frozenset[tuple[str, str]], tuple[tuple[str, ...], ...]] = (frozenset(), ())
@@ -224,7 +182,7 @@ def network_spans(events: Events) -> list[NetworkSpan]:
         if not links.apply(event):
             continue
         t = event["t_ms"]
-        new = (links.cut(), links.groups())
+        new = (links.cut, tuple(tuple(group) for group in links.groups()))
         if new[0] == state[0]:
             continue
         if start is not None and state[0]:
@@ -237,12 +195,12 @@ def network_spans(events: Events) -> list[NetworkSpan]:
 
 def cut_links_at(events: Events, at_ms: float) -> frozenset[tuple[str, str]]:
     """The one-way links that were cut at ``at_ms``."""
-    links = _Links(nodes(events))
+    links = Topology(nodes(events))
     for event in events:
         if event["t_ms"] > at_ms:
             break
         links.apply(event)
-    return links.cut()
+    return links.cut
 
 
 # ------------------------------------------------------------------ commits and writes

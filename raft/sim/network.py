@@ -1,8 +1,7 @@
 """The network between servers: latency, loss, duplication, reordering, and partitions.
 
-Connectivity is a directed networkx graph: an edge a -> b means messages from a reach b. Partitions, isolation,
-one-way cuts and healing edit the graph; the set of cut links is recomputed from it once per change, so the
-per-message path is a set lookup. Whether a message gets through is decided when it arrives: a message whose
+Connectivity is a :class:`~raft.sim.topology.Topology` (a directed networkx graph whose cut links are kept as a
+set, so the per-message path is a set lookup). Whether a message gets through is decided when it arrives: a message whose
 link is cut at arrival, or whose receiver is down, is dropped with that reason.
 """
 
@@ -10,14 +9,14 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-import networkx as nx
 import simpy
 
 from raft.core.messages import Message
 from raft.sim.events import EventBus
+from raft.sim.topology import Topology
 
 Deliver = Callable[[str, str, Message, int], None]
 
@@ -52,8 +51,7 @@ class Network:
         self.drop_rate = drop_rate
         self.duplicate_rate = duplicate_rate
         self.reorder_ms = reorder_ms
-        self.graph: nx.DiGraph = nx.complete_graph(self.nodes, create_using=nx.DiGraph)
-        self.cut: frozenset[tuple[str, str]] = frozenset()
+        self.topology = Topology(self.nodes)
         self.is_up: Callable[[str], bool] = lambda node: True
         self.deliver: Deliver = lambda src, dst, message, msg_id: None
         self._ids = itertools.count(1)
@@ -91,7 +89,7 @@ class Network:
         src, dst, message, msg_id, reply_to, lost = arrival.value
         if lost:
             reason = LOSS
-        elif (src, dst) in self.cut:
+        elif (src, dst) in self.topology.cut:
             reason = PARTITION
         elif not self.is_up(dst):
             reason = DOWN
@@ -123,51 +121,6 @@ class Network:
             event["reply_to"] = reply_to
         event.update(describe_message(message))
         return event
-
-    # -------------------------------------------------------------- topology
-
-    def partition(self, groups: Iterable[Iterable[str]]) -> None:
-        """Replace all cuts: servers talk only within their own group."""
-        graph: nx.DiGraph = nx.DiGraph()
-        graph.add_nodes_from(self.nodes)
-        for group in groups:
-            members = list(group)
-            graph.add_edges_from((a, b) for a in members for b in members if a != b)
-        self._set_graph(graph)
-
-    def heal(self) -> None:
-        """Remove all cuts."""
-        self._set_graph(nx.complete_graph(self.nodes, create_using=nx.DiGraph))
-
-    def isolate(self, node: str) -> None:
-        """Cut every link into and out of ``node``, keeping the other cuts."""
-        graph = self.graph.copy()
-        graph.remove_edges_from(list(graph.in_edges(node)) + list(graph.out_edges(node)))
-        self._set_graph(graph)
-
-    def cut_link(self, src: str, dst: str) -> None:
-        """Cut the one-way link ``src`` -> ``dst``."""
-        graph = self.graph.copy()
-        if graph.has_edge(src, dst):
-            graph.remove_edge(src, dst)
-        self._set_graph(graph)
-
-    def _set_graph(self, graph: nx.DiGraph) -> None:
-        self.graph = graph
-        self.cut = frozenset(
-            (a, b) for a in self.nodes for b in self.nodes if a != b and not graph.has_edge(a, b)
-        )
-
-    def connected(self, a: str, b: str) -> bool:
-        """Can ``a`` and ``b`` exchange messages both ways right now?"""
-        return a == b or ((a, b) not in self.cut and (b, a) not in self.cut)
-
-    def groups(self) -> list[list[str]]:
-        """The servers grouped by two-way connectivity (strongly connected components), for traces."""
-        undirected = nx.Graph()
-        undirected.add_nodes_from(self.nodes)
-        undirected.add_edges_from((a, b) for a, b in self.graph.edges if self.graph.has_edge(b, a))
-        return sorted(sorted(c) for c in nx.connected_components(undirected))
 
 
 def describe_message(message: Message) -> dict[str, Any]:

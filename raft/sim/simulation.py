@@ -184,7 +184,7 @@ class Simulation:
             violation=violation,
             nodes=states,
             final_leader=self.live_leader(),
-            groups=net.groups(),
+            groups=net.topology.groups(),
             messages={"sent": net.sent, "delivered": net.delivered, "dropped": net.dropped},
         )
 
@@ -232,19 +232,19 @@ class Simulation:
         server.force_timeout()
 
     def partition(self, groups: tuple[tuple[str, ...], ...]) -> None:
-        self.network.partition(groups)
+        self.network.topology.partition(groups)
         self._emit("partition", groups=[list(g) for g in groups])
 
     def heal(self) -> None:
-        self.network.heal()
+        self.network.topology.heal()
         self._emit("heal")
 
     def isolate(self, node: str) -> None:
-        self.network.isolate(node)
+        self.network.topology.isolate(node)
         self._emit("isolate", node=node)
 
     def cut(self, src: str, dst: str) -> None:
-        self.network.cut_link(src, dst)
+        self.network.topology.cut_link(src, dst)
         self._emit("cut", **{"from": src, "to": dst})
 
     def scripted_write(self, op: str, to: str | None) -> None:

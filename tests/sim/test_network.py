@@ -87,9 +87,9 @@ def test_loss_is_a_drop_with_reason_loss() -> None:
 def test_partition_decided_at_arrival_not_at_send() -> None:
     h = Harness()
     h.send("n1", "n3")  # sent while connected, cut before it arrives: dropped
-    h.at(2.0, lambda: h.net.partition([["n1", "n2"], ["n3"]]))
+    h.at(2.0, lambda: h.net.topology.partition([["n1", "n2"], ["n3"]]))
     h.at(6.0, lambda: h.send("n1", "n3"))  # sent while cut, healed before it arrives: delivered
-    h.at(8.0, h.net.heal)
+    h.at(8.0, h.net.topology.heal)
     h.env.run()
     assert [(d["id"], d["reason"], d["t_ms"]) for d in h.of("drop")] == [(1, "partition", 5.0)]
     assert h.received == [(11.0, "n1", "n3", 2)]
@@ -97,43 +97,43 @@ def test_partition_decided_at_arrival_not_at_send() -> None:
 
 def test_partition_keeps_traffic_inside_groups() -> None:
     h = Harness()
-    h.net.partition([["n1", "n2"], ["n3"]])
+    h.net.topology.partition([["n1", "n2"], ["n3"]])
     for src in NODES:
         for dst in NODES:
             if src != dst:
                 h.send(src, dst)
     h.env.run()
     assert sorted((s, d) for _, s, d, _ in h.received) == [("n1", "n2"), ("n2", "n1")]
-    assert h.net.groups() == [["n1", "n2"], ["n3"]]
-    assert not h.net.connected("n1", "n3") and h.net.connected("n1", "n2")
+    assert h.net.topology.groups() == [["n1", "n2"], ["n3"]]
+    assert not h.net.topology.connected("n1", "n3") and h.net.topology.connected("n1", "n2")
 
 
 def test_partition_replaces_earlier_cuts_and_heal_removes_all() -> None:
     h = Harness()
-    h.net.cut_link("n2", "n3")
-    h.net.partition([["n1", "n3"], ["n2"]])
-    assert h.net.cut == {("n1", "n2"), ("n2", "n1"), ("n3", "n2"), ("n2", "n3")}
-    h.net.heal()
-    assert h.net.cut == frozenset() and h.net.groups() == [["n1", "n2", "n3"]]
+    h.net.topology.cut_link("n2", "n3")
+    h.net.topology.partition([["n1", "n3"], ["n2"]])
+    assert h.net.topology.cut == {("n1", "n2"), ("n2", "n1"), ("n3", "n2"), ("n2", "n3")}
+    h.net.topology.heal()
+    assert h.net.topology.cut == frozenset() and h.net.topology.groups() == [["n1", "n2", "n3"]]
 
 
 def test_isolate_cuts_both_ways_and_keeps_other_cuts() -> None:
     h = Harness()
-    h.net.cut_link("n1", "n2")
-    h.net.isolate("n3")
-    assert h.net.cut == {("n1", "n2"), ("n1", "n3"), ("n3", "n1"), ("n2", "n3"), ("n3", "n2")}
+    h.net.topology.cut_link("n1", "n2")
+    h.net.topology.isolate("n3")
+    assert h.net.topology.cut == {("n1", "n2"), ("n1", "n3"), ("n3", "n1"), ("n2", "n3"), ("n3", "n2")}
 
 
 def test_cut_is_one_way() -> None:
     h = Harness()
-    h.net.cut_link("n1", "n2")
+    h.net.topology.cut_link("n1", "n2")
     h.send("n1", "n2")
     h.send("n2", "n1")
     h.env.run()
     assert [(s, d) for _, s, d, _ in h.received] == [("n2", "n1")]
     assert h.of("drop")[0]["reason"] == "partition"
-    assert not h.net.connected("n1", "n2")
-    assert h.net.groups() == [["n1", "n2", "n3"]]  # still connected both ways through n3
+    assert not h.net.topology.connected("n1", "n2")
+    assert h.net.topology.groups() == [["n1", "n2", "n3"]]  # still connected both ways through n3
 
 
 def test_receiver_down_at_arrival_is_a_drop_with_reason_down() -> None:
@@ -158,7 +158,7 @@ def test_sender_down_after_sending_does_not_stop_the_message() -> None:
 
 def test_loss_takes_precedence_over_partition_and_down() -> None:
     h = Harness(drop_rate=1.0)
-    h.net.isolate("n2")
+    h.net.topology.isolate("n2")
     h.up["n2"] = False
     h.send("n1", "n2")
     h.env.run()

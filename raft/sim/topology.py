@@ -1,0 +1,105 @@
+"""Which servers can send to which: the network's links as a directed networkx graph.
+
+An edge a -> b means messages from a reach b. Partitions, isolation, one-way cuts and healing edit the graph;
+the set of cut links is recomputed from it once per change, so asking about one message is a set lookup. The
+simulated network keeps one of these, and the plots replay a trace's topology events into one, so both see the
+same links. networkx is imported only once a link is cut: a run without faults never needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+class Topology:
+    """The links between ``nodes``; all of them work until a partition, isolation or cut.
+
+    Invariant: ``cut`` holds exactly the ordered pairs (a, b), a != b, with no edge a -> b in the graph.
+    """
+
+    def __init__(self, nodes: Sequence[str]) -> None:
+        self.nodes = tuple(nodes)
+        self._graph: nx.DiGraph | None = None  # None: every link works
+        self.cut: frozenset[tuple[str, str]] = frozenset()
+
+    def _complete(self) -> nx.DiGraph:
+        import networkx as nx
+
+        return nx.complete_graph(self.nodes, create_using=nx.DiGraph)
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The directed graph of working links (a copy to read, not to edit)."""
+        return self._complete() if self._graph is None else self._graph.copy()
+
+    def partition(self, groups: Iterable[Iterable[str]]) -> None:
+        """Replace all cuts: servers talk only within their own group."""
+        import networkx as nx
+
+        graph: nx.DiGraph = nx.DiGraph()
+        graph.add_nodes_from(self.nodes)
+        for group in groups:
+            members = list(group)
+            graph.add_edges_from((a, b) for a in members for b in members if a != b)
+        self._set(graph)
+
+    def heal(self) -> None:
+        """Remove all cuts."""
+        self._graph = None
+        self.cut = frozenset()
+
+    def isolate(self, node: str) -> None:
+        """Cut every link into and out of ``node``, keeping the other cuts."""
+        graph = self.graph
+        graph.remove_edges_from(list(graph.in_edges(node)) + list(graph.out_edges(node)))
+        self._set(graph)
+
+    def cut_link(self, src: str, dst: str) -> None:
+        """Cut the one-way link ``src`` -> ``dst``."""
+        graph = self.graph
+        if graph.has_edge(src, dst):
+            graph.remove_edge(src, dst)
+        self._set(graph)
+
+    def apply(self, event: dict[str, Any]) -> bool:
+        """Replay a trace event (``partition``, ``heal``, ``isolate`` or ``cut``); ``False`` for any other."""
+        kind = event["type"]
+        if kind == "partition":
+            self.partition(event["groups"])
+        elif kind == "heal":
+            self.heal()
+        elif kind == "isolate":
+            self.isolate(event["node"])
+        elif kind == "cut":
+            self.cut_link(event["from"], event["to"])
+        else:
+            return False
+        return True
+
+    def _set(self, graph: nx.DiGraph) -> None:
+        self._graph = graph
+        self.cut = frozenset(
+            (a, b) for a in self.nodes for b in self.nodes if a != b and not graph.has_edge(a, b)
+        )
+
+    def connected(self, a: str, b: str) -> bool:
+        """Can ``a`` and ``b`` exchange messages both ways right now?"""
+        return a == b or ((a, b) not in self.cut and (b, a) not in self.cut)
+
+    def groups(self) -> list[list[str]]:
+        """The servers grouped by two-way connectivity, each group and the groups in node order."""
+        if not self.cut:
+            return [list(self.nodes)]
+        import networkx as nx
+
+        graph = self.graph
+        undirected = nx.Graph()
+        undirected.add_nodes_from(self.nodes)
+        undirected.add_edges_from((a, b) for a, b in graph.edges if graph.has_edge(b, a))
+        order = {name: i for i, name in enumerate(self.nodes)}
+        groups = [sorted(c, key=order.__getitem__) for c in nx.connected_components(undirected)]
+        return sorted(groups, key=lambda g: order[g[0]])
