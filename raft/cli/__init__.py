@@ -52,6 +52,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RaftSimError as error:
         print(error, file=sys.stderr)
         status = EXIT_BAD_INPUT
+    except ModuleNotFoundError as error:
+        if error.name is None or error.name.split(".")[0] == "raft":
+            raise
+        print(f"raft-sim {args.command}: needs the package {error.name!r}, which is not installed; install the "
+              "extras with: pip install 'raft-sim[plots,experiments]' (make demo sets everything up)",
+              file=sys.stderr)  # fmt: skip
+        status = EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("raft-sim: interrupted", file=sys.stderr)
         status = 130

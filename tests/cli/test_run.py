@@ -175,3 +175,16 @@ def test_real_process_exit_codes(tmp_path: Path) -> None:
                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)  # fmt: skip
     assert bad.returncode == 2 and bad.stdout == "" and "Traceback" not in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1 and not (tmp_path / "x.jsonl").exists()
+
+
+def test_a_missing_optional_package_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without the plots/experiments extras, a command that needs them says so in one line (exit 2)."""
+    import raft.cli.run as run_module
+
+    def missing(*_: object, **__: object) -> int:
+        raise ModuleNotFoundError("No module named 'matplotlib'", name="matplotlib")
+
+    monkeypatch.setattr(run_module, "run_scenario", missing)  # main builds its parser after this
+    assert main(["run", "scenarios/leader-crash.yaml", "--plot", "x.png"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "'matplotlib'" in err and "pip install" in err
