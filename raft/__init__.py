@@ -5,7 +5,7 @@ Layers, imports pointing one way:
 - ``raft.core``: the pure Raft algorithm (no simpy, no clock, no I/O).
 - ``raft.sim``: the simpy simulation around the nodes (network, storage, crashes, clients, trace).
 - ``raft.scenario``: scenario files, validated before anything runs.
-- presentation and analysis (``raft.summary``, ``raft.plots``, ``raft.experiments``, ``raft.cli``) read the
+- presentation and analysis (``raft.analysis``, ``raft.plots``, ``raft.experiments``, ``raft.cli``) read the
   trace and the results.
 
 The public API lives in :mod:`raft.api`.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from raft.analysis.summary import leaderless_periods
+from raft.properties import Property
 
 if TYPE_CHECKING:
     from raft.sim.simulation import RunOutcome
@@ -127,7 +128,7 @@ CHECKS: dict[str, Check] = {
 
 #: Checks that bound how long the cluster may go without a leader: failing one is a liveness failure.
 LIVENESS_CHECKS = frozenset({"leader_elected_within_ms", "max_leaderless_ms", "max_leaderless_ms_after"})
-LIVENESS = "Liveness"
+LIVENESS = Property.LIVENESS
 
 
 def evaluate(expectations: Iterable[Any], facts: Facts) -> list[dict[str, Any]]:

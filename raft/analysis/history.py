@@ -14,23 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from raft.analysis.linearizability import CheckResult, Operation, OpKind, Outcome, Verdict, check_history
+from raft.analysis.linearizability import CheckResult, Operation, Outcome, Verdict, check_history
+from raft.core.statemachine import OpKind, parse_op
+from raft.properties import Property
+from raft.sim.events import EventType
 
 #: The event types a client history is built from.
-HISTORY_TYPES = ("submit", "ack")
-#: The property a non-linearizable history violates, as named in summaries and scenario expectations.
-LINEARIZABILITY = "Linearizability"
+HISTORY_TYPES: tuple[EventType, ...] = (EventType.SUBMIT, EventType.ACK)
+#: The property a non-linearizable history violates (an alias of :attr:`Property.LINEARIZABILITY`).
+LINEARIZABILITY = Property.LINEARIZABILITY
 #: Default search budget per key (states, not seconds: the answer is deterministic).
 DEFAULT_BUDGET = 200_000
-
-
-def _kind_and_value(command: str) -> tuple[OpKind, str, str | None]:
-    if command.startswith("?"):
-        return OpKind.READ, command[1:], None
-    if command.startswith("-"):
-        return OpKind.DELETE, command[1:], None
-    key, _, value = command.partition("=")
-    return OpKind.WRITE, key, value
 
 
 def client_history(events: Iterable[dict[str, Any]]) -> tuple[list[Operation], dict[int, dict[str, Any]]]:
@@ -46,7 +40,7 @@ def client_history(events: Iterable[dict[str, Any]]) -> tuple[list[Operation], d
     ops: list[Operation] = []
     acked_by_id: dict[int, dict[str, Any]] = {}
     for (client, seq), (op_id, invoke_ms, command) in invoked.items():
-        kind, key, value = _kind_and_value(command)
+        kind, key, value = parse_op(command)
         ack = acks.get((client, seq))
         if ack is None:
             ops.append(Operation(client, kind, key, value, invoke_ms, None, Outcome.UNKNOWN, op_id))
@@ -73,7 +67,7 @@ def linearizability_violation(events: list[dict[str, Any]], result: CheckResult)
     bad = result.first_bad
     ack = acks.get(bad.op_id, {})
     return {
-        "property": LINEARIZABILITY,
+        "property": Property.LINEARIZABILITY.value,
         "t_ms": bad.complete_ms,
         "nodes": [],
         "term": None,

@@ -43,15 +43,14 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TypeVar
 
+from raft.core.statemachine import OpKind
 from raft.errors import RaftSimError
 
 _T = TypeVar("_T")
 
 
-class OpKind(Enum):
-    WRITE = "write"
-    DELETE = "delete"
-    READ = "read"
+#: How the checker's messages name each kind of operation (a SET writes the register).
+_VERB = {OpKind.SET: "write", OpKind.DELETE: "delete", OpKind.READ: "read"}
 
 
 class Outcome(Enum):
@@ -74,7 +73,8 @@ class HistoryError(RaftSimError):
 class Operation:
     """One client operation as recorded: invoked, then completed (OK or FAILED) or never answered (UNKNOWN).
 
-    ``value`` is the value written (WRITE), the value returned (READ; None means the key was absent), or None
+    ``kind`` is the store's :class:`~raft.core.statemachine.OpKind`: a SET writes the register. ``value`` is
+    the value written (SET), the value returned (READ; None means the key was absent), or None
     (DELETE). ``complete_ms`` is None or ``math.inf`` when the operation never completed; it is ignored for an
     UNKNOWN operation, which may still take effect after the client gave up.
     """
@@ -139,7 +139,7 @@ def check_history(
 
 
 def _validate(op: Operation) -> None:
-    where = f"operation {op.op_id} ({op.kind.value} of {op.key!r} by {op.client})"
+    where = f"operation {op.op_id} ({_VERB[op.kind]} of {op.key!r} by {op.client})"
     if math.isnan(op.invoke_ms) or op.invoke_ms == math.inf:
         raise HistoryError(f"{where}: invoke time {op.invoke_ms} is not a finite time")
     if op.outcome is not Outcome.UNKNOWN:
@@ -147,7 +147,7 @@ def _validate(op: Operation) -> None:
             raise HistoryError(f"{where}: outcome {op.outcome.value} needs a finite completion time")
         if op.complete_ms < op.invoke_ms:
             raise HistoryError(f"{where}: completes at {op.complete_ms} ms, before its invoke at {op.invoke_ms} ms")
-    if op.kind is OpKind.WRITE and op.value is None:
+    if op.kind is OpKind.SET and op.value is None:
         raise HistoryError(f"{where}: a write needs a value (a delete writes None)")
     if op.kind is OpKind.DELETE and op.value is not None:
         raise HistoryError(f"{where}: a delete carries no value, got {op.value!r}")
@@ -299,7 +299,7 @@ class _Search:
 
 def _apply(op: Operation, value: str | None) -> tuple[bool, str | None]:
     """The register's sequential specification: (is this result possible, value afterwards)."""
-    if op.kind is OpKind.WRITE:
+    if op.kind is OpKind.SET:
         return True, op.value
     if op.kind is OpKind.DELETE:
         return True, None
@@ -316,9 +316,9 @@ def _must(value: _T | None) -> _T:
 
 
 def _describe(op: Operation) -> str:
-    what = f"{op.kind.value} of {op.key!r} by {op.client} (op {op.op_id}, {op.invoke_ms:g}-{op.complete_ms:g} ms)"
+    what = f"{_VERB[op.kind]} of {op.key!r} by {op.client} (op {op.op_id}, {op.invoke_ms:g}-{op.complete_ms:g} ms)"
     if op.kind is OpKind.READ:
         return f"{what} returning {op.value!r}"
-    if op.kind is OpKind.WRITE:
+    if op.kind is OpKind.SET:
         return f"{what} of {op.value!r}"
     return what

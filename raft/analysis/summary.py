@@ -7,15 +7,23 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from raft.sim.events import Event
+from raft.core.statemachine import OpKind, parse_op
+from raft.sim.events import Event, EventType
 
+#: The event types of faults (and of fault actions skipped), listed in the summary's ``faults``.
+FAULT_EVENT_TYPES: frozenset[EventType] = frozenset({
+    EventType.CRASH, EventType.RESTART, EventType.PARTITION, EventType.ISOLATE, EventType.CUT, EventType.HEAL,
+    EventType.SKIP,
+})  # fmt: skip
 #: The event types the summary reads.
-SUMMARY_TYPES = ("meta", "role", "crash", "restart", "commit", "apply", "submit", "ack",
-                 "partition", "isolate", "cut", "heal", "skip")  # fmt: skip
-FAULT_TYPES = frozenset({"crash", "restart", "partition", "isolate", "cut", "heal", "skip"})
+SUMMARY_TYPES: tuple[EventType, ...] = (
+    EventType.META, EventType.ROLE, EventType.CRASH, EventType.RESTART, EventType.COMMIT, EventType.APPLY,
+    EventType.SUBMIT, EventType.ACK, EventType.PARTITION, EventType.ISOLATE, EventType.CUT, EventType.HEAL,
+    EventType.SKIP,
+)  # fmt: skip
 
 
 def nearest_rank(sorted_values: Sequence[float], percent: float) -> float | None:
@@ -26,8 +34,8 @@ def nearest_rank(sorted_values: Sequence[float], percent: float) -> float | None
     return sorted_values[rank - 1]
 
 
-def _is_read(command: str | None) -> bool:
-    return bool(command) and command.startswith("?")  # type: ignore[union-attr]
+def _is_read(command: str) -> bool:
+    return parse_op(command).kind is OpKind.READ
 
 
 class SummaryBuilder:
@@ -47,9 +55,9 @@ class SummaryBuilder:
         self.latencies: dict[str, list[float]] = {"writes": [], "reads": []}
         self.acked: dict[str, int] = {"writes": 0, "reads": 0}
         self.faults: list[Event] = []
-        self._handlers = {
+        self._handlers: dict[str, Callable[[Event], None]] = {
             "meta": self._on_meta, "role": self._on_role, "commit": self._on_commit, "apply": self._on_apply,
-            "submit": self._on_submit, "ack": self._on_ack, **dict.fromkeys(FAULT_TYPES, self._on_fault),
+            "submit": self._on_submit, "ack": self._on_ack, **dict.fromkeys(FAULT_EVENT_TYPES, self._on_fault),
         }  # fmt: skip
 
     def __call__(self, event: Event) -> None:

@@ -17,10 +17,10 @@ from raft.core.messages import (
     RequestVote,
     RequestVoteResponse,
 )
-from raft.core.node import NodeSettings, NotLeader, RaftNode, Ready
+from raft.core.node import NodeSettings, NotLeader, Proposal, RaftNode, Ready
 from raft.core.quorum import MajorityConfig, VoteResult
 from raft.core.statemachine import ApplyResult, Command, KeyValueStore
-from raft.core.types import Index, NodeId, Role, Term
+from raft.core.types import Role
 
 __all__ = [
     "AppendEntries",
@@ -29,20 +29,18 @@ __all__ = [
     "Bug",
     "Command",
     "Entry",
-    "Index",
     "KeyValueStore",
     "MajorityConfig",
     "Message",
     "MessageKind",
-    "NodeId",
     "NodeSettings",
     "NotLeader",
     "RaftLog",
+    "Proposal",
     "RaftNode",
     "Ready",
     "RequestVote",
     "RequestVoteResponse",
     "Role",
-    "Term",
     "VoteResult",
 ]

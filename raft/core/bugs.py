@@ -38,7 +38,3 @@ BUG_HELP: dict[Bug, str] = {
     "newly elected leader returns stale data (§8)",
 }
 
-
-def parse_bug(name: str) -> Bug:
-    """The bug called ``name``; ``ValueError`` if there is none."""
-    return Bug(name)

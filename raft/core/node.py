@@ -27,7 +27,7 @@ from raft.core.messages import (
 from raft.core.notes import Appended, Applied, Committed, Note, RoleChanged, TimedOut, Truncated, Voted
 from raft.core.progress import Progress
 from raft.core.quorum import MajorityConfig, VoteResult
-from raft.core.statemachine import ApplyResult, Command, KeyValueStore
+from raft.core.statemachine import ApplyResult, Command, KeyValueStore, OpKind
 from raft.core.types import Role
 from raft.errors import RaftSimError
 
@@ -77,6 +77,15 @@ class Ready(NamedTuple):
         return self.hard_state is not None or self.log_from is not None
 
 
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """What :meth:`RaftNode.propose` did with a command: the log index it was appended at, or, for a read the
+    ``local-read`` bug answers at once, the index it was answered from and the ``answer`` (else ``None``)."""
+
+    index: int
+    answer: ApplyResult | None
+
+
 class RaftNode:
     """A server's whole life between a start (or restart) and a crash.
 
@@ -110,7 +119,7 @@ class RaftNode:
         self._bug_vote_twice = Bug.VOTE_TWICE in bugs
         self._bug_accept_stale_append = Bug.ACCEPT_STALE_APPEND in bugs
         self._bug_fixed_timeout = Bug.FIXED_ELECTION_TIMEOUT in bugs
-        self.bug_local_read = Bug.LOCAL_READ in bugs
+        self._bug_local_read = Bug.LOCAL_READ in bugs
         # Persistent state on all servers (Figure 2).
         self.current_term = term
         self.voted_for = voted_for
@@ -424,29 +433,25 @@ class RaftNode:
 
     # ------------------------------------------------------------ client, disk
 
-    def propose(self, now: float, command: Command) -> int:
-        """A client command: the leader appends it and replicates it at once; returns its index.
+    def propose(self, command: Command) -> Proposal:
+        """A client command: the leader appends it and replicates it at once; its index is in the proposal.
 
-        Raises :class:`NotLeader` with the leader this server knows, if it is not the leader.
+        Raises :class:`NotLeader` with the leader this server knows, if it is not the leader. With the
+        ``local-read`` bug a read is not appended: the leader answers it from its own state machine at once
+        (the proposal's ``answer``). Wrong on purpose (§8): a leader must not answer a read before it knows it
+        is still the leader and has applied everything committed; a deposed leader, or a new one whose no-op is
+        not yet committed, returns stale data.
         """
         if self.role is not Role.LEADER:
             raise NotLeader(self.leader_id)
+        if self._bug_local_read and command.kind is OpKind.READ:
+            answer = ApplyResult(self.last_applied, self.store.data.get(command.key), duplicate=False)
+            return Proposal(answer.index, answer)
         index = self._append_local(Entry(self.current_term, command))
         for peer, progress in self.progress.items():
             if progress.replicating and progress.next_index == index:
                 self.send_append_entries(peer)
-        return index
-
-    def read_locally(self, command: Command) -> ApplyResult:
-        """The ``local-read`` bug: a leader answers a read from its own state machine, at once.
-
-        Wrong on purpose (§8): a leader must not answer a read before it knows it is still the leader and has
-        applied everything committed; a deposed leader, or a new one whose no-op is not yet committed, returns
-        stale data. Raises :class:`NotLeader` when this server is not the leader.
-        """
-        if self.role is not Role.LEADER:
-            raise NotLeader(self.leader_id)
-        return ApplyResult(self.last_applied, self.store.data.get(command.key), duplicate=False)
+        return Proposal(index, None)
 
     def on_persisted(self, index: int) -> None:
         """Storage reports the log durable up to ``index``: a leader may now count itself for it."""

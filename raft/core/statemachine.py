@@ -7,8 +7,10 @@ twice is applied at most once (the thesis, §6.3).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class OpKind(Enum):
@@ -17,6 +19,32 @@ class OpKind(Enum):
     SET = "set"
     DELETE = "delete"
     READ = "read"
+
+
+class ParsedOp(NamedTuple):
+    """A command string taken apart: its kind, its key, and the value it sets (``None`` unless SET)."""
+
+    kind: OpKind
+    key: str
+    value: str | None
+
+
+#: A key starts with a letter, digit or underscore and holds no ``=`` and no whitespace.
+_KEY = r"[A-Za-z0-9_][^=\s]*"
+#: ``?key`` reads, ``-key`` deletes, ``key=value`` sets (the value on one line, possibly empty).
+_OP = re.compile(rf"\?(?P<read>{_KEY})|-(?P<delete>{_KEY})|(?P<set>{_KEY})=(?P<value>.*)")
+
+
+def parse_op(op: str) -> ParsedOp:
+    """The one parser of command strings; ``ValueError`` if ``op`` is not ``key=value``, ``-key`` or ``?key``."""
+    match = _OP.fullmatch(op)
+    if match is None:
+        raise ValueError(f"not a command (key=value, -key or ?key): {op!r}")
+    if match["read"] is not None:
+        return ParsedOp(OpKind.READ, match["read"], None)
+    if match["delete"] is not None:
+        return ParsedOp(OpKind.DELETE, match["delete"], None)
+    return ParsedOp(OpKind.SET, match["set"], match["value"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,25 +57,11 @@ class Command:
 
     @property
     def kind(self) -> OpKind:
-        if self.op.startswith("-"):
-            return OpKind.DELETE
-        if self.op.startswith("?"):
-            return OpKind.READ
-        return OpKind.SET
+        return parse_op(self.op).kind
 
     @property
     def key(self) -> str:
-        if self.kind is OpKind.SET:
-            return self.op.split("=", 1)[0]
-        return self.op[1:]
-
-
-def is_valid_op(op: str) -> bool:
-    """Whether ``op`` is a well-formed command string (``k=v``, ``-k`` or ``?k`` with a non-empty key)."""
-    if op.startswith(("-", "?")):
-        return len(op) > 1 and "=" not in op
-    key, sep, _ = op.partition("=")
-    return bool(sep) and bool(key) and not key.startswith(("-", "?"))
+        return parse_op(self.op).key
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,15 +89,15 @@ class KeyValueStore:
         first = session.get(command.seq)
         if first is not None:
             return ApplyResult(first.index, first.value, duplicate=True)
-        kind = command.kind
+        kind, key, value = parse_op(command.op)
         if kind is OpKind.SET:
-            key, _, value = command.op.partition("=")
+            assert value is not None
             self.data[key] = value
             result = ApplyResult(index, value, duplicate=False)
         elif kind is OpKind.DELETE:
-            self.data.pop(command.key, None)
+            self.data.pop(key, None)
             result = ApplyResult(index, None, duplicate=False)
         else:
-            result = ApplyResult(index, self.data.get(command.key), duplicate=False)
+            result = ApplyResult(index, self.data.get(key), duplicate=False)
         session[command.seq] = result
         return result

@@ -1,11 +1,6 @@
-"""Domain scalars and the server roles of the paper (§5.1)."""
+"""The server roles of the paper (§5.1)."""
 
 from enum import Enum
-from typing import NewType
-
-NodeId = NewType("NodeId", str)
-Term = NewType("Term", int)
-Index = NewType("Index", int)
 
 
 class Role(Enum):

@@ -7,17 +7,17 @@ live with :class:`raft.scenario.schema.Scenario`.
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 from typing import Annotated, Any
 
 from pydantic import Field, Strict, field_validator, model_validator
 
+from raft.core.statemachine import OpKind, parse_op
 from raft.scenario.base import RESERVED_NODE, Frozen, Names
 from raft.scenario.suggest import KeyPath, problem, show, show_name
 
-#: A write command, on one line: "key=value" sets key, "-key" deletes it (a key has no "=" and no space).
-_COMMAND = re.compile(r"(?:[A-Za-z0-9_][^=\s]*=.*|-[A-Za-z0-9_][^=\s]*)\Z")
+#: What a scripted ``write`` may do: set or delete a key (a read goes through the workload's clients).
+_WRITE_KINDS = frozenset({OpKind.SET, OpKind.DELETE})
 #: What to say when an action's value is missing (``crash: null``, ``partition: []``).
 _MISSING = {
     "target": "expected a node name",
@@ -25,6 +25,14 @@ _MISSING = {
     "link": "expected [from, to]",
     "command": 'expected "key=value" (set) or "-key" (delete)',
 }
+
+
+def _is_write(command: str) -> bool:
+    """Whether ``command`` is one line that sets (``key=value``) or deletes (``-key``) a key."""
+    try:
+        return parse_op(command).kind in _WRITE_KINDS
+    except ValueError:
+        return False
 
 
 class Action(Enum):
@@ -116,7 +124,7 @@ class Event(Frozen):
                 seen[name] = number
         if self.link is not None and self.link[0] == self.link[1]:
             raise problem(f"cannot cut {show_name(self.link[0])} from itself", "link")
-        if self.command is not None and not _COMMAND.match(self.command):
+        if self.command is not None and not _is_write(self.command):
             raise problem(
                 f'expected "key=value" (set) or "-key" (delete), got {show(self.command)}', "command"
             )

@@ -13,14 +13,12 @@ from typing import Any
 
 from pydantic import model_validator
 
+from raft.properties import Property
 from raft.scenario.base import Frozen
 from raft.scenario.suggest import fmt_number, problem, show, unknown
 
-#: The properties a run can be expected to violate (``safety_violation``): Figure 3 and our additions.
-SAFETY_PROPERTIES: tuple[str, ...] = (
-    "Election Safety", "Leader Append-Only", "Log Matching", "Leader Completeness", "State Machine Safety",
-    "Term Monotonicity", "Commit Monotonicity", "Linearizability", "Liveness",
-)  # fmt: skip
+#: The properties a run can be expected to violate (``safety_violation``): every :class:`Property`.
+SAFETY_PROPERTIES: tuple[str, ...] = tuple(Property)
 
 
 def _number(value: Any) -> float:

@@ -31,7 +31,7 @@ from raft.scenario.events import LEADER_ACTIONS, Action, Event, When
 from raft.scenario.expectations import WINDOW_CHECKS, Expectation
 from raft.scenario.suggest import fmt_number, problem, show, unknown
 
-#: Switchable bugs (issue 5) a scenario may turn on in ``cluster.bugs``: the names of :class:`raft.core.bugs.Bug`.
+#: Switchable bugs a scenario may turn on in ``cluster.bugs``: the names of :class:`raft.core.bugs.Bug`.
 KNOWN_BUGS: tuple[str, ...] = tuple(bug.value for bug in Bug)
 
 
@@ -239,11 +239,6 @@ class Scenario(Frozen):
     def node_ids(self) -> tuple[str, ...]:
         """The names of the nodes, in order."""
         return self.cluster.node_ids
-
-    @property
-    def workload_stop_ms(self) -> float:
-        """When clients stop submitting (``workload.stop_ms``, default 80 % of ``duration_ms``)."""
-        return self.workload.effective_stop_ms(self.duration_ms)
 
     @field_validator("name")
     @classmethod

@@ -23,28 +23,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from raft.sim.events import Event
-
-ELECTION_SAFETY = "Election Safety"
-LEADER_APPEND_ONLY = "Leader Append-Only"
-LOG_MATCHING = "Log Matching"
-LEADER_COMPLETENESS = "Leader Completeness"
-STATE_MACHINE_SAFETY = "State Machine Safety"
-TERM_MONOTONICITY = "Term Monotonicity"
-COMMIT_MONOTONICITY = "Commit Monotonicity"
-
-PROPERTIES = (
-    ELECTION_SAFETY,
-    LEADER_APPEND_ONLY,
-    LOG_MATCHING,
-    LEADER_COMPLETENESS,
-    STATE_MACHINE_SAFETY,
-    TERM_MONOTONICITY,
-    COMMIT_MONOTONICITY,
-)
+from raft.properties import Property
+from raft.sim.events import Event, EventType
 
 #: The event types the checker reads.
-CHECKED_TYPES = ("meta", "role", "append", "truncate", "commit", "apply", "crash", "restart")
+CHECKED_TYPES: tuple[EventType, ...] = (
+    EventType.META, EventType.ROLE, EventType.APPEND, EventType.TRUNCATE, EventType.COMMIT, EventType.APPLY,
+    EventType.CRASH, EventType.RESTART,
+)
 
 Identity = tuple[Any, Any, Any]  # (command, client, seq) of an entry
 
@@ -117,9 +103,9 @@ class SafetyChecker:
     def __call__(self, event: Event) -> None:
         self._handlers[event["type"]](event)
 
-    def _fail(self, prop: str, event: Event, nodes: tuple[str, ...], term: int | None, index: int | None,
+    def _fail(self, prop: Property, event: Event, nodes: tuple[str, ...], term: int | None, index: int | None,
               detail: str) -> None:  # fmt: skip
-        violation = Violation(prop, event["t_ms"], nodes, term, index, detail)
+        violation = Violation(prop.value, event["t_ms"], nodes, term, index, detail)
         self.violations.append(violation)
         raise SafetyViolationError(violation)
 
@@ -138,7 +124,7 @@ class SafetyChecker:
     def _on_role(self, event: Event) -> None:
         node, term, role = event["node"], event["term"], event["role"]
         if term < self.terms.get(node, 0):
-            self._fail(TERM_MONOTONICITY, event, (node,), term, None,
+            self._fail(Property.TERM_MONOTONICITY, event, (node,), term, None,
                        f"term went from {self.terms[node]} down to {term}")  # fmt: skip
         self.terms[node] = term
         self.roles[node] = role
@@ -147,7 +133,7 @@ class SafetyChecker:
             return
         other = self.leader_of_term.get(term)
         if other is not None and other != node:
-            self._fail(ELECTION_SAFETY, event, (other, node), term, None,
+            self._fail(Property.ELECTION_SAFETY, event, (other, node), term, None,
                        f"{other} and {node} were both elected leader in term {term}")  # fmt: skip
         self.leader_of_term[term] = node
         self.leaders[node] = term
@@ -163,7 +149,7 @@ class SafetyChecker:
         log = self.logs[leader]
         entry = self.committed[index - 1]
         if index > len(log) or log[index - 1] != entry:
-            self._fail(LEADER_COMPLETENESS, event, (leader,), term, index,
+            self._fail(Property.LEADER_COMPLETENESS, event, (leader,), term, index,
                        f"leader of term {term} lacks the entry of term {entry[0]} at index {index}, committed in "
                        f"term {self.commit_terms[index - 1]}")  # fmt: skip
 
@@ -171,7 +157,7 @@ class SafetyChecker:
         node, index, term = event["node"], event["index"], event["term"]
         log = self.logs[node]
         if index != len(log) + 1:
-            self._fail(LOG_MATCHING, event, (node,), term, index,
+            self._fail(Property.LOG_MATCHING, event, (node,), term, index,
                        f"append at index {index} to a log of length {len(log)}")  # fmt: skip
         self._register(event, node, index, term, _identity(event))
 
@@ -183,7 +169,7 @@ class SafetyChecker:
         if known is None:
             self.registry[key] = (prev_term, identity)
         elif known != (prev_term, identity):
-            self._fail(LOG_MATCHING, event, (node,), term, index,
+            self._fail(Property.LOG_MATCHING, event, (node,), term, index,
                        f"entry (index {index}, term {term}) differs from another server's entry with the same "
                        f"index and term (previous term {prev_term} vs {known[0]}, command {identity[0]!r} vs "
                        f"{known[1][0]!r})")  # fmt: skip
@@ -192,10 +178,10 @@ class SafetyChecker:
     def _on_truncate(self, event: Event) -> None:
         node, index = event["node"], event["index"]
         if self.roles.get(node) == "leader":
-            self._fail(LEADER_APPEND_ONLY, event, (node,), self.terms.get(node), index,
+            self._fail(Property.LEADER_APPEND_ONLY, event, (node,), self.terms.get(node), index,
                        f"leader {node} deleted entries from index {index} on")  # fmt: skip
         if index <= self.commit.get(node, 0):
-            self._fail(STATE_MACHINE_SAFETY, event, (node,), self.terms.get(node), index,
+            self._fail(Property.STATE_MACHINE_SAFETY, event, (node,), self.terms.get(node), index,
                        f"{node} deleted entries from index {index} on, below its commitIndex {self.commit[node]}")  # fmt: skip
         del self.logs[node][index - 1 :]
 
@@ -204,18 +190,18 @@ class SafetyChecker:
         before = self.commit.get(node, 0)
         term = self.terms.get(node)
         if index < before:
-            self._fail(COMMIT_MONOTONICITY, event, (node,), term, index,
+            self._fail(Property.COMMIT_MONOTONICITY, event, (node,), term, index,
                        f"commitIndex went from {before} down to {index}")  # fmt: skip
         self.commit[node] = index
         log = self.logs[node]
         for i in range(before + 1, index + 1):
             if i > len(log):
-                self._fail(STATE_MACHINE_SAFETY, event, (node,), term, i,
+                self._fail(Property.STATE_MACHINE_SAFETY, event, (node,), term, i,
                            f"commitIndex {index} is beyond the log's end ({len(log)})")  # fmt: skip
             entry = log[i - 1]
             if i <= len(self.committed):
                 if self.committed[i - 1] != entry:
-                    self._fail(STATE_MACHINE_SAFETY, event, (node,), term, i,
+                    self._fail(Property.STATE_MACHINE_SAFETY, event, (node,), term, i,
                                f"committed entry of term {entry[0]} at index {i}, where an entry of term "
                                f"{self.committed[i - 1][0]} was committed before")  # fmt: skip
             else:
@@ -233,7 +219,7 @@ class SafetyChecker:
         if known is None:
             self.applied[index] = entry
         elif known != entry:
-            self._fail(STATE_MACHINE_SAFETY, event, (node,), term, index,
+            self._fail(Property.STATE_MACHINE_SAFETY, event, (node,), term, index,
                        f"{node} applied {entry[1][0]!r} (term {term}) at index {index}, another server applied "
                        f"{known[1][0]!r} (term {known[0]})")  # fmt: skip
 
@@ -247,7 +233,7 @@ class SafetyChecker:
         # A term change still being written at a crash is lost with it (no message carrying it left the
         # server), so a new life starts from the persisted term; the persisted term itself never goes back.
         if term < self.persisted_terms.get(node, 0):
-            self._fail(TERM_MONOTONICITY, event, (node,), term, None,
+            self._fail(Property.TERM_MONOTONICITY, event, (node,), term, None,
                        f"restarted with term {term}, below its persisted term {self.persisted_terms[node]}")  # fmt: skip
         self.persisted_terms[node] = self.terms[node] = term
         self.commit[node] = 0

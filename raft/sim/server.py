@@ -19,7 +19,7 @@ from raft.core.messages import Message, MessageKind
 from raft.core.node import TIME_EPSILON, NodeSettings, NotLeader, RaftNode, Ready
 from raft.core.notes import Appended, Applied, Committed, RoleChanged, TimedOut, Truncated, Voted
 from raft.core.quorum import MajorityConfig
-from raft.core.statemachine import ApplyResult, Command, OpKind
+from raft.core.statemachine import ApplyResult, Command
 from raft.sim.events import EventBus
 from raft.sim.network import Network
 from raft.sim.storage import Storage
@@ -46,7 +46,6 @@ class SimServer:
         storage: Storage,
         *,
         write_ms: float = 0.0,
-        forget_vote_on_restart: bool = False,
     ) -> None:
         self.env = env
         self.id = node_id
@@ -57,7 +56,6 @@ class SimServer:
         self.bus = bus
         self.storage = storage
         self.write_ms = write_ms
-        self.forget_vote_on_restart = forget_vote_on_restart
         self.node: RaftNode | None = None
         self.up = False
         self.incarnation = 0
@@ -82,7 +80,7 @@ class SimServer:
 
     def start(self) -> None:
         """Start (or restart) as a follower with the durable term, vote and log."""
-        term, voted_for, log = self.storage.recover(self.forget_vote_on_restart)
+        term, voted_for, log = self.storage.recover()
         self.incarnation += 1
         self.up = True
         self._writing = False
@@ -121,14 +119,13 @@ class SimServer:
         node = self.node
         if node is None:
             raise NotLeader(None)
-        if node.bug_local_read and command.kind is OpKind.READ:
-            result = node.read_locally(command)  # the local-read bug: no round through the log
-            on_applied(self.id, command, result)
-            return result.index
-        index = node.propose(self.env.now, command)
+        proposal = node.propose(command)
+        if proposal.answer is not None:
+            on_applied(self.id, command, proposal.answer)
+            return proposal.index
         self.pending_acks[(command.client, command.seq)] = on_applied
         self._process()
-        return index
+        return proposal.index
 
     def _on_wake(self, event: Any) -> None:
         if event.value != self.incarnation:

@@ -90,7 +90,7 @@ class Simulation:
         self.servers: dict[str, SimServer] = {}
         for node in self.nodes:
             initial = cluster.initial_state.get(node)
-            storage = Storage()
+            storage = Storage(forget_vote=Bug.FORGET_VOTE_ON_RESTART in self.bugs)
             if initial is not None:
                 storage.term = initial.term
                 storage.voted_for = initial.voted_for
@@ -98,7 +98,6 @@ class Simulation:
             self.servers[node] = SimServer(
                 self.env, node, voters, settings, stream(seed, "node", node), self.network, bus, storage,
                 write_ms=scenario.storage.write_ms,
-                forget_vote_on_restart=Bug.FORGET_VOTE_ON_RESTART in self.bugs,
             )  # fmt: skip
         servers = self.servers
         self.network.is_up = lambda node: servers[node].up
@@ -219,8 +218,7 @@ class Simulation:
             self.skip("restart", node, "already up")
             return
         storage = server.storage
-        voted_for = None if server.forget_vote_on_restart else storage.voted_for
-        self._emit("restart", node=node, term=storage.term, voted_for=voted_for,
+        self._emit("restart", node=node, term=storage.term, voted_for=storage.durable_vote,
                    log=[e.term for e in storage.entries])  # fmt: skip
         server.start()
 

@@ -22,6 +22,8 @@ class Storage:
     voted_for: str | None = None
     entries: list[Entry] = field(default_factory=list)
     pending_log_from: deque[int] = field(default_factory=deque)
+    #: The ``forget-vote-on-restart`` bug: votedFor is not durable, so a restart reads back none.
+    forget_vote: bool = False
 
     def write(self, ready: Ready) -> None:
         """Make ``ready``'s persistent changes durable."""
@@ -40,7 +42,12 @@ class Storage:
             index = min(index, log_from - 1)
         return index
 
-    def recover(self, forget_vote: bool = False) -> tuple[int, str | None, RaftLog]:
+    @property
+    def durable_vote(self) -> str | None:
+        """The votedFor a restarting server reads back."""
+        return None if self.forget_vote else self.voted_for
+
+    def recover(self) -> tuple[int, str | None, RaftLog]:
         """What a restarting server reads back: (term, votedFor, log)."""
         self.pending_log_from.clear()
-        return self.term, None if forget_vote else self.voted_for, RaftLog(self.entries)
+        return self.term, self.durable_vote, RaftLog(self.entries)

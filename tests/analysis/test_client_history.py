@@ -26,7 +26,7 @@ def _events() -> list[dict[str, object]]:
 def test_submit_is_invoke_ack_is_ok_and_unacknowledged_is_unknown() -> None:
     ops, acks = client_history(_events())
     assert [(o.client, o.kind, o.key, o.value, o.outcome) for o in ops] == [
-        ("c1", OpKind.WRITE, "x", "1", Outcome.OK),
+        ("c1", OpKind.SET, "x", "1", Outcome.OK),
         ("c2", OpKind.READ, "x", "1", Outcome.OK),
         ("c1", OpKind.DELETE, "x", None, Outcome.UNKNOWN),
         ("c2", OpKind.READ, "x", None, Outcome.OK),

@@ -25,7 +25,7 @@ OK, FAILED, UNKNOWN = Outcome.OK, Outcome.FAILED, Outcome.UNKNOWN
 
 
 def w(value: str, start: float, end: float | None, outcome: Outcome = OK, key: str = "x", client: str = "c1") -> Operation:
-    return Operation(client, OpKind.WRITE, key, value, start, end, outcome)
+    return Operation(client, OpKind.SET, key, value, start, end, outcome)
 
 
 def d(start: float, end: float | None, outcome: Outcome = OK, key: str = "x", client: str = "c1") -> Operation:
@@ -193,7 +193,7 @@ def test_malformed_operations_raise_history_error() -> None:
     with pytest.raises(HistoryError, match="before its invoke"):
         check(r(None, 5, 4))
     with pytest.raises(HistoryError, match="needs a value"):
-        check(Operation("c", OpKind.WRITE, "x", None, 0, 1, OK))
+        check(Operation("c", OpKind.SET, "x", None, 0, 1, OK))
     with pytest.raises(HistoryError, match="not a finite time"):
         check(r(None, math.nan, 1))
 
@@ -246,7 +246,7 @@ small_history = st.lists(
               st.sampled_from([OK, OK, OK, FAILED, UNKNOWN])),
     max_size=6,
 ).map(lambda rows: [
-    Operation(f"c{i}", kind, "x", None if kind is OpKind.DELETE else (value or "0") if kind is OpKind.WRITE else value,
+    Operation(f"c{i}", kind, "x", None if kind is OpKind.DELETE else (value or "0") if kind is OpKind.SET else value,
               start, None if outcome is UNKNOWN else start + length, outcome, i)
     for i, (kind, value, start, length, outcome) in enumerate(rows)
 ])
@@ -281,11 +281,11 @@ def record(steps: Sequence[Step]) -> list[Operation]:
         complete = instant + to_complete
         ready[client] = complete
         if outcome is OK or (outcome is UNKNOWN and happened and kind is not OpKind.READ):
-            if kind is OpKind.WRITE:
+            if kind is OpKind.SET:
                 store[key] = value
             elif kind is OpKind.DELETE:
                 store.pop(key, None)
-        seen = store.get(key) if kind is OpKind.READ else value if kind is OpKind.WRITE else None
+        seen = store.get(key) if kind is OpKind.READ else value if kind is OpKind.SET else None
         ops.append(Operation(f"c{client}", kind, key, seen, invoke, None if outcome is UNKNOWN else complete,
                              outcome, op_id))
     return ops

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from nodekit import append, cmd, elect, make_node, ok, sent, take
 
-from raft.core.bugs import BUG_HELP, Bug, parse_bug
+from raft.core.bugs import BUG_HELP, Bug
 from raft.core.messages import AppendEntriesResponse, RequestVote, RequestVoteResponse
+from raft.core.node import Proposal
 from raft.core.notes import Truncated
 from raft.core.quorum import MajorityConfig
+from raft.core.statemachine import ApplyResult
 from raft.core.types import Role
 from raft.sim.storage import Storage
 
 
-def test_every_bug_has_help_and_parses_by_name() -> None:
+def test_every_bug_has_help() -> None:
     assert set(BUG_HELP) == set(Bug)
-    for bug in Bug:
-        assert parse_bug(bug.value) is bug
 
 
 def test_commit_old_term() -> None:
@@ -102,13 +102,30 @@ def test_majority_off_by_one() -> None:
 
 def test_forget_vote_on_restart() -> None:
     """Implemented by storage recovery in the simulation layer."""
-    storage = Storage(term=3, voted_for="n2")
-    assert storage.recover()[1] == "n2"
-    assert storage.recover(forget_vote=True)[1] is None
+    assert Storage(term=3, voted_for="n2").recover()[1] == "n2"
+    assert Storage(term=3, voted_for="n2", forget_vote=True).recover()[1] is None
 
 
 def test_bugs_are_off_by_default() -> None:
     node = make_node()
     elect(node)
     assert node.settings.bugs == frozenset()
-    node.propose(1.0, cmd("x=1"))
+    node.propose(cmd("x=1"))
+
+
+def test_local_read_is_answered_by_propose_without_the_log() -> None:
+    node = make_node(bugs=(Bug.LOCAL_READ,))
+    elect(node)
+    last = node.log.last_index
+    read = node.propose(cmd("?x"))
+    assert read == Proposal(node.last_applied, ApplyResult(node.last_applied, None, duplicate=False))
+    assert node.log.last_index == last
+    write = node.propose(cmd("x=1", 2))
+    assert write == Proposal(last + 1, None)
+
+
+def test_without_the_bug_a_read_goes_through_the_log() -> None:
+    node = make_node()
+    elect(node)
+    last = node.log.last_index
+    assert node.propose(cmd("?x")) == Proposal(last + 1, None)

@@ -14,7 +14,7 @@ def test_leader_commits_once_a_majority_holds_a_current_term_entry() -> None:
     """Reference: §5.3: an entry is committed once the leader has replicated it on a majority."""
     leader = make_node("n1", FIVE)
     elect(leader)
-    leader.propose(1.0, cmd("x=1"))
+    leader.propose(cmd("x=1"))
     leader.on_persisted(2)
     take(leader)
     leader.step(2.0, "n2", ok(1, 2))
@@ -40,7 +40,7 @@ def test_figure8_old_term_entry_not_committed_by_counting() -> None:
     s1.step(1.0, "s2", ok(4, 2))
     s1.step(1.0, "s3", ok(4, 2))
     assert s1.commit_index == 0  # index 2 (term 2) is on s1, s2, s3 but is not committed
-    index = s1.propose(2.0, cmd("x=4"))
+    index = s1.propose(cmd("x=4")).index
     s1.on_persisted(index)
     s1.step(3.0, "s2", ok(4, 3))
     assert s1.commit_index == 0
@@ -51,7 +51,7 @@ def test_figure8_old_term_entry_not_committed_by_counting() -> None:
 
 
 def test_leader_counts_itself_only_once_its_write_is_durable() -> None:
-    """Issue 2 §2: a leader counts itself toward a commit only once its own write is durable."""
+    """Thesis §10.2.1: a leader counts itself toward a commit only once its own write is durable."""
     leader = make_node()
     elect(leader, persist=False)
     leader.step(1.0, "n2", ok(1, 1))
@@ -65,7 +65,7 @@ def test_leader_commit_uses_durable_prefix_not_whole_log() -> None:
     elect(leader)
     leader.step(1.0, "n2", ok(1, 1))
     for i in range(3):
-        leader.propose(2.0, cmd(f"k=v{i}", i + 1))
+        leader.propose(cmd(f"k=v{i}", i + 1))
     leader.on_persisted(2)  # index 3 and 4 still being written
     leader.step(3.0, "n2", ok(1, 4))
     assert leader.commit_index == 2

@@ -230,7 +230,7 @@ def test_granting_a_vote_resets_the_timer() -> None:
 
 def test_refused_higher_term_vote_does_not_reset_timer() -> None:
     """A refused RequestVote of a higher term makes us a follower of that term but must not delay our own
-    candidacy (issue 2 §1; the paper resets only on granting a vote)."""
+    candidacy (the paper resets only on granting a vote)."""
     node = make_node(term=2, log=[1, 2])
     before = node.election_deadline
     node.step(100.0, "n2", RequestVote(7, "n2", 1, 1))  # stale log: refused
@@ -308,7 +308,7 @@ def test_leader_sends_heartbeats_on_tick() -> None:
 
 
 def test_single_node_elects_itself_and_commits_its_own_append() -> None:
-    """Issue 2 §1: a cluster of one elects itself and commits on its own (durable) append."""
+    """A cluster of one elects itself and commits on its own (durable) append."""
     node = make_node("solo", ["solo"])
     node.election_timeout(0.0)
     ready = take(node)
@@ -318,7 +318,7 @@ def test_single_node_elects_itself_and_commits_its_own_append() -> None:
     assert node.commit_index == 0  # not durable yet
     node.on_persisted(1)
     assert node.commit_index == 1
-    index = node.propose(1.0, cmd("x=1"))
+    index = node.propose(cmd("x=1")).index
     assert index == 2 and node.commit_index == 1
     node.on_persisted(2)
     ready = take(node)
@@ -329,11 +329,11 @@ def test_single_node_elects_itself_and_commits_its_own_append() -> None:
 def test_follower_refuses_proposal_with_leader_hint() -> None:
     node = make_node(term=1)
     with pytest.raises(NotLeader) as refusal:
-        node.propose(0.0, cmd("x=1"))
+        node.propose(cmd("x=1"))
     assert refusal.value.leader_hint is None
     node.step(1.0, "n3", append(1, "n3", 0, 0))
     with pytest.raises(NotLeader) as refusal:
-        node.propose(2.0, cmd("x=1"))
+        node.propose(cmd("x=1"))
     assert refusal.value.leader_hint == "n3"
 
 

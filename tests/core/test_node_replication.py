@@ -66,7 +66,7 @@ def test_rule3_conflicting_suffix_deleted_and_rule4_new_entries_appended() -> No
 
 
 def test_duplicate_append_entries_changes_nothing() -> None:
-    """Issue 2: a duplicate AppendEntries never removes matching entries (no Truncated, no Appended)."""
+    """A duplicate AppendEntries never removes matching entries (no Truncated, no Appended)."""
     node = make_node(term=2, log=[1])
     message = append(2, "n2", 1, 1, [2, 2], commit=0)
     node.step(1.0, "n2", message)
@@ -135,7 +135,7 @@ def test_leader_replicates_a_proposal_once_follower_is_known() -> None:
     }
     leader.step(5.0, "n2", ok(1, 1))
     take(leader)
-    index = leader.propose(6.0, cmd("x=1"))
+    index = leader.propose(cmd("x=1")).index
     ready = take(leader)
     assert index == 2 and leader.log.terms() == [1, 1]
     # n2 is replicating: it gets the entry at once; n3 is still being probed and is not flooded
@@ -197,7 +197,7 @@ def test_match_index_never_decreases_on_a_late_response() -> None:
     elect(leader)
     leader.step(1.0, "n2", ok(1, 1))
     for i in range(3):
-        leader.propose(2.0 + i, cmd(f"k=v{i}", i + 1))
+        leader.propose(cmd(f"k=v{i}", i + 1))
     leader.on_persisted(leader.log.last_index)
     leader.step(3.0, "n2", ok(1, 4))
     take(leader)

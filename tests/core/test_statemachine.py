@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from raft.core.statemachine import Command, KeyValueStore, OpKind, is_valid_op
+from raft.core.statemachine import Command, KeyValueStore, OpKind, ParsedOp, parse_op
 
 
 def test_set_delete_read() -> None:
@@ -48,6 +48,21 @@ def test_command_kind_and_key(op: str, kind: OpKind, key: str) -> None:
 
 @pytest.mark.parametrize(("op", "valid"), [("x=1", True), ("x=", True), ("-x", True), ("?x", True),
                                             ("=1", False), ("x", False), ("-", False), ("?", False),
-                                            ("-x=1", False), ("-=1", False)])  # fmt: skip
-def test_is_valid_op(op: str, valid: bool) -> None:
-    assert is_valid_op(op) is valid
+                                            ("-x=1", False), ("-=1", False), ("x y=1", False),
+                                            ("x=a\nb", False), ("?x=1", False)])  # fmt: skip
+def test_parse_op_accepts_only_well_formed_commands(op: str, valid: bool) -> None:
+    if valid:
+        assert parse_op(op).kind in OpKind
+    else:
+        with pytest.raises(ValueError, match="not a command"):
+            parse_op(op)
+
+
+@pytest.mark.parametrize(
+    ("op", "parsed"),
+    [("x=1", ParsedOp(OpKind.SET, "x", "1")), ("k=a=b", ParsedOp(OpKind.SET, "k", "a=b")),
+     ("x=", ParsedOp(OpKind.SET, "x", "")), ("-x", ParsedOp(OpKind.DELETE, "x", None)),
+     ("?key", ParsedOp(OpKind.READ, "key", None))],
+)  # fmt: skip
+def test_parse_op_takes_a_command_apart(op: str, parsed: ParsedOp) -> None:
+    assert parse_op(op) == parsed

@@ -72,7 +72,7 @@ def test_minimal_file_takes_every_documented_default() -> None:
     assert s.workload == WorkloadConfig(
         clients=1, writes_per_s=0.0, reads_per_s=0.0, stop_ms=None, timeout_ms=500.0, max_backoff_ms=4000.0
     )
-    assert s.workload_stop_ms == 1600.0  # 80 % of the run
+    assert s.workload.effective_stop_ms(s.duration_ms) == 1600.0  # 80 % of the run
     assert (s.events, s.expect) == ((), ())
 
 
@@ -87,7 +87,7 @@ def test_issue_example_parses_to_the_values_it_states() -> None:
     }
     assert s.network.latency_ms == (5.0, 10.0)
     assert s.workload.writes_per_s == 20.0
-    assert s.workload_stop_ms == 4000.0
+    assert s.workload.effective_stop_ms(s.duration_ms) == 4000.0
     e = s.events
     assert [event.index for event in e] == list(range(9))
     assert [event.action for event in e] == [
@@ -148,7 +148,7 @@ def test_a_latency_number_is_a_constant() -> None:
 
 def test_explicit_stop_time() -> None:
     s = parse_scenario(scenario(workload={"stop_ms": 1234}))
-    assert s.workload_stop_ms == 1234.0
+    assert s.workload.effective_stop_ms(s.duration_ms) == 1234.0
     assert s.workload.effective_stop_ms(10_000) == 1234.0
     assert WorkloadConfig().effective_stop_ms(10_000) == 8000.0
 
@@ -191,7 +191,7 @@ def test_write_commands_accepted(command: str) -> None:
     assert (event.command, event.to, event.at_ms) == (command, "n2", 5000.0)
 
 
-@pytest.mark.parametrize("command", ["x", "=1", "-", "-x=1", "x y=1", "", "x=a\nb"])
+@pytest.mark.parametrize("command", ["x", "=1", "-", "-x=1", "x y=1", "", "x=a\nb", "?x"])
 def test_write_commands_refused(command: str) -> None:
     assert error_of(scenario(events=[{"at_ms": 1, "write": command}])) == (
         f'<scenario>: events[0].write: expected "key=value" (set) or "-key" (delete), got {command!r}'

@@ -6,18 +6,8 @@ from typing import Any
 
 import pytest
 
-from raft.sim.safety import (
-    COMMIT_MONOTONICITY,
-    ELECTION_SAFETY,
-    LEADER_APPEND_ONLY,
-    LEADER_COMPLETENESS,
-    LOG_MATCHING,
-    PROPERTIES,
-    STATE_MACHINE_SAFETY,
-    TERM_MONOTONICITY,
-    SafetyChecker,
-    SafetyViolationError,
-)
+from raft.properties import SAFETY_CHECKED, Property
+from raft.sim.safety import SafetyChecker, SafetyViolationError
 
 Ev = dict[str, Any]
 
@@ -95,28 +85,28 @@ def test_history_with_a_legitimate_truncation_passes() -> None:
 
 
 BROKEN: dict[str, list[Ev]] = {
-    ELECTION_SAFETY: [meta("a", "b", "c"), *elected(10, "a", 1), *elected(11, "b", 1)],
-    LEADER_APPEND_ONLY: [meta("a", "b"), *elected(10, "a", 1), append(10, "a", 1, 1), truncate(20, "a", 1)],
-    LOG_MATCHING: [
+    Property.ELECTION_SAFETY: [meta("a", "b", "c"), *elected(10, "a", 1), *elected(11, "b", 1)],
+    Property.LEADER_APPEND_ONLY: [meta("a", "b"), *elected(10, "a", 1), append(10, "a", 1, 1), truncate(20, "a", 1)],
+    Property.LOG_MATCHING: [
         meta("a", "b"), *elected(10, "a", 1),
         append(10, "a", 1, 1, "x=1"), append(12, "b", 1, 1, "x=2"),
     ],
-    LEADER_COMPLETENESS: [
+    Property.LEADER_COMPLETENESS: [
         meta("a", "b", "c"), *elected(10, "a", 1), append(10, "a", 1, 1, "x=1"), append(12, "b", 1, 1, "x=1"),
         commit(15, "a", 1), *elected(300, "c", 2),
     ],
-    STATE_MACHINE_SAFETY: [
+    Property.STATE_MACHINE_SAFETY: [
         meta("a", "b"),
         append(10, "a", 1, 1, "x=1"), append(10, "b", 1, 2, "x=2"),
         apply(20, "a", 1, 1, "x=1"), apply(20, "b", 1, 2, "x=2"),
     ],
-    TERM_MONOTONICITY: [meta("a", "b"), role(0, "a", "follower", 3), role(5, "a", "follower", 2)],
-    COMMIT_MONOTONICITY: [meta("a", "b"), append(1, "a", 1, 1), append(1, "a", 2, 1), commit(2, "a", 2), commit(3, "a", 1)],
+    Property.TERM_MONOTONICITY: [meta("a", "b"), role(0, "a", "follower", 3), role(5, "a", "follower", 2)],
+    Property.COMMIT_MONOTONICITY: [meta("a", "b"), append(1, "a", 1, 1), append(1, "a", 2, 1), commit(2, "a", 2), commit(3, "a", 1)],
 }  # fmt: skip
 
 
 def test_every_property_has_a_broken_example() -> None:
-    assert set(BROKEN) == set(PROPERTIES)
+    assert set(BROKEN) == set(SAFETY_CHECKED)
 
 
 @pytest.mark.parametrize("prop", list(BROKEN))
@@ -137,7 +127,7 @@ def test_each_property_violated_once(prop: str) -> None:
 
 def test_violation_names_nodes_term_and_index() -> None:
     with pytest.raises(SafetyViolationError) as raised:
-        feed(BROKEN[LEADER_COMPLETENESS])
+        feed(BROKEN[Property.LEADER_COMPLETENESS])
     v = raised.value.violation
     assert (v.nodes, v.term, v.index) == (("c",), 2, 1)
 
@@ -145,7 +135,7 @@ def test_violation_names_nodes_term_and_index() -> None:
 def test_commit_beyond_the_log_is_a_state_machine_violation() -> None:
     with pytest.raises(SafetyViolationError) as raised:
         feed([meta("a"), append(1, "a", 1, 1), commit(2, "a", 2)])
-    assert raised.value.violation.property == STATE_MACHINE_SAFETY
+    assert raised.value.violation.property == Property.STATE_MACHINE_SAFETY
 
 
 def test_commit_resets_with_a_restart() -> None:
@@ -172,7 +162,7 @@ def test_restart_from_a_lower_persisted_term_is_a_violation_but_a_lost_unpersist
     ]  # fmt: skip
     with pytest.raises(SafetyViolationError) as raised:
         feed(back)
-    assert raised.value.violation.property == TERM_MONOTONICITY
+    assert raised.value.violation.property == Property.TERM_MONOTONICITY
 
 
 def test_a_late_leader_of_an_earlier_term_need_not_hold_a_later_commit() -> None:
@@ -198,7 +188,7 @@ def test_a_leader_of_a_later_term_must_hold_an_entry_committed_earlier() -> None
     ]
     with pytest.raises(SafetyViolationError) as caught:
         feed(events)
-    assert caught.value.violation.property == LEADER_COMPLETENESS
+    assert caught.value.violation.property == Property.LEADER_COMPLETENESS
     assert caught.value.violation.index == 1
 
 
@@ -213,7 +203,7 @@ def test_removing_an_entry_at_or_below_the_commit_index_is_caught_at_once() -> N
     ]
     with pytest.raises(SafetyViolationError) as caught:
         feed(events)
-    assert caught.value.violation.property == STATE_MACHINE_SAFETY
+    assert caught.value.violation.property == Property.STATE_MACHINE_SAFETY
     assert (caught.value.violation.nodes, caught.value.violation.index) == (("b",), 1)
 
 

@@ -1,0 +1,34 @@
+"""The properties a run can violate, by the names summaries, traces and scenario expectations use.
+
+Figure 3 of the paper (Election Safety to State Machine Safety), two monotonicity properties the safety
+checker adds, Linearizability of the clients' history, and Liveness (a scenario's bound on leaderless time
+broken). Standard library only: every layer may import it.
+"""
+
+from enum import StrEnum
+
+
+class Property(StrEnum):
+    """A property by its user-facing name; members compare equal to those names."""
+
+    ELECTION_SAFETY = "Election Safety"
+    LEADER_APPEND_ONLY = "Leader Append-Only"
+    LOG_MATCHING = "Log Matching"
+    LEADER_COMPLETENESS = "Leader Completeness"
+    STATE_MACHINE_SAFETY = "State Machine Safety"
+    TERM_MONOTONICITY = "Term Monotonicity"
+    COMMIT_MONOTONICITY = "Commit Monotonicity"
+    LINEARIZABILITY = "Linearizability"
+    LIVENESS = "Liveness"
+
+
+#: The properties the incremental safety checker (:mod:`raft.sim.safety`) keeps.
+SAFETY_CHECKED: tuple[Property, ...] = (
+    Property.ELECTION_SAFETY,
+    Property.LEADER_APPEND_ONLY,
+    Property.LOG_MATCHING,
+    Property.LEADER_COMPLETENESS,
+    Property.STATE_MACHINE_SAFETY,
+    Property.TERM_MONOTONICITY,
+    Property.COMMIT_MONOTONICITY,
+)
