@@ -19,9 +19,10 @@ from raft.cli import fuzz as fuzz_command
 from raft.cli import plot as plot_command
 from raft.cli import run as run_command
 from raft.cli import sweep as sweep_command
+from raft.cli.options import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
 from raft.errors import RaftSimError
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "build_parser", "entry", "main"]
 
 #: Subcommand modules, in the order ``raft-sim --help`` lists them.
 COMMANDS = [run_command, fuzz_command, plot_command, sweep_command, experiment_command]

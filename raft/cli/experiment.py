@@ -8,13 +8,14 @@ import json
 import sys
 from typing import Any
 
+from raft.cli.options import EXIT_OK, non_negative_int
 from raft.cli.paths import check_output_file
 from raft.errors import RaftSimError
 
 
 def _common(parser: argparse.ArgumentParser, trials_help: str) -> None:
     parser.add_argument("--trials", type=int, help=trials_help)
-    parser.add_argument("--seed", type=int, default=1, help="first seed (trials use seed, seed+1, ...)")
+    parser.add_argument("--seed", type=non_negative_int, default=1, help="first seed (trials use seed, seed+1, ...)")
     parser.add_argument("--jobs", type=int, help="worker processes (default: every core)")
     parser.add_argument("--dask", metavar="ADDRESS", help="run on this Dask scheduler")
     parser.add_argument("--json", action="store_true", help="print the results as one JSON object")
@@ -47,10 +48,6 @@ def _check(args: argparse.Namespace) -> Any:
 
     if args.trials is not None and args.trials < 1:
         raise RaftSimError(f"--trials: must be at least 1, got {args.trials}")
-    if args.jobs is not None and args.dask:
-        raise RaftSimError("--jobs and --dask: give one or the other")
-    if args.seed < 0:
-        raise RaftSimError(f"--seed: must be 0 or more, got {args.seed}")
     if args.csv:
         check_output_file(args.csv)
     if args.plot:
@@ -62,13 +59,12 @@ def _check(args: argparse.Namespace) -> Any:
 
 def run_why_odd(args: argparse.Namespace) -> int:
     from raft.experiments import why_odd
-    from raft.experiments.grid import parse_seeds
+    from raft.experiments.grid import parse_int_ranges
     from raft.experiments.sweep import show_progress
+    from raft.scenario.base import MAX_NODES
 
     runner = _check(args)
-    sizes = parse_seeds(args.sizes) if args.sizes else why_odd.SIZES
-    if any(not 1 <= n <= 101 for n in sizes):
-        raise RaftSimError(f"--sizes {args.sizes}: sizes run from 1 to 101")
+    sizes = parse_int_ranges(args.sizes, "--sizes", low=1, high=MAX_NODES) if args.sizes else why_odd.SIZES
     for name in ("mtbf_s", "mttr_s", "availability_s"):
         if not getattr(args, name) > 0:
             raise RaftSimError(f"--{name.replace('_', '-')}: must be positive")
@@ -84,7 +80,7 @@ def run_why_odd(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(why_odd.render(result))
-    return 0
+    return EXIT_OK
 
 
 def run_election_timeouts(args: argparse.Namespace) -> int:
@@ -110,4 +106,4 @@ def run_election_timeouts(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(et.render(result))
-    return 0
+    return EXIT_OK

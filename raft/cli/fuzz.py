@@ -7,20 +7,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from raft.api import parse_scenario, simulate
+from raft.cli.options import EXIT_FAILED, EXIT_OK, check_bugs
 from raft.cli.paths import check_output_dir
 from raft.core.bugs import BUG_HELP, Bug
-from raft.errors import RaftSimError
+from raft.experiments.grid import parse_seeds
+from raft.experiments.sweep import progress_bar, show_progress
 from raft.fuzz.generator import FAULT_TYPES, FuzzConfig, generate, parse_faults, parse_sizes
-from raft.fuzz.properties import Failure
+from raft.fuzz.properties import describe
 from raft.fuzz.runner import FuzzReport, run_seeds
 from raft.fuzz.shrink import replay, reproducer, shrink, write_scenario
-from raft.sim.safety import known_place
+from raft.sim.safety import Violation
 
 #: How many events before the failure are shown.
 LAST_EVENTS = 12
@@ -28,8 +30,9 @@ LAST_EVENTS = 12
 
 def register(subparsers: Any) -> None:
     fuzz = subparsers.add_parser("fuzz", help="randomized fault testing: many seeds, failures shrunk to a scenario")
-    fuzz.add_argument("--seeds", default="1-1000", help="seeds to run: A-B or N (default 1-1000)")
-    fuzz.add_argument("--sizes", default="3,5,7", help="cluster sizes to draw from (default 3,5,7)")
+    fuzz.add_argument("--seeds", default="1-1000",
+                      help="seeds to run: N, A-B or a comma-separated mix (default 1-1000)")  # fmt: skip
+    fuzz.add_argument("--sizes", default="3,5,7", help="cluster sizes to draw from: N, A-B or a mix (default 3,5,7)")
     fuzz.add_argument("--faults", default=",".join(FAULT_TYPES),
                       help=f"fault types to draw from (default all: {','.join(FAULT_TYPES)})")  # fmt: skip
     fuzz.add_argument("--bug", action="append", default=[], metavar="NAME",
@@ -41,83 +44,52 @@ def register(subparsers: Any) -> None:
     fuzz.set_defaults(func=fuzz_command)
 
 
-def parse_seeds(text: str) -> range:
-    """``"1-10000"`` or ``"7"``; :class:`RaftSimError` on anything else."""
-    low, sep, high = text.partition("-")
-    try:
-        first = int(low)
-        last = int(high) if sep else first
-    except ValueError:
-        raise RaftSimError(f"--seeds: expected A-B or N (such as 1-10000), got {text!r}") from None
-    if first < 0 or last < first:
-        raise RaftSimError(f"--seeds: expected 0 <= A <= B, got {text!r}")
-    return range(first, last + 1)
-
-
 def list_bugs() -> str:
     return "".join(f"{bug.value}: {BUG_HELP[bug]}\n" for bug in Bug)
-
-
-def _config(args: argparse.Namespace) -> FuzzConfig:
-    known = [bug.value for bug in Bug]
-    for name in args.bug:
-        if name not in known:
-            raise RaftSimError(f"--bug: unknown bug {name!r} (see 'raft-sim fuzz --list-bugs')")
-    return FuzzConfig(parse_sizes(args.sizes), parse_faults(args.faults), tuple(dict.fromkeys(args.bug)))
 
 
 def fuzz_command(args: argparse.Namespace) -> int:
     if args.list_bugs:
         sys.stdout.write(list_bugs())
-        return 0
+        return EXIT_OK
     seeds = parse_seeds(args.seeds)
-    config = _config(args)
-    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
-    if jobs < 1:
-        raise RaftSimError(f"--jobs: must be at least 1, got {jobs}")
+    config = FuzzConfig(parse_sizes(args.sizes), parse_faults(args.faults), check_bugs(args.bug))
     out = check_output_dir(args.out)
-    report = _run(seeds, config, jobs, quiet=args.quiet)
+    report = _run(seeds, config, args.jobs, quiet=args.quiet)
     print(_throughput(report))
     found = report.first_failure
     if found is None or found.failure is None:
         print(f"All {len(report.ran)} seeds passed: safety on every event, linearizability, liveness after the "
               f"quiet phase ({report.unknown_linearizability} histories undecided within the checker's budget).")  # fmt: skip
-        return 0
+        return EXIT_OK
     _report_failure(found.seed, found.failure, config, out)
-    return 1
+    return EXIT_FAILED
 
 
-def _run(seeds: range, config: FuzzConfig, jobs: int, *, quiet: bool) -> FuzzReport:
-    if quiet:
-        return run_seeds(seeds, config, jobs=jobs)
-    from tqdm import tqdm
-
-    with tqdm(total=len(seeds), unit="seed", file=sys.stderr, desc="fuzz") as bar:
+def _run(seeds: Sequence[int], config: FuzzConfig, jobs: int | None, *, quiet: bool) -> FuzzReport:
+    bar = progress_bar(len(seeds), 0, show_progress(quiet), "fuzz", unit="seed")
+    try:
         return run_seeds(seeds, config, jobs=jobs, progress=bar.update)
+    finally:
+        bar.close()
 
 
 def _throughput(report: FuzzReport) -> str:
     return f"Ran {len(report.ran)} seeds in {report.seconds:.1f} s: {report.seeds_per_s:.1f} seeds/s."
 
 
-def describe_failure(failure: Failure) -> str:
-    """``Election Safety at 203.1 ms on n1, n3 (term 2): detail``, naming only what is known."""
-    where = ", ".join(failure.nodes) or "-"
-    return f"{failure.property} at {_when(failure)} on {where}{known_place(failure.term, failure.index)}: {failure.detail}"
-
-
-def _report_failure(seed: int, failure: Failure, config: FuzzConfig, out: Path) -> None:
+def _report_failure(seed: int, failure: Violation, config: FuzzConfig, out: Path) -> None:
     """Shrink the failure, write the reproducer, and report the reproducer's failure (the header, the last
     events and the replay all describe the same run); the original, unshrunk run is named on a line of its own."""
     data = generate(seed, config)
     shrunk = shrink(data, failure)
     found = shrunk.failure
-    print(f"FAILURE at seed {seed}: {describe_failure(found)}")
+    print(f"FAILURE at seed {seed}: {describe(found)}")
     facts = [f"property: {found.property}", f"node(s): {', '.join(found.nodes) or '-'}"]
     facts += [f"{name}: {value}" for name, value in (("term", found.term), ("index", found.index)) if value is not None]
     print(f"  {'; '.join(facts)}")
     print(f"  (this is the shrunk reproducer, {shrunk.kept} of {shrunk.total} faults kept; the original run at "
-          f"seed {seed}, with every fault, broke it at {_when(failure)} on {', '.join(failure.nodes) or '-'})")  # fmt: skip
+          f"seed {seed}, with every fault, broke it at {failure.t_ms:.1f} ms on {', '.join(failure.nodes) or '-'})")  # fmt: skip
     named = "-".join([f"seed-{seed}", *config.bugs, failure.property.lower().replace(" ", "-")])
     path = out / f"{named}.yaml"
     write_scenario(reproducer(shrunk, seed), path)
@@ -129,13 +101,9 @@ def _report_failure(seed: int, failure: Failure, config: FuzzConfig, out: Path) 
     print(f"Reproducer: {path} (raft-sim run {path} " + ("replays it)" if same else "does NOT replay it)"))
 
 
-def _when(failure: Failure) -> str:
-    return "-" if failure.t_ms is None else f"{failure.t_ms:.1f} ms"
-
-
-def last_events(data: dict[str, Any], failure: Failure, count: int = LAST_EVENTS) -> list[str]:
+def last_events(data: dict[str, Any], failure: Violation, count: int = LAST_EVENTS) -> list[str]:
     """The last ``count`` events at or before the failure, one JSON object per line."""
     result = simulate(parse_scenario(data), linearizability=True)
-    events = [e for e in result.events or () if failure.t_ms is None or e["t_ms"] <= failure.t_ms]
+    events = [e for e in result.events or () if e["t_ms"] <= failure.t_ms]
     events = [e for e in events if e["type"] not in ("meta", "end")]
     return [json.dumps(e, default=str) for e in events[-count:]]

@@ -9,23 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from raft.api import Result, simulate
+from raft.cli.options import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_OK,
+    check_bugs,
+    check_duration,
+    non_negative_int,
+)
 from raft.cli.paths import SCENARIO_DIR, check_output_file, find_scenario
 from raft.cli.report import render_summary
-from raft.core.bugs import Bug
 from raft.errors import RaftSimError
 from raft.scenario import Scenario, load_scenario
 from raft.scenario.suggest import fmt_number
-
-
-def non_negative_int(text: str) -> int:
-    """An argparse type for seeds: a whole number >= 0 (a negative seed is refused, as in scenario files)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
 
 
 def register(subparsers: Any) -> None:
@@ -42,7 +38,7 @@ def register(subparsers: Any) -> None:
     run.add_argument("--trace", metavar="FILE", help="write the JSON Lines trace to FILE")
     run.add_argument("--json", action="store_true", help="print only the JSON summary on stdout")
     run.add_argument("--bug", action="append", default=[], metavar="NAME",
-                     choices=[b.value for b in Bug], help="switch on a named bug (see 'raft-sim fuzz --list-bugs')")  # fmt: skip
+                     help="switch on a named bug (see 'raft-sim fuzz --list-bugs')")  # fmt: skip
     run.add_argument("--plot", metavar="FILE", help="write the election timeline (PNG, SVG or PDF)")
     run.set_defaults(func=run_scenario)
 
@@ -56,8 +52,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_scenario(args: argparse.Namespace) -> int:
-    if args.duration_ms is not None and not (args.duration_ms > 0 and args.duration_ms < float("inf")):
-        raise RaftSimError(f"--duration-ms: must be a positive number, got {args.duration_ms}")
+    check_duration(args.duration_ms)
+    bugs = check_bugs(args.bug)
     scenario = load_scenario(find_scenario(args.scenario))
     if args.trace:
         check_output_file(args.trace)
@@ -75,7 +71,7 @@ def run_scenario(args: argparse.Namespace) -> int:
         duration_ms=args.duration_ms,
         record=bool(args.plot),
         trace=args.trace,
-        bugs=tuple(args.bug),
+        bugs=bugs,
     )
     if args.plot:
         from raft.plots.files import save_timeline
@@ -90,7 +86,7 @@ def run_scenario(args: argparse.Namespace) -> int:
             print(f"Trace written to {args.trace}")
         if args.plot:
             print(f"Timeline written to {args.plot}")
-    return 0 if result.ok else 1
+    return EXIT_OK if result.ok else EXIT_FAILED
 
 
 def skipped_events_note(scenario: Scenario, duration_ms: float) -> str | None:
@@ -122,17 +118,17 @@ def list_scenarios(args: argparse.Namespace) -> int:
     for path in paths:
         scenario = load_scenario(path)
         print(f"{path.relative_to(root)}: {scenario.description or scenario.name}")
-    return 0
+    return EXIT_OK
 
 
 def validate_scenarios(args: argparse.Namespace) -> int:
-    status = 0
+    status = EXIT_OK
     for path in args.scenarios:
         try:
             scenario = load_scenario(find_scenario(path))
         except RaftSimError as error:
             print(error, file=sys.stderr)
-            status = 2
+            status = EXIT_BAD_INPUT
         else:
             print(f"{path}: ok ({scenario.name}, {len(scenario.cluster.node_ids)} nodes, "
                   f"{len(scenario.events)} events, {len(scenario.expect)} expectations)")  # fmt: skip

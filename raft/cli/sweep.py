@@ -11,6 +11,7 @@ import argparse
 import sys
 from typing import Any
 
+from raft.cli.options import EXIT_BAD_INPUT, EXIT_OK, check_duration
 from raft.cli.paths import check_output_file, find_scenario
 from raft.errors import RaftSimError
 
@@ -43,10 +44,8 @@ def run_sweep(args: argparse.Namespace) -> int:
     from raft.experiments.sweep import render_invalid, render_table, show_progress, sweep
     from raft.scenario import override_key_problem, read_scenario_data
 
-    if args.duration_ms is not None and not 0 < args.duration_ms < float("inf"):
-        raise RaftSimError(f"--duration-ms: must be a positive number, got {args.duration_ms}")
-    if args.jobs is not None and args.dask:
-        raise RaftSimError("--jobs and --dask: give one or the other")
+    check_duration(args.duration_ms)
+    runner = make_runner(args.jobs, args.dask)
     path = find_scenario(args.scenario)
     read_scenario_data(path)  # a missing or unreadable file is one line, before anything starts
     grid = make_grid(args.sets, args.seeds)
@@ -56,7 +55,6 @@ def run_sweep(args: argparse.Namespace) -> int:
             raise RaftSimError(f"--set {problem}")
     if args.out:
         check_output_file(args.out)
-    runner = make_runner(args.jobs, args.dask)
     result = sweep(path, grid, runner=runner, out=args.out, duration_ms=args.duration_ms,
                    progress=show_progress(args.quiet))  # fmt: skip
     sys.stdout.write(render_table(result.aggregate))
@@ -69,5 +67,5 @@ def run_sweep(args: argparse.Namespace) -> int:
         sys.stdout.write(render_invalid(result.invalid_reasons))
     if result.runs and result.invalid == result.runs:
         print("no run could be built: nothing was simulated", file=sys.stderr)
-        return 2
-    return 0
+        return EXIT_BAD_INPUT
+    return EXIT_OK

@@ -82,27 +82,35 @@ def parse_set(option: str) -> Axis:
     return Axis(key, values)
 
 
-def parse_seeds(text: str) -> tuple[int, ...]:
-    """``1-500``, ``1,2,5`` or ``1-3,10`` -> the seeds in the given order, without repeats."""
-    seeds: dict[int, None] = {}
+def parse_int_ranges(text: str, option: str, low: int = 0, high: int | None = None) -> tuple[int, ...]:
+    """``1-500``, ``1,2,5`` or ``1-3,10`` -> the integers in the given order, without repeats; each must lie in
+    ``low..high``. A :class:`RaftSimError` names ``option`` (``--seeds``, ``--sizes``) and what was wrong."""
+    values: dict[int, None] = {}
     for part in text.split(","):
         part = part.strip()
-        low, dash, high = part.partition("-")
+        first_text, dash, last_text = part.partition("-")
         try:
-            if dash:
-                first, last = int(low), int(high)
-                if last < first:
-                    raise RaftSimError(f"--seeds {text!r}: range {part} runs backwards")
-                if last - first + 1 > MAX_RUNS:
-                    raise RaftSimError(f"--seeds {text!r}: range {part} is too large")
-                seeds.update(dict.fromkeys(range(first, last + 1)))
-            else:
-                seeds[int(part)] = None
+            first = int(first_text)
+            last = int(last_text) if dash else first
         except ValueError:
             raise RaftSimError(
-                f"--seeds {text!r}: expected N, A-B or a comma-separated mix such as 1-3,10"
+                f"{option}: expected A-B or N, or a comma-separated mix such as 1-3,10; got {text!r}"
             ) from None
-    return tuple(seeds)
+        if last < first:
+            raise RaftSimError(f"{option}: expected {low} <= A <= B, but range {part} runs backwards (in {text!r})")
+        if last - first + 1 > MAX_RUNS:
+            raise RaftSimError(f"{option} {text!r}: range {part} is too large")
+        for value in (first, last):
+            if value < low or (high is not None and value > high):
+                bounds = f"from {low} to {high}" if high is not None else f"{low} or more"
+                raise RaftSimError(f"{option}: values run {bounds}, got {value} (in {text!r})")
+        values.update(dict.fromkeys(range(first, last + 1)))
+    return tuple(values)
+
+
+def parse_seeds(text: str) -> tuple[int, ...]:
+    """``--seeds``: ``1-500``, ``1,2,5`` or ``1-3,10`` -> the seeds in the given order, without repeats."""
+    return parse_int_ranges(text, "--seeds")
 
 
 @dataclass(frozen=True, slots=True)

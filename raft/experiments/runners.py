@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +44,7 @@ class SerialRunner:
 
     workers: int = 1
 
-    def rows(self, task: Task, runs: Sequence[Run]) -> Iterator[list[Row]]:
+    def rows(self, task: Task, runs: Sequence[Run]) -> Generator[list[Row], None, None]:
         for chunk in chunked(runs, 1, most=16):
             yield run_chunk(task, chunk)
 
@@ -59,7 +59,7 @@ class JoblibRunner:
     def workers(self) -> int:
         return self.jobs
 
-    def rows(self, task: Task, runs: Sequence[Run]) -> Iterator[list[Row]]:
+    def rows(self, task: Task, runs: Sequence[Run]) -> Generator[list[Row], None, None]:
         from joblib import Parallel, delayed
 
         parallel = Parallel(n_jobs=self.jobs, backend="loky", return_as="generator", pre_dispatch="4*n_jobs")
@@ -75,7 +75,7 @@ class DaskRunner:
 
     address: str
 
-    def rows(self, task: Task, runs: Sequence[Run]) -> Iterator[list[Row]]:
+    def rows(self, task: Task, runs: Sequence[Run]) -> Generator[list[Row], None, None]:
         try:
             from distributed import Client
         except ImportError:  # pragma: no cover - an optional dependency
@@ -102,7 +102,9 @@ class DaskRunner:
 
 def make_runner(jobs: int | None = None, dask: str | None = None) -> SerialRunner | JoblibRunner | DaskRunner:
     """The runner for ``--jobs`` / ``--dask``: Dask if given an address, else every core (or ``jobs`` of them);
-    ``jobs=1`` runs in this process."""
+    ``jobs=1`` runs in this process. Giving both is an error."""
+    if jobs is not None and dask:
+        raise RaftSimError("--jobs and --dask: give one or the other")
     if dask:
         return DaskRunner(dask)
     if jobs is not None and jobs < 1:

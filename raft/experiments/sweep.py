@@ -133,13 +133,13 @@ class Report:
     rows: list[Row] | None = None
 
 
-def progress_bar(total: int, initial: int, enabled: bool, description: str) -> Any:
-    """A tqdm bar with an ETA on stderr, or a stand-in doing nothing."""
+def progress_bar(total: int, initial: int, enabled: bool, description: str, unit: str = "run") -> Any:
+    r"""A tqdm bar with an ETA on stderr, counting ``unit``\ s, or a stand-in doing nothing."""
     if not enabled:
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total, initial=initial, unit="run", desc=description, file=sys.stderr, dynamic_ncols=True)
+    return tqdm(total=total, initial=initial, unit=unit, desc=description, file=sys.stderr, dynamic_ncols=True)
 
 
 class _NoBar:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from raft.errors import RaftSimError
+from raft.experiments.grid import parse_int_ranges
 
 #: Fault types, in the order ``--faults`` lists them. The first five are scripted events, the rest network rates.
 FAULT_TYPES: tuple[str, ...] = (
@@ -45,17 +46,8 @@ class FuzzConfig:
 
 
 def parse_sizes(text: str) -> tuple[int, ...]:
-    """``"3,5,7"`` -> ``(3, 5, 7)``; :class:`RaftSimError` on anything else."""
-    sizes = []
-    for part in text.split(","):
-        try:
-            size = int(part)
-        except ValueError:
-            raise RaftSimError(f"--sizes: expected cluster sizes such as 3,5,7, got {text!r}") from None
-        if not 1 <= size <= MAX_SIZE:
-            raise RaftSimError(f"--sizes: a cluster size must be between 1 and {MAX_SIZE}, got {size}")
-        sizes.append(size)
-    return tuple(dict.fromkeys(sizes))
+    """``"3,5,7"`` or ``"3-5"`` -> ``(3, 5, 7)``, ``(3, 4, 5)``; :class:`RaftSimError` on anything else."""
+    return parse_int_ranges(text, "--sizes", low=1, high=MAX_SIZE)
 
 
 def parse_faults(text: str) -> tuple[str, ...]:

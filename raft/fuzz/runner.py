@@ -1,20 +1,26 @@
 """Running fuzz seeds: one at a time (:func:`run_seed`), or a range of them in parallel (:func:`run_seeds`).
 
-Seeds run in batches across worker processes (joblib; the sweep engine in raft.experiments was still being
-written when this was, so the fuzzer uses joblib directly). After each batch the runner stops if a seed failed,
-and reports the lowest failing seed: "found after N seeds" means seeds ``first..first+N-1`` all ran. Results do not
-depend on the number of workers: each seed's run is determined by its seed alone.
+Seeds run in chunks on the sweep engine's runners (:mod:`raft.experiments.runners`: in this process or on worker
+processes), which hand the chunks back in seed order. After a chunk with a failing seed the runner stops, and
+reports the first failing seed in the order given (the lowest, for a range): "found after N seeds" means the
+first N seeds all ran. Results do not depend on the number of workers: each seed's run is determined by its seed
+alone.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass
+from typing import Any
 
 from raft.api import parse_scenario
+from raft.experiments.grid import Run
+from raft.experiments.runners import make_runner
 from raft.fuzz.generator import FuzzConfig, generate
-from raft.fuzz.properties import Failure, run_checked
+from raft.fuzz.properties import run_checked
+from raft.sim.safety import Violation
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,13 +28,13 @@ class SeedOutcome:
     """What one seed's run showed: its first failure (if any) and the linearizability verdict."""
 
     seed: int
-    failure: Failure | None
+    failure: Violation | None
     linearizable: str | None
 
 
 @dataclass(frozen=True, slots=True)
 class FuzzReport:
-    """A fuzz campaign: the seeds that ran, the lowest failing seed's outcome, and how long it took."""
+    """A fuzz campaign: the seeds that ran, the first failing seed's outcome, and how long it took."""
 
     ran: tuple[SeedOutcome, ...]
     first_failure: SeedOutcome | None
@@ -50,50 +56,36 @@ def run_seed(seed: int, config: FuzzConfig) -> SeedOutcome:
     return SeedOutcome(seed, failure, result.summary["linearizable"])
 
 
-def _run_batch(seeds: Sequence[int], config: FuzzConfig) -> list[SeedOutcome]:
-    return [run_seed(seed, config) for seed in seeds]
+@dataclass(frozen=True, slots=True)
+class SeedTask:
+    """The task a runner of :mod:`raft.experiments.runners` runs for each seed: the seed's outcome, as row fields."""
+
+    config: FuzzConfig
+
+    def __call__(self, run: Run) -> dict[str, Any]:
+        outcome = run_seed(run.seed, self.config)
+        return {"failure": outcome.failure, "linearizable": outcome.linearizable}
 
 
 def run_seeds(
     seeds: Sequence[int],
     config: FuzzConfig,
     *,
-    jobs: int = 1,
+    jobs: int | None = 1,
     stop_on_failure: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> FuzzReport:
-    """Run ``seeds`` (in order, ``jobs`` worker processes); ``progress(n)`` after every ``n`` seeds done."""
+    """Run ``seeds`` (in order, on ``jobs`` worker processes, ``None`` for every core); ``progress(n)`` after every
+    ``n`` seeds done."""
     start = time.perf_counter()
     ran: list[SeedOutcome] = []
-    per_task = max(1, min(25, len(seeds) // (jobs * 8) or 1))
-    tasks = [seeds[i : i + per_task] for i in range(0, len(seeds), per_task)]
-    batch = max(1, jobs * 4)
-    parallel = None
-    if jobs > 1:
-        from joblib import Parallel, delayed
-
-        parallel = Parallel(n_jobs=jobs, backend="loky")
-    with parallel if parallel is not None else _Nothing():
-        for first in range(0, len(tasks), batch):
-            group = tasks[first : first + batch]
-            if parallel is not None:
-                chunks = parallel(delayed(_run_batch)(chunk, config) for chunk in group)
-            else:
-                chunks = [_run_batch(chunk, config) for chunk in group]
-            for chunk in chunks:
-                ran.extend(chunk)
-                if progress is not None:
-                    progress(len(chunk))
+    runs = [Run(position, (), seed) for position, seed in enumerate(seeds)]
+    with closing(make_runner(jobs).rows(SeedTask(config), runs)) as chunks:
+        for rows in chunks:
+            ran.extend(SeedOutcome(row["seed"], row["failure"], row["linearizable"]) for row in rows)
+            if progress is not None:
+                progress(len(rows))
             if stop_on_failure and any(outcome.failure is not None for outcome in ran):
                 break
-    failures = [outcome for outcome in ran if outcome.failure is not None]
-    lowest = min(failures, key=lambda outcome: outcome.seed) if failures else None
-    return FuzzReport(tuple(ran), lowest, time.perf_counter() - start)
-
-
-class _Nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+    first = next((outcome for outcome in ran if outcome.failure is not None), None)
+    return FuzzReport(tuple(ran), first, time.perf_counter() - start)

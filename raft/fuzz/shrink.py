@@ -21,7 +21,8 @@ import yaml
 from raft.api import load_scenario, parse_scenario, simulate
 from raft.errors import RaftSimError, ScenarioError
 from raft.fuzz.generator import is_quiet_event, quiet_ms
-from raft.fuzz.properties import ACKED_WRITES, Failure, first_failure, run_checked
+from raft.fuzz.properties import ACKED_WRITES, describe, first_failure, run_checked
+from raft.sim.safety import Violation
 
 #: A fault that can be removed: ("event", position in the events list) or ("network", key).
 Fault = tuple[str, Any]
@@ -36,7 +37,7 @@ class Shrunk:
     """A shrunk failing scenario: its mapping, its failure, and how many faults it kept of how many."""
 
     scenario: dict[str, Any]
-    failure: Failure
+    failure: Violation
     kept: int
     total: int
     runs: int
@@ -84,11 +85,11 @@ def ddmin(items: list[Fault], fails: Callable[[list[Fault]], bool]) -> list[Faul
     return items
 
 
-def shrink(data: dict[str, Any], failure: Failure, max_runs: int = MAX_RUNS) -> Shrunk:
+def shrink(data: dict[str, Any], failure: Violation, max_runs: int = MAX_RUNS) -> Shrunk:
     """The smallest set of ``data``'s faults found with which the run still breaks ``failure.property``."""
     faults = faults_of(data)
     runs = 0
-    found: dict[tuple[Fault, ...], Failure | None] = {}
+    found: dict[tuple[Fault, ...], Violation | None] = {}
 
     def fails(keep: list[Fault]) -> bool:
         nonlocal runs
@@ -115,13 +116,13 @@ def reproducer(shrunk: Shrunk, seed: int) -> dict[str, Any]:
     data["description"] = (
         f"Found by raft-sim fuzz at seed {seed}"
         + (f" with bug(s) {', '.join(bugs)} switched on" if bugs else "")
-        + f"; shrunk to {shrunk.kept} of {shrunk.total} faults. {failure.describe()}"
+        + f"; shrunk to {shrunk.kept} of {shrunk.total} faults. {describe(failure)}"
     )
     expect = [e for e in data["expect"] if "max_leaderless_ms_after" in e]
     if failure.property == ACKED_WRITES:
         expect.append({"logs_identical_at_end": True})
     else:
-        expect.append({"safety_violation": failure.property})
+        expect.append({"safety_violation": str(failure.property)})  # the plain name, whatever str type it has
     data["expect"] = expect
     return data
 
@@ -140,7 +141,7 @@ def write_scenario(data: dict[str, Any], path: Path) -> None:
         raise
 
 
-def replay(path: Path) -> Failure | None:
+def replay(path: Path) -> Violation | None:
     """Run a reproducer file the way ``raft-sim run`` does, and name the property it breaks."""
     try:
         result = simulate(load_scenario(path), record=("append", "submit", "ack"))

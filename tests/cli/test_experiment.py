@@ -36,3 +36,19 @@ def test_why_odd_table_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_bad_plot_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["experiment", "why-odd", "--plot", "x.gif"]) == 2
     assert ".png" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("sizes", "message"),
+    [("x", "--sizes: expected A-B or N"), ("0-3", "--sizes: values run from 1 to 101, got 0"),
+     ("3,102", "--sizes: values run from 1 to 101, got 102")],
+)  # fmt: skip
+def test_bad_sizes_name_sizes(sizes: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["experiment", "why-odd", "--sizes", sizes, "--jobs", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "--seeds" not in err and err.count("\n") == 1
+
+
+def test_jobs_and_dask_are_exclusive(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["experiment", "why-odd", "--jobs", "2", "--dask", "tcp://nowhere:8786", "--quiet"]) == 2
+    assert "--jobs and --dask: give one or the other" in capsys.readouterr().err

@@ -3,7 +3,7 @@
 import pytest
 
 from raft.errors import RaftSimError
-from raft.experiments.grid import Grid, make_grid, parse_seeds, parse_set
+from raft.experiments.grid import Grid, make_grid, parse_int_ranges, parse_seeds, parse_set
 
 
 def test_flow_list_gives_each_value() -> None:
@@ -40,6 +40,25 @@ def test_seed_ranges_and_lists() -> None:
 def test_bad_seeds(text: str) -> None:
     with pytest.raises(RaftSimError):
         parse_seeds(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x", "--sizes: expected A-B or N"),
+        ("5-3", "--sizes: expected 1 <= A <= B, but range 5-3 runs backwards"),
+        ("0,3", "--sizes: values run from 1 to 9, got 0"),
+        ("3-12", "--sizes: values run from 1 to 9, got 12"),
+    ],
+)
+def test_int_ranges_name_their_option_and_bounds(text: str, message: str) -> None:
+    with pytest.raises(RaftSimError) as error:
+        parse_int_ranges(text, "--sizes", low=1, high=9)
+    assert message in str(error.value) and "--seeds" not in str(error.value)
+
+
+def test_int_ranges_keep_order_and_drop_repeats() -> None:
+    assert parse_int_ranges("5,1-3,2", "--sizes", low=1, high=9) == (5, 1, 2, 3)
 
 
 def test_runs_are_the_product_in_option_order_then_seeds() -> None:

@@ -1,0 +1,43 @@
+"""What the subcommands share: exit statuses, argparse types, and checks of options that several take.
+
+Exit status: :data:`EXIT_OK` when every run was safe and met its expectations; :data:`EXIT_FAILED` when safety
+was violated or an expectation failed; :data:`EXIT_BAD_INPUT` on bad input (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Iterable
+
+from raft.core.bugs import Bug
+from raft.errors import RaftSimError
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def non_negative_int(text: str) -> int:
+    """An argparse type for seeds: a whole number >= 0 (a negative seed is refused, as in scenario files)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def check_duration(duration_ms: float | None) -> float | None:
+    """``--duration-ms``: ``None`` (the scenario's own) or a positive, finite number of milliseconds."""
+    if duration_ms is not None and not (duration_ms > 0 and math.isfinite(duration_ms)):
+        raise RaftSimError(f"--duration-ms: must be a positive number, got {duration_ms}")
+    return duration_ms
+
+
+def check_bugs(names: Iterable[str]) -> tuple[str, ...]:
+    """``--bug`` (repeatable): known bug names, each once, in the order given."""
+    known = {bug.value for bug in Bug}
+    for name in names:
+        if name not in known:
+            raise RaftSimError(f"--bug: unknown bug {name!r} (see 'raft-sim fuzz --list-bugs')")
+    return tuple(dict.fromkeys(names))
