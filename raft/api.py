@@ -9,7 +9,7 @@ all go through here.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +29,10 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-__all__ = ["Result", "Scenario", "load_scenario", "parse_scenario", "simulate", "summarize"]
+__all__ = ["Consumer", "Result", "Scenario", "load_scenario", "parse_scenario", "simulate", "summarize"]
+
+#: An extra event consumer for :func:`simulate`: a handler and the event types it wants (``None``: all).
+Consumer = tuple[Callable[[Event], None], Iterable[str] | None]
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ def simulate(
     trace: str | os.PathLike[str] | None = None,
     bugs: tuple[str, ...] = (),
     linearizability: bool | None = None,
+    consumers: Sequence[Consumer] = (),
 ) -> Result:
     """Run ``scenario`` (a Scenario or a path to a YAML file) once.
 
@@ -142,6 +146,9 @@ def simulate(
     named bugs for a lesson. Safety is always checked. ``linearizability`` checks the clients' history after
     the run (``None``: only when the scenario expects a Linearizability violation); the summary's
     ``linearizable`` is then the verdict, and a non-linearizable history is listed among its violations.
+    ``consumers`` are extra event consumers, each a handler and the event types it wants: how an experiment
+    measures what the summary does not without recording every event (a handler may end the run early with
+    :func:`raft.experiments.observe.stop`).
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(Path(scenario))
@@ -152,6 +159,8 @@ def simulate(
     events: list[Event] = []
     if record:
         bus.subscribe(events.append, None if record is True else tuple(record))
+    for handler, types in consumers:
+        bus.subscribe(handler, None if types is None else tuple(types))
     writer = TraceWriter(trace) if trace is not None else None
     if writer is not None:
         bus.subscribe(writer)

@@ -1,14 +1,17 @@
 """pandas DataFrames of a run, computed from its events (a trace, or ``Result.events``): elections, leaders,
 client writes and messages. One row per thing, times in milliseconds, ready for ``groupby`` and plotting.
+
+The rows come from the run's summary (:mod:`raft.analysis.summary`) and from the replay of its events
+(:mod:`raft.analysis.replay`, which the plots draw from too); this module only lays them out as tables.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from raft.analysis import replay
+from raft.analysis.replay import Events
 from raft.analysis.summary import SUMMARY_TYPES, SummaryBuilder
-from raft.plots import history
-from raft.plots.history import Events
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,12 +32,10 @@ def elections_frame(events: Events) -> pd.DataFrame:
     import pandas as pd
 
     elections = _summary(events).finish()["elections"]
-    candidates: dict[int, set[str]] = {}
+    candidates = replay.candidates_by_term(events)
     granted: dict[int, int] = {}
     for event in events:
-        if event["type"] == "role" and event["role"] == "candidate":
-            candidates.setdefault(event["term"], set()).add(event["node"])
-        elif event["type"] == "vote" and event["granted"]:
+        if event["type"] == "vote" and event["granted"]:
             granted[event["term"]] = granted.get(event["term"], 0) + 1
     rows = []
     for e in elections:
@@ -50,10 +51,10 @@ def leaders_frame(events: Events) -> pd.DataFrame:
     ``duration_ms``."""
     import pandas as pd
 
-    end = history.end_ms(events)
     rows = [
-        {**span, "to_ms": end if span["to_ms"] is None else span["to_ms"]}
-        for span in _summary(events).finish()["leaders"]
+        {"term": span.term, "node": span.node, "from_ms": span.start_ms, "to_ms": span.end_ms}
+        for span in replay.role_spans(events)
+        if span.role == "leader"
     ]
     frame = pd.DataFrame(rows, columns=["term", "node", "from_ms", "to_ms"])
     frame["duration_ms"] = frame["to_ms"] - frame["from_ms"]
@@ -68,7 +69,7 @@ def writes_frame(events: Events) -> pd.DataFrame:
     rows: list[dict[str, Any]] = [
         {"client": w.client, "seq": w.seq, "command": w.command, "submit_ms": w.submit_ms, "ack_ms": w.ack_ms,
          "latency_ms": w.latency_ms, "index": w.index, "acknowledged": w.ack_ms is not None}
-        for w in history.writes(events)
+        for w in replay.writes(events)
     ]  # fmt: skip
     columns = ["client", "seq", "command", "submit_ms", "ack_ms", "latency_ms", "index", "acknowledged"]
     frame = pd.DataFrame(rows, columns=columns)
@@ -78,25 +79,17 @@ def writes_frame(events: Events) -> pd.DataFrame:
 
 
 def messages_frame(events: Events) -> pd.DataFrame:
-    """One row per message arrival (delivered or dropped): ``id``, ``msg`` (kind), ``from``, ``to``, ``term``,
+    """One row per message arrival (delivered or dropped; its send must be among ``events``): ``id``, ``msg`` (kind), ``from``, ``to``, ``term``,
     ``sent_ms``, ``arrived_ms``, ``delivered``, ``reason`` (of a drop), plus ``entries``, ``success`` and
     ``granted`` where the kind has them."""
     import pandas as pd
 
-    sent: dict[int, dict[str, Any]] = {}
-    rows: list[dict[str, Any]] = []
-    for event in events:
-        kind = event["type"]
-        if kind == "send":
-            sent[event["id"]] = event
-        elif kind in ("deliver", "drop"):
-            origin = sent.get(event["id"], event)
-            rows.append({
-                "id": event["id"], "msg": event["msg"], "from": event["from"], "to": event["to"],
-                "term": event["term"], "sent_ms": origin["t_ms"], "arrived_ms": event["t_ms"],
-                "delivered": kind == "deliver", "reason": event.get("reason"),
-                "entries": event.get("entries"), "success": event.get("success"), "granted": event.get("granted"),
-            })  # fmt: skip
+    rows = [
+        {"id": m["id"], "msg": m["msg"], "from": m["from"], "to": m["to"], "term": m["term"],
+         "sent_ms": m["sent_ms"], "arrived_ms": m["arrived_ms"], "delivered": m["dropped"] is None,
+         "reason": m["dropped"], "entries": m.get("entries"), "success": m.get("success"), "granted": m.get("granted")}
+        for m in replay.message_arrivals(events)
+    ]  # fmt: skip
     columns = ["id", "msg", "from", "to", "term", "sent_ms", "arrived_ms", "delivered", "reason", "entries",
                "success", "granted"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)

@@ -1,71 +1,21 @@
-"""Paths the command line reads and writes, checked before any work starts.
+"""Paths the command line reads, checked before any work starts: scenario files, including the shipped ones by
+their bare name (``leader-crash``, ``bugs/vote-twice``), and trace files.
 
-This module owns the one way every command checks a file it will write (``run --trace/--plot``, ``plot -o``,
-``sweep --out``, ``experiment --csv/--plot``) or a directory it will fill (``fuzz --out``): a bad path is one
-:class:`~raft.errors.RaftSimError` line naming the path as the user gave it, raised before a long run, so nothing
-is simulated for nothing and no temporary file is left behind. It also finds scenario files, including the
-shipped ones by their bare name (``leader-crash``, ``bugs/vote-twice``).
+Paths it writes are checked by :mod:`raft.files` (the one check every writer shares, library or CLI);
+:func:`check_output_file` and :func:`check_output_dir` are re-exported here for the commands.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from raft.errors import RaftSimError
+from raft.files import check_output_dir, check_output_file
+
+__all__ = ["SCENARIO_DIR", "check_input_file", "check_output_dir", "check_output_file", "find_scenario"]
 
 #: The scenarios shipped with raft-sim (``raft-sim list``).
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
-
-
-def _nearest_existing(path: Path) -> Path:
-    """``path`` or its closest ancestor that exists (``.`` for a relative path none of whose parts exist)."""
-    for candidate in (path, *path.parents):
-        if candidate.exists():
-            return candidate
-    return Path(".")
-
-
-def check_output_file(path: str | os.PathLike[str]) -> Path:
-    """The path of a file to be written; :class:`RaftSimError` (one line) if it cannot be.
-
-    Refused: an empty name, an existing directory, a directory part that does not exist or is not a directory,
-    and a directory we may not write in. Example: ``nodir/t.jsonl: directory 'nodir' does not exist``.
-    """
-    shown = os.fspath(path)
-    if not shown:
-        raise RaftSimError("an output file name is empty")
-    target = Path(shown)
-    if target.is_dir():
-        raise RaftSimError(f"{shown}: is a directory")
-    parent = target.parent
-    if not parent.exists():
-        blocker = _nearest_existing(parent)
-        if not blocker.is_dir():
-            raise RaftSimError(f"{shown}: {str(blocker)!r} is not a directory")
-        raise RaftSimError(f"{shown}: directory {str(parent)!r} does not exist")
-    if not parent.is_dir():
-        raise RaftSimError(f"{shown}: {str(parent)!r} is not a directory")
-    if not os.access(parent, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise RaftSimError(f"{shown}: permission denied")
-    return target
-
-
-def check_output_dir(path: str | os.PathLike[str]) -> Path:
-    """The path of a directory to be filled (created, with its parents, when needed); :class:`RaftSimError`
-    if it exists as something else or cannot be created."""
-    shown = os.fspath(path)
-    if not shown:
-        raise RaftSimError("an output directory name is empty")
-    target = Path(shown)
-    existing = _nearest_existing(target)
-    if existing == target and not target.is_dir():
-        raise RaftSimError(f"{shown}: exists and is not a directory")
-    if not existing.is_dir():
-        raise RaftSimError(f"{shown}: {str(existing)!r} is not a directory")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise RaftSimError(f"{shown}: permission denied")
-    return target
 
 
 def check_input_file(text: str) -> Path:

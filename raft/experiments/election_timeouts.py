@@ -21,14 +21,18 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from raft.experiments.figure16 import BOTTOM_PANEL, PAPER, RANGES, STATS, TOP_PANEL, TimeoutRange, paper_curve
+from raft.analysis.summary import nearest_rank
+from raft.api import simulate
+from raft.experiments.figure16 import PAPER, RANGES, STATS, TimeoutRange
 from raft.experiments.grid import Run
-from raft.experiments.observe import run_observed, stop
+from raft.experiments.observe import stop
 from raft.experiments.sink import Column
 from raft.experiments.sweep import Runner, columns_for, execute
 from raft.sim.events import Event
@@ -132,8 +136,8 @@ class TrialTask:
         event = scenario.events[0].model_copy(update={"at_ms": crash_at})
         scenario = scenario.model_copy(update={"events": (event,)})
         probe = _Downtime()
-        run_observed(scenario, seed=run.seed, duration_ms=crash_at + self.setup.cap_ms,
-                     consumers=[(probe, ("crash", "role", "deliver"))])  # fmt: skip
+        simulate(scenario, seed=run.seed, duration_ms=crash_at + self.setup.cap_ms, record=False,
+                 consumers=[(probe, ("crash", "role", "deliver"))])  # fmt: skip
         censored = probe.end_ms is None
         return {
             "crash_ms": crash_at,
@@ -147,11 +151,6 @@ class TrialTask:
 # ------------------------------------------------------------------------------------------ statistics
 
 
-def nearest_rank(values: Sequence[float], percent: float) -> float:
-    rank = max(1, math.ceil(percent / 100.0 * len(values)))
-    return values[rank - 1]
-
-
 def statistics(downtimes: Sequence[float | None]) -> dict[str, float | None]:
     """min, p10 … p99, max (nearest rank; a censored trial counts as longer than any other) and the mean of
     the uncensored trials. A quantile that falls on a censored trial is ``None`` (beyond the cap)."""
@@ -163,6 +162,7 @@ def statistics(downtimes: Sequence[float | None]) -> dict[str, float | None]:
     points = {"min": 0.0, "p10": 10, "p25": 25, "p50": 50, "p75": 75, "p90": 90, "p99": 99, "max": 100}
     for name, percent in points.items():
         value = ordered[0] if name == "min" else nearest_rank(ordered, percent)
+        assert value is not None  # ordered is not empty
         out[name] = None if math.isinf(value) else value
     out["mean"] = sum(finite) / len(finite) if finite else None
     return out
@@ -273,39 +273,9 @@ def render(result: ElectionTimeoutsResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def plot(result: ElectionTimeoutsResult, path: str) -> None:
-    """The two-panel CDF figure in the paper's layout, simulated (solid) beside the paper (dashed)."""
-    import matplotlib
+def plot(result: ElectionTimeoutsResult, path: str | os.PathLike[str]) -> Path:
+    """Save the two-panel CDF figure (:func:`raft.plots.election_timeouts.election_timeouts_figure`) to ``path``."""
+    from raft.plots.election_timeouts import election_timeouts_figure
+    from raft.plots.files import save_figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    by_label = {r.label: r for r in result.ranges}
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 7.5))
-    colors = plt.get_cmap("tab10")
-    for axis, labels, log in ((top, TOP_PANEL, True), (bottom, BOTTOM_PANEL, False)):
-        for i, label in enumerate(labels):
-            color = colors(i)
-            times, percents = paper_curve(label)
-            axis.plot(times, percents, linestyle="--", color=color, linewidth=1, alpha=0.8)
-            r = by_label.get(label)
-            if r is not None and r.trials:
-                finite = sorted(d for d in r.downtimes if d is not None)
-                ys = [100.0 * (k + 1) / r.trials for k in range(len(finite))]
-                axis.step(finite, ys, where="post", color=color, linewidth=1.6, label=f"{label} ms")
-            else:
-                axis.plot([], [], color=color, label=f"{label} ms")
-        axis.set_ylabel("cumulative percent")
-        axis.set_ylim(0, 100)
-        axis.grid(alpha=0.3)
-        axis.legend(loc="lower right", fontsize=8)
-        if log:
-            axis.set_xscale("log")
-            axis.set_xlim(100, 100_000)
-        else:
-            axis.set_xlim(0, 600)
-    bottom.set_xlabel("time without leader (ms)")
-    top.set_title("Figure 16 reproduced: simulated (solid) vs paper (dashed)", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    return save_figure(election_timeouts_figure(result), path, dpi=90)

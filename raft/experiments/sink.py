@@ -6,7 +6,9 @@ file (a torn last line is cut off when resuming). A Parquet file cannot be appen
 CSV journal beside it (``FILE.parquet.partial.csv``); closing the sink converts the journal to Parquet with the
 columns' types, a block at a time, and removes it. Resuming reads the journal (or the finished Parquet file) and
 skips every run whose key is already there. Rows are kept in run order: if resuming left them out of order, the
-file is rewritten sorted by run number when the sink closes.
+file is rewritten sorted by run number when the sink closes. The sorted file and the Parquet file are written
+atomically (:func:`raft.files.atomic_write`), and the output path gets the check every output file gets
+(:func:`raft.files.check_output_file`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from raft.errors import RaftSimError
+from raft.files import atomic_write, check_output_file
 
 #: Column kinds, as stored in Parquet.
 KINDS = ("int", "float", "str", "bool")
@@ -96,8 +99,7 @@ class RowSink:
         self.parquet = suffix == ".parquet"
         self.columns = tuple(columns)
         self.names = [c.name for c in self.columns]
-        if not self.path.parent.is_dir():
-            raise RaftSimError(f"--out {self.path}: no such directory {self.path.parent}")
+        check_output_file(self.path)
         self.journal = self.path.with_name(self.path.name + ".partial.csv") if self.parquet else self.path
         self.done: set[str] = set()
         self._last_run = -1
@@ -179,12 +181,10 @@ class RowSink:
             reader = csv.reader(file)
             header = next(reader)
             lines = sorted(reader, key=lambda line: int(line[run_at]))
-        temporary = self.journal.with_name(self.journal.name + ".sorting")
-        with temporary.open("w", newline="", encoding="utf-8") as file:
+        with atomic_write(self.journal) as file:
             writer = csv.writer(file)
             writer.writerow(header)
             writer.writerows(lines)
-        temporary.replace(self.journal)
         self.sorted = True
 
     def _journal_to_parquet(self) -> None:
@@ -193,11 +193,9 @@ class RowSink:
 
         types = {"int": pa.int64(), "float": pa.float64(), "str": pa.string(), "bool": pa.bool_()}
         schema = pa.schema([(c.name, types[c.kind]) for c in self.columns])
-        temporary = self.path.with_name(self.path.name + ".writing")
-        with pq.ParquetWriter(temporary, schema) as writer:
+        with atomic_write(self.path, "wb") as file, pq.ParquetWriter(file, schema) as writer:
             for block in read_rows(self.journal, self.columns, block=20_000):
                 writer.write_table(pa.Table.from_pylist(block, schema=schema))
-        temporary.replace(self.path)
         self.journal.unlink()
 
 

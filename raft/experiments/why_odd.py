@@ -10,23 +10,28 @@ For each cluster size n:
 - availability when every server fails and recovers independently (exponential times to failure and to repair):
   the binomial formula sum_{k >= majority} C(n,k) a^k (1-a)^(n-k) beside the simulated fraction of time the cluster
   could serve (a live leader and a majority up), with a 95 % confidence interval over trials;
-- the cost of size, from the runs with nobody down: messages per committed write, commit latency (median),
+- the cost of size, from the runs with nobody down: messages per committed write, commit latency (the median over
+  runs of each run's median; JSON ``commit_latency_ms``),
   time to the first leader, and the split-vote rate (terms that elected nobody).
 """
 
 from __future__ import annotations
 
 import math
+import os
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from raft.analysis.quorum_math import availability, failures_tolerated, majority
+from raft.analysis.summary import nearest_rank
+from raft.api import simulate
 from raft.experiments.grid import Run
-from raft.experiments.observe import run_observed
 from raft.experiments.sink import Column
 from raft.experiments.sweep import RESULT_COLUMNS, Runner, columns_for, execute, figures
+from raft.files import atomic_write
 
 SIZES = tuple(range(1, 10))
 
@@ -181,8 +186,8 @@ class AvailabilityTask:
         events = failure_events(n, rng, self.mtbf_ms, self.mttr_ms, self.duration_ms)
         scenario = _scenario("availability", n, self.duration_ms, events, clients=0, writes_per_s=0)
         probe = _Serving([f"n{i}" for i in range(1, n + 1)])
-        run_observed(scenario, seed=run.seed, duration_ms=self.duration_ms,
-                     consumers=[(probe, ("crash", "restart", "role"))])  # fmt: skip
+        simulate(scenario, seed=run.seed, duration_ms=self.duration_ms, record=False,
+                 consumers=[(probe, ("crash", "restart", "role"))])  # fmt: skip
         probe.advance(self.duration_ms)
         return {
             "majority_up": probe.majority_ms / self.duration_ms,
@@ -231,6 +236,32 @@ def _runs(sizes: Sequence[int], extra: Any, trials: int, seed: int) -> list[Run]
     return runs
 
 
+def simulate_availability(
+    *,
+    sizes: Sequence[int],
+    trials: int,
+    seed: int = 1,
+    runner: Runner,
+    mtbf_s: float = 90.0,
+    mttr_s: float = 10.0,
+    availability_s: float = 300.0,
+    progress: bool = False,
+) -> dict[int, dict[str, tuple[float, float, float]]]:
+    """The availability part of the experiment alone: for each size n, ``trials`` runs of ``availability_s``
+    simulated seconds in which every server fails and recovers independently (exponential times, means
+    ``mtbf_s`` and ``mttr_s``). Per n: ``serving`` (fraction of time a live leader served with a majority up) and
+    ``majority_up`` (fraction of time a majority was up), each as (mean, low, high) of a 95 % interval over
+    trials (:func:`mean_ci`, not clipped)."""
+    task = AvailabilityTask(mtbf_s * 1000, mttr_s * 1000, availability_s * 1000)
+    cols = columns_for((Column("n", "int"),), AVAILABILITY_COLUMNS)
+    rows = execute(task, _runs(sizes, lambda n: [()], trials, seed), columns=cols, runner=runner,
+                   progress=progress, description="why-odd availability").rows or []  # fmt: skip
+    return {
+        n: {measure: mean_ci([r[measure] for r in rows if r["n"] == n]) for measure in ("serving", "majority_up")}
+        for n in sizes
+    }
+
+
 def run_why_odd(
     *,
     sizes: Sequence[int] = SIZES,
@@ -250,10 +281,8 @@ def run_why_odd(
     shapes = {n: dict(split_shapes(n)) for n in sizes}
     part = execute(PartitionTask(), _runs(sizes, lambda n: [(("a", a),) for a in shapes[n]], trials, seed),
                    columns=cols, runner=runner, progress=progress, description="why-odd partitions").rows or []  # fmt: skip
-    task = AvailabilityTask(mtbf_s * 1000, mttr_s * 1000, availability_s * 1000)
-    cols = columns_for((Column("n", "int"),), AVAILABILITY_COLUMNS)
-    avail = execute(task, _runs(sizes, lambda n: [()], trials, seed), columns=cols, runner=runner,
-                    progress=progress, description="why-odd availability").rows or []  # fmt: skip
+    measured = simulate_availability(sizes=sizes, trials=trials, seed=seed, runner=runner, mtbf_s=mtbf_s,
+                                     mttr_s=mttr_s, availability_s=availability_s, progress=progress)  # fmt: skip
     a = mtbf_s / (mtbf_s + mttr_s)
     lines = []
     for n in sizes:
@@ -270,9 +299,7 @@ def run_why_odd(
                 mine = [r for r in part if r["n"] == n and r["a"] == a_side]
                 weighted += count * sum(works(r) for r in mine) / len(mine)
             sim_split = weighted / total
-        rows = [r for r in avail if r["n"] == n]
-        serving = mean_ci([r["serving"] for r in rows])
-        majority_up = mean_ci([r["majority_up"] for r in rows])
+        serving, majority_up = measured[n]["serving"], measured[n]["majority_up"]
         base = [r for r in crash if r["n"] == n and r["k"] == 0]
         committed = sum(r["writes_committed"] for r in base)
         elections = sum(r["elections"] for r in base)
@@ -292,7 +319,7 @@ def run_why_odd(
             "formula_in_ci": serving[1] <= availability(n, a) <= serving[2] or
             majority_up[1] <= availability(n, a) <= majority_up[2],
             "messages_per_write": sum(r["messages_sent"] for r in base) / committed if committed else None,
-            "commit_latency_ms": lat[len(lat) // 2] if lat else None,
+            "commit_latency_ms": nearest_rank(lat, 50),
             "first_leader_ms": sum(first) / len(first) if first else None,
             "split_vote_rate": sum(r["split_votes"] for r in base) / elections if elections else None,
         })  # fmt: skip
@@ -310,7 +337,8 @@ def render(result: WhyOddResult) -> str:
     head = ("n  majority  tolerates (sim)  majority-side splits (sim)   available: formula  sim [95% CI]"
             "            msgs/write  commit p50 ms  1st leader ms  split votes")
     out = [f"Why odd? node availability a = {result.availability:.3f}", head]
-    notes = ["95% CI: normal approximation over trials, clipped to [0, 1]."]
+    notes = ["95% CI: normal approximation over trials, clipped to [0, 1]. "
+             "commit p50 ms: the median over runs of each run's median commit latency."]  # fmt: skip
     for line in result.lines:
         ci = line["availability_ci95"]
         out.append(
@@ -323,10 +351,11 @@ def render(result: WhyOddResult) -> str:
     return "\n".join(out + notes) + "\n"
 
 
-def write_csv(result: WhyOddResult, path: str) -> None:
+def write_csv(result: WhyOddResult, path: str | os.PathLike[str]) -> None:
+    """One row per size (the CI as two columns), written atomically (:func:`raft.files.atomic_write`)."""
     import csv
 
-    with open(path, "w", newline="", encoding="utf-8") as file:
+    with atomic_write(path) as file:
         names = [k for k in result.lines[0] if k != "availability_ci95"] + ["ci95_low", "ci95_high"]
         writer = csv.DictWriter(file, fieldnames=names)
         writer.writeheader()
@@ -336,55 +365,9 @@ def write_csv(result: WhyOddResult, path: str) -> None:
             writer.writerow(row)
 
 
-def plot(result: WhyOddResult, path: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+def plot(result: WhyOddResult, path: str | os.PathLike[str]) -> Path:
+    """Save the four-panel figure (:func:`raft.plots.why_odd.why_odd_figure`) to ``path``."""
     from raft.plots.files import save_figure
+    from raft.plots.why_odd import why_odd_figure
 
-    lines = result.lines
-    n = [line["n"] for line in lines]
-    fig, axes = plt.subplots(2, 2, figsize=(9, 6.5))
-    ax = axes[0][0]
-    ax.bar(n, [line["tolerated"] for line in lines], color="#9ecae1", label="computed n - majority")
-    ax.plot(n, [line["tolerated_simulated"] for line in lines], "o", color="#08519c", label="simulated")
-    ax.set_title("failures tolerated", fontsize=10)
-    ax.legend(fontsize=8)
-    ax = axes[0][1]
-    ax.bar(n, [line["majority_split_fraction"] or 0 for line in lines], color="#a1d99b", label="computed")
-    ax.plot(n, [line["majority_split_fraction_simulated"] or 0 for line in lines], "o", color="#006d2c",
-            label="simulated")  # fmt: skip
-    ax.set_title("two-way splits leaving a majority side", fontsize=10)
-    ax.set_ylim(0, 1.3)  # room for the legend above the bars
-    ax.legend(fontsize=8)
-    ax = axes[1][0]
-    ax.plot(n, [line["availability_formula"] for line in lines], "s--", color="grey", label="binomial formula")
-    sim = [line["availability_simulated"] for line in lines]
-    low = [s - line["availability_ci95"][0] for s, line in zip(sim, lines, strict=True)]
-    high = [line["availability_ci95"][1] - s for s, line in zip(sim, lines, strict=True)]
-    ax.errorbar(n, sim, yerr=[low, high], fmt="o", color="#a50f15", capsize=3, label="simulated (95% CI)")
-    ax.set_title(f"availability, node availability {result.availability:.2f}", fontsize=10)
-    ax.legend(fontsize=8)
-    ax = axes[1][1]
-    messages = ax.plot(n, [line["messages_per_write"] or 0 for line in lines], "o-", color="#1f77b4",
-                       label="messages / committed write (left)")  # fmt: skip
-    ax.set_xlabel("cluster size n")
-    ax.set_ylabel("messages / committed write", fontsize=8)
-    ax2 = ax.twinx()
-    latency = [line["commit_latency_ms"] or 0 for line in lines]
-    commits = ax2.plot(n, latency, "s-", color="#ff7f00", label="commit latency p50, ms (right)")
-    ax2.set_ylabel("commit latency p50 (ms)", fontsize=8)
-    ax2.set_ylim(0, 1.6 * max(latency, default=0) or 1)  # from 0: the latency barely grows with n
-    ax.set_ylim(0, 1.6 * max((line["messages_per_write"] or 0 for line in lines), default=0) or 1)
-    ax.set_title("cost of size", fontsize=10)
-    handles = messages + commits
-    ax.legend(handles, [h.get_label() for h in handles], loc="upper left", fontsize=8, framealpha=0.9)
-    for row in axes:
-        for axis in row:
-            axis.set_xticks(n)
-    axes[1][0].set_xlabel("cluster size n")
-    fig.tight_layout()
-    save_figure(fig, path, dpi=80)
-    plt.close(fig)
+    return save_figure(why_odd_figure(result), path, dpi=80)

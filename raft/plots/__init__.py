@@ -8,5 +8,5 @@ nothing is shown or kept globally; save it with :func:`raft.plots.files.save_fig
 - :func:`raft.plots.logs.log_view`: every node's log at a moment, the way the paper draws Figures 7 and 8.
 - :func:`raft.plots.topology.topology`: the cluster as a graph at a moment, cut links and the leader marked.
 
-:mod:`raft.plots.history` rebuilds the state they draw (roles, partitions, logs) from the events.
+:mod:`raft.analysis.replay` rebuilds the state they draw (roles, partitions, logs) from the events.
 """

@@ -1,17 +1,20 @@
-"""Saving figures: the format follows the file's extension (PNG, SVG or PDF), written to a temporary file
-beside the target and renamed into place, so a failed run never leaves half a picture behind."""
+"""Saving figures: the format follows the file's extension (PNG, SVG or PDF), and the file is written the way
+every output file is (:mod:`raft.files`: checked first, written under a temporary name, renamed into place), so
+a failed run never leaves half a picture behind."""
 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from raft.errors import RaftSimError
+from raft.files import atomic_write, check_output_file
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from raft.api import Result
 
 #: The formats we write, by file extension.
 FORMATS = ("png", "svg", "pdf")
@@ -19,10 +22,8 @@ FORMATS = ("png", "svg", "pdf")
 
 def check_figure_path(path: str | os.PathLike[str]) -> str:
     """The format for ``path`` (its extension); :class:`RaftSimError` for another extension or a path that
-    cannot be written (the check every output file gets: :func:`raft.cli.paths.check_output_file`). Call it
-    before a long run so bad input fails at once."""
-    from raft.cli.paths import check_output_file
-
+    cannot be written (:func:`raft.files.check_output_file`). Call it before a long run so bad input fails at
+    once."""
     target = Path(path)
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
@@ -35,29 +36,12 @@ def check_figure_path(path: str | os.PathLike[str]) -> str:
 def save_figure(figure: Figure, path: str | os.PathLike[str], *, dpi: int = 110) -> Path:
     """Write ``figure`` to ``path`` in the format of its extension, atomically; returns the path."""
     fmt = check_figure_path(path)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            figure.savefig(handle, format=fmt, dpi=dpi)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; give it a normal file's mode
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    with atomic_write(path, "wb") as handle:
+        figure.savefig(handle, format=fmt, dpi=dpi)
+    return Path(path)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def save_timeline(result: Any, path: str | os.PathLike[str], **window: float | None) -> Path:
-    """Draw the election timeline of a recorded :class:`raft.api.Result` and save it to ``path``."""
-    from raft.plots.timeline import timeline
-
-    if result.events is None:
-        raise RaftSimError("the run was not recorded: simulate(..., record=True) to plot it")
-    return save_figure(timeline(list(result.events), **window), path)
+def save_timeline(result: Result, path: str | os.PathLike[str], **window: float | None) -> Path:
+    """Draw the election timeline of a recorded :class:`raft.api.Result` (:meth:`~raft.api.Result.timeline`,
+    which refuses an unrecorded run) and save it to ``path``."""
+    return save_figure(result.timeline(**window), path)

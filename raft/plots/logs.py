@@ -13,15 +13,15 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from raft.plots import history
-from raft.plots.history import Events
+from raft.analysis import replay
+from raft.analysis.replay import Events
 from raft.plots.style import CRASH_COLOR, term_color
 
 
 def log_view(events: Events, at_ms: float | None = None, *, max_entries: int = 40) -> Figure:
     """Each node's log at ``at_ms`` (default: the end of the run)."""
-    at = history.end_ms(events) if at_ms is None else float(at_ms)
-    logs = history.logs_at(events, at)
+    at = replay.end_ms(events) if at_ms is None else float(at_ms)
+    logs = replay.logs_at(events, at)
     longest = max((len(log.terms) for log in logs), default=0)
     first = max(1, longest - max_entries + 1)  # first index shown
     columns = max(longest - first + 1, 1)
@@ -59,13 +59,13 @@ def log_view(events: Events, at_ms: float | None = None, *, max_entries: int = 4
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
     note = "" if first == 1 else f" (indexes {first}–{longest} of {longest})"
-    ax.set_title(f"Logs at {at:.0f} ms{note}: {history.title(events)}\n"
+    ax.set_title(f"Logs at {at:.0f} ms{note}: {replay.title(events)}\n"
                  "top: log index; box = entry, number = its term; red bar = commitIndex; dashed = not committed",
                  fontsize=10)  # fmt: skip
     return fig
 
 
-def _row_label(log: history.NodeLog) -> str:
+def _row_label(log: replay.NodeLog) -> str:
     if not log.up:
         return f"{log.node} (down)"
     return f"{log.node} ({log.role}, term {log.term})"

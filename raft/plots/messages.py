@@ -22,10 +22,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
-from raft.errors import RaftSimError
-from raft.plots import history
-from raft.plots.history import Events
-from raft.plots.style import CRASH_COLOR, DROP_COLOR, MESSAGE_COLORS, REJECT_COLOR, ROLE_COLORS
+from raft.analysis import replay
+from raft.analysis.replay import Events
+from raft.plots.style import CRASH_COLOR, DROP_COLOR, MESSAGE_COLORS, REJECT_COLOR, ROLE_COLORS, check_window
 
 #: Above this many arrows, the arrows carry no text labels (they would cover each other).
 MAX_LABELLED = 30
@@ -46,23 +45,6 @@ def default_window(events: Events) -> tuple[float, float]:
             start = max(0.0, event["t_ms"] - 5.0)
             return start, start + 100.0
     return 0.0, 100.0
-
-
-def message_arrows(events: Events, from_ms: float, to_ms: float) -> list[dict[str, Any]]:
-    """One record per message arrival (delivery or drop) of a message sent within ``[from_ms, to_ms]``:
-    the send event's fields plus ``sent_ms``, ``arrived_ms`` and ``dropped`` (the reason, or ``None``)."""
-    sent: dict[int, dict[str, Any]] = {}
-    arrows: list[dict[str, Any]] = []
-    for event in events:
-        kind = event["type"]
-        if kind == "send" and from_ms <= event["t_ms"] <= to_ms:
-            sent[event["id"]] = event
-        elif kind in ("deliver", "drop") and event["id"] in sent:
-            record = dict(sent[event["id"]])
-            record.update(sent_ms=record["t_ms"], arrived_ms=event["t_ms"],
-                          dropped=event.get("reason", "dropped") if kind == "drop" else None)  # fmt: skip
-            arrows.append(record)
-    return arrows
 
 
 def _label(message: dict[str, Any]) -> str:
@@ -94,11 +76,10 @@ def message_diagram(events: Events, from_ms: float | None = None, to_ms: float |
     else:
         start = 0.0 if from_ms is None else float(from_ms)
         stop = start + 100.0 if to_ms is None else float(to_ms)
-    if stop <= start:
-        raise RaftSimError(f"empty time window: from {start} ms to {stop} ms")
-    names = history.nodes(events)
+    start, stop = check_window(start, stop)
+    names = replay.nodes(events)
     x_of = {node: i for i, node in enumerate(names)}
-    arrows = message_arrows(events, start, stop)
+    arrows = replay.message_arrivals(events, start, stop)
     fig = Figure(figsize=(max(6.0, 1.4 * len(names) + 2.5), 9.0), layout="constrained")
     ax = fig.subplots()
     bottom = max([stop] + [a["arrived_ms"] for a in arrows])
@@ -114,7 +95,7 @@ def message_diagram(events: Events, from_ms: float | None = None, to_ms: float |
     ax.set_ylabel("time (ms)")
     for side in ("right", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.set_title(f"Messages {start:.0f}–{stop:.0f} ms: {history.title(events)}"
+    ax.set_title(f"Messages {start:.0f}–{stop:.0f} ms: {replay.title(events)}"
                  + ("" if labelled else f"  ({len(arrows)} arrows, labels omitted)"), fontsize=11)  # fmt: skip
     handles = [
         Line2D([], [], color=MESSAGE_COLORS["RequestVote"], lw=1.4, label="RequestVote / vote granted"),
@@ -132,12 +113,12 @@ def _draw_life_lines(
 ) -> None:
     for node in names:
         ax.vlines(x_of[node], start, bottom, color="#dddddd", lw=1, zorder=0)
-    for span in history.role_spans(events):
+    for span in replay.role_spans(events):
         if span.end_ms <= start or span.start_ms >= bottom:
             continue
         ax.vlines(x_of[span.node], max(span.start_ms, start), min(span.end_ms, bottom), lw=5,
                   color=ROLE_COLORS[span.role], zorder=1, gid=f"life:{span.role}:{span.node}")  # fmt: skip
-    down = [(t, n) for t, n in history.crashes(events) if start <= t <= bottom]
+    down = [(t, n) for t, n in replay.crashes(events) if start <= t <= bottom]
     if down:
         ax.plot([x_of[n] for _, n in down], [t for t, _ in down], "X", color=CRASH_COLOR, ms=10, zorder=5,
                 gid="crash")  # fmt: skip

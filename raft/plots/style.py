@@ -1,8 +1,12 @@
-"""Colours, sizes and the time axis shared by the plots, so every picture speaks the same visual language."""
+"""Colours, sizes and the time axis (with its window check) shared by the plots, so every picture speaks the
+same visual language."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+from raft.errors import RaftSimError
 
 #: One colour per role, used in every plot (the legend says which is which).
 ROLE_COLORS = {"follower": "#a9c6de", "candidate": "#f4a259", "leader": "#2a9d8f"}
@@ -30,6 +34,14 @@ REJECT_COLOR = "#8e44ad"
 
 def term_color(term: int) -> str:
     return TERM_COLORS[(term - 1) % len(TERM_COLORS)] if term > 0 else "#ffffff"
+
+
+def check_window(start_ms: float, stop_ms: float) -> tuple[float, float]:
+    """``(start_ms, stop_ms)`` as floats; :class:`RaftSimError` for an empty, inverted or unbounded window."""
+    start, stop = float(start_ms), float(stop_ms)
+    if not (math.isfinite(start) and math.isfinite(stop)) or stop <= start:
+        raise RaftSimError(f"empty time window: from {start} ms to {stop} ms")
+    return start, stop
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,14 +21,15 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from raft.plots import history
-from raft.plots.history import Events
+from raft.analysis import replay
+from raft.analysis.replay import Events
 from raft.plots.style import (
     CRASH_COLOR,
     PARTITION_COLOR,
     RESTART_COLOR,
     ROLE_COLORS,
     TimeAxis,
+    check_window,
 )
 
 #: Width of the lanes' plotting area in inches (the 11-inch figure less the node names and the legend column);
@@ -43,19 +44,13 @@ LABEL_OFFSET = 0.003
 
 def window(events: Events, from_ms: float | None, to_ms: float | None) -> tuple[float, float]:
     """The window to draw: the whole run unless bounded; an empty or inverted window is an error."""
-    from raft.errors import RaftSimError
-
-    start = 0.0 if from_ms is None else float(from_ms)
-    stop = history.end_ms(events) if to_ms is None else float(to_ms)
-    if not (math.isfinite(start) and math.isfinite(stop)) or stop <= start:
-        raise RaftSimError(f"empty time window: from {start} ms to {stop} ms")
-    return start, stop
+    return check_window(0.0 if from_ms is None else from_ms, replay.end_ms(events) if to_ms is None else to_ms)
 
 
 def timeline(events: Events, *, from_ms: float | None = None, to_ms: float | None = None) -> Figure:
     """The election timeline of a trace, for the whole run or the window ``[from_ms, to_ms]``."""
     start, stop = window(events, from_ms, to_ms)
-    names = history.nodes(events)
+    names = replay.nodes(events)
     axis = TimeAxis.for_window(start, stop)
     has_writes = any(e["type"] == "submit" for e in events)
     lanes_height = 0.42 * len(names) + 1.0
@@ -71,7 +66,7 @@ def timeline(events: Events, *, from_ms: float | None = None, to_ms: float | Non
         _draw_latency(axes[2], events, start, stop, axis)
     axes[-1].set_xlabel(axis.label)
     lanes.set_xlim(axis.value(start), axis.value(stop))
-    fig.suptitle(f"Election timeline: {history.title(events)}", fontsize=12)
+    fig.suptitle(f"Election timeline: {replay.title(events)}", fontsize=12)
     return fig
 
 
@@ -82,7 +77,7 @@ def _draw_lanes(
     for node in names:
         ax.hlines(y_of[node], axis.value(start), axis.value(stop), color="#cccccc", lw=0.8, zorder=1,
                   gid=f"lane:{node}")  # fmt: skip
-    spans = [s for s in history.role_spans(events) if s.end_ms > start and s.start_ms < stop]
+    spans = [s for s in replay.role_spans(events) if s.end_ms > start and s.start_ms < stop]
     for node in names:
         for role, color in ROLE_COLORS.items():
             ranges = [
@@ -99,14 +94,14 @@ def _draw_lanes(
                 va="center", ha="left", zorder=4, gid="term",
                 fontweight="bold" if span.role == "leader" else "normal",
                 color="white" if span.role == "leader" else "#222222", clip_on=True)  # fmt: skip
-    for change in history.leader_changes(events):
+    for change in replay.leader_changes(events):
         if start <= change.t_ms <= stop:
             x = axis.value(change.t_ms)
             ax.axvline(x, color=ROLE_COLORS["leader"], lw=0.9, ls=":", zorder=1.5)
             ax.plot([x], [y_of[change.node] + 0.42], marker="v", ms=7, color="#1d6b62", zorder=5,
                     linestyle="none", gid="leader-change")  # fmt: skip
-    faults = (("crash", history.crashes(events), "X", CRASH_COLOR),
-              ("restart", history.restarts(events), ">", RESTART_COLOR))  # fmt: skip
+    faults = (("crash", replay.crashes(events), "X", CRASH_COLOR),
+              ("restart", replay.restarts(events), ">", RESTART_COLOR))  # fmt: skip
     for kind, found, marker, color in faults:
         points = [(t, n) for t, n in found if start <= t <= stop]
         if points:
@@ -136,17 +131,17 @@ def label_room(term: int) -> float:
 
 
 def _term_labels(
-    spans: list[history.RoleSpan], names: list[str], start: float, width: float
-) -> list[tuple[history.RoleSpan, float]]:
+    spans: list[replay.RoleSpan], names: list[str], start: float, width: float
+) -> list[tuple[replay.RoleSpan, float]]:
     """Where to write terms (the rule is in the module docstring): at the window's start and at each change of
     term, lane by lane; a label that would reach the next label on its lane is left out."""
-    changes: dict[str, list[tuple[history.RoleSpan, float]]] = {n: [] for n in names}
+    changes: dict[str, list[tuple[replay.RoleSpan, float]]] = {n: [] for n in names}
     last_term: dict[str, int | None] = dict.fromkeys(names)
     for span in spans:
         if span.term != last_term[span.node]:
             last_term[span.node] = span.term
             changes[span.node].append((span, max(span.start_ms, start)))
-    chosen: list[tuple[history.RoleSpan, float]] = []
+    chosen: list[tuple[replay.RoleSpan, float]] = []
     for node in names:
         right = math.inf
         for span, at in reversed(changes[node]):
@@ -159,7 +154,7 @@ def _term_labels(
 def _draw_partitions(ax: Any, events: Events, top: float, start: float, stop: float, axis: TimeAxis) -> None:
     """Shaded bands; their labels (the connected groups) sit in a strip above the top lane, alternating
     between two rows so that neighbouring bands do not write over each other."""
-    shown = [s for s in history.network_spans(events) if s.end_ms > start and s.start_ms < stop]
+    shown = [s for s in replay.network_spans(events) if s.end_ms > start and s.start_ms < stop]
     for row, span in enumerate(shown):
         a, b = max(span.start_ms, start), min(span.end_ms, stop)
         ax.axvspan(axis.value(a), axis.value(b), color=PARTITION_COLOR, alpha=0.18, lw=0, zorder=0,
@@ -171,7 +166,7 @@ def _draw_partitions(ax: Any, events: Events, top: float, start: float, stop: fl
 def _draw_commits(
     ax: Any, events: Events, names: list[str], start: float, stop: float, axis: TimeAxis
 ) -> None:
-    series = history.commit_series(events)
+    series = replay.commit_series(events)
     for node in names:
         points = series[node]
         ax.step([axis.value(t) for t, _ in points], [v for _, v in points], where="post", lw=1.2,
@@ -197,7 +192,7 @@ def _value_at(points: list[tuple[float, float]], t_ms: float) -> float:
 
 
 def _draw_latency(ax: Any, events: Events, start: float, stop: float, axis: TimeAxis) -> None:
-    writes = [w for w in history.writes(events) if start <= w.submit_ms <= stop]
+    writes = [w for w in replay.writes(events) if start <= w.submit_ms <= stop]
     done = [w for w in writes if w.latency_ms is not None]
     lost = [w for w in writes if w.latency_ms is None]
     if done:

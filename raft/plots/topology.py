@@ -15,8 +15,8 @@ import networkx as nx
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from raft.plots import history
-from raft.plots.history import Events
+from raft.analysis import replay
+from raft.analysis.replay import Events
 from raft.plots.style import DOWN_COLOR, DROP_COLOR, ROLE_COLORS
 
 LEADER_RING = "#e9b10a"
@@ -34,10 +34,10 @@ def link_states(names: list[str], cut: frozenset[tuple[str, str]]) -> dict[tuple
 
 def topology(events: Events, at_ms: float | None = None) -> Figure:
     """The cluster at ``at_ms`` (default: the end of the run)."""
-    at = history.end_ms(events) if at_ms is None else float(at_ms)
-    names = history.nodes(events)
-    roles = history.role_at(events, at)
-    states = link_states(names, history.cut_links_at(events, at))
+    at = replay.end_ms(events) if at_ms is None else float(at_ms)
+    names = replay.nodes(events)
+    roles = replay.role_at(events, at)
+    states = link_states(names, replay.cut_links_at(events, at))
     graph = nx.Graph()
     graph.add_nodes_from(names)
     graph.add_edges_from(states)
@@ -80,7 +80,7 @@ def topology(events: Events, at_ms: float | None = None) -> Figure:
     ax.set_aspect("equal")
     ax.axis("off")
     leader_text = ", ".join(f"{n} (term {roles[n][1]})" for n in leaders) or "none"  # type: ignore[index]
-    ax.set_title(f"Cluster at {at:.0f} ms: {history.title(events)}\nleader: {leader_text}", fontsize=10)
+    ax.set_title(f"Cluster at {at:.0f} ms: {replay.title(events)}\nleader: {leader_text}", fontsize=10)
     handles = [Line2D([], [], marker="o", ls="none", ms=10, markerfacecolor=c, markeredgecolor="#333333",
                       label=r) for r, c in ROLE_COLORS.items()]  # fmt: skip
     handles += [

@@ -1,18 +1,19 @@
 """The JSON Lines trace: one event per line, ``t_ms`` never decreasing, a ``meta`` line first.
 
-The writer writes to a temporary file beside the target and renames it into place when the run ends (also when
-the run failed a safety check), so a reader never sees half a trace and bad input never leaves a file behind.
+The writer writes the way every output file is written (:class:`raft.files.AtomicFile`): to a temporary file beside
+the target, renamed into place when the run ends (also when the run failed a safety check), so a reader never sees
+half a trace and bad input never leaves a file behind.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from raft.errors import TraceError
+from raft.files import AtomicFile
 from raft.sim.events import TRACE_SCHEMA_VERSION, Event
 
 
@@ -27,27 +28,23 @@ class TraceWriter:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent or ".")
+            self._out = AtomicFile(self.path)
         except OSError as error:
             raise TraceError(f"{self.path}: cannot write trace: {error.strerror or error}") from None
-        self._tmp = Path(tmp)
-        self._file: IO[str] = os.fdopen(fd, "w", encoding="utf-8")
+        self._file = self._out.file
 
     def __call__(self, event: Event) -> None:
         self._file.write(dumps(event))
         self._file.write("\n")
 
     def close(self) -> None:
-        self._file.close()
         try:
-            os.replace(self._tmp, self.path)
-        except OSError as error:  # the target became a directory, say: never leave the temporary file behind
-            self._tmp.unlink(missing_ok=True)
+            self._out.commit()
+        except OSError as error:  # the target became a directory, say (the temporary file is gone already)
             raise TraceError(f"{self.path}: cannot write trace: {error.strerror or error}") from None
 
     def abort(self) -> None:
-        self._file.close()
-        self._tmp.unlink(missing_ok=True)
+        self._out.abort()
 
 
 def read_trace(path: str | os.PathLike[str]) -> list[dict[str, Any]]:

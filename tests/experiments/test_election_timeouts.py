@@ -54,3 +54,17 @@ def test_resumed_run_reads_finished_trials_back(tmp_path) -> None:
     again = et.run_election_timeouts(trials=4, runner=SerialRunner(), ranges=ranges, csv=csv)
     assert again.ranges[0].trials == 4
     assert again.ranges[0].downtimes == first.ranges[0].downtimes
+
+
+
+def test_plot_draws_both_panels_and_saves_atomically(tmp_path) -> None:
+    from raft.plots.election_timeouts import election_timeouts_figure
+
+    result = et.run_election_timeouts(trials=3, runner=SerialRunner(), ranges=[find_range("50-100")])
+    figure = election_timeouts_figure(result)
+    top, bottom = figure.axes
+    assert top.get_xscale() == "log" and bottom.get_xscale() == "linear"
+    assert "50-100 ms" in [t.get_text() for t in bottom.get_legend().get_texts()]
+    et.plot(result, tmp_path / "f.png")
+    assert (tmp_path / "f.png").read_bytes().startswith(b"\x89PNG")
+    assert [p.name for p in tmp_path.iterdir()] == ["f.png"]

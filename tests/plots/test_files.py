@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from raft.api import simulate
 from raft.errors import RaftSimError
 from raft.plots.files import check_figure_path, save_figure, save_timeline
 from raft.plots.timeline import timeline
@@ -31,9 +32,7 @@ def test_save_timeline_needs_recorded_events(tmp_path, simulated):
     save_timeline(simulated, tmp_path / "t.png")
     assert (tmp_path / "t.png").read_bytes().startswith(MAGIC["png"])
 
-    class Unrecorded:
-        events = None
-
+    unrecorded = simulate(simulated.scenario, record=False, duration_ms=100)
     with pytest.raises(RaftSimError, match="not recorded"):
-        save_timeline(Unrecorded(), tmp_path / "u.png")
+        save_timeline(unrecorded, tmp_path / "u.png")
     assert not (tmp_path / "u.png").exists()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from raft.analysis.replay import message_arrivals
 from raft.errors import RaftSimError
-from raft.plots.messages import message_arrows, message_diagram
+from raft.plots.messages import message_diagram
 from raft.plots.style import DROP_COLOR
 
 
@@ -26,7 +27,7 @@ def arrows(fig):
 def test_one_arrow_per_message_sent_in_the_window(trace):
     drawn = arrows(message_diagram(trace, 0, 100))
     assert sorted(drawn) == ["drop:2", "msg:1", "msg:3", "msg:4", "msg:5"]
-    assert len(drawn) == len(message_arrows(trace, 0, 100))
+    assert len(drawn) == len(message_arrivals(trace, 0, 100))
 
 
 def test_window_excludes_messages_sent_outside_it(trace):
@@ -48,7 +49,7 @@ def test_arrows_go_from_sender_to_receiver_in_time(trace):
     fig = message_diagram(trace, 0, 100)
     names = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert names == ["n1", "n2", "n3"]
-    (record,) = [a for a in message_arrows(trace, 0, 100) if a["id"] == 1]
+    (record,) = [a for a in message_arrivals(trace, 0, 100) if a["id"] == 1]
     assert (record["sent_ms"], record["arrived_ms"], record["dropped"]) == (10.0, 14.0, None)
 
 

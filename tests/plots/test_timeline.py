@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from matplotlib.collections import PathCollection
 
+from raft.analysis import replay
 from raft.errors import RaftSimError
-from raft.plots import history
 from raft.plots.timeline import timeline
 
 
@@ -47,7 +47,7 @@ def test_role_spans_become_bars(trace):
     assert bars["role:follower:n1"] == 3  # before the election, after the restart (term 1), then term 2
     assert bars["role:leader:n2"] == 1
     assert "role:leader:n3" not in bars
-    assert sum(bars.values()) == len(history.role_spans(trace))
+    assert sum(bars.values()) == len(replay.role_spans(trace))
 
 
 def test_bar_extents_match_the_events(trace):
@@ -123,7 +123,7 @@ def test_empty_window_is_an_error(trace):
 def test_simulated_run_draws_every_role_span(simulated):
     events = list(simulated.events)
     bars = role_bars(timeline(events).axes[0])
-    assert sum(bars.values()) == len(history.role_spans(events))
+    assert sum(bars.values()) == len(replay.role_spans(events))
     assert any(k.startswith("role:leader:") for k in bars)
 
 

@@ -1,8 +1,10 @@
-"""What the cluster looked like over time, rebuilt from a trace (a list of event dicts). Shared by the plots.
+"""What the cluster looked like over time, rebuilt from a trace (a list of event dicts), by replaying its events.
+Shared by the plots (:mod:`raft.plots`) and the tables (:mod:`raft.analysis.frames`).
 
 Pure Python: no matplotlib here, so tests and tables can use it cheaply. Every function reads only events:
-role spans (with crashes as gaps), network states (partitions and cuts over time), leader changes, commit indexes,
-write latencies, and each node's log at a chosen time.
+role spans (with crashes as gaps), network states (partitions and cuts over time), leader changes, candidacies,
+commit indexes, write latencies, messages (each send paired with its delivery or drop), and each node's log at a
+chosen time.
 """
 
 from __future__ import annotations
@@ -148,6 +150,15 @@ def leader_changes(events: Events) -> list[LeaderChange]:
     return [LeaderChange(s.start_ms, s.node, s.term) for s in role_spans(events) if s.role == "leader"]
 
 
+def candidates_by_term(events: Events) -> dict[int, set[str]]:
+    """The nodes that stood for election in each term."""
+    by_term: dict[int, set[str]] = {}
+    for span in role_spans(events):
+        if span.role == "candidate":
+            by_term.setdefault(span.term, set()).add(span.node)
+    return by_term
+
+
 def crashes(events: Events) -> list[tuple[float, str]]:
     return [(e["t_ms"], e["node"]) for e in events if e["type"] == "crash"]
 
@@ -201,6 +212,29 @@ def cut_links_at(events: Events, at_ms: float) -> frozenset[tuple[str, str]]:
             break
         links.apply(event)
     return links.cut
+
+
+# ------------------------------------------------------------------ messages
+
+
+def message_arrivals(
+    events: Events, from_ms: float = float("-inf"), to_ms: float = float("inf")
+) -> list[dict[str, Any]]:
+    """One record per message arrival (delivery or drop) of a message sent within ``[from_ms, to_ms]``, in
+    arrival order: the send event's fields plus ``sent_ms``, ``arrived_ms`` and ``dropped`` (the drop's reason,
+    or ``None`` for a delivery)."""
+    sent: dict[int, dict[str, Any]] = {}
+    arrivals: list[dict[str, Any]] = []
+    for event in events:
+        kind = event["type"]
+        if kind == "send" and from_ms <= event["t_ms"] <= to_ms:
+            sent[event["id"]] = event
+        elif kind in ("deliver", "drop") and event["id"] in sent:
+            record = dict(sent[event["id"]])
+            record.update(sent_ms=record["t_ms"], arrived_ms=event["t_ms"],
+                          dropped=event.get("reason", "dropped") if kind == "drop" else None)  # fmt: skip
+            arrivals.append(record)
+    return arrivals
 
 
 # ------------------------------------------------------------------ commits and writes

@@ -1,11 +1,11 @@
-"""raft.plots.history: the state the plots draw, rebuilt from events."""
+"""raft.analysis.replay: the state the plots and tables draw, rebuilt from events (beside the plots for their fixtures)."""
 
 from __future__ import annotations
 
 import pytest
 
+from raft.analysis import replay
 from raft.errors import RaftSimError
-from raft.plots import history
 
 
 def ev(t, kind, **fields):
@@ -13,7 +13,7 @@ def ev(t, kind, **fields):
 
 
 def test_role_spans_follow_role_events_and_end_at_a_crash(trace):
-    spans = [(s.node, s.role, s.term, s.start_ms, s.end_ms) for s in history.role_spans(trace)]
+    spans = [(s.node, s.role, s.term, s.start_ms, s.end_ms) for s in replay.role_spans(trace)]
     n1 = [s for s in spans if s[0] == "n1"]
     assert n1 == [
         ("n1", "follower", 0, 0, 10.0),
@@ -29,36 +29,36 @@ def test_role_spans_follow_role_events_and_end_at_a_crash(trace):
 def test_a_repeated_role_event_does_not_split_a_span():
     events = [ev(0.0, "meta", nodes=["a"], duration_ms=10.0), ev(0, "role", node="a", role="follower", term=0),
               ev(5, "role", node="a", role="follower", term=0)]  # fmt: skip
-    assert [(s.start_ms, s.end_ms) for s in history.role_spans(events)] == [(0, 10.0)]
+    assert [(s.start_ms, s.end_ms) for s in replay.role_spans(events)] == [(0, 10.0)]
 
 
 def test_leader_changes(trace):
-    assert [(c.t_ms, c.node, c.term) for c in history.leader_changes(trace)] == [(20.0, "n1", 1), (420.0, "n2", 2)]
+    assert [(c.t_ms, c.node, c.term) for c in replay.leader_changes(trace)] == [(20.0, "n1", 1), (420.0, "n2", 2)]
 
 
 def test_network_spans_and_cut_links(trace):
-    (span,) = history.network_spans(trace)
+    (span,) = replay.network_spans(trace)
     assert (span.start_ms, span.end_ms) == (300.0, 600.0)
     assert span.groups == (("n1",), ("n2", "n3"))
     assert span.label == "n1 | n2 n3"
-    assert history.cut_links_at(trace, 350) == {("n1", "n2"), ("n2", "n1"), ("n1", "n3"), ("n3", "n1")}
-    assert history.cut_links_at(trace, 700) == frozenset()
+    assert replay.cut_links_at(trace, 350) == {("n1", "n2"), ("n2", "n1"), ("n1", "n3"), ("n3", "n1")}
+    assert replay.cut_links_at(trace, 700) == frozenset()
 
 
 def test_one_way_cut_and_isolate_are_labelled():
     events = [ev(0.0, "meta", nodes=["a", "b", "c"], duration_ms=100.0), ev(10, "cut", **{"from": "a", "to": "b"}),
               ev(20, "isolate", node="c"), ev(30, "heal")]  # fmt: skip
-    first, second = history.network_spans(events)
+    first, second = replay.network_spans(events)
     assert first.label == "cut a→b" and first.groups == (("a", "b", "c"),)
     assert second.groups == (("a",), ("b",), ("c",)) and (second.start_ms, second.end_ms) == (20, 30)
 
 
 def test_logs_rebuilt_from_appends_truncates_commits_and_restarts(trace):
-    at_350 = {log.node: log for log in history.logs_at(trace, 350)}
+    at_350 = {log.node: log for log in replay.logs_at(trace, 350)}
     assert (at_350["n1"].terms, at_350["n1"].up, at_350["n1"].commit_index) == ((1, 1, 1), False, 0)
     assert (at_350["n2"].terms, at_350["n2"].commit_index) == ((1, 1), 2)
     assert at_350["n3"].terms == (1,)
-    at_end = {log.node: log for log in history.logs_at(trace, 1000)}
+    at_end = {log.node: log for log in replay.logs_at(trace, 1000)}
     assert at_end["n1"].terms == (1, 1, 2) and at_end["n1"].up and at_end["n1"].commit_index == 0
     assert (at_end["n2"].terms, at_end["n2"].commit_index, at_end["n2"].role) == ((1, 1, 2), 3, "leader")
     assert at_end["n3"].terms == (1, 1)
@@ -66,12 +66,12 @@ def test_logs_rebuilt_from_appends_truncates_commits_and_restarts(trace):
 
 def test_logs_start_from_the_initial_state():
     events = [ev(0.0, "meta", nodes=["a"], duration_ms=1.0, initial_state={"a": {"term": 6, "log": [1, 4, 6]}})]
-    (log,) = history.logs_at(events, 0.0)
+    (log,) = replay.logs_at(events, 0.0)
     assert (log.terms, log.term) == ((1, 4, 6), 6)
 
 
 def test_commit_series_gaps_while_down(trace):
-    series = history.commit_series(trace)["n1"]
+    series = replay.commit_series(trace)["n1"]
     assert (55.0, 2.0) in series
     crash = [v for t, v in series if t == 300.0]
     assert crash and crash[0] != crash[0]  # NaN: the line breaks while n1 is down
@@ -79,11 +79,11 @@ def test_commit_series_gaps_while_down(trace):
 
 
 def test_writes_with_latency(trace):
-    first, second = history.writes(trace)
+    first, second = replay.writes(trace)
     assert (first.command, first.latency_ms, first.index) == ("x=1", 20.0, 2)
     assert second.ack_ms is None and second.latency_ms is None
 
 
 def test_a_list_without_meta_is_refused():
     with pytest.raises(RaftSimError):
-        history.nodes([ev(0, "role", node="a", role="follower", term=0)])
+        replay.nodes([ev(0, "role", node="a", role="follower", term=0)])
