@@ -9,8 +9,8 @@ import sys
 from typing import Any
 
 from raft.cli.options import EXIT_OK, non_negative_int
-from raft.cli.paths import check_output_file
 from raft.errors import RaftSimError
+from raft.files import check_output_file
 
 
 def _common(parser: argparse.ArgumentParser, trials_help: str) -> None:

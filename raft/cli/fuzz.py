@@ -14,10 +14,10 @@ from typing import Any
 
 from raft.api import parse_scenario, simulate
 from raft.cli.options import EXIT_FAILED, EXIT_OK, check_bugs
-from raft.cli.paths import check_output_dir
 from raft.core.bugs import BUG_HELP, Bug
 from raft.experiments.grid import parse_seeds
 from raft.experiments.sweep import progress_bar, show_progress
+from raft.files import check_output_dir
 from raft.fuzz.generator import FAULT_TYPES, FuzzConfig, generate, parse_faults, parse_sizes
 from raft.fuzz.properties import describe
 from raft.fuzz.runner import FuzzReport, run_seeds

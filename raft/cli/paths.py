@@ -1,8 +1,7 @@
 """Paths the command line reads, checked before any work starts: scenario files, including the shipped ones by
 their bare name (``leader-crash``, ``bugs/vote-twice``), and trace files.
 
-Paths it writes are checked by :mod:`raft.files` (the one check every writer shares, library or CLI);
-:func:`check_output_file` and :func:`check_output_dir` are re-exported here for the commands.
+Paths it writes are checked by :mod:`raft.files` (the one check every writer shares, library or CLI).
 """
 
 from __future__ import annotations
@@ -10,9 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from raft.errors import RaftSimError
-from raft.files import check_output_dir, check_output_file
 
-__all__ = ["SCENARIO_DIR", "check_input_file", "check_output_dir", "check_output_file", "find_scenario"]
+__all__ = ["SCENARIO_DIR", "check_input_file", "find_scenario"]
 
 #: The scenarios shipped with raft-sim (``raft-sim list``).
 SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from raft.cli.options import EXIT_OK
 from raft.errors import RaftSimError
 
 KINDS = ("timeline", "messages", "logs", "topology")
@@ -36,7 +37,7 @@ def plot_trace(args: argparse.Namespace) -> int:
     figure = draw(events, args.kind, from_ms=args.from_ms, to_ms=args.to_ms, at_ms=args.at_ms)
     save_figure(figure, args.output)
     print(f"{args.kind.capitalize()} written to {args.output}")
-    return 0
+    return EXIT_OK
 
 
 def draw(

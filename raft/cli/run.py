@@ -17,9 +17,10 @@ from raft.cli.options import (
     check_duration,
     non_negative_int,
 )
-from raft.cli.paths import SCENARIO_DIR, check_output_file, find_scenario
+from raft.cli.paths import SCENARIO_DIR, find_scenario
 from raft.cli.report import render_summary
 from raft.errors import RaftSimError
+from raft.files import check_output_file
 from raft.scenario import Scenario, load_scenario
 from raft.scenario.suggest import fmt_number
 

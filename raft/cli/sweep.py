@@ -12,8 +12,9 @@ import sys
 from typing import Any
 
 from raft.cli.options import EXIT_BAD_INPUT, EXIT_OK, check_duration
-from raft.cli.paths import check_output_file, find_scenario
+from raft.cli.paths import find_scenario
 from raft.errors import RaftSimError
+from raft.files import check_output_file
 
 
 def register(subparsers: Any) -> None:

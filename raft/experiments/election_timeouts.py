@@ -9,10 +9,11 @@ The model of one trial (the paper's setup, made explicit):
 - Logs differ so that two of the four survivors cannot win: n1, n2, n3 hold two entries, n4 and n5 one; all are
   in term 1. n4 and n5 can vote, but no server votes for them.
 - Timing: one-way latency uniform over ``latency_ms``, and a disk write (``write_ms``) that persists a term, a
-  vote or an entry before any message that depends on it leaves. A won election thus costs three writes and
-  three hops between the winner's timeout and its first heartbeat's arrival (candidate, voter, new leader's
-  no-op): with the defaults (0.2-0.6 ms, 4 ms) about 13 ms, the part of the paper's ~15 ms broadcast time that
-  lies on that path. Writing 12 ms per write (15 ms per RPC) triples it: see docs/experiments.md.
+  vote or an entry before any reply, vote or RequestVote that depends on it leaves (a leader's AppendEntries
+  leave at once). A won election thus costs two writes and three hops between the winner's timeout and its
+  first heartbeat's arrival (candidate, voter, then the new leader's heartbeat): with the defaults (0.2-0.6 ms,
+  4 ms) about 9 ms, the part of the paper's ~15 ms broadcast time that lies on that path. Writing 12 ms per
+  write (15 ms per RPC) triples it: see docs/experiments.md.
 - The time without a leader runs from the crash until every other survivor has received an AppendEntries of the
   new leader's term. A trial that has not got there after ``cap_ms`` of simulated time is censored.
 """

@@ -9,8 +9,6 @@ workload stay. Every candidate is a full deterministic run, so the result replay
 from __future__ import annotations
 
 import copy
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,7 @@ import yaml
 
 from raft.api import load_scenario, parse_scenario, simulate
 from raft.errors import RaftSimError, ScenarioError
+from raft.files import atomic_write
 from raft.fuzz.generator import is_quiet_event, quiet_ms
 from raft.fuzz.properties import ACKED_WRITES, describe, first_failure, run_checked
 from raft.sim.safety import Violation
@@ -131,14 +130,8 @@ def write_scenario(data: dict[str, Any], path: Path) -> None:
     """Write a scenario mapping as YAML (atomically: a temporary file renamed into place)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump(data, sort_keys=False, default_flow_style=None, width=110)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as out:
+        out.write(text)
 
 
 def replay(path: Path) -> Violation | None:

@@ -235,11 +235,6 @@ class Scenario(Frozen):
     #: Where the scenario came from (a file name, or "<scenario>"); set by the loader, not by the file.
     source: str = Field(default="<scenario>", exclude=True)
 
-    @property
-    def node_ids(self) -> tuple[str, ...]:
-        """The names of the nodes, in order."""
-        return self.cluster.node_ids
-
     @field_validator("name")
     @classmethod
     def _name(cls, name: str) -> str:

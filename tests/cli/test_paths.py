@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from raft.cli import EXIT_BAD_INPUT, main
-from raft.cli.paths import SCENARIO_DIR, check_output_dir, check_output_file, find_scenario
+from raft.cli.paths import SCENARIO_DIR, find_scenario
 from raft.errors import RaftSimError
+from raft.files import check_output_dir, check_output_file
 
 ROOT = Path(__file__).resolve().parents[2]
 LEADER_CRASH = str(ROOT / "scenarios" / "leader-crash.yaml")

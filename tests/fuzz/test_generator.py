@@ -38,7 +38,7 @@ def test_every_generated_scenario_is_valid_and_has_a_quiet_phase() -> None:
         assert scenario.workload.stop_ms == quiet
         tail = [e for e in data["events"] if e["at_ms"] == quiet and is_quiet_event(e, quiet)]
         assert {"heal": True} in [{k: v for k, v in e.items() if k != "at_ms"} for e in tail]
-        assert sorted(e["restart"] for e in tail if "restart" in e) == sorted(scenario.node_ids)
+        assert sorted(e["restart"] for e in tail if "restart" in e) == sorted(scenario.cluster.node_ids)
         assert all(e["at_ms"] < quiet for e in data["events"] if not is_quiet_event(e, quiet))
         assert [(x.check, x.value) for x in scenario.expect] == [("max_leaderless_ms_after", (quiet, LEADER_BOUND_MS))]
 
@@ -90,7 +90,7 @@ def test_leader_churn_draws_valid_rounds_inside_the_fault_phase() -> None:
         faults = [e for e in data["events"] if not is_quiet_event(e, quiet)]
         assert all(50.0 <= e["at_ms"] < quiet for e in faults)
         writes = [e for e in faults if "write" in e]
-        assert writes and all(e["to"] in scenario.node_ids for e in writes)
+        assert writes and all(e["to"] in scenario.cluster.node_ids for e in writes)
         assert len(writes) % 2 == 0  # one write to A, one to B, per round
         actions = {key for e in faults for key in e if key not in ("at_ms", "to")}
         assert actions >= {"timeout", "write", "isolate", "crash", "restart", "heal"}

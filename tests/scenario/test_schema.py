@@ -81,7 +81,7 @@ def test_issue_example_parses_to_the_values_it_states() -> None:
     assert s.source == "leader-crash.yaml"
     assert (s.name, s.seed, s.duration_ms) == ("leader-crash", 1, 5000.0)
     assert s.description.startswith("The leader crashes;")
-    assert s.node_ids == ("n1", "n2", "n3", "n4", "n5")
+    assert s.cluster.node_ids == ("n1", "n2", "n3", "n4", "n5")
     assert s.cluster.initial_state == {
         "n1": InitialState(term=7, voted_for=None, log=(1, 1, 1, 4, 4, 5, 5, 6, 6, 6))
     }
@@ -119,13 +119,13 @@ def test_model_dump_parses_back_to_the_same_scenario() -> None:
 
 def test_named_nodes_keep_their_order() -> None:
     s = parse_scenario(scenario(cluster={"nodes": ["east", "west", "north-1", "s_2"]}))
-    assert s.node_ids == ("east", "west", "north-1", "s_2")
+    assert s.cluster.node_ids == ("east", "west", "north-1", "s_2")
     assert s.cluster.size is None
 
 
 @pytest.mark.parametrize("size", [1, 101])
 def test_sizes_at_the_limits_are_accepted(size: int) -> None:
-    assert len(parse_scenario(scenario(cluster={"size": size})).node_ids) == size
+    assert len(parse_scenario(scenario(cluster={"size": size})).cluster.node_ids) == size
 
 
 def test_equal_timeout_bounds_mean_no_randomization() -> None:
