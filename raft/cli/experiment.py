@@ -75,11 +75,16 @@ def run_why_odd(args: argparse.Namespace) -> int:
         why_odd.write_csv(result, args.csv)
     if args.plot:
         why_odd.plot(result, args.plot)
+    return _print(args, result.to_dict(), why_odd.render(result))
+
+
+def _print(args: argparse.Namespace, data: dict[str, Any], table: str) -> int:
+    """The experiment's result on stdout: one JSON object with ``--json``, else its table."""
     if args.json:
-        json.dump(result.to_dict(), sys.stdout)
+        json.dump(data, sys.stdout)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(why_odd.render(result))
+        sys.stdout.write(table)
     return EXIT_OK
 
 
@@ -101,9 +106,4 @@ def run_election_timeouts(args: argparse.Namespace) -> int:
                                       csv=args.csv, progress=show_progress(args.quiet))  # fmt: skip
     if args.plot:
         et.plot(result, args.plot)
-    if args.json:
-        json.dump(result.to_dict(), sys.stdout)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(et.render(result))
-    return EXIT_OK
+    return _print(args, result.to_dict(), et.render(result))

@@ -77,6 +77,14 @@ def _scenario(name: str, n: int, duration_ms: float, events: list[dict[str, Any]
     return parse_scenario(data, f"<why-odd {name}>")
 
 
+def _figures(name: str, n: int, duration_ms: float, events: list[dict[str, Any]], seed: int) -> dict[str, Any]:
+    """The summary figures of one run of ``n`` servers with these events and clients writing for 80 % of it."""
+    from raft.api import simulate
+
+    scenario = _scenario(name, n, duration_ms, events, stop_ms=duration_ms * 0.8)
+    return figures(simulate(scenario, seed=seed, record=False).summary)
+
+
 @dataclass(frozen=True)
 class CrashTask:
     """n servers, k of them (n1..nk) down from the start, 3 s with writes: can the rest elect and commit?"""
@@ -84,13 +92,9 @@ class CrashTask:
     duration_ms: float = 3000.0
 
     def __call__(self, run: Run) -> dict[str, Any]:
-        from raft.api import simulate
-
         p = dict(run.params)
-        n, k = p["n"], p["k"]
-        events = [{"at_ms": 0, "crash": f"n{i}"} for i in range(1, k + 1)]
-        scenario = _scenario("crash", n, self.duration_ms, events, stop_ms=self.duration_ms * 0.8)
-        return figures(simulate(scenario, seed=run.seed, record=False).summary)
+        events = [{"at_ms": 0, "crash": f"n{i}"} for i in range(1, p["k"] + 1)]
+        return _figures("crash", p["n"], self.duration_ms, events, run.seed)
 
 
 @dataclass(frozen=True)
@@ -100,14 +104,10 @@ class PartitionTask:
     duration_ms: float = 3000.0
 
     def __call__(self, run: Run) -> dict[str, Any]:
-        from raft.api import simulate
-
         p = dict(run.params)
-        n, a = p["n"], p["a"]
-        nodes = [f"n{i}" for i in range(1, n + 1)]
-        events = [{"at_ms": 0, "partition": [nodes[:a], nodes[a:]]}]
-        scenario = _scenario("partition", n, self.duration_ms, events, stop_ms=self.duration_ms * 0.8)
-        return figures(simulate(scenario, seed=run.seed, record=False).summary)
+        nodes = [f"n{i}" for i in range(1, p["n"] + 1)]
+        events = [{"at_ms": 0, "partition": [nodes[: p["a"]], nodes[p["a"] :]]}]
+        return _figures("partition", p["n"], self.duration_ms, events, run.seed)
 
 
 AVAILABILITY_COLUMNS = (Column("majority_up", "float"), Column("serving", "float"), Column("failures", "int"))
