@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from raft.scenario.events import Action
+from raft.scenario.events import Action, When
 from raft.scenario.reader import ScenarioData, not_a_mapping, read_scenario_data
 from raft.scenario.schema import (
     ClusterConfig,
@@ -23,7 +23,6 @@ from raft.scenario.schema import (
     NetworkConfig,
     Scenario,
     StorageConfig,
-    When,
     WorkloadConfig,
 )
 from raft.scenario.suggest import (

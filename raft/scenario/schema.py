@@ -27,7 +27,7 @@ from raft.scenario.base import (
     check_range,
     unknown_node,
 )
-from raft.scenario.events import LEADER_ACTIONS, Action, Event, When
+from raft.scenario.events import LEADER_ACTIONS, Action, Event
 from raft.scenario.expectations import WINDOW_CHECKS, Expectation
 from raft.scenario.suggest import fmt_number, problem, show, unknown
 
@@ -308,14 +308,10 @@ class Scenario(Frozen):
 
 __all__ = [
     "KNOWN_BUGS",
-    "Action",
     "ClusterConfig",
-    "Event",
-    "Expectation",
     "InitialState",
     "NetworkConfig",
     "Scenario",
     "StorageConfig",
-    "When",
     "WorkloadConfig",
 ]
