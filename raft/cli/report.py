@@ -19,6 +19,10 @@ def _fault(event: dict[str, Any]) -> str:
         return f"cut {event['from']} -> {event['to']}"
     if kind == "skip":
         return f"skipped {event['action']} {event['target']} ({event['reason']})"
+    if kind == "heal" and "link" in event:
+        return "heal {} <-> {}".format(*event["link"])
+    if kind == "heal" and "node" in event:
+        return f"heal {event['node']} (all its links)"
     if kind == "heal":
         return "heal"
     return f"{kind} {event['node']}"

@@ -14,8 +14,17 @@ from pydantic import BaseModel, ConfigDict, Strict
 from raft.scenario.suggest import did_you_mean, fmt_number, problem, show, show_name
 
 MAX_NODES = 101
-#: In events, ``leader`` means "the current leader", so no node may be called that.
-RESERVED_NODE = "leader"
+#: Words that name a node by its role at the moment an event fires, so no node may be called that: ``leader``
+#: (the live leader of the highest term), ``follower`` (a live follower, chosen by the seed) and ``crashed``
+#: (the node that crashed most recently and is still down).
+LEADER, FOLLOWER, CRASHED = "leader", "follower", "crashed"
+ROLE_WORDS = (LEADER, FOLLOWER, CRASHED)
+#: Where each role word may stand for a node (the rest of the message of :func:`misplaced_role`).
+_ROLE_PLACES = {
+    LEADER: "it names the current leader only in crash, isolate, timeout, cut and a write's to",
+    FOLLOWER: "it names a live follower only in crash, isolate, timeout, cut and a write's to",
+    CRASHED: "it names the node crashed most recently only in restart",
+}
 NODE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 
 # YAML gives lists where the model keeps tuples: containers are lax, their items stay strict.
@@ -52,12 +61,17 @@ def _describe_nodes(nodes: tuple[str, ...]) -> str:
     return ", ".join(nodes[:8]) + (", ..." if len(nodes) > 8 else "")
 
 
-def unknown_node(name: Any, nodes: tuple[str, ...], *, leader_too: bool = False) -> str:
+def misplaced_role(word: str) -> str:
+    """The message for a role word (``leader``, ``follower``, ``crashed``) where it may not stand for a node."""
+    return f"'{word}' is not allowed here ({_ROLE_PLACES[word]})"
+
+
+def unknown_node(name: Any, nodes: tuple[str, ...], *, roles: tuple[str, ...] = ()) -> str:
     """The message for a name that is not a node of this cluster, with a did-you-mean among the nodes (and
-    ``leader`` where the place accepts it: ``leader_too``)."""
-    if name == RESERVED_NODE:
-        return f"'{RESERVED_NODE}' is not allowed here (it names a node only in crash, isolate and timeout)"
-    choices = (*nodes, RESERVED_NODE) if leader_too else nodes
+    the role words the place accepts: ``roles``)."""
+    if name in ROLE_WORDS:
+        return misplaced_role(name)
+    choices = (*nodes, *roles)
     hint = did_you_mean(name, choices)
     if hint:
         return f"unknown node {show_name(name)}{hint}"

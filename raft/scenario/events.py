@@ -10,19 +10,26 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import Field, Strict, field_validator, model_validator
+from pydantic import Field, Strict, ValidationInfo, field_validator, model_validator
 
 from raft.core.statemachine import OpKind, parse_op
-from raft.scenario.base import RESERVED_NODE, Frozen, Names
+from raft.scenario.base import CRASHED, FOLLOWER, LEADER, ROLE_WORDS, Frozen, Names, misplaced_role
 from raft.scenario.suggest import KeyPath, problem, show, show_name
 
 #: What a scripted ``write`` may do: set or delete a key (a read goes through the workload's clients).
 _WRITE_KINDS = frozenset({OpKind.SET, OpKind.DELETE})
+#: The shapes of the values that are lists, each with an example (said when a value has another shape).
+GROUPS_EXPECTED = "expected a list of groups, such as [[n1, n2], [n3]]"
+CUT_EXPECTED = "expected [from, to], such as [n1, n2] (cuts n1 -> n2)"
+HEAL_EXPECTED = (
+    "expected true (heal everything), a node such as n1 (every cut touching it) "
+    "or a link such as [n1, n2] (both directions)"
+)
 #: What to say when an action's value is missing (``crash: null``, ``partition: []``).
 _MISSING = {
     "target": "expected a node name",
-    "groups": "expected a list of groups, such as [[n1, n2], [n3]]",
-    "link": "expected [from, to]",
+    "groups": GROUPS_EXPECTED,
+    "link": CUT_EXPECTED,
     "command": 'expected "key=value" (set) or "-key" (delete)',
 }
 
@@ -48,9 +55,26 @@ class Action(Enum):
     WRITE = "write"
 
 
-#: Actions aimed at one node (``target``), and those of them that accept ``leader``.
+#: Actions aimed at one node (``target``), and those of them that accept ``leader`` and ``follower``.
 TARGET_ACTIONS = frozenset({Action.CRASH, Action.RESTART, Action.ISOLATE, Action.TIMEOUT})
 LEADER_ACTIONS = frozenset({Action.CRASH, Action.ISOLATE, Action.TIMEOUT})
+
+
+def roles_for(action: Action, field: str) -> tuple[str, ...]:
+    """The role words that may stand for a node in ``field`` of an ``action`` event, resolved when it fires.
+
+    ``leader`` and ``follower`` wherever an action aims at a node as it is now: the target of crash, isolate
+    and timeout, either end of a cut, and a write's ``to``. ``crashed`` in restart only. Never in a partition
+    (its groups must cover every node), a heal (the node to heal is the one that was cut, whatever its role
+    now) or a ``when`` trigger.
+    """
+    if field == "target" and action is Action.RESTART:
+        return (CRASHED,)
+    if (field == "target" and action in LEADER_ACTIONS) or (field == "link" and action is Action.CUT):
+        return (LEADER, FOLLOWER)
+    if field == "to" and action is Action.WRITE:
+        return (LEADER, FOLLOWER)
+    return ()
 
 
 class When(Frozen):
@@ -64,8 +88,10 @@ class Event(Frozen):
 
     Exactly one payload field is set, the one the action needs: ``target`` (crash, restart, isolate, timeout),
     ``groups`` (partition; after parsing they cover every node), ``link`` (cut, one-way ``(from, to)``) or
-    ``command`` (write, with the optional node ``to``). ``index`` is the position in the file: events at the
-    same time run in that order.
+    ``command`` (write, with the optional node ``to``); a heal has ``target`` (every cut touching that node),
+    ``link`` (that link, both ways) or neither (everything). A node may be named by a role word where
+    :func:`roles_for` allows it. ``index`` is the position in the file: events at the same time run in that
+    order.
     """
 
     index: int = Field(ge=0)
@@ -79,11 +105,21 @@ class Event(Frozen):
     command: str | None = None
     to: str | None = None
 
+    @field_validator("groups", mode="before")
+    @classmethod
+    def _groups_shape(cls, value: Any) -> Any:
+        if not isinstance(value, list | tuple) or not all(isinstance(group, list | tuple) for group in value):
+            raise problem(f"{GROUPS_EXPECTED}, got {show(value)}")
+        return value
+
     @field_validator("link", mode="before")
     @classmethod
-    def _link_shape(cls, value: Any) -> Any:
-        if isinstance(value, list | tuple) and len(value) != 2:
-            raise problem(f"expected [from, to], got {show(value)}")
+    def _link_shape(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            return value
+        if not isinstance(value, list | tuple) or len(value) != 2 or not all(isinstance(n, str) for n in value):
+            expected = HEAL_EXPECTED if info.data.get("action") is Action.HEAL else CUT_EXPECTED
+            raise problem(f"{expected}, got {show(value)}")
         return value
 
     @model_validator(mode="after")
@@ -102,13 +138,21 @@ class Event(Frozen):
             "command": action is Action.WRITE,
         }
         for name, wanted in expected.items():
+            if action is Action.HEAL and name in ("target", "link"):
+                continue  # either one, or neither: heal everything
             if wanted != (getattr(self, name) not in (None, ())):
                 message = _MISSING[name] if wanted else f"{action.value} takes no {name}"
                 raise problem(message, name)
+        if action is Action.HEAL and self.target is not None and self.link is not None:
+            raise problem("heal takes a node or a link, not both", "link")
         if self.to is not None and action is not Action.WRITE:
             raise problem("only goes with write", "to")
-        if self.target == RESERVED_NODE and action not in LEADER_ACTIONS:
-            raise problem(f"'{RESERVED_NODE}' is allowed for crash, isolate and timeout only", "target")
+        for path, name in self._references():
+            if name in ROLE_WORDS and name not in roles_for(action, str(path[0])):
+                if action is Action.RESTART and path == ("target",):
+                    raise problem(f"restart takes a node or '{CRASHED}' (the node crashed most recently), "
+                                  f"not '{name}' (a live node)", *path)  # fmt: skip
+                raise problem(misplaced_role(name), *path)
         self._check_payload()
         return self
 
@@ -123,16 +167,26 @@ class Event(Frozen):
                     raise problem(f"overlapping groups: {show_name(name)} is {where}", "groups", number)
                 seen[name] = number
         if self.link is not None and self.link[0] == self.link[1]:
-            raise problem(f"cannot cut {show_name(self.link[0])} from itself", "link")
+            name = self.link[0]
+            if name in ROLE_WORDS:
+                raise problem(f"at most one end of a link may be '{name}'", "link")
+            if self.action is Action.HEAL:
+                raise problem(f"cannot heal a link from {show_name(name)} to itself", "link")
+            raise problem(f"cannot cut {show_name(name)} from itself", "link")
         if self.command is not None and not _is_write(self.command):
             raise problem(
                 f'expected "key=value" (set) or "-key" (delete), got {show(self.command)}', "command"
             )
 
     def nodes_named(self) -> list[tuple[KeyPath, str]]:
-        """Every node name in this event with its key path (model field names), for reference checks."""
+        """Every node name in this event with its key path (model field names), for reference checks; role
+        words (which the event's own checks allow only where :func:`roles_for` says) are left out."""
+        return [(path, name) for path, name in self._references() if name not in ROLE_WORDS]
+
+    def _references(self) -> list[tuple[KeyPath, str]]:
+        """Every node name or role word in this event with its key path (model field names)."""
         named: list[tuple[KeyPath, str]] = []
-        if self.target is not None and self.target != RESERVED_NODE:
+        if self.target is not None:
             named.append((("target",), self.target))
         for number, group in enumerate(self.groups):
             named += [(("groups", number), name) for name in group]

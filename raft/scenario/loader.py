@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from raft.scenario.events import Action, When
+from raft.scenario.events import HEAL_EXPECTED, Action, When
 from raft.scenario.reader import ScenarioData, not_a_mapping, read_scenario_data
 from raft.scenario.schema import (
     ClusterConfig,
@@ -38,7 +38,7 @@ from raft.scenario.suggest import (
 )
 
 DEFAULT_SOURCE = "<scenario>"
-#: YAML action key -> the model field that holds its value (``heal`` has none: its value must be ``true``).
+#: YAML action key -> the model field that holds its value (``heal``'s depends on the value: see _heal_form).
 _PAYLOAD: dict[str, str | None] = {
     "crash": "target", "restart": "target", "isolate": "target", "timeout": "target",
     "partition": "groups", "cut": "link", "write": "command", "heal": None,
@@ -85,11 +85,22 @@ def _event_form(item: Mapping[Any, Any], position: int) -> dict[str, Any]:
     action = actions[0]
     form["action"] = action
     field = _PAYLOAD[action]
-    if field is None and item[action] is not True:
-        raise KeyProblem((*path, action), f"expected true, got {show(item[action])}")
-    if field is not None:
+    if field is None:
+        form.update(_heal_form(item[action], (*path, action)))
+    else:
         form[field] = item[action]
     return form
+
+
+def _heal_form(value: Any, path: KeyPath) -> dict[str, Any]:
+    """``heal: true`` heals everything, ``heal: n1`` every cut touching n1, ``heal: [n1, n2]`` that link."""
+    if value is True:
+        return {}
+    if isinstance(value, str):
+        return {"target": value}
+    if isinstance(value, list | tuple):
+        return {"link": value}
+    raise KeyProblem(path, f"{HEAL_EXPECTED}, got {show(value)}")
 
 
 def _expectation_form(item: Any, position: int) -> dict[str, Any]:

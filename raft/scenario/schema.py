@@ -19,7 +19,7 @@ from raft.core.bugs import Bug
 from raft.scenario.base import (
     MAX_NODES,
     NODE_NAME,
-    RESERVED_NODE,
+    ROLE_WORDS,
     Frozen,
     Names,
     Pair,
@@ -27,7 +27,7 @@ from raft.scenario.base import (
     check_range,
     unknown_node,
 )
-from raft.scenario.events import LEADER_ACTIONS, Action, Event
+from raft.scenario.events import Action, Event, roles_for
 from raft.scenario.expectations import WINDOW_CHECKS, Expectation
 from raft.scenario.suggest import fmt_number, problem, show, unknown
 
@@ -98,10 +98,8 @@ class ClusterConfig(Frozen):
         if not 1 <= len(nodes) <= MAX_NODES:
             raise problem(f"expected 1 to {MAX_NODES} node names, got {len(nodes)}")
         for position, name in enumerate(nodes):
-            if name == RESERVED_NODE:
-                raise problem(
-                    f"'{RESERVED_NODE}' is reserved (in events it means the current leader)", position
-                )
+            if name in ROLE_WORDS:
+                raise problem(f"'{name}' is reserved (in events it names a node by its role)", position)
             if not NODE_NAME.match(name):
                 raise problem(
                     f"bad node name {show(name)} (a letter, then letters, digits, _ or -)", position
@@ -271,8 +269,8 @@ class Scenario(Frozen):
                 )
             for path, name in event.nodes_named():
                 if name not in nodes:
-                    leader_too = path == ("target",) and event.action in LEADER_ACTIONS
-                    raise problem(unknown_node(name, nodes, leader_too=leader_too), position, *path)
+                    roles = roles_for(event.action, str(path[0]))
+                    raise problem(unknown_node(name, nodes, roles=roles), position, *path)
             if event.action is Action.PARTITION:
                 listed = {name for group in event.groups for name in group}
                 rest = tuple(name for name in nodes if name not in listed)

@@ -1,25 +1,37 @@
-"""The scenario's scripted events: crashes, restarts, partitions, cuts, forced timeouts and single writes.
+"""The scenario's scripted events: crashes, restarts, partitions, cuts, heals, forced timeouts and single writes.
 
 Timed events are scheduled up front in file order, so events at the same time run in file order. Conditional
 events (``when: {leader: NODE}``) fire once, ``after_ms`` after the first time that node becomes leader.
+
+A node named by its role is resolved when the event fires: ``leader`` is the live leader of the highest term,
+``follower`` one of the live followers, drawn from the run's ``script/follower`` random stream (so the same seed
+picks the same one), and ``crashed`` the node that crashed most recently and is still down. When there is no
+such node the action is skipped and a ``skip`` event says why.
 """
 
 from __future__ import annotations
 
+import random
 from typing import TYPE_CHECKING, Any
 
 from raft.core.types import Role
+from raft.scenario import Action
+from raft.scenario.base import CRASHED, FOLLOWER, LEADER
 
 if TYPE_CHECKING:
     from raft.scenario import Event as ScenarioEvent
     from raft.sim.simulation import Simulation
 
+#: Why an action naming a role was skipped, by role word.
+_NOBODY = {LEADER: "no live leader", FOLLOWER: "no live follower", CRASHED: "no crashed node"}
+
 
 class Script:
     """Carries out a scenario's ``events`` list inside one simulation."""
 
-    def __init__(self, sim: Simulation, events: tuple[ScenarioEvent, ...]) -> None:
+    def __init__(self, sim: Simulation, events: tuple[ScenarioEvent, ...], follower_rng: random.Random) -> None:
         self.sim = sim
+        self.follower_rng = follower_rng  # draws the node each ``follower`` stands for
         self.waiting: list[ScenarioEvent] = []
         for event in events:
             if event.at_ms is not None:
@@ -41,33 +53,69 @@ class Script:
             self.waiting.remove(event)
             self._at(self.sim.env.now + event.after_ms, event)
 
+    def resolve(self, name: str, other_end: str | None = None) -> str | None:
+        """The node ``name`` stands for now: itself, or the node a role word names (``None``: nobody).
+
+        A ``follower`` is never ``other_end`` (the node at the other end of a cut).
+        """
+        sim = self.sim
+        if name == LEADER:
+            return sim.live_leader()
+        if name == CRASHED:
+            return sim.last_crashed()
+        if name == FOLLOWER:
+            followers = [node for node in sim.live_followers() if node != other_end]
+            return self.follower_rng.choice(followers) if followers else None
+        return name
+
     def _fire(self, timer: Any) -> None:
         event: ScenarioEvent = timer.value
         sim = self.sim
-        action = event.action.value
-        if action == "partition":
+        action = event.action
+        if action is Action.PARTITION:
             sim.partition(event.groups)
-        elif action == "heal":
-            sim.heal()
-        elif action == "cut":
+        elif action is Action.HEAL:
+            sim.heal(event.target, event.link)
+        elif action is Action.CUT:
             assert event.link is not None
-            sim.cut(*event.link)
-        elif action == "write":
+            self._cut(*event.link)
+        elif action is Action.WRITE:
             assert event.command is not None
-            sim.scripted_write(event.command, event.to)
+            to = None if event.to is None else self.resolve(event.to)
+            if event.to is not None and to is None:
+                sim.skip(action.value, event.to, _NOBODY[event.to])
+            else:
+                sim.scripted_write(event.command, to)
         else:
             target = event.target
             assert target is not None
-            node = sim.live_leader() if target == "leader" else target
+            node = self.resolve(target)
             if node is None:
-                sim.skip(action, target, "no live leader")
-            elif action == "crash":
+                sim.skip(action.value, target, _NOBODY[target])
+            elif action is Action.CRASH:
                 sim.crash(node)
-            elif action == "restart":
+            elif action is Action.RESTART:
                 sim.restart(node)
-            elif action == "isolate":
+            elif action is Action.ISOLATE:
                 sim.isolate(node)
-            elif action == "timeout":
+            elif action is Action.TIMEOUT:
                 sim.force_timeout(node)
             else:  # pragma: no cover - the schema admits no other action
                 raise AssertionError(f"unknown action {action}")
+
+    def _cut(self, src: str, dst: str) -> None:
+        """Cut ``src`` -> ``dst``, either of which may be ``leader`` or ``follower``. A follower is resolved last,
+        among the followers other than the node at the other end."""
+        first, second = (dst, src) if src == FOLLOWER else (src, dst)
+        node_of: dict[str, str] = {}
+        for name in (first, second):
+            node = self.resolve(name, other_end=node_of.get(first))
+            if node is None:
+                self.sim.skip(Action.CUT.value, name, _NOBODY[name])
+                return
+            node_of[name] = node
+        if node_of[src] == node_of[dst]:  # ``leader`` and the node it names
+            word = LEADER
+            self.sim.skip(Action.CUT.value, word, f"{word} is {node_of[word]}, the other end of the cut")
+            return
+        self.sim.cut(node_of[src], node_of[dst])

@@ -1,8 +1,8 @@
 """One simulated run of a scenario: builds the cluster, runs simpy to the end, reports the final state.
 
-Randomness: every stream derives from the seed by name (one per server, one for the network, one per client),
-seeded with strings, which Python hashes with SHA-512 whatever PYTHONHASHSEED is. Same scenario, same seed:
-same events in the same order, in any process.
+Randomness: every stream derives from the seed by name (one per server, one for the network, one per client,
+one for the script's choice of ``follower``), seeded with strings, which Python hashes with SHA-512 whatever
+PYTHONHASHSEED is. Same scenario, same seed: same events in the same order, in any process.
 """
 
 from __future__ import annotations
@@ -113,6 +113,8 @@ class Simulation:
             for i in range(1, workload.clients + 1)
         ]
         self.script_client = Client(self.env, "script", servers, bus, latency, **client_settings)
+        #: The nodes that are down, in the order they crashed (for ``restart: crashed``).
+        self.crash_order: list[str] = []
 
     def _deliver(self, src: str, dst: str, message: Message, msg_id: int) -> None:
         self.servers[dst].receive(src, message, msg_id)
@@ -147,7 +149,7 @@ class Simulation:
         try:
             for server in self.servers.values():
                 server.start()
-            Script(self, self.scenario.events)
+            Script(self, self.scenario.events, stream(self.seed, "script", "follower"))
             workload = self.scenario.workload
             if workload.clients:
                 for kind, rate in (("writes", workload.writes_per_s), ("reads", workload.reads_per_s)):
@@ -198,6 +200,15 @@ class Simulation:
                 best = (node.current_term, name)
         return None if best is None else best[1]
 
+    def live_followers(self) -> list[str]:
+        """The live nodes whose role is follower right now, in the cluster's order."""
+        return [name for name, server in self.servers.items()
+                if server.node is not None and server.node.role is Role.FOLLOWER]  # fmt: skip
+
+    def last_crashed(self) -> str | None:
+        """The node that crashed most recently and is still down, if any."""
+        return self.crash_order[-1] if self.crash_order else None
+
     def _emit(self, event_type: str, **fields: Any) -> None:
         self.bus.emit({"t_ms": self.env.now, "type": event_type, **fields})
 
@@ -210,6 +221,7 @@ class Simulation:
             self.skip("crash", node, "already down")
             return
         server.crash()
+        self.crash_order.append(node)
         self._emit("crash", node=node)
 
     def restart(self, node: str) -> None:
@@ -217,6 +229,8 @@ class Simulation:
         if server.up:
             self.skip("restart", node, "already up")
             return
+        if node in self.crash_order:
+            self.crash_order.remove(node)
         storage = server.storage
         self._emit("restart", node=node, term=storage.term, voted_for=storage.durable_vote,
                    log=[e.term for e in storage.entries])  # fmt: skip
@@ -233,9 +247,18 @@ class Simulation:
         self.network.topology.partition(groups)
         self._emit("partition", groups=[list(g) for g in groups])
 
-    def heal(self) -> None:
-        self.network.topology.heal()
-        self._emit("heal")
+    def heal(self, node: str | None = None, link: tuple[str, str] | None = None) -> None:
+        """Heal the link ``link`` (both ways), or every cut touching ``node``, or (neither) every cut."""
+        topology = self.network.topology
+        if link is not None:
+            topology.heal_link(*link)
+            self._emit("heal", link=list(link))
+        elif node is not None:
+            topology.heal_node(node)
+            self._emit("heal", node=node)
+        else:
+            topology.heal()
+            self._emit("heal")
 
     def isolate(self, node: str) -> None:
         self.network.topology.isolate(node)

@@ -52,6 +52,21 @@ class Topology:
         self._graph = None
         self.cut = frozenset()
 
+    def heal_link(self, a: str, b: str) -> None:
+        """Restore the link between ``a`` and ``b``, both ways, keeping the other cuts."""
+        if (a, b) in self.cut or (b, a) in self.cut:
+            graph = self.graph
+            graph.add_edges_from([(a, b), (b, a)])
+            self._set(graph)
+
+    def heal_node(self, node: str) -> None:
+        """Restore every link into and out of ``node``, keeping the other cuts."""
+        if any(node in pair for pair in self.cut):
+            graph = self.graph
+            others = [other for other in self.nodes if other != node]
+            graph.add_edges_from([(node, other) for other in others] + [(other, node) for other in others])
+            self._set(graph)
+
     def isolate(self, node: str) -> None:
         """Cut every link into and out of ``node``, keeping the other cuts."""
         graph = self.graph
@@ -66,10 +81,18 @@ class Topology:
         self._set(graph)
 
     def apply(self, event: dict[str, Any]) -> bool:
-        """Replay a trace event (``partition``, ``heal``, ``isolate`` or ``cut``); ``False`` for any other."""
+        """Replay a trace event (``partition``, ``heal``, ``isolate`` or ``cut``); ``False`` for any other.
+
+        A ``heal`` with ``link`` heals that link, one with ``node`` every cut touching that node, one with
+        neither (as every trace before partial heals) everything.
+        """
         kind = event["type"]
         if kind == "partition":
             self.partition(event["groups"])
+        elif kind == "heal" and "link" in event:
+            self.heal_link(*event["link"])
+        elif kind == "heal" and "node" in event:
+            self.heal_node(event["node"])
         elif kind == "heal":
             self.heal()
         elif kind == "isolate":

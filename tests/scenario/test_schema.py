@@ -173,16 +173,99 @@ def test_every_partition_covers_every_node_once() -> None:
 
 
 @pytest.mark.parametrize("action", ["crash", "isolate", "timeout"])
-def test_leader_is_a_target_for_crash_isolate_and_timeout(action: str) -> None:
-    event = parse_scenario(scenario(events=[{"at_ms": 0, action: "leader"}])).events[0]
-    assert (event.action, event.target) == (Action(action), "leader")
+@pytest.mark.parametrize("role", ["leader", "follower"])
+def test_leader_and_follower_are_targets_for_crash_isolate_and_timeout(action: str, role: str) -> None:
+    event = parse_scenario(scenario(events=[{"at_ms": 0, action: role}])).events[0]
+    assert (event.action, event.target) == (Action(action), role)
 
 
-@pytest.mark.parametrize("action", ["restart"])
-def test_leader_is_not_a_target_for_restart(action: str) -> None:
-    assert error_of(scenario(events=[{"at_ms": 0, action: "leader"}])) == (
-        "<scenario>: events[0].restart: 'leader' is allowed for crash, isolate and timeout only"
+@pytest.mark.parametrize("link", [["leader", "follower"], ["follower", "leader"], ["leader", "n2"], ["n1", "follower"]])
+def test_leader_and_follower_are_ends_of_a_cut(link: list[str]) -> None:
+    event = parse_scenario(scenario(events=[{"at_ms": 0, "cut": link}])).events[0]
+    assert (event.action, event.link) == (Action.CUT, tuple(link))
+
+
+@pytest.mark.parametrize("role", ["leader", "follower"])
+def test_leader_and_follower_are_a_writes_to(role: str) -> None:
+    event = parse_scenario(scenario(events=[{"at_ms": 0, "write": "x=1", "to": role}])).events[0]
+    assert (event.action, event.to) == (Action.WRITE, role)
+
+
+def test_crashed_is_a_target_for_restart_only() -> None:
+    event = parse_scenario(scenario(events=[{"at_ms": 0, "restart": "crashed"}])).events[0]
+    assert (event.action, event.target) == (Action.RESTART, "crashed")
+    for action in ("crash", "isolate", "timeout"):
+        assert error_of(scenario(events=[{"at_ms": 0, action: "crashed"}])) == (
+            f"<scenario>: events[0].{action}: 'crashed' is not allowed here "
+            "(it names the node crashed most recently only in restart)"
+        )
+
+
+@pytest.mark.parametrize("role", ["leader", "follower"])
+def test_leader_and_follower_are_not_targets_for_restart(role: str) -> None:
+    assert error_of(scenario(events=[{"at_ms": 0, "restart": role}])) == (
+        "<scenario>: events[0].restart: restart takes a node or 'crashed' (the node crashed most recently), "
+        f"not '{role}' (a live node)"
     )
+
+
+@pytest.mark.parametrize(
+    ("event", "where"),
+    [
+        ({"partition": [["n1"], ["follower"]]}, "partition[1]"),
+        ({"heal": "follower"}, "heal"),
+        ({"heal": ["n1", "leader"]}, "heal"),
+        ({"when": {"leader": "follower"}, "crash": "n1"}, "when.leader"),
+    ],
+)
+def test_role_words_are_refused_where_no_role_is_meant(event: dict[str, Any], where: str) -> None:
+    timed = event if "when" in event else {"at_ms": 0, **event}
+    message = error_of(scenario(events=[timed]))
+    assert message.startswith(f"<scenario>: events[0].{where}: '")
+    assert "' is not allowed here (it names " in message
+
+
+@pytest.mark.parametrize("word", ["leader", "follower", "crashed"])
+def test_role_words_are_reserved_node_names(word: str) -> None:
+    assert error_of(scenario(cluster={"nodes": ["a", word]})) == (
+        f"<scenario>: cluster.nodes[1]: '{word}' is reserved (in events it names a node by its role)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "link"),
+    [(True, None, None), ("n2", "n2", None), (["n1", "n3"], None, ("n1", "n3"))],
+)
+def test_heal_everything_one_node_or_one_link(value: Any, target: str | None, link: tuple[str, str] | None) -> None:
+    event = parse_scenario(scenario(events=[{"at_ms": 0, "heal": value}])).events[0]
+    assert (event.action, event.target, event.link) == (Action.HEAL, target, link)
+
+
+def test_heal_round_trips_through_the_model_form() -> None:
+    s = parse_scenario(scenario(events=[{"at_ms": 0, "heal": "n2"}, {"at_ms": 1, "heal": ["n1", "n3"]},
+                                        {"at_ms": 2, "heal": True}]))  # fmt: skip
+    assert parse_scenario(s.model_dump(mode="json")).events == s.events
+
+
+def test_heal_takes_a_node_or_a_link_not_both() -> None:
+    event = {"action": "heal", "at_ms": 0, "target": "n1", "link": ["n1", "n2"]}
+    assert error_of(scenario(events=[event])) == "<scenario>: events[0].link: heal takes a node or a link, not both"
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        ({"partition": ["n1", "n2"]}, "partition: expected a list of groups, such as [[n1, n2], [n3]], got ['n1', 'n2']"),
+        ({"partition": "n1"}, "partition: expected a list of groups, such as [[n1, n2], [n3]], got 'n1'"),
+        ({"cut": "n1"}, "cut: expected [from, to], such as [n1, n2] (cuts n1 -> n2), got 'n1'"),
+        ({"cut": [["n1", "n2"]]}, "cut: expected [from, to], such as [n1, n2] (cuts n1 -> n2), got [['n1', 'n2']]"),
+        ({"cut": ["n1", "n2", "n3"]}, "cut: expected [from, to], such as [n1, n2] (cuts n1 -> n2), got ['n1', 'n2', 'n3']"),
+        ({"heal": ["n1"]}, "heal: expected true (heal everything), a node such as n1 (every cut touching it) "
+                           "or a link such as [n1, n2] (both directions), got ['n1']"),
+    ],
+)
+def test_wrong_shapes_are_told_with_a_correct_example(event: dict[str, Any], message: str) -> None:
+    assert error_of(scenario(events=[{"at_ms": 0, **event}])) == f"<scenario>: events[0].{message}"
 
 
 @pytest.mark.parametrize("command", ["x=1", "-x", "key.a=hello world", "x=", "k=a=b"])
@@ -315,3 +398,7 @@ def test_a_misspelt_leader_target_suggests_leader() -> None:
     assert error_of(scenario(events=events)) == "<scenario>: events[0].crash: unknown node leadr (did you mean 'leader'?)"
     restart = [{"at_ms": 10, "restart": "leadr"}]  # restart does not accept leader: no such suggestion
     assert "did you mean 'leader'" not in error_of(scenario(events=restart))
+    follower = [{"at_ms": 10, "cut": ["n1", "folower"]}]
+    assert error_of(scenario(events=follower)) == (
+        "<scenario>: events[0].cut: unknown node folower (did you mean 'follower'?)"
+    )
