@@ -2,9 +2,9 @@
 Shared by the plots (:mod:`raft.plots`) and the tables (:mod:`raft.analysis.frames`).
 
 Pure Python: no matplotlib here, so tests and tables can use it cheaply. Every function reads only events:
-role spans (with crashes as gaps), network states (partitions and cuts over time), leader changes, candidacies,
-commit indexes, write latencies, messages (each send paired with its delivery or drop), and each node's log at a
-chosen time.
+role spans (with crashes as gaps), network states (partitions and cuts over time, healed whole or in part),
+leader changes, candidacies, commit indexes, write latencies, messages (each send paired with its delivery or
+drop), and each node's log at a chosen time.
 """
 
 from __future__ import annotations
@@ -44,10 +44,13 @@ class NetworkSpan:
 
     @property
     def label(self) -> str:
-        """``n1 n2 | n3 n4 n5`` for a split, or ``cut n1→n2`` for one-way cuts that split nobody."""
+        """``n1 n2 | n3 n4 n5`` for a split, or, for cuts that split nobody (one-way cuts, or what is left of a
+        partition after a partial heal), each cut link: ``cut n1→n2`` one way, ``cut n1↔n3`` both ways."""
         if len(self.groups) > 1:
             return " | ".join(" ".join(group) for group in self.groups)
-        return "cut " + ", ".join(f"{a}→{b}" for a, b in sorted(self.cut))
+        links = [f"{a}↔{b}" if (b, a) in self.cut else f"{a}→{b}"
+                 for a, b in sorted(self.cut) if (b, a) not in self.cut or a < b]  # fmt: skip
+        return "cut " + ", ".join(links)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,9 @@ import pytest
 
 from raft.analysis import replay
 from raft.errors import RaftSimError
+from raft.scenario import parse_scenario
+from raft.sim.events import EventBus
+from raft.sim.simulation import Simulation
 
 
 def ev(t, kind, **fields):
@@ -87,3 +90,47 @@ def test_writes_with_latency(trace):
 def test_a_list_without_meta_is_refused():
     with pytest.raises(RaftSimError):
         replay.nodes([ev(0, "role", node="a", role="follower", term=0)])
+
+
+def test_partial_heals_end_exactly_the_named_cuts():
+    nodes = ["n1", "n2", "n3", "n4"]
+    events = [ev(0.0, "meta", nodes=nodes, duration_ms=100.0),
+              ev(10, "partition", groups=[["n1", "n2"], ["n3", "n4"]]),
+              ev(20, "heal", link=["n2", "n3"]),
+              ev(30, "heal", node="n1"),
+              ev(40, "cut", **{"from": "n4", "to": "n1"}),
+              ev(50, "heal", link=["n1", "n4"]),
+              ev(60, "heal")]  # fmt: skip
+    split, after_link, after_node, with_cut, after_cut_healed = replay.network_spans(events)
+    assert [(s.start_ms, s.end_ms) for s in (split, after_link, after_node, with_cut, after_cut_healed)] == [
+        (10, 20), (20, 30), (30, 40), (40, 50), (50, 60)
+    ]
+    assert split.label == "n1 n2 | n3 n4"
+    both = lambda *pairs: {link for a, b in pairs for link in ((a, b), (b, a))}  # noqa: E731
+    assert after_link.cut == both(("n1", "n3"), ("n1", "n4"), ("n2", "n4"))
+    assert after_link.groups == (("n1", "n2", "n3", "n4"),)
+    assert after_link.label == "cut n1↔n3, n1↔n4, n2↔n4"
+    assert after_node.cut == both(("n2", "n4")) and after_node.label == "cut n2↔n4"
+    assert with_cut.label == "cut n2↔n4, n4→n1"
+    assert after_cut_healed.cut == both(("n2", "n4"))
+    assert replay.cut_links_at(events, 25) == after_link.cut
+    assert replay.cut_links_at(events, 65) == frozenset()
+
+
+def test_partial_heals_of_a_simulated_run_replay_to_the_network_it_had():
+    """The links the running network had at each moment are the links replayed from its trace."""
+    sc = parse_scenario({"name": "t", "seed": 3, "duration_ms": 1000, "cluster": {"size": 5}, "events": [
+        {"at_ms": 100, "partition": [["n1", "n2"], ["n3", "n4", "n5"]]}, {"at_ms": 200, "cut": ["leader", "follower"]},
+        {"at_ms": 300, "heal": ["n1", "n4"]}, {"at_ms": 400, "heal": "n5"}, {"at_ms": 500, "isolate": "follower"},
+        {"at_ms": 600, "heal": "n2"}]})  # fmt: skip
+    bus = EventBus()
+    recorded: list[dict] = []
+    bus.subscribe(recorded.append)
+    sim = Simulation(sc, seed=sc.seed, duration_ms=sc.duration_ms, bus=bus)
+    seen: dict[float, frozenset] = {}
+    for t in (150, 250, 350, 450, 550, 650):
+        sim.env.timeout(t).callbacks.append(lambda _, t=t: seen.__setitem__(t, sim.network.topology.cut))
+    sim.run()
+    assert seen[350] < seen[250] and seen[450] < seen[350] and seen[650] < seen[550]  # each heal healed some
+    for t, cut in seen.items():
+        assert replay.cut_links_at(recorded, t) == cut
