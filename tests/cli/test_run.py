@@ -188,3 +188,45 @@ def test_a_missing_optional_package_is_one_line(monkeypatch: pytest.MonkeyPatch,
     assert main(["run", "scenarios/leader-crash.yaml", "--plot", "x.png"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "'matplotlib'" in err and "pip install" in err
+
+
+ROLES_AND_HEALS = """name: roles
+seed: 5
+duration_ms: 2000
+cluster: {size: 5}
+events:
+  - {at_ms: 0, timeout: n4}
+  - {at_ms: 400, crash: follower}
+  - {at_ms: 500, partition: [[n1, n2], [n3, n4, n5]]}
+  - {at_ms: 700, heal: [n2, n4]}
+  - {at_ms: 800, heal: n1}
+  - {at_ms: 900, restart: crashed}
+  - {at_ms: 950, restart: crashed}
+  - {at_ms: 1000, heal: true}
+expect:
+  - final_leader_in: [n1, n2, n3, n4, n5]
+"""
+
+
+def test_roles_and_partial_heals_in_the_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "roles.yaml", ROLES_AND_HEALS)
+    status, summary = run_json(capsys, str(path))
+    assert status == EXIT_OK
+    faults = [{k: v for k, v in f.items() if k not in ("t_ms", "term")} for f in summary["faults"]]
+    crashed = faults[0]["node"]
+    assert crashed != "n4"  # n4 leads (timeout at 0 ms): the follower crashed is another node
+    assert faults == [
+        {"type": "crash", "node": crashed},
+        {"type": "partition", "groups": [["n1", "n2"], ["n3", "n4", "n5"]]},
+        {"type": "heal", "link": ["n2", "n4"]},
+        {"type": "heal", "node": "n1"},
+        {"type": "restart", "node": crashed},
+        {"type": "skip", "action": "restart", "target": "crashed", "reason": "no crashed node"},
+        {"type": "heal"},
+    ]
+    assert run_json(capsys, str(path))[1]["faults"] == summary["faults"]  # the same follower, run after run
+    assert main(["run", str(path)]) == EXIT_OK
+    out = capsys.readouterr().out
+    for line in ("  heal n2 <-> n4", "  heal n1 (all its links)", f"  restart {crashed}",
+                 "  skipped restart crashed (no crashed node)"):  # fmt: skip
+        assert any(printed.endswith(line) for printed in out.splitlines()), line
