@@ -1,4 +1,5 @@
-"""Raft's safety properties (the paper's Figure 3), checked incrementally on every event.
+"""Raft's seven safety properties (the paper's Figure 3, plus term and commit monotonicity), checked
+incrementally on every event.
 
 The checker keeps a shadow of each server's log (terms and command identities) built from ``append`` and
 ``truncate`` events, and a registry of every (index, term) pair ever appended with the entry before it. Each
