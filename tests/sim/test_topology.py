@@ -38,3 +38,17 @@ def test_replaying_trace_events_gives_the_same_links_as_the_operations() -> None
     assert all((a, "n5") in replayed.cut and ("n5", a) in replayed.cut for a in NODES if a != "n5")
     replayed.apply({"type": "heal"})
     assert replayed.cut == frozenset() and replayed.groups() == [NODES]
+
+
+def test_links_cut_one_way_are_told_from_partitioned_ones() -> None:
+    topology = Topology(NODES)
+    topology.cut_link("n2", "n1")
+    topology.cut_link("n3", "n1")
+    assert topology.cut_one_way == {("n2", "n1"), ("n3", "n1")} == topology.cut
+    topology.isolate("n3")  # the isolation takes over the links touching n3
+    assert topology.cut_one_way == {("n2", "n1")}
+    topology.partition([NODES[:5], NODES[5:]])  # a partition replaces every cut
+    assert topology.cut_one_way == frozenset()
+    topology.cut_link("n1", "n2")
+    topology.heal()
+    assert topology.cut_one_way == frozenset()
