@@ -80,16 +80,17 @@ def mark_time(ax: Any, events: Events, *, time_on: str = "x", scale: float = 1.0
     return line
 
 
-def note_moment(ax: Any, events: Events, at_ms: float) -> Any:
-    """On a picture of the moment ``at_ms``: a red line of text under the picture naming the violation and
-    saying whether it is shown at, before or after it; the tick labels of the nodes concerned turn red.
-    Returns the text, or ``None`` without a violation."""
+def note_moment(ax: Any, events: Events, at_ms: float, *, x: float = 0.0, ha: str = "left") -> Any:
+    """On a picture of the moment ``at_ms``: two red lines of text under the picture (at ``x``, aligned
+    ``ha``, in axes fractions) naming the violation and saying whether the picture shows that moment, one
+    before or one after; the tick labels of the nodes concerned turn red. Returns the text, or ``None`` without
+    a violation."""
     found = violation(events)
     if found is None:
         return None
-    when = "at this moment" if at_ms == found.t_ms else "later" if at_ms < found.t_ms else "earlier"
-    text = ax.text(0.0, -0.01, f"✗ {found.text} at {found.t_ms:.0f} ms ({when}; the run stopped there)",
-                   transform=ax.transAxes, ha="left", va="top", fontsize=9, color=VIOLATION_COLOR,
+    when = "this moment" if at_ms == found.t_ms else "later" if at_ms < found.t_ms else "earlier"
+    text = ax.text(x, -0.01, f"✗ {found.text}\nat {found.t_ms:.0f} ms ({when}); the run stopped there",
+                   transform=ax.transAxes, ha=ha, va="top", fontsize=9, color=VIOLATION_COLOR,
                    fontweight="bold", gid="violation")  # fmt: skip
     for tick in ax.get_yticklabels():
         if tick.get_text().split(" ")[0] in found.nodes:
