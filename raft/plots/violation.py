@@ -75,8 +75,9 @@ def mark_time(ax: Any, events: Events, *, time_on: str = "x", scale: float = 1.0
             trans = blended_transform_factory(ax.transData, ax.transAxes)
             ax.text(at, 0.99, text + " ", transform=trans, ha="right", va="top", **style)
         else:
+            # below the line: the run stopped there, so nothing else is drawn under it
             trans = blended_transform_factory(ax.transAxes, ax.transData)
-            ax.text(0.99, at, text, transform=trans, ha="right", va="bottom", **style)
+            ax.text(0.99, at, text, transform=trans, ha="right", va="top", **style)
     return line
 
 
@@ -89,9 +90,9 @@ def note_moment(ax: Any, events: Events, at_ms: float, *, x: float = 0.0, ha: st
     if found is None:
         return None
     when = "this moment" if at_ms == found.t_ms else "later" if at_ms < found.t_ms else "earlier"
-    text = ax.text(x, -0.01, f"✗ {found.text}\nat {found.t_ms:.0f} ms ({when}); the run stopped there",
+    text = ax.text(x, -0.01, f"✗ {found.text} at {found.t_ms:.0f} ms ({when}); the run stopped there",
                    transform=ax.transAxes, ha=ha, va="top", fontsize=9, color=VIOLATION_COLOR,
-                   fontweight="bold", gid="violation")  # fmt: skip
+                   fontweight="bold", gid="violation", wrap=True)  # fmt: skip
     for tick in ax.get_yticklabels():
         if tick.get_text().split(" ")[0] in found.nodes:
             tick.set_color(VIOLATION_COLOR)
