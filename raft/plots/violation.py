@@ -19,11 +19,11 @@ from raft.plots.style import VIOLATION_COLOR
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """The run's first safety violation: ``property`` broken at ``t_ms`` on ``nodes`` (in ``term``, at
+    """The run's first safety violation: ``property_name`` broken at ``t_ms`` on ``nodes`` (in ``term``, at
     ``index`` when known)."""
 
     t_ms: float
-    property: str
+    property_name: str
     nodes: tuple[str, ...]
     term: int | None
     index: int | None
@@ -33,7 +33,7 @@ class Violation:
         """``Election Safety violated on n1, n2 (term 1)``."""
         where = [f"term {self.term}"] if self.term is not None else []
         where += [f"index {self.index}"] if self.index is not None else []
-        return f"{self.property} violated on {', '.join(self.nodes)}" + (f" ({', '.join(where)})" if where else "")
+        return f"{self.property_name} violated on {', '.join(self.nodes)}" + (f" ({', '.join(where)})" if where else "")
 
 
 def violation(events: Events) -> Violation | None:

@@ -31,7 +31,7 @@ def gid(ax, name):
 def test_the_violation_is_read_from_the_trace(stale_append):
     found = violation.violation(stale_append)
     assert found is not None
-    assert (found.t_ms, found.property, found.nodes, found.term, found.index) == (
+    assert (found.t_ms, found.property_name, found.nodes, found.term, found.index) == (
         2110.0, "State Machine Safety", ("n2",), 2, 3)  # fmt: skip
     assert found.text == "State Machine Safety violated on n2 (term 2, index 3)"
     assert violation.window_around(stale_append, 100.0) == pytest.approx((2025.0, 2125.0))
