@@ -269,7 +269,7 @@ def _draw_unacknowledged(ax: Any, events: Events, start: float, stop: float, axi
         ax.text(0.5, 0.5, "none", transform=ax.transAxes, ha="center", va="center", fontsize=7, color="#777777")
     ax.set_ylim(0.0, 1.0)
     ax.set_yticks([])
-    ax.set_ylabel("not acknowledged", rotation=0, ha="right", va="center", fontsize=8)
+    ax.set_ylabel("not\nacknowledged", rotation=0, ha="right", va="center", fontsize=8)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
 

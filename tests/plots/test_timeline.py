@@ -103,7 +103,7 @@ def test_unacknowledged_writes_are_outside_the_latency_data_area(trace):
     assert by_gid(latency, "unacknowledged") == []
     (lost,) = by_gid(strip, "unacknowledged")
     assert lost.get_offsets()[:, 0].tolist() == [100.0]  # y=2 submitted at 100 ms, never acknowledged
-    assert strip.get_ylabel() == "not acknowledged"
+    assert strip.get_ylabel() == "not\nacknowledged"
     fig.canvas.draw()
     strip_box, latency_box = strip.get_window_extent(), latency.get_window_extent()
     assert strip_box.y0 >= latency_box.y1  # the strip lies wholly above the latency panel's data area
