@@ -92,7 +92,7 @@ def message_diagram(events: Events, from_ms: float | None = None, to_ms: float |
     placer = LabelPlacer(fig.get_figwidth(), fig.get_figheight(), len(names), bottom - start)
     for message in arrows:
         _draw_arrow(ax, message, x_of, placer if labelled else None)
-    violation.mark_time(ax, events, time_on="y")
+    violation.mark_time(ax, events, time_on="y", life_lines=x_of)
     ax.set_xticks(range(len(names)), names)
     ax.xaxis.tick_top()
     ax.set_xlim(-0.6, len(names) - 0.4)

@@ -13,8 +13,8 @@ from typing import Any
 
 from matplotlib.transforms import blended_transform_factory
 
-from raft.analysis.replay import Events
-from raft.plots.style import VIOLATION_COLOR
+from raft.analysis.replay import Events, role_at
+from raft.plots.style import ROLE_COLORS, VIOLATION_COLOR
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,14 +56,31 @@ def window_around(events: Events, width_ms: float, *, after: float = 0.15) -> tu
     return start, start + width_ms
 
 
-def mark_time(ax: Any, events: Events, *, time_on: str = "x", scale: float = 1.0, label: bool = True) -> Any:
+def mark_time(
+    ax: Any,
+    events: Events,
+    *,
+    time_on: str = "x",
+    scale: float = 1.0,
+    label: bool = True,
+    life_lines: dict[str, float] | None = None,
+) -> Any:
     """A red line at the violation's time across ``ax`` (``time_on``: ``"x"`` for a time axis along x, ``"y"``
     for time running down), labelled with the property and the nodes; ``scale`` divides milliseconds (seconds
-    axes). Returns the line, or ``None`` without a violation."""
+    axes). With ``life_lines`` (each node's x, time running down): a short faded stub after the violation on each
+    live node's life line, coloured by its role at that instant (``at-stop:ROLE:NODE``), so that a node that took
+    office at the violating instant is seen as leader. Returns the line, or ``None`` without a violation."""
     found = violation(events)
     if found is None:
         return None
     at = found.t_ms / scale
+    if life_lines is not None:
+        low, high = sorted(ax.dataLim.intervaly)
+        stub = 0.04 * max(high - low, 1.0)
+        for node, state in role_at(events, found.t_ms).items():
+            if state is not None and node in life_lines:
+                ax.vlines(life_lines[node], at, at + stub, lw=5, color=ROLE_COLORS[state[0]], alpha=0.55,
+                          zorder=1, gid=f"at-stop:{state[0]}:{node}")  # fmt: skip
     draw = ax.axvline if time_on == "x" else ax.axhline
     line = draw(at, color=VIOLATION_COLOR, lw=1.8, zorder=8, gid="violation")
     if label:

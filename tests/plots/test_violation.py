@@ -73,3 +73,14 @@ def test_no_mark_without_a_violation(trace):
     assert gid(message_diagram(trace).axes[0], "violation") == []
     assert gid(log_view(trace).axes[0], "violation") == []
     assert gid(topology(trace).axes[0], "violation") == []
+
+
+def test_a_leader_that_took_office_at_the_violating_instant_is_seen_as_leader():
+    """vote-twice: n2 becomes the second leader of term 1 at 22 ms, the instant the run stops. The timeline and
+    the message diagram both show it in the leader's colour after the violation line."""
+    events = list(simulate(ROOT / "scenarios" / "bugs" / "vote-twice.yaml").events)
+    found = violation.violation(events)
+    assert found is not None and found.nodes == ("n1", "n2")
+    for ax in (timeline(events).axes[0], message_diagram(events).axes[0]):
+        stubs = {a.get_gid() for a in ax.get_children() if (a.get_gid() or "").startswith("at-stop:")}
+        assert {"at-stop:leader:n1", "at-stop:leader:n2", "at-stop:follower:n3"} == stubs
