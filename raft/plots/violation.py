@@ -8,6 +8,7 @@ default windows. Artists carry the ``gid`` ``violation`` (the line or note) and 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,7 +64,7 @@ def mark_time(
     time_on: str = "x",
     scale: float = 1.0,
     label: bool = True,
-    life_lines: dict[str, float] | None = None,
+    life_lines: Mapping[str, float] | None = None,
 ) -> Any:
     """A red line at the violation's time across ``ax`` (``time_on``: ``"x"`` for a time axis along x, ``"y"``
     for time running down), labelled with the property and the nodes; ``scale`` divides milliseconds (seconds
