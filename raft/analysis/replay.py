@@ -34,8 +34,9 @@ class RoleSpan:
 
 @dataclass(frozen=True, slots=True)
 class NetworkSpan:
-    """From ``start_ms`` to ``end_ms`` the one-way links in ``cut`` were down; ``groups`` are the two-way
-    connected groups (one group when nothing is cut)."""
+    """From ``start_ms`` to ``end_ms`` the one-way links in ``cut`` were down; ``groups`` are the groups with no
+    link working in either direction between them (one group when nothing is split off: one-way cuts alone
+    never make a partition)."""
 
     start_ms: float
     end_ms: float
@@ -43,14 +44,55 @@ class NetworkSpan:
     groups: tuple[tuple[str, ...], ...]
 
     @property
+    def is_partition(self) -> bool:
+        """Some servers cannot exchange a message either way with the others."""
+        return len(self.groups) > 1
+
+    @property
+    def one_way(self) -> tuple[tuple[str, str], ...]:
+        """The links cut in one direction only (the other direction works), in order."""
+        order = {node: (i, j) for i, group in enumerate(self.groups) for j, node in enumerate(group)}
+        return tuple(sorted(((a, b) for a, b in self.cut if (b, a) not in self.cut),
+                            key=lambda link: (order[link[0]], order[link[1]])))  # fmt: skip
+
+    @property
     def label(self) -> str:
-        """``n1 n2 | n3 n4 n5`` for a split, or, for cuts that split nobody (one-way cuts, or what is left of a
-        partition after a partial heal), each cut link: ``cut n1→n2`` one way, ``cut n1↔n3`` both ways."""
-        if len(self.groups) > 1:
-            return " | ".join(" ".join(group) for group in self.groups)
-        links = [f"{a}↔{b}" if (b, a) in self.cut else f"{a}→{b}"
-                 for a, b in sorted(self.cut) if (b, a) not in self.cut or a < b]  # fmt: skip
-        return "cut " + ", ".join(links)
+        """Every cut, in words: ``n1 n2 | n3 n4 n5`` for a partition, ``one-way n2→n1, n3→n1`` for links cut in
+        one direction (the arrow is the blocked direction), ``cut n1↔n2`` for a pair cut both ways inside a
+        group; joined by ``; ``."""
+        order = {node: (i, j) for i, group in enumerate(self.groups) for j, node in enumerate(group)}
+        both = sorted(((a, b) for a, b in self.cut if order[a] < order[b] and (b, a) in self.cut
+                       and order[a][0] == order[b][0]), key=lambda link: (order[link[0]], order[link[1]]))  # fmt: skip
+        parts = []
+        if self.is_partition:
+            parts.append(" | ".join(" ".join(group) for group in self.groups))
+        if self.one_way:
+            parts.append("one-way " + ", ".join(f"{a}→{b}" for a, b in self.one_way))
+        if both:
+            parts.append("cut " + ", ".join(f"{a}↔{b}" for a, b in both))
+        return "; ".join(parts)
+
+
+def separated_groups(names: Sequence[str], cut: frozenset[tuple[str, str]]) -> tuple[tuple[str, ...], ...]:
+    """``names`` grouped so that no message gets through in either direction between two groups (a partition);
+    inside a group, nodes are joined by a chain of links that work at least one way. In node order."""
+    parent = {name: name for name in names}  # union-find; every root is the first of its group in node order
+
+    def root(name: str) -> str:
+        while parent[name] != name:
+            name = parent[name]
+        return name
+
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            if (a, b) not in cut or (b, a) not in cut:
+                ra, rb = root(a), root(b)
+                if ra != rb:
+                    parent[max(ra, rb, key=names.index)] = min(ra, rb, key=names.index)
+    members: dict[str, list[str]] = {}
+    for name in names:
+        members.setdefault(root(name), []).append(name)
+    return tuple(tuple(group) for group in members.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,8 +229,9 @@ def role_at(events: Events, at_ms: float) -> dict[str, tuple[str, int] | None]:
 
 
 def network_spans(events: Events) -> list[NetworkSpan]:
-    """The periods during which some link was cut, each with its cut links and connected groups."""
-    links = Topology(nodes(events))
+    """The periods during which some link was cut, each with its cut links and separated groups."""
+    names = nodes(events)
+    links = Topology(names)
     spans: list[NetworkSpan] = []
     start: float | None = None
     state: tuple[frozenset[tuple[str, str]], tuple[tuple[str, ...], ...]] = (frozenset(), ())
@@ -196,10 +239,10 @@ def network_spans(events: Events) -> list[NetworkSpan]:
         if not links.apply(event):
             continue
         t = event["t_ms"]
-        new = (links.cut, tuple(tuple(group) for group in links.groups()))
+        new = (links.cut, separated_groups(names, links.cut))
         if new[0] == state[0]:
             continue
-        if start is not None and state[0]:
+        if start is not None and state[0] and t > start:  # changes at one instant make one span
             spans.append(NetworkSpan(start, t, state[0], state[1]))
         start, state = t, new
     if start is not None and state[0]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from raft.cli.options import EXIT_OK
@@ -34,10 +35,27 @@ def plot_trace(args: argparse.Namespace) -> int:
     if args.kind in ("logs", "topology") and (args.from_ms is not None or args.to_ms is not None):
         raise RaftSimError(f"--from-ms/--to-ms: not used by --kind {args.kind} (use --at-ms)")
     events = read_trace(args.trace)
+    if args.at_ms is not None and (note := past_the_end_note(events, args.at_ms)):
+        print(note, file=sys.stderr)
     figure = draw(events, args.kind, from_ms=args.from_ms, to_ms=args.to_ms, at_ms=args.at_ms)
     save_figure(figure, args.output)
     print(f"{args.kind.capitalize()} written to {args.output}")
     return EXIT_OK
+
+
+def past_the_end_note(events: list[dict[str, Any]], at_ms: float) -> str | None:
+    """One line saying that ``--at-ms`` lies past the end of the run, so the picture shows its last moment
+    (``None`` when it does not)."""
+    from raft.analysis.replay import end_ms
+    from raft.scenario.suggest import fmt_number
+
+    end = end_ms(events)
+    if at_ms <= end:
+        return None
+    stopped = any(e["type"] == "violation" for e in events)
+    why = " (it stopped on a safety violation)" if stopped else ""
+    return (f"note: --at-ms {fmt_number(at_ms)} is past the end of the run at {fmt_number(end)} ms{why}; "
+            "the picture shows the end")  # fmt: skip
 
 
 def draw(

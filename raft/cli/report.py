@@ -28,6 +28,13 @@ def _fault(event: dict[str, Any]) -> str:
     return f"{kind} {event['node']}"
 
 
+def leaders_of_term(leaders: list[dict[str, Any]], term: int) -> str:
+    """``leaders of term 3: n1 (from 20.0 ms), n2 (from 22.0 ms)``: every node that led ``term`` (more than
+    one is what Election Safety forbids), or ``none``."""
+    found = [f"{span['node']} (from {_ms(span['from_ms'])})" for span in leaders if span["term"] == term]
+    return f"leaders of term {term}: {', '.join(found) or 'none'}"
+
+
 def render_summary(summary: dict[str, Any]) -> str:
     """The summary as lines of text (ending with a newline)."""
     out: list[str] = []
@@ -77,6 +84,8 @@ def render_summary(summary: dict[str, Any]) -> str:
             place = known_place(violation.get("term"), violation.get("index"))
             add(f"SAFETY VIOLATED: {violation['property']} at {_ms(violation['t_ms'])} on "
                 f"{', '.join(violation['nodes'])}{place}: {violation['detail']}")  # fmt: skip
+            if violation.get("term") is not None:
+                add("  " + leaders_of_term(summary["leaders"] or [], violation["term"]))
     else:
         add("Safety: all properties held on every event")
     for expectation in summary["expectations"]:

@@ -15,6 +15,7 @@ from matplotlib.patches import Rectangle
 
 from raft.analysis import replay
 from raft.analysis.replay import Events
+from raft.plots import violation
 from raft.plots.style import CRASH_COLOR, term_color
 
 
@@ -56,6 +57,7 @@ def log_view(events: Events, at_ms: float | None = None, *, max_entries: int = 4
     ax.tick_params(length=0)
     ax.set_xlim(-0.1, columns + 0.3)
     ax.set_ylim(-0.6, len(logs) - 0.4)
+    violation.note_moment(ax, events, at)
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
     note = "" if first == 1 else f" (indexes {first}–{longest} of {longest})"

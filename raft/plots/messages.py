@@ -24,6 +24,7 @@ from matplotlib.patches import FancyArrowPatch
 
 from raft.analysis import replay
 from raft.analysis.replay import Events
+from raft.plots import violation
 from raft.plots.style import CRASH_COLOR, DROP_COLOR, MESSAGE_COLORS, REJECT_COLOR, ROLE_COLORS, check_window
 
 #: Above this many arrows, the arrows carry no text labels (they would cover each other).
@@ -39,7 +40,10 @@ _SHORT = {"RequestVote": "RV", "RequestVoteResponse": "vote", "AppendEntries": "
 
 
 def default_window(events: Events) -> tuple[float, float]:
-    """100 ms from just before the first election, or the first 100 ms if there was none."""
+    """100 ms around a safety violation (the run stopped there), else from just before the first election, or
+    the first 100 ms if there was none."""
+    if (around := violation.window_around(events, 100.0)) is not None:
+        return around
     for event in events:
         if event["type"] == "role" and event["role"] == "candidate":
             start = max(0.0, event["t_ms"] - 5.0)
@@ -88,6 +92,7 @@ def message_diagram(events: Events, from_ms: float | None = None, to_ms: float |
     placer = LabelPlacer(fig.get_figwidth(), fig.get_figheight(), len(names), bottom - start)
     for message in arrows:
         _draw_arrow(ax, message, x_of, placer if labelled else None)
+    violation.mark_time(ax, events, time_on="y", life_lines=x_of)
     ax.set_xticks(range(len(names)), names)
     ax.xaxis.tick_top()
     ax.set_xlim(-0.6, len(names) - 0.4)

@@ -59,3 +59,8 @@ class TimeAxis:
 
     def value(self, t_ms: float) -> float:
         return t_ms / self.scale
+
+#: A safety violation: its marker on every plot (see :mod:`raft.plots.violation`).
+VIOLATION_COLOR = "#d0021b"
+#: One-way cuts: a hatched band on the timeline, distinct from a partition's plain grey band.
+ONE_WAY_COLOR = "#b5651d"

@@ -3,7 +3,19 @@ below it every node's commit index, and client write latency when the run had a 
 
 Artists carry a ``gid`` so tests (and curious students) can find what was drawn: ``lane:NODE`` (a lane's base
 line), ``role:ROLE:NODE`` (the bars of that role on that lane, one path per span), ``term`` (term labels),
-``partition`` (shaded bands), ``leader-change``, ``crash``, ``restart``, ``commit:NODE``, ``latency``.
+``partition`` (grey bands: groups that cannot talk either way), ``cut`` (hatched bands: links cut one way, or a
+pair cut both ways, that split nobody off), ``partition-label`` (every cut named, arrows in the blocked
+direction), ``leader-change``, ``crash``, ``restart``, ``commit:NODE``, ``commit-offset`` (the note saying the
+commit lines are drawn apart), ``latency`` (acknowledged writes), ``unacknowledged`` (writes never
+acknowledged, in their own strip above the latency panel: they have no latency to plot), ``violation`` and
+``violation-label`` (a safety violation), ``at-stop:ROLE:NODE`` (each node's role when the run stopped on it).
+
+Commit lines are drawn a point apart (in node order, the first highest), so lines with the same values lie side
+by side instead of hiding each other; a note in the panel says so.
+
+A run that stopped on a safety violation is drawn around it by default (its last ``BEFORE_VIOLATION_MS``), with a
+red line at the violation naming the property and nodes, and a strip after it showing every node's role at
+that instant (so a leader elected at the violating instant shows as a leader).
 
 Term labels follow one rule, lane by lane: a lane's term is written where the window starts and wherever that
 lane's term changes. A label is left out only when it would run into the next label written on the *same*
@@ -20,11 +32,14 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.transforms import offset_copy
 
 from raft.analysis import replay
 from raft.analysis.replay import Events
+from raft.plots import violation
 from raft.plots.style import (
     CRASH_COLOR,
+    ONE_WAY_COLOR,
     PARTITION_COLOR,
     RESTART_COLOR,
     ROLE_COLORS,
@@ -40,10 +55,22 @@ DIGIT_IN = 0.062
 LABEL_PAD_IN = 0.06
 #: Term labels start this far (a fraction of the window) to the right of the term change they mark.
 LABEL_OFFSET = 0.003
+#: Commit lines are drawn this many points apart so that equal lines stay visible.
+COMMIT_SPREAD_PT = 1.2
+#: A run stopped by a safety violation is drawn from this long before it ...
+BEFORE_VIOLATION_MS = 5000.0
+#: ... to this fraction of the window after it (the strip showing the state at the violation).
+AFTER_VIOLATION = 0.05
 
 
 def window(events: Events, from_ms: float | None, to_ms: float | None) -> tuple[float, float]:
-    """The window to draw: the whole run unless bounded; an empty or inverted window is an error."""
+    """The window to draw: the whole run unless bounded, or, for a run that stopped on a safety violation, its
+    last ``BEFORE_VIOLATION_MS`` and a strip after the violation; an empty or inverted window is an error."""
+    found = violation.violation(events)
+    if found is not None and from_ms is None and to_ms is None:
+        start = max(0.0, found.t_ms - BEFORE_VIOLATION_MS)
+        width = max(found.t_ms - start, 1.0)
+        return check_window(start, found.t_ms + AFTER_VIOLATION * width / (1.0 - AFTER_VIOLATION))
     return check_window(0.0 if from_ms is None else from_ms, replay.end_ms(events) if to_ms is None else to_ms)
 
 
@@ -54,16 +81,20 @@ def timeline(events: Events, *, from_ms: float | None = None, to_ms: float | Non
     axis = TimeAxis.for_window(start, stop)
     has_writes = any(e["type"] == "submit" for e in events)
     lanes_height = 0.42 * len(names) + 1.0
-    ratios = [lanes_height, 1.7] + ([1.5] if has_writes else [])
+    ratios = [lanes_height, 1.7] + ([0.3, 1.5] if has_writes else [])
     fig = Figure(figsize=(11, sum(ratios) + 1.0), layout="constrained")
     axes = fig.subplots(len(ratios), 1, sharex=True, gridspec_kw={"height_ratios": ratios})
     lanes, commits = axes[0], axes[1]
     y_of = {node: len(names) - 1 - i for i, node in enumerate(names)}
     _draw_partitions(lanes, events, len(names) - 1, start, stop, axis)
     _draw_lanes(lanes, events, names, y_of, start, stop, axis)
+    _draw_state_at_stop(lanes, events, y_of, stop, axis)
     _draw_commits(commits, events, names, start, stop, axis)
     if has_writes:
-        _draw_latency(axes[2], events, start, stop, axis)
+        _draw_unacknowledged(axes[2], events, start, stop, axis)
+        _draw_latency(axes[3], events, start, stop, axis)
+    for ax in axes:
+        violation.mark_time(ax, events, scale=axis.scale, label=ax is lanes)
     axes[-1].set_xlabel(axis.label)
     lanes.set_xlim(axis.value(start), axis.value(stop))
     fig.suptitle(f"Election timeline: {replay.title(events)}", fontsize=12)
@@ -108,18 +139,20 @@ def _draw_lanes(
             ax.plot([axis.value(t) for t, _ in points], [y_of[n] for _, n in points], marker=marker, ms=8,
                     color=color, linestyle="none", zorder=6, gid=kind)  # fmt: skip
     ax.set_yticks([y_of[n] for n in names], names)
-    ax.set_ylim(-0.6, len(names) - 1 + 1.15)
+    # A violation's label gets a row of its own above the partition labels.
+    ax.set_ylim(-0.6, len(names) - 1 + 1.15 + (0.35 if violation.violation(events) is not None else 0.0))
     ax.set_ylabel("node")
     ax.tick_params(axis="y", length=0)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     handles = [Patch(facecolor=c, label=r) for r, c in ROLE_COLORS.items()] + [
-        Patch(facecolor=PARTITION_COLOR, alpha=0.22, label="partition / cut"),
+        Patch(facecolor=PARTITION_COLOR, alpha=0.22, label="partition"),
+        Patch(facecolor="none", edgecolor=ONE_WAY_COLOR, hatch="////", lw=0, label="one-way cut (a→b: blocked)"),
         Line2D([], [], color="#1d6b62", marker="v", ls=":", label="new leader"),
         Line2D([], [], color=CRASH_COLOR, marker="X", ls="none", label="crash (lane gap = down)"),
         Line2D([], [], color=RESTART_COLOR, marker=">", ls="none", label="restart"),
     ]
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=7, fontsize=8, frameon=False,
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=8, fontsize=8, frameon=False,
               handlelength=1.6, columnspacing=1.2)  # fmt: skip
     ax.text(1.0, 1.0, "numbers: term", transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
             color="#555555")  # fmt: skip
@@ -152,25 +185,59 @@ def _term_labels(
 
 
 def _draw_partitions(ax: Any, events: Events, top: float, start: float, stop: float, axis: TimeAxis) -> None:
-    """Shaded bands; their labels (the connected groups) sit in a strip above the top lane, alternating
-    between two rows so that neighbouring bands do not write over each other."""
+    """Shaded bands: plain grey while groups cannot talk either way (a partition), hatched while links are cut
+    one way (or a pair both ways) without splitting anyone off. Their labels name every cut (the groups, and
+    each one-way link with its blocked direction) in a strip above the top lane, alternating between two rows
+    so that neighbouring bands do not write over each other."""
     shown = [s for s in replay.network_spans(events) if s.end_ms > start and s.start_ms < stop]
     for row, span in enumerate(shown):
         a, b = max(span.start_ms, start), min(span.end_ms, stop)
-        ax.axvspan(axis.value(a), axis.value(b), color=PARTITION_COLOR, alpha=0.18, lw=0, zorder=0,
-                   gid="partition")  # fmt: skip
-        ax.text(axis.value(a), top + 0.6 + 0.32 * (row % 2), " " + span.label, fontsize=7, va="center",
-                ha="left", color="#333333", zorder=7, clip_on=True, gid="partition-label")  # fmt: skip
+        if span.is_partition:
+            ax.axvspan(axis.value(a), axis.value(b), color=PARTITION_COLOR, alpha=0.18, lw=0, zorder=0,
+                       gid="partition")  # fmt: skip
+        else:
+            ax.axvspan(axis.value(a), axis.value(b), facecolor="none", edgecolor=ONE_WAY_COLOR, hatch="////",
+                       alpha=0.35, lw=0, zorder=0, gid="cut")  # fmt: skip
+        # A band in the right part of the window gets its label ending where the band ends, not cut off.
+        right = (a - start) / (stop - start) > 0.6
+        ax.text(axis.value(b if right else a), top + 0.6 + 0.32 * (row % 2), f" {span.label} ",
+                fontsize=7, va="center", ha="right" if right else "left",
+                color="#333333" if span.is_partition else ONE_WAY_COLOR, zorder=7, clip_on=True,
+                gid="partition-label")  # fmt: skip
+
+
+def _draw_state_at_stop(ax: Any, events: Events, y_of: dict[str, int], stop: float, axis: TimeAxis) -> None:
+    """For a run that stopped on a safety violation: from the violation to the window's end, each live node's
+    role at that instant, faded (nothing happened there: the run had stopped)."""
+    found = violation.violation(events)
+    if found is None or found.t_ms >= stop or found.t_ms < replay.end_ms(events):
+        return
+    for node, state in replay.role_at(events, found.t_ms).items():
+        if state is not None:
+            role = state[0]
+            ax.broken_barh([(axis.value(found.t_ms), axis.value(stop - found.t_ms))], (y_of[node] - 0.32, 0.64),
+                           facecolors=ROLE_COLORS[role], alpha=0.55, hatch="..", edgecolor="white", linewidth=0,
+                           zorder=2, gid=f"at-stop:{role}:{node}")  # fmt: skip
+    mid = axis.value(found.t_ms + 0.5 * (stop - found.t_ms))
+    ax.text(mid, -0.5, "at stop", fontsize=6.5, ha="center", va="center", color="#555555", clip_on=True)
 
 
 def _draw_commits(
     ax: Any, events: Events, names: list[str], start: float, stop: float, axis: TimeAxis
 ) -> None:
     series = replay.commit_series(events)
-    for node in names:
+    for i, node in enumerate(names):
         points = series[node]
+        # Each node's line is moved a little up or down (in points, not in index units), so lines with the
+        # same values lie side by side instead of hiding each other.
+        shift = offset_copy(ax.transData, fig=ax.figure, y=COMMIT_SPREAD_PT * (0.5 * (len(names) - 1) - i),
+                            units="points")  # fmt: skip
         ax.step([axis.value(t) for t, _ in points], [v for _, v in points], where="post", lw=1.2,
-                label=node, gid=f"commit:{node}")  # fmt: skip
+                label=node, gid=f"commit:{node}", transform=shift)  # fmt: skip
+    if len(names) > 1:
+        ax.text(0.005, 0.97, f"lines drawn {COMMIT_SPREAD_PT:g} pt apart so equal ones stay visible",
+                transform=ax.transAxes, ha="left", va="top", fontsize=7, color="#555555",
+                gid="commit-offset")  # fmt: skip
     ax.set_ylabel("commit index")
     ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7, frameon=False,
               ncol=1 if len(names) <= 6 else 2, title="node", title_fontsize=7)  # fmt: skip
@@ -191,23 +258,32 @@ def _value_at(points: list[tuple[float, float]], t_ms: float) -> float:
     return value
 
 
+def _draw_unacknowledged(ax: Any, events: Events, start: float, stop: float, axis: TimeAxis) -> None:
+    """The writes never acknowledged, by submit time, in a strip of their own: they have no latency, so they
+    are never drawn at a height that would read as one."""
+    lost = [w for w in replay.writes(events) if start <= w.submit_ms <= stop and w.latency_ms is None]
+    if lost:
+        ax.scatter([axis.value(w.submit_ms) for w in lost], [0.5] * len(lost), s=16, marker="x",
+                   color=CRASH_COLOR, gid="unacknowledged", zorder=3)  # fmt: skip
+    else:
+        ax.text(0.5, 0.5, "none", transform=ax.transAxes, ha="center", va="center", fontsize=7, color="#777777")
+    ax.set_ylim(0.0, 1.0)
+    ax.set_yticks([])
+    ax.set_ylabel("not\nacknowledged", rotation=0, ha="right", va="center", fontsize=8)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+
+
 def _draw_latency(ax: Any, events: Events, start: float, stop: float, axis: TimeAxis) -> None:
-    writes = [w for w in replay.writes(events) if start <= w.submit_ms <= stop]
-    done = [w for w in writes if w.latency_ms is not None]
-    lost = [w for w in writes if w.latency_ms is None]
+    done = [w for w in replay.writes(events) if start <= w.submit_ms <= stop and w.latency_ms is not None]
     if done:
         ax.scatter([axis.value(w.submit_ms) for w in done], [w.latency_ms for w in done], s=9,
                    color="#34495e", label="acknowledged", gid="latency", zorder=3)  # fmt: skip
         values = [w.latency_ms for w in done if w.latency_ms is not None]
         if min(values) > 0 and max(values) / min(values) > 30:
             ax.set_yscale("log")
-    if lost:
-        ax.scatter([axis.value(w.submit_ms) for w in lost], [0.92] * len(lost), s=16, marker="x",
-                   color=CRASH_COLOR, transform=ax.get_xaxis_transform(), label="never acknowledged",
-                   gid="unacknowledged", zorder=3)  # fmt: skip
     ax.set_ylabel("write latency\n(ms, by submit time)")
     ax.grid(axis="y", alpha=0.3)
-    if done or lost:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7, frameon=False)
-    else:
-        ax.text(0.5, 0.5, "no writes in this window", transform=ax.transAxes, ha="center", color="#777777")
+    if not done:
+        ax.text(0.5, 0.5, "no acknowledged writes in this window", transform=ax.transAxes, ha="center",
+                color="#777777")  # fmt: skip

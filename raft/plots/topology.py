@@ -1,9 +1,12 @@
 """The cluster as a graph at one moment (networkx): nodes coloured by role, the leader ringed, links that work
-drawn grey, links cut both ways drawn red and dashed, links cut one way drawn as a red arrow in the direction that
-is cut. A node that is down is grey.
+drawn grey, links cut both ways drawn red and dashed, a link cut one way drawn as two curved arrows: a red dotted
+one in the blocked direction (labelled with it) and a grey one in the direction that still works. A line under
+the title names every cut (the partition's groups, each one-way link). A node that is down is grey. A run that
+stopped on a safety violation gets a red note naming it, and the nodes concerned a red dashed ring.
 
 Artists carry a ``gid``: ``links:ok`` and ``links:cut`` (one segment per pair of nodes), ``oneway:A->B`` for a
-one-way cut from A to B, ``nodes`` and ``leader``.
+one-way cut from A to B (``oneway-label:A->B`` its label), ``oneway-open:B->A`` for the direction that still
+works, ``cuts`` (the line naming the cuts), ``nodes``, ``leader``, ``violation`` and ``violation-nodes``.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from matplotlib.lines import Line2D
 
 from raft.analysis import replay
 from raft.analysis.replay import Events
-from raft.plots.style import DOWN_COLOR, DROP_COLOR, ROLE_COLORS
+from raft.plots import violation
+from raft.plots.style import DOWN_COLOR, DROP_COLOR, ROLE_COLORS, VIOLATION_COLOR
 
 LEADER_RING = "#e9b10a"
 
@@ -55,11 +59,14 @@ def topology(events: Events, at_ms: float | None = None) -> Figure:
     for state in states.values():
         if "->" in state:
             src, dst = state.split("->")
-            patches = nx.draw_networkx_edges(nx.DiGraph([(src, dst)]), pos, ax=ax, edge_color=DROP_COLOR,
-                                             width=1.6, style="dotted", arrows=True, arrowsize=16,
-                                             node_size=900)  # fmt: skip
-            for patch in patches:
-                patch.set_gid(f"oneway:{src}->{dst}")
+            for a, b, color, style, gid in ((src, dst, DROP_COLOR, "dotted", f"oneway:{src}->{dst}"),
+                                            (dst, src, "#9a9a9a", "solid", f"oneway-open:{dst}->{src}")):
+                patches = nx.draw_networkx_edges(nx.DiGraph([(a, b)]), pos, ax=ax, edge_color=color, width=1.6,
+                                                 style=style, arrows=True, arrowsize=16, node_size=900,
+                                                 connectionstyle="arc3,rad=0.12")  # fmt: skip
+                for patch in patches:
+                    patch.set_gid(gid)
+            _label_one_way(ax, pos, src, dst)
     colors = [DOWN_COLOR if roles[n] is None else ROLE_COLORS[roles[n][0]] for n in names]  # type: ignore[index]
     leaders = [n for n in names if roles[n] is not None and roles[n][0] == "leader"]  # type: ignore[index]
     drawn = nx.draw_networkx_nodes(graph, pos, nodelist=names, ax=ax, node_color=colors, node_size=900,
@@ -81,6 +88,21 @@ def topology(events: Events, at_ms: float | None = None) -> Figure:
     ax.axis("off")
     leader_text = ", ".join(f"{n} (term {roles[n][1]})" for n in leaders) or "none"  # type: ignore[index]
     ax.set_title(f"Cluster at {at:.0f} ms: {replay.title(events)}\nleader: {leader_text}", fontsize=10)
+    cut = replay.cut_links_at(events, at)
+    if cut:
+        span = replay.NetworkSpan(at, at, cut, replay.separated_groups(names, cut))
+        kind = "partition" if span.is_partition else "no partition"
+        ax.text(0.5, 0.02, f"{kind}: {span.label}", transform=ax.transAxes, ha="center", va="bottom",
+                fontsize=9, color=DROP_COLOR, gid="cuts")  # fmt: skip
+    found = violation.violation(events)
+    if found is not None:
+        violation.note_moment(ax, events, at, x=0.5, ha="center")
+        named = [n for n in found.nodes if n in pos]
+        if named:
+            rings = nx.draw_networkx_nodes(graph, pos, nodelist=named, ax=ax, node_color="none", node_size=2100,
+                                           edgecolors=VIOLATION_COLOR, linewidths=2.0)  # fmt: skip
+            rings.set_linestyle("--")
+            rings.set_gid("violation-nodes")
     handles = [Line2D([], [], marker="o", ls="none", ms=10, markerfacecolor=c, markeredgecolor="#333333",
                       label=r) for r, c in ROLE_COLORS.items()]  # fmt: skip
     handles += [
@@ -90,10 +112,23 @@ def topology(events: Events, at_ms: float | None = None) -> Figure:
                markeredgewidth=3, label="leader ring"),
         Line2D([], [], color="#9a9a9a", label="link"),
         Line2D([], [], color=DROP_COLOR, ls="--", label="cut both ways"),
-        Line2D([], [], color=DROP_COLOR, ls=":", marker=">", label="cut one way (arrow: blocked direction)"),
+        Line2D([], [], color=DROP_COLOR, ls=":", marker=">", label="cut one way: the blocked direction"),
+        Line2D([], [], color="#9a9a9a", marker=">", label="... and the direction that works"),
     ]  # fmt: skip
     fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     return fig
+
+
+def _label_one_way(ax: Any, pos: dict[str, Any], src: str, dst: str) -> None:
+    """``src→dst cut`` beside the red arrow, on its side of the pair (arc3 bends an arrow to its right)."""
+    (x0, y0), (x1, y1) = pos[src], pos[dst]
+    dx, dy = x1 - x0, y1 - y0
+    length = math.hypot(dx, dy) or 1.0
+    nx_, ny_ = dy / length, -dx / length  # the arrow's right-hand side
+    x, y = (x0 + x1) / 2 + 0.16 * nx_, (y0 + y1) / 2 + 0.16 * ny_
+    ax.text(x, y, f"{src}→{dst} cut", ha="center", va="center", fontsize=8, color=DROP_COLOR,
+            gid=f"oneway-label:{src}->{dst}",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})  # fmt: skip
 
 
 def _clockwise(i: int, n: int) -> tuple[float, float]:

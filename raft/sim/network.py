@@ -20,8 +20,9 @@ from raft.sim.topology import Topology
 
 Deliver = Callable[[str, str, Message, int], None]
 
-#: Reasons a message is dropped, as written in ``drop`` events.
-LOSS, PARTITION, DOWN = "loss", "partition", "down"
+#: Reasons a message is dropped, as written in ``drop`` events: lost at random, its link cut by a partition or
+#: an isolation, its link cut one way by a ``cut`` event, or its receiver down.
+LOSS, PARTITION, CUT, DOWN = "loss", "partition", "cut", "down"
 
 
 class Network:
@@ -90,7 +91,7 @@ class Network:
         if lost:
             reason = LOSS
         elif (src, dst) in self.topology.cut:
-            reason = PARTITION
+            reason = CUT if (src, dst) in self.topology.cut_one_way else PARTITION
         elif not self.is_up(dst):
             reason = DOWN
         else:

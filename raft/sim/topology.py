@@ -25,6 +25,9 @@ class Topology:
         self.nodes = tuple(nodes)
         self._graph: nx.DiGraph | None = None  # None: every link works
         self.cut: frozenset[tuple[str, str]] = frozenset()
+        # Links cut by cut_link and not since by a partition or isolation (may keep healed links: read it
+        # through ``cut_one_way``, which keeps only those still cut).
+        self._cut_by_link: frozenset[tuple[str, str]] = frozenset()
 
     def _complete(self) -> nx.DiGraph:
         import networkx as nx
@@ -45,12 +48,14 @@ class Topology:
         for group in groups:
             members = list(group)
             graph.add_edges_from((a, b) for a in members for b in members if a != b)
+        self._cut_by_link = frozenset()
         self._set(graph)
 
     def heal(self) -> None:
         """Remove all cuts."""
         self._graph = None
         self.cut = frozenset()
+        self._cut_by_link = frozenset()
 
     def heal_link(self, a: str, b: str) -> None:
         """Restore the link between ``a`` and ``b``, both ways, keeping the other cuts."""
@@ -71,6 +76,7 @@ class Topology:
         """Cut every link into and out of ``node``, keeping the other cuts."""
         graph = self.graph
         graph.remove_edges_from(list(graph.in_edges(node)) + list(graph.out_edges(node)))
+        self._cut_by_link = frozenset(link for link in self._cut_by_link if node not in link)
         self._set(graph)
 
     def cut_link(self, src: str, dst: str) -> None:
@@ -78,7 +84,14 @@ class Topology:
         graph = self.graph
         if graph.has_edge(src, dst):
             graph.remove_edge(src, dst)
+            self._cut_by_link |= {(src, dst)}
         self._set(graph)
+
+    @property
+    def cut_one_way(self) -> frozenset[tuple[str, str]]:
+        """The cut links that a one-way ``cut`` took down (not a partition or an isolation, which came later
+        or were there already): a message on one of them is dropped for reason ``cut``, not ``partition``."""
+        return self._cut_by_link & self.cut
 
     def apply(self, event: dict[str, Any]) -> bool:
         """Replay a trace event (``partition``, ``heal``, ``isolate`` or ``cut``); ``False`` for any other.

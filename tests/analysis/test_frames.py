@@ -52,7 +52,7 @@ def test_messages_frame_counts_match_the_network(run):
     frame = messages_frame(list(run.events))
     assert int(frame["delivered"].sum()) == run.summary["messages"]["delivered"]
     assert int((~frame["delivered"]).sum()) == run.summary["messages"]["dropped"]
-    assert set(frame.loc[~frame["delivered"], "reason"]) <= {"loss", "partition", "down"}
+    assert set(frame.loc[~frame["delivered"], "reason"]) <= {"loss", "partition", "cut", "down"}
     assert (frame["arrived_ms"] >= frame["sent_ms"]).all()
     assert set(frame["msg"]) == {"RequestVote", "RequestVoteResponse", "AppendEntries", "AppendEntriesResponse"}
 

@@ -61,6 +61,18 @@ def test_missing_trace_and_bad_output(tmp_path, capsys, trace_file):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("kind", ["logs", "topology"])
+def test_at_ms_past_the_end_gets_a_one_line_note(trace_file, tmp_path, capsys, kind):
+    end = read_trace(trace_file)[-1]["t_ms"]
+    out = tmp_path / "late.png"
+    assert main(["plot", str(trace_file), "--kind", kind, "--at-ms", str(end + 5000), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "past the end of the run" in err and f"{end:g} ms" in err
+    assert out.exists()
+    assert main(["plot", str(trace_file), "--kind", kind, "--at-ms", str(end), "-o", str(out)]) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_run_plot_writes_a_timeline(tmp_path):
     out = tmp_path / "t.png"
     assert main(["run", str(SCENARIO), "--duration-ms", "1000", "--plot", str(out), "--json"]) in (0, 1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from raft.api import load_scenario, simulate
-from raft.cli.report import render_summary
+from raft.cli.report import leaders_of_term, render_summary
 from raft.sim.safety import known_place
 
 
@@ -21,3 +21,20 @@ def test_violation_without_an_index_prints_no_none(tmp_path) -> None:
     text = render_summary(summary)
     assert "SAFETY VIOLATED: Election Safety at 225.3 ms on n3, n1 (term 1): two leaders" in text
     assert "None" not in text
+
+
+def test_a_violation_lists_every_leader_of_its_term(tmp_path) -> None:
+    path = tmp_path / "two-leaders.yaml"
+    path.write_text("name: two-leaders\nduration_ms: 1000\ncluster: {size: 3, bugs: [vote-twice]}\n"
+                    "network: {latency_ms: 5}\nevents:\n  - {at_ms: 10, timeout: n1}\n"
+                    "  - {at_ms: 12, timeout: n2}\n", encoding="utf-8")  # fmt: skip
+    lines = render_summary(simulate(load_scenario(path)).summary).splitlines()
+    (at,) = [i for i, line in enumerate(lines) if line.startswith("SAFETY VIOLATED: Election Safety")]
+    assert lines[at + 1] == "  leaders of term 1: n1 (from 20.0 ms), n2 (from 22.0 ms)"
+
+
+def test_leaders_of_term() -> None:
+    leaders = [{"term": 1, "node": "n1", "from_ms": 20.0, "to_ms": 300.0},
+               {"term": 2, "node": "n2", "from_ms": 420.0, "to_ms": None}]  # fmt: skip
+    assert leaders_of_term(leaders, 2) == "leaders of term 2: n2 (from 420.0 ms)"
+    assert leaders_of_term(leaders, 3) == "leaders of term 3: none"

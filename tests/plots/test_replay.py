@@ -52,8 +52,31 @@ def test_one_way_cut_and_isolate_are_labelled():
     events = [ev(0.0, "meta", nodes=["a", "b", "c"], duration_ms=100.0), ev(10, "cut", **{"from": "a", "to": "b"}),
               ev(20, "isolate", node="c"), ev(30, "heal")]  # fmt: skip
     first, second = replay.network_spans(events)
-    assert first.label == "cut a→b" and first.groups == (("a", "b", "c"),)
-    assert second.groups == (("a",), ("b",), ("c",)) and (second.start_ms, second.end_ms) == (20, 30)
+    assert first.label == "one-way a→b" and first.groups == (("a", "b", "c"),) and not first.is_partition
+    assert second.groups == (("a", "b"), ("c",)) and (second.start_ms, second.end_ms) == (20, 30)
+    assert second.label == "a b | c; one-way a→b"
+
+
+def test_one_way_cuts_that_silence_a_node_are_not_a_partition():
+    """n2 and n3 cannot send to n1, n1 still reaches both: every cut is named with its direction, and no
+    group is split off (two-way connectivity alone would put n1 in a group of its own)."""
+    events = [ev(0.0, "meta", nodes=["n1", "n2", "n3"], duration_ms=100.0),
+              ev(10, "cut", **{"from": "n2", "to": "n1"}), ev(10, "cut", **{"from": "n3", "to": "n1"})]  # fmt: skip
+    (span,) = replay.network_spans(events)
+    assert not span.is_partition and span.groups == (("n1", "n2", "n3"),)
+    assert span.one_way == (("n2", "n1"), ("n3", "n1"))
+    assert span.label == "one-way n2→n1, n3→n1"
+
+
+def test_a_pair_cut_both_ways_inside_a_group_is_named():
+    names = [f"n{i}" for i in range(1, 11)]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=100.0),
+              ev(10, "cut", **{"from": "n10", "to": "n2"}), ev(10, "cut", **{"from": "n2", "to": "n10"})]  # fmt: skip
+    (span,) = replay.network_spans(events)
+    assert not span.is_partition and span.label == "cut n2↔n10"
+    assert replay.separated_groups(names, span.cut) == (tuple(names),)
+    alone = replay.separated_groups(names, frozenset((a, "n10") for a in names) | {("n10", a) for a in names})
+    assert alone == (tuple(names[:-1]), ("n10",))
 
 
 def test_logs_rebuilt_from_appends_truncates_commits_and_restarts(trace):
@@ -111,7 +134,7 @@ def test_partial_heals_end_exactly_the_named_cuts():
     assert after_link.groups == (("n1", "n2", "n3", "n4"),)
     assert after_link.label == "cut n1↔n3, n1↔n4, n2↔n4"
     assert after_node.cut == both(("n2", "n4")) and after_node.label == "cut n2↔n4"
-    assert with_cut.label == "cut n2↔n4, n4→n1"
+    assert with_cut.label == "one-way n4→n1; cut n2↔n4"
     assert after_cut_healed.cut == both(("n2", "n4"))
     assert replay.cut_links_at(events, 25) == after_link.cut
     assert replay.cut_links_at(events, 65) == frozenset()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from matplotlib.collections import PathCollection
 
 from raft.analysis import replay
 from raft.errors import RaftSimError
-from raft.plots.timeline import timeline
+from raft.plots.timeline import BEFORE_VIOLATION_MS, timeline
 
 
 def ev(t, kind, **fields):
@@ -84,14 +85,50 @@ def test_crash_restart_and_leader_changes_marked(trace):
 
 def test_commit_and_latency_panels(trace):
     fig = timeline(trace)
-    assert len(fig.axes) == 3
+    assert len(fig.axes) == 4
     commits = fig.axes[1]
     assert sorted(line.get_gid() for line in commits.get_lines()) == ["commit:n1", "commit:n2", "commit:n3"]
-    latency = fig.axes[2]
+    latency = fig.axes[3]
     (done,) = by_gid(latency, "latency")
     assert isinstance(done, PathCollection)
     assert done.get_offsets()[:, 1].tolist() == [20.0]
-    assert len(by_gid(latency, "unacknowledged")[0].get_offsets()) == 1
+    assert len(by_gid(fig.axes[2], "unacknowledged")[0].get_offsets()) == 1
+
+
+def test_unacknowledged_writes_are_outside_the_latency_data_area(trace):
+    """A write never acknowledged has no latency: it sits in a labelled strip of its own, outside (above) the
+    latency panel, never at a height of the latency axis."""
+    fig = timeline(trace)
+    strip, latency = fig.axes[2], fig.axes[3]
+    assert by_gid(latency, "unacknowledged") == []
+    (lost,) = by_gid(strip, "unacknowledged")
+    assert lost.get_offsets()[:, 0].tolist() == [100.0]  # y=2 submitted at 100 ms, never acknowledged
+    assert strip.get_ylabel() == "not\nacknowledged"
+    fig.canvas.draw()
+    strip_box, latency_box = strip.get_window_extent(), latency.get_window_extent()
+    assert strip_box.y0 >= latency_box.y1  # the strip lies wholly above the latency panel's data area
+    (x, y), = lost.get_offset_transform().transform(lost.get_offsets())
+    assert strip_box.y0 <= y <= strip_box.y1 and not latency_box.y0 <= y <= latency_box.y1
+
+
+def test_equal_commit_lines_are_drawn_apart_and_the_panel_says_so(trace):
+    """n1 and n2 both commit index 2 (and n3 stays at 0 as n1 does after its crash): lines with equal values
+    are moved apart on screen, so none hides another, and a note says they were."""
+    events = [dict(e) for e in trace]
+    events.insert(-1, ev(70.0, "commit", node="n3", index=2))  # n3 = n2 from 70 ms on
+    fig = timeline(events)
+    commits = fig.axes[1]
+    fig.canvas.draw()
+    lines = {line.get_gid(): line for line in commits.get_lines()}
+    screen = {gid: line.get_transform().transform(line.get_xydata()) for gid, line in lines.items()}
+    # the same data point (the start, index 0 for all) lands at a different height for every node
+    heights = [screen[f"commit:{n}"][0][1] for n in ("n1", "n2", "n3")]
+    assert heights[0] > heights[1] > heights[2]
+    assert min(a - b for a, b in zip(heights, heights[1:], strict=False)) >= 1.0  # pixels apart
+    # ... while the data stay exact
+    assert [v for _, v in lines["commit:n2"].get_xydata()][-1] == 3.0
+    (note,) = by_gid(commits, "commit-offset")
+    assert "apart" in note.get_text()
 
 
 def test_no_latency_panel_without_a_workload(trace):
@@ -164,3 +201,86 @@ def test_term_labels_are_per_lane_and_skipped_only_for_lack_of_room():
     late = term_labels(timeline(events, from_ms=300, to_ms=1000).axes[0])
     late_texts = {lane: [t for _, t in found] for lane, found in late.items()}
     assert late_texts == {"n1": ["2", "3"], "n2": ["2", "3"], "n3": ["1"]}
+
+
+def one_way_trace():
+    """n1 leads; from 100 ms n2 and n3 cannot send to n1 (n1 still reaches them); from 300 ms n1 | n2 n3."""
+    names = ["n1", "n2", "n3"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=500.0, scenario="one-way", seed=1)]
+    events += [ev(0, "role", node=n, role="follower", term=0) for n in names]
+    events += [
+        ev(10.0, "role", node="n1", role="leader", term=1),
+        ev(100.0, "cut", **{"from": "n2", "to": "n1"}),
+        ev(100.0, "cut", **{"from": "n3", "to": "n1"}),
+        ev(300.0, "partition", groups=[["n1"], ["n2", "n3"]]),
+        ev(400.0, "heal"),
+        ev(500.0, "end", final_leader="n1", commit_index={}),
+    ]
+    return events
+
+
+def test_one_way_cuts_are_drawn_and_named_as_one_way_never_as_a_partition():
+    ax = timeline(one_way_trace()).axes[0]
+    (cut,) = by_gid(ax, "cut")  # one band for the two cuts made at the same instant
+    xs = [x for x, _ in cut.get_patch_transform().transform(cut.get_path().vertices)]
+    assert (min(xs), max(xs)) == pytest.approx((100.0, 300.0))
+    assert cut.get_hatch() and cut.get_facecolor()[3] == 0  # hatched, not a grey partition band
+    (partition,) = [a for a in ax.get_children() if a.get_gid() == "partition"]
+    xs = [x for x, _ in partition.get_patch_transform().transform(partition.get_path().vertices)]
+    assert (min(xs), max(xs)) == pytest.approx((300.0, 400.0))
+    labels = [t.get_text().strip() for t in by_gid(ax, "partition-label")]
+    assert labels == ["one-way n2→n1, n3→n1", "n1 | n2 n3"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "partition" in legend and any(t.startswith("one-way cut") for t in legend)
+
+
+def violation_trace():
+    """vote-twice in miniature: n1 and n2 both win term 1; n2 takes office at 22 ms, the violating instant, and
+    the run stops there."""
+    names = ["n1", "n2", "n3"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=1000.0, scenario="two-leaders", seed=1)]
+    events += [ev(0, "role", node=n, role="follower", term=0) for n in names]
+    events += [
+        ev(10.0, "role", node="n1", role="candidate", term=1),
+        ev(12.0, "role", node="n2", role="candidate", term=1),
+        ev(15.0, "role", node="n3", role="follower", term=1),
+        ev(20.0, "role", node="n1", role="leader", term=1),
+        ev(22.0, "role", node="n2", role="leader", term=1),
+        ev(22.0, "violation", property="Election Safety", nodes=["n1", "n2"], term=1, index=None,
+           detail="n1 and n2 were both elected leader in term 1"),
+        ev(22.0, "end", final_leader="n1", commit_index={}),
+    ]  # fmt: skip
+    return events
+
+
+def test_a_safety_violation_is_marked_on_every_panel_with_the_state_at_that_instant():
+    fig = timeline(violation_trace())
+    lanes = fig.axes[0]
+    for ax in fig.axes:
+        (line,) = [a for a in ax.get_children() if a.get_gid() == "violation"]
+        assert list(line.get_xdata()) == [22.0, 22.0]
+    (label,) = by_gid(lanes, "violation-label")
+    assert "Election Safety" in label.get_text() and "n1, n2" in label.get_text()
+    # n2 took office at the violating instant: its leader bar is visible (the state at the stop), as is n1's
+    (n2,) = by_gid(lanes, "at-stop:leader:n2")
+    ((x, width),) = [(p.vertices[:, 0].min(), np.ptp(p.vertices[:, 0])) for p in n2.get_paths()]
+    assert x == pytest.approx(22.0) and width >= 0.03 * np.diff(lanes.get_xlim())[0]
+    assert by_gid(lanes, "at-stop:leader:n1") and by_gid(lanes, "at-stop:follower:n3")
+    # the default window is around the violation: it lies inside the window, not on its edge
+    low, high = lanes.get_xlim()
+    assert low <= 22.0 < high and high - 22.0 >= 0.03 * (high - low)
+
+
+def test_the_default_window_of_a_long_run_that_stopped_on_a_violation_is_around_it():
+    events = [dict(e) for e in violation_trace()]
+    for e in events[1:]:
+        e["t_ms"] += 60_000.0
+    low, high = timeline(events).axes[0].get_xlim()  # in seconds
+    assert low == pytest.approx(60.022 - BEFORE_VIOLATION_MS / 1000.0) and 60.022 < high < 60.5
+    assert timeline(events, from_ms=0).axes[0].get_xlim()[0] == 0.0  # a window asked for is kept
+
+
+def test_no_violation_marker_without_a_violation(trace):
+    fig = timeline(trace)
+    assert all(by_gid(ax, "violation") == [] for ax in fig.axes)  # nor its label
+    assert by_gid(fig.axes[0], "at-stop:") == []

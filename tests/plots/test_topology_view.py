@@ -32,7 +32,39 @@ def test_one_way_cut_is_an_arrow():
               {"t_ms": 1.0, "type": "cut", "from": "a", "to": "b"}]  # fmt: skip
     fig = topology(events)
     assert artist(fig, "oneway:a->b") is not None
+    assert artist(fig, "oneway-open:b->a") is not None  # the direction that still works is drawn too
     assert len(artist(fig, "links:ok").get_segments()) == 2
+
+
+def test_one_way_cuts_are_each_named_with_their_direction_and_never_called_a_partition():
+    events = [{"t_ms": 0.0, "type": "meta", "nodes": ["n1", "n2", "n3"], "duration_ms": 10.0},
+              {"t_ms": 1.0, "type": "cut", "from": "n2", "to": "n1"},
+              {"t_ms": 1.0, "type": "cut", "from": "n3", "to": "n1"}]  # fmt: skip
+    fig = topology(events)
+    assert artist(fig, "cuts").get_text() == "no partition: one-way n2→n1, n3→n1"
+    assert artist(fig, "oneway-label:n2->n1").get_text() == "n2→n1 cut"
+    assert artist(fig, "oneway-label:n3->n1").get_text() == "n3→n1 cut"
+    assert artist(fig, "links:cut") is None
+
+
+def test_a_partition_is_named_with_its_groups(trace):
+    assert artist(topology(trace, 350), "cuts").get_text() == "partition: n1 | n2 n3"
+    assert artist(topology(trace, 700), "cuts") is None
+
+
+def test_a_safety_violation_is_noted_and_its_nodes_ringed():
+    events = [{"t_ms": 0.0, "type": "meta", "nodes": ["n1", "n2", "n3"], "duration_ms": 100.0},
+              {"t_ms": 20.0, "type": "role", "node": "n1", "role": "leader", "term": 1},
+              {"t_ms": 22.0, "type": "role", "node": "n2", "role": "leader", "term": 1},
+              {"t_ms": 22.0, "type": "violation", "property": "Election Safety", "nodes": ["n1", "n2"],
+               "term": 1, "index": None, "detail": "two leaders"},
+              {"t_ms": 22.0, "type": "end"}]  # fmt: skip
+    fig = topology(events)
+    note = artist(fig, "violation").get_text()
+    assert "Election Safety violated on n1, n2 (term 1)" in note and "22 ms" in note
+    assert len(artist(fig, "violation-nodes").get_offsets()) == 2
+    assert len(artist(fig, "leader").get_offsets()) == 2  # both leaders of the violating instant are ringed
+    assert "later" in artist(topology(events, 10.0), "violation").get_text()
 
 
 def test_link_states():

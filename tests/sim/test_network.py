@@ -131,9 +131,31 @@ def test_cut_is_one_way() -> None:
     h.send("n2", "n1")
     h.env.run()
     assert [(s, d) for _, s, d, _ in h.received] == [("n2", "n1")]
-    assert h.of("drop")[0]["reason"] == "partition"
+    assert h.of("drop")[0]["reason"] == "cut"  # a one-way cut is not a partition
     assert not h.net.topology.connected("n1", "n2")
     assert h.net.topology.groups() == [["n1", "n2", "n3"]]  # still connected both ways through n3
+
+
+def test_drop_reason_tells_a_cut_link_from_a_partitioned_one() -> None:
+    """``cut`` for a link a ``cut`` event took down, ``partition`` for one cut by a partition or an isolation,
+    whichever came last; healing forgets both."""
+    h = Harness()
+    h.net.topology.cut_link("n1", "n2")
+    h.net.topology.isolate("n3")
+    h.send("n1", "n2")
+    h.send("n1", "n3")
+    h.at(10.0, lambda: h.net.topology.partition([["n1"], ["n2", "n3"]]))
+    h.at(10.0, lambda: h.send("n1", "n2"))  # the partition replaced the one-way cut
+    h.at(20.0, lambda: h.net.topology.cut_link("n2", "n1"))  # already cut by the partition: stays a partition
+    h.at(20.0, lambda: h.send("n2", "n1"))
+    h.at(30.0, h.net.topology.heal)
+    h.at(30.0, lambda: h.net.topology.cut_link("n2", "n1"))
+    h.at(30.0, lambda: h.send("n2", "n1"))
+    h.env.run()
+    assert [(d["from"], d["to"], d["reason"]) for d in h.of("drop")] == [
+        ("n1", "n2", "cut"), ("n1", "n3", "partition"), ("n1", "n2", "partition"), ("n2", "n1", "partition"),
+        ("n2", "n1", "cut"),
+    ]  # fmt: skip
 
 
 def test_receiver_down_at_arrival_is_a_drop_with_reason_down() -> None:

@@ -90,3 +90,17 @@ def test_replaying_partial_heals() -> None:
     assert replayed.cut == {pair for n in NODES[3:] for pair in (("n1", n), (n, "n1"))}
     replayed.apply({"type": "heal"})  # no link, no node: a trace written before partial heals
     assert replayed.cut == frozenset()
+
+
+def test_links_cut_one_way_are_told_from_partitioned_ones() -> None:
+    topology = Topology(NODES)
+    topology.cut_link("n2", "n1")
+    topology.cut_link("n3", "n1")
+    assert topology.cut_one_way == {("n2", "n1"), ("n3", "n1")} == topology.cut
+    topology.isolate("n3")  # the isolation takes over the links touching n3
+    assert topology.cut_one_way == {("n2", "n1")}
+    topology.partition([NODES[:5], NODES[5:]])  # a partition replaces every cut
+    assert topology.cut_one_way == frozenset()
+    topology.cut_link("n1", "n2")
+    topology.heal()
+    assert topology.cut_one_way == frozenset()

@@ -52,6 +52,7 @@ FAULTY = scenario(
         {"at_ms": 2600, "cut": ["n3", "n1"]},
         {"at_ms": 2800, "heal": True},
         {"at_ms": 3000, "timeout": "n5"},
+        {"at_ms": 3200, "cut": ["n5", "n4"]},
     ],
 )
 
@@ -110,7 +111,9 @@ def test_replies_carry_reply_to_and_drops_a_known_reason(trace: Any) -> None:
     for reply in replies[:100]:
         request = sends[reply["reply_to"]]
         assert (request["from"], request["to"]) == (reply["to"], reply["from"])
-    assert {e["reason"] for e in events if e["type"] == "drop"} == {"loss", "partition", "down"}
+    assert {e["reason"] for e in events if e["type"] == "drop"} == {"loss", "partition", "cut", "down"}
+    # the cut at 2600 ms fell on a link the partition had already cut: its drops stay ``partition``
+    assert all(e["t_ms"] > 3200 for e in events if e["type"] == "drop" and e["reason"] == "cut")
 
 
 def test_append_events_match_each_final_log(trace: Any) -> None:
