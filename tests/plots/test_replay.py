@@ -134,7 +134,9 @@ def test_logs_at_keeps_each_entry_command(trace):
     assert logs["n2"].commands == (None, "x=1")
 
 
-def test_replication_progress_of_the_leader():
+def _progress_trace(until_ms=20.0):
+    """n1 leads term 2 with log [1, 1, 1, 2]; n2 and n3 hold [1]. n1 probes n2 from its nextIndex 4, n2
+    refuses, n1 backs up to prevLogIndex 1 and n2 accepts (matchIndex 4); n3 never answers."""
     def msg(kind, t, src, dst, name, term, mid, **fields):
         return {"t_ms": t, "type": kind, "from": src, "to": dst, "msg": name, "term": term, "id": mid, **fields}
 
@@ -145,14 +147,22 @@ def test_replication_progress_of_the_leader():
     events += [ev(0.0, "role", node=n, role="follower", term=1) for n in names]
     events.append(ev(10.0, "role", node="n1", role="leader", term=2))
     events.append(ev(10.0, "append", node="n1", index=4, term=2, command=None))
-    # Probing: n1 sends from its nextIndex 4 (prev 3); n2 refuses, n1 backs up to prev 1 and n2 accepts.
     events.append(msg("send", 10.0, "n1", "n2", "AppendEntries", 2, 1, prev_index=3, prev_term=1, entries=1))
     events.append(msg("send", 10.0, "n1", "n3", "AppendEntries", 2, 2, prev_index=3, prev_term=1, entries=1))
-    assert [(p.follower, p.next_index, p.match_index) for p in replay.replication_at(events, 10.0)] == [
-        ("n2", 4, 0), ("n3", 4, 0)]  # fmt: skip
     events.append(msg("deliver", 15.0, "n2", "n1", "AppendEntriesResponse", 2, 3, success=False, match_index=0))
     events.append(msg("send", 15.0, "n1", "n2", "AppendEntries", 2, 4, prev_index=1, prev_term=1, entries=3))
+    events.append(ev(17.0, "append", node="n2", index=2, term=1, command=None))
+    events.append(ev(17.0, "append", node="n2", index=3, term=1, command=None))
+    events.append(ev(17.0, "append", node="n2", index=4, term=2, command=None))
     events.append(msg("deliver", 20.0, "n2", "n1", "AppendEntriesResponse", 2, 5, success=True, match_index=4))
+    return [e for e in events if e["t_ms"] <= until_ms]
+
+
+def test_replication_progress_of_the_leader():
+    events = _progress_trace()
+    assert [(p.follower, p.next_index, p.match_index) for p in replay.replication_at(events, 10.0)] == [
+        ("n2", 4, 0), ("n3", 4, 0)]  # fmt: skip
+    assert [(p.follower, p.next_index) for p in replay.replication_at(events, 15.0)][0] == ("n2", 2)  # backed up
     progress = {p.follower: p for p in replay.replication_at(events, 20.0)}
     assert (progress["n2"].leader, progress["n2"].term) == ("n1", 2)
     assert (progress["n2"].next_index, progress["n2"].match_index) == (5, 4)
