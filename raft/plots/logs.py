@@ -1,8 +1,9 @@
 """The log view: every node's log at one moment, as the paper draws its Figures 7 and 8.
 
 One row per node, one box per entry, coloured and labelled by the entry's term, index numbers on top; under the
-term, the entry's command (``x←3``, shortened with ``…`` to fit the box; nothing when the box is too narrow
-even for that, and for entries without a command: a leader's no-op, or an initial log). Entries up to
+term, the entry's command (``x←3``, shortened with ``…`` to fit the box; nothing for an entry without one: a
+leader's no-op, or an initial log). When a shown command would not fit its box even shortened, no command is
+written at all and the title says so, rather than some boxes with text and some without. Entries up to
 the node's commitIndex have a solid black edge, the others a dashed grey one; a red bar after the last committed
 entry marks the commitIndex. A node that is down at that moment is drawn faded (its persisted log).
 
@@ -95,7 +96,7 @@ def log_view(events: Events, at_ms: float | None = None, *, max_entries: int = 4
     column_in = COMMAND_COLUMN_IN if columns <= MAX_COMMAND_COLUMNS else TERM_COLUMN_IN
     fig = Figure(figsize=(min(15.0, max(8.5, column_in * columns + 3.6)), 0.62 * len(logs) + 1.8), layout="constrained")
     column_in = min(column_in, (15.0 - 3.6) / columns)
-    room_pt = 0.85 * 72.0 * column_in  # the width of a box, less a margin
+    texts = _command_texts(logs, first, last, 0.85 * 72.0 * column_in)  # a box's width, less a margin
     ax = fig.subplots()
     for row, log in enumerate(logs):
         y = len(logs) - 1 - row
@@ -107,7 +108,7 @@ def log_view(events: Events, at_ms: float | None = None, *, max_entries: int = 4
             ax.add_patch(Rectangle((x + 0.04, y - 0.36), 0.92, 0.72, facecolor=term_color(term), alpha=alpha,
                                    edgecolor="black" if committed else "#888888", lw=1.1 if committed else 0.8,
                                    linestyle="-" if committed else "--", gid=f"entry:{log.node}:{index}"))  # fmt: skip
-            text = command_text(log.commands[index - 1], room_pt) if index <= len(log.commands) else ""
+            text = texts.get((log.node, index), "")
             fits = bool(text)
             ax.text(x + 0.5, y + (0.14 if fits else 0.0), str(term), ha="center", va="center", fontsize=8,
                     alpha=alpha, gid="term")  # fmt: skip
@@ -143,9 +144,37 @@ def log_view(events: Events, at_ms: float | None = None, *, max_entries: int = 4
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
     ax.set_title(f"Logs at {at:.0f} ms{_range_note(logs, first, last, longest)}: {replay.title(events)}\n"
-                 "box = entry: its term (and command); red bar = commitIndex; dashed = not committed" + (f"\n{_progress_note(progress)}" if progress else ""),
+                 f"box = entry: its term{_commands_note(logs, first, last, texts)}; red bar = commitIndex; "
+                 "dashed = not committed" + (f"\n{_progress_note(progress)}" if progress else ""),
                  fontsize=10)  # fmt: skip
     return fig
+
+
+def _command_texts(
+    logs: Sequence[replay.NodeLog], first: int, last: int, room_pt: float
+) -> dict[tuple[str, int], str]:
+    """The text of each shown entry's command, by (node, index); none at all if one of them would not fit even
+    shortened (some boxes written and others not would read as entries without a command)."""
+    texts: dict[tuple[str, int], str] = {}
+    for log in logs:
+        for index in range(first, min(len(log.commands), last) + 1):
+            command = log.commands[index - 1]
+            if command is None or command == "?":
+                continue
+            text = command_text(command, room_pt)
+            if not text:
+                return {}
+            texts[(log.node, index)] = text
+    return texts
+
+
+def _commands_note(
+    logs: Sequence[replay.NodeLog], first: int, last: int, texts: dict[tuple[str, int], str]
+) -> str:
+    if texts:
+        return " and command"
+    has_commands = any(c not in (None, "?") for log in logs for c in log.commands[first - 1 : last])
+    return " (commands left out: boxes too narrow)" if has_commands else ""
 
 
 def _range_note(logs: Sequence[replay.NodeLog], first: int, last: int, longest: int) -> str:

@@ -101,7 +101,7 @@ def test_commands_are_shortened_or_left_out_when_boxes_are_narrow():
     short = command_text("k3=c1.14", 20.0)
     assert short.endswith("…") and short.startswith("k3") and len(short) < 8
     assert command_text("k3=c1.14", 3.0) == ""
-    fig = log_view(_logs_trace({}), max_entries=40)  # 40 narrow columns: every shown command fits its box
+    fig = log_view(_logs_trace({}), max_entries=30)  # 30 narrow columns: every shown command fits its box
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     renderer = canvas.get_renderer()
@@ -123,3 +123,17 @@ def test_leader_next_and_match_index_marked_per_follower():
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels[1].endswith("next 5 · match 4") and labels[2].endswith("next 4 · match 0")
     assert "leader n1 (term 2)" in fig.axes[0].get_title()
+
+
+def test_commands_are_all_left_out_when_some_would_not_fit():
+    """Boxes with text beside boxes without would read as entries without a command: all or none."""
+    events = _logs_trace({})
+    for e in events:
+        if e["type"] == "append" and e["index"] % 2:
+            e["command"] = f"a_long_key_{e['index']}=a_long_value"
+    fig = log_view(events, max_entries=40)
+    assert [t for t in fig.axes[0].texts if t.get_gid() == "command"] == []
+    assert "commands left out: boxes too narrow" in fig.axes[0].get_title()
+    fig = log_view(events, max_entries=8)  # wide boxes: every command written, shortened to fit
+    commands = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "command"]
+    assert len(commands) == 16 and any(c.endswith("…") for c in commands)
