@@ -18,16 +18,17 @@ elsewhere) are not in the trace, so they are not drawn: a long line between subm
 write spent finding the leader or waiting for a majority.
 
 The default window is built around the run's first interesting moment: a safety violation if there was one,
-else the first scripted crash, restart or network change, else the first election (first candidacy to leader);
-it spans the moment (up to its outcome: the next leader) with a few messages sent before and after it, so it is
-never a mostly empty strip.
+else the first scripted crash, restart or network change after the first candidacy (one before it only sets the
+stage), else the first election (first candidacy to leader); it spans the moment (up to its outcome: the next
+leader) with a few messages sent before and after it, so it is never a mostly empty strip.
 
 Labels sit on their arrows, half-way along when there is room; when that spot would cover a label already
 placed (dropped messages fanning out from one sender at one instant, or replies crossing), the label slides
 along its arrow to the first free spot, so labels do not write over each other.
 
 Artists carry a ``gid``: ``msg:ID`` for a delivered message, ``drop:ID`` for a dropped one, ``life:ROLE:NODE``
-for life line segments, ``crash`` for crash marks, ``refusal:REASON:ID`` on the label of a refusal, and
+for life line segments, ``crash`` for crash marks, ``script:KIND`` for scripted network changes (a dotted line
+across, named at the left), ``refusal:REASON:ID`` on the label of a refusal, and
 ``client:submit:CLIENT:SEQ``, ``client:commit:CLIENT:SEQ``, ``client:ack:CLIENT:SEQ`` for the client lane.
 """
 
@@ -74,22 +75,23 @@ CONTEXT_AFTER = 8
 
 def interesting_moment(events: Events) -> tuple[float, float]:
     """The run's first interesting moment, as a time interval: the first safety violation; else the first
-    scripted crash, restart or network change, up to the next leader elected within :data:`OUTCOME_MS` (a
-    crashed leader's successor, say); else the first election (first candidacy to the first leader); else the
-    start of the run."""
+    scripted crash, restart or network change after the first candidacy (one before it sets the stage, as a
+    partition at 0 ms does), up to the next leader elected within :data:`OUTCOME_MS` (a crashed leader's
+    successor, say); else the first election (first candidacy to the first leader, if elected within
+    :data:`OUTCOME_MS`); else the start of the run."""
     for event in events:
         if event["type"] == "violation":
             return event["t_ms"], event["t_ms"]
     changes = replay.leader_changes(events)
+    first = next((e["t_ms"] for e in events if e["type"] == "role" and e["role"] == "candidate"), None)
     for event in events:
-        if event["type"] in SCRIPTED:
+        if event["type"] in SCRIPTED and first is not None and event["t_ms"] > first:
             t = event["t_ms"]
             outcome = next((c.t_ms for c in changes if t < c.t_ms <= t + OUTCOME_MS), t)
             return t, outcome
-    first = next((e["t_ms"] for e in events if e["type"] == "role" and e["role"] == "candidate"), None)
     if first is None:
         return 0.0, 0.0
-    leader = next((c.t_ms for c in changes if c.t_ms >= first), first)
+    leader = next((c.t_ms for c in changes if first <= c.t_ms <= first + OUTCOME_MS), first)
     return first, leader
 
 
@@ -162,6 +164,7 @@ def message_diagram(events: Events, from_ms: float | None = None, to_ms: float |
         _draw_arrow(ax, message, x_of, placer if labelled else None, *reasons.get(message["id"], (None, None)))
     if writes:
         _draw_client_lane(ax, events, writes, float(len(names)), start, bottom)
+    _draw_scripted(ax, events, start, bottom)
     ax.set_xticks(range(lanes), names + (["clients"] if writes else []))
     ax.xaxis.tick_top()
     ax.set_xlim(-0.6, lanes - 0.4)
@@ -185,6 +188,24 @@ def message_diagram(events: Events, from_ms: float | None = None, to_ms: float |
                     for m, f, t in CLIENT_MARKS]  # fmt: skip
     fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     return fig
+
+
+def _draw_scripted(ax: Any, events: Events, start: float, bottom: float) -> None:
+    """A thin grey line across the diagram at each scripted network change, named at the left edge."""
+    for event in events:
+        kind = event["type"]
+        if kind not in ("partition", "isolate", "cut", "heal") or not start <= event["t_ms"] <= bottom:
+            continue
+        if kind == "partition":
+            text = "partition " + " | ".join(" ".join(group) for group in event["groups"])
+        elif kind == "cut":
+            text = f"cut {event['from']}→{event['to']}"
+        elif kind == "isolate":
+            text = f"isolate {event['node']}"
+        else:
+            text = " ".join(["heal", *(str(v) for k, v in event.items() if k not in ("t_ms", "type"))])
+        ax.axhline(event["t_ms"], color="#888888", lw=0.8, ls=(0, (1, 2)), zorder=0, gid=f"script:{kind}")
+        ax.text(-0.55, event["t_ms"], text, fontsize=7, color="#555555", va="bottom", ha="left", zorder=6)
 
 
 def _reasons(events: Events, arrows: list[dict[str, Any]]) -> dict[int, tuple[str, int | None]]:

@@ -197,3 +197,10 @@ def test_simulated_default_window_is_around_the_leader_crash(simulated):
     assert start < 500 < next_leader < stop
     sent = [a["sent_ms"] for a in message_arrivals(events, start, stop)]
     assert min(sent) < 500 and max(sent) > next_leader
+
+
+def test_scripted_network_changes_are_drawn_across(trace):
+    ax = message_diagram(trace, 250, 700).axes[0]
+    assert sorted(line.get_gid() for line in ax.get_lines() if (line.get_gid() or "").startswith("script:")) == [
+        "script:heal", "script:partition"]  # fmt: skip
+    assert "partition n1 | n2 n3" in [t.get_text() for t in ax.texts]
