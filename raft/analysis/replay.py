@@ -122,7 +122,9 @@ class Write:
 
 @dataclass(frozen=True, slots=True)
 class NodeLog:
-    """One node's log at a moment: the term of each entry (index 1 first), its commitIndex, role and term."""
+    """One node's log at a moment: the term of each entry (index 1 first), its commitIndex, role and term, and
+    each entry's command (``None`` for a leader's no-op, ``"?"`` when the trace does not say: an initial log, or
+    an entry brought back by a restart that the trace never showed appended)."""
 
     node: str
     terms: tuple[int, ...]
@@ -130,6 +132,19 @@ class NodeLog:
     up: bool
     role: str
     term: int
+    commands: tuple[str | None, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FollowerProgress:
+    """What ``leader``, leader of ``term``, knew of ``follower`` at a moment: nextIndex and matchIndex (Figure 2),
+    as :func:`replication_at` rebuilds them from the trace."""
+
+    leader: str
+    term: int
+    follower: str
+    next_index: int
+    match_index: int
 
 
 # ------------------------------------------------------------------ basics
@@ -283,6 +298,77 @@ def message_arrivals(
     return arrivals
 
 
+#: Why a server refused a request, as :func:`refusal_reasons` infers it from the trace.
+STALE_TERM = "stale term"
+LOG_MISMATCH = "log mismatch"
+LOG_NOT_UP_TO_DATE = "log not up-to-date"
+ALREADY_VOTED = "already voted"
+
+
+def refusal_reasons(events: Events) -> dict[int, str]:
+    """The reason of each refusal (a vote refused, an AppendEntries reply with success false), by the refusing
+    reply's message id. Messages do not carry a reason; it is inferred from the trace:
+
+    - :data:`STALE_TERM`: the reply's term is higher than the request's (Figure 2, both RPCs: "reply false if
+      term < currentTerm");
+    - :data:`LOG_MISMATCH`: an AppendEntries refused at the request's own term: the receiver has no entry at
+      prevLogIndex whose term is prevLogTerm (Figure 2, rule 2; §5.3);
+    - :data:`LOG_NOT_UP_TO_DATE`: a vote refused at the request's term, where the candidate's last log term and
+      index are behind the voter's log at that moment (§5.4.1), rebuilt from ``append``/``truncate`` events;
+    - :data:`ALREADY_VOTED`: a vote refused at the request's term by a server that had already voted for another
+      candidate in that term (itself, when it stood; or a granted ``vote`` event, the initial state, a restart).
+
+    A refused vote that fits none of these (possible only with a bug switched on) has no entry."""
+    info = meta(events)
+    initial = info.get("initial_state") or {}
+    logs: dict[str, list[int]] = {n: list(initial.get(n, {}).get("log", [])) for n in info["nodes"]}
+    voted: dict[tuple[str, int], str] = {}
+    for node, state in initial.items():
+        if state.get("voted_for"):
+            voted[(node, int(state.get("term", 0)))] = state["voted_for"]
+    requests: dict[int, dict[str, Any]] = {}
+    reasons: dict[int, str] = {}
+    for event in events:
+        kind = event["type"]
+        if kind == "append":
+            log = logs[event["node"]]
+            del log[event["index"] - 1 :]
+            log.append(event["term"])
+        elif kind == "truncate":
+            del logs[event["node"]][event["index"] - 1 :]
+        elif kind == "restart":
+            if "log" in event:
+                logs[event["node"]] = list(event["log"])
+            if event.get("voted_for"):
+                voted[(event["node"], int(event.get("term", 0)))] = event["voted_for"]
+        elif kind == "role" and event["role"] == "candidate":
+            voted[(event["node"], event["term"])] = event["node"]
+        elif kind == "vote" and event.get("granted"):
+            voted.setdefault((event["node"], event["term"]), event["candidate"])
+        elif kind == "send" and event["msg"] in ("RequestVote", "AppendEntries"):
+            requests[event["id"]] = event
+        elif kind == "send" and event.get("reply_to") in requests:
+            request = requests[event["reply_to"]]
+            refused = event.get("granted") is False or event.get("success") is False
+            if not refused:
+                continue
+            if event["term"] > request["term"]:
+                reasons[event["id"]] = STALE_TERM
+            elif event["msg"] == "AppendEntriesResponse":
+                reasons[event["id"]] = LOG_MISMATCH
+            else:
+                log = logs[event["from"]]
+                last_term = log[-1] if log else 0
+                cand_term, cand_index = request.get("last_term", 0), request.get("last_index", 0)
+                behind = cand_term < last_term or (cand_term == last_term and cand_index < len(log))
+                other = voted.get((event["from"], request["term"]))
+                if behind:
+                    reasons[event["id"]] = LOG_NOT_UP_TO_DATE
+                elif other is not None and other != request["from"]:
+                    reasons[event["id"]] = ALREADY_VOTED
+    return reasons
+
+
 # ------------------------------------------------------------------ commits and writes
 
 
@@ -322,6 +408,34 @@ def writes(events: Events) -> list[Write]:
     return sorted(result, key=lambda w: (w.submit_ms, w.client, w.seq))
 
 
+def write_commits(events: Events) -> dict[tuple[str, int], float]:
+    """When each client command (client, seq) was first committed: the first ``commit`` event of any node (the
+    leader's comes first) whose commitIndex covers an entry holding the command at that moment."""
+    entries: dict[str, list[tuple[str, int] | None]] = {n: [] for n in nodes(events)}
+    commit: dict[str, int] = dict.fromkeys(entries, 0)
+    committed: dict[tuple[str, int], float] = {}
+    for event in events:
+        kind = event["type"]
+        if kind == "append":
+            log = entries[event["node"]]
+            del log[event["index"] - 1 :]
+            log.extend([None] * (event["index"] - 1 - len(log)))
+            log.append((event["client"], event["seq"]) if "client" in event else None)
+        elif kind == "truncate":
+            del entries[event["node"]][event["index"] - 1 :]
+        elif kind == "commit":
+            node = event["node"]
+            for key in entries[node][commit[node] : event["index"]]:
+                if key is not None:
+                    committed.setdefault(key, event["t_ms"])
+            commit[node] = max(commit[node], event["index"])
+        elif kind in ("crash", "restart"):
+            commit[event["node"]] = 0
+            if kind == "restart" and "log" in event:
+                del entries[event["node"]][len(event["log"]) :]
+    return committed
+
+
 # ------------------------------------------------------------------ logs
 
 
@@ -332,6 +446,7 @@ def logs_at(events: Events, at_ms: float) -> list[NodeLog]:
     names = list(info["nodes"])
     initial = info.get("initial_state") or {}
     logs: dict[str, list[int]] = {n: list(initial.get(n, {}).get("log", [])) for n in names}
+    commands: dict[str, list[str | None]] = {n: ["?"] * len(logs[n]) for n in names}
     commit: dict[str, int] = dict.fromkeys(names, 0)
     up: dict[str, bool] = dict.fromkeys(names, True)
     role: dict[str, tuple[str, int]] = {n: ("follower", int(initial.get(n, {}).get("term", 0))) for n in names}
@@ -346,8 +461,13 @@ def logs_at(events: Events, at_ms: float) -> list[NodeLog]:
             if len(log) < index - 1:  # should not happen; keep the picture honest rather than crash
                 log.extend([0] * (index - 1 - len(log)))
             log.append(event["term"])
+            ops = commands[event["node"]]
+            del ops[index - 1 :]
+            ops.extend(["?"] * (index - 1 - len(ops)))
+            ops.append(event.get("command"))
         elif kind == "truncate":
             del logs[event["node"]][event["index"] - 1 :]
+            del commands[event["node"]][event["index"] - 1 :]
         elif kind == "commit":
             commit[event["node"]] = event["index"]
         elif kind == "crash":
@@ -356,9 +476,75 @@ def logs_at(events: Events, at_ms: float) -> list[NodeLog]:
             node = event["node"]
             up[node], commit[node] = True, 0
             if "log" in event:
+                before = logs[node]
                 logs[node] = list(event["log"])
+                commands[node] = [commands[node][i] if i < len(before) and before[i] == term else "?"
+                                  for i, term in enumerate(logs[node])]  # fmt: skip
         elif kind == "role":
             role[event["node"]] = (event["role"], event["term"])
     return [
-        NodeLog(n, tuple(logs[n]), commit[n], up[n], role[n][0] if up[n] else "down", role[n][1]) for n in names
+        NodeLog(n, tuple(logs[n]), commit[n], up[n], role[n][0] if up[n] else "down", role[n][1],
+                tuple(commands[n]))  # fmt: skip
+        for n in names
     ]
+
+
+def replication_at(events: Events, at_ms: float) -> list[FollowerProgress]:
+    """The leader's nextIndex and matchIndex for each follower at ``at_ms``, rebuilt from the trace the way the
+    leader's progress tracker (:mod:`raft.core.progress`) keeps them; empty when no node is leader then (with
+    several, the one of the highest term).
+
+    - On taking office: nextIndex = the leader's last index + 1, matchIndex = 0 (Figure 2).
+    - matchIndex: the highest ``match_index`` of a successful AppendEntries reply from the follower delivered to
+      the leader in its term; nextIndex is then at least matchIndex + 1.
+    - nextIndex, at each AppendEntries the leader sends the follower: prevLogIndex + 1 while probing (no success
+      yet, or a refusal since: the leader backs up and resends at once, so a refusal shows as the next send's
+      prevLogIndex), or just after the last entry sent while replicating (after a success: entries are streamed).
+    """
+    role: dict[str, tuple[str, int]] = {}
+    length: dict[str, int] = {n: len(log.terms) for n, log in zip(nodes(events), logs_at(events, -1.0),
+                                                                       strict=True)}  # fmt: skip
+    # leader -> (term, follower -> [nextIndex, matchIndex, replicating])
+    progress: dict[str, tuple[int, dict[str, list[Any]]]] = {}
+    for event in events:
+        if event["t_ms"] > at_ms:
+            break
+        kind = event["type"]
+        if kind == "append":
+            length[event["node"]] = event["index"]
+        elif kind == "truncate":
+            length[event["node"]] = min(length[event["node"]], event["index"] - 1)
+        elif kind == "restart" and "log" in event:
+            length[event["node"]] = len(event["log"])
+        elif kind == "crash":
+            role.pop(event["node"], None)
+            progress.pop(event["node"], None)
+        elif kind == "role":
+            node, term = event["node"], event["term"]
+            role[node] = (event["role"], term)
+            if event["role"] != "leader":
+                progress.pop(node, None)
+            elif progress.get(node, (None,))[0] != term:
+                others = [n for n in length if n != node]
+                progress[node] = (term, {f: [length[node] + 1, 0, False] for f in others})
+        elif kind == "send" and event["msg"] == "AppendEntries" and event["from"] in progress:
+            term, followers = progress[event["from"]]
+            p = followers.get(event["to"])
+            if p is not None and event["term"] == term:
+                p[0] = event["prev_index"] + 1 + (event.get("entries", 0) if p[2] else 0)
+        elif kind == "deliver" and event["msg"] == "AppendEntriesResponse" and event["to"] in progress:
+            term, followers = progress[event["to"]]
+            p = followers.get(event["from"])
+            if p is None or event["term"] != term:
+                continue
+            if event.get("success"):
+                p[2] = True
+                p[1] = max(p[1], int(event.get("match_index", 0)))
+                p[0] = max(p[0], p[1] + 1)
+            else:
+                p[2] = False
+    leaders = [(term, node) for node, (term, _) in progress.items() if role.get(node, ("", 0))[0] == "leader"]
+    if not leaders:
+        return []
+    term, leader = max(leaders)
+    return [FollowerProgress(leader, term, f, p[0], p[1]) for f, p in progress[leader][1].items()]

@@ -152,20 +152,29 @@ class TrialTask:
 # ------------------------------------------------------------------------------------------ statistics
 
 
-def statistics(downtimes: Sequence[float | None]) -> dict[str, float | None]:
-    """min, p10 … p99, max (nearest rank; a censored trial counts as longer than any other) and the mean of
-    the uncensored trials. A quantile that falls on a censored trial is ``None`` (beyond the cap)."""
+def statistics(downtimes: Sequence[float | None], cap_ms: float | None = None) -> dict[str, float | None]:
+    """min, p10 … p99, max (nearest rank; a censored trial counts as longer than any other), the mean and a
+    lower bound of it. A quantile that falls on a censored trial is ``None`` (beyond the cap).
+
+    The mean is over every trial, so it is ``None`` as soon as one trial is censored: a mean of the uncensored
+    trials alone would understate the downtime without saying so. ``mean_at_least`` counts each censored trial
+    at ``cap_ms`` (the least it can have lasted): the mean when nothing is censored, else a lower bound of it
+    (``None`` without ``cap_ms``)."""
     finite = sorted(d for d in downtimes if d is not None)
     ordered: list[float] = [*finite, *([math.inf] * (len(downtimes) - len(finite)))]
     out: dict[str, float | None] = {}
     if not ordered:
-        return dict.fromkeys(STATS)
+        return dict.fromkeys((*STATS, "mean_at_least"))
     points = {"min": 0.0, "p10": 10, "p25": 25, "p50": 50, "p75": 75, "p90": 90, "p99": 99, "max": 100}
     for name, percent in points.items():
         value = ordered[0] if name == "min" else nearest_rank(ordered, percent)
         assert value is not None  # ordered is not empty
         out[name] = None if math.isinf(value) else value
-    out["mean"] = sum(finite) / len(finite) if finite else None
+    censored = len(ordered) - len(finite)
+    out["mean"] = sum(finite) / len(finite) if not censored else None
+    out["mean_at_least"] = (sum(finite) + censored * cap_ms) / len(ordered) if cap_ms is not None else None
+    if not censored:
+        out["mean_at_least"] = out["mean"]
     return out
 
 
@@ -177,10 +186,17 @@ class RangeResult:
     trials: int
     censored: int
     downtimes: tuple[float | None, ...]
+    #: The simulated time after which a trial was censored.
+    cap_ms: float | None = None
 
     @property
     def stats(self) -> dict[str, float | None]:
-        return statistics(self.downtimes)
+        return statistics(self.downtimes, self.cap_ms)
+
+    @property
+    def never_elected(self) -> bool:
+        """Every trial was censored: this range never got a leader within the cap."""
+        return self.trials > 0 and self.censored == self.trials
 
     @property
     def paper(self) -> dict[str, float]:
@@ -201,7 +217,8 @@ class ElectionTimeoutsResult:
                       "election_path_ms": self.setup.election_path_ms, "cap_ms": self.setup.cap_ms,
                       "heartbeat": "half the minimum election timeout"},  # fmt: skip
             "ranges": [
-                {"range": r.label, "trials": r.trials, "censored": r.censored, "simulated": r.stats, "paper": r.paper}
+                {"range": r.label, "trials": r.trials, "censored": r.censored, "never_elected": r.never_elected,
+                 "simulated": r.stats, "paper": r.paper}
                 for r in self.ranges
             ],
         }
@@ -248,7 +265,8 @@ def run_election_timeouts(
     for r in ranges:
         mine = [row for row in rows if row["range"] == r.label]
         downtimes = tuple(row["downtime_ms"] for row in mine)
-        results.append(RangeResult(r.label, len(mine), sum(1 for row in mine if row["censored"]), downtimes))
+        results.append(RangeResult(r.label, len(mine), sum(1 for row in mine if row["censored"]), downtimes,
+                                   setup.cap_ms))  # fmt: skip
     return ElectionTimeoutsResult(setup, seed, tuple(results))
 
 
@@ -263,11 +281,16 @@ def render(result: ElectionTimeoutsResult) -> str:
         f"{setup.latency_ms[1]:g} ms one way, disk write {setup.write_ms:g} ms "
         f"(timeout to first heartbeat ~{setup.election_path_ms:.1f} ms); "
         f"cap {setup.cap_ms / 1000:g} s simulated per trial ('>cap': censored).",
+        "'>cap': the quantile falls on a censored trial. mean: over all trials; '>=N' where trials were censored:",
+        "a lower bound (censored trials counted at the cap), not a mean of the uncensored trials alone.",
         "range     source  trials  cens  " + "  ".join(f"{s:>7}" for s in STATS),
     ]
     for r in result.ranges:
         stats = r.stats
-        sim = "  ".join(f"{'>cap' if stats[s] is None else format(stats[s], '.0f'):>7}" for s in STATS)
+        cells = [">cap" if stats[s] is None else format(stats[s], ".0f") for s in STATS]
+        if stats["mean"] is None and stats["mean_at_least"] is not None:
+            cells[-1] = f">={stats['mean_at_least']:.0f}"
+        sim = "  ".join(f"{cell:>7}" for cell in cells) + ("  never elected" if r.never_elected else "")
         paper = "  ".join(f"{v:>7.0f}" for v in PAPER[r.label])
         lines.append(f"{r.label:<9} sim     {r.trials:>6}  {r.censored:>4}  {sim}")
         lines.append(f"{'':<9} paper   {'':>6}  {'':>4}  {paper}")

@@ -1,6 +1,13 @@
 """The election-timeouts figure (``raft-sim experiment election-timeouts --plot``): Figure 16 of the extended
 paper in its two-panel layout, the cumulative distribution of the time without a leader for each range of
-election timeouts, simulated (solid) beside the paper's curves (dashed)."""
+election timeouts, simulated (solid) beside the paper's curves (dashed).
+
+Censored trials (no leader within the cap) are not drawn as times: a curve stops below 100 % by their share,
+its legend entry says how many there were, and a grey line marks the cap. A range in which no trial elected a
+leader has no solid curve: its legend entry says "never elected", and a note in the panel says so.
+
+Artists carry a ``gid``: ``cap`` for the cap line, ``never:RANGE`` for the note of a range that never elected.
+"""
 
 from __future__ import annotations
 
@@ -12,37 +19,60 @@ from matplotlib.figure import Figure
 from raft.experiments.figure16 import BOTTOM_PANEL, TOP_PANEL, paper_curve
 
 if TYPE_CHECKING:
-    from raft.experiments.election_timeouts import ElectionTimeoutsResult
+    from raft.experiments.election_timeouts import ElectionTimeoutsResult, RangeResult
+
+
+def legend_label(label: str, r: RangeResult | None, cap_ms: float) -> str:
+    """``150-300 ms``, with the censored trials counted when there were any."""
+    if r is None or not r.trials:
+        return f"{label} ms (not run)"
+    if r.never_elected:
+        return f"{label} ms: never elected (all {r.trials} trials > {cap_ms / 1000:g} s)"
+    if r.censored:
+        return f"{label} ms ({r.censored}/{r.trials} > {cap_ms / 1000:g} s)"
+    return f"{label} ms"
 
 
 def election_timeouts_figure(result: ElectionTimeoutsResult) -> Figure:
     """Top: the ranges 150-150 … 150-300 on a log time axis; bottom: 12-24 … 150-300 on a linear one."""
     by_label = {r.label: r for r in result.ranges}
-    fig = Figure(figsize=(7, 7.5))
+    cap = result.setup.cap_ms
+    fig = Figure(figsize=(9.0, 7.5), layout="constrained")
     top, bottom = fig.subplots(2, 1)
     colors = colormaps["tab10"]
     for axis, labels, log in ((top, TOP_PANEL, True), (bottom, BOTTOM_PANEL, False)):
+        never = []
         for i, label in enumerate(labels):
             color = colors(i)
             times, percents = paper_curve(label)
             axis.plot(times, percents, linestyle="--", color=color, linewidth=1, alpha=0.8)
             r = by_label.get(label)
-            if r is not None and r.trials:
+            text = legend_label(label, r, cap)
+            if r is not None and r.trials and not r.never_elected:
                 finite = sorted(d for d in r.downtimes if d is not None)
                 ys = [100.0 * (k + 1) / r.trials for k in range(len(finite))]
-                axis.step(finite, ys, where="post", color=color, linewidth=1.6, label=f"{label} ms")
+                axis.step(finite, ys, where="post", color=color, linewidth=1.6, label=text)
             else:
-                axis.plot([], [], color=color, label=f"{label} ms")
+                axis.plot([], [], color=color, linewidth=1.6, label=text)
+                if r is not None and r.never_elected:
+                    never.append((label, color))
+        for k, (label, color) in enumerate(never):
+            axis.text(0.02, 0.95 - 0.07 * k, f"{label} ms: no leader in any trial within {cap / 1000:g} s",
+                      transform=axis.transAxes, fontsize=8, color=color, va="top", fontweight="bold",
+                      bbox={"fc": "white", "ec": color, "alpha": 0.9}, gid=f"never:{label}")  # fmt: skip
         axis.set_ylabel("cumulative percent")
         axis.set_ylim(0, 100)
         axis.grid(alpha=0.3)
-        axis.legend(loc="lower right", fontsize=8)
+        axis.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=7, frameon=False)
         if log:
             axis.set_xscale("log")
             axis.set_xlim(100, 100_000)
+            if 100 < cap < 100_000:
+                axis.axvline(cap, color="#777777", lw=1, ls=":", gid="cap")
+                axis.text(cap, 50, f" cap {cap / 1000:g} s:\n censored\n beyond", fontsize=7, color="#555555",
+                          va="center")  # fmt: skip
         else:
             axis.set_xlim(0, 600)
     bottom.set_xlabel("time without leader (ms)")
     top.set_title("Figure 16 reproduced: simulated (solid) vs paper (dashed)", fontsize=10)
-    fig.tight_layout()
     return fig

@@ -2,16 +2,34 @@
 way textbooks draw RPCs.
 
 RequestVote and its replies are orange, AppendEntries and its replies blue (a heartbeat, with no entries, is
-thinner); a refused vote or a failed AppendEntries reply is purple and dash-dotted; a dropped message is a red
-dashed arrow that stops short of its receiver with a cross, labelled with the reason. Life lines are coloured by
-the node's role and break while it is down.
+thinner); a dropped message is a red dashed arrow that stops short of its receiver with a cross, labelled with
+the reason. Life lines are coloured by the node's role and break while it is down.
+
+Refusals are drawn by their reason, which :func:`raft.analysis.replay.refusal_reasons` infers from the trace: a
+refusal because the request's term was stale (the reply carries a higher term) is a brown dotted arrow labelled
+``refused tN: stale term`` (a vote) or ``fail tN: stale term`` (AppendEntries); a refusal at the request's own
+term is purple and dash-dotted, labelled ``fail: log mismatch at P`` (AppendEntries: no entry at prevLogIndex P
+with prevLogTerm), ``refused: log not up-to-date`` or ``refused: already voted`` (RequestVote).
+
+When the trace has client writes, a last lane, ``clients``, shows each write: submitted (open circle), committed
+(the first commitIndex covering its entry, diamond) and acknowledged to the client (filled square), joined by a
+thin line while it is outstanding. Redirects (a follower answering "not the leader" and the client trying
+elsewhere) are not in the trace, so they are not drawn: a long line between submit and commit is the time the
+write spent finding the leader or waiting for a majority.
+
+The default window is built around the run's first interesting moment: a safety violation if there was one,
+else the first scripted crash, restart or network change after the first candidacy (one before it only sets the
+stage), else the first election (first candidacy to leader); it spans the moment (up to its outcome: the next
+leader) with a few messages sent before and after it, so it is never a mostly empty strip.
 
 Labels sit on their arrows, half-way along when there is room; when that spot would cover a label already
 placed (dropped messages fanning out from one sender at one instant, or replies crossing), the label slides
 along its arrow to the first free spot, so labels do not write over each other.
 
 Artists carry a ``gid``: ``msg:ID`` for a delivered message, ``drop:ID`` for a dropped one, ``life:ROLE:NODE``
-for life line segments, ``crash`` for crash marks.
+for life line segments, ``crash`` for crash marks, ``script:KIND`` for scripted network changes (a dotted line
+across, named at the left), ``refusal:REASON:ID`` on the label of a refusal, and
+``client:submit:CLIENT:SEQ``, ``client:commit:CLIENT:SEQ``, ``client:ack:CLIENT:SEQ`` for the client lane.
 """
 
 from __future__ import annotations
@@ -23,12 +41,20 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
 from raft.analysis import replay
-from raft.analysis.replay import Events
+from raft.analysis.replay import STALE_TERM, Events
 from raft.plots import violation
-from raft.plots.style import CRASH_COLOR, DROP_COLOR, MESSAGE_COLORS, REJECT_COLOR, ROLE_COLORS, check_window
+from raft.plots.style import (
+    CRASH_COLOR,
+    DROP_COLOR,
+    MESSAGE_COLORS,
+    REJECT_COLOR,
+    ROLE_COLORS,
+    STALE_COLOR,
+    check_window,
+)
 
 #: Above this many arrows, the arrows carry no text labels (they would cover each other).
-MAX_LABELLED = 30
+MAX_LABELLED = 40
 #: Where a label may sit along its arrow (fractions of the drawn arrow), in order of preference.
 LABEL_SPOTS = (0.5, 0.35, 0.65, 0.22, 0.78, 0.12, 0.88)
 #: Label size: 6.5 pt text; one character is about this wide, a line this high (inches).
@@ -39,28 +65,72 @@ _SHORT = {"RequestVote": "RV", "RequestVoteResponse": "vote", "AppendEntries": "
           "AppendEntriesResponse": "AE reply"}  # fmt: skip
 
 
+#: Scripted events that make a moment worth showing (see :func:`interesting_moment`).
+SCRIPTED = ("crash", "restart", "partition", "isolate", "cut", "heal")
+#: A leader elected this soon after a scripted event is taken as its outcome, and shown with it.
+OUTCOME_MS = 1000.0
+#: The default window shows this many messages sent before the moment, and this many after it.
+CONTEXT_BEFORE = 4
+CONTEXT_AFTER = 8
+
+
+def interesting_moment(events: Events) -> tuple[float, float]:
+    """The run's first interesting moment, as a time interval: the first safety violation; else the first
+    scripted crash, restart or network change after the first candidacy (one before it sets the stage, as a
+    partition at 0 ms does), up to the next leader elected within :data:`OUTCOME_MS` (a crashed leader's
+    successor, say); else the first election (first candidacy to the first leader, if elected within
+    :data:`OUTCOME_MS`); else the start of the run."""
+    for event in events:
+        if event["type"] == "violation":
+            return event["t_ms"], event["t_ms"]
+    changes = replay.leader_changes(events)
+    first = next((e["t_ms"] for e in events if e["type"] == "role" and e["role"] == "candidate"), None)
+    for event in events:
+        if event["type"] in SCRIPTED and first is not None and event["t_ms"] > first:
+            t = event["t_ms"]
+            outcome = next((c.t_ms for c in changes if t < c.t_ms <= t + OUTCOME_MS), t)
+            return t, outcome
+    if first is None:
+        return 0.0, 0.0
+    leader = next((c.t_ms for c in changes if first <= c.t_ms <= first + OUTCOME_MS), first)
+    return first, leader
+
+
 def default_window(events: Events) -> tuple[float, float]:
-    """100 ms around a safety violation (the run stopped there), else from just before the first election, or
-    the first 100 ms if there was none."""
+    """A window around :func:`interesting_moment`: the moment, the :data:`CONTEXT_BEFORE` messages sent just
+    before it and the :data:`CONTEXT_AFTER` sent just after it, with a small margin (at least 20 ms wide)."""
     if (around := violation.window_around(events, 100.0)) is not None:
         return around
-    for event in events:
-        if event["type"] == "role" and event["role"] == "candidate":
-            start = max(0.0, event["t_ms"] - 5.0)
-            return start, start + 100.0
-    return 0.0, 100.0
+    low, high = interesting_moment(events)
+    sends = [e["t_ms"] for e in events if e["type"] == "send"]
+    before = [t for t in sends if t < low][-CONTEXT_BEFORE:]
+    after = [t for t in sends if t > high][:CONTEXT_AFTER]
+    start, stop = min([low, *before]), max([high, *after])
+    margin = max(2.0, 0.05 * (stop - start))
+    start, stop = max(0.0, start - margin), stop + margin
+    return start, max(stop, start + 20.0)
 
 
-def _label(message: dict[str, Any]) -> str:
+def _label(message: dict[str, Any], reason: str | None, prev_index: int | None = None) -> str:
     kind = message["msg"]
     text = f"{_SHORT.get(kind, kind)} t{message['term']}"
     if kind == "AppendEntries":
         entries = message.get("entries", 0)
         text += f" +{entries}" if entries else " ♥"
     elif kind == "RequestVoteResponse":
-        text = ("granted" if message.get("granted") else "refused") + f" t{message['term']}"
+        if message.get("granted"):
+            text = f"granted t{message['term']}"
+        elif reason == STALE_TERM:
+            text = f"refused t{message['term']}: stale term"
+        else:
+            text = f"refused: {reason}" if reason else f"refused t{message['term']}"
     elif kind == "AppendEntriesResponse":
-        text = ("ok" if message.get("success") else "fail") + f" {message.get('match_index', '')}".rstrip()
+        if message.get("success"):
+            text = f"ok {message.get('match_index', '')}".rstrip()
+        elif reason == STALE_TERM:
+            text = f"fail t{message['term']}: stale term"
+        else:
+            text = "fail: log mismatch" + ("" if prev_index is None else f" at {prev_index}")
     if message["dropped"]:
         text += f" ✗ {message['dropped']}"
     return text
@@ -84,18 +154,24 @@ def message_diagram(events: Events, from_ms: float | None = None, to_ms: float |
     names = replay.nodes(events)
     x_of = {node: i for i, node in enumerate(names)}
     arrows = replay.message_arrivals(events, start, stop)
-    fig = Figure(figsize=(max(6.0, 1.4 * len(names) + 2.5), 9.0), layout="constrained")
+    reasons = _reasons(events, arrows)
+    writes = [w for w in replay.writes(events) if w.submit_ms <= stop]
+    lanes = len(names) + (1 if writes else 0)
+    fig = Figure(figsize=(max(6.0, 1.4 * lanes + 2.5), 9.0), layout="constrained")
     ax = fig.subplots()
     bottom = max([stop] + [a["arrived_ms"] for a in arrows])
     _draw_life_lines(ax, events, names, x_of, start, bottom)
     labelled = len(arrows) <= MAX_LABELLED
-    placer = LabelPlacer(fig.get_figwidth(), fig.get_figheight(), len(names), bottom - start)
+    placer = LabelPlacer(fig.get_figwidth(), fig.get_figheight(), lanes, bottom - start)
     for message in arrows:
-        _draw_arrow(ax, message, x_of, placer if labelled else None)
+        _draw_arrow(ax, message, x_of, placer if labelled else None, *reasons.get(message["id"], (None, None)))
     violation.mark_time(ax, events, time_on="y", life_lines=x_of)
-    ax.set_xticks(range(len(names)), names)
+    if writes:
+        _draw_client_lane(ax, events, writes, float(len(names)), start, bottom)
+    _draw_scripted(ax, events, start, bottom)
+    ax.set_xticks(range(lanes), names + (["clients"] if writes else []))
     ax.xaxis.tick_top()
-    ax.set_xlim(-0.6, len(names) - 0.4)
+    ax.set_xlim(-0.6, lanes - 0.4)
     ax.set_ylim(bottom + 0.01 * (bottom - start), start - 0.01 * (bottom - start))
     ax.set_ylabel("time (ms)")
     for side in ("right", "bottom"):
@@ -106,11 +182,79 @@ def message_diagram(events: Events, from_ms: float | None = None, to_ms: float |
         Line2D([], [], color=MESSAGE_COLORS["RequestVote"], lw=1.4, label="RequestVote / vote granted"),
         Line2D([], [], color=MESSAGE_COLORS["AppendEntries"], lw=1.6, label="AppendEntries (+n entries) / ok"),
         Line2D([], [], color=MESSAGE_COLORS["AppendEntries"], lw=0.7, label="heartbeat ♥"),
-        Line2D([], [], color=REJECT_COLOR, lw=1.2, ls="-.", label="vote refused / AE fail"),
+        Line2D([], [], color=STALE_COLOR, lw=1.4, ls=":", label="refused: stale term (reply's term is higher)"),
+        Line2D([], [], color=REJECT_COLOR, lw=1.2, ls="-.",
+               label="refused at its term: log mismatch / log not up-to-date / already voted"),  # fmt: skip
         Line2D([], [], color=DROP_COLOR, lw=1.2, ls="--", marker="x", label="dropped (reason)"),
     ] + [Line2D([], [], color=c, lw=5, label=r) for r, c in ROLE_COLORS.items()]
-    fig.legend(handles=handles, loc="outside lower center", ncol=4, fontsize=8, frameon=False)
+    if writes:
+        handles += [Line2D([], [], color=CLIENT_COLOR, ls="none", marker=m, mfc=f, label=t)
+                    for m, f, t in CLIENT_MARKS]  # fmt: skip
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     return fig
+
+
+def _draw_scripted(ax: Any, events: Events, start: float, bottom: float) -> None:
+    """A thin grey line across the diagram at each scripted network change, named at the left edge."""
+    for event in events:
+        kind = event["type"]
+        if kind not in ("partition", "isolate", "cut", "heal") or not start <= event["t_ms"] <= bottom:
+            continue
+        if kind == "partition":
+            text = "partition " + " | ".join(" ".join(group) for group in event["groups"])
+        elif kind == "cut":
+            text = f"cut {event['from']}→{event['to']}"
+        elif kind == "isolate":
+            text = f"isolate {event['node']}"
+        else:
+            text = " ".join(["heal", *(str(v) for k, v in event.items() if k not in ("t_ms", "type"))])
+        ax.axhline(event["t_ms"], color="#888888", lw=0.8, ls=(0, (1, 2)), zorder=0, gid=f"script:{kind}")
+        ax.text(-0.55, event["t_ms"], text, fontsize=7, color="#555555", va="bottom", ha="left", zorder=6)
+
+
+def _reasons(events: Events, arrows: list[dict[str, Any]]) -> dict[int, tuple[str, int | None]]:
+    """By refusing reply id: its reason and the prevLogIndex of the AppendEntries it refused."""
+    refusals = {a["id"]: a.get("reply_to") for a in arrows if _refused(a)}
+    if not refusals:
+        return {}
+    prev = {e["id"]: e.get("prev_index") for e in events if e["type"] == "send" and e["id"] in refusals.values()}
+    return {i: (r, prev.get(refusals[i])) for i, r in replay.refusal_reasons(events).items() if i in refusals}
+
+
+#: The client lane's colour and its marks: (marker, face colour, legend text) for submit, commit, ack.
+CLIENT_COLOR = "#333333"
+CLIENT_MARKS = (("o", "white", "write submitted"), ("D", "#f1c40f", "write committed"),
+                ("s", CLIENT_COLOR, "write acknowledged"))  # fmt: skip
+#: Up to this many writes in the window get their command written beside the submit mark.
+MAX_CLIENT_LABELS = 12
+
+
+def _draw_client_lane(
+    ax: Any, events: Events, writes: list[replay.Write], x: float, start: float, bottom: float
+) -> None:
+    """Each write seen in the window: a thin line from submit to acknowledgement (or past the window while
+    outstanding) with its three marks; overlapping writes are spread side by side within the lane."""
+    ax.axvspan(x - 0.38, x + 0.38, color="#f2f2f2", zorder=0)
+    committed = replay.write_commits(events)
+    shown = [w for w in writes if w.ack_ms is None or w.ack_ms >= start]
+    busy_until: list[float] = []  # per slot, when its last write ended
+    for write in shown:
+        end = bottom if write.ack_ms is None else write.ack_ms
+        slot = next((i for i, t in enumerate(busy_until) if t < write.submit_ms), len(busy_until))
+        if slot == len(busy_until):
+            busy_until.append(end)
+        busy_until[slot] = end
+        xs = x - 0.3 + 0.12 * (slot % 5)
+        key = f"{write.client}:{write.seq}"
+        ax.vlines(xs, max(write.submit_ms, start), min(end, bottom), color=CLIENT_COLOR, lw=0.8, zorder=2)
+        moments = (write.submit_ms, committed.get((write.client, write.seq)), write.ack_ms)
+        for (marker, face, _), t, name in zip(CLIENT_MARKS, moments, ("submit", "commit", "ack"), strict=True):
+            if t is not None and start <= t <= bottom:
+                ax.plot([xs], [t], marker=marker, ms=5, color=CLIENT_COLOR, mfc=face, ls="none", zorder=4,
+                        gid=f"client:{name}:{key}")  # fmt: skip
+        if len(shown) <= MAX_CLIENT_LABELS and start <= write.submit_ms <= bottom:
+            ax.text(xs + 0.06, write.submit_ms, f"{write.client} {write.command.replace('=', '←')}", fontsize=6,
+                    va="center", ha="left", color=CLIENT_COLOR, zorder=6, clip_on=True)  # fmt: skip
 
 
 def _draw_life_lines(
@@ -157,7 +301,14 @@ class LabelPlacer:
         return 0.5 * (chosen[0] + chosen[1]), chosen[3]
 
 
-def _draw_arrow(ax: Any, message: dict[str, Any], x_of: dict[str, int], placer: LabelPlacer | None) -> None:
+def _draw_arrow(
+    ax: Any,
+    message: dict[str, Any],
+    x_of: dict[str, int],
+    placer: LabelPlacer | None,
+    reason: str | None,
+    prev_index: int | None,
+) -> None:
     x0, y0 = float(x_of[message["from"]]), message["sent_ms"]
     x1, y1 = float(x_of[message["to"]]), message["arrived_ms"]
     kind = message["msg"]
@@ -167,7 +318,7 @@ def _draw_arrow(ax: Any, message: dict[str, Any], x_of: dict[str, int], placer: 
     if kind == "AppendEntries" and not message.get("entries"):
         width = 0.7
     if _refused(message):
-        color, style = REJECT_COLOR, "-."
+        color, style = (STALE_COLOR, ":") if reason == STALE_TERM else (REJECT_COLOR, "-.")
     if message["dropped"]:
         color, style = DROP_COLOR, "--"
         # Stop short of the receiver: the message never got there.
@@ -178,7 +329,8 @@ def _draw_arrow(ax: Any, message: dict[str, Any], x_of: dict[str, int], placer: 
                             gid=("drop:" if message["dropped"] else "msg:") + str(message["id"]))  # fmt: skip
     ax.add_patch(arrow)
     if placer is not None:
-        text = _label(message)
+        text = _label(message, reason, prev_index)
         x, y = placer.place(text, x0, y0, x1, y1)
+        gid = f"refusal:{reason or 'unknown'}:{message['id']}" if _refused(message) else None
         ax.text(x, y, text, fontsize=6.5, ha="center", va="bottom", color=color, zorder=6, clip_on=True,
-                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75})  # fmt: skip
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75}, gid=gid)  # fmt: skip

@@ -29,7 +29,10 @@ MESSAGE_COLORS = {
     "AppendEntries": "#2e6fbf",
     "AppendEntriesResponse": "#2e6fbf",
 }
+#: A refusal at the request's own term (log mismatch, log not up-to-date, already voted): purple, dash-dotted.
 REJECT_COLOR = "#8e44ad"
+#: A refusal because the request's term was stale (the reply carries a higher term): brown, dotted.
+STALE_COLOR = "#8d5524"
 
 
 def term_color(term: int) -> str:

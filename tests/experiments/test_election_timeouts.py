@@ -68,3 +68,28 @@ def test_plot_draws_both_panels_and_saves_atomically(tmp_path) -> None:
     et.plot(result, tmp_path / "f.png")
     assert (tmp_path / "f.png").read_bytes().startswith(b"\x89PNG")
     assert [p.name for p in tmp_path.iterdir()] == ["f.png"]
+
+
+def test_no_mean_over_censored_trials() -> None:
+    """With censored trials the mean is unknown: it is None, never the mean of the uncensored trials alone, and
+    mean_at_least counts each censored trial at the cap."""
+    stats = et.statistics([1.0, 2.0, None, None], cap_ms=10.0)
+    assert stats["mean"] is None
+    assert stats["mean_at_least"] == (1.0 + 2.0 + 10.0 + 10.0) / 4
+    assert et.statistics([1.0, 2.0], cap_ms=10.0)["mean_at_least"] == 1.5
+
+
+def test_table_marks_censored_means_and_ranges_that_never_elect() -> None:
+    setup = et.Setup(cap_ms=1000.0)
+    ranges = (et.RangeResult("150-150", 2, 2, (None, None), 1000.0),
+              et.RangeResult("150-151", 4, 1, (100.0, 200.0, 300.0, None), 1000.0),
+              et.RangeResult("150-300", 2, 0, (100.0, 300.0), 1000.0))  # fmt: skip
+    table = et.render(et.ElectionTimeoutsResult(setup, 1, ranges)).splitlines()
+    row = {line.split()[0]: line for line in table if line.split() and line.split()[0] in ("150-150", "150-151", "150-300")}
+    assert row["150-150"].endswith("never elected")
+    assert row["150-151"].split()[-1] == ">=400"  # (100 + 200 + 300 + 1000) / 4, not 200 (the uncensored mean)
+    assert row["150-300"].split()[-1] == "200"
+    assert any("not a mean of the uncensored trials" in line for line in table)
+    data = et.ElectionTimeoutsResult(setup, 1, ranges).to_dict()["ranges"]
+    assert [r["never_elected"] for r in data] == [True, False, False]
+    assert data[1]["simulated"]["mean"] is None and data[1]["simulated"]["mean_at_least"] == 400.0

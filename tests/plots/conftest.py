@@ -47,9 +47,9 @@ def trace() -> list[dict[str, Any]]:
         msg("deliver", 30.0, "n3", "n1", "AppendEntriesResponse", 1, 5, reply_to=4, success=False,
             match_index=0),  # fmt: skip
         ev(40.0, "submit", client="c1", seq=1, command="x=1"),
-        ev(45.0, "append", node="n1", index=2, term=1, command="x=1"),
+        ev(45.0, "append", node="n1", index=2, term=1, command="x=1", client="c1", seq=1),
         ev(50.0, "append", node="n2", index=1, term=1, command=None),
-        ev(50.0, "append", node="n2", index=2, term=1, command="x=1"),
+        ev(50.0, "append", node="n2", index=2, term=1, command="x=1", client="c1", seq=1),
         ev(55.0, "commit", node="n1", index=2),
         ev(60.0, "ack", client="c1", seq=1, command="x=1", index=2),
         ev(70.0, "commit", node="n2", index=2),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from raft.plots.logs import log_view
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+from raft.plots.logs import command_text, log_view
 
 
 def boxes(fig):
@@ -49,3 +51,89 @@ def test_long_logs_show_their_tail(simulated):
     indexes = {int(g.rsplit(":", 1)[1]) for g in boxes(fig)}
     longest = max(indexes)
     assert indexes == set(range(longest - 9, longest + 1))
+
+
+def markers(fig, kind):
+    return {line.get_gid(): line for line in fig.axes[0].get_lines() if (line.get_gid() or "").startswith(kind)}
+
+
+def _logs_trace(n2_terms, n1_len=100):
+    """n1 and n2 with n1_len entries of term 1 each, except n2's entries given as {index: term}."""
+    names = ["n1", "n2"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=10.0, scenario="logs", seed=1)]
+    for i in range(1, n1_len + 1):
+        events.append(ev(1.0, "append", node="n1", index=i, term=1, command=f"x={i}"))
+        events.append(ev(1.0, "append", node="n2", index=i, term=n2_terms.get(i, 1), command=f"x={i}"))
+    return events
+
+
+def ev(t, kind, **fields):
+    return {"t_ms": t, "type": kind, **fields}
+
+
+def shown(fig):
+    return sorted({int(g.rsplit(":", 1)[1]) for g in boxes(fig)})
+
+
+def test_default_view_shows_where_the_logs_diverge():
+    fig = log_view(_logs_trace({50: 2, 51: 2}), max_entries=20)
+    assert shown(fig) == list(range(47, 67))  # from a few entries before index 50, not the last 20
+    assert "logs differ from index 50" in fig.axes[0].get_title()
+
+
+def test_default_view_shows_the_latest_entries_when_logs_agree():
+    fig = log_view(_logs_trace({}), max_entries=20)
+    assert shown(fig) == list(range(81, 101))
+    assert "logs identical" in fig.axes[0].get_title()
+
+
+def test_a_divergence_among_the_latest_entries_shows_the_latest():
+    assert shown(log_view(_logs_trace({95: 2}), max_entries=20)) == list(range(81, 101))
+
+
+def test_entries_show_their_command_when_there_is_room(trace):
+    commands = [t.get_text() for t in log_view(trace, 350).axes[0].texts if t.get_gid() == "command"]
+    assert sorted(commands) == ["x←1", "x←1", "y←2"]  # n1: x=1, y=2; n2: x=1; no-ops carry none
+
+
+def test_commands_are_shortened_or_left_out_when_boxes_are_narrow():
+    assert command_text("k3=c1.14", 1000.0) == "k3←c1.14"
+    short = command_text("k3=c1.14", 20.0)
+    assert short.endswith("…") and short.startswith("k3") and len(short) < 8
+    assert command_text("k3=c1.14", 3.0) == ""
+    fig = log_view(_logs_trace({}), max_entries=30)  # 30 narrow columns: every shown command fits its box
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ax = fig.axes[0]
+    column_px = ax.transData.transform((1, 0))[0] - ax.transData.transform((0, 0))[0]
+    widths = [t.get_window_extent(renderer).width for t in ax.texts if t.get_gid() == "command"]
+    assert widths and max(widths) < 0.95 * column_px
+
+
+def test_leader_next_and_match_index_marked_per_follower():
+    from tests.plots.test_replay import _progress_trace
+
+    fig = log_view(_progress_trace(), 20.0)
+    nexts, matches = markers(fig, "next:"), markers(fig, "match:")
+    assert set(nexts) == {"next:n2", "next:n3"} and set(matches) == {"match:n2"}  # n3's matchIndex is 0
+    assert list(nexts["next:n2"].get_xdata()) == [4.5]  # index 5 is column 4 (index 1 is column 0)
+    assert list(matches["match:n2"].get_xdata()) == [3.5]
+    assert list(nexts["next:n3"].get_xdata()) == [3.5]
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels[1].endswith("next 5 · match 4") and labels[2].endswith("next 4 · match 0")
+    assert "leader n1 (term 2)" in fig.axes[0].get_title()
+
+
+def test_commands_are_all_left_out_when_some_would_not_fit():
+    """Boxes with text beside boxes without would read as entries without a command: all or none."""
+    events = _logs_trace({})
+    for e in events:
+        if e["type"] == "append" and e["index"] % 2:
+            e["command"] = f"a_long_key_{e['index']}=a_long_value"
+    fig = log_view(events, max_entries=40)
+    assert [t for t in fig.axes[0].texts if t.get_gid() == "command"] == []
+    assert "commands left out: boxes too narrow" in fig.axes[0].get_title()
+    fig = log_view(events, max_entries=8)  # wide boxes: every command written, shortened to fit
+    commands = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "command"]
+    assert len(commands) == 16 and any(c.endswith("…") for c in commands)

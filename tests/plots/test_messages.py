@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from raft.analysis.replay import message_arrivals
+from raft.analysis.replay import leader_changes, message_arrivals
 from raft.errors import RaftSimError
-from raft.plots.messages import message_diagram
+from raft.plots.messages import default_window, interesting_moment, message_diagram
 from raft.plots.style import DROP_COLOR
 
 
@@ -48,14 +48,14 @@ def test_dropped_and_refused_messages_look_different(trace):
 def test_arrows_go_from_sender_to_receiver_in_time(trace):
     fig = message_diagram(trace, 0, 100)
     names = [t.get_text() for t in fig.axes[0].get_xticklabels()]
-    assert names == ["n1", "n2", "n3"]
+    assert names == ["n1", "n2", "n3", "clients"]
     (record,) = [a for a in message_arrivals(trace, 0, 100) if a["id"] == 1]
     assert (record["sent_ms"], record["arrived_ms"], record["dropped"]) == (10.0, 14.0, None)
 
 
 def test_labels_say_what_happened(trace):
     texts = [t.get_text() for t in message_diagram(trace, 0, 100).axes[0].texts]
-    assert "RV t1" in texts and "granted t1" in texts and "fail 0" in texts and "AE t1 +1" in texts
+    assert "RV t1" in texts and "granted t1" in texts and "fail: log mismatch at 0" in texts and "AE t1 +1" in texts
     assert any("loss" in t for t in texts)
 
 
@@ -63,11 +63,6 @@ def test_life_lines_coloured_by_role(trace):
     ax = message_diagram(trace, 0, 100).axes[0]
     gids = {c.get_gid() for c in ax.collections}
     assert {"life:candidate:n1", "life:leader:n1", "life:follower:n2"} <= gids
-
-
-def test_default_window_starts_at_the_first_candidacy(trace):
-    title = message_diagram(trace).axes[0].get_title()
-    assert title.startswith("Messages 5–105 ms")
 
 
 def test_empty_window_is_an_error(trace):
@@ -104,3 +99,108 @@ def test_labels_of_dropped_messages_do_not_overlap():
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not a.overlaps(b)
+
+
+def _style(patch):
+    return patch.get_linestyle(), tuple(round(c, 3) for c in patch.get_edgecolor())
+
+
+def test_stale_term_and_log_mismatch_refusals_look_and_read_differently():
+    """n1 (old leader, term 1) sends AppendEntries; n2 has moved on to term 2 and refuses for the stale term;
+    n3, in term 1, refuses because it has no entry at prevLogIndex 5."""
+    names = ["n1", "n2", "n3"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=100.0, scenario="refusals", seed=1)]
+    events += [ev(0, "role", node=n, role="follower", term=1) for n in names]
+    events.append(ev(1.0, "role", node="n1", role="leader", term=1))
+    events.append(ev(2.0, "role", node="n2", role="follower", term=2))
+    for mid, to in ((1, "n2"), (2, "n3")):
+        events.append(msg("send", 10.0, "n1", to, "AppendEntries", 1, mid, prev_index=5, prev_term=1, entries=0))
+        events.append(msg("deliver", 15.0, "n1", to, "AppendEntries", 1, mid, prev_index=5, prev_term=1, entries=0))
+    for mid, src, term in ((3, "n2", 2), (4, "n3", 1)):
+        fields = {"reply_to": mid - 2, "success": False, "match_index": 0}
+        events.append(msg("send", 15.0, src, "n1", "AppendEntriesResponse", term, mid, **fields))
+        events.append(msg("deliver", 20.0, src, "n1", "AppendEntriesResponse", term, mid, **fields))
+    fig = message_diagram(events, 0, 30)
+    drawn = arrows(fig)
+    stale, mismatch, request = drawn["msg:3"], drawn["msg:4"], drawn["msg:1"]
+    assert _style(stale) != _style(mismatch)
+    assert stale.get_linestyle() not in (mismatch.get_linestyle(), request.get_linestyle())
+    labels = {t.get_gid(): t.get_text() for t in fig.axes[0].texts if (t.get_gid() or "").startswith("refusal:")}
+    assert labels == {"refusal:stale term:3": "fail t2: stale term", "refusal:log mismatch:4": "fail: log mismatch at 5"}
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert any("stale term" in t for t in legend) and any("log mismatch" in t for t in legend)
+
+
+def test_refused_votes_are_labelled_with_their_reason():
+    from tests.plots.test_replay import _refusal_trace
+
+    events = _refusal_trace()
+    for mid in (11, 12, 13):  # deliver the vote replies
+        send = next(e for e in events if e.get("id") == mid)
+        events.append({**send, "type": "deliver", "t_ms": 14.0})
+    texts = {t.get_gid(): t.get_text() for t in message_diagram(events, 0, 15).axes[0].texts if t.get_gid()}
+    assert texts["refusal:log not up-to-date:11"] == "refused: log not up-to-date"
+    assert texts["refusal:already voted:12"] == "refused: already voted"
+    assert texts["refusal:stale term:13"] == "refused t3: stale term"
+
+
+def client_marks(fig):
+    return {line.get_gid(): line for line in fig.axes[0].get_lines() if (line.get_gid() or "").startswith("client:")}
+
+
+def test_client_lane_shows_submit_commit_and_ack(trace):
+    fig = message_diagram(trace, 0, 120)
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()][-1] == "clients"
+    marks = client_marks(fig)
+    assert {g: list(m.get_ydata()) for g, m in marks.items()} == {
+        "client:submit:c1:1": [40.0], "client:commit:c1:1": [55.0], "client:ack:c1:1": [60.0],
+        "client:submit:c1:2": [100.0],  # never committed nor acknowledged
+    }  # fmt: skip
+
+
+def test_default_window_shows_the_first_scripted_event_and_its_outcome(trace):
+    """The trace's first scripted event is n1's crash at 300 ms; n2 is elected at 420 ms."""
+    title = message_diagram(trace).axes[0].get_title()
+    start, stop = (float(x) for x in title.split()[1].rstrip(":").replace("ms", "").split("–"))
+    assert start < 300 and stop > 420
+    assert len(arrows(message_diagram(trace))) >= 4  # the messages before the crash, not an empty strip
+
+
+def test_default_window_centres_on_a_violation(trace):
+    violation = ev(650.0, "violation", property="ElectionSafety", nodes=["n1", "n2"], term=2)
+    events = [*trace[:-1], violation, trace[-1]]
+    assert interesting_moment(events) == (650.0, 650.0)  # not the crash at 300 ms
+    start, stop = default_window(events)
+    assert start < 650 < stop
+
+
+def test_default_window_without_scripted_events_is_the_first_election():
+    names = ["n1", "n2", "n3"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=1000.0, scenario="cold", seed=1)]
+    events += [ev(0, "role", node=n, role="follower", term=0) for n in names]
+    events.append(ev(150.0, "role", node="n2", role="candidate", term=1))
+    events.append(ev(160.0, "role", node="n2", role="leader", term=1))
+    for i in range(20):  # heartbeats every 50 ms after the election
+        events.append(msg("send", 160.0 + 50 * i, "n2", "n1", "AppendEntries", 1, i + 1, prev_index=0,
+                          prev_term=0, entries=0))  # fmt: skip
+    start, stop = default_window(events)
+    assert start <= 150.0 and stop > 160.0
+    assert 160.0 + 50 * 7 <= stop < 160.0 + 50 * 9  # the new leader's first heartbeats, then no more
+
+
+def test_simulated_default_window_is_around_the_leader_crash(simulated):
+    """The simulated run crashes its leader at 500 ms: the default window shows the crash and the election
+    that follows, with messages on both sides of the gap."""
+    events = list(simulated.events)
+    start, stop = default_window(events)
+    next_leader = next(c.t_ms for c in leader_changes(events) if c.t_ms > 500)
+    assert start < 500 < next_leader < stop
+    sent = [a["sent_ms"] for a in message_arrivals(events, start, stop)]
+    assert min(sent) < 500 and max(sent) > next_leader
+
+
+def test_scripted_network_changes_are_drawn_across(trace):
+    ax = message_diagram(trace, 250, 700).axes[0]
+    assert sorted(line.get_gid() for line in ax.get_lines() if (line.get_gid() or "").startswith("script:")) == [
+        "script:heal", "script:partition"]  # fmt: skip
+    assert "partition n1 | n2 n3" in [t.get_text() for t in ax.texts]

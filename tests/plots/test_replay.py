@@ -157,3 +157,84 @@ def test_partial_heals_of_a_simulated_run_replay_to_the_network_it_had():
     assert seen[350] < seen[250] and seen[450] < seen[350] and seen[650] < seen[550]  # each heal healed some
     for t, cut in seen.items():
         assert replay.cut_links_at(recorded, t) == cut
+
+
+def _refusal_trace():
+    """n1 (term 2, log [1]) asks for votes: n2 holds a longer log of term 1, n3 already voted for n4 in term 2,
+    n4 is in term 3. n5 leads term 3 and sends n1 an AppendEntries that n1 (term 3 by then) cannot match."""
+    def msg(kind, t, src, dst, name, term, mid, **fields):
+        return {"t_ms": t, "type": kind, "from": src, "to": dst, "msg": name, "term": term, "id": mid, **fields}
+
+    names = ["n1", "n2", "n3", "n4", "n5"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=100.0, scenario="refusals", seed=1,
+                 initial_state={n: {"term": 1, "voted_for": None, "log": [1, 1] if n == "n2" else [1]}
+                                for n in names})]  # fmt: skip
+    events += [ev(0.0, "role", node=n, role="follower", term=1) for n in names]
+    events.append(ev(1.0, "role", node="n4", role="candidate", term=2))
+    events.append(ev(2.0, "vote", node="n3", candidate="n4", term=2, granted=True))
+    events.append(ev(3.0, "role", node="n4", role="candidate", term=3))
+    events.append(ev(10.0, "role", node="n1", role="candidate", term=2))
+    for i, to in enumerate(["n2", "n3", "n4"], start=1):
+        events.append(msg("send", 10.0, "n1", to, "RequestVote", 2, i, last_index=1, last_term=1))
+    events.append(msg("send", 12.0, "n2", "n1", "RequestVoteResponse", 2, 11, reply_to=1, granted=False))
+    events.append(msg("send", 12.0, "n3", "n1", "RequestVoteResponse", 2, 12, reply_to=2, granted=False))
+    events.append(msg("send", 12.0, "n4", "n1", "RequestVoteResponse", 3, 13, reply_to=3, granted=False))
+    events.append(msg("send", 20.0, "n5", "n1", "AppendEntries", 3, 20, prev_index=4, prev_term=3, entries=1))
+    events.append(msg("send", 22.0, "n1", "n5", "AppendEntriesResponse", 3, 21, reply_to=20, success=False,
+                      match_index=0))  # fmt: skip
+    return events
+
+
+def test_refusal_reasons_are_inferred_from_terms_logs_and_votes():
+    assert replay.refusal_reasons(_refusal_trace()) == {
+        11: replay.LOG_NOT_UP_TO_DATE,
+        12: replay.ALREADY_VOTED,
+        13: replay.STALE_TERM,
+        21: replay.LOG_MISMATCH,
+    }
+
+
+def test_write_commits_are_the_first_commit_covering_the_entry(trace):
+    assert replay.write_commits(trace) == {("c1", 1): 55.0}  # y=2 (seq 2) was never committed
+
+
+def test_logs_at_keeps_each_entry_command(trace):
+    logs = {log.node: log for log in replay.logs_at(trace, 350)}
+    assert logs["n1"].commands == (None, "x=1", "y=2")
+    assert logs["n2"].commands == (None, "x=1")
+
+
+def _progress_trace(until_ms=20.0):
+    """n1 leads term 2 with log [1, 1, 1, 2]; n2 and n3 hold [1]. n1 probes n2 from its nextIndex 4, n2
+    refuses, n1 backs up to prevLogIndex 1 and n2 accepts (matchIndex 4); n3 never answers."""
+    def msg(kind, t, src, dst, name, term, mid, **fields):
+        return {"t_ms": t, "type": kind, "from": src, "to": dst, "msg": name, "term": term, "id": mid, **fields}
+
+    names = ["n1", "n2", "n3"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=100.0, scenario="progress", seed=1,
+                 initial_state={n: {"term": 1, "voted_for": None, "log": [1, 1, 1] if n == "n1" else [1]}
+                                for n in names})]  # fmt: skip
+    events += [ev(0.0, "role", node=n, role="follower", term=1) for n in names]
+    events.append(ev(10.0, "role", node="n1", role="leader", term=2))
+    events.append(ev(10.0, "append", node="n1", index=4, term=2, command=None))
+    events.append(msg("send", 10.0, "n1", "n2", "AppendEntries", 2, 1, prev_index=3, prev_term=1, entries=1))
+    events.append(msg("send", 10.0, "n1", "n3", "AppendEntries", 2, 2, prev_index=3, prev_term=1, entries=1))
+    events.append(msg("deliver", 15.0, "n2", "n1", "AppendEntriesResponse", 2, 3, success=False, match_index=0))
+    events.append(msg("send", 15.0, "n1", "n2", "AppendEntries", 2, 4, prev_index=1, prev_term=1, entries=3))
+    events.append(ev(17.0, "append", node="n2", index=2, term=1, command=None))
+    events.append(ev(17.0, "append", node="n2", index=3, term=1, command=None))
+    events.append(ev(17.0, "append", node="n2", index=4, term=2, command=None))
+    events.append(msg("deliver", 20.0, "n2", "n1", "AppendEntriesResponse", 2, 5, success=True, match_index=4))
+    return [e for e in events if e["t_ms"] <= until_ms]
+
+
+def test_replication_progress_of_the_leader():
+    events = _progress_trace()
+    assert [(p.follower, p.next_index, p.match_index) for p in replay.replication_at(events, 10.0)] == [
+        ("n2", 4, 0), ("n3", 4, 0)]  # fmt: skip
+    assert [(p.follower, p.next_index) for p in replay.replication_at(events, 15.0)][0] == ("n2", 2)  # backed up
+    progress = {p.follower: p for p in replay.replication_at(events, 20.0)}
+    assert (progress["n2"].leader, progress["n2"].term) == ("n1", 2)
+    assert (progress["n2"].next_index, progress["n2"].match_index) == (5, 4)
+    assert (progress["n3"].next_index, progress["n3"].match_index) == (4, 0)
+    assert replay.replication_at(events + [ev(30.0, "crash", node="n1")], 30.0) == []

@@ -1,0 +1,75 @@
+"""raft.plots.why_odd: n/a for sizes without a split, odd and even told apart, a headline, axes from 0."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from raft.analysis.quorum_math import availability, failures_tolerated, majority
+from raft.experiments.why_odd import WhyOddResult, majority_split_fraction
+from raft.plots.why_odd import HEADLINE, PARITY_COLORS, why_odd_figure
+
+
+def _result() -> WhyOddResult:
+    """The figure's input for sizes 1-6, computed values exact and simulated ones nearby."""
+    lines = []
+    for n in range(1, 7):
+        a = availability(n, 0.9)
+        lines.append({"n": n, "majority": majority(n), "tolerated": failures_tolerated(n),
+                      "tolerated_simulated": failures_tolerated(n),
+                      "majority_split_fraction": majority_split_fraction(n),
+                      "majority_split_fraction_simulated": majority_split_fraction(n),
+                      "availability_formula": a, "availability_simulated": a - 0.005,
+                      "availability_ci95": (a - 0.02, min(1.0, a + 0.01)),
+                      "messages_per_write": 4.4 * (n - 1), "commit_latency_ms": 15.0 if n == 1 else 30.0})  # fmt: skip
+    return WhyOddResult(tuple(range(1, 7)), 0.9, tuple(lines))
+
+
+def gids(fig, prefix):
+    found = {}
+    for ax in fig.axes:
+        for artist in [*ax.patches, *ax.lines, *ax.texts, *ax.collections, *ax.containers]:
+            gid = artist.get_gid() if hasattr(artist, "get_gid") else None
+            if gid and gid.startswith(prefix):
+                found[gid] = artist
+    return found
+
+
+def test_a_size_without_a_split_shows_na_not_zero():
+    fig = why_odd_figure(_result())
+    assert set(gids(fig, "na:")) == {"na:1"}
+    assert gids(fig, "na:")["na:1"].get_text() == "n/a"
+    bars = gids(fig, "computed:splits:")
+    assert "computed:splits:1" not in bars and "simulated:splits:1" not in gids(fig, "simulated:splits:")
+    assert bars["computed:splits:2"].get_height() == 0.0  # a real 0: the one split of 2 leaves no majority
+    assert bars["computed:splits:4"].get_height() == pytest.approx(4 / 7)
+
+
+def test_odd_and_even_sizes_are_coloured_apart_with_a_legend():
+    fig = why_odd_figure(_result())
+    bars = gids(fig, "computed:tolerated:")
+    odd = {tuple(bars[f"computed:tolerated:{n}"].get_facecolor()) for n in (1, 3, 5)}
+    even = {tuple(bars[f"computed:tolerated:{n}"].get_facecolor()) for n in (2, 4, 6)}
+    assert len(odd) == 1 and len(even) == 1 and odd != even
+    points = gids(fig, "simulated:tolerated:")
+    assert points["simulated:tolerated:3"].get_color() == PARITY_COLORS["odd"][1]
+    assert points["simulated:tolerated:4"].get_color() == PARITY_COLORS["even"][1]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "odd n" in legend and "even n" in legend
+
+
+def test_headline_states_the_lesson():
+    fig = why_odd_figure(_result())
+    assert fig._suptitle is not None and fig._suptitle.get_text() == HEADLINE
+    assert "odd" in HEADLINE and "\n" not in HEADLINE
+
+
+def test_value_axes_start_at_zero():
+    fig = why_odd_figure(_result())
+    for ax in fig.axes:
+        assert ax.get_ylim()[0] == 0
+    availability_axis = fig.axes[2]
+    assert availability_axis.get_ylim()[1] >= 1.0
+    low = min(line["availability_ci95"][0] for line in _result().lines)
+    assert not math.isclose(availability_axis.get_ylim()[0], low)  # not zoomed onto the data
