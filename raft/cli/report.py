@@ -24,6 +24,14 @@ def _fault(event: dict[str, Any]) -> str:
     return f"{kind} {event['node']}"
 
 
+def _operations(operations: dict[str, Any]) -> str:
+    """``44 submitted, 44 committed, 43 acknowledged, 1 still outstanding at the end``. Outstanding: submitted,
+    not acknowledged, its client still retrying when the run ended. Never "lost": a committed write that
+    vanished would be a safety violation, which the checker reports."""
+    return (f"{operations['submitted']} submitted, {operations['committed']} committed, "
+            f"{operations['acknowledged']} acknowledged, {operations['outstanding']} still outstanding at the end")  # fmt: skip
+
+
 def render_summary(summary: dict[str, Any]) -> str:
     """The summary as lines of text (ending with a newline)."""
     out: list[str] = []
@@ -60,11 +68,10 @@ def render_summary(summary: dict[str, Any]) -> str:
     add(f"Commit index at the end: {commits}")
     writes = summary["writes"]
     latency = writes["latency_ms"]
-    add(f"Writes: {writes['submitted']} submitted, {writes['committed']} committed, {writes['acknowledged']} "
-        f"acknowledged (latency p50 {_ms(latency['p50'])}, p99 {_ms(latency['p99'])})")  # fmt: skip
+    add(f"Writes: {_operations(writes)} (latency p50 {_ms(latency['p50'])}, p99 {_ms(latency['p99'])})")
     reads = summary.get("reads")
     if reads and reads["submitted"]:
-        add(f"Reads: {reads['submitted']} submitted, {reads['acknowledged']} acknowledged")
+        add(f"Reads: {_operations(reads)}")
     msgs = summary["messages"]
     add(f"Messages: {msgs['sent']} sent, {msgs['delivered']} delivered, {msgs['dropped']} dropped")
     add("")

@@ -51,7 +51,7 @@ def test_json_summary_has_the_documented_keys(tmp_path: Path, capsys: pytest.Cap
     assert set(s["commit_index"]) == {"n1", "n2", "n3"}
     writes = s["writes"]
     assert isinstance(writes, dict)
-    assert set(writes) >= {"submitted", "committed", "acknowledged", "latency_ms"}
+    assert set(writes) >= {"submitted", "committed", "acknowledged", "outstanding", "latency_ms"}
     assert set(writes["latency_ms"]) >= {"p50", "p99"} and writes["latency_ms"]["p50"] > 0
     assert set(s["messages"]) >= {"sent", "delivered", "dropped"}
     assert s["expectations"] == [
@@ -66,6 +66,7 @@ def test_latency_is_null_without_writes(tmp_path: Path, capsys: pytest.CaptureFi
         "submitted": 0,
         "committed": 0,
         "acknowledged": 0,
+        "outstanding": 0,
         "latency_ms": {"p50": None, "p99": None},
     }
 
