@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from raft.analysis.expectations import is_expected_failure
 from raft.sim.safety import known_place
 
 
@@ -30,6 +31,18 @@ def _operations(operations: dict[str, Any]) -> str:
     vanished would be a safety violation, which the checker reports."""
     return (f"{operations['submitted']} submitted, {operations['committed']} committed, "
             f"{operations['acknowledged']} acknowledged, {operations['outstanding']} still outstanding at the end")  # fmt: skip
+
+
+def _verdict(summary: dict[str, Any]) -> str:
+    """``ok``, ``ok (the expected violation happened: ...)`` for a lesson that showed its violation, or ``FAILED``."""
+    if not summary["ok"]:
+        return "FAILED"
+    expected = summary.get("expected_violations", [])
+    seen = [f"{v['property']} at {_ms(v['t_ms'])}" + (f" on {', '.join(v['nodes'])}" if v["nodes"] else "")
+            + known_place(v.get("term"), v.get("index"))
+            for v in summary["safety_violations"] if v["property"] in expected]  # fmt: skip
+    seen += [f"Liveness: {e['check']}: {e['detail']}" for e in summary["expectations"] if is_expected_failure(e, expected)]
+    return f"ok (the expected violation happened: {'; '.join(seen)})" if seen else "ok"
 
 
 def render_summary(summary: dict[str, Any]) -> str:
@@ -82,8 +95,9 @@ def render_summary(summary: dict[str, Any]) -> str:
                 f"{', '.join(violation['nodes'])}{place}: {violation['detail']}")  # fmt: skip
     else:
         add("Safety: all properties held on every event")
+    expected = summary.get("expected_violations", [])
     for expectation in summary["expectations"]:
-        mark = "ok  " if expectation["ok"] else "FAIL"
+        mark = "ok  " if expectation["ok"] else "expected" if is_expected_failure(expectation, expected) else "FAIL"
         add(f"  [{mark}] {expectation['check']}: {expectation['detail']}")
-    add("Result: " + ("ok" if summary["ok"] else "FAILED"))
+    add("Result: " + _verdict(summary))
     return "\n".join(out) + "\n"

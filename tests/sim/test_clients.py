@@ -126,12 +126,12 @@ def test_backoff_is_capped_at_a_quarter_of_the_time_left_but_not_below_the_first
     client.submit("x=1")
     env.run(until=2000)
     sent = [t - 1.0 for t in silent.calls]  # each attempt arrives 1 ms after it is sent
-    waits = [b - a for a, b in zip(sent, sent[1:])]
+    waits = [b - a for a, b in zip(sent[:-1], sent[1:], strict=True)]
     assert waits[:3] == [100.0, 200.0, 400.0]  # doubling while the time left allows it
-    for start, wait in zip(sent[3:], waits[3:]):
+    assert waits[3] == 325.0  # sent at 700 ms: 800 ms doubled, but a quarter of the 1300 ms left is 325
+    for start, wait in zip(sent[3:-1], waits[3:], strict=True):
         assert wait == pytest.approx(max(100.0, min(800.0, (2000.0 - start) / 4)))
-    assert 400.0 not in waits[3:] and waits[-1] == 100.0  # never waits past the end: the last tries are 100 ms apart
-    assert sent[-1] > 1800.0
+    assert waits[-1] == 100.0 and sent[-1] > 1900.0  # never below the first timeout; retried until the end
 
 
 def test_outstanding_commands_are_retried_after_the_clients_stop_submitting() -> None:
