@@ -137,3 +137,11 @@ def test_bug_from_the_command_line_is_named_too(capsys: pytest.CaptureFixture[st
     assert json.loads(capsys.readouterr().out)["bugs"] == ["no-step-down"]
     main(["run", str(scenario), "--json", "--duration-ms", "1000"])
     assert json.loads(capsys.readouterr().out)["bugs"] == []
+
+
+def test_the_readme_quotes_the_result_line_a_bug_lesson_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert main(["run", "bugs/vote-twice"]) == EXIT_OK
+    result_line = capsys.readouterr().out.splitlines()[-1]
+    assert result_line == "Result: ok (the expected violation happened: Election Safety at 22.0 ms on n1, n2 (term 1))"
+    assert f"`{result_line}`" in " ".join(readme.split())
