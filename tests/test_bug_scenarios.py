@@ -48,8 +48,13 @@ def test_bug_scenario_breaks_the_property_it_expects(bug: str, capsys: pytest.Ca
         assert all(e["ok"] for e in summary["expectations"])
 
     assert main(["run", str(path)]) == EXIT_OK
-    [result_line] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Result:")]
+    lines = capsys.readouterr().out.splitlines()
+    [result_line] = [line for line in lines if line.startswith("Result:")]
     assert result_line.startswith(f"Result: ok (the expected violation happened: {expected[0]}")
+    assert not [line for line in lines if "FAIL" in line]  # nothing reads as a broken tool
+    if expected[0] == "Liveness":  # the broken bound is the expected violation, marked as such
+        assert [line for line in lines if line.startswith("  [expected] ")] == [
+            f"  [expected] max_leaderless_ms_after: {summary['expectations'][0]['detail']}"]
 
     data = scenario.model_dump(mode="json", exclude={"source"})
     data["cluster"]["bugs"] = []

@@ -17,7 +17,7 @@ from raft.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, main
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
 SUMMARY_KEYS = {"scenario", "seed", "duration_ms", "nodes", "leaders", "elections", "commit_index", "writes",
-                "messages", "safety_violations", "expectations", "ok"}  # fmt: skip
+                "messages", "safety_violations", "expectations", "expected_violations", "ok"}  # fmt: skip
 
 GOOD = "name: tiny\ndescription: three nodes\nseed: 3\nduration_ms: 1500\ncluster: {size: 3}\nworkload: {writes_per_s: 10}\nexpect:\n  - leader_elected_within_ms: 1000\n"
 FAILING = GOOD.replace("leader_elected_within_ms: 1000", "no_leader_between_ms: [0, 1500]")
@@ -45,7 +45,7 @@ def test_json_summary_has_the_documented_keys(tmp_path: Path, capsys: pytest.Cap
     assert status == EXIT_OK
     assert set(s) >= SUMMARY_KEYS
     assert (s["scenario"], s["seed"], s["duration_ms"], s["nodes"]) == ("tiny", 3, 1500.0, ["n1", "n2", "n3"])
-    assert s["ok"] is True and s["safety_violations"] == []
+    assert s["ok"] is True and s["safety_violations"] == [] and s["expected_violations"] == []
     [leader] = s["leaders"]
     assert set(leader) >= {"term", "node", "from_ms", "to_ms"} and leader["to_ms"] is None
     assert all(set(e) >= {"term", "leader", "started_ms", "elected_ms"} for e in s["elections"])
