@@ -103,8 +103,7 @@ def _cells_on_what_is_checked(path: Path) -> list[str]:
 
 @pytest.mark.parametrize(
     "path",
-    [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="notebook 06 names only Figure 3's five"))
-     if p.stem.startswith("06-") else p for p in NOTEBOOKS],
+    NOTEBOOKS,
     ids=lambda p: p.stem,
 )
 def test_notebooks_that_say_what_is_checked_name_the_monotonicity_properties_too(path: Path) -> None:

@@ -94,6 +94,11 @@ def test_split_brain_4_no_side_elects() -> None:
     heal_ms = of(result, "heal")[0]["t_ms"]
     assert [e for e in elections if e["started_ms"] < heal_ms], "both halves keep trying"
     assert all(e["leader"] is None for e in elections if e["started_ms"] < heal_ms)
+    # the writes submitted during the split are not abandoned: the clients retry them after the heal
+    writes = result.summary["writes"]
+    during = [e for e in of(result, "submit") if e["t_ms"] < heal_ms]
+    assert len(during) > 20 and writes["outstanding"] == 0
+    assert writes["committed"] == writes["acknowledged"] == writes["submitted"]
 
 
 def test_split_5_majority_side_goes_on() -> None:

@@ -1,12 +1,13 @@
-"""Evaluating a scenario's ``expect`` list against a finished run.
+"""Evaluating a scenario's ``expect`` list against a finished run, and the run's verdict.
 
 Each check returns ``{check, ok, detail}``; the detail says what was seen, so a failing scenario explains
-itself.
+itself. A scenario that expects a violation (``safety_violation: PROPERTY``, the bug lessons) is *meant* to show
+it: a run that shows exactly it is ok (:func:`run_ok`); one that shows none, or another one, is not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -107,7 +108,7 @@ def _logs_identical(_: Any, facts: Facts) -> tuple[bool, str]:
 def _safety_violation(prop: str, facts: Facts) -> tuple[bool, str]:
     violation = facts.outcome.violation
     if prop in facts.violated:
-        return True, f"violated: {violation}" if violation is not None and violation.property == prop else f"{prop} violated"
+        return True, str(violation) if violation is not None and violation.property == prop else f"{prop} violated"
     if violation is None and not facts.violated:
         return False, f"expected a violation of {prop}; none happened"
     return False, f"expected a violation of {prop}; violated instead: {', '.join(facts.violated)}"
@@ -152,3 +153,25 @@ def evaluate(expectations: Iterable[Any], facts: Facts) -> list[dict[str, Any]]:
             else:
                 result.update(detail=f"expected a {LIVENESS} failure (a liveness bound broken); every bound held")
     return results
+
+
+def expected_violations(expectations: Sequence[Any], results: Sequence[dict[str, Any]]) -> list[str]:
+    """The properties the scenario expects to be violated (``safety_violation``) that the run did violate, in the
+    order of the ``expect`` list; ``results`` are :func:`evaluate`'s, in the same order."""
+    met = [str(e.value) for e, r in zip(expectations, results, strict=True) if e.check == "safety_violation" and r["ok"]]
+    return list(dict.fromkeys(met))
+
+
+def is_expected_failure(result: dict[str, Any], expected: Collection[str]) -> bool:
+    """Whether a failed expectation is the expected violation itself: a liveness bound (:data:`LIVENESS_CHECKS`)
+    broken in a run expected to violate Liveness. It stays ``ok: false`` (it did fail), but does not fail the run."""
+    return not result["ok"] and result["check"] in LIVENESS_CHECKS and LIVENESS in expected
+
+
+def run_ok(results: Iterable[dict[str, Any]], violated: Iterable[str], expected: Collection[str]) -> bool:
+    """The run's verdict: every expectation held (or failed only as the expected violation), and every property
+    the run violated was expected. A violation nobody expected fails the run; so does an expected one that did
+    not happen (its ``safety_violation`` expectation fails)."""
+    return all(r["ok"] or is_expected_failure(r, expected) for r in results) and all(
+        prop in expected for prop in violated
+    )

@@ -128,6 +128,8 @@ class SummaryBuilder:
             "submitted": len(keys),
             "committed": sum(1 for k in keys if k in self.committed),
             "acknowledged": self.acked[part],
+            # submitted and not acknowledged by the end (the client was still retrying them), committed or not
+            "outstanding": len(keys) - self.acked[part],
             "latency_ms": {"p50": nearest_rank(latencies, 50), "p99": nearest_rank(latencies, 99)},
         }
 

@@ -3,8 +3,9 @@
 Each subcommand lives in its own module with ``register(subparsers)`` adding its parser and setting
 ``func`` to a function ``(args) -> int`` (the exit status). Only :func:`main` prints errors and exits.
 
-Exit status: 0 when every run was safe and met its expectations; 1 when safety was violated or an expectation
-failed; 2 on bad input (one line on stderr, never a traceback).
+Exit status: 0 when every run showed what its scenario expects (every expectation met; no violation but the one
+a ``safety_violation`` expectation names); 1 when an expectation failed or a violation nobody expected
+happened; 2 on bad input (one line on stderr, never a traceback).
 """
 
 from __future__ import annotations

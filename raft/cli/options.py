@@ -1,7 +1,8 @@
 """What the subcommands share: exit statuses, argparse types, and checks of options that several take.
 
-Exit status: :data:`EXIT_OK` when every run was safe and met its expectations; :data:`EXIT_FAILED` when safety
-was violated or an expectation failed; :data:`EXIT_BAD_INPUT` on bad input (one line on stderr).
+Exit status: :data:`EXIT_OK` when every run showed what its scenario expects (every expectation met; no violation
+but the one a ``safety_violation`` expectation names); :data:`EXIT_FAILED` when an expectation failed or a violation
+nobody expected happened; :data:`EXIT_BAD_INPUT` on bad input (one line on stderr).
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +45,14 @@ def register(subparsers: Any) -> None:
     run.add_argument("--plot", metavar="FILE", help="write the election timeline (PNG, SVG or PDF)")
     run.set_defaults(func=run_scenario)
 
-    listing = subparsers.add_parser("list", help="list the shipped scenarios")
+    listing = subparsers.add_parser(
+        "list",
+        help="list the shipped scenarios",
+        description="List the scenarios, one line each: the teaching scenarios first, then the bug lessons (each "
+        "switches a bug on and shows the violation the rule prevents). --long tells each one's story.",
+    )
     listing.add_argument("--dir", default=str(SCENARIO_DIR), help="where to look (default: shipped scenarios)")
+    listing.add_argument("--long", action="store_true", help="show each scenario's whole description")
     listing.set_defaults(func=list_scenarios)
 
     validate = subparsers.add_parser("validate", help="check scenario files without running them")
@@ -111,15 +119,76 @@ def _event_name(event: Any) -> str:
     return f"{event.action.value} {payload}" if payload else event.action.value
 
 
+#: Width of ``raft-sim list``'s lines.
+LIST_WIDTH = 110
+
+
 def list_scenarios(args: argparse.Namespace) -> int:
     root = Path(args.dir)
     paths = sorted(root.rglob("*.yaml"))
     if not paths:
         raise RaftSimError(f"{root}: no scenario files found")
-    for path in paths:
-        scenario = load_scenario(path)
-        print(f"{path.relative_to(root)}: {scenario.description or scenario.name}")
+    sys.stdout.write(scenario_listing([(path.relative_to(root), load_scenario(path)) for path in paths], args.long))
     return EXIT_OK
+
+
+def is_bug_lesson(scenario: Scenario) -> bool:
+    """A scenario that switches a bug on, or expects a violation: it exists to show one."""
+    return bool(scenario.cluster.bugs) or any(e.check == "safety_violation" for e in scenario.expect)
+
+
+def scenario_listing(scenarios: list[tuple[Path, Scenario]], long: bool = False) -> str:
+    """The text of ``raft-sim list``: teaching scenarios, then bug lessons, each under its heading and named as
+    ``raft-sim run`` accepts it; one line each (the description's first sentence, shortened to fit), or with
+    ``long`` every description in full, indented under its name."""
+    groups = [
+        ("Teaching scenarios (raft-sim run NAME):", [(p, s) for p, s in scenarios if not is_bug_lesson(s)]),
+        ("Bug lessons: each switches one bug on and shows the violation the rule prevents (raft-sim run NAME):",
+         [(p, s) for p, s in scenarios if is_bug_lesson(s)]),
+    ]  # fmt: skip
+    out: list[str] = []
+    for heading, members in groups:
+        if not members:
+            continue
+        out.append(("\n" if out else "") + heading)
+        width = max(len(path.with_suffix("").as_posix()) for path, _ in members)
+        for path, scenario in members:
+            name = path.with_suffix("").as_posix()
+            story = " ".join((scenario.description or scenario.name).split())
+            shown = _lesson(scenario)
+            if long:
+                out.append(f"  {name}" + (f"  ({shown})" if shown else ""))
+                out += textwrap.wrap(story, LIST_WIDTH, initial_indent="      ", subsequent_indent="      ")
+            else:
+                start = f"  {name:<{width}}  " + (f"{shown}: " if shown else "")
+                out.append(start + _fit(_first_sentence(story), LIST_WIDTH - len(start)))
+    return "\n".join(out) + "\n"
+
+
+def _lesson(scenario: Scenario) -> str:
+    """The properties a bug lesson shows violated (``Election Safety``), or ``""``."""
+    return ", ".join(str(e.value) for e in scenario.expect if e.check == "safety_violation")
+
+
+def _first_sentence(text: str) -> str:
+    """The description's first sentence, without a leading ``Bug NAME:`` (the name is on the line already)."""
+    if text.startswith("Bug ") and ": " in text:
+        text = text.split(": ", 1)[1]
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters: whole, else without its parenthesized asides, else up to its
+    last clause (``;``, ``:``) that fits, else cut at a word boundary with ``...``."""
+    if len(text) > width:
+        text = re.sub(r" \([^()]*\)", "", text)
+    if len(text) <= width:
+        return text
+    clause = max(text.rfind("; ", 0, width), text.rfind(": ", 0, width))
+    if clause > 0:
+        return text[:clause]
+    return text[: width - 3].rsplit(" ", 1)[0].rstrip(",;:") + "..."
 
 
 def validate_scenarios(args: argparse.Namespace) -> int:

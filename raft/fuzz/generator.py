@@ -5,9 +5,10 @@ fault that masks another (say, drops that stop any election) is often absent. Th
 faults are explicit scripted events (crash, restart, partition or isolation, one-way cut, heal, forced
 election timeouts, and leader churn: leaders that take a write, replicate it to a minority and crash) so that
 they can be shrunk and replayed, and network rates (drop, delay, duplicate, reorder) that hold for the whole
-run; then a *quiet phase* from ``quiet_ms``: everything healed and every server restarted, clients stopped. The generated scenario carries
-the liveness bound as an expectation (``max_leaderless_ms_after: [quiet_ms, LEADER_BOUND_MS]``), so a replay of
-it shows a liveness failure as well as a safety one.
+run; then a *quiet phase* from ``quiet_ms``: everything healed and every server restarted, clients submitting
+nothing new (they still retry what is outstanding). The generated scenario carries the liveness bound as an
+expectation (``max_leaderless_ms_after: [quiet_ms, LEADER_BOUND_MS]``), so a replay of it shows a liveness
+failure as well as a safety one.
 
 The generator also varies ``cluster.leader_noop``, ``cluster.max_entries_per_append`` and the storage delay:
 without them, the Figure 8 hazard can hardly arise.

@@ -4,6 +4,10 @@ The faults of a generated scenario are explicit: the scripted events of its faul
 (drop, duplicate, reorder, the wide "delay" latency). Delta debugging (Zeller's ddmin) searches for a smallest
 subset of them with which the run still breaks the same property; the quiet phase (heal and restarts) and the
 workload stay. Every candidate is a full deterministic run, so the result replays exactly.
+
+The reproducer expects the failure it shows, and only what its run can show: a run stops at a safety violation,
+so an expectation about times at or after that stop (the quiet phase's liveness bound, say) is left out rather
+than passing vacuously (:func:`within_run`). The duration stays: the clients' retries depend on it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from raft.errors import RaftSimError, ScenarioError
 from raft.files import atomic_write
 from raft.fuzz.generator import is_quiet_event, quiet_ms
 from raft.fuzz.properties import ACKED_WRITES, describe, first_failure, run_checked
+from raft.scenario.expectations import WINDOW_CHECKS
 from raft.sim.safety import Violation
 
 #: A fault that can be removed: ("event", position in the events list) or ("network", key).
@@ -33,13 +38,15 @@ MAX_RUNS = 150
 
 @dataclass(frozen=True, slots=True)
 class Shrunk:
-    """A shrunk failing scenario: its mapping, its failure, and how many faults it kept of how many."""
+    """A shrunk failing scenario: its mapping, its failure, how many faults it kept of how many, and when its
+    run stopped (at the failure, for a safety violation; else at the end)."""
 
     scenario: dict[str, Any]
     failure: Violation
     kept: int
     total: int
     runs: int
+    end_ms: float
 
 
 def faults_of(data: dict[str, Any]) -> list[Fault]:
@@ -88,7 +95,11 @@ def shrink(data: dict[str, Any], failure: Violation, max_runs: int = MAX_RUNS) -
     """The smallest set of ``data``'s faults found with which the run still breaks ``failure.property``."""
     faults = faults_of(data)
     runs = 0
-    found: dict[tuple[Fault, ...], Violation | None] = {}
+    found: dict[tuple[Fault, ...], tuple[Violation | None, float]] = {}
+
+    def run(keep: list[Fault]) -> tuple[Violation | None, float]:
+        result, broken = run_checked(parse_scenario(with_faults(data, keep)))
+        return broken, result.outcome.end_ms
 
     def fails(keep: list[Fault]) -> bool:
         nonlocal runs
@@ -97,13 +108,28 @@ def shrink(data: dict[str, Any], failure: Violation, max_runs: int = MAX_RUNS) -
             if runs >= max_runs:
                 return False
             runs += 1
-            found[key] = run_checked(parse_scenario(with_faults(data, keep)))[1]
-        result = found[key]
+            found[key] = run(keep)
+        result = found[key][0]
         return result is not None and result.property == failure.property
 
     kept = ddmin(faults, fails)
-    final = found.get(tuple(kept)) if tuple(kept) in found else failure
-    return Shrunk(with_faults(data, kept), final or failure, len(kept), len(faults), runs)
+    final, end_ms = found[tuple(kept)] if tuple(kept) in found else run(kept)
+    return Shrunk(with_faults(data, kept), final or failure, len(kept), len(faults), runs, end_ms)
+
+
+def within_run(expect: list[dict[str, Any]], stop_ms: float) -> list[dict[str, Any]]:
+    """The expectations (YAML form, ``{check: value}``) whose times lie inside a run that stops at ``stop_ms``:
+    a window (``no_leader_between_ms``, ``no_commit_between_ms``) must end by then, and a bound counted from a
+    time (``max_leaderless_ms_after``) must start before it."""
+    kept = []
+    for expectation in expect:
+        [(check, value)] = expectation.items()
+        if check in WINDOW_CHECKS and value[1] > stop_ms:
+            continue
+        if check == "max_leaderless_ms_after" and value[0] >= stop_ms:
+            continue
+        kept.append(expectation)
+    return kept
 
 
 def reproducer(shrunk: Shrunk, seed: int) -> dict[str, Any]:
@@ -117,7 +143,7 @@ def reproducer(shrunk: Shrunk, seed: int) -> dict[str, Any]:
         + (f" with bug(s) {', '.join(bugs)} switched on" if bugs else "")
         + f"; shrunk to {shrunk.kept} of {shrunk.total} faults. {describe(failure)}"
     )
-    expect = [e for e in data["expect"] if "max_leaderless_ms_after" in e]
+    expect = within_run([e for e in data["expect"] if "max_leaderless_ms_after" in e], shrunk.end_ms)
     if failure.property == ACKED_WRITES:
         expect.append({"logs_identical_at_end": True})
     else:

@@ -2,8 +2,11 @@
 
 A client session numbers its commands (client id, sequence number) so that a retry is applied at most once. It
 sends each command to the leader it knows (at first, or when it knows none, to the servers in turn), follows a
-follower's leader hint, and retries on timeout with a doubling, capped backoff. It records every submit and
-every acknowledgement as events. Client traffic does not cross the cluster's partitions (clients are outside the
+follower's leader hint, and retries on timeout with a doubling, capped backoff. A client stops *submitting* new
+commands at the workload's ``stop_ms`` (:func:`open_loop`), but retries what is outstanding until the end of the
+run, as a real client would: near the end its wait before a retry is also capped at :data:`END_FRACTION` of the
+time left (never below its first timeout), so a command whose backoff grew during an outage is still retried
+after the cluster recovers. It records every submit and every acknowledgement as events. Client traffic does not cross the cluster's partitions (clients are outside the
 control plane) and is not counted among the cluster's messages.
 """
 
@@ -20,6 +23,11 @@ from raft.core.node import NotLeader
 from raft.core.statemachine import ApplyResult, Command
 from raft.sim.events import EventBus
 from raft.sim.server import SimServer
+
+#: A retry waits at most this fraction of the time left in the run (and at least the first timeout): with
+#: a quarter, an outstanding command gets at least three more tries in the last stretch of the run, whatever
+#: its backoff had grown to.
+END_FRACTION = 0.25
 
 
 @dataclass(slots=True)
@@ -47,7 +55,7 @@ class Client:
         timeout_ms: float,
         max_backoff_ms: float,
         first_server: int = 0,
-        stop_ms: float = float("inf"),
+        end_ms: float = float("inf"),
     ) -> None:
         self.env = env
         self.id = client_id
@@ -57,7 +65,7 @@ class Client:
         self.latency = latency
         self.timeout_ms = timeout_ms
         self.max_backoff_ms = max_backoff_ms
-        self.stop_ms = stop_ms
+        self.end_ms = end_ms
         self.known_leader: str | None = None
         self._turn = first_server
         self._next_seq = 1
@@ -88,8 +96,13 @@ class Client:
         pending = self.outstanding[seq]
         pending.target = target
         self._later(self.latency(), self._arrive, (seq, pending.attempt, target))
-        backoff = min(self.timeout_ms * 2 ** min(pending.timeouts, 30), self.max_backoff_ms)
-        self._later(backoff, self._timed_out, (seq, pending.attempt))
+        self._later(self.backoff(pending.timeouts), self._timed_out, (seq, pending.attempt))
+
+    def backoff(self, timeouts: int) -> float:
+        """How long to wait for an answer after ``timeouts`` timeouts: doubling from ``timeout_ms``, capped at
+        ``max_backoff_ms`` and at :data:`END_FRACTION` of the time left (but never below ``timeout_ms``)."""
+        doubled = min(self.timeout_ms * 2 ** min(timeouts, 30), self.max_backoff_ms)
+        return min(doubled, max(self.timeout_ms, END_FRACTION * (self.end_ms - self.env.now)))
 
     def _arrive(self, event: Any) -> None:
         seq, attempt, target = event.value
@@ -107,7 +120,7 @@ class Client:
         refusals as there are servers, wait for the timeout (there may be no leader just now)."""
         seq, attempt, hint = event.value
         pending = self.outstanding.get(seq)
-        if pending is None or pending.attempt != attempt or self.env.now >= self.stop_ms:
+        if pending is None or pending.attempt != attempt:
             return
         if hint == pending.suspect:
             hint = None  # a stale leader, cut off from the majority, that the refusing server still follows
@@ -119,8 +132,8 @@ class Client:
     def _timed_out(self, event: Any) -> None:
         seq, attempt = event.value
         pending = self.outstanding.get(seq)
-        if pending is None or pending.attempt != attempt or self.env.now >= self.stop_ms:
-            return  # answered, superseded, or the clients have stopped (the command stays unanswered)
+        if pending is None or pending.attempt != attempt:
+            return  # answered, or superseded by a retry after a refusal
         failed = pending.target
         pending.suspect = failed
         if self.known_leader == failed:
@@ -160,7 +173,8 @@ def open_loop(
     keys: int = 8,
 ) -> simpy.events.Process:
     """Submit commands at ``rate_per_s`` (Poisson arrivals) until ``stop_ms``: writes ``kN=<client>.<seq>``
-    to one of ``keys`` keys, or reads ``?kN`` when ``reads``."""
+    to one of ``keys`` keys, or reads ``?kN`` when ``reads``. Commands outstanding at ``stop_ms`` are still
+    retried by ``client`` until the end of the run."""
 
     def run() -> Any:
         count = 0

@@ -106,7 +106,7 @@ class Simulation:
         latency = self.network.latency
         self.stop_ms = min(workload.effective_stop_ms(duration_ms), duration_ms)
         client_settings: dict[str, Any] = {
-            "timeout_ms": workload.timeout_ms, "max_backoff_ms": workload.max_backoff_ms, "stop_ms": self.stop_ms,
+            "timeout_ms": workload.timeout_ms, "max_backoff_ms": workload.max_backoff_ms, "end_ms": duration_ms,
         }  # fmt: skip
         self.clients = [
             Client(self.env, f"c{i}", servers, bus, latency, first_server=i - 1, **client_settings)

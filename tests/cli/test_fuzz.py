@@ -48,8 +48,11 @@ def test_failure_exits_1_and_writes_a_replayable_reproducer(tmp_path: Path, caps
     assert "original run at seed" in text
     [path] = list(out.glob("*.yaml"))
     assert f"Reproducer: {path}" in text and "replays it" in text
-    assert main(["run", str(path)]) == 1
-    assert "SAFETY VIOLATED: Election Safety" in capsys.readouterr().out
+    # the reproducer expects the violation it shows: its replay is the lesson working (exit 0), not a failure
+    assert main(["run", str(path)]) == 0
+    replayed = capsys.readouterr().out
+    assert "SAFETY VIOLATED: Election Safety" in replayed
+    assert replayed.splitlines()[-1].startswith("Result: ok (the expected violation happened: Election Safety at ")
 
 
 @pytest.mark.parametrize(

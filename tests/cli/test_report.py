@@ -38,3 +38,18 @@ def test_leaders_of_term() -> None:
                {"term": 2, "node": "n2", "from_ms": 420.0, "to_ms": None}]  # fmt: skip
     assert leaders_of_term(leaders, 2) == "leaders of term 2: n2 (from 420.0 ms)"
     assert leaders_of_term(leaders, 3) == "leaders of term 3: none"
+
+
+def test_writes_line_separates_committed_acknowledged_and_outstanding(tmp_path) -> None:
+    """A run ending during a 2-2 split: its writes are still outstanding, never called lost."""
+    path = tmp_path / "s.yaml"
+    path.write_text("name: s\nduration_ms: 2000\ncluster: {size: 4}\nworkload: {writes_per_s: 10}\n"
+                    "events:\n  - {at_ms: 0, partition: [[n1, n2], [n3, n4]]}\n", encoding="utf-8")  # fmt: skip
+    summary = simulate(load_scenario(path)).summary
+    writes = summary["writes"]
+    assert writes["outstanding"] == writes["submitted"] > 0
+    text = render_summary(summary)
+    [line] = [line for line in text.splitlines() if line.startswith("Writes:")]
+    assert line.startswith(f"Writes: {writes['submitted']} submitted, 0 committed, 0 acknowledged, "
+                           f"{writes['submitted']} still outstanding at the end (")  # fmt: skip
+    assert "lost" not in text.lower()

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from raft.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, main
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
 SUMMARY_KEYS = {"scenario", "seed", "duration_ms", "nodes", "leaders", "elections", "commit_index", "writes",
-                "messages", "safety_violations", "expectations", "ok"}  # fmt: skip
+                "messages", "safety_violations", "expectations", "expected_violations", "ok"}  # fmt: skip
 
 GOOD = "name: tiny\ndescription: three nodes\nseed: 3\nduration_ms: 1500\ncluster: {size: 3}\nworkload: {writes_per_s: 10}\nexpect:\n  - leader_elected_within_ms: 1000\n"
 FAILING = GOOD.replace("leader_elected_within_ms: 1000", "no_leader_between_ms: [0, 1500]")
@@ -44,14 +45,14 @@ def test_json_summary_has_the_documented_keys(tmp_path: Path, capsys: pytest.Cap
     assert status == EXIT_OK
     assert set(s) >= SUMMARY_KEYS
     assert (s["scenario"], s["seed"], s["duration_ms"], s["nodes"]) == ("tiny", 3, 1500.0, ["n1", "n2", "n3"])
-    assert s["ok"] is True and s["safety_violations"] == []
+    assert s["ok"] is True and s["safety_violations"] == [] and s["expected_violations"] == []
     [leader] = s["leaders"]
     assert set(leader) >= {"term", "node", "from_ms", "to_ms"} and leader["to_ms"] is None
     assert all(set(e) >= {"term", "leader", "started_ms", "elected_ms"} for e in s["elections"])
     assert set(s["commit_index"]) == {"n1", "n2", "n3"}
     writes = s["writes"]
     assert isinstance(writes, dict)
-    assert set(writes) >= {"submitted", "committed", "acknowledged", "latency_ms"}
+    assert set(writes) >= {"submitted", "committed", "acknowledged", "outstanding", "latency_ms"}
     assert set(writes["latency_ms"]) >= {"p50", "p99"} and writes["latency_ms"]["p50"] > 0
     assert set(s["messages"]) >= {"sent", "delivered", "dropped"}
     assert s["expectations"] == [
@@ -66,6 +67,7 @@ def test_latency_is_null_without_writes(tmp_path: Path, capsys: pytest.CaptureFi
         "submitted": 0,
         "committed": 0,
         "acknowledged": 0,
+        "outstanding": 0,
         "latency_ms": {"p50": None, "p99": None},
     }
 
@@ -144,12 +146,35 @@ def test_missing_file_and_bad_options_exit_2(tmp_path: Path, capsys: pytest.Capt
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
 
 
-def test_list_shows_shipped_scenarios_with_descriptions(capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_shows_teaching_scenarios_then_bug_lessons_one_line_each(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list"]) == EXIT_OK
+    lines = capsys.readouterr().out.splitlines()
+    teaching = sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
+    bugs = sorted(f"bugs/{p.stem}" for p in (SCENARIOS / "bugs").glob("*.yaml"))
+    assert lines[0] == "Teaching scenarios (raft-sim run NAME):"
+    bug_heading = lines.index("") + 1
+    assert lines[bug_heading].startswith("Bug lessons: each switches one bug on and shows the violation")
+    assert [line.split()[0] for line in lines[1 : bug_heading - 1]] == teaching
+    assert [line.split()[0] for line in lines[bug_heading + 1 :]] == bugs
+    assert len(lines) == len(teaching) + len(bugs) + 3  # one line each, two headings, one blank line
+    assert all(len(line) <= 110 for line in lines)
+    assert any(line.split() == ["leader-crash", "The", "leader", "of", "a", "5-node", "cluster", "crashes", "at",
+                                "1.5", "s"] for line in lines)  # fmt: skip
+    [vote_twice] = [line for line in lines if line.startswith("  bugs/vote-twice ")]
+    assert vote_twice.split(None, 1)[1] == "Election Safety: a server may grant more than one vote in a term."
+    for name in teaching + bugs:
+        assert main(["run", name, "--duration-ms", "1", "--json"]) in (EXIT_OK, EXIT_FAILED)  # the names run
+        capsys.readouterr()
+
+
+def test_list_long_tells_every_story(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", "--long"]) == EXIT_OK
     out = capsys.readouterr().out
-    for path in SCENARIOS.glob("*.yaml"):
-        assert f"{path.name}: " in out
-    assert "leader-crash.yaml: The leader of a 5-node cluster crashes" in out
+    flat = " ".join(out.split())
+    for path in sorted(SCENARIOS.rglob("*.yaml")):
+        description = " ".join(yaml.safe_load(path.read_text())["description"].split())
+        assert description in flat, path.name
+    assert out.index("  leader-crash\n") < out.index("Bug lessons") < out.index("  bugs/vote-twice  (Election Safety)\n")
 
 
 def test_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

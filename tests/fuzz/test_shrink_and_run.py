@@ -5,13 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
-from raft.api import parse_scenario
-from raft.cli import main
+from raft.api import load_scenario, parse_scenario
+from raft.cli import EXIT_OK, main
 from raft.fuzz.generator import FuzzConfig, generate
 from raft.fuzz.properties import ACKED_WRITES, first_failure, missing_acknowledged_write, run_checked
 from raft.fuzz.runner import run_seed, run_seeds
-from raft.fuzz.shrink import ddmin, faults_of, replay, reproducer, shrink, with_faults, write_scenario
+from raft.fuzz.shrink import (
+    ddmin,
+    faults_of,
+    replay,
+    reproducer,
+    shrink,
+    with_faults,
+    within_run,
+    write_scenario,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_ddmin_finds_a_one_minimal_subset() -> None:
@@ -43,7 +55,9 @@ def test_clean_seeds_pass() -> None:
 
 
 @pytest.mark.parametrize(("bug", "prop"), [("vote-twice", "Election Safety"), ("local-read", "Linearizability")])
-def test_bug_is_found_shrunk_and_replayed(bug: str, prop: str, tmp_path: Path) -> None:
+def test_bug_is_found_shrunk_and_replayed(
+    bug: str, prop: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = FuzzConfig(sizes=(3,), bugs=(bug,))
     report = run_seeds(range(1, 60), config)
     found = report.first_failure
@@ -55,7 +69,14 @@ def test_bug_is_found_shrunk_and_replayed(bug: str, prop: str, tmp_path: Path) -
     write_scenario(reproducer(shrunk, found.seed), path)
     again = replay(path)
     assert again is not None and again.property == prop
-    assert main(["run", str(path)]) == 1  # the CLI replays it to the same failure
+    # the CLI replays it to the same failure, which the reproducer expects: the run shows what it is meant to
+    assert main(["run", str(path)]) == EXIT_OK
+    assert f"Result: ok (the expected violation happened: {prop}" in capsys.readouterr().out
+    written = yaml.safe_load(path.read_text())
+    assert {"safety_violation": prop} in written["expect"]
+    for expectation in written["expect"]:  # nothing it expects lies past the time its run stops
+        if "max_leaderless_ms_after" in expectation:
+            assert expectation["max_leaderless_ms_after"][0] < shrunk.end_ms
 
 
 def test_commit_old_term_is_found_within_the_documented_seeds() -> None:
@@ -88,3 +109,44 @@ def test_acknowledged_write_check_sees_a_replaced_entry() -> None:
                           tuple(forged))  # fmt: skip
     missing = missing_acknowledged_write(broken)
     assert missing is not None and missing.property == ACKED_WRITES and missing.index == ack["index"]
+
+
+def test_within_run_leaves_out_expectations_past_the_stop() -> None:
+    expect = [
+        {"max_leaderless_ms_after": [3000.0, 2000.0]},
+        {"max_leaderless_ms_after": [100.0, 2000.0]},
+        {"no_leader_between_ms": [0.0, 500.0]},
+        {"no_commit_between_ms": [200.0, 400.0]},
+        {"safety_violation": "Election Safety"},
+    ]
+    assert within_run(expect, 450.0) == [expect[1], expect[3], expect[4]]
+    assert within_run(expect, 3000.0) == expect[1:]
+    assert within_run(expect, 3000.1) == expect
+
+
+def test_a_reproducer_stopped_by_a_violation_expects_nothing_after_it(tmp_path: Path) -> None:
+    """The run stops at the violation, before the quiet phase: the quiet phase's liveness bound would pass
+    vacuously, so the reproducer leaves it out and expects only the violation."""
+    config = FuzzConfig(sizes=(3,), bugs=("vote-twice",))
+    seed = next(s for s in range(1, 60) if run_seed(s, config).failure is not None)
+    data = generate(seed, config)
+    _, failure = run_checked(parse_scenario(data))
+    assert failure is not None
+    shrunk = shrink(data, failure)
+    quiet = data["expect"][0]["max_leaderless_ms_after"][0]
+    assert shrunk.end_ms == shrunk.failure.t_ms < quiet  # the run stopped at the violation
+    written = reproducer(shrunk, seed)
+    assert written["expect"] == [{"safety_violation": "Election Safety"}]
+    assert written["duration_ms"] == data["duration_ms"]  # the replay is the same run
+    path = tmp_path / "repro.yaml"
+    write_scenario(written, path)
+    again = replay(path)
+    assert again is not None and again.t_ms == shrunk.failure.t_ms
+
+
+@pytest.mark.parametrize(("name", "prop"), [("vote-twice", "Election Safety"), ("fixed-election-timeout", "Liveness")])
+def test_an_expected_violation_is_still_a_fuzz_finding(name: str, prop: str) -> None:
+    """A run that shows the violation its scenario expects is ok, and still a failure for the fuzzer."""
+    result, failure = run_checked(load_scenario(ROOT / "scenarios" / "bugs" / f"{name}.yaml"))
+    assert result.ok
+    assert failure is not None and failure.property == prop

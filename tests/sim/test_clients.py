@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
+import pytest
 import simpy
 from simkit import scenario
 
 from raft.api import simulate
 from raft.core.node import NotLeader
 from raft.core.statemachine import ApplyResult, Command
-from raft.sim.clients import Client
+from raft.sim.clients import END_FRACTION, Client
 from raft.sim.events import EventBus
 from raft.sim.server import SimServer
 
@@ -112,3 +113,60 @@ def test_retried_command_in_the_log_twice_is_applied_once() -> None:
     assert len(acks) == 1 and acks[0]["index"] == applied[0]["index"]  # answered with the first effect
     assert result.outcome.nodes["n2"].store["x"] == "2"
     assert result.ok
+
+
+def test_backoff_is_capped_at_a_quarter_of_the_time_left_but_not_below_the_first_timeout() -> None:
+    env = simpy.Environment()
+    silent = FakeServer(env, "swallow")
+    client = Client(env, "c1", cast(dict[str, SimServer], {"n1": silent}), EventBus(), lambda: 1.0,
+                    timeout_ms=100.0, max_backoff_ms=10_000.0, end_ms=2000.0)  # fmt: skip
+    assert END_FRACTION == 0.25
+    assert client.backoff(0) == 100.0 and client.backoff(3) == 500.0  # 2000 ms left: a quarter is 500
+    assert client.backoff(10) == 500.0
+    client.submit("x=1")
+    env.run(until=2000)
+    sent = [t - 1.0 for t in silent.calls]  # each attempt arrives 1 ms after it is sent
+    waits = [b - a for a, b in zip(sent[:-1], sent[1:], strict=True)]
+    assert waits[:3] == [100.0, 200.0, 400.0]  # doubling while the time left allows it
+    assert waits[3] == 325.0  # sent at 700 ms: 800 ms doubled, but a quarter of the 1300 ms left is 325
+    for start, wait in zip(sent[3:-1], waits[3:], strict=True):
+        assert wait == pytest.approx(max(100.0, min(800.0, (2000.0 - start) / 4)))
+    assert waits[-1] == 100.0 and sent[-1] > 1900.0  # never below the first timeout; retried until the end
+
+
+def test_outstanding_commands_are_retried_after_the_clients_stop_submitting() -> None:
+    """Workload stop_ms stops new submissions only: a write submitted during a 2-2 split, whose backoff grew
+    for seconds, is still retried after the heal and committed, though clients stopped submitting before it."""
+    sc = scenario(
+        size=4,
+        duration_ms=5000,
+        workload={"writes_per_s": 10, "stop_ms": 2000, "timeout_ms": 300, "max_backoff_ms": 4000},
+        events=[{"at_ms": 0, "partition": [["n1", "n2"], ["n3", "n4"]]}, {"at_ms": 3000, "heal": True}],
+    )
+    result = simulate(sc)
+    events = result.events or ()
+    submits = [e for e in events if e["type"] == "submit"]
+    acks = {(e["client"], e["seq"]): e for e in events if e["type"] == "ack"}
+    assert submits and all(e["t_ms"] < 2000 for e in submits)  # nothing new after stop_ms
+    assert {(e["client"], e["seq"]) for e in submits} == set(acks)  # ... but everything outstanding is answered
+    assert all(e["t_ms"] > 3000 for e in acks.values())  # after the heal, long after the clients stopped
+    writes = result.summary["writes"]
+    assert writes["outstanding"] == 0 and writes["committed"] == writes["acknowledged"] == len(submits)
+
+
+def test_the_summary_counts_writes_still_outstanding_at_the_end() -> None:
+    """A run that ends while the cluster is still split leaves its writes outstanding (not lost)."""
+    sc = scenario(
+        size=4,
+        duration_ms=2000,
+        workload={"writes_per_s": 10},
+        events=[{"at_ms": 0, "partition": [["n1", "n2"], ["n3", "n4"]]}],
+    )
+    result = simulate(sc)
+    events = result.events or ()
+    writes = result.summary["writes"]
+    submitted = [e for e in events if e["type"] == "submit"]
+    assert writes["submitted"] == len(submitted) > 0
+    assert writes["committed"] == writes["acknowledged"] == 0
+    assert writes["outstanding"] == len(submitted)
+    assert result.summary["reads"]["outstanding"] == 0
