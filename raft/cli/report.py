@@ -44,14 +44,20 @@ def _operations(operations: dict[str, Any]) -> str:
             f"{operations['acknowledged']} acknowledged, {operations['outstanding']} still outstanding at the end")  # fmt: skip
 
 
+def _violation_place(violation: dict[str, Any]) -> str:
+    """``Election Safety at 22.0 ms on n1, n2 (term 1)``; without nodes (a linearizability violation is about
+    the client history) no ``on``."""
+    nodes = violation["nodes"]
+    return (f"{violation['property']} at {_ms(violation['t_ms'])}" + (f" on {', '.join(nodes)}" if nodes else "")
+            + known_place(violation.get("term"), violation.get("index")))  # fmt: skip
+
+
 def _verdict(summary: dict[str, Any]) -> str:
     """``ok``, ``ok (the expected violation happened: ...)`` for a lesson that showed its violation, or ``FAILED``."""
     if not summary["ok"]:
         return "FAILED"
     expected = summary.get("expected_violations", [])
-    seen = [f"{v['property']} at {_ms(v['t_ms'])}" + (f" on {', '.join(v['nodes'])}" if v["nodes"] else "")
-            + known_place(v.get("term"), v.get("index"))
-            for v in summary["safety_violations"] if v["property"] in expected]  # fmt: skip
+    seen = [_violation_place(v) for v in summary["safety_violations"] if v["property"] in expected]
     seen += [f"Liveness: {e['check']}: {e['detail']}" for e in summary["expectations"] if is_expected_failure(e, expected)]
     return f"ok (the expected violation happened: {'; '.join(seen)})" if seen else "ok"
 
@@ -101,9 +107,7 @@ def render_summary(summary: dict[str, Any]) -> str:
     add("")
     if summary["safety_violations"]:
         for violation in summary["safety_violations"]:
-            place = known_place(violation.get("term"), violation.get("index"))
-            add(f"SAFETY VIOLATED: {violation['property']} at {_ms(violation['t_ms'])} on "
-                f"{', '.join(violation['nodes'])}{place}: {violation['detail']}")  # fmt: skip
+            add(f"SAFETY VIOLATED: {_violation_place(violation)}: {violation['detail']}")
             if violation.get("term") is not None:
                 add("  " + leaders_of_term(summary["leaders"] or [], violation["term"]))
     else:

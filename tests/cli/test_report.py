@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from raft.api import load_scenario, simulate
 from raft.cli.report import leaders_of_term, render_summary
 from raft.sim.safety import known_place
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_known_place() -> None:
@@ -53,3 +57,9 @@ def test_writes_line_separates_committed_acknowledged_and_outstanding(tmp_path) 
     assert line.startswith(f"Writes: {writes['submitted']} submitted, 0 committed, 0 acknowledged, "
                            f"{writes['submitted']} still outstanding at the end (")  # fmt: skip
     assert "lost" not in text.lower()
+
+
+def test_a_violation_without_nodes_is_not_said_to_be_on_nobody() -> None:
+    summary = simulate(load_scenario(ROOT / "scenarios" / "bugs" / "local-read.yaml")).summary
+    [line] = [line for line in render_summary(summary).splitlines() if line.startswith("SAFETY VIOLATED")]
+    assert line.startswith("SAFETY VIOLATED: Linearizability at ") and " on " not in line.split(":")[1]
