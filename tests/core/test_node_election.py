@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from nodekit import FIVE, HIGH, LOW, THREE, append, cmd, elect, make_node, notes, ok, sent, sent_of, take
+from nodekit import FIVE, HIGH, LOW, THREE, append, cmd, elect, make_node, notes, ok, persisted, sent, sent_of, take
 
 from raft.core.messages import AppendEntries, AppendEntriesResponse, Message, RequestVote, RequestVoteResponse
 from raft.core.node import NotLeader, RaftNode
@@ -316,11 +316,12 @@ def test_single_node_elects_itself_and_commits_its_own_append() -> None:
     assert ready.messages == ()
     assert notes(ready, Appended) == [Appended(1, 1, None)]  # the no-op
     assert node.commit_index == 0  # not durable yet
-    node.on_persisted(1)
+    node.on_persisted(1, 1)
     assert node.commit_index == 1
     index = node.propose(cmd("x=1")).index
     assert index == 2 and node.commit_index == 1
-    node.on_persisted(2)
+    take(node)
+    node.on_persisted(2, 1)
     ready = take(node)
     assert node.commit_index == 2 and node.store.data == {"x": "1"}
     assert Committed(2) in ready.notes
@@ -346,7 +347,7 @@ def test_three_nodes_elect_one_leader_by_message_passing() -> None:
         src, dst, message = queue.pop(0)
         nodes[dst].step(1.0, src, message)
         ready = take(nodes[dst])
-        nodes[dst].on_persisted(nodes[dst].log.last_index)
+        persisted(nodes[dst])
         ready_more = take(nodes[dst])
         queue += [(dst, to, m) for to, m in ready.messages + ready_more.messages]
     assert [nodes[n].role for n in THREE] == [Role.LEADER, Role.FOLLOWER, Role.FOLLOWER]
