@@ -68,12 +68,10 @@ class Durability:
         never more.
         """
         writes = self._writes
-        for done, write in enumerate(writes, start=1):
-            if write.last_index == index and write.last_term == term:
-                break
-        else:
+        done = next((i for i, w in enumerate(writes) if w.last_index == index and w.last_term == term), None)
+        if done is None:
             return False
-        for _ in range(done):
+        for _ in range(done + 1):
             writes.popleft()
         durable = index
         for write in writes:  # later writes in progress rewrite the stored log from their log_from on
