@@ -29,7 +29,8 @@ class Durability:
     Invariant: ``index`` never exceeds the log's last index, and every entry up to ``index`` is on stable
     storage and stays there whatever the writes in progress do: ``index < log_from`` of every write handed out
     and not yet acknowledged, and of the change not yet handed out (``unsent_from``). It relies on storage
-    completing writes in the order they were handed out.
+    completing writes in the order they were handed out and acknowledging them in that order: late, or one
+    acknowledgement for several writes, but never an earlier write's after a later one's.
     """
 
     __slots__ = ("index", "unsent_from", "_writes")
