@@ -160,10 +160,10 @@ class RaftNode:
     def take_ready(self) -> Ready | None:
         """Hand out (and forget) what the inputs since the last call produced; ``None`` if nothing."""
         log = self.log
-        durability = self.durability
-        if not (self._outbox or self._notes or self._hard_state_dirty or durability.unsent_from is not None):
+        log_changed = self.durability.unsent_from is not None
+        if not (self._outbox or self._notes or self._hard_state_dirty or log_changed):
             return None
-        log_from = durability.hand_out(log.last_index, log.last_term)
+        log_from = self.durability.hand_out(log.last_index, log.last_term) if log_changed else None
         ready = Ready(
             messages=tuple(self._outbox),
             hard_state=(self.current_term, self.voted_for) if self._hard_state_dirty else None,
