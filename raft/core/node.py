@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from raft.core.bugs import Bug
+from raft.core.durability import Durability
 from raft.core.log import RaftLog
 from raft.core.messages import (
     AppendEntries,
@@ -59,9 +60,10 @@ class Ready(NamedTuple):
     """Everything one or more inputs produced, to be carried out by the caller in this order:
 
     1. persist ``hard_state`` (term, votedFor) if given, and the log from index ``log_from`` on (truncate the
-       stored log there, then store ``entries``);
+       stored log there, then store ``entries``), after every write of earlier Readies;
     2. only once that is durable, send ``messages`` (each a ``(to, message)`` pair);
-    3. read ``notes`` for what changed.
+    3. if the log was written, tell the node with :meth:`RaftNode.on_persisted` where the stored log now ends;
+    4. read ``notes`` for what changed.
 
     An immutable tuple rather than a frozen dataclass: one is made per input, and a tuple is made faster.
     """
@@ -126,11 +128,14 @@ class RaftNode:
         self.log = log if log is not None else RaftLog()
         # Volatile state on all servers.
         self.role = Role.FOLLOWER
+        #: The leader of ``current_term`` as far as this server knows (its proposals' hint): ``None`` from every
+        #: change of term until an AppendEntries of the new term arrives (or this server wins it).
         self.leader_id: str | None = None
         self.commit_index = 0
         self.last_applied = 0
         self.store = KeyValueStore()
-        self.durable_index = self.log.last_index
+        #: What of the log is on stable storage (the stored log, as given, is), and the writes in progress.
+        self.durability = Durability(self.log.last_index)
         # Volatile state on candidates and leaders.
         self.votes_granted: set[str] = set()
         self.votes_rejected: set[str] = set()
@@ -142,7 +147,6 @@ class RaftNode:
         self._outbox: list[tuple[str, Message]] = []
         self._notes: list[Note] = [RoleChanged(Role.FOLLOWER, term)]
         self._hard_state_dirty = False
-        self._log_from: int | None = None
         self.reset_election_timer(now)
         self._handlers: dict[type, Callable[[float, str, Any], None]] = {
             RequestVote: self.handle_request_vote,
@@ -155,28 +159,30 @@ class RaftNode:
 
     def take_ready(self) -> Ready | None:
         """Hand out (and forget) what the inputs since the last call produced; ``None`` if nothing."""
-        if not (self._outbox or self._notes or self._hard_state_dirty or self._log_from is not None):
+        log = self.log
+        log_changed = self.durability.unsent_from is not None
+        if not (self._outbox or self._notes or self._hard_state_dirty or log_changed):
             return None
-        log_from = self._log_from
+        log_from = self.durability.hand_out(log.last_index, log.last_term) if log_changed else None
         ready = Ready(
             messages=tuple(self._outbox),
             hard_state=(self.current_term, self.voted_for) if self._hard_state_dirty else None,
             log_from=log_from,
-            entries=self.log.slice(log_from, self.log.last_index - log_from + 1) if log_from is not None else (),
+            entries=log.slice(log_from, log.last_index - log_from + 1) if log_from is not None else (),
             notes=tuple(self._notes),
         )
         self._outbox.clear()
         self._notes.clear()
         self._hard_state_dirty = False
-        self._log_from = None
         return ready
 
     def _send(self, to: str, message: Message) -> None:
         self._outbox.append((to, message))
 
-    def _log_changed_from(self, index: int) -> None:
-        if self._log_from is None or index < self._log_from:
-            self._log_from = index
+    @property
+    def durable_index(self) -> int:
+        """The last log index on stable storage that no write in progress rewrites (never past the log's end)."""
+        return self.durability.index
 
     # ------------------------------------------------------------------ timers
 
@@ -209,6 +215,14 @@ class RaftNode:
 
     # ------------------------------------------------------------ role changes
 
+    def enter_term(self, term: int) -> None:
+        """currentTerm moves up to ``term`` (§5.1): no vote cast in it yet, and no leader known in it yet
+        (whoever led the old term does not lead this one)."""
+        self.current_term = term
+        self.voted_for = None
+        self.leader_id = None
+        self._hard_state_dirty = True
+
     def become_follower(self, term: int, now: float) -> None:
         """Step down to follower in ``term`` (clearing the vote if the term is new). Reference: §5.1.
 
@@ -218,9 +232,7 @@ class RaftNode:
         was_leader = self.role is Role.LEADER
         changed = self.role is not Role.FOLLOWER or term != self.current_term
         if term > self.current_term:
-            self.current_term = term
-            self.voted_for = None
-            self._hard_state_dirty = True
+            self.enter_term(term)
         self.role = Role.FOLLOWER
         self.progress = {}
         if was_leader:
@@ -231,11 +243,9 @@ class RaftNode:
 
     def become_candidate(self, now: float) -> None:
         """Candidates (§5.2): increment currentTerm, vote for self, reset the election timer, send RequestVote."""
-        self.current_term += 1
+        self.enter_term(self.current_term + 1)
         self.voted_for = self.id
-        self._hard_state_dirty = True
         self.role = Role.CANDIDATE
-        self.leader_id = None
         self.votes_granted = {self.id}
         self.votes_rejected = set()
         self._notes.append(RoleChanged(Role.CANDIDATE, self.current_term))
@@ -357,14 +367,13 @@ class RaftNode:
 
     def _truncate(self, index: int) -> None:
         self.log.truncate_from(index)
-        self.durable_index = min(self.durable_index, index - 1)
+        self.durability.changed_from(index)
         self._notes.append(Truncated(index))
-        self._log_changed_from(index)
 
     def _append_local(self, entry: Entry) -> int:
         index = self.log.append(entry)
         self._notes.append(Appended(index, entry.term, entry.command))
-        self._log_changed_from(index)
+        self.durability.changed_from(index)
         return index
 
     def handle_append_entries_response(self, now: float, sender: str, m: AppendEntriesResponse) -> None:
@@ -453,8 +462,15 @@ class RaftNode:
                 self.send_append_entries(peer)
         return Proposal(index, None)
 
-    def on_persisted(self, index: int) -> None:
-        """Storage reports the log durable up to ``index``: a leader may now count itself for it."""
-        self.durable_index = index
-        if self.role is Role.LEADER:
+    def on_persisted(self, index: int, term: int) -> None:
+        """Storage reports that the log it stores now ends, durably, at ``index`` whose entry has ``term``:
+        every log write handed out up to one that left the log ending there is done. A leader may now count
+        itself for those entries.
+
+        Call it after carrying out a Ready's log write (``log_from`` given), with the end of the stored log
+        (``(0, 0)`` when it is empty); writes must be carried out in the order they were handed out. An
+        acknowledgement for entries truncated or replaced since (same index, another term), or for an index the
+        log never reached, counts nothing that is not durable: see :class:`~raft.core.durability.Durability`.
+        """
+        if self.durability.acknowledge(index, term) and self.role is Role.LEADER:
             self.advance_leader_commit_index()

@@ -217,8 +217,13 @@ class SimServer:
             self._process()
 
     def _persisted(self) -> None:
-        assert self.node is not None
-        self.node.on_persisted(self.storage.durable_index)
+        """Tell the node where the stored log now ends; what it then counts as durable must be."""
+        node, storage = self.node, self.storage
+        assert node is not None
+        node.on_persisted(*storage.log_end)
+        assert node.durable_index <= storage.durable_index, (
+            f"{self.id} counts index {node.durable_index} durable; storage keeps {storage.durable_index}"
+        )
 
     def _send(self, messages: tuple[tuple[str, Message], ...], src: str | None, msg_id: int | None) -> None:
         send = self.network.send

@@ -34,9 +34,16 @@ class Storage:
             self.entries.extend(ready.entries)
 
     @property
+    def log_end(self) -> tuple[int, int]:
+        """The (index, term) the durable log ends at; (0, 0) when it is empty."""
+        entries = self.entries
+        return (len(entries), entries[-1].term) if entries else (0, 0)
+
+    @property
     def durable_index(self) -> int:
         """The last index whose entry is durable and still agrees with the in-memory log: writes in flight
-        that rewrite the log from some index make everything from there on not yet durable."""
+        that rewrite the log from some index make everything from there on not yet durable. What the node
+        counts as durable (:attr:`~raft.core.node.RaftNode.durable_index`) must never exceed it."""
         index = len(self.entries)
         for log_from in self.pending_log_from:
             index = min(index, log_from - 1)

@@ -88,9 +88,17 @@ def elect(node: RaftNode, now: float = 0.0, *, persist: bool = True) -> Ready:
         node.step(now, peer, RequestVoteResponse(node.current_term, True))
     ready = take(node)
     if persist:
-        node.on_persisted(node.log.last_index)
+        persisted(node)
         ready = merge(ready, take(node))
     return ready
+
+
+def persisted(node: RaftNode) -> None:
+    """Report every log write the node handed out durable (storage that keeps up): the stored log ends where
+    the log did when the last Ready was taken."""
+    writes = node.durability.writes_in_progress
+    if writes:
+        node.on_persisted(writes[-1].last_index, writes[-1].last_term)
 
 
 def merge(a: Ready, b: Ready) -> Ready:

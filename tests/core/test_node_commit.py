@@ -15,8 +15,8 @@ def test_leader_commits_once_a_majority_holds_a_current_term_entry() -> None:
     leader = make_node("n1", FIVE)
     elect(leader)
     leader.propose(cmd("x=1"))
-    leader.on_persisted(2)
     take(leader)
+    leader.on_persisted(2, 1)
     leader.step(2.0, "n2", ok(1, 2))
     assert leader.commit_index == 0  # 2 of 5
     leader.step(2.0, "n3", ok(1, 2))
@@ -41,7 +41,8 @@ def test_figure8_old_term_entry_not_committed_by_counting() -> None:
     s1.step(1.0, "s3", ok(4, 2))
     assert s1.commit_index == 0  # index 2 (term 2) is on s1, s2, s3 but is not committed
     index = s1.propose(cmd("x=4")).index
-    s1.on_persisted(index)
+    take(s1)
+    s1.on_persisted(index, 4)
     s1.step(3.0, "s2", ok(4, 3))
     assert s1.commit_index == 0
     s1.step(3.0, "s3", ok(4, 3))
@@ -56,7 +57,7 @@ def test_leader_counts_itself_only_once_its_write_is_durable() -> None:
     elect(leader, persist=False)
     leader.step(1.0, "n2", ok(1, 1))
     assert leader.commit_index == 0  # n2 alone is not a majority of 3
-    leader.on_persisted(1)
+    leader.on_persisted(1, 1)
     assert leader.commit_index == 1
 
 
@@ -64,12 +65,15 @@ def test_leader_commit_uses_durable_prefix_not_whole_log() -> None:
     leader = make_node()
     elect(leader)
     leader.step(1.0, "n2", ok(1, 1))
-    for i in range(3):
+    leader.propose(cmd("k=v0", 1))
+    assert take(leader).log_from == 2  # one write of index 2 ...
+    for i in (1, 2):
         leader.propose(cmd(f"k=v{i}", i + 1))
-    leader.on_persisted(2)  # index 3 and 4 still being written
+    assert take(leader).log_from == 3  # ... and another of indexes 3 and 4
+    leader.on_persisted(2, 1)  # the first is durable, the second still being written
     leader.step(3.0, "n2", ok(1, 4))
     assert leader.commit_index == 2
-    leader.on_persisted(4)
+    leader.on_persisted(4, 1)
     assert leader.commit_index == 4
 
 

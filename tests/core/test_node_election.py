@@ -3,7 +3,22 @@
 from __future__ import annotations
 
 import pytest
-from nodekit import FIVE, HIGH, LOW, THREE, append, cmd, elect, make_node, notes, ok, sent, sent_of, take
+from nodekit import (
+    FIVE,
+    HIGH,
+    LOW,
+    THREE,
+    append,
+    cmd,
+    elect,
+    make_node,
+    notes,
+    ok,
+    persisted,
+    sent,
+    sent_of,
+    take,
+)
 
 from raft.core.messages import AppendEntries, AppendEntriesResponse, Message, RequestVote, RequestVoteResponse
 from raft.core.node import NotLeader, RaftNode
@@ -316,11 +331,12 @@ def test_single_node_elects_itself_and_commits_its_own_append() -> None:
     assert ready.messages == ()
     assert notes(ready, Appended) == [Appended(1, 1, None)]  # the no-op
     assert node.commit_index == 0  # not durable yet
-    node.on_persisted(1)
+    node.on_persisted(1, 1)
     assert node.commit_index == 1
     index = node.propose(cmd("x=1")).index
     assert index == 2 and node.commit_index == 1
-    node.on_persisted(2)
+    take(node)
+    node.on_persisted(2, 1)
     ready = take(node)
     assert node.commit_index == 2 and node.store.data == {"x": "1"}
     assert Committed(2) in ready.notes
@@ -337,6 +353,34 @@ def test_follower_refuses_proposal_with_leader_hint() -> None:
     assert refusal.value.leader_hint == "n3"
 
 
+@pytest.mark.parametrize(
+    ("message", "granted"),
+    [
+        (RequestVote(2, "n2", 1, 1), True),  # a candidate as up to date: the vote is granted
+        (RequestVote(2, "n2", 0, 0), False),  # a candidate behind: refused, yet the term moves on
+        (AppendEntriesResponse(2, False, reject_index=0), None),  # any message of a later term
+    ],
+)
+def test_a_new_term_forgets_the_old_leader_until_the_new_one_is_heard(message: Message, granted: bool | None) -> None:
+    """Reference: §5.1: a term has at most one leader; whoever led the old term does not lead the new one, so
+    a follower moved on to a new term has no leader to point clients to until the new leader's AppendEntries."""
+    node = make_node(term=1)
+    node.step(1.0, "n3", append(1, "n3", 0, 0, [1]))
+    with pytest.raises(NotLeader) as refusal:
+        node.propose(cmd("x=1"))
+    assert refusal.value.leader_hint == "n3"
+    node.step(2.0, "n2", message)
+    assert node.current_term == 2 and node.role is Role.FOLLOWER
+    assert [v.granted for v in notes(take(node), Voted)] == ([] if granted is None else [granted])
+    with pytest.raises(NotLeader) as refusal:
+        node.propose(cmd("x=1"))
+    assert refusal.value.leader_hint is None  # not the deposed n3
+    node.step(3.0, "n2", append(2, "n2", 1, 1))
+    with pytest.raises(NotLeader) as refusal:
+        node.propose(cmd("x=1"))
+    assert refusal.value.leader_hint == "n2"
+
+
 def test_three_nodes_elect_one_leader_by_message_passing() -> None:
     """End to end without a network: n1 times out, n2 and n3 vote, n1 leads and they follow."""
     nodes = {n: make_node(n, THREE) for n in THREE}
@@ -346,7 +390,7 @@ def test_three_nodes_elect_one_leader_by_message_passing() -> None:
         src, dst, message = queue.pop(0)
         nodes[dst].step(1.0, src, message)
         ready = take(nodes[dst])
-        nodes[dst].on_persisted(nodes[dst].log.last_index)
+        persisted(nodes[dst])
         ready_more = take(nodes[dst])
         queue += [(dst, to, m) for to, m in ready.messages + ready_more.messages]
     assert [nodes[n].role for n in THREE] == [Role.LEADER, Role.FOLLOWER, Role.FOLLOWER]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from nodekit import FIVE, append, cmd, elect, make_node, notes, ok, sent, sent_of, take
+from nodekit import FIVE, append, cmd, elect, make_node, notes, ok, persisted, sent, sent_of, take
 
 from raft.core.messages import AppendEntries, AppendEntriesResponse, Entry, RequestVoteResponse
 from raft.core.node import RaftNode
@@ -198,7 +198,8 @@ def test_match_index_never_decreases_on_a_late_response() -> None:
     leader.step(1.0, "n2", ok(1, 1))
     for i in range(3):
         leader.propose(cmd(f"k=v{i}", i + 1))
-    leader.on_persisted(leader.log.last_index)
+    take(leader)
+    persisted(leader)
     leader.step(3.0, "n2", ok(1, 4))
     take(leader)
     leader.step(4.0, "n2", ok(1, 2))  # a late reply to an earlier AppendEntries

@@ -7,6 +7,8 @@ from simkit import Driven, scenario
 from raft.api import simulate
 from raft.core.messages import Entry
 from raft.core.node import Ready
+from raft.sim.events import EventBus
+from raft.sim.simulation import Simulation
 from raft.sim.storage import Storage
 
 
@@ -124,3 +126,38 @@ def test_a_leader_replicates_in_parallel_with_its_own_write() -> None:
                and e["reply_to"] in {s["id"] for s in sends}]  # fmt: skip
     arrivals = {e["id"]: e["t_ms"] for e in events if e["type"] == "deliver"}
     assert replies and all(r["t_ms"] >= arrivals[r["reply_to"]] + 20 - 1e-9 for r in replies)
+
+
+def test_what_a_node_counts_durable_is_what_storage_keeps_through_truncations() -> None:
+    """A slow disk, an old leader's entries truncated after a partition heals, a crash losing writes: after every
+    acknowledgement the server asserts that the node counts no more durable than storage keeps (the cases where
+    it could are tested by hand in tests/core/test_durability.py), and once the disk is idle the node counts
+    all of it: acknowledgements name the stored log's end correctly."""
+    sc = scenario(
+        size=5,
+        duration_ms=4000,
+        storage={"write_ms": 3},
+        network={"latency_ms": [1, 3], "drop_rate": 0.05},
+        workload={"writes_per_s": 60},
+        events=[
+            {"at_ms": 0, "timeout": "n1"},
+            {"at_ms": 300, "partition": [["n1", "n2"], ["n3", "n4", "n5"]]},
+            {"at_ms": 1500, "heal": True},
+            {"at_ms": 2000, "crash": "n3"},
+            {"at_ms": 2000, "partition": [["n1", "n2"], ["n3", "n4", "n5"]]},
+            {"at_ms": 2800, "restart": "n3"},
+            {"at_ms": 3000, "heal": True},
+        ],
+    )
+    bus = EventBus()
+    truncations: list[dict[str, object]] = []
+    bus.subscribe(truncations.append, {"truncate"})
+    sim = Simulation(sc, seed=sc.seed, duration_ms=sc.duration_ms, bus=bus)
+    outcome = sim.run()
+    assert outcome.violation is None
+    assert len({e["node"] for e in truncations}) >= 2  # entries were truncated, on more than one node
+    for server in sim.servers.values():
+        node = server.node
+        assert node is not None
+        if not server.storage.pending_log_from:
+            assert node.durable_index == server.storage.durable_index == node.log.last_index
