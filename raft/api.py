@@ -117,6 +117,16 @@ class Result:
 
         return messages_frame(self.recorded_events())
 
+    def unavailable_frame(self) -> pd.DataFrame:
+        from raft.analysis.frames import unavailable_frame
+
+        return unavailable_frame(self.recorded_events())
+
+    def leader_without_majority_frame(self) -> pd.DataFrame:
+        from raft.analysis.frames import leader_without_majority_frame
+
+        return leader_without_majority_frame(self.recorded_events())
+
 
 def with_bugs(scenario: Scenario, bugs: tuple[str, ...]) -> Scenario:
     """``scenario`` with these switchable bugs added (each checked against the known names)."""

@@ -10,6 +10,9 @@ lane's term changes. A label is left out only when it would run into the next la
 lane (each lane is walked from the right, so the latest terms stay readable); the room a label needs is its
 own width, so a one-digit term fits where a three-digit one would not. Lanes never hide each other's labels:
 what one lane shows does not depend on the others.
+
+The commit panel shades the periods of write unavailability (:mod:`raft.analysis.availability`), gid
+``unavailable``, named in its legend.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ import math
 from typing import Any
 
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from raft.analysis import replay
+from raft.analysis.availability import availability
 from raft.analysis.replay import Events
 from raft.plots.style import (
     CRASH_COLOR,
@@ -62,6 +67,7 @@ def timeline(events: Events, *, from_ms: float | None = None, to_ms: float | Non
     _draw_partitions(lanes, events, len(names) - 1, start, stop, axis)
     _draw_lanes(lanes, events, names, y_of, start, stop, axis)
     _draw_commits(commits, events, names, start, stop, axis)
+    draw_unavailable(commits, events, start, stop, axis)
     if has_writes:
         _draw_latency(axes[2], events, start, stop, axis)
     axes[-1].set_xlabel(axis.label)
@@ -161,6 +167,27 @@ def _draw_partitions(ax: Any, events: Events, top: float, start: float, stop: fl
                    gid="partition")  # fmt: skip
         ax.text(axis.value(a), top + 0.6 + 0.32 * (row % 2), " " + span.label, fontsize=7, va="center",
                 ha="left", color="#333333", zorder=7, clip_on=True, gid="partition-label")  # fmt: skip
+
+
+#: The shading of write unavailability in the commit panel.
+UNAVAILABLE_COLOR = "#e74c3c"
+
+
+def draw_unavailable(ax: Any, events: Events, start: float, stop: float, axis: TimeAxis) -> None:
+    """Shade the periods of write unavailability inside the window, behind the commit lines, and name the band
+    in a legend of its own below the panel's legend of nodes."""
+    periods = [p for p in availability(events, replay.end_ms(events)).unavailable
+               if p.to_ms > start and p.from_ms < stop]  # fmt: skip
+    for period in periods:
+        ax.axvspan(axis.value(max(period.from_ms, start)), axis.value(min(period.to_ms, stop)),
+                   color=UNAVAILABLE_COLOR, alpha=0.13, lw=0, zorder=0, gid="unavailable")  # fmt: skip
+    if periods:
+        label = "writes\nunavailable"
+        band = Patch(facecolor=UNAVAILABLE_COLOR, alpha=0.13, label=label)
+        legend = Legend(ax, [band], [label], loc="lower left", bbox_to_anchor=(1.005, 0.0), fontsize=7,
+                        frameon=False, handlelength=1.6)  # fmt: skip
+        legend.set_gid("unavailable-legend")
+        ax.add_artist(legend)
 
 
 def _draw_commits(
