@@ -12,7 +12,9 @@ is longer than the threshold ``stall_ms`` (default: the high end of the election
 ``analysis.stall_ms`` overrides it). It starts at the later of the last advance (0 if none yet) and the moment
 since which writes have been outstanding without a break (the submit of the oldest write still waiting), and ends
 at the first advance, when no write is outstanding any more, or at the end of the run. Reads do not count as
-waiting writes (their commits do count as advances: they go through the log).
+waiting writes (their commits do count as advances: they go through the log), and a new leader's no-op entry is an
+advance too: from then on the cluster can commit, and a write that still waits is waiting for its client to find
+the new leader.
 
 **Leaders without a majority.** A leader is in touch with a majority when, counting itself, a majority of the
 servers answered its AppendEntries successfully (``deliver`` events of successful ``AppendEntriesResponse`` to
