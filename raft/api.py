@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from raft.analysis.availability import AVAILABILITY_TYPES, AvailabilityBuilder
 from raft.analysis.expectations import Facts, evaluate, expected_violations, run_ok
 from raft.analysis.history import HISTORY_TYPES, LINEARIZABILITY, HistoryRecorder, linearizability_violation
 from raft.analysis.summary import SUMMARY_TYPES, SummaryBuilder, leaderless_periods
@@ -119,6 +120,16 @@ class Result:
 
         return messages_frame(self.recorded_events())
 
+    def unavailable_frame(self) -> pd.DataFrame:
+        from raft.analysis.frames import unavailable_frame
+
+        return unavailable_frame(self.recorded_events())
+
+    def leader_without_majority_frame(self) -> pd.DataFrame:
+        from raft.analysis.frames import leader_without_majority_frame
+
+        return leader_without_majority_frame(self.recorded_events())
+
 
 def with_bugs(scenario: Scenario, bugs: tuple[str, ...]) -> Scenario:
     """``scenario`` with these switchable bugs added (each checked against the known names)."""
@@ -169,6 +180,8 @@ def simulate(
         bus.subscribe(writer)
     summary = SummaryBuilder()
     bus.subscribe(summary, SUMMARY_TYPES)
+    available = AvailabilityBuilder()
+    bus.subscribe(available, AVAILABILITY_TYPES)
     bus.subscribe(SafetyChecker(), CHECKED_TYPES)
     if linearizability is None:
         linearizability = any(e.check == "safety_violation" and e.value == LINEARIZABILITY for e in scenario.expect)
@@ -187,7 +200,7 @@ def simulate(
         scenario=scenario,
         seed=seed,
         duration_ms=duration,
-        summary=summarize(scenario, seed, duration, summary, outcome, history),
+        summary=summarize(scenario, seed, duration, summary, outcome, history, available),
         outcome=outcome,
         events=tuple(events) if record else None,
     )
@@ -200,9 +213,14 @@ def summarize(
     builder: SummaryBuilder,
     outcome: RunOutcome,
     history: HistoryRecorder | None = None,
+    available: AvailabilityBuilder | None = None,
 ) -> dict[str, Any]:
-    """The JSON summary of a run, in its documented key order (``history``: check linearizability too)."""
+    """The JSON summary of a run, in its documented key order (``history``: check linearizability too;
+    ``available``: the availability measures, empty without it)."""
     parts = builder.finish()
+    measured = available.finish(outcome.end_ms) if available is not None else None
+    unavailable = [p.to_dict() for p in measured.unavailable] if measured is not None else []
+    without = [p.to_dict() for p in measured.leader_without_majority] if measured is not None else []
     violations = [outcome.violation.to_dict()] if outcome.violation is not None else []
     verdict: str | None = None
     if history is not None:
@@ -211,7 +229,8 @@ def summarize(
         found = linearizability_violation(history.events, checked)
         if found is not None:
             violations.append(found)
-    facts = Facts(parts["leaders"], builder.commit_times, outcome, tuple(v["property"] for v in violations))
+    facts = Facts(parts["leaders"], builder.commit_times, outcome, tuple(v["property"] for v in violations),
+                  tuple((p["from_ms"], p["to_ms"]) for p in unavailable))  # fmt: skip
     expectations = evaluate(scenario.expect, facts)
     expected = expected_violations(scenario.expect, expectations)
     return {
@@ -224,6 +243,9 @@ def summarize(
         "elections": parts["elections"],
         "final_leader": outcome.final_leader,
         "leaderless_ms": [[a, b] for a, b in leaderless_periods(parts["leaders"], outcome.end_ms)],
+        "unavailable": unavailable,
+        "unavailable_ms": sum(p["to_ms"] - p["from_ms"] for p in unavailable),
+        "leader_without_majority": without,
         "commit_index": parts["commit_index"],
         "writes": parts["writes"],
         "reads": parts["reads"],

@@ -2,7 +2,7 @@
 
 Figure 3 of the paper (Election Safety to State Machine Safety), two monotonicity properties the safety
 checker adds, Linearizability of the clients' history, and Liveness (a scenario's bound on leaderless time
-broken). Standard library only: every layer may import it.
+or on write unavailability broken). Standard library only: every layer may import it.
 """
 
 from enum import StrEnum

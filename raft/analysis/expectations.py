@@ -28,6 +28,8 @@ class Facts:
     outcome: RunOutcome
     #: Every property the run violated (the safety checker's, and Linearizability when it was checked).
     violated: tuple[str, ...] = ()
+    #: The periods of write unavailability, (from_ms, to_ms) (:mod:`raft.analysis.availability`).
+    unavailable: tuple[tuple[float, float], ...] = ()
 
 
 Check = Callable[[Any, Facts], tuple[bool, str]]
@@ -58,6 +60,28 @@ def _max_leaderless_after(value: tuple[float, float], facts: Facts) -> tuple[boo
     a, b = max(gaps, key=lambda g: g[1] - g[0])
     return b - a <= limit, (
         f"longest period without a leader after {start:g} ms: {b - a:.1f} ms, from {a:.1f} to {b:.1f} ms "
+        f"(limit {limit:g} ms)"
+    )
+
+
+def _max_unavailable(limit: float, facts: Facts) -> tuple[bool, str]:
+    if not facts.unavailable:
+        return True, "writes were never unavailable"
+    start, stop = max(facts.unavailable, key=lambda p: p[1] - p[0])
+    longest = stop - start
+    return longest <= limit, (
+        f"longest write unavailability: {longest:.1f} ms, from {start:.1f} to {stop:.1f} ms (limit {limit:g} ms)"
+    )
+
+
+def _max_unavailable_after(value: tuple[float, float], facts: Facts) -> tuple[bool, str]:
+    start, limit = value
+    periods = [(max(a, start), b) for a, b in facts.unavailable if b > start]
+    if not periods:
+        return True, f"writes were never unavailable after {start:g} ms"
+    a, b = max(periods, key=lambda p: p[1] - p[0])
+    return b - a <= limit, (
+        f"longest write unavailability after {start:g} ms: {b - a:.1f} ms, from {a:.1f} to {b:.1f} ms "
         f"(limit {limit:g} ms)"
     )
 
@@ -118,6 +142,8 @@ CHECKS: dict[str, Check] = {
     "leader_elected_within_ms": _leader_elected_within,
     "max_leaderless_ms": _max_leaderless,
     "max_leaderless_ms_after": _max_leaderless_after,
+    "max_unavailable_ms": _max_unavailable,
+    "max_unavailable_ms_after": _max_unavailable_after,
     "no_leader_between_ms": _no_leader_between,
     "no_commit_between_ms": _no_commit_between,
     "final_leader_in": _final_leader_in,
@@ -127,8 +153,12 @@ CHECKS: dict[str, Check] = {
 }
 
 
-#: Checks that bound how long the cluster may go without a leader: failing one is a liveness failure.
-LIVENESS_CHECKS = frozenset({"leader_elected_within_ms", "max_leaderless_ms", "max_leaderless_ms_after"})
+#: Checks that bound how long the cluster may go without a leader or without taking writes: failing one is a
+#: liveness failure.
+LIVENESS_CHECKS = frozenset({
+    "leader_elected_within_ms", "max_leaderless_ms", "max_leaderless_ms_after", "max_unavailable_ms",
+    "max_unavailable_ms_after",
+})  # fmt: skip
 LIVENESS = Property.LIVENESS
 
 

@@ -1,5 +1,5 @@
 """pandas DataFrames of a run, computed from its events (a trace, or ``Result.events``): elections, leaders,
-client writes and messages. One row per thing, times in milliseconds, ready for ``groupby`` and plotting.
+client writes, messages, write unavailability and leaders without a majority. One row per thing, times in milliseconds, ready for ``groupby`` and plotting.
 
 The rows come from the run's summary (:mod:`raft.analysis.summary`) and from the replay of its events
 (:mod:`raft.analysis.replay`, which the plots draw from too); this module only lays them out as tables.
@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from raft.analysis import replay
+from raft.analysis.availability import availability
 from raft.analysis.replay import Events
 from raft.analysis.summary import SUMMARY_TYPES, SummaryBuilder
 
@@ -93,3 +94,27 @@ def messages_frame(events: Events) -> pd.DataFrame:
     columns = ["id", "msg", "from", "to", "term", "sent_ms", "arrived_ms", "delivered", "reason", "entries",
                "success", "granted"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
+
+
+def unavailable_frame(events: Events) -> pd.DataFrame:
+    """One row per period of write unavailability (:mod:`raft.analysis.availability`): ``from_ms``, ``to_ms``,
+    ``duration_ms``."""
+    import pandas as pd
+
+    measured = availability(events, replay.end_ms(events))
+    rows = [{**p.to_dict(), "duration_ms": p.duration_ms} for p in measured.unavailable]
+    return pd.DataFrame(rows, columns=["from_ms", "to_ms", "duration_ms"], dtype=float)
+
+
+def leader_without_majority_frame(events: Events) -> pd.DataFrame:
+    """One row per period in which a leader had no successful AppendEntries response from a majority
+    (:mod:`raft.analysis.availability`): ``node``, ``term``, ``from_ms``, ``to_ms``, ``duration_ms``."""
+    import pandas as pd
+
+    measured = availability(events, replay.end_ms(events))
+    rows = [{**p.to_dict(), "duration_ms": p.duration_ms} for p in measured.leader_without_majority]
+    frame = pd.DataFrame(rows, columns=["node", "term", "from_ms", "to_ms", "duration_ms"])
+    for column in ("from_ms", "to_ms", "duration_ms"):
+        frame[column] = frame[column].astype(float)
+    frame["term"] = frame["term"].astype(int)
+    return frame

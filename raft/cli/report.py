@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from raft.analysis.expectations import is_expected_failure
@@ -62,6 +63,25 @@ def _verdict(summary: dict[str, Any]) -> str:
     return f"ok (the expected violation happened: {'; '.join(seen)})" if seen else "ok"
 
 
+def _availability(summary: dict[str, Any], add: Callable[[str], None]) -> None:
+    """The sections on write unavailability and on leaders without a majority."""
+    periods = summary.get("unavailable", [])
+    add("Writes unavailable (a write waiting, commit index not advancing):")
+    for period in periods:
+        add(f"  {_ms(period['from_ms'])} -> {_ms(period['to_ms'])}  ({period['to_ms'] - period['from_ms']:.1f} ms)")
+    if periods:
+        add(f"  total {summary['unavailable_ms']:.1f} ms")
+    else:
+        add("  never")
+    leaders = summary.get("leader_without_majority", [])
+    add("Leaders without a majority (no successful AppendEntries reply from one):")
+    for span in leaders:
+        add(f"  term {span['term']:>3}  {span['node']:<6} {_ms(span['from_ms'])} -> {_ms(span['to_ms'])}  "
+            f"({span['to_ms'] - span['from_ms']:.1f} ms)")  # fmt: skip
+    if not leaders:
+        add("  none")
+
+
 def render_summary(summary: dict[str, Any]) -> str:
     """The summary as lines of text (ending with a newline)."""
     out: list[str] = []
@@ -90,6 +110,7 @@ def render_summary(summary: dict[str, Any]) -> str:
         add(f"  {_ms(start)} -> {_ms(stop)}  ({stop - start:.1f} ms)")
     if not summary["leaderless_ms"]:
         add("  never")
+    _availability(summary, add)
     if summary["faults"]:
         add("Faults:")
         for event in summary["faults"]:

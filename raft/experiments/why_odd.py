@@ -3,13 +3,15 @@
 For each cluster size n:
 
 - quorum arithmetic: majority = floor(n/2) + 1, failures tolerated = n - majority (computed), and shown by
-  simulation: with k servers down from the start, does the cluster still elect a leader and commit writes?
+  simulation: with k servers down from the start, can the cluster still take writes (a leader elected, writes
+  committed, and writes unavailable for less than half the run)?
 - two-way partitions: the fraction of splits that leave one side with a majority (computed over all splits),
-  and simulated (one partition per split shape, weighted by how many splits have that shape): is a leader
-  elected and are writes committed?
+  and simulated (one partition per split shape, weighted by how many splits have that shape): can the cluster
+  take writes, in the same sense?
 - availability when every server fails and recovers independently (exponential times to failure and to repair):
   the binomial formula sum_{k >= majority} C(n,k) a^k (1-a)^(n-k) beside the simulated fraction of time the cluster
-  could serve (a live leader and a majority up), with a 95 % confidence interval over trials;
+  could take writes (a client writing all along; the time its writes were *not* unavailable, as
+  :mod:`raft.analysis.availability` defines it), with a 95 % confidence interval over trials;
 - the cost of size, from the runs with nobody down: messages per committed write, commit latency (the median over
   runs of each run's median; JSON ``commit_latency_ms``),
   time to the first leader, and the split-vote rate (terms that elected nobody).
@@ -77,17 +79,30 @@ def _scenario(name: str, n: int, duration_ms: float, events: list[dict[str, Any]
     return parse_scenario(data, f"<why-odd {name}>")
 
 
+#: The columns of a crash or partition trial: the sweep's figures and the time writes were unavailable.
+TRIAL_COLUMNS = (*RESULT_COLUMNS, Column("unavailable_ms", "float"))
+
+
 def _figures(name: str, n: int, duration_ms: float, events: list[dict[str, Any]], seed: int) -> dict[str, Any]:
-    """The summary figures of one run of ``n`` servers with these events and clients writing for 80 % of it."""
+    """The summary figures of one run of ``n`` servers with these events and clients writing for 80 % of it,
+    with ``unavailable_ms``, the total time writes were unavailable."""
     from raft.api import simulate
 
     scenario = _scenario(name, n, duration_ms, events, stop_ms=duration_ms * 0.8)
-    return figures(simulate(scenario, seed=seed, record=False).summary)
+    summary = simulate(scenario, seed=seed, record=False).summary
+    return {**figures(summary), "unavailable_ms": summary["unavailable_ms"]}
+
+
+def takes_writes(row: dict[str, Any], duration_ms: float) -> bool:
+    """Whether a crash or partition trial could take writes: safe, a leader elected, writes committed, and writes
+    unavailable (:mod:`raft.analysis.availability`) for less than half the run."""
+    return (row["outcome"] != "unsafe" and row["first_leader_ms"] is not None and row["writes_committed"] > 0
+            and row["unavailable_ms"] < duration_ms / 2)  # fmt: skip
 
 
 @dataclass(frozen=True)
 class CrashTask:
-    """n servers, k of them (n1..nk) down from the start, 3 s with writes: can the rest elect and commit?"""
+    """n servers, k of them (n1..nk) down from the start, 3 s with writes: can the rest take writes?"""
 
     duration_ms: float = 3000.0
 
@@ -99,7 +114,7 @@ class CrashTask:
 
 @dataclass(frozen=True)
 class PartitionTask:
-    """n servers split a | n-a from the start, 3 s with writes: is a leader elected, are writes committed?"""
+    """n servers split a | n-a from the start, 3 s with writes: can the cluster take writes?"""
 
     duration_ms: float = 3000.0
 
@@ -136,62 +151,54 @@ def failure_events(
     return [event for _, _, event in sorted(events, key=lambda item: (item[0], item[1]))]
 
 
-class _Serving:
-    """Event consumer: time during which a majority is up, and during which also a live leader serves."""
+class _MajorityUp:
+    """Event consumer: the time during which a majority of the servers is up (the formula's own event)."""
 
     def __init__(self, nodes: Sequence[str]) -> None:
         self.up = set(nodes)
         self.need = majority(len(nodes))
-        self.leader: str | None = None
         self.last = 0.0
         self.majority_ms = 0.0
-        self.serving_ms = 0.0
         self.failures = 0
 
     def advance(self, t: float) -> None:
         if len(self.up) >= self.need:
             self.majority_ms += t - self.last
-            if self.leader is not None:
-                self.serving_ms += t - self.last
         self.last = t
 
     def __call__(self, event: dict[str, Any]) -> None:
         self.advance(event["t_ms"])
-        kind = event["type"]
-        if kind == "crash":
+        if event["type"] == "crash":
             self.up.discard(event["node"])
             self.failures += 1
-            if event["node"] == self.leader:
-                self.leader = None
-        elif kind == "restart":
+        elif event["type"] == "restart":
             self.up.add(event["node"])
-        elif kind == "role":
-            if event["role"] == "leader":
-                self.leader = event["node"]
-            elif event["node"] == self.leader:
-                self.leader = None
 
 
 @dataclass(frozen=True)
 class AvailabilityTask:
-    """n servers failing and recovering independently for ``duration_ms``; no clients (pure leadership)."""
+    """n servers failing and recovering independently for ``duration_ms`` while one client writes
+    ``writes_per_s`` until the end: the fraction of time writes were not unavailable (``serving``), and the
+    fraction of time a majority was up."""
 
     mtbf_ms: float = 90_000.0
     mttr_ms: float = 10_000.0
     duration_ms: float = 300_000.0
+    writes_per_s: float = 10.0
 
     def __call__(self, run: Run) -> dict[str, Any]:
         n = dict(run.params)["n"]
         rng = random.Random(f"why-odd/failures/{n}/{run.seed}")
         events = failure_events(n, rng, self.mtbf_ms, self.mttr_ms, self.duration_ms)
-        scenario = _scenario("availability", n, self.duration_ms, events, clients=0, writes_per_s=0)
-        probe = _Serving([f"n{i}" for i in range(1, n + 1)])
-        simulate(scenario, seed=run.seed, duration_ms=self.duration_ms, record=False,
-                 consumers=[(probe, ("crash", "restart", "role"))])  # fmt: skip
+        scenario = _scenario("availability", n, self.duration_ms, events, clients=1,
+                             writes_per_s=self.writes_per_s, stop_ms=self.duration_ms)  # fmt: skip
+        probe = _MajorityUp([f"n{i}" for i in range(1, n + 1)])
+        result = simulate(scenario, seed=run.seed, duration_ms=self.duration_ms, record=False,
+                          consumers=[(probe, ("crash", "restart"))])  # fmt: skip
         probe.advance(self.duration_ms)
         return {
             "majority_up": probe.majority_ms / self.duration_ms,
-            "serving": probe.serving_ms / self.duration_ms,
+            "serving": 1.0 - result.summary["unavailable_ms"] / self.duration_ms,
             "failures": probe.failures,
         }
 
@@ -249,7 +256,8 @@ def simulate_availability(
 ) -> dict[int, dict[str, tuple[float, float, float]]]:
     """The availability part of the experiment alone: for each size n, ``trials`` runs of ``availability_s``
     simulated seconds in which every server fails and recovers independently (exponential times, means
-    ``mtbf_s`` and ``mttr_s``). Per n: ``serving`` (fraction of time a live leader served with a majority up) and
+    ``mtbf_s`` and ``mttr_s``) while a client writes. Per n: ``serving`` (fraction of time writes were not
+    unavailable, :mod:`raft.analysis.availability`) and
     ``majority_up`` (fraction of time a majority was up), each as (mean, low, high) of a 95 % interval over
     trials (:func:`mean_ci`, not clipped)."""
     task = AvailabilityTask(mtbf_s * 1000, mttr_s * 1000, availability_s * 1000)
@@ -274,22 +282,20 @@ def run_why_odd(
     progress: bool = False,
 ) -> WhyOddResult:
     """Every part of the experiment, each a batch of trials on ``runner``; one summary line per size."""
-    cols = columns_for((Column("n", "int"), Column("k", "int")), RESULT_COLUMNS)
-    crash = execute(CrashTask(), _runs(sizes, lambda n: [(("k", k),) for k in range(n + 1)], trials, seed),
+    cols = columns_for((Column("n", "int"), Column("k", "int")), TRIAL_COLUMNS)
+    crash_task, part_task = CrashTask(), PartitionTask()
+    crash = execute(crash_task, _runs(sizes, lambda n: [(("k", k),) for k in range(n + 1)], trials, seed),
                     columns=cols, runner=runner, progress=progress, description="why-odd crashes").rows or []  # fmt: skip
-    cols = columns_for((Column("n", "int"), Column("a", "int")), RESULT_COLUMNS)
+    cols = columns_for((Column("n", "int"), Column("a", "int")), TRIAL_COLUMNS)
     shapes = {n: dict(split_shapes(n)) for n in sizes}
-    part = execute(PartitionTask(), _runs(sizes, lambda n: [(("a", a),) for a in shapes[n]], trials, seed),
+    part = execute(part_task, _runs(sizes, lambda n: [(("a", a),) for a in shapes[n]], trials, seed),
                    columns=cols, runner=runner, progress=progress, description="why-odd partitions").rows or []  # fmt: skip
     measured = simulate_availability(sizes=sizes, trials=trials, seed=seed, runner=runner, mtbf_s=mtbf_s,
                                      mttr_s=mttr_s, availability_s=availability_s, progress=progress)  # fmt: skip
     a = mtbf_s / (mtbf_s + mttr_s)
     lines = []
     for n in sizes:
-        def works(row: dict[str, Any]) -> bool:
-            return row["outcome"] != "unsafe" and row["first_leader_ms"] is not None and row["writes_committed"] > 0
-
-        survives = {k: all(works(r) for r in crash if r["n"] == n and r["k"] == k) for k in range(n + 1)}
+        survives = {k: all(takes_writes(r, crash_task.duration_ms) for r in crash if r["n"] == n and r["k"] == k) for k in range(n + 1)}
         shown = max((k for k in range(n + 1) if all(survives[j] for j in range(k + 1))), default=-1)
         total = sum(shapes[n].values())
         sim_split = None
@@ -297,7 +303,7 @@ def run_why_odd(
             weighted = 0.0
             for a_side, count in shapes[n].items():
                 mine = [r for r in part if r["n"] == n and r["a"] == a_side]
-                weighted += count * sum(works(r) for r in mine) / len(mine)
+                weighted += count * sum(takes_writes(r, part_task.duration_ms) for r in mine) / len(mine)
             sim_split = weighted / total
         serving, majority_up = measured[n]["serving"], measured[n]["majority_up"]
         base = [r for r in crash if r["n"] == n and r["k"] == 0]

@@ -22,6 +22,9 @@ lane's term changes. A label is left out only when it would run into the next la
 lane (each lane is walked from the right, so the latest terms stay readable); the room a label needs is its
 own width, so a one-digit term fits where a three-digit one would not. Lanes never hide each other's labels:
 what one lane shows does not depend on the others.
+
+The commit panel shades the periods of write unavailability (:mod:`raft.analysis.availability`), gid
+``unavailable``, named in its legend.
 """
 
 from __future__ import annotations
@@ -30,11 +33,13 @@ import math
 from typing import Any
 
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import offset_copy
 
 from raft.analysis import replay
+from raft.analysis.availability import availability
 from raft.analysis.replay import Events
 from raft.plots import violation
 from raft.plots.style import (
@@ -90,6 +95,7 @@ def timeline(events: Events, *, from_ms: float | None = None, to_ms: float | Non
     _draw_lanes(lanes, events, names, y_of, start, stop, axis)
     _draw_state_at_stop(lanes, events, y_of, stop, axis)
     _draw_commits(commits, events, names, start, stop, axis)
+    draw_unavailable(commits, events, start, stop, axis)
     if has_writes:
         _draw_unacknowledged(axes[2], events, start, stop, axis)
         _draw_latency(axes[3], events, start, stop, axis)
@@ -220,6 +226,27 @@ def _draw_state_at_stop(ax: Any, events: Events, y_of: dict[str, int], stop: flo
                            zorder=2, gid=f"at-stop:{role}:{node}")  # fmt: skip
     mid = axis.value(found.t_ms + 0.5 * (stop - found.t_ms))
     ax.text(mid, -0.5, "at stop", fontsize=6.5, ha="center", va="center", color="#555555", clip_on=True)
+
+
+#: The shading of write unavailability in the commit panel.
+UNAVAILABLE_COLOR = "#e74c3c"
+
+
+def draw_unavailable(ax: Any, events: Events, start: float, stop: float, axis: TimeAxis) -> None:
+    """Shade the periods of write unavailability inside the window, behind the commit lines, and name the band
+    in a legend of its own below the panel's legend of nodes."""
+    periods = [p for p in availability(events, replay.end_ms(events)).unavailable
+               if p.to_ms > start and p.from_ms < stop]  # fmt: skip
+    for period in periods:
+        ax.axvspan(axis.value(max(period.from_ms, start)), axis.value(min(period.to_ms, stop)),
+                   color=UNAVAILABLE_COLOR, alpha=0.13, lw=0, zorder=0, gid="unavailable")  # fmt: skip
+    if periods:
+        label = "writes\nunavailable"
+        band = Patch(facecolor=UNAVAILABLE_COLOR, alpha=0.13, label=label)
+        legend = Legend(ax, [band], [label], loc="lower left", bbox_to_anchor=(1.005, 0.0), fontsize=7,
+                        frameon=False, handlelength=1.6)  # fmt: skip
+        legend.set_gid("unavailable-legend")
+        ax.add_artist(legend)
 
 
 def _draw_commits(

@@ -88,6 +88,8 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "leader_elected_within_ms": _positive_ms,  # the first leader is elected within this time of the start
     "max_leaderless_ms": _positive_ms,  # every period without a leader is at most this long
     "max_leaderless_ms_after": _start_and_limit,  # [from_ms, limit_ms]: the same, for periods after from_ms
+    "max_unavailable_ms": _positive_ms,  # every period of write unavailability is at most this long
+    "max_unavailable_ms_after": _start_and_limit,  # [from_ms, limit_ms]: the same, for periods after from_ms
     "no_leader_between_ms": _window,
     "no_commit_between_ms": _window,
     "final_leader_in": _nodes,

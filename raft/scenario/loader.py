@@ -18,6 +18,7 @@ from pydantic_core import ErrorDetails
 from raft.scenario.events import HEAL_EXPECTED, Action, When
 from raft.scenario.reader import ScenarioData, not_a_mapping, read_scenario_data
 from raft.scenario.schema import (
+    AnalysisConfig,
     ClusterConfig,
     InitialState,
     NetworkConfig,
@@ -48,6 +49,7 @@ _ACTIONS = tuple(action.value for action in Action)
 _TOP_KEYS = tuple(name for name in Scenario.model_fields if name != "source")
 _SECTIONS: dict[str, type[BaseModel]] = {
     "cluster": ClusterConfig, "network": NetworkConfig, "storage": StorageConfig, "workload": WorkloadConfig,
+    "analysis": AnalysisConfig,
 }  # fmt: skip
 
 

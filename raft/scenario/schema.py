@@ -212,6 +212,14 @@ class WorkloadConfig(Frozen):
         return self
 
 
+class AnalysisConfig(Frozen):
+    """How the run is measured (nothing here changes what is simulated): ``stall_ms``, the threshold of write
+    unavailability (:mod:`raft.analysis.availability`); ``None`` means the high end of the election timeout
+    range."""
+
+    stall_ms: float | None = Field(default=None, gt=0)
+
+
 class Scenario(Frozen):
     """A whole, validated scenario. Built once by the loader (or ``Scenario.model_validate`` on the model
     form), then only read: the simulator, the summary and the trace take their settings from it.
@@ -228,6 +236,7 @@ class Scenario(Frozen):
     network: NetworkConfig = Field(default_factory=NetworkConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     workload: WorkloadConfig = Field(default_factory=WorkloadConfig)
+    analysis: AnalysisConfig = Field(default_factory=AnalysisConfig)
     events: Annotated[tuple[Event, ...], Strict(False)] = ()
     expect: Annotated[tuple[Expectation, ...], Strict(False)] = ()
     #: Where the scenario came from (a file name, or "<scenario>"); set by the loader, not by the file.
@@ -306,6 +315,7 @@ class Scenario(Frozen):
 
 __all__ = [
     "KNOWN_BUGS",
+    "AnalysisConfig",
     "ClusterConfig",
     "InitialState",
     "NetworkConfig",

@@ -66,3 +66,37 @@ def test_result_methods_need_recorded_events(run):
         unrecorded.elections_frame()
     with pytest.raises(RaftSimError, match="not recorded"):
         unrecorded.timeline()
+
+
+@pytest.fixture(scope="module")
+def cut_off():
+    """A 3-node run whose first leader n1 can send but hears nothing from 300 to 1500 ms."""
+    scenario = parse_scenario({
+        "name": "frames-cut", "seed": 2, "duration_ms": 2500, "cluster": {"size": 3},
+        "workload": {"writes_per_s": 20, "stop_ms": 2000},
+        "events": [{"at_ms": 0, "timeout": "n1"}, {"at_ms": 300, "cut": ["n2", "n1"]},
+                   {"at_ms": 300, "cut": ["n3", "n1"]}, {"at_ms": 1500, "heal": True}],
+    })  # fmt: skip
+    return simulate(scenario)
+
+
+def test_unavailable_frame_matches_the_summary(cut_off):
+    frame = cut_off.unavailable_frame()
+    assert list(frame.columns) == ["from_ms", "to_ms", "duration_ms"]
+    assert frame[["from_ms", "to_ms"]].to_dict("records") == cut_off.summary["unavailable"]
+    assert len(frame) == 1 and frame["duration_ms"].iloc[0] > 1000
+    assert frame["duration_ms"].sum() == pytest.approx(cut_off.summary["unavailable_ms"])
+
+
+def test_leader_without_majority_frame_matches_the_summary(cut_off):
+    frame = cut_off.leader_without_majority_frame()
+    assert list(frame.columns) == ["node", "term", "from_ms", "to_ms", "duration_ms"]
+    assert frame[["node", "term", "from_ms", "to_ms"]].to_dict("records") == cut_off.summary["leader_without_majority"]
+    assert frame["node"].tolist() == ["n1"] and frame["from_ms"].iloc[0] <= 300 < 1500 <= frame["to_ms"].iloc[0]
+
+
+def test_availability_frames_are_empty_tables_for_a_healthy_run(run):
+    from raft.analysis.frames import leader_without_majority_frame, unavailable_frame
+
+    assert unavailable_frame(list(run.events)).empty == (run.summary["unavailable"] == [])
+    assert leader_without_majority_frame(list(run.events)).empty

@@ -255,3 +255,55 @@ def test_roles_and_partial_heals_in_the_summary(tmp_path: Path, capsys: pytest.C
     for line in ("  heal n2 <-> n4", "  heal n1 (all its links)", f"  restart {crashed}",
                  "  skipped restart crashed (no crashed node)"):  # fmt: skip
         assert any(printed.endswith(line) for printed in out.splitlines()), line
+
+
+def test_json_and_text_carry_write_unavailability_and_leaders_without_a_majority(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 8 §1: a leader that can send but hears nothing keeps its title; the summary shows the outage."""
+    trace = tmp_path / "t.jsonl"
+    status, s = run_json(capsys, str(SCENARIOS / "one-way-cut-leader.yaml"), "--trace", str(trace))
+    assert status == EXIT_OK
+    keys = list(s)
+    assert keys[keys.index("leaderless_ms") + 1 : keys.index("leaderless_ms") + 4] == [
+        "unavailable", "unavailable_ms", "leader_without_majority",
+    ]  # fmt: skip
+    [period] = s["unavailable"]
+    assert set(period) == {"from_ms", "to_ms"}
+    assert period["from_ms"] < 1100 and 4000 < period["to_ms"] < 4300  # the cut lasts from 1000 to 4000 ms
+    assert s["unavailable_ms"] == pytest.approx(period["to_ms"] - period["from_ms"])
+    assert max(b - a for a, b in s["leaderless_ms"]) < 100  # what "without a leader" alone would show
+    [leader] = s["leader_without_majority"]
+    assert set(leader) == {"node", "term", "from_ms", "to_ms"}
+    assert (leader["node"], leader["term"]) == ("n1", 1)
+    assert 900 < leader["from_ms"] <= 1000 and 4000 < leader["to_ms"] < 4300
+    # the same from the saved trace
+    from raft.analysis.availability import availability
+    from raft.sim.trace import read_trace
+
+    saved = availability(read_trace(trace))
+    assert [p.to_dict() for p in saved.unavailable] == s["unavailable"]
+    assert [p.to_dict() for p in saved.leader_without_majority] == s["leader_without_majority"]
+    assert main(["run", str(SCENARIOS / "one-way-cut-leader.yaml")]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert f"Writes unavailable (a write waiting, commit index not advancing):\n  {period['from_ms']:.1f} ms -> " in out
+    assert f"  total {s['unavailable_ms']:.1f} ms\n" in out
+    assert "Leaders without a majority (no successful AppendEntries reply from one):\n  term   1  n1 " in out
+
+
+def test_analysis_stall_ms_is_in_the_trace_and_sets_the_threshold(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (SCENARIOS / "leader-crash.yaml").read_text(encoding="utf-8") + "analysis:\n  stall_ms: 50\n"
+    trace = tmp_path / "t.jsonl"
+    _, strict = run_json(capsys, str(write(tmp_path, "strict.yaml", text)), "--trace", str(trace))
+    _, default = run_json(capsys, str(SCENARIOS / "leader-crash.yaml"))
+    assert len(strict["unavailable"]) > len(default["unavailable"])  # shorter stalls count with 50 ms
+    assert all(p["to_ms"] - p["from_ms"] > 50 for p in strict["unavailable"])
+    assert any(p["to_ms"] - p["from_ms"] <= 300 for p in strict["unavailable"])
+    from raft.analysis.availability import availability
+    from raft.sim.trace import read_trace
+
+    events = read_trace(trace)
+    assert events[0]["config"]["analysis"] == {"stall_ms": 50.0}
+    assert [p.to_dict() for p in availability(events).unavailable] == strict["unavailable"]

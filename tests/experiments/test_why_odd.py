@@ -87,3 +87,29 @@ def test_plot_labels_the_latency_axis_from_zero(tmp_path) -> None:
     why_odd.plot(result, tmp_path / "w.png")
     assert (tmp_path / "w.png").read_bytes().startswith(b"\x89PNG")
     assert [p.name for p in tmp_path.iterdir()] == ["w.png"]  # written atomically: no temporary file left
+
+
+def test_taking_writes_means_writes_were_not_unavailable_for_most_of_the_run() -> None:
+    row = {"outcome": "ok", "first_leader_ms": 180.0, "writes_committed": 12, "unavailable_ms": 400.0}
+    assert why_odd.takes_writes(row, 3000.0)
+    # a leader was elected and a few writes committed, but then nothing for two of the three seconds
+    assert not why_odd.takes_writes({**row, "unavailable_ms": 2000.0}, 3000.0)
+    assert not why_odd.takes_writes({**row, "writes_committed": 0}, 3000.0)
+    assert not why_odd.takes_writes({**row, "outcome": "unsafe"}, 3000.0)
+
+
+def test_simulated_availability_is_the_time_writes_were_not_unavailable() -> None:
+    from raft.api import simulate
+    from raft.experiments.grid import Run
+
+    task = why_odd.AvailabilityTask(mtbf_ms=3000.0, mttr_ms=1000.0, duration_ms=20_000.0)
+    measured = task(Run(0, (("n", 3),), 4))
+    import random
+
+    events = why_odd.failure_events(3, random.Random("why-odd/failures/3/4"), 3000.0, 1000.0, 20_000.0)
+    scenario = why_odd._scenario("availability", 3, 20_000.0, events, clients=1, writes_per_s=10.0,
+                                 stop_ms=20_000.0)  # fmt: skip
+    summary = simulate(scenario, seed=4, record=False).summary
+    assert summary["unavailable"], "the failure schedule takes the majority down at least once"
+    assert measured["serving"] == pytest.approx(1.0 - summary["unavailable_ms"] / 20_000.0)
+    assert measured["serving"] < 1.0 and 0.0 < measured["majority_up"] <= 1.0

@@ -284,3 +284,47 @@ def test_no_violation_marker_without_a_violation(trace):
     fig = timeline(trace)
     assert all(by_gid(ax, "violation") == [] for ax in fig.axes)  # nor its label
     assert by_gid(fig.axes[0], "at-stop:") == []
+
+
+def gid_exactly(ax, gid):
+    return [a for a in ax.get_children() if a.get_gid() == gid]
+
+
+def span_x(band):
+    """A band's extent in ms (the windows of these tests are drawn in ms)."""
+    xs = band.get_path().transformed(band.get_patch_transform()).vertices[:, 0]
+    return min(xs), max(xs)
+
+
+def test_write_unavailability_is_a_band_in_the_commit_panel(trace):
+    # write y=2 waits from 100 ms; the commit index is still from 55 ms until n2 commits index 3 at 700 ms
+    fig = timeline(trace)
+    commits = fig.axes[1]
+    (band,) = gid_exactly(commits, "unavailable")
+    assert span_x(band) == pytest.approx((100.0, 700.0))
+    assert not gid_exactly(fig.axes[0], "unavailable")  # only in the commit panel
+    (legend,) = gid_exactly(commits, "unavailable-legend")
+    assert [t.get_text() for t in legend.get_texts()] == ["writes\nunavailable"]
+
+
+def test_the_band_is_clipped_to_the_window_and_absent_outside_it(trace):
+    (band,) = gid_exactly(timeline(trace, from_ms=400, to_ms=900).axes[1], "unavailable")
+    assert span_x(band) == pytest.approx((400.0, 700.0))
+    outside = timeline(trace, from_ms=750, to_ms=1000).axes[1]
+    assert not gid_exactly(outside, "unavailable") and not gid_exactly(outside, "unavailable-legend")
+
+
+def test_the_bands_are_the_summarys_periods():
+    from raft.api import parse_scenario, simulate
+
+    run = simulate(parse_scenario({
+        "name": "cut-leader", "seed": 2, "duration_ms": 2500, "cluster": {"size": 3},
+        "workload": {"writes_per_s": 20, "stop_ms": 2000},
+        "events": [{"at_ms": 0, "timeout": "n1"}, {"at_ms": 300, "cut": ["n2", "n1"]},
+                   {"at_ms": 300, "cut": ["n3", "n1"]}, {"at_ms": 1500, "heal": True}],
+    }))  # fmt: skip
+    bands = gid_exactly(run.timeline().axes[1], "unavailable")
+    periods = [(p["from_ms"], p["to_ms"]) for p in run.summary["unavailable"]]
+    assert periods and len(bands) == len(periods)
+    for band, period in zip(bands, periods, strict=True):
+        assert span_x(band) == pytest.approx(period)

@@ -402,3 +402,23 @@ def test_a_misspelt_leader_target_suggests_leader() -> None:
     assert error_of(scenario(events=follower)) == (
         "<scenario>: events[0].cut: unknown node folower (did you mean 'follower'?)"
     )
+
+
+def test_analysis_section_defaults_to_the_election_timeout_and_takes_stall_ms() -> None:
+    from raft.analysis.availability import stall_threshold_ms
+    from raft.scenario import override_key_problem
+
+    base = {"name": "a", "duration_ms": 1000, "cluster": {"size": 3, "election_timeout_ms": [200, 400]}}
+    default = parse_scenario(base)
+    assert default.analysis.stall_ms is None
+    assert stall_threshold_ms(default.model_dump(mode="json")) == 400.0
+    chosen = parse_scenario({**base, "analysis": {"stall_ms": 250}})
+    assert chosen.analysis.stall_ms == 250.0
+    assert stall_threshold_ms(chosen.model_dump(mode="json")) == 250.0
+    assert override_key_problem("analysis.stal") == "analysis.stal: unknown key (did you mean 'stall_ms'?)"
+    assert override_key_problem("analysis.stall_ms") is None
+
+
+def test_unavailability_expectations_normalize_like_the_leaderless_ones() -> None:
+    assert Expectation(check="max_unavailable_ms", value=900).value == 900.0
+    assert Expectation(check="max_unavailable_ms_after", value=[4000, 1000]).value == (4000.0, 1000.0)
