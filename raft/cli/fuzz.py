@@ -19,7 +19,6 @@ from raft.experiments.grid import parse_seeds
 from raft.experiments.sweep import progress_bar, show_progress
 from raft.files import check_output_dir
 from raft.fuzz.generator import FAULT_TYPES, FuzzConfig, generate, parse_faults, parse_sizes
-from raft.fuzz.properties import describe
 from raft.fuzz.runner import FuzzReport, run_seeds
 from raft.fuzz.shrink import replay, reproducer, shrink, write_scenario
 from raft.sim.safety import Violation
@@ -84,7 +83,7 @@ def _report_failure(seed: int, failure: Violation, config: FuzzConfig, out: Path
     data = generate(seed, config)
     shrunk = shrink(data, failure)
     found = shrunk.failure
-    print(f"FAILURE at seed {seed}: {describe(found)}")
+    print(f"FAILURE at seed {seed}: {found}")
     facts = [f"property: {found.property}", f"node(s): {', '.join(found.nodes) or '-'}"]
     facts += [f"{name}: {value}" for name, value in (("term", found.term), ("index", found.index)) if value is not None]
     print(f"  {'; '.join(facts)}")

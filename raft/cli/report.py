@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from raft.analysis.expectations import is_expected_failure
-from raft.sim.safety import known_place
+from raft.sim.safety import describe_place
 
 
 def _ms(value: float | None) -> str:
@@ -46,11 +46,8 @@ def _operations(operations: dict[str, Any]) -> str:
 
 
 def _violation_place(violation: dict[str, Any]) -> str:
-    """``Election Safety at 22.0 ms on n1, n2 (term 1)``; without nodes (a linearizability violation is about
-    the client history) no ``on``."""
-    nodes = violation["nodes"]
-    return (f"{violation['property']} at {_ms(violation['t_ms'])}" + (f" on {', '.join(nodes)}" if nodes else "")
-            + known_place(violation.get("term"), violation.get("index")))  # fmt: skip
+    return describe_place(violation["property"], violation["t_ms"], violation["nodes"], violation.get("term"),
+                          violation.get("index"))  # fmt: skip
 
 
 def _verdict(summary: dict[str, Any]) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from raft.analysis.quorum_math import majority
 from raft.api import Result, simulate
 from raft.scenario import Scenario
-from raft.sim.safety import Violation, known_place
+from raft.sim.safety import Violation
 
 LIVENESS = "Liveness"
 ACKED_WRITES = "Acknowledged Writes"
@@ -25,12 +25,6 @@ ACKED_WRITES = "Acknowledged Writes"
 RECORDED_TYPES = ("append", "submit", "ack")
 #: A write acknowledged this long before the end must have reached every server by then.
 SETTLE_MS = 1000.0
-
-
-def describe(failure: Violation) -> str:
-    """``Election Safety at 203.1 ms on n1, n3 (term 2): detail``, naming only what is known."""
-    where = ", ".join(failure.nodes) or "-"
-    return f"{failure.property} at {failure.t_ms:.1f} ms on {where}{known_place(failure.term, failure.index)}: {failure.detail}"
 
 
 def missing_acknowledged_write(result: Result, settle_ms: float = SETTLE_MS) -> Violation | None:

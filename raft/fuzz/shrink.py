@@ -24,7 +24,7 @@ from raft.api import load_scenario, parse_scenario, simulate
 from raft.errors import RaftSimError, ScenarioError
 from raft.files import atomic_write
 from raft.fuzz.generator import is_quiet_event, quiet_ms
-from raft.fuzz.properties import ACKED_WRITES, describe, first_failure, run_checked
+from raft.fuzz.properties import ACKED_WRITES, first_failure, run_checked
 from raft.scenario.expectations import WINDOW_CHECKS
 from raft.sim.safety import Violation
 
@@ -141,7 +141,7 @@ def reproducer(shrunk: Shrunk, seed: int) -> dict[str, Any]:
     data["description"] = (
         f"Found by raft-sim fuzz at seed {seed}"
         + (f" with bug(s) {', '.join(bugs)} switched on" if bugs else "")
-        + f"; shrunk to {shrunk.kept} of {shrunk.total} faults. {describe(failure)}"
+        + f"; shrunk to {shrunk.kept} of {shrunk.total} faults. {failure}"
     )
     expect = within_run([e for e in data["expect"] if "max_leaderless_ms_after" in e], shrunk.end_ms)
     if failure.property == ACKED_WRITES:

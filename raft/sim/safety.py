@@ -21,6 +21,7 @@ Properties and where they are kept:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,14 +59,20 @@ class Violation:
         }
 
     def __str__(self) -> str:
-        where = ", ".join(self.nodes)
-        return f"{self.property} violated at {self.t_ms:.3f} ms on {where}{known_place(self.term, self.index)}: {self.detail}"
+        return f"{describe_place(self.property, self.t_ms, self.nodes, self.term, self.index)}: {self.detail}"
 
 
 def known_place(term: int | None, index: int | None) -> str:
     """``" (term 1, index 4)"``, ``" (term 1)"`` or ``""``: only what is known (never Python's ``None``)."""
     parts = ([f"term {term}"] if term is not None else []) + ([f"index {index}"] if index is not None else [])
     return f" ({', '.join(parts)})" if parts else ""
+
+
+def describe_place(prop: str, t_ms: float, nodes: Sequence[str], term: int | None, index: int | None) -> str:
+    """``Election Safety at 22.0 ms on n1, n2 (term 1)``: naming only what is known (a linearizability violation
+    concerns the client history, not nodes: no ``on``)."""
+    on = f" on {', '.join(nodes)}" if nodes else ""
+    return f"{prop} at {t_ms:.1f} ms{on}{known_place(term, index)}"
 
 
 class SafetyViolationError(Exception):
