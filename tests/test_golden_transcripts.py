@@ -27,6 +27,7 @@ import pytest
 from raft.analysis.transcript import parse_options, transcript
 from raft.api import Result, simulate
 from raft.cli.paths import find_scenario
+from raft.core.bugs import Bug
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 FILES = sorted(GOLDEN.rglob("*.txt"))
@@ -89,8 +90,10 @@ def render(directive: str) -> str:
     return transcript(_runs[(scenario, *run_words)].recorded_events(), options)
 
 
-def test_there_are_golden_files() -> None:
-    assert len(FILES) >= 4
+def test_the_lessons_have_golden_transcripts() -> None:
+    names = {p.relative_to(GOLDEN).with_suffix("").as_posix() for p in FILES}
+    assert {"figure-7", "figure-8", "old-leader-minority", "split-brain-4"} <= names
+    assert {f"bugs/{bug.value}" for bug in Bug} <= names  # every bug lesson, up to its violation
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.relative_to(GOLDEN).with_suffix("").as_posix())

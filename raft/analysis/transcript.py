@@ -125,8 +125,8 @@ def _line(t_ms: float, text: str) -> str:
 
 def _continues(last: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
     """``event`` adds the next entry to the same node's run of appends (or applies) at the same instant."""
-    return (event["type"] == last["type"] and event["node"] == last["node"] and event["t_ms"] == last["t_ms"]
-            and event["index"] == last["index"] + 1)  # fmt: skip
+    same = (event["type"], event["node"], event["t_ms"]) == (last["type"], last["node"], last["t_ms"])
+    return same and event["index"] == last["index"] + 1
 
 
 def _entries(run: list[Mapping[str, Any]]) -> str:
@@ -177,8 +177,8 @@ def _describe(event: Mapping[str, Any], roles: dict[str, str]) -> str | None:
         return _message(event)
     node = event.get("node")
     if kind == "role":
-        before = roles.get(node)  # type: ignore[arg-type]
-        roles[node] = event["role"]  # type: ignore[index]
+        before = roles.get(event["node"])
+        roles[event["node"]] = event["role"]
         if before is None:
             return f"{node} starts as {event['role']} (term {event['term']})"
         if before == event["role"]:
@@ -197,7 +197,7 @@ def _describe(event: Mapping[str, Any], roles: dict[str, str]) -> str | None:
     if kind == "commit":
         return f"{node} commits up to index {event['index']}"
     if kind == "crash":
-        roles.pop(node, None)  # type: ignore[arg-type]
+        roles.pop(event["node"], None)
         return f"{node} crashes"
     if kind == "restart":
         voted = event.get("voted_for") or "nobody"

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from raft.api import simulate
 from raft.cli import EXIT_BAD_INPUT, EXIT_OK, main
 from raft.cli.paths import find_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_events_prints_the_transcript_then_the_summary(capsys: pytest.CaptureFixture[str]) -> None:
@@ -47,3 +52,16 @@ def test_an_unknown_show_word_is_one_line(capsys: pytest.CaptureFixture[str]) ->
     out, err = capsys.readouterr()
     assert out == "" and len(err.strip().splitlines()) == 1
     assert err.startswith("--show: unknown transcript option 'heartbeat' (known: sends, delivers")
+
+
+def test_the_readme_commands_work_and_match_the_golden_transcript(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"`raft-sim (run [\w/.-]+ [^`]*(?:--show|--events)[^`]*)`", readme)  # with a scenario
+    assert "run figure-7 --show no-sends,to_ms=80" in commands and len(commands) >= 2
+    for command in commands:
+        assert main(command.split()) == EXIT_OK, command
+        capsys.readouterr()
+    main(["run", "figure-7", "--show", "no-sends,to_ms=80"])
+    log = capsys.readouterr().out.split("\n\n", 1)[0] + "\n"
+    golden = (ROOT / "tests" / "golden" / "figure-7.txt").read_text(encoding="utf-8")
+    assert "transcript figure-7 to_ms=80 no-sends\n----\n" + log in golden
