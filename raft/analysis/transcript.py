@@ -125,8 +125,9 @@ def _line(t_ms: float, text: str) -> str:
 
 def _continues(last: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
     """``event`` adds the next entry to the same node's run of appends (or applies) at the same instant."""
-    same = (event["type"], event["node"], event["t_ms"]) == (last["type"], last["node"], last["t_ms"])
-    return same and event["index"] == last["index"] + 1
+    if event["type"] != last["type"]:
+        return False
+    return (event["node"], event["t_ms"], event["index"]) == (last["node"], last["t_ms"], last["index"] + 1)
 
 
 def _entries(run: list[Mapping[str, Any]]) -> str:
