@@ -141,3 +141,10 @@ def test_a_changed_transcript_is_shown_as_a_diff() -> None:
 def test_a_malformed_file_names_its_line() -> None:
     with pytest.raises(ValueError, match=r"t.txt: line 2: expected 'transcript SCENARIO"):
         parse_golden("# c\nfigure-7\n----\n", "t.txt")
+
+
+def test_a_directive_may_set_the_seed_and_duration() -> None:
+    run = simulate(find_scenario("leader-crash"), seed=5, duration_ms=400)
+    expected = transcript(run.recorded_events(), parse_options("no-sends to_ms=300"))
+    assert render("transcript leader-crash seed=5 duration_ms=400 no-sends to_ms=300") == expected
+    assert expected != render("transcript leader-crash seed=6 duration_ms=400 no-sends to_ms=300")
