@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ from raft.analysis.availability import AVAILABILITY_TYPES, AvailabilityBuilder
 from raft.analysis.expectations import Facts, evaluate, expected_violations, run_ok
 from raft.analysis.history import HISTORY_TYPES, LINEARIZABILITY, HistoryRecorder, linearizability_violation
 from raft.analysis.summary import SUMMARY_TYPES, SummaryBuilder, leaderless_periods
+from raft.analysis.transcript import TranscriptOptions, parse_options, transcript
 from raft.core.bugs import Bug
 from raft.errors import RaftSimError
 from raft.scenario import Scenario, load_scenario, parse_scenario
@@ -75,6 +76,13 @@ class Result:
         if self.events is None:
             raise RaftSimError("this run was not recorded: simulate(..., record=True) to plot or tabulate it")
         return list(self.events)
+
+    def transcript(self, options: TranscriptOptions | str = "", /, **changes: Any) -> str:
+        """The run as readable lines, one per interesting event (:mod:`raft.analysis.transcript`). ``options``
+        is a :class:`TranscriptOptions` or its text form (``"to_ms=100 delivers no-clients"``); keyword
+        arguments change single options: ``print(result.transcript(to_ms=100, heartbeats=True))``."""
+        chosen = parse_options(options) if isinstance(options, str) else options
+        return transcript(self.recorded_events(), replace(chosen, **changes))
 
     def timeline(self, from_ms: float | None = None, to_ms: float | None = None) -> Figure:
         """The election timeline (roles, terms, crashes, partitions, commit index, write latency)."""

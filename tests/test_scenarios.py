@@ -1,7 +1,8 @@
 """Every shipped scenario meets its expectations, safely, and reproduces byte for byte in any process.
 
-Besides the scenario's own ``expect`` list, the scenarios that teach one specific lesson are checked here
-against their events (what the expectation language cannot say: who committed what, when).
+Besides the scenario's own ``expect`` list, the scenarios that teach one specific lesson are told as golden
+transcripts in tests/golden/ (who voted for whom, what was appended, truncated and committed, when); the facts a
+small window of a transcript cannot show (nothing over a whole partition, final states) are checked here.
 """
 
 from __future__ import annotations
@@ -58,34 +59,22 @@ def test_shipped_scenario_meets_its_expectations(path: Path) -> None:
 # ------------------------------------------------------------ the lessons
 
 
-def test_old_leader_in_minority_cannot_commit_and_is_replaced() -> None:
+def test_old_leader_in_minority_commits_nothing_new_and_its_writes_survive() -> None:
+    """The story (n1 keeps its title and appends while cut off, n4 leads term 2, n1 steps down and is
+    overwritten on healing) is told in tests/golden/old-leader-minority.txt; here, what a window cannot show."""
     result = run("old-leader-minority")
     [partition] = of(result, "partition")
     [heal] = of(result, "heal")
-    old = [e for e in of(result, "role", role="leader") if e["t_ms"] <= partition["t_ms"]][-1]
-    leader = old["node"]
-    cut_off = next(g for g in partition["groups"] if leader in g)
-    assert len(cut_off) * 2 < len(result.summary["nodes"])  # it is in the minority
-    during = lambda e: partition["t_ms"] <= e["t_ms"] < heal["t_ms"]  # noqa: E731
-    # it keeps its title (no CheckQuorum) and takes writes, but commits nothing while cut off
-    assert not [e for e in of(result, "role", node=leader) if during(e)]
-    assert [e for e in of(result, "append", node=leader) if during(e) and e["command"] in ("old=1", "old=2")]
-    committed_before = max(
-        e["index"] for e in of(result, "commit", node=leader) if e["t_ms"] < partition["t_ms"]
-    )
-    minority_commits = [e for e in of(result, "commit") if e["node"] in cut_off and during(e)]
+    cut_off = next(g for g in partition["groups"] if "n1" in g)
+    assert len(cut_off) * 2 < len(result.summary["nodes"])  # n1, the leader, is in the minority
+    committed_before = max(e["index"] for e in of(result, "commit", node="n1") if e["t_ms"] < partition["t_ms"])
+    minority_commits = [e for e in of(result, "commit") if e["node"] in cut_off
+                        and partition["t_ms"] <= e["t_ms"] < heal["t_ms"]]  # fmt: skip
     assert all(e["index"] <= committed_before for e in minority_commits)  # only what it committed before
-    # the majority elects a new leader of a higher term and goes on committing
-    new = [e for e in of(result, "role", role="leader") if during(e)]
-    assert new and all(e["node"] not in cut_off and e["term"] > old["term"] for e in new)
-    assert [e for e in of(result, "commit") if during(e) and e["node"] not in cut_off]
-    # on healing, the old leader steps down and its uncommitted entries are replaced
-    assert [e for e in of(result, "role", node=leader, role="follower") if e["t_ms"] >= heal["t_ms"]]
-    assert [e for e in of(result, "truncate", node=leader) if e["t_ms"] >= heal["t_ms"]]
     # the writes it took were not lost: the clients retried them through the new leader, once each
-    store = result.outcome.nodes[leader].store
+    store = result.outcome.nodes["n1"].store
     assert store.get("old") == "2"
-    assert len({e["index"] for e in of(result, "apply", node=leader, command="old=1")}) == 1
+    assert len({e["index"] for e in of(result, "apply", node="n1", command="old=1")}) == 1
 
 
 def test_split_brain_4_no_side_elects() -> None:
@@ -112,28 +101,11 @@ def test_split_5_majority_side_goes_on() -> None:
     assert len(acked) > 20
 
 
-def test_figure_7_leader_brings_every_follower_to_its_log() -> None:
-    result = run("figure-7")
-    assert result.summary["leaders"][0]["node"] == "ldr" and result.summary["leaders"][0]["term"] == 8
-    votes = {e["node"]: e["granted"] for e in of(result, "vote", term=8, candidate="ldr")}
-    assert votes == {"a": True, "b": True, "c": False, "d": False, "e": True, "f": True}
-    truncated = {e["node"]: e["index"] for e in of(result, "truncate")}
-    assert truncated == {"c": 11, "d": 11, "e": 6, "f": 4}
-    final = result.outcome.nodes
+def test_figure_7_every_log_ends_as_the_leaders() -> None:
+    """The election and the repairs are told in tests/golden/figure-7.txt (and Figure 8 in figure-8.txt)."""
+    final = run("figure-7").outcome.nodes
     assert final["ldr"].log_terms[:11] == (1, 1, 1, 4, 4, 5, 5, 6, 6, 6, 8)
     assert len({s.log_terms for s in final.values()}) == 1
-
-
-def test_figure_8_old_term_entry_on_a_majority_is_not_committed() -> None:
-    result = run("figure-8")
-    s1_leads = of(result, "role", node="s1", role="leader", term=4)[0]["t_ms"]
-    holders = {e["node"] for e in of(result, "append", index=2, term=2) if e["t_ms"] < 1000} | {"s1", "s2"}
-    assert len(holders) >= 3  # index 2 of term 2 sits on a majority ...
-    first_commit = of(result, "commit")[0]
-    assert first_commit["t_ms"] > 1000 and first_commit["node"] == "s1"  # ... and is not committed until
-    assert first_commit["index"] == 3 and s1_leads < 1000  # S1's own term-4 entry commits with it
-    [replaced] = of(result, "truncate", node="s5")
-    assert replaced["index"] == 2  # S5's term-3 entry was never committed, so it is safely overwritten
 
 
 def test_all_restart_keeps_committed_writes() -> None:

@@ -11,6 +11,7 @@ import argparse
 import math
 from collections.abc import Iterable
 
+from raft.analysis.transcript import TranscriptOptions, parse_options
 from raft.core.bugs import Bug
 from raft.errors import RaftSimError
 
@@ -42,3 +43,17 @@ def check_bugs(names: Iterable[str]) -> tuple[str, ...]:
         if name not in known:
             raise RaftSimError(f"--bug: unknown bug {name!r} (see 'raft-sim fuzz --list-bugs')")
     return tuple(dict.fromkeys(names))
+
+
+def check_events(events: bool, show: str | None, json: bool) -> TranscriptOptions | None:
+    """``--events`` / ``--show WHAT``: what the readable event log shows (``None``: no log). The log is text
+    on stdout, so it is refused with ``--json``, whose stdout is one JSON object."""
+    if not events and show is None:
+        return None
+    if json:
+        raise RaftSimError("--events/--show: the readable event log cannot be combined with --json "
+                           "(--trace FILE writes the events as JSON Lines)")  # fmt: skip
+    try:
+        return parse_options(show or "")
+    except RaftSimError as error:
+        raise RaftSimError(f"--show: {error}") from None

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from raft.analysis.transcript import transcript_lines
 from raft.api import Result, simulate
 from raft.cli.options import (
     EXIT_BAD_INPUT,
@@ -17,6 +18,7 @@ from raft.cli.options import (
     EXIT_OK,
     check_bugs,
     check_duration,
+    check_events,
     non_negative_int,
 )
 from raft.cli.paths import SCENARIO_DIR, find_scenario
@@ -43,6 +45,10 @@ def register(subparsers: Any) -> None:
     run.add_argument("--bug", action="append", default=[], metavar="NAME",
                      help="switch on a named bug (see 'raft-sim fuzz --list-bugs')")  # fmt: skip
     run.add_argument("--plot", metavar="FILE", help="write the election timeline (PNG, SVG or PDF)")
+    run.add_argument("--events", action="store_true",
+                     help="print the run's events, one readable line each, before the summary (not with --json)")
+    run.add_argument("--show", metavar="WHAT", help="what --events shows (implies --events), e.g. "
+                     "'delivers,heartbeats,applies,no-clients,from_ms=100,to_ms=400,nodes=n1+n2'")  # fmt: skip
     run.set_defaults(func=run_scenario)
 
     listing = subparsers.add_parser(
@@ -63,6 +69,7 @@ def register(subparsers: Any) -> None:
 def run_scenario(args: argparse.Namespace) -> int:
     check_duration(args.duration_ms)
     bugs = check_bugs(args.bug)
+    shown = check_events(args.events, args.show, args.json)
     scenario = load_scenario(find_scenario(args.scenario))
     if args.trace:
         check_output_file(args.trace)
@@ -78,7 +85,7 @@ def run_scenario(args: argparse.Namespace) -> int:
         scenario,
         seed=args.seed,
         duration_ms=args.duration_ms,
-        record=bool(args.plot),
+        record=bool(args.plot) or shown is not None,
         trace=args.trace,
         bugs=bugs,
     )
@@ -90,6 +97,9 @@ def run_scenario(args: argparse.Namespace) -> int:
         json.dump(result.summary, sys.stdout)
         sys.stdout.write("\n")
     else:
+        if shown is not None:  # the event log, then a blank line, then the summary
+            sys.stdout.writelines(line + "\n" for line in transcript_lines(result.recorded_events(), shown))
+            sys.stdout.write("\n")
         sys.stdout.write(render_summary(result.summary))
         if args.trace:
             print(f"Trace written to {args.trace}")

@@ -1,0 +1,264 @@
+"""The transcript of a run: its events as readable lines, one per interesting event.
+
+    12.3 ms  n1 -> n2  RequestVote term 2 last 5/1
+    14.0 ms  n2 votes for n1 (term 2)
+    20.1 ms  n1 becomes leader (term 2)
+
+One renderer, :func:`transcript`, backs ``raft-sim run --events``, ``Result.transcript()`` and the golden
+transcript tests (``tests/golden/``). :class:`TranscriptOptions` chooses what is shown; :func:`parse_options` reads
+the same choices from text (``"to_ms=60 no-sends heartbeats"``), as the CLI's ``--show`` and the golden files
+write them.
+
+Arrows: ``a -> b`` a message sent, ``b <- a`` a message delivered, ``a -x b`` a message dropped (and why).
+Positions in a log are written ``index/term``. A refusal whose event carries a ``reason`` says it after a colon.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from raft.errors import RaftSimError
+
+__all__ = ["TranscriptOptions", "parse_options", "transcript", "transcript_lines"]
+
+#: Event types never shown: the meta line (the scenario itself) and the end line (the summary says it better).
+_HIDDEN = frozenset({"meta", "end"})
+_MESSAGE_TYPES = frozenset({"send", "deliver", "drop"})
+#: A node's run of appends (or applies) longer than this shows its first two entries and its last.
+_LONG_RUN = 10
+_ARROWS = {"send": "->", "deliver": "<-", "drop": "-x"}
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptOptions:
+    """What a transcript shows. Elections (timeouts, roles, votes), log changes (appends, truncations,
+    commits), faults, scripted skips and violations are always shown; the rest is chosen here.
+
+    ``from_ms``/``to_ms`` bound the window (inclusive); ``nodes`` keeps only the events that involve one of
+    these nodes (cluster-wide events such as partitions are kept); ``sends``, ``delivers`` and ``drops``
+    show node-to-node messages as they leave, arrive or are lost; ``heartbeats`` includes AppendEntries without
+    entries and their replies among those messages; ``applies`` shows each entry applied to a state machine;
+    ``clients`` shows client submissions and acknowledgements;
+    ``follower_terms`` shows a follower moving to a newer term without changing role (its vote or its new
+    leader's messages usually say it).
+    """
+
+    from_ms: float | None = None
+    to_ms: float | None = None
+    nodes: tuple[str, ...] | None = None
+    sends: bool = True
+    delivers: bool = False
+    drops: bool = True
+    heartbeats: bool = False
+    applies: bool = False
+    clients: bool = True
+    follower_terms: bool = False
+
+
+_SWITCHES = tuple(f.name for f in fields(TranscriptOptions) if f.type in ("bool", bool))
+
+
+def parse_options(text: str, base: TranscriptOptions = TranscriptOptions()) -> TranscriptOptions:
+    """``base`` changed by ``text``: words separated by spaces or commas, each ``NAME`` (switch on),
+    ``no-NAME`` (switch off), ``from_ms=MS``, ``to_ms=MS`` or ``nodes=a+b``. Unknown words are a
+    :class:`RaftSimError` naming the known ones."""
+    changes: dict[str, Any] = {}
+    for word in text.replace(",", " ").split():
+        key, sep, value = word.partition("=")
+        if sep:
+            if key in ("from_ms", "to_ms"):
+                try:
+                    changes[key] = float(value)
+                except ValueError:
+                    raise RaftSimError(f"{key}: expected a number of milliseconds, got {value!r}") from None
+            elif key == "nodes":
+                changes[key] = tuple(n for n in value.split("+") if n)
+            else:
+                raise RaftSimError(f"unknown transcript option {key!r} (known: from_ms, to_ms, nodes)")
+            continue
+        name, on = (word[3:], False) if word.startswith("no-") else (word, True)
+        if name not in _SWITCHES:
+            known = ", ".join(_SWITCHES)
+            raise RaftSimError(f"unknown transcript option {word!r} (known: {known}, each also as no-NAME; "
+                               "from_ms=MS, to_ms=MS, nodes=a+b)")  # fmt: skip
+        changes[name] = on
+    return replace(base, **changes)
+
+
+def transcript(events: Iterable[Mapping[str, Any]], options: TranscriptOptions = TranscriptOptions()) -> str:
+    """The transcript of ``events`` (a recorded run or a read trace), one line per shown event."""
+    return "".join(line + "\n" for line in transcript_lines(events, options))
+
+
+def transcript_lines(
+    events: Iterable[Mapping[str, Any]], options: TranscriptOptions = TranscriptOptions()
+) -> Iterator[str]:
+    """The lines of :func:`transcript`, lazily (a long run need not be held as text)."""
+    heartbeat_ids: set[int] = set()
+    roles: dict[str, str] = {}  # each node's role as last seen, to say "becomes" only on a change
+    run: list[Mapping[str, Any]] = []  # appends (or applies) of one node at one instant, shown as one line
+    for event in events:
+        kind = event["type"]
+        if kind in _MESSAGE_TYPES and event["msg"] == "AppendEntries" and event.get("entries") == 0:
+            heartbeat_ids.add(event["id"])
+        if kind == "role" and not options.follower_terms and roles.get(event["node"]) == event["role"] == "follower":
+            continue
+        text = _describe(event, roles)
+        if text is None or not _shown(event, options, heartbeat_ids):
+            continue
+        if run and not _continues(run[-1], event):
+            yield _line(run[0]["t_ms"], _entries(run))
+            run = []
+        if kind in ("append", "apply"):
+            run.append(event)
+            continue
+        yield _line(event["t_ms"], text)
+    if run:
+        yield _line(run[0]["t_ms"], _entries(run))
+
+
+def _line(t_ms: float, text: str) -> str:
+    return f"{t_ms:9.1f} ms  {text}"
+
+
+def _continues(last: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
+    """``event`` adds the next entry to the same node's run of appends (or applies) at the same instant."""
+    if event["type"] != last["type"]:
+        return False
+    return (event["node"], event["t_ms"], event["index"]) == (last["node"], last["t_ms"], last["index"] + 1)
+
+
+def _entries(run: list[Mapping[str, Any]]) -> str:
+    """``n2 appends 5/1 x=1, 6/1 y=2`` (an entry without a command, such as a leader's no-op, is ``index/term``)."""
+    verb = "appends" if run[0]["type"] == "append" else "applies"
+    shown = [f"{e['index']}/{e['term']}" + (f" {e['command']}" if e.get("command") is not None else "")
+             + (" (duplicate)" if e.get("duplicate") else "") for e in run]  # fmt: skip
+    count = ""
+    if len(shown) > _LONG_RUN:
+        shown, count = [*shown[:2], "...", shown[-1]], f" ({len(shown)} entries)"
+    return f"{run[0]['node']} {verb} " + ", ".join(shown) + count
+
+
+def _shown(event: Mapping[str, Any], options: TranscriptOptions, heartbeat_ids: set[int]) -> bool:
+    t_ms = event["t_ms"]
+    if (options.from_ms is not None and t_ms < options.from_ms) or (options.to_ms is not None and t_ms > options.to_ms):
+        return False
+    kind = event["type"]
+    if kind in _MESSAGE_TYPES:
+        chosen = {"send": options.sends, "deliver": options.delivers, "drop": options.drops}[kind]
+        if not chosen:
+            return False
+        if not options.heartbeats and (event["id"] in heartbeat_ids or event.get("reply_to") in heartbeat_ids):
+            return False
+    elif (kind == "apply" and not options.applies) or (kind in ("submit", "ack") and not options.clients):
+        return False
+    if options.nodes is not None:
+        involved = _nodes_of(event)
+        if involved and not involved & set(options.nodes):
+            return False
+    return True
+
+
+def _nodes_of(event: Mapping[str, Any]) -> set[str]:
+    """The nodes an event involves (empty: a cluster-wide or client event, always kept by ``nodes``)."""
+    if event["type"] == "violation":
+        return set(event.get("nodes") or ())
+    found = {event[key] for key in ("node", "from", "to", "candidate") if isinstance(event.get(key), str)}
+    return found
+
+
+def _describe(event: Mapping[str, Any], roles: dict[str, str]) -> str | None:
+    """One event as text (``None``: a type never shown). ``roles`` is updated as role events pass."""
+    kind = event["type"]
+    if kind in _HIDDEN:
+        return None
+    if kind in _MESSAGE_TYPES:
+        return _message(event)
+    node = event.get("node")
+    if kind == "role":
+        before = roles.get(event["node"])
+        roles[event["node"]] = event["role"]
+        if before is None:
+            return f"{node} starts as {event['role']} (term {event['term']})"
+        if before == event["role"]:
+            return f"{node} stays {event['role']}, now in term {event['term']}"
+        return f"{node} becomes {event['role']} (term {event['term']})"
+    if kind == "timeout":
+        return f"{node} election timeout (term {event['term']})"
+    if kind == "vote":
+        if event["granted"]:
+            return f"{node} votes for {event['candidate']} (term {event['term']})"
+        return f"{node} refuses {event['candidate']} (term {event['term']})" + _reason(event)
+    if kind in ("append", "apply"):
+        return _entries([event])
+    if kind == "truncate":
+        return f"{node} truncates its log from index {event['index']}"
+    if kind == "commit":
+        return f"{node} commits up to index {event['index']}"
+    if kind == "crash":
+        roles.pop(event["node"], None)
+        return f"{node} crashes"
+    if kind == "restart":
+        voted = event.get("voted_for") or "nobody"
+        log = event.get("log") or []
+        last = f", last {len(log)}/{log[-1]}" if log else ""
+        return f"{node} restarts (term {event['term']}, voted for {voted}, log of {len(log)}{last})"
+    if kind == "partition":
+        return "partition " + " | ".join(",".join(group) for group in event["groups"])
+    if kind == "isolate":
+        return f"isolate {node}"
+    if kind == "cut":
+        return f"cut {event['from']} -> {event['to']}"
+    if kind == "heal":
+        if event.get("link"):
+            a, b = event["link"]
+            return f"heal {a} <-> {b}"
+        return f"heal {node}" if node else "heal everything"
+    if kind == "skip":
+        return f"skip {event['action']} {event['target']}: {event['reason']}"
+    if kind == "submit":
+        command, client, seq = event["command"], event["client"], event["seq"]
+        if command.startswith("?"):
+            return f"{client} reads {command[1:]} (seq {seq})"
+        return f"{client} submits {command} (seq {seq})"
+    if kind == "ack":
+        command, client, seq = event["command"], event["client"], event["seq"]
+        if command.startswith("?"):
+            value = "(unset)" if event.get("value") is None else event["value"]
+            return f"{client} read {command[1:]} = {value} (seq {seq})"
+        return f"{client} acknowledged {command} (seq {seq}) at index {event['index']}"
+    if kind == "violation":
+        on = ", ".join(event.get("nodes") or ())
+        return f"VIOLATION {event['property']}" + (f" on {on}" if on else "") + f": {event['detail']}"
+    rest = " ".join(f"{k}={v}" for k, v in event.items() if k not in ("t_ms", "type"))
+    return f"{kind} {rest}"
+
+
+def _message(event: Mapping[str, Any]) -> str:
+    kind = event["msg"]
+    head = f"{event['from']} {_ARROWS[event['type']]} {event['to']}"
+    if event["type"] == "deliver":
+        head = f"{event['to']} {_ARROWS['deliver']} {event['from']}"
+    body = f"{kind} term {event['term']}"
+    if kind == "RequestVote":
+        body += f" last {event['last_index']}/{event['last_term']}"
+    elif kind == "RequestVoteResponse":
+        body += " granted" if event["granted"] else " refused"
+    elif kind == "AppendEntries":
+        entries = event["entries"]
+        first = event["prev_index"] + 1
+        what = "no entries" if entries == 0 else f"entries {first}" + (f"-{first + entries - 1}" if entries > 1 else "")
+        body += f" prev {event['prev_index']}/{event['prev_term']} {what} commit {event['commit']}"
+    elif kind == "AppendEntriesResponse":
+        body += f" ok match {event['match_index']}" if event["success"] else " refused"
+    if event["type"] == "drop":
+        return f"{head}  {body}  dropped ({event['reason']})"
+    refusal = event.get("reason") if kind.endswith("Response") else None
+    return f"{head}  {body}" + (f": {refusal}" if refusal else "")
+
+
+def _reason(event: Mapping[str, Any]) -> str:
+    return f": {event['reason']}" if event.get("reason") else ""
+
