@@ -43,6 +43,9 @@ def register(subparsers: Any) -> None:
     run.add_argument("--bug", action="append", default=[], metavar="NAME",
                      help="switch on a named bug (see 'raft-sim fuzz --list-bugs')")  # fmt: skip
     run.add_argument("--plot", metavar="FILE", help="write the election timeline (PNG, SVG or PDF)")
+    run.add_argument("--all-nodes", action="store_true",
+                     help="with --plot: a lane for every node of a large cluster (default: the nodes that did "
+                     "something, the others summarised)")  # fmt: skip
     run.set_defaults(func=run_scenario)
 
     listing = subparsers.add_parser(
@@ -85,7 +88,7 @@ def run_scenario(args: argparse.Namespace) -> int:
     if args.plot:
         from raft.plots.files import save_timeline
 
-        save_timeline(result, args.plot)
+        save_timeline(result, args.plot, all_nodes=args.all_nodes)
     if args.json:
         json.dump(result.summary, sys.stdout)
         sys.stdout.write("\n")
