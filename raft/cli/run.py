@@ -73,6 +73,8 @@ def run_scenario(args: argparse.Namespace) -> int:
         from raft.plots.files import check_figure_path
 
         check_figure_path(args.plot)
+    elif args.all_nodes:
+        raise RaftSimError("--all-nodes: only with --plot (it draws a lane for every node on the timeline)")
     if args.duration_ms is not None:
         note = skipped_events_note(scenario, args.duration_ms)
         if note:
