@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from raft.analysis.nodesets import LARGE_CLUSTER, cluster_names, grouped_values, is_large, node_ranges, per_node
+from raft.analysis.nodesets import (
+    LARGE_CLUSTER,
+    cluster_names,
+    grouped_values,
+    is_large,
+    node_ranges,
+    per_node,
+)
 
 N101 = [f"n{i}" for i in range(1, 102)]
 
