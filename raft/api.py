@@ -84,23 +84,30 @@ class Result:
         chosen = parse_options(options) if isinstance(options, str) else options
         return transcript(self.recorded_events(), replace(chosen, **changes))
 
-    def timeline(self, from_ms: float | None = None, to_ms: float | None = None) -> Figure:
-        """The election timeline (roles, terms, crashes, partitions, commit index, write latency)."""
+    def timeline(
+        self, from_ms: float | None = None, to_ms: float | None = None, *, all_nodes: bool = False
+    ) -> Figure:
+        """The election timeline (roles, terms, crashes, partitions, commit index, write latency); a large
+        cluster shows only the nodes that did something, unless ``all_nodes``."""
         from raft.plots.timeline import timeline
 
-        return timeline(self.recorded_events(), from_ms=from_ms, to_ms=to_ms)
+        return timeline(self.recorded_events(), from_ms=from_ms, to_ms=to_ms, all_nodes=all_nodes)
 
-    def message_diagram(self, from_ms: float | None = None, to_ms: float | None = None) -> Figure:
-        """The message sequence diagram of a window (default: 100 ms around the first election)."""
+    def message_diagram(
+        self, from_ms: float | None = None, to_ms: float | None = None, *, nodes: Sequence[str] | None = None
+    ) -> Figure:
+        """The message sequence diagram of a window (default: 100 ms around the first election); ``nodes``
+        names the life lines (default: every node of a small cluster, the relevant ones of a large one)."""
         from raft.plots.messages import message_diagram
 
-        return message_diagram(self.recorded_events(), from_ms, to_ms)
+        return message_diagram(self.recorded_events(), from_ms, to_ms, nodes=nodes)
 
-    def log_view(self, at_ms: float | None = None) -> Figure:
-        """Every node's log at ``at_ms`` (default: the end), as in the paper's Figures 7 and 8."""
+    def log_view(self, at_ms: float | None = None, *, nodes: Sequence[str] | None = None) -> Figure:
+        """Every node's log at ``at_ms`` (default: the end), as in the paper's Figures 7 and 8; ``nodes`` names
+        the rows (default: every node of a small cluster, the relevant ones of a large one)."""
         from raft.plots.logs import log_view
 
-        return log_view(self.recorded_events(), at_ms)
+        return log_view(self.recorded_events(), at_ms, nodes=nodes)
 
     def topology(self, at_ms: float | None = None) -> Figure:
         """The cluster as a graph at ``at_ms`` (default: the end): cut links and the leader marked."""

@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from raft.analysis.nodesets import is_large, node_ranges, per_node
 from raft.analysis.summary import leaderless_periods
 from raft.properties import Property
 
@@ -112,7 +113,7 @@ def _final_leader_in(nodes: Iterable[str], facts: Facts) -> tuple[bool, str]:
 def _committed_on_live(count: int, facts: Facts) -> tuple[bool, str]:
     live = {name: s.commit_index for name, s in facts.outcome.nodes.items() if s.up}
     short = {name: index for name, index in live.items() if index < count}
-    seen = ", ".join(f"{name}={index}" for name, index in live.items())
+    seen = per_node(live, list(facts.outcome.nodes))
     return not short, f"commitIndex of live nodes: {seen} (expected at least {count})"
 
 
@@ -124,9 +125,11 @@ def _logs_identical(_: Any, facts: Facts) -> tuple[bool, str]:
     nodes = [n for n in group if facts.outcome.nodes[n].up]
     reference = facts.outcome.nodes[leader].log_terms
     differ = [n for n in nodes if facts.outcome.nodes[n].log_terms != reference]
+    order = list(facts.outcome.nodes)
+    names = (lambda found: node_ranges(found, order)) if is_large(len(order)) else ", ".join
     if differ:
-        return False, f"logs of {', '.join(differ)} differ from the leader {leader}'s ({len(reference)} entries)"
-    return True, f"{', '.join(nodes)} hold the same {len(reference)} entries"
+        return False, f"logs of {names(differ)} differ from the leader {leader}'s ({len(reference)} entries)"
+    return True, f"{names(nodes)} hold the same {len(reference)} entries"
 
 
 def _safety_violation(prop: str, facts: Facts) -> tuple[bool, str]:

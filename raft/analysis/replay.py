@@ -9,7 +9,7 @@ drop), and each node's log at a chosen time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,12 +60,16 @@ class NetworkSpan:
         """Every cut, in words: ``n1 n2 | n3 n4 n5`` for a partition, ``one-way n2→n1, n3→n1`` for links cut in
         one direction (the arrow is the blocked direction), ``cut n1↔n2`` for a pair cut both ways inside a
         group; joined by ``; ``."""
+        return self.describe(" ".join)
+
+    def describe(self, group_text: Callable[[Sequence[str]], str]) -> str:
+        """:attr:`label`, with each partition group written by ``group_text``."""
         order = {node: (i, j) for i, group in enumerate(self.groups) for j, node in enumerate(group)}
         both = sorted(((a, b) for a, b in self.cut if order[a] < order[b] and (b, a) in self.cut
                        and order[a][0] == order[b][0]), key=lambda link: (order[link[0]], order[link[1]]))  # fmt: skip
         parts = []
         if self.is_partition:
-            parts.append(" | ".join(" ".join(group) for group in self.groups))
+            parts.append(" | ".join(group_text(group) for group in self.groups))
         if self.one_way:
             parts.append("one-way " + ", ".join(f"{a}→{b}" for a, b in self.one_way))
         if both:

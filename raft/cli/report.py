@@ -1,4 +1,8 @@
-"""The readable summary of a run, for a terminal: who led when, elections, commits, faults, safety, expectations."""
+"""The readable summary of a run, for a terminal: who led when, elections, commits, faults, safety, expectations.
+
+A large cluster (more than :data:`raft.analysis.nodesets.LARGE_CLUSTER` nodes) is summarised: its nodes are
+written as ranges and nodes that share a commit index once (``n1–n18, n20–n101 = 150; n19 = 89``); the JSON
+summary keeps every node."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from raft.analysis.expectations import is_expected_failure
+from raft.analysis.nodesets import cluster_names, is_large, node_ranges, per_node
 from raft.sim.safety import describe_place
 
 
@@ -13,8 +18,11 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f} ms"
 
 
-def _fault(event: dict[str, Any]) -> str:
+def _fault(event: dict[str, Any], order: list[str]) -> str:
+    """One fault in words; in a large cluster a partition's groups are written as ranges (``n1–n6, n8–n101``)."""
     kind = event["type"]
+    if kind == "partition" and is_large(len(order)):
+        return "partition " + " | ".join(node_ranges(group, order) for group in event["groups"])
     if kind == "partition":
         return "partition " + " | ".join(",".join(group) for group in event["groups"])
     if kind == "cut":
@@ -86,7 +94,7 @@ def render_summary(summary: dict[str, Any]) -> str:
     if summary.get("bugs"):
         add(f"!! BUGS SWITCHED ON: {', '.join(summary['bugs'])} (this run does not follow Raft)")
     add(f"Scenario {summary['scenario']} (seed {summary['seed']}, {summary['duration_ms']:g} ms, "
-        f"{len(summary['nodes'])} nodes: {', '.join(summary['nodes'])})")  # fmt: skip
+        f"{len(summary['nodes'])} nodes: {cluster_names(summary['nodes'])})")  # fmt: skip
     add("")
     add("Leaders:")
     for span in summary["leaders"] or []:
@@ -111,8 +119,8 @@ def render_summary(summary: dict[str, Any]) -> str:
     if summary["faults"]:
         add("Faults:")
         for event in summary["faults"]:
-            add(f"  {_ms(event['t_ms']):>12}  {_fault(event)}")
-    commits = ", ".join(f"{node}={index}" for node, index in summary["commit_index"].items())
+            add(f"  {_ms(event['t_ms']):>12}  {_fault(event, summary['nodes'])}")
+    commits = per_node(summary["commit_index"], summary["nodes"])
     add(f"Commit index at the end: {commits}")
     writes = summary["writes"]
     latency = writes["latency_ms"]

@@ -49,6 +49,9 @@ def register(subparsers: Any) -> None:
                      help="print the run's events, one readable line each, before the summary (not with --json)")
     run.add_argument("--show", metavar="WHAT", help="what --events shows (implies --events), e.g. "
                      "'delivers,heartbeats,applies,no-clients,from_ms=100,to_ms=400,nodes=n1+n2'")  # fmt: skip
+    run.add_argument("--all-nodes", action="store_true",
+                     help="with --plot: a lane for every node of a large cluster (default: the nodes that did "
+                     "something, the others summarised)")  # fmt: skip
     run.set_defaults(func=run_scenario)
 
     listing = subparsers.add_parser(
@@ -77,6 +80,8 @@ def run_scenario(args: argparse.Namespace) -> int:
         from raft.plots.files import check_figure_path
 
         check_figure_path(args.plot)
+    elif args.all_nodes:
+        raise RaftSimError("--all-nodes: only with --plot (it draws a lane for every node on the timeline)")
     if args.duration_ms is not None:
         note = skipped_events_note(scenario, args.duration_ms)
         if note:
@@ -92,7 +97,7 @@ def run_scenario(args: argparse.Namespace) -> int:
     if args.plot:
         from raft.plots.files import save_timeline
 
-        save_timeline(result, args.plot)
+        save_timeline(result, args.plot, all_nodes=args.all_nodes)
     if args.json:
         json.dump(result.summary, sys.stdout)
         sys.stdout.write("\n")

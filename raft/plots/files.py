@@ -41,7 +41,10 @@ def save_figure(figure: Figure, path: str | os.PathLike[str], *, dpi: int = 110)
     return Path(path)
 
 
-def save_timeline(result: Result, path: str | os.PathLike[str], **window: float | None) -> Path:
+def save_timeline(
+    result: Result, path: str | os.PathLike[str], *, all_nodes: bool = False, **window: float | None
+) -> Path:
     """Draw the election timeline of a recorded :class:`raft.api.Result` (:meth:`~raft.api.Result.timeline`,
-    which refuses an unrecorded run) and save it to ``path``."""
-    return save_figure(result.timeline(**window), path)
+    which refuses an unrecorded run) and save it to ``path``; ``all_nodes`` draws every node of a large
+    cluster."""
+    return save_figure(result.timeline(**window, all_nodes=all_nodes), path)

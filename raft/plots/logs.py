@@ -15,6 +15,12 @@ The leader's view of each follower (the leader of the highest term up at that mo
 ▼ above the follower's row) and matchIndex (a green ▲ below it), also written in the row label. They are rebuilt
 from the trace by :func:`raft.analysis.replay.replication_at`.
 
+A large cluster (more than :data:`raft.analysis.nodesets.LARGE_CLUSTER` nodes) shows the relevant rows by
+default (:func:`relevant_logs`): the leaders, the nodes that are down, and the nodes whose log or commitIndex
+differs from the reference (the leader of the highest term up, else the first live node), at most
+:data:`MAX_ROWS`; the title says how many nodes are left out and that their log and commitIndex are the
+reference's. ``nodes`` names the rows instead.
+
 Artists carry a ``gid``: ``entry:NODE:INDEX`` for boxes, ``commit:NODE`` for commit markers, ``command`` for
 command texts, ``next:NODE`` and ``match:NODE`` for the leader's nextIndex and matchIndex of a follower.
 """
@@ -22,14 +28,17 @@ command texts, ``next:NODE`` and ``match:NODE`` for the leader's nextIndex and m
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.textpath import TextPath
 
 from raft.analysis import replay
+from raft.analysis.nodesets import is_large
 from raft.analysis.replay import Events
 from raft.plots import violation
+from raft.plots.messages import check_nodes
 from raft.plots.style import CRASH_COLOR, term_color
 
 #: Entries shown before the first index where the logs differ.
@@ -41,6 +50,8 @@ TERM_COLUMN_IN = 0.42
 MAX_COMMAND_COLUMNS = 24
 #: Command text size (points).
 COMMAND_PT = 6.0
+#: At most this many rows are chosen for a large cluster.
+MAX_ROWS = 12
 NEXT_COLOR = "#e07a1f"
 MATCH_COLOR = "#1a9850"
 
@@ -84,10 +95,49 @@ def _width_pt(text: str) -> float:
     return float(TextPath((0, 0), text, size=COMMAND_PT).get_extents().width)
 
 
-def log_view(events: Events, at_ms: float | None = None, *, max_entries: int = 40) -> Figure:
-    """Each node's log at ``at_ms`` (default: the end of the run)."""
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """The logs chosen as rows; ``reference`` the node whose log and commitIndex the ``same`` nodes left out
+    share; ``differ`` how many nodes left out differ from it (beyond :data:`MAX_ROWS`)."""
+
+    logs: tuple[replay.NodeLog, ...]
+    reference: str | None = None
+    same: int = 0
+    differ: int = 0
+
+
+def relevant_logs(logs: Sequence[replay.NodeLog], limit: int = MAX_ROWS) -> Rows:
+    """The rows of a large cluster (see the module docstring): leaders first, then nodes down, then those whose
+    log or commitIndex differs from the reference, up to ``limit``, shown in node order."""
+    up = [log for log in logs if log.up]
+    leaders = sorted((log for log in up if log.role == "leader"), key=lambda log: -log.term)
+    reference = leaders[0] if leaders else (up[0] if up else logs[0])
+    wanted = [log for log in leaders]
+    wanted += [log for log in logs if not log.up]
+    wanted += [log for log in up if log.role != "leader"
+               and (log.terms, log.commit_index) != (reference.terms, reference.commit_index)]  # fmt: skip
+    if reference not in wanted:
+        wanted.insert(0, reference)
+    chosen = {log.node for log in wanted[:limit]}
+    rows = tuple(log for log in logs if log.node in chosen)
+    return Rows(rows, reference.node, len(logs) - len(wanted), max(0, len(wanted) - limit))
+
+
+def log_view(
+    events: Events, at_ms: float | None = None, *, max_entries: int = 40, nodes: Sequence[str] | None = None
+) -> Figure:
+    """Each node's log at ``at_ms`` (default: the end of the run); ``nodes`` names the rows (default: every
+    node, or the relevant ones of a large cluster)."""
     at = replay.end_ms(events) if at_ms is None else float(at_ms)
     logs = replay.logs_at(events, at)
+    rows = Rows(tuple(logs))
+    if nodes is not None:
+        by_name = {log.node: log for log in logs}
+        rows = Rows(tuple(by_name[n] for n in check_nodes(events, nodes)))
+    elif is_large(len(logs)):
+        rows = relevant_logs(logs)
+    left_out = len(logs) - len(rows.logs)
+    logs = list(rows.logs)
     progress = {p.follower: p for p in replay.replication_at(events, at)}
     longest = max((len(log.terms) for log in logs), default=0)
     first, last = shown_indexes(logs, max_entries)
@@ -147,8 +197,8 @@ def log_view(events: Events, at_ms: float | None = None, *, max_entries: int = 4
         ax.spines[side].set_visible(False)
     ax.set_title(f"Logs at {at:.0f} ms{_range_note(logs, first, last, longest)}: {replay.title(events)}\n"
                  f"box = entry: its term{_commands_note(logs, first, last, texts)}; red bar = commitIndex; "
-                 "dashed = not committed" + (f"\n{_progress_note(progress)}" if progress else ""),
-                 fontsize=10)  # fmt: skip
+                 "dashed = not committed" + (f"\n{_progress_note(progress)}" if progress else "")
+                 + (f"\n{_left_out_note(rows, left_out)}" if left_out else ""), fontsize=10)  # fmt: skip
     return fig
 
 
@@ -185,6 +235,14 @@ def _range_note(logs: Sequence[replay.NodeLog], first: int, last: int, longest: 
     if first == 1 and last == longest:
         return where
     return f"{where[:-1]}; indexes {first}–{last} of {longest})"
+
+
+def _left_out_note(rows: Rows, left_out: int) -> str:
+    """What the title says of the nodes not drawn."""
+    if rows.reference is None:
+        return f"{left_out} other nodes not shown"
+    note = f"{rows.same} other nodes not shown: same log and commitIndex as {rows.reference}"
+    return note + (f"; {rows.differ} more differ (name them with --nodes or nodes=)" if rows.differ else "")
 
 
 def _progress_note(progress: dict[str, replay.FollowerProgress]) -> str:

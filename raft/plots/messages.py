@@ -20,11 +20,19 @@ write spent finding the leader or waiting for a majority.
 The default window is built around the run's first interesting moment: a safety violation if there was one,
 else the first scripted crash, restart or network change after the first candidacy (one before it only sets the
 stage), else the first election (first candidacy to leader); it spans the moment (up to its outcome: the next
-leader) with a few messages sent before and after it, so it is never a mostly empty strip.
+leader) with a few messages sent before and after it, so it is never a mostly empty strip. In a large cluster,
+where every election sends a hundred messages, it starts at the candidacy that won (the elections lost before it
+are on the timeline), without the messages before it.
 
 Labels sit on their arrows, half-way along when there is room; when that spot would cover a label already
 placed (dropped messages fanning out from one sender at one instant, or replies crossing), the label slides
 along its arrow to the first free spot, so labels do not write over each other.
+
+In a large cluster (more than :data:`raft.analysis.nodesets.LARGE_CLUSTER` nodes) only the relevant nodes get
+a life line by default (:func:`relevant_nodes`: those that led, stood for election, crashed or restarted, were cut
+off or are named by a violation in the window; at most :data:`MAX_LIFE_LINES`); the others share one life line,
+``N others``, and the messages they send or receive at one instant with the same content are drawn as one arrow
+labelled ``×N`` (so are their replies to one such broadcast). ``nodes`` names the life lines instead (every other node then shares the ``others`` line).
 
 Artists carry a ``gid``: ``msg:ID`` for a delivered message, ``drop:ID`` for a dropped one, ``life:ROLE:NODE``
 for life line segments, ``crash`` for crash marks, ``script:KIND`` for scripted network changes (a dotted line
@@ -34,6 +42,7 @@ across, named at the left), ``refusal:REASON:ID`` on the label of a refusal, and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from matplotlib.figure import Figure
@@ -41,7 +50,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
 from raft.analysis import replay
+from raft.analysis.activity import CRASHED, CUT_OFF, LED, RESTARTED, STOOD, VIOLATION, activity
+from raft.analysis.nodesets import is_large, node_ranges
 from raft.analysis.replay import STALE_TERM, Events
+from raft.errors import RaftSimError
 from raft.plots import violation
 from raft.plots.style import (
     CRASH_COLOR,
@@ -102,13 +114,81 @@ def default_window(events: Events) -> tuple[float, float]:
     if (around := violation.window_around(events, 100.0)) is not None:
         return around
     low, high = interesting_moment(events)
+    large = is_large(len(replay.nodes(events)))
+    if large:
+        low = _winning_candidacy(events, low, high)
     sends = [e["t_ms"] for e in events if e["type"] == "send"]
-    before = [t for t in sends if t < low][-CONTEXT_BEFORE:]
+    before = [] if large else [t for t in sends if t < low][-CONTEXT_BEFORE:]
     after = [t for t in sends if t > high][:CONTEXT_AFTER]
     start, stop = min([low, *before]), max([high, *after])
     margin = max(2.0, 0.05 * (stop - start))
     start, stop = max(0.0, start - margin), stop + margin
     return start, max(stop, start + 20.0)
+
+
+#: At most this many life lines are chosen for a large cluster, by what the nodes did (:data:`PRIORITY`).
+MAX_LIFE_LINES = 6
+PRIORITY = (VIOLATION, LED, CRASHED, RESTARTED, CUT_OFF, STOOD)
+#: The life line shared by the nodes not shown.
+OTHERS = "others"
+
+
+def relevant_nodes(events: Events, start: float, stop: float, limit: int = MAX_LIFE_LINES) -> list[str]:
+    """The nodes worth a life line of their own in ``[start, stop]``, in node order: those that did what
+    :data:`PRIORITY` lists (lagging alone does not count: it shows in no message), the most important first
+    when more than ``limit`` did; when none did, the leader of the moment (or the first node)."""
+    names = replay.nodes(events)
+    did = {node: what for node, what in activity(events, start, stop).items() if set(what) & set(PRIORITY)}
+    rank = sorted(did, key=lambda n: (min(PRIORITY.index(w) for w in did[n] if w in PRIORITY), names.index(n)))
+    chosen = set(rank[:limit])
+    if not chosen:
+        leader = next((n for n, s in replay.role_at(events, start).items() if s and s[0] == "leader"), names[0])
+        chosen = {leader}
+    return [n for n in names if n in chosen]
+
+
+def check_nodes(events: Events, nodes: Sequence[str]) -> list[str]:
+    """``nodes`` in the order given; :class:`RaftSimError` for an unknown one or none at all."""
+    names = replay.nodes(events)
+    if not nodes:
+        raise RaftSimError("nodes: name at least one node")
+    unknown = [n for n in nodes if n not in names]
+    if unknown:
+        raise RaftSimError(f"nodes: unknown node {', '.join(unknown)} (the cluster has {node_ranges(names, names)})")
+    return list(dict.fromkeys(nodes))
+
+
+def _merged(events: Events, arrows: list[dict[str, Any]], shown: set[str]) -> list[dict[str, Any]]:
+    """The arrivals with every node not in ``shown`` replaced by :data:`OTHERS`; arrivals that then look the
+    same (ends, kind, term, outcome, sent at one instant) become one, the first to arrive, with a ``count``."""
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    asked = {arrow.get("reply_to") for arrow in arrows} - {None}
+    sent = {e["id"]: e["t_ms"] for e in events if e["type"] == "send" and e["id"] in asked}
+    for arrow in arrows:
+        src = arrow["from"] if arrow["from"] in shown else OTHERS
+        dst = arrow["to"] if arrow["to"] in shown else OTHERS
+        if src == dst == OTHERS:
+            continue
+        # Alike: a broadcast to the others at one instant, or the others' replies to one such broadcast.
+        when = arrow["sent_ms"] if dst == OTHERS else sent.get(arrow.get("reply_to"), arrow["id"])
+        key = (src, dst, arrow["msg"], arrow["term"], arrow.get("entries"), arrow.get("granted"),
+               arrow.get("success"), arrow["dropped"], when)  # fmt: skip
+        if key in merged:
+            merged[key]["count"] += 1
+        else:
+            merged[key] = {**arrow, "from": src, "to": dst, "count": 1}
+    return list(merged.values())
+
+
+def _winning_candidacy(events: Events, low: float, high: float) -> float:
+    """For a large cluster, whose elections send a hundred messages each: the start of the candidacy that won
+    at ``high`` (the moment's outcome), when it started after ``low``; else ``low``."""
+    won = next((c for c in replay.leader_changes(events) if c.t_ms == high), None)
+    if won is None:
+        return low
+    stood = [s.start_ms for s in replay.role_spans(events)
+             if s.node == won.node and s.role == "candidate" and s.term == won.term]  # fmt: skip
+    return max(low, min(stood, default=low))
 
 
 def _label(message: dict[str, Any], reason: str | None, prev_index: int | None = None) -> str:
@@ -133,6 +213,8 @@ def _label(message: dict[str, Any], reason: str | None, prev_index: int | None =
             text = "fail: log mismatch" + ("" if prev_index is None else f" at {prev_index}")
     if message["dropped"]:
         text += f" ✗ {message['dropped']}"
+    if message.get("count", 1) > 1:
+        text += f" ×{message['count']}"
     return text
 
 
@@ -143,18 +225,31 @@ def _refused(message: dict[str, Any]) -> bool:
     )
 
 
-def message_diagram(events: Events, from_ms: float | None = None, to_ms: float | None = None) -> Figure:
-    """The messages sent between ``from_ms`` and ``to_ms`` (default: 100 ms around the first election)."""
+def message_diagram(
+    events: Events, from_ms: float | None = None, to_ms: float | None = None, *, nodes: Sequence[str] | None = None
+) -> Figure:
+    """The messages sent between ``from_ms`` and ``to_ms`` (default: 100 ms around the first election);
+    ``nodes`` names the life lines (default: every node, or the relevant ones of a large cluster)."""
     if from_ms is None and to_ms is None:
         start, stop = default_window(events)
     else:
         start = 0.0 if from_ms is None else float(from_ms)
         stop = start + 100.0 if to_ms is None else float(to_ms)
     start, stop = check_window(start, stop)
-    names = replay.nodes(events)
-    x_of = {node: i for i, node in enumerate(names)}
+    cluster = replay.nodes(events)
+    if nodes is not None:
+        names = check_nodes(events, nodes)
+    elif is_large(len(cluster)):
+        names = relevant_nodes(events, start, stop)
+    else:
+        names = cluster
     arrows = replay.message_arrivals(events, start, stop)
     reasons = _reasons(events, arrows)
+    hidden = len(cluster) - len(names)
+    if hidden:
+        arrows = _merged(events, arrows, set(names))
+        names = [*names, OTHERS]
+    x_of = {node: i for i, node in enumerate(names)}
     writes = [w for w in replay.writes(events) if w.submit_ms <= stop]
     lanes = len(names) + (1 if writes else 0)
     fig = Figure(figsize=(max(6.0, 1.4 * lanes + 2.5), 9.0), layout="constrained")
@@ -169,7 +264,8 @@ def message_diagram(events: Events, from_ms: float | None = None, to_ms: float |
     if writes:
         _draw_client_lane(ax, events, writes, float(len(names)), start, bottom)
     _draw_scripted(ax, events, start, bottom)
-    ax.set_xticks(range(lanes), names + (["clients"] if writes else []))
+    ticks = [f"{hidden} others" if n == OTHERS else n for n in names]
+    ax.set_xticks(range(lanes), ticks + (["clients"] if writes else []))
     ax.xaxis.tick_top()
     ax.set_xlim(-0.6, lanes - 0.4)
     ax.set_ylim(bottom + 0.01 * (bottom - start), start - 0.01 * (bottom - start))
@@ -177,7 +273,9 @@ def message_diagram(events: Events, from_ms: float | None = None, to_ms: float |
     for side in ("right", "bottom"):
         ax.spines[side].set_visible(False)
     ax.set_title(f"Messages {start:.0f}–{stop:.0f} ms: {replay.title(events)}"
-                 + ("" if labelled else f"  ({len(arrows)} arrows, labels omitted)"), fontsize=11)  # fmt: skip
+                 + ("" if labelled else f"  ({len(arrows)} arrows, labels omitted)")
+                 + (f"\n{len(names) - 1} of {len(cluster)} nodes shown; the other {hidden} share the last life line, "
+                    "×N: that many messages alike" if hidden else ""), fontsize=11)  # fmt: skip
     handles = [
         Line2D([], [], color=MESSAGE_COLORS["RequestVote"], lw=1.4, label="RequestVote / vote granted"),
         Line2D([], [], color=MESSAGE_COLORS["AppendEntries"], lw=1.6, label="AppendEntries (+n entries) / ok"),
@@ -263,11 +361,11 @@ def _draw_life_lines(
     for node in names:
         ax.vlines(x_of[node], start, bottom, color="#dddddd", lw=1, zorder=0)
     for span in replay.role_spans(events):
-        if span.end_ms <= start or span.start_ms >= bottom:
+        if span.end_ms <= start or span.start_ms >= bottom or span.node not in x_of:
             continue
         ax.vlines(x_of[span.node], max(span.start_ms, start), min(span.end_ms, bottom), lw=5,
                   color=ROLE_COLORS[span.role], zorder=1, gid=f"life:{span.role}:{span.node}")  # fmt: skip
-    down = [(t, n) for t, n in replay.crashes(events) if start <= t <= bottom]
+    down = [(t, n) for t, n in replay.crashes(events) if start <= t <= bottom and n in x_of]
     if down:
         ax.plot([x_of[n] for _, n in down], [t for t, _ in down], "X", color=CRASH_COLOR, ms=10, zorder=5,
                 gid="crash")  # fmt: skip

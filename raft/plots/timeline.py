@@ -25,6 +25,15 @@ what one lane shows does not depend on the others.
 
 The commit panel shades the periods of write unavailability (:mod:`raft.analysis.availability`), gid
 ``unavailable``, named in its legend.
+
+A large cluster (more than :data:`raft.analysis.nodesets.LARGE_CLUSTER` nodes) is summarised unless
+``all_nodes``: only the nodes that did something in the window (:mod:`raft.analysis.activity`: led, stood for
+election, crashed or restarted, were cut off, lagged, or are named by a violation) get a lane, labelled with what
+they did; when more than :data:`MAX_LANES` did, those that only stood for election share one lane (gid
+``lane:stood``, their candidacies drawn on it), and the nodes that did nothing share the bottom lane (gid
+``lane:quiet``, "94 followers throughout"). The commit panel then shows the spread of the live nodes' commit
+indexes (gid ``commit-spread``: a band from the lowest to the highest) and the leader's commit index (gid
+``commit-leader``) instead of one line per node.
 """
 
 from __future__ import annotations
@@ -39,7 +48,9 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import offset_copy
 
 from raft.analysis import replay
+from raft.analysis.activity import STOOD, activity
 from raft.analysis.availability import availability
+from raft.analysis.nodesets import is_large, node_ranges
 from raft.analysis.replay import Events
 from raft.plots import violation
 from raft.plots.style import (
@@ -66,6 +77,11 @@ COMMIT_SPREAD_PT = 1.2
 BEFORE_VIOLATION_MS = 5000.0
 #: ... to this fraction of the window after it (the strip showing the state at the violation).
 AFTER_VIOLATION = 0.05
+#: In a large cluster, at most this many nodes get lanes of their own before those that only stood for
+#: election share one.
+MAX_LANES = 12
+#: Pseudo-nodes naming the shared lanes of a large cluster.
+STOOD_LANE, QUIET_LANE = "stood", "quiet"
 
 
 def window(events: Events, from_ms: float | None, to_ms: float | None) -> tuple[float, float]:
@@ -79,22 +95,49 @@ def window(events: Events, from_ms: float | None, to_ms: float | None) -> tuple[
     return check_window(0.0 if from_ms is None else from_ms, replay.end_ms(events) if to_ms is None else to_ms)
 
 
-def timeline(events: Events, *, from_ms: float | None = None, to_ms: float | None = None) -> Figure:
-    """The election timeline of a trace, for the whole run or the window ``[from_ms, to_ms]``."""
+def lane_labels(events: Events, start: float, stop: float, all_nodes: bool = False) -> dict[str, str]:
+    """The lanes to draw, top to bottom, each with its tick label: every node of a small cluster (or with
+    ``all_nodes``); for a large one the nodes that did something (with what they did) and the shared lanes
+    :data:`STOOD_LANE` and :data:`QUIET_LANE` (see the module docstring)."""
+    names = replay.nodes(events)
+    if all_nodes or not is_large(len(names)):
+        return {node: node for node in names}
+    did = activity(events, start, stop)
+    stood_only = [node for node, what in did.items() if what == (STOOD,)] if len(did) > MAX_LANES else []
+    shown = {node: f"{node} ({', '.join(what)})" for node, what in did.items() if node not in stood_only}
+    if stood_only:
+        shown[STOOD_LANE] = f"{len(stood_only)} others\n(stood, lost)"
+    if quiet := len(names) - len(did):
+        shown[QUIET_LANE] = f"{quiet} others"
+    return shown
+
+
+def timeline(
+    events: Events, *, from_ms: float | None = None, to_ms: float | None = None, all_nodes: bool = False
+) -> Figure:
+    """The election timeline of a trace, for the whole run or the window ``[from_ms, to_ms]``; a large cluster
+    is summarised unless ``all_nodes`` (see the module docstring)."""
     start, stop = window(events, from_ms, to_ms)
     names = replay.nodes(events)
+    shown = lane_labels(events, start, stop, all_nodes)
+    summarised = len(shown) != len(names) or any(lane != node for node, lane in shown.items())
     axis = TimeAxis.for_window(start, stop)
     has_writes = any(e["type"] == "submit" for e in events)
-    lanes_height = 0.42 * len(names) + 1.0
+    lanes_height = 0.42 * len(shown) + 1.0
     ratios = [lanes_height, 1.7] + ([0.3, 1.5] if has_writes else [])
     fig = Figure(figsize=(11, sum(ratios) + 1.0), layout="constrained")
     axes = fig.subplots(len(ratios), 1, sharex=True, gridspec_kw={"height_ratios": ratios})
     lanes, commits = axes[0], axes[1]
-    y_of = {node: len(names) - 1 - i for i, node in enumerate(names)}
-    _draw_partitions(lanes, events, len(names) - 1, start, stop, axis)
-    _draw_lanes(lanes, events, names, y_of, start, stop, axis)
+    y_of = {node: len(shown) - 1 - i for i, node in enumerate(shown)}
+    _draw_partitions(lanes, events, len(shown) - 1, start, stop, axis, summarised)
+    _draw_lanes(lanes, events, shown, y_of, start, stop, axis)
+    if summarised:
+        _draw_shared_lanes(lanes, events, shown, y_of, start, stop, axis)
     _draw_state_at_stop(lanes, events, y_of, stop, axis)
-    _draw_commits(commits, events, names, start, stop, axis)
+    if summarised:
+        _draw_commit_spread(commits, events, names, start, stop, axis)
+    else:
+        _draw_commits(commits, events, names, start, stop, axis)
     draw_unavailable(commits, events, start, stop, axis)
     if has_writes:
         _draw_unacknowledged(axes[2], events, start, stop, axis)
@@ -108,13 +151,14 @@ def timeline(events: Events, *, from_ms: float | None = None, to_ms: float | Non
 
 
 def _draw_lanes(
-    ax: Any, events: Events, names: list[str], y_of: dict[str, int], start: float, stop: float, axis: TimeAxis
+    ax: Any, events: Events, shown: dict[str, str], y_of: dict[str, int], start: float, stop: float, axis: TimeAxis
 ) -> None:
     width = stop - start
-    for node in names:
+    names = [node for node in shown if node not in (STOOD_LANE, QUIET_LANE)]
+    for node in shown:
         ax.hlines(y_of[node], axis.value(start), axis.value(stop), color="#cccccc", lw=0.8, zorder=1,
                   gid=f"lane:{node}")  # fmt: skip
-    spans = [s for s in replay.role_spans(events) if s.end_ms > start and s.start_ms < stop]
+    spans = [s for s in replay.role_spans(events) if s.end_ms > start and s.start_ms < stop and s.node in y_of]
     for node in names:
         for role, color in ROLE_COLORS.items():
             ranges = [
@@ -132,7 +176,7 @@ def _draw_lanes(
                 fontweight="bold" if span.role == "leader" else "normal",
                 color="white" if span.role == "leader" else "#222222", clip_on=True)  # fmt: skip
     for change in replay.leader_changes(events):
-        if start <= change.t_ms <= stop:
+        if start <= change.t_ms <= stop and change.node in y_of:
             x = axis.value(change.t_ms)
             ax.axvline(x, color=ROLE_COLORS["leader"], lw=0.9, ls=":", zorder=1.5)
             ax.plot([x], [y_of[change.node] + 0.42], marker="v", ms=7, color="#1d6b62", zorder=5,
@@ -140,13 +184,14 @@ def _draw_lanes(
     faults = (("crash", replay.crashes(events), "X", CRASH_COLOR),
               ("restart", replay.restarts(events), ">", RESTART_COLOR))  # fmt: skip
     for kind, found, marker, color in faults:
-        points = [(t, n) for t, n in found if start <= t <= stop]
+        points = [(t, n) for t, n in found if start <= t <= stop and n in y_of]
         if points:
             ax.plot([axis.value(t) for t, _ in points], [y_of[n] for _, n in points], marker=marker, ms=8,
                     color=color, linestyle="none", zorder=6, gid=kind)  # fmt: skip
-    ax.set_yticks([y_of[n] for n in names], names)
+    small = {"fontsize": 8} if any(label != node for node, label in shown.items()) else {}
+    ax.set_yticks([y_of[n] for n in shown], list(shown.values()), **small)
     # A violation's label gets a row of its own above the partition labels.
-    ax.set_ylim(-0.6, len(names) - 1 + 1.15 + (0.35 if violation.violation(events) is not None else 0.0))
+    ax.set_ylim(-0.6, len(shown) - 1 + 1.15 + (0.35 if violation.violation(events) is not None else 0.0))
     ax.set_ylabel("node")
     ax.tick_params(axis="y", length=0)
     for side in ("top", "right"):
@@ -162,6 +207,33 @@ def _draw_lanes(
               handlelength=1.6, columnspacing=1.2)  # fmt: skip
     ax.text(1.0, 1.0, "numbers: term", transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
             color="#555555")  # fmt: skip
+
+
+def _draw_shared_lanes(
+    ax: Any, events: Events, shown: dict[str, str], y_of: dict[str, int], start: float, stop: float, axis: TimeAxis
+) -> None:
+    """The shared lanes of a large cluster: the candidacies of the nodes that only stood for election (follower
+    colour between them), and the nodes that were followers throughout, named by their number."""
+    end = min(stop, replay.end_ms(events))
+    whole = [(axis.value(start), axis.value(end - start))]
+    alone = set(shown) | {STOOD_LANE, QUIET_LANE}
+    for lane in (STOOD_LANE, QUIET_LANE):
+        if lane in y_of:
+            ax.broken_barh(whole, (y_of[lane] - 0.32, 0.64), facecolors=ROLE_COLORS["follower"],
+                           edgecolors=ROLE_COLORS["follower"], linewidth=0.6, zorder=2, gid=f"lane:{lane}")  # fmt: skip
+    if STOOD_LANE in y_of:
+        did = activity(events, start, stop)
+        stood = {node for node in did if node not in alone}
+        ranges = [(axis.value(max(s.start_ms, start)), axis.value(min(s.end_ms, stop) - max(s.start_ms, start)))
+                  for s in replay.role_spans(events)
+                  if s.node in stood and s.role == "candidate" and s.end_ms > start and s.start_ms < stop]  # fmt: skip
+        ax.broken_barh(ranges, (y_of[STOOD_LANE] - 0.32, 0.64), facecolors=ROLE_COLORS["candidate"],
+                       edgecolors=ROLE_COLORS["candidate"], linewidth=0.6, zorder=3,
+                       gid="role:candidate:stood")  # fmt: skip
+    if QUIET_LANE in y_of:
+        quiet = shown[QUIET_LANE].split()[0]
+        ax.text(axis.value(start + 0.5 * (end - start)), y_of[QUIET_LANE], f"{quiet} followers throughout",
+                fontsize=8, ha="center", va="center", color="#222222", zorder=4, gid="quiet-label")  # fmt: skip
 
 
 def label_room(term: int) -> float:
@@ -190,12 +262,16 @@ def _term_labels(
     return chosen
 
 
-def _draw_partitions(ax: Any, events: Events, top: float, start: float, stop: float, axis: TimeAxis) -> None:
+def _draw_partitions(
+    ax: Any, events: Events, top: float, start: float, stop: float, axis: TimeAxis, summarised: bool = False
+) -> None:
     """Shaded bands: plain grey while groups cannot talk either way (a partition), hatched while links are cut
     one way (or a pair both ways) without splitting anyone off. Their labels name every cut (the groups, and
     each one-way link with its blocked direction) in a strip above the top lane, alternating between two rows
-    so that neighbouring bands do not write over each other."""
+    so that neighbouring bands do not write over each other. In a summarised large cluster, groups are written
+    as node ranges."""
     shown = [s for s in replay.network_spans(events) if s.end_ms > start and s.start_ms < stop]
+    names = replay.nodes(events)
     for row, span in enumerate(shown):
         a, b = max(span.start_ms, start), min(span.end_ms, stop)
         if span.is_partition:
@@ -206,7 +282,8 @@ def _draw_partitions(ax: Any, events: Events, top: float, start: float, stop: fl
                        alpha=0.35, lw=0, zorder=0, gid="cut")  # fmt: skip
         # A band in the right part of the window gets its label ending where the band ends, not cut off.
         right = (a - start) / (stop - start) > 0.6
-        ax.text(axis.value(b if right else a), top + 0.6 + 0.32 * (row % 2), f" {span.label} ",
+        label = span.describe(lambda group: node_ranges(group, names)) if summarised else span.label
+        ax.text(axis.value(b if right else a), top + 0.6 + 0.32 * (row % 2), f" {label} ",
                 fontsize=7, va="center", ha="right" if right else "left",
                 color="#333333" if span.is_partition else ONE_WAY_COLOR, zorder=7, clip_on=True,
                 gid="partition-label")  # fmt: skip
@@ -219,7 +296,7 @@ def _draw_state_at_stop(ax: Any, events: Events, y_of: dict[str, int], stop: flo
     if found is None or found.t_ms >= stop or found.t_ms < replay.end_ms(events):
         return
     for node, state in replay.role_at(events, found.t_ms).items():
-        if state is not None:
+        if state is not None and node in y_of:
             role = state[0]
             ax.broken_barh([(axis.value(found.t_ms), axis.value(stop - found.t_ms))], (y_of[node] - 0.32, 0.64),
                            facecolors=ROLE_COLORS[role], alpha=0.55, hatch="..", edgecolor="white", linewidth=0,
@@ -274,6 +351,53 @@ def _draw_commits(
     pad = max(1.0, 0.08 * (high - low))
     ax.set_ylim(low - pad, high + pad)
     ax.grid(axis="y", alpha=0.3)
+
+
+def _draw_commit_spread(
+    ax: Any, events: Events, names: list[str], start: float, stop: float, axis: TimeAxis
+) -> None:
+    """The commit panel of a summarised large cluster: a band from the lowest to the highest commit index of
+    the live nodes, and the commit index of whoever leads."""
+    series = replay.commit_series(events)
+    changes = sorted((t, node, v) for node in names for t, v in series[node])
+    current: dict[str, float] = {}
+    times: list[float] = []
+    low: list[float] = []
+    high: list[float] = []
+    for i, (t, node, v) in enumerate(changes):
+        current[node] = v
+        if i + 1 < len(changes) and changes[i + 1][0] == t:
+            continue
+        live = [value for value in current.values() if not math.isnan(value)]
+        times.append(axis.value(t))
+        low.append(min(live, default=math.nan))
+        high.append(max(live, default=math.nan))
+    # The edge keeps the band visible where every live node has the same commit index (a band of no height).
+    ax.fill_between(times, low, high, step="post", facecolor=SPREAD_COLOR, edgecolor=SPREAD_COLOR, alpha=0.4,
+                    lw=0.9, gid="commit-spread",
+                    label="lowest–highest of\nthe live nodes")  # fmt: skip
+    first = True
+    for span in replay.role_spans(events):
+        if span.role != "leader" or span.end_ms <= start or span.start_ms >= stop:
+            continue
+        points = [(span.start_ms, _value_at(series[span.node], span.start_ms))]
+        points += [(t, v) for t, v in series[span.node] if span.start_ms < t < span.end_ms]
+        points.append((span.end_ms, points[-1][1]))
+        ax.step([axis.value(t) for t, _ in points], [v for _, v in points], where="post", lw=1.4,
+                color=ROLE_COLORS["leader"], gid="commit-leader",
+                label="the leader's" if first else "_nolegend_")  # fmt: skip
+        first = False
+    ax.set_ylabel("commit index")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7, frameon=False,
+              title=f"{len(names)} nodes", title_fontsize=7)  # fmt: skip
+    visible = [v for v in low + high if not math.isnan(v)]
+    top = max(visible, default=0.0)
+    ax.set_ylim(-max(1.0, 0.08 * top), top + max(1.0, 0.08 * top))
+    ax.grid(axis="y", alpha=0.3)
+
+
+#: The band of commit indexes of a summarised large cluster.
+SPREAD_COLOR = "#5b7db1"
 
 
 def _value_at(points: list[tuple[float, float]], t_ms: float) -> float:

@@ -93,3 +93,49 @@ def test_run_path_imports_neither_matplotlib_nor_pandas(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.fixture(scope="module")
+def large_trace(tmp_path_factory):
+    """A 12-node run (a large cluster) whose leader crashes."""
+    directory = tmp_path_factory.mktemp("large")
+    scenario = directory / "large.yaml"
+    scenario.write_text("name: large\nseed: 1\nduration_ms: 1500\ncluster: {size: 12}\n"
+                        "events:\n  - {at_ms: 700, crash: leader}\n", encoding="utf-8")  # fmt: skip
+    path = directory / "large.jsonl"
+    assert main(["run", str(scenario), "--trace", str(path), "--json"]) in (0, 1)
+    return path
+
+
+def test_plot_all_nodes_and_nodes_choose_what_is_drawn(large_trace, tmp_path):
+    summarised, full = tmp_path / "t.svg", tmp_path / "all.svg"
+    assert main(["plot", str(large_trace), "-o", str(summarised)]) == 0
+    assert main(["plot", str(large_trace), "--all-nodes", "-o", str(full)]) == 0
+    assert "lane:quiet" in summarised.read_text() and "lane:quiet" not in full.read_text()
+    assert all(f'id="lane:n{i}"' in full.read_text() for i in range(1, 13))
+    messages = tmp_path / "m.svg"
+    assert main(["plot", str(large_trace), "--kind", "messages", "--nodes", "n2,n5", "-o", str(messages)]) == 0
+    assert "10 others" in messages.read_text()
+    logs = tmp_path / "l.svg"
+    assert main(["plot", str(large_trace), "--kind", "logs", "--nodes", "n3", "-o", str(logs)]) == 0
+    assert "11 other nodes not shown" in logs.read_text()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--kind", "logs", "--all-nodes"], "--all-nodes: not used by --kind logs"),
+    (["--kind", "timeline", "--nodes", "n1"], "--nodes: not used by --kind timeline"),
+    (["--kind", "messages", "--nodes", "n1,n77"], "nodes: unknown node n77"),
+])  # fmt: skip
+def test_plot_node_options_are_checked(large_trace, tmp_path, capsys, args, message):
+    out = tmp_path / "x.png"
+    assert main(["plot", str(large_trace), *args, "-o", str(out)]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_run_all_nodes_needs_plot(capsys, tmp_path):
+    assert main(["run", str(SCENARIO), "--all-nodes"]) == 2
+    assert "--all-nodes: only with --plot" in capsys.readouterr().err
+    out = tmp_path / "t.svg"
+    assert main(["run", str(SCENARIO), "--duration-ms", "500", "--plot", str(out), "--all-nodes"]) in (0, 1)
+    assert out.exists()

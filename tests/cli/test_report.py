@@ -63,3 +63,26 @@ def test_a_violation_without_nodes_is_not_said_to_be_on_nobody() -> None:
     summary = simulate(load_scenario(ROOT / "scenarios" / "bugs" / "local-read.yaml")).summary
     [line] = [line for line in render_summary(summary).splitlines() if line.startswith("SAFETY VIOLATED")]
     assert line.startswith("SAFETY VIOLATED: Linearizability at ") and " on " not in line.split(":")[1]
+
+
+def test_a_large_cluster_is_summarised_and_its_json_keeps_every_node(tmp_path) -> None:
+    path = tmp_path / "large.yaml"
+    others = ", ".join(f"n{i}" for i in range(1, 16) if i not in (4, 9))
+    path.write_text("name: large\nseed: 2\nduration_ms: 2500\ncluster: {size: 15}\nnetwork: {latency_ms: [5, 10]}\n"
+                    "workload: {writes_per_s: 20}\n"
+                    f"events:\n  - {{at_ms: 800, partition: [[n4, n9], [{others}]]}}\n"
+                    "expect:\n  - committed_on_live_nodes_at_least: 1\n  - logs_identical_at_end: true\n",
+                    encoding="utf-8")  # fmt: skip
+    summary = simulate(load_scenario(path)).summary
+    assert len(summary["commit_index"]) == 15
+    text = render_summary(summary)
+    assert "15 nodes: n1–n15)" in text
+    assert "partition n4, n9 | n1–n3, n5–n8, n10–n15" in text
+    majority = summary["commit_index"]["n1"]
+    cut_off = summary["commit_index"]["n4"]
+    assert majority != cut_off  # the partition held to the end: n4 and n9 stayed behind
+    assert f"Commit index at the end: n1–n3, n5–n8, n10–n15 = {majority}; n4, n9 = {cut_off}\n" in text
+    details = {e["check"]: e["detail"] for e in summary["expectations"]}
+    assert details["committed_on_live_nodes_at_least"].startswith(
+        f"commitIndex of live nodes: n1–n3, n5–n8, n10–n15 = {majority}; n4, n9 = {cut_off}")
+    assert details["logs_identical_at_end"].startswith("n1–n3, n5–n8, n10–n15 hold the same")

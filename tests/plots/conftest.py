@@ -87,3 +87,19 @@ def simulated() -> Any:
                    {"at_ms": 1100, "heal": True}],
     })  # fmt: skip
     return simulate(scenario)
+
+
+@pytest.fixture(scope="session")
+def large() -> Any:
+    """A real 15-node run (a large cluster): the leader crashes at 800 ms; n4 and n9 are cut off from 1600 to
+    2600 ms; writes throughout."""
+    from raft.api import parse_scenario, simulate
+
+    rest = [f"n{i}" for i in range(1, 16) if i not in (4, 9)]
+    scenario = parse_scenario({
+        "name": "large-test", "seed": 3, "duration_ms": 3000,
+        "cluster": {"size": 15}, "network": {"latency_ms": [5, 10]}, "workload": {"writes_per_s": 20},
+        "events": [{"at_ms": 800, "crash": "leader"}, {"at_ms": 1600, "partition": [["n4", "n9"], rest]},
+                   {"at_ms": 2600, "heal": True}],
+    })  # fmt: skip
+    return simulate(scenario)

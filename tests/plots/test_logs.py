@@ -137,3 +137,24 @@ def test_commands_are_all_left_out_when_some_would_not_fit():
     fig = log_view(events, max_entries=8)  # wide boxes: every command written, shortened to fit
     commands = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "command"]
     assert len(commands) == 16 and any(c.endswith("…") for c in commands)
+
+
+def test_a_large_cluster_shows_leaders_down_nodes_and_the_logs_that_differ(large):
+    from raft.analysis import replay
+
+    events = large.recorded_events()
+    at = 2400.0  # n4 and n9 cut off since 1600 ms; the old leader n3 down since 800 ms
+    fig = log_view(events, at)
+    rows = [t.get_text().split(" ")[0] for t in fig.axes[0].get_yticklabels()]
+    logs = {log.node: log for log in replay.logs_at(events, at)}
+    leader = next(n for n, log in logs.items() if log.up and log.role == "leader")
+    differ = [n for n, log in logs.items()
+              if (log.terms, log.commit_index) != (logs[leader].terms, logs[leader].commit_index)]  # fmt: skip
+    assert set(rows) == {leader, *differ} and {"n3", "n4", "n9"} <= set(rows)
+    assert f"{15 - len(rows)} other nodes not shown: same log and commitIndex as {leader}" in fig.axes[0].get_title()
+
+
+def test_nodes_names_the_rows(large):
+    fig = log_view(large.recorded_events(), nodes=["n5", "n1"])
+    assert [t.get_text().split(" ")[0] for t in fig.axes[0].get_yticklabels()] == ["n5", "n1"]
+    assert "13 other nodes not shown" in fig.axes[0].get_title()

@@ -204,3 +204,41 @@ def test_scripted_network_changes_are_drawn_across(trace):
     assert sorted(line.get_gid() for line in ax.get_lines() if (line.get_gid() or "").startswith("script:")) == [
         "script:heal", "script:partition"]  # fmt: skip
     assert "partition n1 | n2 n3" in [t.get_text() for t in ax.texts]
+
+
+# ------------------------------------------------------------------ large clusters
+
+
+def test_a_large_cluster_shows_the_relevant_nodes_and_merges_the_others(large):
+    from raft.plots.messages import MAX_LIFE_LINES, relevant_nodes
+
+    start, stop = default_window(large.recorded_events())
+    fig = large.message_diagram()
+    ax = fig.axes[0]
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    chosen = relevant_nodes(large.recorded_events(), start, stop)
+    assert 1 <= len(chosen) <= MAX_LIFE_LINES
+    assert ticks == [*chosen, f"{15 - len(chosen)} others", "clients"]
+    every = message_arrivals(large.recorded_events(), start, stop)
+    between_shown = [m for m in every if m["from"] in chosen and m["to"] in chosen]
+    drawn = arrows(fig)
+    # alike messages to and from the others are merged: fewer arrows than messages, more than those between
+    # the nodes shown
+    assert len(between_shown) < len(drawn) < len(every)
+    if len(drawn) <= 40:
+        assert any("×" in t.get_text() for t in ax.texts)
+
+
+def test_nodes_names_the_life_lines(large):
+    fig = large.message_diagram(nodes=["n8", "n2"])
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["n8", "n2", "13 others", "clients"]
+    with pytest.raises(RaftSimError, match="unknown node n99"):
+        large.message_diagram(nodes=["n99"])
+
+
+def test_alike_broadcasts_to_the_others_become_one_arrow(trace):
+    fig = message_diagram(trace, 0, 60, nodes=["n1"])
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    # n1's RequestVotes to n2 and n3 at 10 ms: one delivered, one dropped, so two arrows to "2 others"
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()][:2] == ["n1", "2 others"]
+    assert "RV t1" in labels and any(label.startswith("RV t1 ✗") for label in labels)

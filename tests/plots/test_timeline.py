@@ -328,3 +328,66 @@ def test_the_bands_are_the_summarys_periods():
     assert periods and len(bands) == len(periods)
     for band, period in zip(bands, periods, strict=True):
         assert span_x(band) == pytest.approx(period)
+
+
+# ------------------------------------------------------------------ large clusters
+
+
+def test_a_large_cluster_gets_lanes_for_the_nodes_that_did_something(large):
+    from raft.analysis.activity import activity
+
+    ax = large.timeline().axes[0]
+    did = activity(large.recorded_events(), 0.0, large.outcome.end_ms)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    quiet = 15 - len(did)
+    assert 0 < quiet < 15 and len(did) <= 12
+    assert labels == [f"{n} ({', '.join(what)})" for n, what in did.items()] + [f"{quiet} others"]
+    assert "n3 (stood, led, crashed)" in labels  # the leader that crashed at 800 ms
+    assert any(label.startswith("n4 (") and "cut off" in label for label in labels)
+    assert {a.get_gid() for a in by_gid(ax, "lane:")} == {f"lane:{n}" for n in did} | {"lane:quiet"}
+    (text,) = by_gid(ax, "quiet-label")
+    assert text.get_text() == f"{quiet} followers throughout"
+    quiet_nodes = set(large.scenario.cluster.node_ids) - set(did)
+    assert not any(s.node in quiet_nodes and s.role != "follower" for s in replay.role_spans(large.events))
+
+
+def test_a_large_clusters_commit_panel_shows_the_spread_and_the_leader(large):
+    commits = large.timeline().axes[1]
+    assert len(by_gid(commits, "commit-spread")) == 1
+    assert by_gid(commits, "commit-leader")
+    assert not by_gid(commits, "commit:") and not by_gid(commits, "commit-offset")
+    assert [t.get_text() for t in commits.get_legend().get_texts()] == ["lowest–highest of\nthe live nodes",
+                                                                       "the leader's"]  # fmt: skip
+    band = by_gid(commits, "commit-spread")[0].get_paths()[0].vertices
+    highest = max(large.summary["commit_index"].values())
+    assert band[:, 1].max() == highest
+
+
+def test_all_nodes_draws_every_lane_and_every_commit_line(large):
+    fig = large.timeline(all_nodes=True)
+    names = list(large.scenario.cluster.node_ids)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == names
+    assert {a.get_gid() for a in by_gid(fig.axes[1], "commit:")} == {f"commit:{n}" for n in names}
+    assert fig.get_size_inches()[1] > large.timeline().get_size_inches()[1]
+
+
+def test_a_small_cluster_keeps_its_lanes_and_commit_lines(simulated):
+    fig = simulated.timeline()
+    assert not by_gid(fig.axes[0], "lane:quiet") and not by_gid(fig.axes[1], "commit-spread")
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["n1", "n2", "n3"]
+
+
+def test_nodes_that_only_stood_share_a_lane_when_too_many_did_something(monkeypatch):
+    import raft.plots.timeline as module
+
+    names = [f"n{i}" for i in range(1, 13)]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=100.0, scenario="many", seed=1)]
+    events += [ev(0, "role", node=n, role="follower", term=0) for n in names]
+    events += [ev(10.0, "role", node=n, role="candidate", term=1) for n in names[:6]]
+    events += [ev(20.0, "role", node="n1", role="leader", term=1)]
+    events += [ev(20.0, "role", node=n, role="follower", term=1) for n in names[1:6]]
+    monkeypatch.setattr(module, "MAX_LANES", 3)
+    ax = module.timeline(events).axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["n1 (stood, led)", "5 others\n(stood, lost)", "6 others"]
+    (stood,) = by_gid(ax, "role:candidate:stood")
+    assert len(stood.get_paths()) == 5
