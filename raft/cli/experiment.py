@@ -44,7 +44,7 @@ def register(subparsers: Any) -> None:
 
 
 def _check(args: argparse.Namespace) -> Any:
-    from raft.experiments.runners import make_runner
+    from raft.batch.runners import make_runner
 
     if args.trials is not None and args.trials < 1:
         raise RaftSimError(f"--trials: must be at least 1, got {args.trials}")
@@ -58,9 +58,9 @@ def _check(args: argparse.Namespace) -> Any:
 
 
 def run_why_odd(args: argparse.Namespace) -> int:
+    from raft.batch.grid import parse_int_ranges
+    from raft.batch.sweep import show_progress
     from raft.experiments import why_odd
-    from raft.experiments.grid import parse_int_ranges
-    from raft.experiments.sweep import show_progress
     from raft.scenario.base import MAX_NODES
 
     runner = _check(args)
@@ -89,8 +89,8 @@ def _print(args: argparse.Namespace, data: dict[str, Any], table: str) -> int:
 
 
 def run_election_timeouts(args: argparse.Namespace) -> int:
+    from raft.batch.sweep import show_progress
     from raft.experiments import election_timeouts as et
-    from raft.experiments.sweep import show_progress
 
     runner = _check(args)
     default = et.Setup()

@@ -31,11 +31,11 @@ from typing import Any
 
 from raft.analysis.summary import nearest_rank
 from raft.api import simulate
+from raft.batch.grid import Run
+from raft.batch.sink import Column
+from raft.batch.sweep import Runner, columns_for, execute
 from raft.experiments.figure16 import PAPER, RANGES, STATS, TimeoutRange
-from raft.experiments.grid import Run
 from raft.experiments.observe import stop
-from raft.experiments.sink import Column
-from raft.experiments.sweep import Runner, columns_for, execute
 from raft.sim.events import Event
 
 CRASHED = "n1"
@@ -257,7 +257,7 @@ def run_election_timeouts(
     if csv is None:
         rows = report.rows or []
     else:  # resumed trials are in the file too
-        from raft.experiments.sink import read_rows
+        from raft.batch.sink import read_rows
 
         wanted = {run.key for run in runs}
         rows = [row for block in read_rows(csv, columns) for row in block if row["key"] in wanted]

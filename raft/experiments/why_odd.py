@@ -30,9 +30,9 @@ from typing import Any
 from raft.analysis.quorum_math import availability, failures_tolerated, majority
 from raft.analysis.summary import nearest_rank
 from raft.api import simulate
-from raft.experiments.grid import Run
-from raft.experiments.sink import Column
-from raft.experiments.sweep import RESULT_COLUMNS, Runner, columns_for, execute, figures
+from raft.batch.grid import Run
+from raft.batch.sink import Column
+from raft.batch.sweep import RESULT_COLUMNS, Runner, columns_for, execute, figures
 from raft.files import atomic_write
 
 SIZES = tuple(range(1, 10))

@@ -2,9 +2,9 @@
 
 import math
 
+from raft.batch.runners import SerialRunner
 from raft.experiments import election_timeouts as et
 from raft.experiments.figure16 import PAPER, RANGES, find_range, paper_curve
-from raft.experiments.runners import SerialRunner
 
 
 def test_paper_table_matches_quoted_text() -> None:

@@ -5,8 +5,8 @@ import math
 import pytest
 
 from raft.analysis.quorum_math import availability, failures_tolerated
+from raft.batch.runners import SerialRunner
 from raft.experiments import why_odd
-from raft.experiments.runners import SerialRunner
 
 # ../shared/reference/raft-figures.md, "Quorum arithmetic"
 MAJORITY = {1: 1, 2: 2, 3: 2, 4: 3, 5: 3, 6: 4, 7: 4, 8: 5, 9: 5}
@@ -100,7 +100,7 @@ def test_taking_writes_means_writes_were_not_unavailable_for_most_of_the_run() -
 
 def test_simulated_availability_is_the_time_writes_were_not_unavailable() -> None:
     from raft.api import simulate
-    from raft.experiments.grid import Run
+    from raft.batch.grid import Run
 
     task = why_odd.AvailabilityTask(mtbf_ms=3000.0, mttr_ms=1000.0, duration_ms=20_000.0)
     measured = task(Run(0, (("n", 3),), 4))
