@@ -83,9 +83,9 @@ def run_scenario(args: argparse.Namespace) -> int:
         bugs=bugs,
     )
     if args.plot:
-        from raft.plots.files import save_timeline
+        from raft.plots.files import save_figure
 
-        save_timeline(result, args.plot)
+        save_figure(result.timeline(), args.plot)
     if args.json:
         json.dump(result.summary, sys.stdout)
         sys.stdout.write("\n")
