@@ -56,8 +56,8 @@ def test_cost_per_delivered_message(benchmark: Any, record_figure: Any) -> None:
 
 def test_election_timeouts_experiment(benchmark: Any, record_figure: Any) -> None:
     """(b) the full election-timeouts experiment (9,100 trials) on every core."""
-    from raft.experiments.election_timeouts import run_election_timeouts
-    from raft.experiments.runners import make_runner
+    from raft.batch.runners import make_runner
+    from raft.experiments.election_timeouts.analysis import run_election_timeouts
 
     result = benchmark.pedantic(lambda: run_election_timeouts(runner=make_runner()), rounds=1, iterations=1)
     censored = sum(r.censored for r in result.ranges)

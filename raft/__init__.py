@@ -5,8 +5,8 @@ Layers, imports pointing one way:
 - ``raft.core``: the pure Raft algorithm (no simpy, no clock, no I/O).
 - ``raft.sim``: the simpy simulation around the nodes (network, storage, crashes, clients, trace).
 - ``raft.scenario``: scenario files, validated before anything runs.
-- presentation and analysis (``raft.analysis``, ``raft.plots``, ``raft.experiments``, ``raft.cli``) read the
-  trace and the results.
+- presentation and analysis (``raft.analysis``, ``raft.plots``, ``raft.batch``, ``raft.experiments``,
+  ``raft.fuzz``, ``raft.cli``) read the trace and the results.
 
 The public API lives in :mod:`raft.api`.
 """

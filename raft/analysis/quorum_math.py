@@ -1,11 +1,13 @@
-"""Quorum arithmetic for lessons: majority size, failures tolerated, and the availability of a cluster whose
-nodes are up independently with probability ``a`` (the binomial formula of the etcd FAQ's reasoning).
+"""Quorum arithmetic for lessons: majority size, failures tolerated, the two-way splits that leave a majority
+side, and the availability of a cluster whose nodes are up independently with probability ``a`` (the binomial
+formula of the etcd FAQ's reasoning).
 
 Reference: §5.2 (a candidate needs votes from a majority), §5.3 (an entry commits on a majority).
 """
 
 from __future__ import annotations
 
+import math
 from math import comb
 
 from raft.core.quorum import MajorityConfig
@@ -29,3 +31,21 @@ def availability(n: int, a: float) -> float:
     if not 0.0 <= a <= 1.0:
         raise ValueError(f"availability of a node must be in [0, 1], got {a}")
     return sum(comb(n, k) * a**k * (1.0 - a) ** (n - k) for k in range(majority(n), n + 1))
+
+
+def split_shapes(n: int) -> list[tuple[int, int]]:
+    """(size of the smaller side, number of two-way splits of that shape) for every shape of split of n."""
+    shapes = []
+    for a in range(1, n // 2 + 1):
+        count = math.comb(n, a) // (2 if 2 * a == n else 1)
+        shapes.append((a, count))
+    return shapes
+
+
+def majority_split_fraction(n: int) -> float | None:
+    """The fraction of two-way splits that leave one side with a majority (``None`` for n = 1: no split)."""
+    shapes = split_shapes(n)
+    total = sum(count for _, count in shapes)
+    if not total:
+        return None
+    return sum(count for a, count in shapes if n - a >= majority(n)) / total

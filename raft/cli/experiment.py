@@ -44,7 +44,7 @@ def register(subparsers: Any) -> None:
 
 
 def _check(args: argparse.Namespace) -> Any:
-    from raft.experiments.runners import make_runner
+    from raft.batch.runners import make_runner
 
     if args.trials is not None and args.trials < 1:
         raise RaftSimError(f"--trials: must be at least 1, got {args.trials}")
@@ -58,24 +58,26 @@ def _check(args: argparse.Namespace) -> Any:
 
 
 def run_why_odd(args: argparse.Namespace) -> int:
-    from raft.experiments import why_odd
-    from raft.experiments.grid import parse_int_ranges
-    from raft.experiments.sweep import show_progress
+    from raft.batch.grid import parse_int_ranges
+    from raft.batch.sweep import show_progress
+    from raft.experiments.why_odd import analysis, report
     from raft.scenario.base import MAX_NODES
 
     runner = _check(args)
-    sizes = parse_int_ranges(args.sizes, "--sizes", low=1, high=MAX_NODES) if args.sizes else why_odd.SIZES
+    sizes = parse_int_ranges(args.sizes, "--sizes", low=1, high=MAX_NODES) if args.sizes else analysis.SIZES
     for name in ("mtbf_s", "mttr_s", "availability_s"):
         if not getattr(args, name) > 0:
             raise RaftSimError(f"--{name.replace('_', '-')}: must be positive")
-    result = why_odd.run_why_odd(sizes=sizes, trials=args.trials or 10, seed=args.seed, runner=runner,
-                                 mtbf_s=args.mtbf_s, mttr_s=args.mttr_s, availability_s=args.availability_s,
-                                 progress=show_progress(args.quiet))  # fmt: skip
+    result = analysis.run_why_odd(sizes=sizes, trials=args.trials or 10, seed=args.seed, runner=runner,
+                                  mtbf_s=args.mtbf_s, mttr_s=args.mttr_s, availability_s=args.availability_s,
+                                  progress=show_progress(args.quiet))  # fmt: skip
     if args.csv:
-        why_odd.write_csv(result, args.csv)
+        report.write_csv(result, args.csv)
     if args.plot:
-        why_odd.plot(result, args.plot)
-    return _print(args, result.to_dict(), why_odd.render(result))
+        from raft.experiments.why_odd import figure
+
+        figure.plot(result, args.plot)
+    return _print(args, result.to_dict(), report.render(result))
 
 
 def _print(args: argparse.Namespace, data: dict[str, Any], table: str) -> int:
@@ -89,11 +91,12 @@ def _print(args: argparse.Namespace, data: dict[str, Any], table: str) -> int:
 
 
 def run_election_timeouts(args: argparse.Namespace) -> int:
-    from raft.experiments import election_timeouts as et
-    from raft.experiments.sweep import show_progress
+    from raft.batch.sweep import show_progress
+    from raft.experiments.election_timeouts import analysis, report
+    from raft.experiments.election_timeouts.trials import Setup
 
     runner = _check(args)
-    default = et.Setup()
+    default = Setup()
     latency = tuple(args.latency_ms) if args.latency_ms else default.latency_ms
     if latency[0] < 0 or latency[1] < latency[0]:
         raise RaftSimError(f"--latency-ms: expected 0 <= LOW <= HIGH, got {latency[0]:g} {latency[1]:g}")
@@ -101,9 +104,11 @@ def run_election_timeouts(args: argparse.Namespace) -> int:
     cap = default.cap_ms if args.cap_s is None else args.cap_s * 1000
     if write < 0 or not cap > 0:
         raise RaftSimError("--write-ms must be >= 0 and --cap-s positive")
-    setup = et.Setup((float(latency[0]), float(latency[1])), write, cap)
-    result = et.run_election_timeouts(trials=args.trials, seed=args.seed, runner=runner, setup=setup,
-                                      csv=args.csv, progress=show_progress(args.quiet))  # fmt: skip
+    setup = Setup((float(latency[0]), float(latency[1])), write, cap)
+    result = analysis.run_election_timeouts(trials=args.trials, seed=args.seed, runner=runner, setup=setup,
+                                            csv=args.csv, progress=show_progress(args.quiet))  # fmt: skip
     if args.plot:
-        et.plot(result, args.plot)
-    return _print(args, result.to_dict(), et.render(result))
+        from raft.experiments.election_timeouts import figure
+
+        figure.plot(result, args.plot)
+    return _print(args, result.to_dict(), report.render(result))

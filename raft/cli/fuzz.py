@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from raft.api import parse_scenario, simulate
+from raft.batch.grid import parse_seeds
+from raft.batch.sweep import progress_bar, show_progress
 from raft.cli.options import EXIT_FAILED, EXIT_OK, check_bugs
 from raft.core.bugs import BUG_HELP, Bug
-from raft.experiments.grid import parse_seeds
-from raft.experiments.sweep import progress_bar, show_progress
 from raft.files import check_output_dir
 from raft.fuzz.generator import FAULT_TYPES, FuzzConfig, generate, parse_faults, parse_sizes
 from raft.fuzz.runner import FuzzReport, run_seeds

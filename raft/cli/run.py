@@ -95,9 +95,9 @@ def run_scenario(args: argparse.Namespace) -> int:
         bugs=bugs,
     )
     if args.plot:
-        from raft.plots.files import save_timeline
+        from raft.plots.files import save_figure
 
-        save_timeline(result, args.plot, all_nodes=args.all_nodes)
+        save_figure(result.timeline(all_nodes=args.all_nodes), args.plot)
     if args.json:
         json.dump(result.summary, sys.stdout)
         sys.stdout.write("\n")

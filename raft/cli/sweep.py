@@ -40,9 +40,9 @@ def register(subparsers: Any) -> None:
 
 
 def run_sweep(args: argparse.Namespace) -> int:
-    from raft.experiments.grid import make_grid
-    from raft.experiments.runners import make_runner
-    from raft.experiments.sweep import render_invalid, render_table, show_progress, sweep
+    from raft.batch.grid import make_grid
+    from raft.batch.runners import make_runner
+    from raft.batch.sweep import render_invalid, render_table, show_progress, sweep
     from raft.scenario import override_key_problem, read_scenario_data
 
     check_duration(args.duration_ms)

@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from raft.batch.grid import parse_int_ranges
 from raft.errors import RaftSimError
-from raft.experiments.grid import parse_int_ranges
 
 #: Fault types, in the order ``--faults`` lists them. The first five are scripted events, the rest network rates.
 FAULT_TYPES: tuple[str, ...] = (

@@ -1,6 +1,6 @@
 """Running fuzz seeds: one at a time (:func:`run_seed`), or a range of them in parallel (:func:`run_seeds`).
 
-Seeds run in chunks on the sweep engine's runners (:mod:`raft.experiments.runners`: in this process or on worker
+Seeds run in chunks on the sweep engine's runners (:mod:`raft.batch.runners`: in this process or on worker
 processes), which hand the chunks back in seed order. After a chunk with a failing seed the runner stops, and
 reports the first failing seed in the order given (the lowest, for a range): "found after N seeds" means the
 first N seeds all ran. Results do not depend on the number of workers: each seed's run is determined by its seed
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from raft.api import parse_scenario
-from raft.experiments.grid import Run
-from raft.experiments.runners import make_runner
+from raft.batch.grid import Run
+from raft.batch.runners import make_runner
 from raft.fuzz.generator import FuzzConfig, generate
 from raft.fuzz.properties import run_checked
 from raft.sim.safety import Violation
@@ -58,7 +58,7 @@ def run_seed(seed: int, config: FuzzConfig) -> SeedOutcome:
 
 @dataclass(frozen=True, slots=True)
 class SeedTask:
-    """The task a runner of :mod:`raft.experiments.runners` runs for each seed: the seed's outcome, as row fields."""
+    """The task a runner of :mod:`raft.batch.runners` runs for each seed: the seed's outcome, as row fields."""
 
     config: FuzzConfig
 

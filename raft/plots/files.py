@@ -14,8 +14,6 @@ from raft.files import atomic_write, check_output_file
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from raft.api import Result
-
 #: The formats we write, by file extension.
 FORMATS = ("png", "svg", "pdf")
 
@@ -40,11 +38,3 @@ def save_figure(figure: Figure, path: str | os.PathLike[str], *, dpi: int = 110)
         figure.savefig(handle, format=fmt, dpi=dpi)
     return Path(path)
 
-
-def save_timeline(
-    result: Result, path: str | os.PathLike[str], *, all_nodes: bool = False, **window: float | None
-) -> Path:
-    """Draw the election timeline of a recorded :class:`raft.api.Result` (:meth:`~raft.api.Result.timeline`,
-    which refuses an unrecorded run) and save it to ``path``; ``all_nodes`` draws every node of a large
-    cluster."""
-    return save_figure(result.timeline(**window, all_nodes=all_nodes), path)

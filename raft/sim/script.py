@@ -12,24 +12,62 @@ such node the action is skipped and a ``skip`` event says why.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from raft.core.types import Role
 from raft.scenario import Action
 from raft.scenario.base import CRASHED, FOLLOWER, LEADER
 
 if TYPE_CHECKING:
+    import simpy
+
     from raft.scenario import Event as ScenarioEvent
-    from raft.sim.simulation import Simulation
+    from raft.sim.events import EventBus
 
 #: Why an action naming a role was skipped, by role word.
 _NOBODY = {LEADER: "no live leader", FOLLOWER: "no live follower", CRASHED: "no crashed node"}
 
 
-class Script:
-    """Carries out a scenario's ``events`` list inside one simulation."""
+class World(Protocol):
+    """What a script acts on (a :class:`raft.sim.simulation.Simulation`): its clock and event stream, who is
+    leader, follower or last crashed now, and one method per scripted action."""
 
-    def __init__(self, sim: Simulation, events: tuple[ScenarioEvent, ...], follower_rng: random.Random) -> None:
+    @property
+    def env(self) -> simpy.Environment: ...
+
+    @property
+    def bus(self) -> EventBus: ...
+
+    def live_leader(self) -> str | None: ...
+
+    def live_followers(self) -> list[str]: ...
+
+    def last_crashed(self) -> str | None: ...
+
+    def skip(self, action: str, target: str, reason: str) -> None:
+        """Record that an action was skipped, and why."""
+
+    def crash(self, node: str) -> None: ...
+
+    def restart(self, node: str) -> None: ...
+
+    def force_timeout(self, node: str) -> None: ...
+
+    def partition(self, groups: tuple[tuple[str, ...], ...]) -> None: ...
+
+    def heal(self, node: str | None = None, link: tuple[str, str] | None = None) -> None: ...
+
+    def isolate(self, node: str) -> None: ...
+
+    def cut(self, src: str, dst: str) -> None: ...
+
+    def scripted_write(self, op: str, to: str | None) -> None: ...
+
+
+class Script:
+    """Carries out a scenario's ``events`` list inside one simulation (any :class:`World`)."""
+
+    def __init__(self, sim: World, events: tuple[ScenarioEvent, ...], follower_rng: random.Random) -> None:
         self.sim = sim
         self.follower_rng = follower_rng  # draws the node each ``follower`` stands for
         self.waiting: list[ScenarioEvent] = []

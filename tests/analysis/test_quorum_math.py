@@ -6,7 +6,13 @@ import itertools
 
 import pytest
 
-from raft.analysis.quorum_math import availability, failures_tolerated, majority
+from raft.analysis.quorum_math import (
+    availability,
+    failures_tolerated,
+    majority,
+    majority_split_fraction,
+    split_shapes,
+)
 
 
 def test_majority_and_failures_tolerated_match_the_etcd_table():
@@ -36,3 +42,17 @@ def test_bad_inputs():
         majority(0)
     with pytest.raises(ValueError):
         availability(3, 1.5)
+
+
+def test_split_shapes_count_every_two_way_split() -> None:
+    for n in range(2, 10):
+        assert sum(count for _, count in split_shapes(n)) == 2 ** (n - 1) - 1
+
+
+def test_even_split_has_no_majority_odd_always_has() -> None:
+    assert majority_split_fraction(1) is None
+    for n in (3, 5, 7, 9):
+        assert majority_split_fraction(n) == 1.0
+    for n in (2, 4, 6, 8):
+        assert majority_split_fraction(n) < 1.0
+    assert majority_split_fraction(4) == pytest.approx(4 / 7)

@@ -6,7 +6,7 @@ import pytest
 
 from raft.api import simulate
 from raft.errors import RaftSimError
-from raft.plots.files import check_figure_path, save_figure, save_timeline
+from raft.plots.files import check_figure_path, save_figure
 from raft.plots.timeline import timeline
 
 MAGIC = {"png": b"\x89PNG", "svg": b"<?xml", "pdf": b"%PDF"}
@@ -28,11 +28,11 @@ def test_unsupported_extension_and_missing_directory(tmp_path):
     assert check_figure_path(tmp_path / "T.PNG") == "png"
 
 
-def test_save_timeline_needs_recorded_events(tmp_path, simulated):
-    save_timeline(simulated, tmp_path / "t.png")
+def test_saving_a_timeline_needs_recorded_events(tmp_path, simulated):
+    save_figure(simulated.timeline(), tmp_path / "t.png")
     assert (tmp_path / "t.png").read_bytes().startswith(MAGIC["png"])
 
     unrecorded = simulate(simulated.scenario, record=False, duration_ms=100)
     with pytest.raises(RaftSimError, match="not recorded"):
-        save_timeline(unrecorded, tmp_path / "u.png")
+        save_figure(unrecorded.timeline(), tmp_path / "u.png")
     assert not (tmp_path / "u.png").exists()

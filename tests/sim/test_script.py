@@ -171,3 +171,68 @@ def test_partial_heals_restore_exactly_the_named_links_in_the_running_network() 
     assert fate("n1", "n4", 320, 1000) == {False}
     assert True not in fate("n1", "n5", 320, 500)
     assert fate("n1", "n5", 520, 1000) == {True}  # every link of n5 healed
+
+
+class _RecordingWorld:
+    """A :class:`raft.sim.script.World` that is not a simulation: it records the actions the script asks for."""
+
+    def __init__(self) -> None:
+        import simpy
+
+        from raft.sim.events import EventBus
+
+        self.env = simpy.Environment()
+        self.bus = EventBus()
+        self.calls: list[tuple[Any, ...]] = []
+
+    def live_leader(self) -> str | None:
+        return "n2"
+
+    def live_followers(self) -> list[str]:
+        return ["n1", "n3"]
+
+    def last_crashed(self) -> str | None:
+        return None
+
+    def skip(self, action: str, target: str, reason: str) -> None:
+        self.calls.append((self.env.now, "skip", action, target, reason))
+
+    def crash(self, node: str) -> None:
+        self.calls.append((self.env.now, "crash", node))
+
+    def restart(self, node: str) -> None:
+        self.calls.append((self.env.now, "restart", node))
+
+    def force_timeout(self, node: str) -> None:
+        self.calls.append((self.env.now, "timeout", node))
+
+    def partition(self, groups: tuple[tuple[str, ...], ...]) -> None:
+        self.calls.append((self.env.now, "partition", groups))
+
+    def heal(self, node: str | None = None, link: tuple[str, str] | None = None) -> None:
+        self.calls.append((self.env.now, "heal", node, link))
+
+    def isolate(self, node: str) -> None:
+        self.calls.append((self.env.now, "isolate", node))
+
+    def cut(self, src: str, dst: str) -> None:
+        self.calls.append((self.env.now, "cut", src, dst))
+
+    def scripted_write(self, op: str, to: str | None) -> None:
+        self.calls.append((self.env.now, "write", op, to))
+
+
+def test_the_script_drives_any_world_through_its_protocol() -> None:
+    import random
+
+    from raft.sim.script import Script
+
+    events = scenario(size=3, duration_ms=100, events=[
+        {"at_ms": 30, "restart": "crashed"}, {"at_ms": 10, "crash": "leader"},
+        {"at_ms": 20, "partition": [["n1"], ["n2", "n3"]]}, {"at_ms": 40, "cut": ["leader", "n1"]},
+    ]).events  # fmt: skip
+    world = _RecordingWorld()
+    Script(world, events, random.Random(1))
+    world.env.run(until=100)
+    assert world.calls == [(10, "crash", "n2"), (20, "partition", (("n1",), ("n2", "n3"))),
+                           (30, "skip", "restart", "crashed", "no crashed node"), (40, "cut", "n2", "n1")]  # fmt: skip

@@ -11,15 +11,15 @@ Artists carry a ``gid``: ``cap`` for the cap line, ``never:RANGE`` for the note 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from pathlib import Path
 
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
-from raft.experiments.figure16 import BOTTOM_PANEL, TOP_PANEL, paper_curve
-
-if TYPE_CHECKING:
-    from raft.experiments.election_timeouts import ElectionTimeoutsResult, RangeResult
+from raft.experiments.election_timeouts.analysis import ElectionTimeoutsResult, RangeResult
+from raft.experiments.election_timeouts.paper import BOTTOM_PANEL, TOP_PANEL, paper_curve
+from raft.plots.files import save_figure
 
 
 def legend_label(label: str, r: RangeResult | None, cap_ms: float) -> str:
@@ -76,3 +76,8 @@ def election_timeouts_figure(result: ElectionTimeoutsResult) -> Figure:
     bottom.set_xlabel("time without leader (ms)")
     top.set_title("Figure 16 reproduced: simulated (solid) vs paper (dashed)", fontsize=10)
     return fig
+
+
+def plot(result: ElectionTimeoutsResult, path: str | os.PathLike[str]) -> Path:
+    """Save the two-panel CDF figure (:func:`election_timeouts_figure`) to ``path``."""
+    return save_figure(election_timeouts_figure(result), path, dpi=90)

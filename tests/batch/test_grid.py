@@ -2,8 +2,8 @@
 
 import pytest
 
+from raft.batch.grid import Grid, make_grid, parse_int_ranges, parse_seeds, parse_set
 from raft.errors import RaftSimError
-from raft.experiments.grid import Grid, make_grid, parse_int_ranges, parse_seeds, parse_set
 
 
 def test_flow_list_gives_each_value() -> None:

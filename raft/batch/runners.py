@@ -15,8 +15,8 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from raft.batch.grid import Run
 from raft.errors import RaftSimError
-from raft.experiments.grid import Run
 
 Task = Callable[[Run], dict[str, Any]]
 Row = dict[str, Any]

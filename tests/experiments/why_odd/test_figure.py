@@ -1,4 +1,4 @@
-"""raft.plots.why_odd: n/a for sizes without a split, odd and even told apart, a headline, axes from 0."""
+"""The why-odd figure: n/a for sizes without a split, odd and even told apart, a headline, axes from 0."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import math
 
 import pytest
 
-from raft.analysis.quorum_math import availability, failures_tolerated, majority
-from raft.experiments.why_odd import WhyOddResult, majority_split_fraction
-from raft.plots.why_odd import HEADLINE, PARITY_COLORS, why_odd_figure
+from raft.analysis.quorum_math import availability, failures_tolerated, majority, majority_split_fraction
+from raft.batch.runners import SerialRunner
+from raft.experiments.why_odd import analysis
+from raft.experiments.why_odd.analysis import SizeLine, WhyOddResult
+from raft.experiments.why_odd.figure import HEADLINE, PARITY_COLORS, plot, why_odd_figure
 
 
 def _result() -> WhyOddResult:
@@ -16,13 +18,14 @@ def _result() -> WhyOddResult:
     lines = []
     for n in range(1, 7):
         a = availability(n, 0.9)
-        lines.append({"n": n, "majority": majority(n), "tolerated": failures_tolerated(n),
-                      "tolerated_simulated": failures_tolerated(n),
-                      "majority_split_fraction": majority_split_fraction(n),
-                      "majority_split_fraction_simulated": majority_split_fraction(n),
-                      "availability_formula": a, "availability_simulated": a - 0.005,
-                      "availability_ci95": (a - 0.02, min(1.0, a + 0.01)),
-                      "messages_per_write": 4.4 * (n - 1), "commit_latency_ms": 15.0 if n == 1 else 30.0})  # fmt: skip
+        lines.append(SizeLine(n=n, majority=majority(n), tolerated=failures_tolerated(n),
+                              tolerated_simulated=failures_tolerated(n),
+                              majority_split_fraction=majority_split_fraction(n),
+                              majority_split_fraction_simulated=majority_split_fraction(n),
+                              availability_formula=a, availability_majority_up=a, availability_simulated=a - 0.005,
+                              availability_ci95=(a - 0.02, min(1.0, a + 0.01)), formula_in_ci=True,
+                              messages_per_write=4.4 * (n - 1), commit_latency_ms=15.0 if n == 1 else 30.0,
+                              first_leader_ms=200.0, split_vote_rate=0.0))  # fmt: skip
     return WhyOddResult(tuple(range(1, 7)), 0.9, tuple(lines))
 
 
@@ -71,5 +74,18 @@ def test_value_axes_start_at_zero():
         assert ax.get_ylim()[0] == 0
     availability_axis = fig.axes[2]
     assert availability_axis.get_ylim()[1] >= 1.0
-    low = min(line["availability_ci95"][0] for line in _result().lines)
+    low = min(line.availability_ci95[0] for line in _result().lines)
     assert not math.isclose(availability_axis.get_ylim()[0], low)  # not zoomed onto the data
+
+
+def test_plot_labels_the_latency_axis_from_zero(tmp_path) -> None:
+    result = analysis.run_why_odd(sizes=(3, 4), trials=1, runner=SerialRunner(), availability_s=5.0)
+    figure = why_odd_figure(result)
+    figure.canvas.draw()  # lay the axes out, as saving does
+    cost = figure.axes[3]
+    right = next(ax for ax in figure.axes[4:] if ax.bbox.bounds == cost.bbox.bounds)
+    assert "latency" in right.get_ylabel() and right.get_ylim()[0] == 0
+    assert cost.get_ylabel() and cost.get_ylim()[0] == 0
+    plot(result, tmp_path / "w.png")
+    assert (tmp_path / "w.png").read_bytes().startswith(b"\x89PNG")
+    assert [p.name for p in tmp_path.iterdir()] == ["w.png"]  # written atomically: no temporary file left

@@ -13,14 +13,17 @@ Artists carry a ``gid``: ``computed:PANEL:N`` for bars, ``simulated:PANEL:N`` fo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-if TYPE_CHECKING:
-    from raft.experiments.why_odd import WhyOddResult
+from raft.experiments.why_odd.analysis import SizeLine, WhyOddResult
+from raft.plots.files import save_figure
 
 #: Odd sizes green, even sizes magenta: light for computed bars, dark for simulated points and size labels.
 PARITY_COLORS = {"odd": ("#a6dba0", "#1b7837"), "even": ("#f1b6da", "#c51b7d")}
@@ -36,7 +39,7 @@ def why_odd_figure(result: WhyOddResult) -> Figure:
     """The four panels of a why-odd result (axes 0-3 left to right, top to bottom; axis 4 is the latency scale
     twinned with the cost panel)."""
     lines = result.lines
-    n = [line["n"] for line in lines]
+    n = [line.n for line in lines]
     fig = Figure(figsize=(10, 7.4))
     axes = fig.subplots(2, 2)
     _bars_and_points(axes[0][0], lines, "tolerated", "tolerated", "tolerated_simulated")
@@ -44,38 +47,38 @@ def why_odd_figure(result: WhyOddResult) -> Figure:
     ax = axes[0][1]
     _bars_and_points(ax, lines, "splits", "majority_split_fraction", "majority_split_fraction_simulated")
     for line in lines:
-        if line["majority_split_fraction"] is None:
-            ax.text(line["n"], 0.04, "n/a", ha="center", va="bottom", fontsize=9, color="#555555",
-                    gid=f"na:{line['n']}")  # fmt: skip
+        if line.majority_split_fraction is None:
+            ax.text(line.n, 0.04, "n/a", ha="center", va="bottom", fontsize=9, color="#555555",
+                    gid=f"na:{line.n}")  # fmt: skip
     ax.set_title("two-way splits leaving a majority side (n/a: no split)", fontsize=10)
     ax.set_ylim(0, 1.15)
     ax = axes[1][0]
-    ax.plot(n, [line["availability_formula"] for line in lines], "--", color="grey", lw=1, zorder=2)
-    ax.plot(n, [line["availability_formula"] for line in lines], "s", color="grey", ms=4, zorder=2,
+    ax.plot(n, [line.availability_formula for line in lines], "--", color="grey", lw=1, zorder=2)
+    ax.plot(n, [line.availability_formula for line in lines], "s", color="grey", ms=4, zorder=2,
             gid="formula")  # fmt: skip
     for line in lines:
-        sim = line["availability_simulated"]
-        low, high = line["availability_ci95"]
-        dark = PARITY_COLORS[parity(line["n"])][1]
-        ax.errorbar([line["n"]], [sim], yerr=[[sim - low], [high - sim]], fmt="o", color=dark, capsize=3,
-                    zorder=3, gid=f"simulated:availability:{line['n']}")  # fmt: skip
-        ax.text(line["n"], 0.03, f"{sim:.3f}", ha="center", va="bottom", fontsize=7, color=dark)
+        sim = line.availability_simulated
+        low, high = line.availability_ci95
+        dark = PARITY_COLORS[parity(line.n)][1]
+        ax.errorbar([line.n], [sim], yerr=[[sim - low], [high - sim]], fmt="o", color=dark, capsize=3,
+                    zorder=3, gid=f"simulated:availability:{line.n}")  # fmt: skip
+        ax.text(line.n, 0.03, f"{sim:.3f}", ha="center", va="bottom", fontsize=7, color=dark)
     ax.set_ylim(0, 1.08)
     ax.set_ylabel("fraction of time", fontsize=8)
     ax.set_title(f"availability from 0, node availability {result.availability:.2f}\n"
                  "(grey squares: binomial formula; dots: simulated, 95% CI; numbers: simulated)",
                  fontsize=9)  # fmt: skip
     ax = axes[1][1]
-    messages = ax.plot(n, [line["messages_per_write"] or 0 for line in lines], "o-", color="#1f77b4",
+    messages = ax.plot(n, [line.messages_per_write or 0 for line in lines], "o-", color="#1f77b4",
                        label="messages / committed write (left)")  # fmt: skip
     ax.set_xlabel("cluster size n")
     ax.set_ylabel("messages / committed write", fontsize=8)
     ax2 = ax.twinx()
-    latency = [line["commit_latency_ms"] or 0 for line in lines]
+    latency = [line.commit_latency_ms or 0 for line in lines]
     commits = ax2.plot(n, latency, "s-", color="#ff7f00", label="commit latency p50, ms (right)")
     ax2.set_ylabel("commit latency p50 (ms)", fontsize=8)
     ax2.set_ylim(0, 1.6 * max(latency, default=0) or 1)  # from 0: the latency barely grows with n
-    ax.set_ylim(0, 1.6 * max((line["messages_per_write"] or 0 for line in lines), default=0) or 1)
+    ax.set_ylim(0, 1.6 * max((line.messages_per_write or 0 for line in lines), default=0) or 1)
     ax.set_title("cost of size", fontsize=10)
     handles = messages + commits
     ax.legend(handles, [h.get_label() for h in handles], loc="upper left", fontsize=8, framealpha=0.9)
@@ -97,14 +100,19 @@ def why_odd_figure(result: WhyOddResult) -> Figure:
     return fig
 
 
-def _bars_and_points(ax: Any, lines: Any, panel: str, computed: str, simulated: str) -> None:
+def _bars_and_points(ax: Any, lines: Sequence[SizeLine], panel: str, computed: str, simulated: str) -> None:
     """Computed values as bars and simulated ones as dots, coloured by the parity of n; nothing for ``None``."""
     for line in lines:
-        light, dark = PARITY_COLORS[parity(line["n"])]
-        if line[computed] is not None:
-            ax.bar([line["n"]], [line[computed]], color=light, edgecolor=dark, lw=0.8,
-                   gid=f"computed:{panel}:{line['n']}")  # fmt: skip
-        if line[simulated] is not None:
-            ax.plot([line["n"]], [line[simulated]], "o", color=dark, mec="black", mew=0.5, zorder=3,
-                    gid=f"simulated:{panel}:{line['n']}")  # fmt: skip
+        light, dark = PARITY_COLORS[parity(line.n)]
+        if getattr(line, computed) is not None:
+            ax.bar([line.n], [getattr(line, computed)], color=light, edgecolor=dark, lw=0.8,
+                   gid=f"computed:{panel}:{line.n}")  # fmt: skip
+        if getattr(line, simulated) is not None:
+            ax.plot([line.n], [getattr(line, simulated)], "o", color=dark, mec="black", mew=0.5, zorder=3,
+                    gid=f"simulated:{panel}:{line.n}")  # fmt: skip
     ax.set_ylim(bottom=0)
+
+
+def plot(result: WhyOddResult, path: str | os.PathLike[str]) -> Path:
+    """Save the four-panel figure (:func:`why_odd_figure`) to ``path``."""
+    return save_figure(why_odd_figure(result), path, dpi=80)

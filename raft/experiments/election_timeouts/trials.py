@@ -1,5 +1,4 @@
-"""``raft-sim experiment election-timeouts``: Figure 16 of the extended paper, time without a leader after the
-leader crashes, for ten election-timeout ranges.
+"""The trials of the election-timeouts experiment: one run per trial, one typed row (:class:`Trial`) each.
 
 The model of one trial (the paper's setup, made explicit):
 
@@ -22,20 +21,18 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from raft.analysis.summary import nearest_rank
 from raft.api import simulate
-from raft.experiments.figure16 import PAPER, RANGES, STATS, TimeoutRange
-from raft.experiments.grid import Run
+from raft.batch.grid import Run
+from raft.batch.runners import Row
+from raft.batch.sink import Column
+from raft.batch.sweep import Runner, columns_for, execute
+from raft.experiments.election_timeouts.paper import RANGES, TimeoutRange
 from raft.experiments.observe import stop
-from raft.experiments.sink import Column
-from raft.experiments.sweep import Runner, columns_for, execute
 from raft.sim.events import Event
 
 CRASHED = "n1"
@@ -149,79 +146,23 @@ class TrialTask:
         }
 
 
-# ------------------------------------------------------------------------------------------ statistics
+@dataclass(frozen=True, slots=True)
+class Trial:
+    """One trial's row: its range and seed, when the leader crashed, the time without a leader (``None`` when
+    censored), the new leader and the number of terms after the crashed leader's."""
 
-
-def statistics(downtimes: Sequence[float | None], cap_ms: float | None = None) -> dict[str, float | None]:
-    """min, p10 … p99, max (nearest rank; a censored trial counts as longer than any other), the mean and a
-    lower bound of it. A quantile that falls on a censored trial is ``None`` (beyond the cap).
-
-    The mean is over every trial, so it is ``None`` as soon as one trial is censored: a mean of the uncensored
-    trials alone would understate the downtime without saying so. ``mean_at_least`` counts each censored trial
-    at ``cap_ms`` (the least it can have lasted): the mean when nothing is censored, else a lower bound of it
-    (``None`` without ``cap_ms``)."""
-    finite = sorted(d for d in downtimes if d is not None)
-    ordered: list[float] = [*finite, *([math.inf] * (len(downtimes) - len(finite)))]
-    out: dict[str, float | None] = {}
-    if not ordered:
-        return dict.fromkeys((*STATS, "mean_at_least"))
-    points = {"min": 0.0, "p10": 10, "p25": 25, "p50": 50, "p75": 75, "p90": 90, "p99": 99, "max": 100}
-    for name, percent in points.items():
-        value = ordered[0] if name == "min" else nearest_rank(ordered, percent)
-        assert value is not None  # ordered is not empty
-        out[name] = None if math.isinf(value) else value
-    censored = len(ordered) - len(finite)
-    out["mean"] = sum(finite) / len(finite) if not censored else None
-    out["mean_at_least"] = (sum(finite) + censored * cap_ms) / len(ordered) if cap_ms is not None else None
-    if not censored:
-        out["mean_at_least"] = out["mean"]
-    return out
-
-
-@dataclass(frozen=True)
-class RangeResult:
-    """The simulated downtimes of one range, with the paper's statistics beside them."""
-
-    label: str
-    trials: int
-    censored: int
-    downtimes: tuple[float | None, ...]
-    #: The simulated time after which a trial was censored.
-    cap_ms: float | None = None
-
-    @property
-    def stats(self) -> dict[str, float | None]:
-        return statistics(self.downtimes, self.cap_ms)
-
-    @property
-    def never_elected(self) -> bool:
-        """Every trial was censored: this range never got a leader within the cap."""
-        return self.trials > 0 and self.censored == self.trials
-
-    @property
-    def paper(self) -> dict[str, float]:
-        return dict(zip(STATS, PAPER[self.label], strict=True))
-
-
-@dataclass(frozen=True)
-class ElectionTimeoutsResult:
-    setup: Setup
+    range: str
     seed: int
-    ranges: tuple[RangeResult, ...]
+    crash_ms: float
+    downtime_ms: float | None
+    censored: bool
+    leader: str | None
+    terms: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "experiment": "election-timeouts",
-            "seed": self.seed,
-            "setup": {"servers": 5, "latency_ms": list(self.setup.latency_ms), "write_ms": self.setup.write_ms,
-                      "election_path_ms": self.setup.election_path_ms, "cap_ms": self.setup.cap_ms,
-                      "heartbeat": "half the minimum election timeout"},  # fmt: skip
-            "ranges": [
-                {"range": r.label, "trials": r.trials, "censored": r.censored, "never_elected": r.never_elected,
-                 "simulated": r.stats, "paper": r.paper}
-                for r in self.ranges
-            ],
-        }
+    @classmethod
+    def from_row(cls, row: Row) -> Trial:
+        return cls(row["range"], row["seed"], row["crash_ms"], row["downtime_ms"], row["censored"], row["leader"],
+                   row["terms"])  # fmt: skip
 
 
 def trial_counts(scale: int | None) -> dict[str, int]:
@@ -232,18 +173,18 @@ def trial_counts(scale: int | None) -> dict[str, int]:
     return {r.label: max(1, math.ceil(scale * r.trials / 1000)) for r in RANGES}
 
 
-def run_election_timeouts(
+def run_trials(
     *,
-    trials: int | None = None,
-    seed: int = 1,
+    trials: int | None,
+    seed: int,
     runner: Runner,
-    setup: Setup | None = None,
+    setup: Setup,
     ranges: Sequence[TimeoutRange] = RANGES,
     csv: str | None = None,
     progress: bool = False,
-) -> ElectionTimeoutsResult:
-    """Every trial of every range (seeds ``seed`` …), run on ``runner``; the rows also to ``csv`` if given."""
-    setup = setup or Setup()
+) -> list[Trial]:
+    """Every trial of every range (seeds ``seed`` …, :func:`trial_counts` per range), run on ``runner``; the rows
+    also to ``csv`` if given (and the trials already in it are not run again)."""
     counts = trial_counts(trials)
     runs: list[Run] = []
     for r in ranges:
@@ -257,49 +198,8 @@ def run_election_timeouts(
     if csv is None:
         rows = report.rows or []
     else:  # resumed trials are in the file too
-        from raft.experiments.sink import read_rows
+        from raft.batch.sink import read_rows
 
         wanted = {run.key for run in runs}
         rows = [row for block in read_rows(csv, columns) for row in block if row["key"] in wanted]
-    results = []
-    for r in ranges:
-        mine = [row for row in rows if row["range"] == r.label]
-        downtimes = tuple(row["downtime_ms"] for row in mine)
-        results.append(RangeResult(r.label, len(mine), sum(1 for row in mine if row["censored"]), downtimes,
-                                   setup.cap_ms))  # fmt: skip
-    return ElectionTimeoutsResult(setup, seed, tuple(results))
-
-
-# ------------------------------------------------------------------------------------------ output
-
-
-def render(result: ElectionTimeoutsResult) -> str:
-    """The table: per range, the simulated statistics and the paper's below them."""
-    setup = result.setup
-    lines = [
-        f"Time without a leader after the leader crashes (ms), 5 servers; latency {setup.latency_ms[0]:g}-"
-        f"{setup.latency_ms[1]:g} ms one way, disk write {setup.write_ms:g} ms "
-        f"(timeout to first heartbeat ~{setup.election_path_ms:.1f} ms); "
-        f"cap {setup.cap_ms / 1000:g} s simulated per trial ('>cap': censored).",
-        "'>cap': the quantile falls on a censored trial. mean: over all trials; '>=N' where trials were censored:",
-        "a lower bound (censored trials counted at the cap), not a mean of the uncensored trials alone.",
-        "range     source  trials  cens  " + "  ".join(f"{s:>7}" for s in STATS),
-    ]
-    for r in result.ranges:
-        stats = r.stats
-        cells = [">cap" if stats[s] is None else format(stats[s], ".0f") for s in STATS]
-        if stats["mean"] is None and stats["mean_at_least"] is not None:
-            cells[-1] = f">={stats['mean_at_least']:.0f}"
-        sim = "  ".join(f"{cell:>7}" for cell in cells) + ("  never elected" if r.never_elected else "")
-        paper = "  ".join(f"{v:>7.0f}" for v in PAPER[r.label])
-        lines.append(f"{r.label:<9} sim     {r.trials:>6}  {r.censored:>4}  {sim}")
-        lines.append(f"{'':<9} paper   {'':>6}  {'':>4}  {paper}")
-    return "\n".join(lines) + "\n"
-
-
-def plot(result: ElectionTimeoutsResult, path: str | os.PathLike[str]) -> Path:
-    """Save the two-panel CDF figure (:func:`raft.plots.election_timeouts.election_timeouts_figure`) to ``path``."""
-    from raft.plots.election_timeouts import election_timeouts_figure
-    from raft.plots.files import save_figure
-
-    return save_figure(election_timeouts_figure(result), path, dpi=90)
+    return [Trial.from_row(row) for row in rows]

@@ -2,7 +2,7 @@
 with rows streamed to a file, a progress bar, resume, and an aggregate table.
 
 - :func:`execute` is the engine: a task (``task(run) -> figures``), the runs, a runner; rows go to a
-  :class:`~raft.experiments.sink.RowSink` when given a file, else they are returned.
+  :class:`~raft.batch.sink.RowSink` when given a file, else they are returned.
 - :class:`ScenarioTask` is the task of ``raft-sim sweep``: one scenario, overridden and run at a seed, giving
   one row of figures (:data:`RESULT_COLUMNS`).
 - :func:`sweep` puts them together; :class:`Aggregate` folds rows into one line per parameter combination.
@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from raft.batch.grid import Grid, Run, format_value
+from raft.batch.runners import DaskRunner, JoblibRunner, Row, SerialRunner, Task
+from raft.batch.sink import Column, RowSink, kind_of
 from raft.errors import ScenarioError
-from raft.experiments.grid import Grid, Run, format_value
-from raft.experiments.runners import DaskRunner, JoblibRunner, Row, SerialRunner, Task
-from raft.experiments.sink import Column, RowSink, kind_of
 
 Runner = SerialRunner | JoblibRunner | DaskRunner
 
@@ -351,7 +351,7 @@ def _aggregate_file(aggregate: Aggregate, out: str | os.PathLike[str], columns: 
         for batch in pq.ParquetFile(path).iter_batches():
             aggregate(batch.to_pylist())
     else:
-        from raft.experiments.sink import read_rows
+        from raft.batch.sink import read_rows
 
         for block in read_rows(path, columns):
             aggregate(block)

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from raft.experiments.grid import make_grid
-from raft.experiments.runners import DaskRunner, JoblibRunner, SerialRunner
-from raft.experiments.sink import load_rows
-from raft.experiments.sweep import execute, sweep
+from raft.batch.grid import make_grid
+from raft.batch.runners import DaskRunner, JoblibRunner, SerialRunner
+from raft.batch.sink import load_rows
+from raft.batch.sweep import execute, sweep
 
 SCENARIO = """\
 name: tiny
@@ -79,8 +79,8 @@ def test_resume_skips_done_runs(scenario: Path, tmp_path: Path, suffix: str) -> 
             calls.append(run.index)
             return {"outcome": "ok"}
 
-    from raft.experiments.sink import Column
-    from raft.experiments.sweep import columns_for, param_columns
+    from raft.batch.sink import Column
+    from raft.batch.sweep import columns_for, param_columns
 
     columns = columns_for(param_columns(grid()), (Column("outcome", "str"),))
     first = execute(Counting(), runs[:5], columns=columns, runner=SerialRunner(), out=out)
