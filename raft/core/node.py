@@ -154,10 +154,13 @@ class RaftNode:
         #: The leader of ``current_term`` as far as this server knows (its proposals' hint): ``None`` from every
         #: change of term until an AppendEntries of the new term arrives (or this server wins it).
         self.leader_id: str | None = None
+        #: The highest index known committed. Invariant: ``last_applied <= commit_index <= log.last_index``.
         self.commit_index = 0
+        #: The highest index applied to ``store``; entries are applied in order, each once per life.
         self.last_applied = 0
         self.store = KeyValueStore()
         #: What of the log is on stable storage (the stored log, as given, is), and the writes in progress.
+        #: Invariant: ``durable_index <= log.last_index``.
         self.durability = Durability(self.log.last_index)
         # Volatile state on candidates and leaders.
         self.votes_granted: set[str] = set()
