@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from raft.core import Role
+from raft.core import HardState, Role
 
 PAGE = (Path(__file__).resolve().parents[1] / "docs" / "core.md").read_text(encoding="utf-8")
 HARNESS = re.search(r"```python\n(.*?)```", PAGE, re.S)
@@ -37,7 +37,7 @@ def test_the_harness_elects_a_leader_and_commits_a_command_everywhere() -> None:
         assert node.commit_index >= index and node.store.data == {"x": "1"}
         assert [e.term for e in namespace["disk"][i]] == node.log.terms()  # every entry reached its disk
         assert node.durable_index == node.log.last_index
-        assert namespace["hard_state"][i] == (node.current_term, node.voted_for)
+        assert namespace["hard_state"][i] == node.hard_state == HardState(node.current_term, node.voted_for)
     assert printed == OUTPUT.group(1)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from raft.core.messages import Refusal
 from raft.errors import RaftSimError
 from raft.sim.topology import Topology
 
@@ -302,16 +303,19 @@ def message_arrivals(
     return arrivals
 
 
-#: Why a server refused a request, as :func:`refusal_reasons` infers it from the trace.
-STALE_TERM = "stale term"
-LOG_MISMATCH = "log mismatch"
-LOG_NOT_UP_TO_DATE = "log not up-to-date"
-ALREADY_VOTED = "already voted"
+#: Why a server refused a request: the words of :class:`~raft.core.messages.Refusal`, as traces record them.
+STALE_TERM = Refusal.STALE_TERM.value
+LOG_MISMATCH = Refusal.LOG_MISMATCH.value
+LOG_NOT_UP_TO_DATE = Refusal.LOG_NOT_UP_TO_DATE.value
+ALREADY_VOTED = Refusal.ALREADY_VOTED.value
 
 
 def refusal_reasons(events: Events) -> dict[int, str]:
     """The reason of each refusal (a vote refused, an AppendEntries reply with success false), by the refusing
-    reply's message id. Messages do not carry a reason; it is inferred from the trace:
+    reply's message id.
+
+    A refusing reply's ``send`` event records the rule that refused in its ``refused`` field, and that is the
+    reason. Traces written before the field existed do not have it; for their replies the reason is inferred:
 
     - :data:`STALE_TERM`: the reply's term is higher than the request's (Figure 2, both RPCs: "reply false if
       term < currentTerm");
@@ -356,7 +360,9 @@ def refusal_reasons(events: Events) -> dict[int, str]:
             refused = event.get("granted") is False or event.get("success") is False
             if not refused:
                 continue
-            if event["term"] > request["term"]:
+            if "refused" in event:
+                reasons[event["id"]] = event["refused"]
+            elif event["term"] > request["term"]:
                 reasons[event["id"]] = STALE_TERM
             elif event["msg"] == "AppendEntriesResponse":
                 reasons[event["id"]] = LOG_MISMATCH

@@ -14,10 +14,11 @@ from raft.core.messages import (
     Entry,
     Message,
     MessageKind,
+    Refusal,
     RequestVote,
     RequestVoteResponse,
 )
-from raft.core.node import NodeSettings, NotLeader, Proposal, RaftNode, Ready
+from raft.core.node import HardState, NodeSettings, NotLeader, Proposal, RaftNode, Ready
 from raft.core.quorum import MajorityConfig, VoteResult
 from raft.core.statemachine import ApplyResult, Command, KeyValueStore
 from raft.core.types import Role
@@ -29,6 +30,7 @@ __all__ = [
     "Bug",
     "Command",
     "Entry",
+    "HardState",
     "KeyValueStore",
     "MajorityConfig",
     "Message",
@@ -39,6 +41,7 @@ __all__ = [
     "Proposal",
     "RaftNode",
     "Ready",
+    "Refusal",
     "RequestVote",
     "RequestVoteResponse",
     "Role",

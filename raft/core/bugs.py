@@ -2,9 +2,25 @@
 
 They are off by default. A scenario switches one on with ``cluster.bugs: [NAME]``, the CLI with ``--bug NAME``,
 and every output of such a run names it.
+
+All of them live here. Nine break a rule of the node: each is a subclass of :class:`~raft.core.node.RaftNode`
+that replaces exactly the rule methods it breaks (:data:`NODE_BUGS`), and :func:`node_class` composes the
+subclasses of the bugs switched on. The other two break a rule outside the node: ``majority-off-by-one`` the
+quorum arithmetic (:class:`~raft.core.quorum.MajorityConfig` ``off_by_one``), ``forget-vote-on-restart`` the
+simulated disk (``raft.sim.storage.Storage.forget_vote``).
 """
 
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
 from enum import Enum
+
+from raft.core.messages import AppendEntries, Entry, RequestVote
+from raft.core.node import Proposal, RaftNode
+from raft.core.notes import RoleChanged
+from raft.core.statemachine import ApplyResult, Command, OpKind
+from raft.core.types import Role
 
 
 class Bug(Enum):
@@ -38,3 +54,115 @@ BUG_HELP: dict[Bug, str] = {
     "newly elected leader returns stale data (§8)",
 }
 
+
+
+class CommitOldTerm(RaftNode):
+    """``commit-old-term``: a leader commits an entry of an earlier term once a majority holds it (Figure 8)."""
+
+    def may_commit_by_counting_replicas(self, index: int) -> bool:
+        return True
+
+
+class VoteWithoutLogCheck(RaftNode):
+    """``vote-without-log-check``: a vote is granted whatever the candidate's log."""
+
+    def log_is_at_least_as_up_to_date(self, m: RequestVote) -> bool:
+        return True
+
+
+class TruncateOnStaleAppend(RaftNode):
+    """``truncate-on-stale-append``: the follower deletes every entry after the new ones, conflicting or not, so
+    a late AppendEntries cuts off entries a later one added (and may have let commit)."""
+
+    def delete_conflicting_entries(self, prev: int, entries: tuple[Entry, ...]) -> int:
+        first_new = super().delete_conflicting_entries(prev, entries)
+        last_new = prev + len(entries)
+        if self.log.last_index > last_new:
+            self._truncate(last_new + 1)
+        return first_new
+
+
+class NoStepDown(RaftNode):
+    """``no-step-down``: a leader that sees a higher term adopts it (forgetting its vote) but keeps leading."""
+
+    def step_down_on_higher_term(self, now: float, term: int) -> None:
+        if self.role is not Role.LEADER:
+            super().step_down_on_higher_term(now, term)
+            return
+        self.current_term = term
+        self.voted_for = None
+        self._hard_state_dirty = True
+        self._notes.append(RoleChanged(Role.LEADER, term))
+
+
+class CommitWithoutMin(RaftNode):
+    """``commit-without-min``: before the consistency check, commitIndex follows leaderCommit up to this log's
+    end, whether or not the leader has vouched for the entries there (rule 5 without the min)."""
+
+    def log_contains_prev_entry(self, m: AppendEntries) -> bool:
+        if m.leader_commit > self.commit_index:
+            self.advance_commit_index(min(m.leader_commit, self.log.last_index))
+        return super().log_contains_prev_entry(m)
+
+
+class VoteTwice(RaftNode):
+    """``vote-twice``: a server grants a vote even after voting for another candidate in the term."""
+
+    def not_yet_voted_for_another(self, m: RequestVote) -> bool:
+        return True
+
+
+class AcceptStaleAppend(RaftNode):
+    """``accept-stale-append``: a server follows an AppendEntries from a leader of an older term."""
+
+    def term_is_stale(self, m: AppendEntries) -> bool:
+        return False
+
+
+class FixedElectionTimeout(RaftNode):
+    """``fixed-election-timeout``: every election timeout is the range's low end, with no random draw."""
+
+    def random_election_timeout(self) -> float:
+        return self.settings.election_timeout_ms[0]
+
+
+class LocalRead(RaftNode):
+    """``local-read``: the leader answers a read from its own state machine at once, not through the log (the
+    proposal's ``answer``). Wrong on purpose (§8): a leader must not answer a read before it knows it is still
+    the leader and has applied everything committed; a deposed leader, or a new one whose no-op is not yet
+    committed, returns stale data."""
+
+    def propose(self, command: Command) -> Proposal:
+        if self.role is Role.LEADER and command.kind is OpKind.READ:
+            answer = ApplyResult(self.last_applied, self.store.data.get(command.key), duplicate=False)
+            return Proposal(answer.index, answer)
+        return super().propose(command)
+
+
+#: The bugs that break a rule of the node, each with the subclass that breaks it.
+NODE_BUGS: dict[Bug, type[RaftNode]] = {
+    Bug.COMMIT_OLD_TERM: CommitOldTerm,
+    Bug.VOTE_WITHOUT_LOG_CHECK: VoteWithoutLogCheck,
+    Bug.TRUNCATE_ON_STALE_APPEND: TruncateOnStaleAppend,
+    Bug.NO_STEP_DOWN: NoStepDown,
+    Bug.COMMIT_WITHOUT_MIN: CommitWithoutMin,
+    Bug.VOTE_TWICE: VoteTwice,
+    Bug.ACCEPT_STALE_APPEND: AcceptStaleAppend,
+    Bug.FIXED_ELECTION_TIMEOUT: FixedElectionTimeout,
+    Bug.LOCAL_READ: LocalRead,
+}
+
+
+def node_class(bugs: Iterable[Bug] = ()) -> type[RaftNode]:
+    """The node class for these switchable bugs: :class:`RaftNode` for none, else a subclass of the classes of
+    :data:`NODE_BUGS` switched on (in the order of :class:`Bug`), whose ``bugs`` are all of them."""
+    return _node_class(frozenset(bugs))
+
+
+@functools.cache
+def _node_class(bugs: frozenset[Bug]) -> type[RaftNode]:
+    if not bugs:
+        return RaftNode
+    bases = tuple(NODE_BUGS[bug] for bug in Bug if bug in bugs and bug in NODE_BUGS) or (RaftNode,)
+    name = "RaftNode[" + ",".join(bug.value for bug in Bug if bug in bugs) + "]"
+    return type(name, bases, {"bugs": bugs, "__module__": __name__})

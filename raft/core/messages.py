@@ -6,7 +6,7 @@ and the node's outbox says where each message goes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import ClassVar
 
@@ -20,6 +20,26 @@ class MessageKind(Enum):
     REQUEST_VOTE_RESPONSE = "RequestVoteResponse"
     APPEND_ENTRIES = "AppendEntries"
     APPEND_ENTRIES_RESPONSE = "AppendEntriesResponse"
+
+
+class Refusal(Enum):
+    """The rule of Figure 2 that refused a request. Values are the words used in traces and pictures.
+
+    A RequestVote is refused for a stale term, a log that is not up to date, a vote already cast, or (only with a
+    bug switched on, since a leader has voted for itself) because the receiver leads; an AppendEntries for a
+    stale term or a log mismatch at prevLogIndex.
+    """
+
+    #: Reply false if term < currentTerm (both RPCs, rule 1). Reference: §5.1.
+    STALE_TERM = "stale term"
+    #: RequestVote: the candidate's log is not at least as up to date as the receiver's. Reference: §5.4.1.
+    LOG_NOT_UP_TO_DATE = "log not up-to-date"
+    #: RequestVote: votedFor is another candidate in this term. Reference: §5.2.
+    ALREADY_VOTED = "already voted"
+    #: RequestVote: the receiver leads this term (it voted for itself). Reference: §5.2.
+    LEADER = "leader"
+    #: AppendEntries: the log has no entry at prevLogIndex whose term is prevLogTerm (rule 2). Reference: §5.3.
+    LOG_MISMATCH = "log mismatch"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +70,8 @@ class RequestVoteResponse:
     is_response: ClassVar[bool] = True
     term: int
     vote_granted: bool
+    #: Why the vote was refused (``None`` when granted): for observers only, so not compared.
+    refused: Refusal | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +94,8 @@ class AppendEntriesResponse:
 
     On success ``match_index`` is the index the follower confirms (prevLogIndex + len(entries)). On failure
     ``reject_index`` is the prevLogIndex that did not match and ``conflict_term`` / ``conflict_index`` let the
-    leader skip back a whole term per round trip (§5.3, the optimisation the paper sketches).
+    leader skip back a whole term per round trip (§5.3, the optimisation the paper sketches); ``refused`` names
+    the rule that refused, for observers only (no server reads it, and it takes no part in equality).
     """
 
     kind: ClassVar[MessageKind] = MessageKind.APPEND_ENTRIES_RESPONSE
@@ -83,6 +106,7 @@ class AppendEntriesResponse:
     reject_index: int = 0
     conflict_term: int = 0
     conflict_index: int = 0
+    refused: Refusal | None = field(default=None, compare=False)
 
 
 Message = RequestVote | RequestVoteResponse | AppendEntries | AppendEntriesResponse

@@ -5,16 +5,18 @@ Every input enters through one of a few doors: :meth:`RaftNode.step` (a message 
 :meth:`RaftNode.propose` (a client command) and :meth:`RaftNode.on_persisted` (storage made the log durable).
 Outputs accumulate until the caller takes them with :meth:`RaftNode.take_ready`. Time is a float of
 milliseconds passed in by the caller; randomness comes from the ``random.Random`` the caller injects.
+
+Each receiver rule of Figure 2 is a small method named after its sentence, with the section it comes from; a
+refusal names the rule that refused (:class:`~raft.core.messages.Refusal`). This class follows every rule: the
+switchable bugs of :mod:`raft.core.bugs` are subclasses that replace single rule methods.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
-from raft.core.bugs import Bug
 from raft.core.durability import Durability
 from raft.core.log import RaftLog
 from raft.core.messages import (
@@ -22,15 +24,19 @@ from raft.core.messages import (
     AppendEntriesResponse,
     Entry,
     Message,
+    Refusal,
     RequestVote,
     RequestVoteResponse,
 )
 from raft.core.notes import Appended, Applied, Committed, Note, RoleChanged, TimedOut, Truncated, Voted
 from raft.core.progress import Progress
 from raft.core.quorum import MajorityConfig, VoteResult
-from raft.core.statemachine import ApplyResult, Command, KeyValueStore, OpKind
+from raft.core.statemachine import ApplyResult, Command, KeyValueStore
 from raft.core.types import Role
 from raft.errors import RaftSimError
+
+if TYPE_CHECKING:
+    from raft.core.bugs import Bug
 
 #: Timers compare times with this slack, since a deadline reached by adding a delay to a float clock may come
 #: back a rounding error early.
@@ -47,7 +53,8 @@ class NotLeader(RaftSimError):
 
 @dataclass(frozen=True, slots=True)
 class NodeSettings:
-    """The timing and switches a node is configured with."""
+    """The timing and switches a node is configured with. A node with ``bugs`` is built by
+    :func:`raft.core.bugs.node_class`; :class:`RaftNode` itself refuses them."""
 
     election_timeout_ms: tuple[float, float] = (150.0, 300.0)
     heartbeat_ms: float = 50.0
@@ -56,10 +63,18 @@ class NodeSettings:
     bugs: frozenset[Bug] = frozenset()
 
 
+@dataclass(frozen=True, slots=True)
+class HardState:
+    """What a server persists besides its log: currentTerm and votedFor. Reference: Figure 2, persistent state."""
+
+    term: int = 0
+    voted_for: str | None = None
+
+
 class Ready(NamedTuple):
     """Everything one or more inputs produced, to be carried out by the caller in this order:
 
-    1. persist ``hard_state`` (term, votedFor) if given, and the log from index ``log_from`` on (truncate the
+    1. persist ``hard_state`` (:class:`HardState`) if given, and the log from index ``log_from`` on (truncate the
        stored log there, then store ``entries``), after every write of earlier Readies;
     2. only once that is durable, send ``messages`` (each a ``(to, message)`` pair);
     3. if the log was written, tell the node with :meth:`RaftNode.on_persisted` where the stored log now ends;
@@ -69,7 +84,7 @@ class Ready(NamedTuple):
     """
 
     messages: tuple[tuple[str, Message], ...]
-    hard_state: tuple[int, str | None] | None
+    hard_state: HardState | None
     log_from: int | None
     entries: tuple[Entry, ...]
     notes: tuple[Note, ...]
@@ -93,7 +108,20 @@ class RaftNode:
 
     Persistent state (``current_term``, ``voted_for``, ``log``) is given at construction, as stored; volatile
     state (``commit_index``, ``last_applied``, the key-value ``store``, leader progress) starts empty.
+
+    Invariants, kept by the methods that move these indexes (with every rule in force; a bug may break them,
+    which the simulation's safety checker then reports):
+
+    - ``last_applied <= commit_index <= log.last_index``: only committed entries are applied, in order
+      (:meth:`advance_commit_index`), and a rule never truncates a committed entry (§5.4);
+    - ``durable_index <= log.last_index``: see :class:`~raft.core.durability.Durability`;
+    - ``current_term`` never decreases, and ``voted_for`` changes within a term only from ``None``
+      (:meth:`enter_term`, :meth:`handle_request_vote`);
+    - a leader's ``progress`` has ``match_index < next_index <= log.last_index + 1`` for every peer.
     """
+
+    #: The switchable bugs this class breaks the rules of: none (see :func:`raft.core.bugs.node_class`).
+    bugs: ClassVar[frozenset[Bug]] = frozenset()
 
     def __init__(
         self,
@@ -110,18 +138,13 @@ class RaftNode:
         self.id = node_id
         self.voters = voters
         self.peers: tuple[str, ...] = tuple(sorted(v for v in voters.voters if v != node_id))
+        if settings.bugs != self.bugs:
+            raise ValueError(
+                f"{type(self).__name__} is built for bugs {sorted(b.value for b in self.bugs)}, the settings switch "
+                f"on {sorted(b.value for b in settings.bugs)}: build the node with raft.core.bugs.node_class"
+            )
         self.settings = settings
         self.rng = rng
-        bugs = settings.bugs
-        self._bug_commit_old_term = Bug.COMMIT_OLD_TERM in bugs
-        self._bug_vote_without_log_check = Bug.VOTE_WITHOUT_LOG_CHECK in bugs
-        self._bug_truncate_on_stale = Bug.TRUNCATE_ON_STALE_APPEND in bugs
-        self._bug_no_step_down = Bug.NO_STEP_DOWN in bugs
-        self._bug_commit_without_min = Bug.COMMIT_WITHOUT_MIN in bugs
-        self._bug_vote_twice = Bug.VOTE_TWICE in bugs
-        self._bug_accept_stale_append = Bug.ACCEPT_STALE_APPEND in bugs
-        self._bug_fixed_timeout = Bug.FIXED_ELECTION_TIMEOUT in bugs
-        self._bug_local_read = Bug.LOCAL_READ in bugs
         # Persistent state on all servers (Figure 2).
         self.current_term = term
         self.voted_for = voted_for
@@ -131,10 +154,13 @@ class RaftNode:
         #: The leader of ``current_term`` as far as this server knows (its proposals' hint): ``None`` from every
         #: change of term until an AppendEntries of the new term arrives (or this server wins it).
         self.leader_id: str | None = None
+        #: The highest index known committed. Invariant: ``last_applied <= commit_index <= log.last_index``.
         self.commit_index = 0
+        #: The highest index applied to ``store``; entries are applied in order, each once per life.
         self.last_applied = 0
         self.store = KeyValueStore()
         #: What of the log is on stable storage (the stored log, as given, is), and the writes in progress.
+        #: Invariant: ``durable_index <= log.last_index``.
         self.durability = Durability(self.log.last_index)
         # Volatile state on candidates and leaders.
         self.votes_granted: set[str] = set()
@@ -148,12 +174,6 @@ class RaftNode:
         self._notes: list[Note] = [RoleChanged(Role.FOLLOWER, term)]
         self._hard_state_dirty = False
         self.reset_election_timer(now)
-        self._handlers: dict[type, Callable[[float, str, Any], None]] = {
-            RequestVote: self.handle_request_vote,
-            RequestVoteResponse: self.handle_request_vote_response,
-            AppendEntries: self.handle_append_entries,
-            AppendEntriesResponse: self.handle_append_entries_response,
-        }
 
     # ----------------------------------------------------------------- outputs
 
@@ -166,7 +186,7 @@ class RaftNode:
         log_from = self.durability.hand_out(log.last_index, log.last_term) if log_changed else None
         ready = Ready(
             messages=tuple(self._outbox),
-            hard_state=(self.current_term, self.voted_for) if self._hard_state_dirty else None,
+            hard_state=self.hard_state if self._hard_state_dirty else None,
             log_from=log_from,
             entries=log.slice(log_from, log.last_index - log_from + 1) if log_from is not None else (),
             notes=tuple(self._notes),
@@ -178,6 +198,11 @@ class RaftNode:
 
     def _send(self, to: str, message: Message) -> None:
         self._outbox.append((to, message))
+
+    @property
+    def hard_state(self) -> HardState:
+        """The persistent state besides the log, as it stands."""
+        return HardState(self.current_term, self.voted_for)
 
     @property
     def durable_index(self) -> int:
@@ -192,10 +217,14 @@ class RaftNode:
         return self.heartbeat_deadline if self.role is Role.LEADER else self.election_deadline
 
     def reset_election_timer(self, now: float) -> None:
-        """Draw a fresh election timeout, uniform over the configured range. Reference: §5.2."""
+        """The election timer restarts with a fresh timeout. Reference: §5.2."""
+        self.election_deadline = now + self.random_election_timeout()
+
+    def random_election_timeout(self) -> float:
+        """Election timeouts are chosen randomly from a fixed interval (uniform over the configured range).
+        Reference: §5.2."""
         low, high = self.settings.election_timeout_ms
-        delay = low if self._bug_fixed_timeout else self.rng.uniform(low, high)
-        self.election_deadline = now + delay
+        return self.rng.uniform(low, high)
 
     def tick(self, now: float) -> None:
         """Time has reached ``now``: fire whichever timer is due."""
@@ -272,34 +301,61 @@ class RaftNode:
     # ---------------------------------------------------------------- messages
 
     def step(self, now: float, sender: str, message: Message) -> None:
-        """A message from ``sender`` arrived. Rules for all servers (§5.1): a higher term makes us a follower."""
+        """A message from ``sender`` arrived: apply the rule for all servers, then the receiver's rules."""
         if message.term > self.current_term:
-            if self._bug_no_step_down and self.role is Role.LEADER:
-                self.current_term = message.term
-                self.voted_for = None
-                self._hard_state_dirty = True
-                self._notes.append(RoleChanged(Role.LEADER, message.term))
-            else:
-                self.become_follower(message.term, now)
-        self._handlers[type(message)](now, sender, message)
+            self.step_down_on_higher_term(now, message.term)
+        match message:
+            case RequestVote():
+                self.handle_request_vote(now, sender, message)
+            case RequestVoteResponse():
+                self.handle_request_vote_response(now, sender, message)
+            case AppendEntries():
+                self.handle_append_entries(now, sender, message)
+            case AppendEntriesResponse():
+                self.handle_append_entries_response(now, sender, message)
+
+    def step_down_on_higher_term(self, now: float, term: int) -> None:
+        """If an RPC request or response contains term T > currentTerm: set currentTerm = T, convert to
+        follower. Reference: §5.1."""
+        self.become_follower(term, now)
+
+    # ------------------------------------------------------- RequestVote rules
 
     def handle_request_vote(self, now: float, sender: str, m: RequestVote) -> None:
-        """RequestVote receiver (Figure 2): refuse a stale term; grant if not yet voted for another candidate
-        this term and the candidate's log is at least as up to date (§5.2, §5.4.1)."""
-        granted = False
-        if m.term == self.current_term:
-            free = self.voted_for is None or self.voted_for == m.candidate_id or self._bug_vote_twice
-            up_to_date = self._bug_vote_without_log_check or self.log.is_up_to_date(
-                m.last_log_index, m.last_log_term
-            )
-            granted = free and up_to_date and self.role is not Role.LEADER
+        """RequestVote receiver (Figure 2): reply false if term < currentTerm; grant the vote if votedFor is null
+        or candidateId and the candidate's log is at least as up to date as the receiver's. The first rule that
+        refuses, in the order of :meth:`vote_refusal`, names the refusal. Reference: §5.2, §5.4.1."""
+        refused = self.vote_refusal(m)
+        granted = refused is None
         if granted:
             if self.voted_for != m.candidate_id:
                 self.voted_for = m.candidate_id
                 self._hard_state_dirty = True
             self.reset_election_timer(now)
-        self._notes.append(Voted(m.candidate_id, self.current_term, granted))
-        self._send(sender, RequestVoteResponse(self.current_term, granted))
+        self._notes.append(Voted(m.candidate_id, self.current_term, granted, refused))
+        self._send(sender, RequestVoteResponse(self.current_term, granted, refused))
+
+    def vote_refusal(self, m: RequestVote) -> Refusal | None:
+        """The rule that refuses this vote, or ``None`` to grant it."""
+        if m.term < self.current_term:
+            return Refusal.STALE_TERM
+        if not self.log_is_at_least_as_up_to_date(m):
+            return Refusal.LOG_NOT_UP_TO_DATE
+        if not self.not_yet_voted_for_another(m):
+            return Refusal.ALREADY_VOTED
+        if self.role is Role.LEADER:
+            return Refusal.LEADER
+        return None
+
+    def log_is_at_least_as_up_to_date(self, m: RequestVote) -> bool:
+        """Grant only if the candidate's log is at least as up to date as the receiver's log: the later last
+        term wins, with the same last term the longer log. Reference: §5.4.1."""
+        return self.log.is_up_to_date(m.last_log_index, m.last_log_term)
+
+    def not_yet_voted_for_another(self, m: RequestVote) -> bool:
+        """Grant only if votedFor is null or candidateId: each server votes for at most one candidate in a
+        given term, on a first-come-first-served basis. Reference: §5.2."""
+        return self.voted_for is None or self.voted_for == m.candidate_id
 
     def handle_request_vote_response(self, now: float, sender: str, m: RequestVoteResponse) -> None:
         """Candidates (§5.2): count votes as a set of voters; a majority makes this server leader."""
@@ -309,61 +365,79 @@ class RaftNode:
         if self.voters.vote_result(self.votes_granted, self.votes_rejected) is VoteResult.WON:
             self.become_leader(now)
 
+    # ----------------------------------------------------- AppendEntries rules
+
     def handle_append_entries(self, now: float, sender: str, m: AppendEntries) -> None:
-        """AppendEntries receiver, Figure 2 rules 1 to 5."""
+        """AppendEntries receiver, Figure 2 rules 1 to 5. Reference: §5.1, §5.3."""
         term = self.current_term
-        if m.term < term and not self._bug_accept_stale_append:
-            # Rule 1: reply false if term < currentTerm.
-            self._send(sender, AppendEntriesResponse(term, False, reject_index=m.prev_log_index))
+        if self.term_is_stale(m):
+            self._send(sender, AppendEntriesResponse(term, False, reject_index=m.prev_log_index,
+                                                     refused=Refusal.STALE_TERM))  # fmt: skip
             return
-        if self.role is not Role.FOLLOWER:
-            # Candidates (§5.2): an AppendEntries from the leader of this term means it already won.
-            self.become_follower(term, now)
-        self.leader_id = m.leader_id
-        self.reset_election_timer(now)
-        log = self.log
-        if self._bug_commit_without_min and m.leader_commit > self.commit_index:
-            # The bug: commitIndex follows leaderCommit up to this log's end, whether or not the leader has
-            # vouched for the entries there (not even the consistency check has been made).
-            self.advance_commit_index(min(m.leader_commit, log.last_index))
-        prev = m.prev_log_index
-        if not log.matches(prev, m.prev_log_term):
-            # Rule 2: reply false if the log has no entry at prevLogIndex whose term matches prevLogTerm.
-            if prev > log.last_index:
-                conflict_term, conflict_index = 0, log.last_index + 1
-            else:
-                conflict_term, conflict_index = log.term_at(prev), log.first_index_of_term(prev)
-            self._send(
-                sender,
-                AppendEntriesResponse(
-                    term, False, reject_index=prev, conflict_term=conflict_term, conflict_index=conflict_index
-                ),
-            )
+        self.recognize_leader(now, m)
+        if not self.log_contains_prev_entry(m):
+            self._send(sender, self.log_mismatch(m))
             return
-        last_new = prev + len(m.entries)
-        self._store_entries(prev, m.entries)
-        if self._bug_truncate_on_stale and log.last_index > last_new:
-            self._truncate(last_new + 1)
-        # Rule 5: if leaderCommit > commitIndex, commitIndex = min(leaderCommit, index of last new entry).
-        if m.leader_commit > self.commit_index:
-            new_commit = min(m.leader_commit, last_new)
-            if new_commit > self.commit_index:
-                self.advance_commit_index(new_commit)
+        first_new = self.delete_conflicting_entries(m.prev_log_index, m.entries)
+        self.append_new_entries(m.entries[first_new:])
+        last_new = m.prev_log_index + len(m.entries)
+        self.commit_up_to_leader_commit(m.leader_commit, last_new)
         self._send(sender, AppendEntriesResponse(term, True, match_index=last_new))
 
-    def _store_entries(self, prev: int, entries: tuple[Entry, ...]) -> None:
-        """Rules 3 and 4: delete an existing entry that conflicts with a new one (same index, different term)
-        and all that follow it; append any new entries not already in the log. Matching entries stay."""
+    def term_is_stale(self, m: AppendEntries) -> bool:
+        """Rule 1: reply false if term < currentTerm. Reference: §5.1."""
+        return m.term < self.current_term
+
+    def recognize_leader(self, now: float, m: AppendEntries) -> None:
+        """An AppendEntries of this term comes from its leader: a candidate returns to follower (it lost), and
+        the election timer restarts. Reference: §5.2."""
+        if self.role is not Role.FOLLOWER:
+            self.become_follower(self.current_term, now)
+        self.leader_id = m.leader_id
+        self.reset_election_timer(now)
+
+    def log_contains_prev_entry(self, m: AppendEntries) -> bool:
+        """Rule 2: reply false if the log does not contain an entry at prevLogIndex whose term matches
+        prevLogTerm. Reference: §5.3."""
+        return self.log.matches(m.prev_log_index, m.prev_log_term)
+
+    def log_mismatch(self, m: AppendEntries) -> AppendEntriesResponse:
+        """The refusal of rule 2, with the hint that lets the leader skip back a whole term (the first index of
+        the conflicting term, or the end of a log too short). Reference: §5.3."""
+        log, prev = self.log, m.prev_log_index
+        if prev > log.last_index:
+            conflict_term, conflict_index = 0, log.last_index + 1
+        else:
+            conflict_term, conflict_index = log.term_at(prev), log.first_index_of_term(prev)
+        return AppendEntriesResponse(self.current_term, False, reject_index=prev, conflict_term=conflict_term,
+                                     conflict_index=conflict_index, refused=Refusal.LOG_MISMATCH)  # fmt: skip
+
+    def delete_conflicting_entries(self, prev: int, entries: tuple[Entry, ...]) -> int:
+        """Rule 3: if an existing entry conflicts with a new one (same index but different terms), delete the
+        existing entry and all that follow it; entries that match stay. Returns the position in ``entries`` of
+        the first one not already in the log. Reference: §5.3."""
         log = self.log
         for offset, entry in enumerate(entries):
             index = prev + 1 + offset
-            if index <= log.last_index:
-                if log.term_at(index) == entry.term:
-                    continue
+            if index > log.last_index:
+                return offset
+            if log.term_at(index) != entry.term:
                 self._truncate(index)
-            for later in entries[offset:]:
-                self._append_local(later)
-            return
+                return offset
+        return len(entries)
+
+    def append_new_entries(self, entries: tuple[Entry, ...]) -> None:
+        """Rule 4: append any new entries not already in the log. Reference: §5.3."""
+        for entry in entries:
+            self._append_local(entry)
+
+    def commit_up_to_leader_commit(self, leader_commit: int, last_new: int) -> None:
+        """Rule 5: if leaderCommit > commitIndex, set commitIndex = min(leaderCommit, index of last new entry).
+        Reference: §5.3."""
+        if leader_commit > self.commit_index:
+            new_commit = min(leader_commit, last_new)
+            if new_commit > self.commit_index:
+                self.advance_commit_index(new_commit)
 
     def _truncate(self, index: int) -> None:
         self.log.truncate_from(index)
@@ -418,15 +492,21 @@ class RaftNode:
     # ------------------------------------------------------------------ commit
 
     def advance_leader_commit_index(self) -> None:
-        """Leaders (§5.3, §5.4.2): commit the highest index a majority holds, if its entry is of the
-        current term; earlier entries commit with it. The leader counts itself only for durable entries."""
+        """Leaders: if there exists an N > commitIndex such that a majority of matchIndex[i] >= N, and
+        log[N].term == currentTerm, set commitIndex = N; earlier entries commit with it. The leader counts
+        itself only for durable entries. Reference: §5.3, §5.4."""
         match = {peer: p.match_index for peer, p in self.progress.items()}
         match[self.id] = self.durable_index
         candidate = self.voters.committed_index(match)
         if candidate <= self.commit_index:
             return
-        if self.log.term_at(candidate) == self.current_term or self._bug_commit_old_term:
+        if self.may_commit_by_counting_replicas(candidate):
             self.advance_commit_index(candidate)
+
+    def may_commit_by_counting_replicas(self, index: int) -> bool:
+        """Only log entries from the leader's current term are committed by counting replicas.
+        Reference: §5.4.2."""
+        return self.log.term_at(index) == self.current_term
 
     def advance_commit_index(self, index: int) -> None:
         """commitIndex moves forward to ``index``; apply every newly committed entry in order (§5.3)."""
@@ -443,19 +523,13 @@ class RaftNode:
     # ------------------------------------------------------------ client, disk
 
     def propose(self, command: Command) -> Proposal:
-        """A client command: the leader appends it and replicates it at once; its index is in the proposal.
+        """A client command, read or write: the leader appends it to its log and replicates it at once; its
+        index is in the proposal, and it is answered once applied. Reference: §5.3, §8.
 
-        Raises :class:`NotLeader` with the leader this server knows, if it is not the leader. With the
-        ``local-read`` bug a read is not appended: the leader answers it from its own state machine at once
-        (the proposal's ``answer``). Wrong on purpose (§8): a leader must not answer a read before it knows it
-        is still the leader and has applied everything committed; a deposed leader, or a new one whose no-op is
-        not yet committed, returns stale data.
+        Raises :class:`NotLeader` with the leader this server knows, if it is not the leader.
         """
         if self.role is not Role.LEADER:
             raise NotLeader(self.leader_id)
-        if self._bug_local_read and command.kind is OpKind.READ:
-            answer = ApplyResult(self.last_applied, self.store.data.get(command.key), duplicate=False)
-            return Proposal(answer.index, answer)
         index = self._append_local(Entry(self.current_term, command))
         for peer, progress in self.progress.items():
             if progress.replicating and progress.next_index == index:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from raft.core.messages import Refusal
 from raft.core.statemachine import ApplyResult, Command
 from raft.core.types import Role
 
@@ -29,11 +30,12 @@ class TimedOut:
 
 @dataclass(frozen=True, slots=True)
 class Voted:
-    """The node answered a RequestVote from ``candidate`` in ``term``."""
+    """The node answered a RequestVote from ``candidate`` in ``term``; ``refused`` names the rule that refused."""
 
     candidate: str
     term: int
     granted: bool
+    refused: Refusal | None = None
 
 
 @dataclass(frozen=True, slots=True)

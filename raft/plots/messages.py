@@ -5,7 +5,8 @@ RequestVote and its replies are orange, AppendEntries and its replies blue (a he
 thinner); a dropped message is a red dashed arrow that stops short of its receiver with a cross, labelled with
 the reason. Life lines are coloured by the node's role and break while it is down.
 
-Refusals are drawn by their reason, which :func:`raft.analysis.replay.refusal_reasons` infers from the trace: a
+Refusals are drawn by their reason, which :func:`raft.analysis.replay.refusal_reasons` reads from the trace (or
+infers, for traces written before refusing replies recorded the rule that refused): a
 refusal because the request's term was stale (the reply carries a higher term) is a brown dotted arrow labelled
 ``refused tN: stale term`` (a vote) or ``fail tN: stale term`` (AppendEntries); a refusal at the request's own
 term is purple and dash-dotted, labelled ``fail: log mismatch at P`` (AppendEntries: no entry at prevLogIndex P

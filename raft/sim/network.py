@@ -136,9 +136,13 @@ def describe_message(message: Message) -> dict[str, Any]:
     elif kind == "AppendEntriesResponse":
         fields["success"] = message.success  # type: ignore[union-attr]
         fields["match_index"] = message.match_index  # type: ignore[union-attr]
+        if message.refused is not None:  # type: ignore[union-attr]
+            fields["refused"] = message.refused.value  # type: ignore[union-attr]
     elif kind == "RequestVote":
         fields["last_index"] = message.last_log_index  # type: ignore[union-attr]
         fields["last_term"] = message.last_log_term  # type: ignore[union-attr]
     else:
         fields["granted"] = message.vote_granted  # type: ignore[union-attr]
+        if message.refused is not None:  # type: ignore[union-attr]
+            fields["refused"] = message.refused.value  # type: ignore[union-attr]
     return fields

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
+from raft.core.bugs import node_class
 from raft.core.messages import Message, MessageKind
 from raft.core.node import TIME_EPSILON, NodeSettings, NotLeader, RaftNode, Ready
 from raft.core.notes import Appended, Applied, Committed, RoleChanged, TimedOut, Truncated, Voted
@@ -86,7 +87,7 @@ class SimServer:
         self._writing = False
         self._queued = []
         self._wake_at = math.inf
-        self.node = RaftNode(
+        self.node = node_class(self.settings.bugs)(
             self.id, self.voters, self.settings, self.rng,
             term=term, voted_for=voted_for, log=log, now=self.env.now,
         )  # fmt: skip
@@ -251,7 +252,11 @@ class SimServer:
 
     def _report_vote(self, note: Voted) -> None:
         if self._emit_vote:
-            self._event("vote", candidate=note.candidate, term=note.term, granted=note.granted)
+            if note.refused is None:
+                self._event("vote", candidate=note.candidate, term=note.term, granted=note.granted)
+            else:
+                self._event("vote", candidate=note.candidate, term=note.term, granted=note.granted,
+                            reason=note.refused.value)
 
     def _report_append(self, note: Appended) -> None:
         if self._emit_append:

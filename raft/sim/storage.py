@@ -28,7 +28,7 @@ class Storage:
     def write(self, ready: Ready) -> None:
         """Make ``ready``'s persistent changes durable."""
         if ready.hard_state is not None:
-            self.term, self.voted_for = ready.hard_state
+            self.term, self.voted_for = ready.hard_state.term, ready.hard_state.voted_for
         if ready.log_from is not None:
             del self.entries[ready.log_from - 1 :]
             self.entries.extend(ready.entries)

@@ -9,7 +9,7 @@ import random
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from raft.core.bugs import Bug
+from raft.core.bugs import Bug, node_class
 from raft.core.log import RaftLog
 from raft.core.messages import AppendEntries, AppendEntriesResponse, Entry, Message, RequestVoteResponse
 from raft.core.node import NodeSettings, RaftNode, Ready
@@ -44,10 +44,11 @@ def make_node(
 ) -> RaftNode:
     """A node as (re)started from this persisted state; the start-up Ready is already taken."""
     raft_log = log if isinstance(log, RaftLog) else RaftLog.from_terms(list(log))
-    node = RaftNode(
+    switched_on = frozenset(bugs)
+    node = node_class(switched_on)(
         node_id,
         MajorityConfig(frozenset(voters)),
-        settings(bugs=frozenset(bugs), **setting_changes),
+        settings(bugs=switched_on, **setting_changes),
         random.Random(0),
         term=term,
         voted_for=voted_for,

@@ -21,7 +21,7 @@ from nodekit import (
 )
 
 from raft.core.messages import AppendEntries, AppendEntriesResponse, Message, RequestVote, RequestVoteResponse
-from raft.core.node import NotLeader, RaftNode
+from raft.core.node import HardState, NotLeader, RaftNode
 from raft.core.notes import Appended, Committed, RoleChanged, TimedOut, Voted
 from raft.core.types import Role
 
@@ -64,7 +64,7 @@ def test_higher_term_in_any_message_makes_follower(role: Role, message: Message)
     assert node.role is Role.FOLLOWER
     assert node.current_term == 5
     assert RoleChanged(Role.FOLLOWER, 5) in ready.notes
-    assert ready.hard_state is not None and ready.hard_state[0] == 5
+    assert ready.hard_state is not None and ready.hard_state.term == 5
     if isinstance(message, RequestVote):
         assert node.voted_for == "n2"  # granted in the new term (its log is more up to date)
     else:
@@ -91,7 +91,7 @@ def test_timeout_starts_election() -> None:
     assert node.role is Role.CANDIDATE and node.current_term == 3 and node.voted_for == "n1"
     assert notes(ready, TimedOut) == [TimedOut(2)]
     assert RoleChanged(Role.CANDIDATE, 3) in ready.notes
-    assert ready.hard_state == (3, "n1")
+    assert ready.hard_state == HardState(3, "n1")
     assert sorted(sent(ready)) == [("n2", RequestVote(3, "n1", 2, 2)), ("n3", RequestVote(3, "n1", 2, 2))]
     assert 100.0 + LOW <= node.election_deadline <= 100.0 + HIGH
 
@@ -186,7 +186,7 @@ def test_one_vote_per_term() -> None:
     node.step(1.0, "n2", RequestVote(2, "n2", 0, 0))
     first = take(node)
     assert sent(first) == [("n2", RequestVoteResponse(2, True))]
-    assert first.hard_state == (2, "n2")  # the vote is persisted before the reply leaves
+    assert first.hard_state == HardState(2, "n2")  # the vote is persisted before the reply leaves
     node.step(2.0, "n3", RequestVote(2, "n3", 0, 0))
     assert sent(take(node)) == [("n3", RequestVoteResponse(2, False))]
     node.step(3.0, "n2", RequestVote(2, "n2", 0, 0))  # a retransmitted request is granted again

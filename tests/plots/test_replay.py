@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from raft.analysis import replay
+from raft.api import simulate
 from raft.errors import RaftSimError
 from raft.scenario import parse_scenario
 from raft.sim.events import EventBus
@@ -192,6 +195,27 @@ def test_refusal_reasons_are_inferred_from_terms_logs_and_votes():
         13: replay.STALE_TERM,
         21: replay.LOG_MISMATCH,
     }
+
+
+def test_a_recorded_refusal_is_read_and_only_an_unrecorded_one_inferred():
+    """A trace records the rule that refused on the refusing reply (``refused``); inference is for older traces."""
+    events = _refusal_trace()
+    for event in events:
+        if event.get("id") == 11 and event["type"] == "send":
+            event["refused"] = "leader"  # what the node said, though the inference would say otherwise
+    reasons = replay.refusal_reasons(events)
+    assert reasons[11] == "leader" and reasons[12] == replay.ALREADY_VOTED
+
+
+@pytest.mark.parametrize(("name", "seed"), [("split-3-3", 0), ("split-5", 2), ("old-leader-minority", 1)])
+def test_recorded_refusals_agree_with_what_the_trace_shows(name, seed):
+    """In a real run the rule each node names is the one the trace's terms, logs and votes show."""
+    events = simulate(Path(__file__).resolve().parents[2] / "scenarios" / f"{name}.yaml", seed=seed).events
+    recorded = replay.refusal_reasons(events)
+    sends = {e["id"]: e for e in events if e["type"] == "send"}
+    assert len(recorded) >= 10 and all(sends[i]["refused"] == reason for i, reason in recorded.items())
+    inferred = replay.refusal_reasons([{k: v for k, v in e.items() if k != "refused"} for e in events])
+    assert inferred == recorded
 
 
 def test_write_commits_are_the_first_commit_covering_the_entry(trace):

@@ -6,19 +6,19 @@ from simkit import Driven, scenario
 
 from raft.api import simulate
 from raft.core.messages import Entry
-from raft.core.node import Ready
+from raft.core.node import HardState, Ready
 from raft.sim.events import EventBus
 from raft.sim.simulation import Simulation
 from raft.sim.storage import Storage
 
 
-def ready(hard_state: tuple[int, str | None] | None, log_from: int | None, terms: list[int]) -> Ready:
+def ready(hard_state: HardState | None, log_from: int | None, terms: list[int]) -> Ready:
     return Ready((), hard_state, log_from, tuple(Entry(t) for t in terms), ())
 
 
 def test_write_replaces_the_log_from_log_from() -> None:
     storage = Storage()
-    storage.write(ready((1, "n1"), 1, [1, 1, 1]))
+    storage.write(ready(HardState(1, "n1"), 1, [1, 1, 1]))
     storage.write(ready(None, 2, [2]))
     assert (storage.term, storage.voted_for) == (1, "n1")
     assert [e.term for e in storage.entries] == [1, 2]
