@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from raft.core.bugs import Bug
 from raft.errors import RaftSimError
+from raft.scenario.schema import duration_problem
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -32,6 +33,9 @@ def check_duration(duration_ms: float | None) -> float | None:
     """``--duration-ms``: ``None`` (the scenario's own) or a positive, finite number of milliseconds."""
     if duration_ms is not None and not (duration_ms > 0 and math.isfinite(duration_ms)):
         raise RaftSimError(f"--duration-ms: must be a positive number, got {duration_ms}")
+    why = None if duration_ms is None else duration_problem(duration_ms)
+    if why is not None:
+        raise RaftSimError(f"--duration-ms: {why}")
     return duration_ms
 
 
