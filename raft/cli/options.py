@@ -2,7 +2,8 @@
 
 Exit status: :data:`EXIT_OK` when every run showed what its scenario expects (every expectation met; no violation
 but the one a ``safety_violation`` expectation names); :data:`EXIT_FAILED` when an expectation failed or a violation
-nobody expected happened; :data:`EXIT_BAD_INPUT` on bad input (one line on stderr).
+nobody expected happened; :data:`EXIT_BAD_INPUT` on bad input (one line on stderr); :data:`EXIT_INTERRUPTED` when
+Ctrl-C stopped the work (what finished is reported).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from raft.errors import RaftSimError
 from raft.scenario.schema import duration_problem
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+#: Stopped by Ctrl-C (SIGINT): 128 + 2, as shells report it.
+EXIT_INTERRUPTED = 130
 
 
 def non_negative_int(text: str) -> int:

@@ -14,23 +14,28 @@ from raft.api import Result, simulate
 from raft.cli.options import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     check_bugs,
     check_duration,
     non_negative_int,
 )
 from raft.cli.paths import SCENARIO_DIR, find_scenario
+from raft.cli.progress import RunPacer, show_progress
 from raft.cli.report import render_summary
 from raft.errors import RaftSimError
 from raft.files import check_output_file
 from raft.scenario import Scenario, load_scenario
 from raft.scenario.suggest import fmt_number
+from raft.sim.cost import estimate, warning
 
 
 def register(subparsers: Any) -> None:
     run = subparsers.add_parser(
         "run",
         help="run a scenario and summarize what happened",
+        epilog="Ctrl-C stops the run where it is: the summary (and --json, --trace, --plot) covers the part that "
+        "ran, and the exit status is 130.",
         description="Run a scenario and summarize what happened. SCENARIO is a YAML file, or the name of a "
         "shipped scenario when no such file exists: leader-crash, leader-crash.yaml and bugs/vote-twice "
         "all work (see 'raft-sim list').",
@@ -43,6 +48,9 @@ def register(subparsers: Any) -> None:
     run.add_argument("--bug", action="append", default=[], metavar="NAME",
                      help="switch on a named bug (see 'raft-sim fuzz --list-bugs')")  # fmt: skip
     run.add_argument("--plot", metavar="FILE", help="write the election timeline (PNG, SVG or PDF)")
+    run.add_argument("--quiet", action="store_true",
+                     help="no progress and no cost warning on stderr (progress shows only on a terminal, for runs "
+                     "longer than two seconds)")  # fmt: skip
     run.set_defaults(func=run_scenario)
 
     listing = subparsers.add_parser(
@@ -74,14 +82,25 @@ def run_scenario(args: argparse.Namespace) -> int:
         note = skipped_events_note(scenario, args.duration_ms)
         if note:
             print(note, file=sys.stderr)
-    result: Result = simulate(
-        scenario,
-        seed=args.seed,
-        duration_ms=args.duration_ms,
-        record=bool(args.plot),
-        trace=args.trace,
-        bugs=bugs,
-    )
+    duration = scenario.duration_ms if args.duration_ms is None else args.duration_ms
+    if not args.quiet:
+        warned = warning(estimate(scenario, duration, trace=bool(args.trace)), duration)
+        if warned:
+            print(warned, file=sys.stderr)
+    pacer = RunPacer(duration, show=show_progress(args.quiet))
+    try:
+        with pacer.catching_interrupts():
+            result: Result = simulate(
+                scenario,
+                seed=args.seed,
+                duration_ms=args.duration_ms,
+                record=bool(args.plot),
+                trace=args.trace,
+                bugs=bugs,
+                pacer=pacer,
+            )
+    finally:
+        pacer.close()
     if args.plot:
         from raft.plots.files import save_timeline
 
@@ -90,12 +109,22 @@ def run_scenario(args: argparse.Namespace) -> int:
         json.dump(result.summary, sys.stdout)
         sys.stdout.write("\n")
     else:
+        if result.interrupted:
+            print(interrupted_line(result.summary))
         sys.stdout.write(render_summary(result.summary))
         if args.trace:
             print(f"Trace written to {args.trace}")
         if args.plot:
             print(f"Timeline written to {args.plot}")
+    if result.interrupted:
+        return EXIT_INTERRUPTED
     return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def interrupted_line(summary: dict[str, Any]) -> str:
+    """The first line of an interrupted run's summary."""
+    return (f"Interrupted at {fmt_number(summary['interrupted_at_ms'])} ms (of {fmt_number(summary['duration_ms'])} "
+            "ms): this summary covers the part that ran; expectations about later times fail.")  # fmt: skip
 
 
 def skipped_events_note(scenario: Scenario, duration_ms: float) -> str | None:

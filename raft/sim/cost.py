@@ -71,7 +71,7 @@ def warning(cost: Cost, duration_ms: float) -> str | None:
     limit = min(WARN_SECONDS / cost.seconds if cost.seconds > WARN_SECONDS else 1.0,
                 WARN_TRACE_BYTES / cost.trace_bytes if cost.trace_bytes > WARN_TRACE_BYTES else 1.0)  # fmt: skip
     shorter = max(1.0, float(f"{duration_ms * limit:.1g}"))
-    return (f"warning: this run will take {' and '.join(over)}; shorten it with --duration-ms {shorter:g} "
+    return (f"warning: this run will take {' and '.join(over)}; shorten it with --duration-ms {shorter:.0f} "
             "(or fewer nodes, writes or reads); Ctrl-C stops it with a summary of what ran")  # fmt: skip
 
 
