@@ -8,13 +8,13 @@ the run's events (same seed, same trace), only where it may stop.
 
 from __future__ import annotations
 
-import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from types import FrameType
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import IO, Any
+
+from raft.interrupts import StopRequest, stop_requests
 
 #: Progress appears once a run has taken this long (wall-clock seconds).
 SHOW_AFTER_S = 2.0
@@ -27,7 +27,7 @@ FIRST_SLICE_MS = 10.0
 class RunPacer:
     """Paces one run. Life: built before the run, called by the simulation between slices (with the simulated
     time reached), :meth:`close`\\ d after it. Inside :meth:`catching_interrupts` the first Ctrl-C sets
-    :attr:`interrupted`, and the next call stops the run; a second Ctrl-C raises ``KeyboardInterrupt`` as usual.
+    :attr:`stop`, and the next call stops the run; a second Ctrl-C raises ``KeyboardInterrupt`` as usual.
     """
 
     def __init__(
@@ -44,14 +44,14 @@ class RunPacer:
         self.clock = clock
         self.file = file if file is not None else sys.stderr
         self.show_after_s = show_after_s
-        self.interrupted = False
+        self.stop = StopRequest()
         self.bar: Any = None
         self._start = clock()
         self._last = self._start
         self._slice_ms = FIRST_SLICE_MS
 
     def __call__(self, now_ms: float) -> float | None:
-        if self.interrupted:
+        if self.stop.requested:
             return None
         now = self.clock()
         took = now - self._last
@@ -80,23 +80,9 @@ class RunPacer:
             self.bar.close()
             self.bar = None
 
-    @contextmanager
-    def catching_interrupts(self) -> Iterator[None]:
+    def catching_interrupts(self) -> AbstractContextManager[StopRequest]:
         """While inside, Ctrl-C (SIGINT) asks the run to stop at its current simulated instant."""
-        try:
-            previous = signal.signal(signal.SIGINT, self._on_interrupt)
-        except ValueError:  # not the main thread: Ctrl-C keeps its usual meaning
-            yield
-            return
-        try:
-            yield
-        finally:
-            signal.signal(signal.SIGINT, previous)
-
-    def _on_interrupt(self, signum: int, frame: FrameType | None) -> None:
-        if self.interrupted:
-            raise KeyboardInterrupt
-        self.interrupted = True
+        return stop_requests(self.stop)
 
 
 def progress_text(now_ms: float, duration_ms: float, speed: float) -> str:
