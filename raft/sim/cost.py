@@ -16,6 +16,7 @@ record=False)`` over 60 simulated seconds of 5 nodes at 0, 20 and 100 writes/s (
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -63,14 +64,15 @@ def warning(cost: Cost, duration_ms: float) -> str | None:
     ``None`` otherwise."""
     over = []
     if cost.seconds > WARN_SECONDS:
-        over.append(f"about {_duration(cost.seconds)} of computing ({cost.messages:.2g} messages)")
+        over.append(f"about {_duration(cost.seconds)} of computing ({cost.messages:,.0f} messages)")
     if cost.trace_bytes > WARN_TRACE_BYTES:
         over.append(f"a trace of about {_bytes(cost.trace_bytes)}")
     if not over:
         return None
     limit = min(WARN_SECONDS / cost.seconds if cost.seconds > WARN_SECONDS else 1.0,
                 WARN_TRACE_BYTES / cost.trace_bytes if cost.trace_bytes > WARN_TRACE_BYTES else 1.0)  # fmt: skip
-    shorter = max(1.0, float(f"{duration_ms * limit:.1g}"))
+    fits = duration_ms * limit  # rounded down to one significant digit, so that it does fit
+    shorter = max(1.0, math.floor(fits / 10 ** math.floor(math.log10(fits))) * 10 ** math.floor(math.log10(fits)))
     return (f"warning: this run will take {' and '.join(over)}; shorten it with --duration-ms {shorter:.0f} "
             "(or fewer nodes, writes or reads); Ctrl-C stops it with a summary of what ran")  # fmt: skip
 
