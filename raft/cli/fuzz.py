@@ -30,7 +30,9 @@ LAST_EVENTS = 12
 
 
 def register(subparsers: Any) -> None:
-    fuzz = subparsers.add_parser("fuzz", help="randomized fault testing: many seeds, failures shrunk to a scenario")
+    fuzz = subparsers.add_parser("fuzz", help="randomized fault testing: many seeds, failures shrunk to a scenario",
+                                 epilog="Ctrl-C stops it: the seeds that finished and their verdicts are printed, "
+                                 "exit status 130.")  # fmt: skip
     fuzz.add_argument("--seeds", default="1-1000",
                       help="seeds to run: N, A-B or a comma-separated mix (default 1-1000)")  # fmt: skip
     fuzz.add_argument("--sizes", default="3,5,7", help="cluster sizes to draw from: N, A-B or a mix (default 3,5,7)")

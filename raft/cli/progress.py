@@ -65,13 +65,15 @@ class RunPacer:
         return self._slice_ms
 
     def _update(self, now_ms: float, elapsed_s: float) -> None:
+        speed = now_ms / 1000 / elapsed_s if elapsed_s > 0 else 0.0
+        text = progress_text(now_ms, self.duration_ms, speed)
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=self.duration_ms, initial=now_ms, file=self.file, dynamic_ncols=True,
+            self.bar = tqdm(total=self.duration_ms, initial=now_ms, file=self.file, dynamic_ncols=True, desc=text,
                             bar_format="{desc} {percentage:3.0f}%|{bar}| about {remaining} left")  # fmt: skip
-        speed = now_ms / 1000 / elapsed_s if elapsed_s > 0 else 0.0
-        self.bar.set_description_str(progress_text(now_ms, self.duration_ms, speed), refresh=False)
+            return
+        self.bar.set_description_str(text, refresh=False)
         self.bar.update(now_ms - self.bar.n)
 
     def close(self) -> None:

@@ -124,7 +124,7 @@ def run_scenario(args: argparse.Namespace) -> int:
 def interrupted_line(summary: dict[str, Any]) -> str:
     """The first line of an interrupted run's summary."""
     return (f"Interrupted at {fmt_number(summary['interrupted_at_ms'])} ms (of {fmt_number(summary['duration_ms'])} "
-            "ms): this summary covers the part that ran; expectations about later times fail.")  # fmt: skip
+            "ms): this summary covers the part that ran, and its expectations are judged there.")  # fmt: skip
 
 
 def skipped_events_note(scenario: Scenario, duration_ms: float) -> str | None:

@@ -27,7 +27,8 @@ def register(subparsers: Any) -> None:
         description="Run SCENARIO for every combination of --set values and every seed; one row per run.",
         epilog="Runs whose overrides make the scenario invalid are counted as 'invalid' and their reasons are "
         "listed after the table. Exit status: 0 when the sweep ran (ok, failed and unsafe runs are results); "
-        "2 on bad input (an unknown --set key, a bad path) or when no run could be built at all.",
+        "2 on bad input (an unknown --set key, a bad path) or when no run could be built at all; 130 when Ctrl-C "
+        "stopped it (the table covers the runs that finished, their rows stay in --out: the same command resumes).",
     )
     sweep.add_argument("scenario", metavar="SCENARIO", help="a scenario YAML file, or a shipped scenario's name")
     sweep.add_argument("--set", action="append", default=[], metavar="KEY=VALUES", dest="sets",
