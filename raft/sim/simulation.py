@@ -190,7 +190,10 @@ class Simulation:
             step = pacer(self.env.now)
             if step is None:
                 return False
-            self.env.run(until=min(self.duration_ms, self.env.now + max(step, 1e-3)))
+            until = min(self.duration_ms, self.env.now + max(step, 1e-3))
+            self.env.run(until=until)
+            if self.env.now < until:  # a consumer ended the run (raft.experiments.observe.stop)
+                break
         pacer(self.env.now)
         return True
 

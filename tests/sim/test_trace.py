@@ -249,3 +249,17 @@ def test_a_stopped_run_ends_its_trace_there_valid(tmp_path: Path) -> None:
     complete = simulate(scenario(3, 1200, workload={"writes_per_s": 20}), trace=tmp_path / "whole.jsonl")
     assert "interrupted" not in read_trace(tmp_path / "whole.jsonl")[-1]  # only an interrupted run says so
     assert complete.summary["interrupted"] is False
+
+
+def test_a_consumer_that_ends_the_run_ends_a_sliced_run_too() -> None:
+    from raft.experiments.observe import stop
+
+    def at_first_leader(event: dict[str, Any]) -> None:
+        if event["role"] == "leader":
+            stop()
+
+    setup = scenario(3, 5000)
+    whole = simulate(setup, consumers=[(at_first_leader, ("role",))])
+    sliced = simulate(setup, consumers=[(at_first_leader, ("role",))], pacer=lambda now: 3.0)
+    assert 0 < sliced.outcome.end_ms == whole.outcome.end_ms < 5000
+    assert not sliced.interrupted
