@@ -24,7 +24,7 @@ from raft.errors import RaftSimError
 from raft.scenario import Scenario, load_scenario, parse_scenario
 from raft.sim.events import Event, EventBus
 from raft.sim.safety import CHECKED_TYPES, SafetyChecker
-from raft.sim.simulation import RunOutcome, Simulation
+from raft.sim.simulation import Pacer, RunOutcome, Simulation
 from raft.sim.trace import TraceWriter
 
 if TYPE_CHECKING:
@@ -54,6 +54,11 @@ class Result:
         except the violation a ``safety_violation`` expectation names, which then happened (a bug lesson that
         shows its bug is ok; one that does not, or shows another violation, is not)."""
         return bool(self.summary["ok"])
+
+    @property
+    def interrupted(self) -> bool:
+        """The run was stopped (Ctrl-C) before its end; the summary covers the part that ran."""
+        return self.outcome.interrupted
 
     @property
     def violations(self) -> list[dict[str, Any]]:
@@ -166,6 +171,7 @@ def simulate(
     bugs: tuple[str, ...] = (),
     linearizability: bool | None = None,
     consumers: Sequence[Consumer] = (),
+    pacer: Pacer | None = None,
 ) -> Result:
     """Run ``scenario`` (a Scenario or a path to a YAML file) once.
 
@@ -177,7 +183,9 @@ def simulate(
     ``linearizable`` is then the verdict, and a non-linearizable history is listed among its violations.
     ``consumers`` are extra event consumers, each a handler and the event types it wants: how an experiment
     measures what the summary does not without recording every event (a handler may end the run early with
-    :func:`raft.experiments.observe.stop`).
+    :func:`raft.experiments.observe.stop`). ``pacer`` runs the simulation in slices (the CLI's progress and
+    Ctrl-C, see :data:`raft.sim.simulation.Pacer`); it never changes the events, and when it stops the run early
+    the result is ``interrupted``, its summary covers the part that ran and the trace ends there, valid.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(Path(scenario))
@@ -204,7 +212,7 @@ def simulate(
     if history is not None:
         bus.subscribe(history, HISTORY_TYPES)
     try:
-        outcome = Simulation(scenario, seed=seed, duration_ms=duration, bus=bus).run()
+        outcome = Simulation(scenario, seed=seed, duration_ms=duration, bus=bus).run(pacer)
     except BaseException:
         if writer is not None:
             writer.abort()
@@ -271,4 +279,6 @@ def summarize(
         "expectations": expectations,
         "expected_violations": expected,
         "ok": run_ok(expectations, (v["property"] for v in violations), expected),
+        "interrupted": outcome.interrupted,
+        "interrupted_at_ms": outcome.end_ms if outcome.interrupted else None,
     }

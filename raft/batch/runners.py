@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import os
+import signal
+import warnings
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
@@ -49,6 +51,12 @@ class SerialRunner:
             yield run_chunk(task, chunk)
 
 
+def ignore_interrupts() -> None:
+    """A worker process ignores Ctrl-C (the terminal sends it to every process of the group): the main process
+    stops taking results and shuts the workers down (:mod:`raft.interrupts`), a worker never dies mid-run."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @dataclass(frozen=True, slots=True)
 class JoblibRunner:
     """Runs spread over ``jobs`` local worker processes (joblib's loky backend)."""
@@ -62,8 +70,18 @@ class JoblibRunner:
     def rows(self, task: Task, runs: Sequence[Run]) -> Generator[list[Row], None, None]:
         from joblib import Parallel, delayed
 
-        parallel = Parallel(n_jobs=self.jobs, backend="loky", return_as="generator", pre_dispatch="4*n_jobs")
-        yield from parallel(delayed(run_chunk)(task, chunk) for chunk in chunked(runs, self.jobs))
+        # One chunk in flight per worker: closing early (Ctrl-C, a fuzz failure) then leaves loky no queued work
+        # to cancel (cancelling queued work races in loky's manager thread, which prints a traceback).
+        parallel = Parallel(n_jobs=self.jobs, backend="loky", return_as="generator", pre_dispatch="n_jobs",
+                            initializer=ignore_interrupts)  # fmt: skip
+        outputs = parallel(delayed(run_chunk)(task, chunk) for chunk in chunked(runs, self.jobs))
+        try:
+            for rows in outputs:  # noqa: UP028 (yield from would close outputs before the warnings filter)
+                yield rows
+        finally:
+            with warnings.catch_warnings():  # joblib's note that closing early cancelled the chunks in flight
+                warnings.simplefilter("ignore", UserWarning)
+                outputs.close()
 
 
 @dataclass(frozen=True, slots=True)

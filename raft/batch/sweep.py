@@ -23,6 +23,7 @@ from raft.batch.grid import Grid, Run, format_value
 from raft.batch.runners import DaskRunner, JoblibRunner, Row, SerialRunner, Task
 from raft.batch.sink import Column, RowSink, kind_of
 from raft.errors import ScenarioError
+from raft.interrupts import Interrupted, stop_requests, until_stopped
 
 Runner = SerialRunner | JoblibRunner | DaskRunner
 
@@ -131,6 +132,8 @@ class Report:
     ran: int
     skipped: int
     rows: list[Row] | None = None
+    #: Ctrl-C stopped it: ``ran`` runs finished (their rows are kept), the others did not run.
+    interrupted: bool = False
 
 
 def progress_bar(total: int, initial: int, enabled: bool, description: str, unit: str = "run") -> Any:
@@ -170,7 +173,9 @@ def execute(
     """Run ``task`` on every run not already in ``out`` and stream the rows there, in run order.
 
     Without ``out`` the rows are returned in :attr:`Report.rows` (also with ``keep_rows=True``). ``on_rows``
-    sees every batch of new rows (an aggregate, say).
+    sees every batch of new rows (an aggregate, say). Ctrl-C stops it at once (the batches in flight are dropped,
+    the workers shut down, the rows so far are in ``out``) and raises :class:`raft.interrupts.Interrupted`, whose ``report`` says what
+    finished.
     """
     sink = RowSink(out, columns) if out is not None else None
     keep = (sink is None) if keep_rows is None else keep_rows
@@ -178,22 +183,31 @@ def execute(
     skipped = len(runs) - len(todo)
     kept: list[Row] | None = [] if keep else None
     bar = progress_bar(len(runs), skipped, progress, description)
-    try:
-        for batch in runner.rows(task, todo):
+    done = 0
+    with stop_requests() as stop:
+        batches = runner.rows(task, todo)
+        try:
+            for batch in until_stopped(batches, stop):
+                if sink is not None:
+                    sink.write(batch)
+                if kept is not None:
+                    kept.extend(batch)
+                if on_rows is not None:
+                    on_rows(batch)
+                bar.update(len(batch))
+                done += len(batch)
+        finally:
+            batches.close()
+            bar.close()
             if sink is not None:
-                sink.write(batch)
-            if kept is not None:
-                kept.extend(batch)
-            if on_rows is not None:
-                on_rows(batch)
-            bar.update(len(batch))
-    finally:
-        bar.close()
-        if sink is not None:
-            sink.close()
+                sink.close()
     if kept is not None:
         kept.sort(key=lambda row: row["run"])
-    return Report(total=len(runs), ran=len(todo), skipped=skipped, rows=kept)
+    report = Report(total=len(runs), ran=done, skipped=skipped, rows=kept, interrupted=stop.requested)
+    if report.interrupted:
+        where = f"; their rows are in {out}: the same command resumes" if out is not None else ""
+        raise Interrupted(f"interrupted: {done + skipped} of {len(runs)} {description} done{where}", report)
+    return report
 
 
 # ------------------------------------------------------------------------------------------- aggregate
@@ -334,10 +348,12 @@ def sweep(
     columns = columns_for(param_columns(grid), RESULT_COLUMNS)
     aggregate = Aggregate(grid.keys)
     runs = list(grid.runs())
-    if out is None:
-        report = execute(task, runs, columns=columns, runner=runner, on_rows=aggregate, progress=progress)
-    else:
-        report = execute(task, runs, columns=columns, runner=runner, out=out, progress=progress)
+    try:
+        report = execute(task, runs, columns=columns, runner=runner, on_rows=aggregate if out is None else None,
+                         out=out, progress=progress)  # fmt: skip
+    except Interrupted as error:  # what finished is aggregated all the same
+        report = error.done
+    if out is not None:
         _aggregate_file(aggregate, out, columns)
     return SweepResult(report, aggregate.table(), columns, dict(aggregate.invalid_reasons))
 

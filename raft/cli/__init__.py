@@ -5,7 +5,8 @@ Each subcommand lives in its own module with ``register(subparsers)`` adding its
 
 Exit status: 0 when every run showed what its scenario expects (every expectation met; no violation but the one
 a ``safety_violation`` expectation names); 1 when an expectation failed or a violation nobody expected
-happened; 2 on bad input (one line on stderr, never a traceback).
+happened; 2 on bad input (one line on stderr, never a traceback); 130 when Ctrl-C stopped the work (a run's
+summary, a sweep's table or the fuzzer's seeds cover what finished).
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from raft.cli import fuzz as fuzz_command
 from raft.cli import plot as plot_command
 from raft.cli import run as run_command
 from raft.cli import sweep as sweep_command
-from raft.cli.options import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
+from raft.cli.options import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from raft.errors import RaftSimError
+from raft.interrupts import Interrupted
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_OK", "build_parser", "entry", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "build_parser", "entry", "main"]
 
 #: Subcommand modules, in the order ``raft-sim --help`` lists them.
 COMMANDS = [run_command, fuzz_command, plot_command, sweep_command, experiment_command]
@@ -61,9 +63,12 @@ def main(argv: Sequence[str] | None = None) -> int:
               "extras with: pip install 'raft-sim[plots,experiments]' (make demo sets everything up)",
               file=sys.stderr)  # fmt: skip
         status = EXIT_BAD_INPUT
+    except Interrupted as stopped:  # stopped at a safe point: it says what finished
+        print(f"raft-sim {args.command}: {stopped}", file=sys.stderr)
+        status = EXIT_INTERRUPTED
     except KeyboardInterrupt:
         print("raft-sim: interrupted", file=sys.stderr)
-        status = 130
+        status = EXIT_INTERRUPTED
     except BrokenPipeError:
         status = EXIT_OK
     return status

@@ -1,6 +1,7 @@
 """``raft-sim fuzz``: randomized fault testing over a range of seeds, with shrunk reproducers of failures.
 
-Exit status: 0 when every seed passed, 1 when a failure was found (its reproducer written), 2 on bad input.
+Exit status: 0 when every seed passed, 1 when a failure was found (its reproducer written), 2 on bad input, 130
+when Ctrl-C stopped it (the seeds that finished and their verdicts are printed).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from raft.api import parse_scenario, simulate
 from raft.batch.grid import parse_seeds
 from raft.batch.sweep import progress_bar, show_progress
-from raft.cli.options import EXIT_FAILED, EXIT_OK, check_bugs
+from raft.cli.options import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, check_bugs
 from raft.core.bugs import BUG_HELP, Bug
 from raft.files import check_output_dir
 from raft.fuzz.generator import FAULT_TYPES, FuzzConfig, generate, parse_faults, parse_sizes
@@ -28,7 +29,9 @@ LAST_EVENTS = 12
 
 
 def register(subparsers: Any) -> None:
-    fuzz = subparsers.add_parser("fuzz", help="randomized fault testing: many seeds, failures shrunk to a scenario")
+    fuzz = subparsers.add_parser("fuzz", help="randomized fault testing: many seeds, failures shrunk to a scenario",
+                                 epilog="Ctrl-C stops it: the seeds that finished and their verdicts are printed, "
+                                 "exit status 130.")  # fmt: skip
     fuzz.add_argument("--seeds", default="1-1000",
                       help="seeds to run: N, A-B or a comma-separated mix (default 1-1000)")  # fmt: skip
     fuzz.add_argument("--sizes", default="3,5,7", help="cluster sizes to draw from: N, A-B or a mix (default 3,5,7)")
@@ -56,6 +59,9 @@ def fuzz_command(args: argparse.Namespace) -> int:
     out = check_output_dir(args.out)
     report = _run(seeds, config, args.jobs, quiet=args.quiet)
     print(_throughput(report))
+    if report.interrupted:
+        print(interrupted_verdicts(report, len(seeds)))
+        return EXIT_INTERRUPTED
     found = report.first_failure
     if found is None or found.failure is None:
         print(f"All {len(report.ran)} seeds passed: safety on every event, linearizability, liveness after the "
@@ -71,6 +77,33 @@ def _run(seeds: Sequence[int], config: FuzzConfig, jobs: int | None, *, quiet: b
         return run_seeds(seeds, config, jobs=jobs, progress=bar.update)
     finally:
         bar.close()
+
+
+def interrupted_verdicts(report: FuzzReport, total: int) -> str:
+    """What an interrupted campaign found: the seeds that finished and their verdicts, as ranges (no shrinking:
+    ``raft-sim fuzz --seeds N`` shrinks a failing seed)."""
+    passed = [outcome.seed for outcome in report.ran if outcome.failure is None]
+    lines = [f"Interrupted after {len(report.ran)} of {total} seeds."]
+    lines.append(f"  passed: {seed_ranges(passed) or 'none'}")
+    for outcome in report.ran:
+        if outcome.failure is not None:
+            lines.append(f"  FAILED: seed {outcome.seed}: {outcome.failure} (raft-sim fuzz --seeds "
+                         f"{outcome.seed} shrinks it to a reproducer)")  # fmt: skip
+    unknown = [outcome.seed for outcome in report.ran if outcome.linearizable == "unknown"]
+    if unknown:
+        lines.append(f"  linearizability undecided within the checker's budget: {seed_ranges(unknown)}")
+    return "\n".join(lines)
+
+
+def seed_ranges(seeds: Sequence[int]) -> str:
+    """``1-37, 40, 42-44``: sorted seeds as ranges."""
+    spans: list[list[int]] = []
+    for seed in sorted(seeds):
+        if spans and seed == spans[-1][1] + 1:
+            spans[-1][1] = seed
+        else:
+            spans.append([seed, seed])
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans)
 
 
 def _throughput(report: FuzzReport) -> str:

@@ -2,7 +2,8 @@
 
 Exit status: :data:`EXIT_OK` when every run showed what its scenario expects (every expectation met; no violation
 but the one a ``safety_violation`` expectation names); :data:`EXIT_FAILED` when an expectation failed or a violation
-nobody expected happened; :data:`EXIT_BAD_INPUT` on bad input (one line on stderr).
+nobody expected happened; :data:`EXIT_BAD_INPUT` on bad input (one line on stderr); :data:`EXIT_INTERRUPTED` when
+Ctrl-C stopped the work (what finished is reported).
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from collections.abc import Iterable
 from raft.analysis.transcript import TranscriptOptions, parse_options
 from raft.core.bugs import Bug
 from raft.errors import RaftSimError
+from raft.scenario.schema import duration_problem
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+#: Stopped by Ctrl-C (SIGINT): 128 + 2, as shells report it.
+EXIT_INTERRUPTED = 130
 
 
 def non_negative_int(text: str) -> int:
@@ -33,6 +37,9 @@ def check_duration(duration_ms: float | None) -> float | None:
     """``--duration-ms``: ``None`` (the scenario's own) or a positive, finite number of milliseconds."""
     if duration_ms is not None and not (duration_ms > 0 and math.isfinite(duration_ms)):
         raise RaftSimError(f"--duration-ms: must be a positive number, got {duration_ms}")
+    why = None if duration_ms is None else duration_problem(duration_ms)
+    if why is not None:
+        raise RaftSimError(f"--duration-ms: {why}")
     return duration_ms
 
 

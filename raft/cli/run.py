@@ -12,9 +12,11 @@ from typing import Any
 
 from raft.analysis.transcript import transcript_lines
 from raft.api import Result, simulate
+from raft.batch.sweep import show_progress
 from raft.cli.options import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     check_bugs,
     check_duration,
@@ -22,17 +24,21 @@ from raft.cli.options import (
     non_negative_int,
 )
 from raft.cli.paths import SCENARIO_DIR, find_scenario
+from raft.cli.progress import RunPacer
 from raft.cli.report import render_summary
 from raft.errors import RaftSimError
 from raft.files import check_output_file
 from raft.scenario import Scenario, load_scenario
 from raft.scenario.suggest import fmt_number
+from raft.sim.cost import estimate, warning
 
 
 def register(subparsers: Any) -> None:
     run = subparsers.add_parser(
         "run",
         help="run a scenario and summarize what happened",
+        epilog="Ctrl-C stops the run where it is: the summary (and --json, --trace, --plot) covers the part that "
+        "ran, and the exit status is 130.",
         description="Run a scenario and summarize what happened. SCENARIO is a YAML file, or the name of a "
         "shipped scenario when no such file exists: leader-crash, leader-crash.yaml and bugs/vote-twice "
         "all work (see 'raft-sim list').",
@@ -52,6 +58,9 @@ def register(subparsers: Any) -> None:
     run.add_argument("--all-nodes", action="store_true",
                      help="with --plot: a lane for every node of a large cluster (default: the nodes that did "
                      "something, the others summarised)")  # fmt: skip
+    run.add_argument("--quiet", action="store_true",
+                     help="no progress and no cost warning on stderr (progress shows only on a terminal, for runs "
+                     "longer than two seconds)")  # fmt: skip
     run.set_defaults(func=run_scenario)
 
     listing = subparsers.add_parser(
@@ -86,14 +95,25 @@ def run_scenario(args: argparse.Namespace) -> int:
         note = skipped_events_note(scenario, args.duration_ms)
         if note:
             print(note, file=sys.stderr)
-    result: Result = simulate(
-        scenario,
-        seed=args.seed,
-        duration_ms=args.duration_ms,
-        record=bool(args.plot) or shown is not None,
-        trace=args.trace,
-        bugs=bugs,
-    )
+    duration = scenario.duration_ms if args.duration_ms is None else args.duration_ms
+    if not args.quiet:
+        warned = warning(estimate(scenario, duration, trace=bool(args.trace)), duration)
+        if warned:
+            print(warned, file=sys.stderr)
+    pacer = RunPacer(duration, show=show_progress(args.quiet))
+    try:
+        with pacer.catching_interrupts():
+            result: Result = simulate(
+                scenario,
+                seed=args.seed,
+                duration_ms=args.duration_ms,
+                record=bool(args.plot) or shown is not None,
+                trace=args.trace,
+                bugs=bugs,
+                pacer=pacer,
+            )
+    finally:
+        pacer.close()
     if args.plot:
         from raft.plots.files import save_figure
 
@@ -105,12 +125,22 @@ def run_scenario(args: argparse.Namespace) -> int:
         if shown is not None:  # the event log, then a blank line, then the summary
             sys.stdout.writelines(line + "\n" for line in transcript_lines(result.recorded_events(), shown))
             sys.stdout.write("\n")
+        if result.interrupted:
+            print(interrupted_line(result.summary))
         sys.stdout.write(render_summary(result.summary))
         if args.trace:
             print(f"Trace written to {args.trace}")
         if args.plot:
             print(f"Timeline written to {args.plot}")
+    if result.interrupted:
+        return EXIT_INTERRUPTED
     return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def interrupted_line(summary: dict[str, Any]) -> str:
+    """The first line of an interrupted run's summary."""
+    return (f"Interrupted at {fmt_number(summary['interrupted_at_ms'])} ms (of {fmt_number(summary['duration_ms'])} "
+            "ms): this summary covers the part that ran, and its expectations are judged there.")  # fmt: skip
 
 
 def skipped_events_note(scenario: Scenario, duration_ms: float) -> str | None:

@@ -1,5 +1,8 @@
 """``raft-sim sweep``: one scenario over a grid of overrides and seeds, on every core or a Dask cluster.
 
+Ctrl-C stops the sweep after the runs at hand: the table covers the runs that finished, their rows stay in
+``--out`` (the same command resumes), exit status 130.
+
 Exit status: 0 when every run ran (``ok``, ``failed`` and ``unsafe`` are results, not errors), even if some
 combinations were invalid (their reasons are printed after the table); 2 on bad input, including an unknown
 ``--set`` key, and when no run at all could be built.
@@ -11,7 +14,7 @@ import argparse
 import sys
 from typing import Any
 
-from raft.cli.options import EXIT_BAD_INPUT, EXIT_OK, check_duration
+from raft.cli.options import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, check_duration
 from raft.cli.paths import find_scenario
 from raft.errors import RaftSimError
 from raft.files import check_output_file
@@ -24,7 +27,8 @@ def register(subparsers: Any) -> None:
         description="Run SCENARIO for every combination of --set values and every seed; one row per run.",
         epilog="Runs whose overrides make the scenario invalid are counted as 'invalid' and their reasons are "
         "listed after the table. Exit status: 0 when the sweep ran (ok, failed and unsafe runs are results); "
-        "2 on bad input (an unknown --set key, a bad path) or when no run could be built at all.",
+        "2 on bad input (an unknown --set key, a bad path) or when no run could be built at all; 130 when Ctrl-C "
+        "stopped it (the table covers the runs that finished, their rows stay in --out: the same command resumes).",
     )
     sweep.add_argument("scenario", metavar="SCENARIO", help="a scenario YAML file, or a shipped scenario's name")
     sweep.add_argument("--set", action="append", default=[], metavar="KEY=VALUES", dest="sets",
@@ -63,9 +67,14 @@ def run_sweep(args: argparse.Namespace) -> int:
     note = f"{report.total} runs: {report.ran} ran, {report.skipped} already done"
     if args.out:
         note += f"; rows in {args.out}"
+    if report.interrupted:
+        left = report.total - report.ran - report.skipped
+        note += f"; interrupted, {left} not run" + (" (the same command resumes)" if args.out else "")
     print(note)
     if result.invalid_reasons:
         sys.stdout.write(render_invalid(result.invalid_reasons))
+    if report.interrupted:
+        return EXIT_INTERRUPTED
     if result.runs and result.invalid == result.runs:
         print("no run could be built: nothing was simulated", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -20,6 +20,7 @@ from raft.batch.grid import Run
 from raft.batch.runners import make_runner
 from raft.fuzz.generator import FuzzConfig, generate
 from raft.fuzz.properties import run_checked
+from raft.interrupts import stop_requests, until_stopped
 from raft.sim.safety import Violation
 
 
@@ -39,6 +40,8 @@ class FuzzReport:
     ran: tuple[SeedOutcome, ...]
     first_failure: SeedOutcome | None
     seconds: float
+    #: Ctrl-C stopped the campaign: ``ran`` holds the seeds that finished.
+    interrupted: bool = False
 
     @property
     def seeds_per_s(self) -> float:
@@ -76,16 +79,17 @@ def run_seeds(
     progress: Callable[[int], None] | None = None,
 ) -> FuzzReport:
     """Run ``seeds`` (in order, on ``jobs`` worker processes, ``None`` for every core); ``progress(n)`` after every
-    ``n`` seeds done."""
+    ``n`` seeds done. Ctrl-C stops it at once (the chunks in flight are dropped): the report is ``interrupted`` and holds the seeds
+    that finished."""
     start = time.perf_counter()
     ran: list[SeedOutcome] = []
     runs = [Run(position, (), seed) for position, seed in enumerate(seeds)]
-    with closing(make_runner(jobs).rows(SeedTask(config), runs)) as chunks:
-        for rows in chunks:
+    with stop_requests() as stop, closing(make_runner(jobs).rows(SeedTask(config), runs)) as chunks:
+        for rows in until_stopped(chunks, stop):
             ran.extend(SeedOutcome(row["seed"], row["failure"], row["linearizable"]) for row in rows)
             if progress is not None:
                 progress(len(rows))
             if stop_on_failure and any(outcome.failure is not None for outcome in ran):
                 break
     first = next((outcome for outcome in ran if outcome.failure is not None), None)
-    return FuzzReport(tuple(ran), first, time.perf_counter() - start)
+    return FuzzReport(tuple(ran), first, time.perf_counter() - start, interrupted=stop.requested)

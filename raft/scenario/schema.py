@@ -220,6 +220,19 @@ class AnalysisConfig(Frozen):
     stall_ms: float | None = Field(default=None, gt=0)
 
 
+#: The longest run a scenario may ask for: one simulated year, in ms. Longer is surely a typo (``1e12``, thirty
+#: years, would run for weeks); a year of heartbeats is already far beyond what a laptop simulates in a day.
+MAX_DURATION_MS = 365 * 24 * 3600 * 1000.0
+
+
+def duration_problem(duration_ms: float) -> str | None:
+    """Why ``duration_ms`` is too long a run, or ``None``."""
+    if duration_ms > MAX_DURATION_MS:
+        return (f"{fmt_number(duration_ms)} ms is longer than one simulated year ({fmt_number(MAX_DURATION_MS)} "
+                "ms), the longest run raft-sim accepts")  # fmt: skip
+    return None
+
+
 class Scenario(Frozen):
     """A whole, validated scenario. Built once by the loader (or ``Scenario.model_validate`` on the model
     form), then only read: the simulator, the summary and the trace take their settings from it.
@@ -248,6 +261,14 @@ class Scenario(Frozen):
         if not name.strip():
             raise problem("must not be empty")
         return name
+
+    @field_validator("duration_ms")
+    @classmethod
+    def _at_most_a_year(cls, duration_ms: float) -> float:
+        why = duration_problem(duration_ms)
+        if why is not None:
+            raise problem(why)
+        return duration_ms
 
     @field_validator("workload")
     @classmethod

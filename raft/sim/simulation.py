@@ -8,6 +8,7 @@ PYTHONHASHSEED is. Same scenario, same seed: same events in the same order, in a
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -49,9 +50,16 @@ class NodeState:
     store: dict[str, str]
 
 
+#: Paces a run from outside (the CLI's progress and Ctrl-C): called with the simulated time reached, it returns how
+#: many simulated ms to run next, or ``None`` to stop the run there (it was interrupted). The run's events do not
+#: depend on the slices: simpy orders its heap by (time, priority, sequence), and a slice's end only adds a stop
+#: marker between two events; same seed, same trace, however it is sliced.
+Pacer = Callable[[float], "float | None"]
+
+
 @dataclass(frozen=True, slots=True)
 class RunOutcome:
-    """What a finished run leaves besides its events."""
+    """What a finished run leaves besides its events; ``interrupted`` when a pacer stopped it before its end."""
 
     end_ms: float
     violation: Violation | None
@@ -59,6 +67,7 @@ class RunOutcome:
     final_leader: str | None
     groups: list[list[str]]
     messages: dict[str, int]
+    interrupted: bool = False
 
 
 class Simulation:
@@ -142,10 +151,12 @@ class Simulation:
             },
         }
 
-    def run(self) -> RunOutcome:
-        """Run to ``duration_ms`` or to the first safety violation."""
+    def run(self, pacer: Pacer | None = None) -> RunOutcome:
+        """Run to ``duration_ms`` or to the first safety violation; with a ``pacer``, in the slices it asks for,
+        stopping early (interrupted) when it returns ``None``."""
         self.bus.emit(self.meta())
         violation: Violation | None = None
+        interrupted = False
         try:
             for server in self.servers.values():
                 server.start()
@@ -158,16 +169,35 @@ class Simulation:
                             rng = stream(self.seed, "client", client.id, kind)
                             open_loop(self.env, client, rng, rate / len(self.clients), self.stop_ms,
                                       reads=kind == "reads")  # fmt: skip
-            self.env.run(until=self.duration_ms)
+            interrupted = not self._run_paced(pacer)
         except SafetyViolationError as error:
             violation = error.violation
             self.bus.emit({"t_ms": self.env.now, "type": "violation", **violation.to_dict()})
-        outcome = self.outcome(violation)
-        self.bus.emit({"t_ms": self.env.now, "type": "end", "final_leader": outcome.final_leader,
-                       "commit_index": {n: s.commit_index for n, s in outcome.nodes.items()}})  # fmt: skip
+        outcome = self.outcome(violation, interrupted)
+        end: dict[str, Any] = {"t_ms": self.env.now, "type": "end", "final_leader": outcome.final_leader,
+                               "commit_index": {n: s.commit_index for n, s in outcome.nodes.items()}}  # fmt: skip
+        if interrupted:
+            end["interrupted"] = True
+        self.bus.emit(end)
         return outcome
 
-    def outcome(self, violation: Violation | None) -> RunOutcome:
+    def _run_paced(self, pacer: Pacer | None) -> bool:
+        """Run simpy to ``duration_ms`` (in the pacer's slices); ``False`` if the pacer stopped it first."""
+        if pacer is None:
+            self.env.run(until=self.duration_ms)
+            return True
+        while self.env.now < self.duration_ms:
+            step = pacer(self.env.now)
+            if step is None:
+                return False
+            until = min(self.duration_ms, self.env.now + max(step, 1e-3))
+            self.env.run(until=until)
+            if self.env.now < until:  # a consumer ended the run (raft.experiments.observe.stop)
+                break
+        pacer(self.env.now)
+        return True
+
+    def outcome(self, violation: Violation | None, interrupted: bool = False) -> RunOutcome:
         states: dict[str, NodeState] = {}
         for name, server in self.servers.items():
             node = server.node
@@ -187,6 +217,7 @@ class Simulation:
             final_leader=self.live_leader(),
             groups=net.topology.groups(),
             messages={"sent": net.sent, "delivered": net.delivered, "dropped": net.dropped},
+            interrupted=interrupted,
         )
 
     # -------------------------------------------------------------- actions

@@ -17,7 +17,8 @@ from raft.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, main
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
 SUMMARY_KEYS = {"scenario", "seed", "duration_ms", "nodes", "leaders", "elections", "commit_index", "writes",
-                "messages", "safety_violations", "expectations", "expected_violations", "ok"}  # fmt: skip
+                "messages", "safety_violations", "expectations", "expected_violations", "ok", "interrupted",
+                "interrupted_at_ms"}  # fmt: skip
 
 GOOD = "name: tiny\ndescription: three nodes\nseed: 3\nduration_ms: 1500\ncluster: {size: 3}\nworkload: {writes_per_s: 10}\nexpect:\n  - leader_elected_within_ms: 1000\n"
 FAILING = GOOD.replace("leader_elected_within_ms: 1000", "no_leader_between_ms: [0, 1500]")
@@ -307,3 +308,26 @@ def test_analysis_stall_ms_is_in_the_trace_and_sets_the_threshold(
     events = read_trace(trace)
     assert events[0]["config"]["analysis"] == {"stall_ms": 50.0}
     assert [p.to_dict() for p in availability(events).unavailable] == strict["unavailable"]
+
+
+def test_a_costly_run_is_announced_in_one_line_then_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Issue 9 §3: over the limits (lowered here, so that a short run crosses them) one warning line, then the run."""
+    import raft.sim.cost
+
+    monkeypatch.setattr(raft.sim.cost, "WARN_SECONDS", 1e-6)
+    path = write(tmp_path, "tiny.yaml", GOOD)
+    assert main(["run", str(path), "--json"]) == EXIT_OK
+    captured = capsys.readouterr()
+    [line] = captured.err.splitlines()
+    assert line.startswith("warning: this run will take about ") and "--duration-ms " in line
+    assert json.loads(captured.out)["interrupted"] is False
+    assert main(["run", str(path), "--json", "--quiet"]) == EXIT_OK
+    assert capsys.readouterr().err == ""
+
+
+def test_duration_beyond_a_simulated_year_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "tiny.yaml", GOOD)
+    assert main(["run", str(path), "--duration-ms", "1e12"]) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err == ("--duration-ms: 1000000000000 ms is longer than one simulated year "
+                                       "(31536000000 ms), the longest run raft-sim accepts\n")  # fmt: skip

@@ -160,7 +160,7 @@ def test_trace_written_in_full_when_the_run_fails(tmp_path: Path) -> None:
 def test_no_trace_file_when_the_run_breaks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A run that stops on an unexpected error publishes no half trace and leaves no temporary file."""
 
-    def broken(self: Simulation) -> None:
+    def broken(self: Simulation, pacer: object = None) -> None:
         self.bus.emit(self.meta())
         raise RuntimeError("broken")
 
@@ -210,3 +210,56 @@ def test_trace_writer_leaves_no_temporary_file_when_it_cannot_publish(tmp_path: 
     assert [p.name for p in tmp_path.iterdir()] == ["t.jsonl"]
     with pytest.raises(TraceError, match="cannot write trace"):
         TraceWriter(tmp_path / "nodir" / "t.jsonl")
+
+
+def test_a_sliced_run_writes_the_same_bytes(tmp_path: Path) -> None:
+    """Running in a pacer's slices (the CLI's progress) changes nothing: same seed, byte-identical trace."""
+    setup = scenario(5, 4000, workload={"writes_per_s": 50}, network={"latency_ms": [2, 9], "drop_rate": 0.05},
+                     events=[{"at_ms": 1500, "crash": "leader"}, {"at_ms": 2500, "restart": "crashed"}])  # fmt: skip
+    whole, sliced = tmp_path / "whole.jsonl", tmp_path / "sliced.jsonl"
+    simulate(setup, trace=whole, record=False)
+    steps = iter([0.5, 7.3, 100.0, 1.0] * 1000)
+    calls: list[float] = []
+
+    def pacer(now_ms: float) -> float:
+        calls.append(now_ms)
+        return next(steps)
+
+    result = simulate(setup, trace=sliced, record=False, pacer=pacer)
+    assert len(calls) > 50 and calls[-1] == 4000.0  # it did run in slices, the last call at the end
+    assert not result.interrupted and result.summary["interrupted"] is False
+    assert result.summary["interrupted_at_ms"] is None
+    assert sliced.read_bytes() == whole.read_bytes()
+
+
+def test_a_stopped_run_ends_its_trace_there_valid(tmp_path: Path) -> None:
+    """A pacer that says stop (Ctrl-C) ends the run at that instant: the trace is complete up to it and its last
+    line, the ``end`` event, says it was interrupted; the summary covers the part that ran."""
+    path = tmp_path / "t.jsonl"
+    result = simulate(scenario(3, 10_000, workload={"writes_per_s": 20}), trace=path,
+                      pacer=lambda now: None if now >= 1200 else 100.0)  # fmt: skip
+    assert result.interrupted
+    assert result.outcome.end_ms == 1200.0
+    assert result.summary["interrupted"] is True and result.summary["interrupted_at_ms"] == 1200.0
+    assert result.summary["duration_ms"] == 10_000
+    events = read_trace(path)
+    assert events[-1] == {**events[-1], "type": "end", "t_ms": 1200.0, "interrupted": True}
+    assert all(e["t_ms"] <= 1200.0 for e in events)
+    assert result.summary["writes"]["committed"] > 0
+    complete = simulate(scenario(3, 1200, workload={"writes_per_s": 20}), trace=tmp_path / "whole.jsonl")
+    assert "interrupted" not in read_trace(tmp_path / "whole.jsonl")[-1]  # only an interrupted run says so
+    assert complete.summary["interrupted"] is False
+
+
+def test_a_consumer_that_ends_the_run_ends_a_sliced_run_too() -> None:
+    from raft.experiments.observe import stop
+
+    def at_first_leader(event: dict[str, Any]) -> None:
+        if event["role"] == "leader":
+            stop()
+
+    setup = scenario(3, 5000)
+    whole = simulate(setup, consumers=[(at_first_leader, ("role",))])
+    sliced = simulate(setup, consumers=[(at_first_leader, ("role",))], pacer=lambda now: 3.0)
+    assert 0 < sliced.outcome.end_ms == whole.outcome.end_ms < 5000
+    assert not sliced.interrupted
