@@ -1,7 +1,8 @@
 """The properties a run can violate, by the names summaries, traces and scenario expectations use.
 
 Figure 3 of the paper (Election Safety to State Machine Safety), two monotonicity properties the safety
-checker adds, Linearizability of the clients' history, and Liveness (a scenario's bound on leaderless time
+checker adds, Linearizability of the clients' history, Leadership Transfer (TimeoutNow only to a caught-up
+target), and Liveness (a scenario's bound on leaderless time
 or on write unavailability broken). Standard library only: every layer may import it.
 """
 
@@ -20,6 +21,9 @@ class Property(StrEnum):
     COMMIT_MONOTONICITY = "Commit Monotonicity"
     LINEARIZABILITY = "Linearizability"
     LIVENESS = "Liveness"
+    #: A leader sent TimeoutNow to a server whose log lacked the leader's entries (thesis §3.10), checked by
+    #: the simulation when the TimeoutNow arrives.
+    LEADERSHIP_TRANSFER = "Leadership Transfer"
 
 
 #: The properties the incremental safety checker (:mod:`raft.sim.safety`) keeps.

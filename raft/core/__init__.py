@@ -17,8 +17,9 @@ from raft.core.messages import (
     Refusal,
     RequestVote,
     RequestVoteResponse,
+    TimeoutNow,
 )
-from raft.core.node import HardState, NodeSettings, NotLeader, Proposal, RaftNode, Ready
+from raft.core.node import HardState, NodeSettings, NotLeader, Proposal, RaftNode, Ready, TransferringLeadership
 from raft.core.quorum import MajorityConfig, VoteResult
 from raft.core.statemachine import ApplyResult, Command, KeyValueStore
 from raft.core.types import Role
@@ -45,5 +46,7 @@ __all__ = [
     "RequestVote",
     "RequestVoteResponse",
     "Role",
+    "TimeoutNow",
+    "TransferringLeadership",
     "VoteResult",
 ]

@@ -3,7 +3,7 @@
 They are off by default. A scenario switches one on with ``cluster.bugs: [NAME]``, the CLI with ``--bug NAME``,
 and every output of such a run names it.
 
-All of them live here. Nine break a rule of the node: each is a subclass of :class:`~raft.core.node.RaftNode`
+All of them live here. Ten break a rule of the node: each is a subclass of :class:`~raft.core.node.RaftNode`
 that replaces exactly the rule methods it breaks (:data:`NODE_BUGS`), and :func:`node_class` composes the
 subclasses of the bugs switched on. The other two break a rule outside the node: ``majority-off-by-one`` the
 quorum arithmetic (:class:`~raft.core.quorum.MajorityConfig` ``off_by_one``), ``forget-vote-on-restart`` the
@@ -18,6 +18,7 @@ from enum import Enum
 
 from raft.core.messages import AppendEntries, Entry, RequestVote
 from raft.core.node import Proposal, RaftNode
+from raft.core.progress import Progress
 from raft.core.notes import RoleChanged
 from raft.core.statemachine import ApplyResult, Command, OpKind
 from raft.core.types import Role
@@ -37,6 +38,7 @@ class Bug(Enum):
     MAJORITY_OFF_BY_ONE = "majority-off-by-one"
     FIXED_ELECTION_TIMEOUT = "fixed-election-timeout"
     LOCAL_READ = "local-read"
+    TRANSFER_BEFORE_CAUGHT_UP = "transfer-before-caught-up"
 
 
 BUG_HELP: dict[Bug, str] = {
@@ -52,6 +54,9 @@ BUG_HELP: dict[Bug, str] = {
     Bug.FIXED_ELECTION_TIMEOUT: "election timeouts are not randomized: every server waits the range's low end (§5.2)",
     Bug.LOCAL_READ: "a leader answers reads from its own state machine at once, not through the log: a deposed or "
     "newly elected leader returns stale data (§8)",
+    Bug.TRANSFER_BEFORE_CAUGHT_UP: "a leader transferring leadership sends TimeoutNow at once, before the target's "
+    "log is up to date: the target campaigns with a stale log, cannot win, and the cluster is left leaderless "
+    "(thesis §3.10)",
 }
 
 
@@ -139,6 +144,15 @@ class LocalRead(RaftNode):
         return super().propose(command)
 
 
+class TransferBeforeCaughtUp(RaftNode):
+    """``transfer-before-caught-up``: a leader transferring leadership takes the target to be caught up at
+    once, so TimeoutNow may reach a target whose log lacks entries a majority holds: its election is refused
+    (log not up to date), its higher term deposes the leader, and nobody leads until an election timeout."""
+
+    def target_is_caught_up(self, progress: Progress) -> bool:
+        return True
+
+
 #: The bugs that break a rule of the node, each with the subclass that breaks it.
 NODE_BUGS: dict[Bug, type[RaftNode]] = {
     Bug.COMMIT_OLD_TERM: CommitOldTerm,
@@ -150,6 +164,7 @@ NODE_BUGS: dict[Bug, type[RaftNode]] = {
     Bug.ACCEPT_STALE_APPEND: AcceptStaleAppend,
     Bug.FIXED_ELECTION_TIMEOUT: FixedElectionTimeout,
     Bug.LOCAL_READ: LocalRead,
+    Bug.TRANSFER_BEFORE_CAUGHT_UP: TransferBeforeCaughtUp,
 }
 
 

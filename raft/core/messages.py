@@ -14,12 +14,14 @@ from raft.core.statemachine import Command
 
 
 class MessageKind(Enum):
-    """The four message kinds of Figure 2. Values are the names used in traces."""
+    """The four message kinds of Figure 2, and TimeoutNow. Values are the names used in traces."""
 
     REQUEST_VOTE = "RequestVote"
     REQUEST_VOTE_RESPONSE = "RequestVoteResponse"
     APPEND_ENTRIES = "AppendEntries"
     APPEND_ENTRIES_RESPONSE = "AppendEntriesResponse"
+    #: Leadership transfer (thesis §3.10), not in Figure 2.
+    TIMEOUT_NOW = "TimeoutNow"
 
 
 class Refusal(Enum):
@@ -109,4 +111,21 @@ class AppendEntriesResponse:
     refused: Refusal | None = field(default=None, compare=False)
 
 
-Message = RequestVote | RequestVoteResponse | AppendEntries | AppendEntriesResponse
+@dataclass(frozen=True, slots=True)
+class TimeoutNow:
+    """Sent by a leader transferring leadership to a server whose log it found up to date: start an election at
+    once, without waiting for the election timeout. Reference: thesis §3.10.
+
+    ``last_log_index`` / ``last_log_term`` are the end of the leader's log when it sent this, the log the target
+    was found to hold: for observers only (the simulation checks the transfer's precondition with them); the
+    target does not read them.
+    """
+
+    kind: ClassVar[MessageKind] = MessageKind.TIMEOUT_NOW
+    is_response: ClassVar[bool] = False
+    term: int
+    last_log_index: int = 0
+    last_log_term: int = 0
+
+
+Message = RequestVote | RequestVoteResponse | AppendEntries | AppendEntriesResponse | TimeoutNow

@@ -2,7 +2,8 @@
 
 Every input enters through one of a few doors: :meth:`RaftNode.step` (a message arrived),
 :meth:`RaftNode.tick` (time passed), :meth:`RaftNode.election_timeout` (the election timer fired),
-:meth:`RaftNode.propose` (a client command) and :meth:`RaftNode.on_persisted` (storage made the log durable).
+:meth:`RaftNode.propose` (a client command), :meth:`RaftNode.transfer_leadership` (an operator hands leadership
+to another server, thesis §3.10) and :meth:`RaftNode.on_persisted` (storage made the log durable).
 Outputs accumulate until the caller takes them with :meth:`RaftNode.take_ready`. Time is a float of
 milliseconds passed in by the caller; randomness comes from the ``random.Random`` the caller injects.
 
@@ -13,6 +14,7 @@ switchable bugs of :mod:`raft.core.bugs` are subclasses that replace single rule
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
@@ -27,8 +29,20 @@ from raft.core.messages import (
     Refusal,
     RequestVote,
     RequestVoteResponse,
+    TimeoutNow,
 )
-from raft.core.notes import Appended, Applied, Committed, Note, RoleChanged, TimedOut, Truncated, Voted
+from raft.core.notes import (
+    Appended,
+    Applied,
+    Committed,
+    Note,
+    RoleChanged,
+    TimedOut,
+    TransferAborted,
+    TransferStarted,
+    Truncated,
+    Voted,
+)
 from raft.core.progress import Progress
 from raft.core.quorum import MajorityConfig, VoteResult
 from raft.core.statemachine import ApplyResult, Command, KeyValueStore
@@ -49,6 +63,15 @@ class NotLeader(RaftSimError):
     def __init__(self, leader_hint: str | None) -> None:
         super().__init__(f"not the leader (leader hint: {leader_hint})")
         self.leader_hint = leader_hint
+
+
+class TransferringLeadership(NotLeader):
+    """A proposal reached a leader that is handing leadership to ``leader_hint`` (thesis §3.10): it accepts no
+    proposals until the transfer completes or aborts, and hints at the server about to lead."""
+
+    def __init__(self, target: str) -> None:
+        RaftSimError.__init__(self, f"transferring leadership to {target}")
+        self.leader_hint = target
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +189,10 @@ class RaftNode:
         self.votes_granted: set[str] = set()
         self.votes_rejected: set[str] = set()
         self.progress: dict[str, Progress] = {}
+        #: The server this leader is handing leadership to, and when it gives up (thesis §3.10); ``None`` and
+        #: infinity when no transfer is in progress. Only a leader has a transfer in progress.
+        self.transfer_target: str | None = None
+        self.transfer_deadline = math.inf
         # Timers, as absolute deadlines on the caller's clock.
         self.election_deadline = 0.0
         self.heartbeat_deadline = 0.0
@@ -214,7 +241,9 @@ class RaftNode:
     @property
     def next_deadline(self) -> float:
         """When this node next wants :meth:`tick`: the heartbeat for a leader, else the election timeout."""
-        return self.heartbeat_deadline if self.role is Role.LEADER else self.election_deadline
+        if self.role is Role.LEADER:
+            return min(self.heartbeat_deadline, self.transfer_deadline)
+        return self.election_deadline
 
     def reset_election_timer(self, now: float) -> None:
         """The election timer restarts with a fresh timeout. Reference: §5.2."""
@@ -229,6 +258,8 @@ class RaftNode:
     def tick(self, now: float) -> None:
         """Time has reached ``now``: fire whichever timer is due."""
         if self.role is Role.LEADER:
+            if now >= self.transfer_deadline - TIME_EPSILON:
+                self.abort_transfer()
             if now >= self.heartbeat_deadline - TIME_EPSILON:
                 self.broadcast_append_entries()
                 self.heartbeat_deadline = now + self.settings.heartbeat_ms
@@ -264,6 +295,7 @@ class RaftNode:
             self.enter_term(term)
         self.role = Role.FOLLOWER
         self.progress = {}
+        self.forget_transfer()
         if was_leader:
             self.leader_id = None
             self.reset_election_timer(now)
@@ -313,6 +345,8 @@ class RaftNode:
                 self.handle_append_entries(now, sender, message)
             case AppendEntriesResponse():
                 self.handle_append_entries_response(now, sender, message)
+            case TimeoutNow():
+                self.handle_timeout_now(now, sender, message)
 
     def step_down_on_higher_term(self, now: float, term: int) -> None:
         """If an RPC request or response contains term T > currentTerm: set currentTerm = T, convert to
@@ -463,6 +497,8 @@ class RaftNode:
                 self.advance_leader_commit_index()
             if progress.next_index <= self.log.last_index:
                 self.send_append_entries(sender)
+            if sender == self.transfer_target:
+                self.send_timeout_now_if_caught_up(sender)
             return
         hint = m.conflict_index
         if m.conflict_term:
@@ -526,10 +562,13 @@ class RaftNode:
         """A client command, read or write: the leader appends it to its log and replicates it at once; its
         index is in the proposal, and it is answered once applied. Reference: §5.3, §8.
 
-        Raises :class:`NotLeader` with the leader this server knows, if it is not the leader.
+        Raises :class:`NotLeader` with the leader this server knows, if it is not the leader, and
+        :class:`TransferringLeadership` while it hands leadership to another server (thesis §3.10).
         """
         if self.role is not Role.LEADER:
             raise NotLeader(self.leader_id)
+        if self.transfer_target is not None:
+            raise TransferringLeadership(self.transfer_target)
         index = self._append_local(Entry(self.current_term, command))
         for peer, progress in self.progress.items():
             if progress.replicating and progress.next_index == index:
@@ -548,3 +587,62 @@ class RaftNode:
         """
         if self.durability.acknowledge(index, term) and self.role is Role.LEADER:
             self.advance_leader_commit_index()
+
+    # ----------------------------------------------------- leadership transfer
+
+    def transfer_leadership(self, now: float, target: str) -> None:
+        """An operator asks this leader to hand leadership to ``target`` (thesis §3.10): stop accepting
+        proposals, bring the target's log up to date, then send it TimeoutNow; give up after an election timeout
+        (the low end of the range, as etcd's ``electionTimeout``). A transfer to the server already being
+        transferred to changes nothing; one to another server replaces it (as etcd does).
+
+        Raises :class:`NotLeader` if this server is not the leader, ``ValueError`` for a target that is not
+        another voter.
+        """
+        if self.role is not Role.LEADER:
+            raise NotLeader(self.leader_id)
+        if target not in self.progress:
+            raise ValueError(f"{target!r} is not another voter of {self.id}'s cluster")
+        if target == self.transfer_target:
+            return
+        self.transfer_target = target
+        self.transfer_deadline = now + self.settings.election_timeout_ms[0]
+        self._notes.append(TransferStarted(target, self.current_term))
+        self.send_timeout_now_if_caught_up(target)
+
+    def send_timeout_now_if_caught_up(self, target: str) -> None:
+        """Leaders transferring leadership: once the target's log matches the leader's whole log, send it
+        TimeoutNow; until then, replicate to it. Reference: §3.10 of the thesis."""
+        progress = self.progress[target]
+        if self.target_is_caught_up(progress):
+            log = self.log
+            self._send(target, TimeoutNow(self.current_term, log.last_index, log.last_term))
+        elif progress.next_index <= self.log.last_index:
+            self.send_append_entries(target)
+
+    def target_is_caught_up(self, progress: Progress) -> bool:
+        """The transfer target's matchIndex is the leader's last index: it holds every entry, so it can win
+        the election TimeoutNow starts. Reference: §3.10 of the thesis."""
+        return progress.match_index == self.log.last_index
+
+    def abort_transfer(self) -> None:
+        """If the transfer does not complete within an election timeout, the leader aborts it and resumes
+        accepting client requests. Reference: §3.10 of the thesis."""
+        target = self.transfer_target
+        assert target is not None
+        self.forget_transfer()
+        self._notes.append(TransferAborted(target, self.current_term))
+
+    def forget_transfer(self) -> None:
+        """No transfer in progress (the leader aborted it, or is no longer the leader)."""
+        self.transfer_target = None
+        self.transfer_deadline = math.inf
+
+    def handle_timeout_now(self, now: float, sender: str, m: TimeoutNow) -> None:
+        """TimeoutNow receiver: start an election at once, as if the election timer had fired; a stale
+        TimeoutNow (from a deposed leader) and one reaching a leader are ignored. Reference: §3.10 of the thesis."""
+        if m.term < self.current_term or self.role is Role.LEADER:
+            return
+        # PreVote hook: an election started by TimeoutNow skips PreVote (etcd's campaignTransfer) and, with
+        # CheckQuorum, its RequestVotes must not be refused by leader stickiness (thesis §4.2.3, §3.10).
+        self.become_candidate(now)

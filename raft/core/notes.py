@@ -71,4 +71,21 @@ class Applied:
     result: ApplyResult | None
 
 
-Note = RoleChanged | TimedOut | Voted | Appended | Truncated | Committed | Applied
+@dataclass(frozen=True, slots=True)
+class TransferStarted:
+    """The leader of ``term`` began transferring leadership to ``target`` (thesis §3.10)."""
+
+    target: str
+    term: int
+
+
+@dataclass(frozen=True, slots=True)
+class TransferAborted:
+    """The leader of ``term`` gave up its transfer to ``target`` after an election timeout, and accepts
+    proposals again (thesis §3.10)."""
+
+    target: str
+    term: int
+
+
+Note = RoleChanged | TimedOut | Voted | Appended | Truncated | Committed | Applied | TransferStarted | TransferAborted

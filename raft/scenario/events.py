@@ -34,6 +34,13 @@ _MISSING = {
 }
 
 
+#: What to say when a transfer names a role word other than ``follower``.
+_TRANSFER_ROLES = (
+    "transfer takes the node to hand leadership to, or '{FOLLOWER}' (a live follower), not '{{name}}' (the "
+    "leader transfers leadership to another server)".format(FOLLOWER=FOLLOWER)
+)
+
+
 def _is_write(command: str) -> bool:
     """Whether ``command`` is one line that sets (``key=value``) or deletes (``-key``) a key."""
     try:
@@ -53,10 +60,11 @@ class Action(Enum):
     CUT = "cut"
     TIMEOUT = "timeout"
     WRITE = "write"
+    TRANSFER = "transfer"
 
 
 #: Actions aimed at one node (``target``), and those of them that accept ``leader`` and ``follower``.
-TARGET_ACTIONS = frozenset({Action.CRASH, Action.RESTART, Action.ISOLATE, Action.TIMEOUT})
+TARGET_ACTIONS = frozenset({Action.CRASH, Action.RESTART, Action.ISOLATE, Action.TIMEOUT, Action.TRANSFER})
 LEADER_ACTIONS = frozenset({Action.CRASH, Action.ISOLATE, Action.TIMEOUT})
 
 
@@ -64,12 +72,15 @@ def roles_for(action: Action, field: str) -> tuple[str, ...]:
     """The role words that may stand for a node in ``field`` of an ``action`` event, resolved when it fires.
 
     ``leader`` and ``follower`` wherever an action aims at a node as it is now: the target of crash, isolate
-    and timeout, either end of a cut, and a write's ``to``. ``crashed`` in restart only. Never in a partition
+    and timeout, either end of a cut, and a write's ``to``; ``follower`` only in transfer (the leader hands
+    leadership to another server). ``crashed`` in restart only. Never in a partition
     (its groups must cover every node), a heal (the node to heal is the one that was cut, whatever its role
     now) or a ``when`` trigger.
     """
     if field == "target" and action is Action.RESTART:
         return (CRASHED,)
+    if field == "target" and action is Action.TRANSFER:
+        return (FOLLOWER,)
     if (field == "target" and action in LEADER_ACTIONS) or (field == "link" and action is Action.CUT):
         return (LEADER, FOLLOWER)
     if field == "to" and action is Action.WRITE:
@@ -86,7 +97,8 @@ class When(Frozen):
 class Event(Frozen):
     """One fault or client command, at a fixed time (``at_ms``) or on a trigger (``when`` + ``after_ms``).
 
-    Exactly one payload field is set, the one the action needs: ``target`` (crash, restart, isolate, timeout),
+    Exactly one payload field is set, the one the action needs: ``target`` (crash, restart, isolate, timeout,
+    transfer: the node the live leader hands leadership to),
     ``groups`` (partition; after parsing they cover every node), ``link`` (cut, one-way ``(from, to)``) or
     ``command`` (write, with the optional node ``to``); a heal has ``target`` (every cut touching that node),
     ``link`` (that link, both ways) or neither (everything). A node may be named by a role word where
@@ -152,6 +164,8 @@ class Event(Frozen):
                 if action is Action.RESTART and path == ("target",):
                     raise problem(f"restart takes a node or '{CRASHED}' (the node crashed most recently), "
                                   f"not '{name}' (a live node)", *path)  # fmt: skip
+                if action is Action.TRANSFER and path == ("target",):
+                    raise problem(_TRANSFER_ROLES.format(name=name), *path)
                 raise problem(misplaced_role(name), *path)
         self._check_payload()
         return self

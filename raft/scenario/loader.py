@@ -41,7 +41,7 @@ from raft.scenario.suggest import (
 DEFAULT_SOURCE = "<scenario>"
 #: YAML action key -> the model field that holds its value (``heal``'s depends on the value: see _heal_form).
 _PAYLOAD: dict[str, str | None] = {
-    "crash": "target", "restart": "target", "isolate": "target", "timeout": "target",
+    "crash": "target", "restart": "target", "isolate": "target", "timeout": "target", "transfer": "target",
     "partition": "groups", "cut": "link", "write": "command", "heal": None,
 }  # fmt: skip
 _EVENT_KEYS = ("at_ms", "when", "after_ms", "to")

@@ -141,6 +141,9 @@ def describe_message(message: Message) -> dict[str, Any]:
     elif kind == "RequestVote":
         fields["last_index"] = message.last_log_index  # type: ignore[union-attr]
         fields["last_term"] = message.last_log_term  # type: ignore[union-attr]
+    elif kind == "TimeoutNow":
+        fields["last_index"] = message.last_log_index  # type: ignore[union-attr]
+        fields["last_term"] = message.last_log_term  # type: ignore[union-attr]
     else:
         fields["granted"] = message.vote_granted  # type: ignore[union-attr]
         if message.refused is not None:  # type: ignore[union-attr]

@@ -1,4 +1,5 @@
-"""The scenario's scripted events: crashes, restarts, partitions, cuts, heals, forced timeouts and single writes.
+"""The scenario's scripted events: crashes, restarts, partitions, cuts, heals, forced timeouts, leadership
+transfers and single writes.
 
 Timed events are scheduled up front in file order, so events at the same time run in file order. Conditional
 events (``when: {leader: NODE}``) fire once, ``after_ms`` after the first time that node becomes leader.
@@ -62,6 +63,9 @@ class World(Protocol):
     def cut(self, src: str, dst: str) -> None: ...
 
     def scripted_write(self, op: str, to: str | None) -> None: ...
+
+    def transfer(self, node: str) -> None:
+        """The live leader hands leadership to ``node`` (or the action is skipped: no live leader)."""
 
 
 class Script:
@@ -138,6 +142,8 @@ class Script:
                 sim.isolate(node)
             elif action is Action.TIMEOUT:
                 sim.force_timeout(node)
+            elif action is Action.TRANSFER:
+                sim.transfer(node)
             else:  # pragma: no cover - the schema admits no other action
                 raise AssertionError(f"unknown action {action}")
 

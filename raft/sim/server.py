@@ -18,7 +18,17 @@ import simpy
 from raft.core.bugs import node_class
 from raft.core.messages import Message, MessageKind
 from raft.core.node import TIME_EPSILON, NodeSettings, NotLeader, RaftNode, Ready
-from raft.core.notes import Appended, Applied, Committed, RoleChanged, TimedOut, Truncated, Voted
+from raft.core.notes import (
+    Appended,
+    Applied,
+    Committed,
+    RoleChanged,
+    TimedOut,
+    TransferAborted,
+    TransferStarted,
+    Truncated,
+    Voted,
+)
 from raft.core.quorum import MajorityConfig
 from raft.core.statemachine import ApplyResult, Command
 from raft.sim.events import EventBus
@@ -76,6 +86,8 @@ class SimServer:
             Appended: self._report_append, Truncated: self._report_truncate, Committed: self._report_commit,
             Applied: self._report_apply,
         }  # fmt: skip
+        self._reporters[TransferStarted] = self._report_transfer
+        self._reporters[TransferAborted] = self._report_transfer_abort
 
     # ------------------------------------------------------------ life cycle
 
@@ -127,6 +139,15 @@ class SimServer:
         self.pending_acks[(command.client, command.seq)] = on_applied
         self._process()
         return proposal.index
+
+    def transfer_leadership(self, target: str) -> None:
+        """Hand leadership to ``target`` (scenario action ``transfer``); raises :class:`NotLeader` when this
+        server does not lead."""
+        node = self.node
+        if node is None:
+            raise NotLeader(None)
+        node.transfer_leadership(self.env.now, target)
+        self._process()
 
     def _on_wake(self, event: Any) -> None:
         if event.value != self.incarnation:
@@ -293,3 +314,11 @@ class SimServer:
             on_applied = self.pending_acks.pop((command.client, command.seq), None)
             if on_applied is not None:
                 on_applied(self.id, command, result)
+
+    def _report_transfer(self, note: TransferStarted) -> None:
+        self.bus.emit({"t_ms": self.env.now, "type": "transfer", "node": note.target, "from": self.id,
+                       "term": note.term})  # fmt: skip
+
+    def _report_transfer_abort(self, note: TransferAborted) -> None:
+        self.bus.emit({"t_ms": self.env.now, "type": "transfer_abort", "node": note.target, "from": self.id,
+                       "term": note.term, "reason": "timed out"})  # fmt: skip

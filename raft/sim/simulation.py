@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from raft.core.bugs import Bug
-from raft.core.messages import Entry, Message
+from raft.core.messages import Entry, Message, TimeoutNow
 from raft.core.node import NodeSettings
 from raft.core.quorum import MajorityConfig
 from raft.core.types import Role
+from raft.properties import Property
 from raft.sim.clients import Client, open_loop
 from raft.sim.events import TRACE_SCHEMA_VERSION, EventBus
 from raft.sim.network import Network
@@ -124,8 +125,13 @@ class Simulation:
         self.script_client = Client(self.env, "script", servers, bus, latency, **client_settings)
         #: The nodes that are down, in the order they crashed (for ``restart: crashed``).
         self.crash_order: list[str] = []
+        #: The leadership transfer under way: (target, leader, term, start time), until its outcome is traced.
+        self.transfer_pending: tuple[str, str, int, float] | None = None
+        self._watching_transfers = False
 
     def _deliver(self, src: str, dst: str, message: Message, msg_id: int) -> None:
+        if isinstance(message, TimeoutNow):
+            self._check_timeout_now(src, dst, message)
         self.servers[dst].receive(src, message, msg_id)
 
     # ------------------------------------------------------------------ run
@@ -254,6 +260,9 @@ class Simulation:
         server.crash()
         self.crash_order.append(node)
         self._emit("crash", node=node)
+        pending = self.transfer_pending
+        if pending is not None and pending[1] == node:
+            self._end_transfer("transfer_abort", reason="leader crashed")
 
     def restart(self, node: str) -> None:
         server = self.servers[node]
@@ -301,3 +310,65 @@ class Simulation:
 
     def scripted_write(self, op: str, to: str | None) -> None:
         self.script_client.submit(op, to)
+
+    # ------------------------------------------------------ leadership transfer
+
+    def transfer(self, node: str) -> None:
+        """The live leader hands leadership to ``node`` (thesis §3.10). The outcome is traced: ``transfer_done``
+        when ``node`` becomes leader, ``transfer_abort`` when the leader gives up (timed out), crashes, or
+        another server wins a later term first; ``skip`` when there is no live leader or ``node`` is it."""
+        leader = self.live_leader()
+        if leader is None:
+            self.skip("transfer", node, "no live leader")
+            return
+        if leader == node:
+            self.skip("transfer", node, f"{node} is the leader")
+            return
+        if not self._watching_transfers:
+            self._watching_transfers = True
+            self.bus.subscribe(self._watch_transfer, ["transfer", "transfer_abort", "role"])
+        self.servers[leader].transfer_leadership(node)
+
+    def _watch_transfer(self, event: dict[str, Any]) -> None:
+        kind = event["type"]
+        if kind == "transfer":
+            if self.transfer_pending is not None:
+                self._end_transfer("transfer_abort", reason=f"replaced by a transfer to {event['node']}")
+            self.transfer_pending = (event["node"], event["from"], event["term"], event["t_ms"])
+            return
+        pending = self.transfer_pending
+        if pending is None:
+            return
+        target, _, term, _ = pending
+        if kind == "transfer_abort":
+            if event["term"] == term and event["node"] == target:
+                self.transfer_pending = None  # the leader gave up: already traced
+        elif event["role"] == Role.LEADER.value and event["term"] > term:
+            if event["node"] == target:
+                self._end_transfer("transfer_done", elected_term=event["term"])
+            else:
+                self._end_transfer("transfer_abort", reason=f"{event['node']} won term {event['term']}")
+
+    def _end_transfer(self, kind: str, **fields: Any) -> None:
+        pending = self.transfer_pending
+        assert pending is not None
+        self.transfer_pending = None
+        target, leader, term, start = pending
+        self._emit(kind, node=target, **{"from": leader}, term=term, took_ms=round(self.env.now - start, 3),
+                   **fields)  # fmt: skip
+
+    def _check_timeout_now(self, src: str, dst: str, message: TimeoutNow) -> None:
+        """Leadership Transfer: a TimeoutNow reaches a server of its term only once that server holds the
+        leader's whole log (thesis §3.10); a target that lacks entries campaigns with a log a majority refuses."""
+        node = self.servers[dst].node
+        if node is None or node.current_term != message.term:
+            return
+        if node.log.matches(message.last_log_index, message.last_log_term):
+            return
+        violation = Violation(
+            Property.LEADERSHIP_TRANSFER, self.env.now, (src, dst), message.term, message.last_log_index,
+            f"{src} sent TimeoutNow to {dst} while {dst}'s log ends at index {node.log.last_index} (term "
+            f"{node.log.last_term}), before {src}'s last entry {message.last_log_index} (term "
+            f"{message.last_log_term}): {dst} cannot win (thesis §3.10)",
+        )  # fmt: skip
+        raise SafetyViolationError(violation)

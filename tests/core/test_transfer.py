@@ -1,0 +1,132 @@
+"""Leadership transfer, sentence by sentence of the thesis (Ongaro 2014, §3.10), feeding a RaftNode by hand.
+
+"The prior leader stops accepting new client requests; [it] fully updates the target server's log to match its
+own; [it] sends a TimeoutNow request to the target server. This request has the same effect as the target
+server's election timer firing." And: "If the transfer does not complete after about an election timeout, the
+prior leader aborts the transfer and resumes accepting client requests."
+"""
+
+from __future__ import annotations
+
+import pytest
+from nodekit import LOW, THREE, cmd, elect, make_node, notes, ok, sent_of, take
+
+from raft.core.bugs import Bug
+from raft.core.messages import AppendEntries, RequestVote, TimeoutNow
+from raft.core.node import NotLeader, RaftNode, TransferringLeadership
+from raft.core.notes import RoleChanged, TransferAborted, TransferStarted
+from raft.core.types import Role
+
+
+def leader_with_lagging_n2(bugs: tuple[Bug, ...] = ()) -> RaftNode:
+    """n1 leads term 1 with log [1, 1] (no-op and one command); n3 holds it all, n2 nothing yet."""
+    node = make_node(bugs=bugs)
+    elect(node)  # the no-op at index 1
+    node.propose(cmd("x=1"))
+    take(node)
+    node.step(1.0, "n3", ok(1, 2))
+    take(node)
+    assert node.log.last_index == 2 and node.progress["n2"].match_index == 0
+    return node
+
+
+def test_leader_sends_timeout_now_at_once_to_a_caught_up_target() -> None:
+    """Reference: §3.10: once the target's log matches, the leader sends it TimeoutNow."""
+    node = leader_with_lagging_n2()
+    node.transfer_leadership(2.0, "n3")
+    ready = take(node)
+    assert notes(ready, TransferStarted) == [TransferStarted("n3", 1)]
+    assert sent_of(ready, TimeoutNow) == [("n3", TimeoutNow(1, 2, 1))]
+
+
+def test_leader_brings_a_lagging_target_up_to_date_before_timeout_now() -> None:
+    """Reference: §3.10: the prior leader fully updates the target's log first; TimeoutNow follows the reply
+    that shows the target's matchIndex at the leader's last index, and not before."""
+    node = leader_with_lagging_n2()
+    node.transfer_leadership(2.0, "n2")
+    ready = take(node)
+    assert sent_of(ready, TimeoutNow) == []
+    assert [to for to, _ in sent_of(ready, AppendEntries)] == ["n2"]
+    node.step(3.0, "n2", ok(1, 1))  # only part of the log
+    assert sent_of(take(node), TimeoutNow) == []
+    node.step(4.0, "n2", ok(1, 2))
+    assert sent_of(take(node), TimeoutNow) == [("n2", TimeoutNow(1, 2, 1))]
+
+
+def test_leader_refuses_proposals_while_transferring() -> None:
+    """Reference: §3.10: the prior leader stops accepting new client requests (hinting at the target)."""
+    node = leader_with_lagging_n2()
+    node.transfer_leadership(2.0, "n2")
+    with pytest.raises(TransferringLeadership) as refusal:
+        node.propose(cmd("y=2", seq=2))
+    assert isinstance(refusal.value, NotLeader) and refusal.value.leader_hint == "n2"
+    assert node.log.last_index == 2
+
+
+def test_transfer_aborts_after_an_election_timeout_and_proposals_resume() -> None:
+    """Reference: §3.10: if the transfer does not complete after about an election timeout, the prior leader
+    aborts it and resumes accepting client requests."""
+    node = leader_with_lagging_n2()
+    node.transfer_leadership(10.0, "n2")
+    take(node)
+    assert node.next_deadline <= 10.0 + LOW
+    node.tick(10.0 + LOW - 1.0)
+    assert node.transfer_target == "n2"
+    node.tick(10.0 + LOW)
+    ready = take(node)
+    assert notes(ready, TransferAborted) == [TransferAborted("n2", 1)]
+    assert node.transfer_target is None and node.role is Role.LEADER
+    assert node.propose(cmd("y=2", seq=2)).index == 3
+
+
+def test_target_starts_an_election_at_once_on_timeout_now() -> None:
+    """Reference: §3.10: TimeoutNow has the same effect as the target's election timer firing."""
+    node = make_node("n3", term=1, log=[1, 1])
+    node.step(1.0, "n1", AppendEntries(1, "n1", 2, 1, (), 2))
+    take(node)
+    node.step(2.0, "n1", TimeoutNow(1, 2, 1))
+    ready = take(node)
+    assert node.role is Role.CANDIDATE and node.current_term == 2
+    assert sorted(to for to, _ in sent_of(ready, RequestVote)) == ["n1", "n2"]
+    assert sent_of(ready, RequestVote)[0][1] == RequestVote(2, "n3", 2, 1)
+
+
+def test_stale_timeout_now_and_one_reaching_a_leader_are_ignored() -> None:
+    """Reference: §3.10: only the current leader's TimeoutNow starts an election (a deposed one's is stale)."""
+    follower = make_node("n3", term=3)
+    follower.step(1.0, "n1", TimeoutNow(2))
+    assert follower.role is Role.FOLLOWER and follower.current_term == 3
+    leader = make_node()
+    elect(leader)
+    leader.step(1.0, "n2", TimeoutNow(1))
+    assert leader.role is Role.LEADER and leader.current_term == 1
+
+
+def test_leader_steps_down_when_the_target_campaigns_and_forgets_the_transfer() -> None:
+    """Reference: §3.10, §5.1: the target's RequestVote of the next term deposes the prior leader."""
+    node = leader_with_lagging_n2()
+    node.transfer_leadership(2.0, "n3")
+    take(node)
+    node.step(5.0, "n3", RequestVote(2, "n3", 2, 1))
+    ready = take(node)
+    assert RoleChanged(Role.FOLLOWER, 2) in ready.notes and node.voted_for == "n3"
+    assert node.transfer_target is None and notes(ready, TransferAborted) == []
+
+
+def test_transfer_door_refuses_a_follower_and_a_non_voter() -> None:
+    follower = make_node()
+    with pytest.raises(NotLeader):
+        follower.transfer_leadership(1.0, "n2")
+    leader = make_node(voters=THREE)
+    elect(leader)
+    with pytest.raises(ValueError, match="n9"):
+        leader.transfer_leadership(1.0, "n9")
+    with pytest.raises(ValueError, match="n1"):
+        leader.transfer_leadership(1.0, "n1")
+
+
+def test_bug_transfer_before_caught_up_sends_timeout_now_to_a_lagging_target() -> None:
+    """``transfer-before-caught-up``: TimeoutNow leaves at once, though n2 holds nothing of the leader's log."""
+    node = leader_with_lagging_n2(bugs=(Bug.TRANSFER_BEFORE_CAUGHT_UP,))
+    node.transfer_leadership(2.0, "n2")
+    assert sent_of(take(node), TimeoutNow) == [("n2", TimeoutNow(1, 2, 1))]
