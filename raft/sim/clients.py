@@ -19,7 +19,7 @@ from typing import Any
 
 import simpy
 
-from raft.core.node import NotLeader
+from raft.core.node import NotLeader, TransferringLeadership
 from raft.core.statemachine import ApplyResult, Command
 from raft.sim.events import EventBus
 from raft.sim.server import SimServer
@@ -28,6 +28,10 @@ from raft.sim.server import SimServer
 #: a quarter, an outstanding command gets at least three more tries in the last stretch of the run, whatever
 #: its backoff had grown to.
 END_FRACTION = 0.25
+#: After a leader refuses a command because it is handing leadership over (thesis §3.10), the client waits this
+#: long before asking the server it hinted at: etcd's client waits 25 ms between retries
+#: (``defaultBackoffWaitBetween`` in clientv3), and a transfer takes a round trip or two.
+TRANSFER_PAUSE_MS = 25.0
 
 
 @dataclass(slots=True)
@@ -112,6 +116,8 @@ class Client:
             return  # answered meanwhile, or the request is lost: the timeout retries
         try:
             server.propose(pending.command, self._applied)
+        except TransferringLeadership as refusal:
+            self._later(self.latency() + TRANSFER_PAUSE_MS, self._transfer_refused, (seq, attempt, refusal.leader_hint))
         except NotLeader as refusal:
             self._later(self.latency(), self._redirected, (seq, attempt, refusal.leader_hint))
 
@@ -128,6 +134,17 @@ class Client:
         if pending.redirects < len(self.order):
             pending.redirects += 1
             self._try_again(seq, hint or self._after(pending.target))
+
+    def _transfer_refused(self, event: Any) -> None:
+        """The leader is handing leadership to the server it hinted at: after a pause, ask that server, with a
+        fresh allowance of redirects (it may still be campaigning)."""
+        seq, attempt, hint = event.value
+        pending = self.outstanding.get(seq)
+        if pending is None or pending.attempt != attempt:
+            return
+        self.known_leader = hint
+        pending.redirects = 0
+        self._try_again(seq, hint)
 
     def _timed_out(self, event: Any) -> None:
         seq, attempt = event.value

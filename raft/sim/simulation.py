@@ -369,6 +369,6 @@ class Simulation:
             Property.LEADERSHIP_TRANSFER, self.env.now, (src, dst), message.term, message.last_log_index,
             f"{src} sent TimeoutNow to {dst} while {dst}'s log ends at index {node.log.last_index} (term "
             f"{node.log.last_term}), before {src}'s last entry {message.last_log_index} (term "
-            f"{message.last_log_term}): {dst} cannot win (thesis §3.10)",
+            f"{message.last_log_term}): it campaigns with a log the servers that hold those entries refuse (thesis §3.10)",
         )  # fmt: skip
         raise SafetyViolationError(violation)
