@@ -16,13 +16,13 @@ from raft.sim.events import Event, EventType
 #: The event types of faults (and of fault actions skipped), listed in the summary's ``faults``.
 FAULT_EVENT_TYPES: frozenset[EventType] = frozenset({
     EventType.CRASH, EventType.RESTART, EventType.PARTITION, EventType.ISOLATE, EventType.CUT, EventType.HEAL,
-    EventType.SKIP,
+    EventType.SKIP, EventType.TRANSFER, EventType.TRANSFER_DONE, EventType.TRANSFER_ABORT,
 })  # fmt: skip
 #: The event types the summary reads.
 SUMMARY_TYPES: tuple[EventType, ...] = (
     EventType.META, EventType.ROLE, EventType.CRASH, EventType.RESTART, EventType.COMMIT, EventType.APPLY,
     EventType.SUBMIT, EventType.ACK, EventType.PARTITION, EventType.ISOLATE, EventType.CUT, EventType.HEAL,
-    EventType.SKIP,
+    EventType.SKIP, EventType.TRANSFER, EventType.TRANSFER_DONE, EventType.TRANSFER_ABORT,
 )  # fmt: skip
 
 

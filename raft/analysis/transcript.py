@@ -218,6 +218,8 @@ def _describe(event: Mapping[str, Any], roles: dict[str, str]) -> str | None:
         return f"heal {node}" if node else "heal everything"
     if kind == "skip":
         return f"skip {event['action']} {event['target']}: {event['reason']}"
+    if kind.startswith("transfer"):
+        return transfer_words(event)
     if kind == "submit":
         command, client, seq = event["command"], event["client"], event["seq"]
         if command.startswith("?"):
@@ -234,6 +236,16 @@ def _describe(event: Mapping[str, Any], roles: dict[str, str]) -> str | None:
         return f"VIOLATION {event['property']}" + (f" on {on}" if on else "") + f": {event['detail']}"
     rest = " ".join(f"{k}={v}" for k, v in event.items() if k not in ("t_ms", "type"))
     return f"{kind} {rest}"
+
+
+def transfer_words(event: Mapping[str, Any]) -> str:
+    """A leadership transfer's start or outcome in words (``transfer``, ``transfer_done``, ``transfer_abort``)."""
+    kind, target, leader, term = event["type"], event["node"], event["from"], event["term"]
+    if kind == "transfer":
+        return f"transfer {leader} -> {target} (term {term}) started"
+    if kind == "transfer_done":
+        return f"transfer {leader} -> {target} done: {target} leads term {event['elected_term']} after {event['took_ms']:.1f} ms"
+    return f"transfer {leader} -> {target} (term {term}) aborted: {event['reason']}"
 
 
 def _message(event: Mapping[str, Any]) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from raft.analysis.expectations import is_expected_failure
 from raft.analysis.nodesets import cluster_names, is_large, node_ranges, per_node
+from raft.analysis.transcript import transfer_words
 from raft.sim.safety import describe_place
 
 
@@ -29,6 +30,8 @@ def _fault(event: dict[str, Any], order: list[str]) -> str:
         return f"cut {event['from']} -> {event['to']}"
     if kind == "skip":
         return f"skipped {event['action']} {event['target']} ({event['reason']})"
+    if kind.startswith("transfer"):
+        return transfer_words(event)
     if kind == "heal" and "link" in event:
         return "heal {} <-> {}".format(*event["link"])
     if kind == "heal" and "node" in event:

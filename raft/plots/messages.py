@@ -79,7 +79,7 @@ _SHORT = {"RequestVote": "RV", "RequestVoteResponse": "vote", "AppendEntries": "
 
 
 #: Scripted events that make a moment worth showing (see :func:`interesting_moment`).
-SCRIPTED = ("crash", "restart", "partition", "isolate", "cut", "heal")
+SCRIPTED = ("crash", "restart", "partition", "isolate", "cut", "heal", "transfer")
 #: A leader elected this soon after a scripted event is taken as its outcome, and shown with it.
 OUTCOME_MS = 1000.0
 #: The default window shows this many messages sent before the moment, and this many after it.
@@ -286,6 +286,9 @@ def message_diagram(
                label="refused at its term: log mismatch / log not up-to-date / already voted"),  # fmt: skip
         Line2D([], [], color=DROP_COLOR, lw=1.2, ls="--", marker="x", label="dropped (reason)"),
     ] + [Line2D([], [], color=c, lw=5, label=r) for r, c in ROLE_COLORS.items()]
+    if any(a["msg"] == "TimeoutNow" for a in arrows):
+        handles.append(Line2D([], [], color=MESSAGE_COLORS["TimeoutNow"], lw=2.4,
+                              label="TimeoutNow (leadership transfer)"))  # fmt: skip
     if writes:
         handles += [Line2D([], [], color=CLIENT_COLOR, ls="none", marker=m, mfc=f, label=t)
                     for m, f, t in CLIENT_MARKS]  # fmt: skip
@@ -297,7 +300,7 @@ def _draw_scripted(ax: Any, events: Events, start: float, bottom: float) -> None
     """A thin grey line across the diagram at each scripted network change, named at the left edge."""
     for event in events:
         kind = event["type"]
-        if kind not in ("partition", "isolate", "cut", "heal") or not start <= event["t_ms"] <= bottom:
+        if kind not in ("partition", "isolate", "cut", "heal", "transfer") or not start <= event["t_ms"] <= bottom:
             continue
         if kind == "partition":
             text = "partition " + " | ".join(" ".join(group) for group in event["groups"])
@@ -305,6 +308,8 @@ def _draw_scripted(ax: Any, events: Events, start: float, bottom: float) -> None
             text = f"cut {event['from']}→{event['to']}"
         elif kind == "isolate":
             text = f"isolate {event['node']}"
+        elif kind == "transfer":
+            text = f"transfer {event['from']}→{event['node']}"
         else:
             text = " ".join(["heal", *(str(v) for k, v in event.items() if k not in ("t_ms", "type"))])
         ax.axhline(event["t_ms"], color="#888888", lw=0.8, ls=(0, (1, 2)), zorder=0, gid=f"script:{kind}")
@@ -416,6 +421,8 @@ def _draw_arrow(
     width = 1.4
     if kind == "AppendEntries" and not message.get("entries"):
         width = 0.7
+    elif kind == "TimeoutNow":
+        width = 2.4  # the transfer's one message: thick, in its own colour
     if _refused(message):
         color, style = (STALE_COLOR, ":") if reason == STALE_TERM else (REJECT_COLOR, "-.")
     if message["dropped"]:

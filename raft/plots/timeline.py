@@ -59,6 +59,7 @@ from raft.plots.style import (
     PARTITION_COLOR,
     RESTART_COLOR,
     ROLE_COLORS,
+    TRANSFER_COLOR,
     TimeAxis,
     check_window,
 )
@@ -188,6 +189,7 @@ def _draw_lanes(
         if points:
             ax.plot([axis.value(t) for t, _ in points], [y_of[n] for _, n in points], marker=marker, ms=8,
                     color=color, linestyle="none", zorder=6, gid=kind)  # fmt: skip
+    transfers = _draw_transfers(ax, events, y_of, start, stop, axis)
     small = {"fontsize": 8} if any(label != node for node, label in shown.items()) else {}
     ax.set_yticks([y_of[n] for n in shown], list(shown.values()), **small)
     # A violation's label gets a row of its own above the partition labels.
@@ -202,11 +204,31 @@ def _draw_lanes(
         Line2D([], [], color="#1d6b62", marker="v", ls=":", label="new leader"),
         Line2D([], [], color=CRASH_COLOR, marker="X", ls="none", label="crash (lane gap = down)"),
         Line2D([], [], color=RESTART_COLOR, marker=">", ls="none", label="restart"),
-    ]
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=8, fontsize=8, frameon=False,
+    ] + transfers
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=6 if transfers else 8, fontsize=8, frameon=False,
               handlelength=1.6, columnspacing=1.2)  # fmt: skip
     ax.text(1.0, 1.0, "numbers: term", transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
             color="#555555")  # fmt: skip
+
+
+def _draw_transfers(
+    ax: Any, events: Events, y_of: dict[str, int], start: float, stop: float, axis: TimeAxis
+) -> list[Line2D]:
+    """Leadership transfers: a diamond on the target's lane when one starts, filled where it completed (the
+    target took over), hollow with a cross where it was aborted. Returns legend handles for what was drawn."""
+    marks = {"transfer": ("D", "white", "transfer start (on the target)"),
+             "transfer_done": ("D", TRANSFER_COLOR, "transfer done"),
+             "transfer_abort": ("X", "white", "transfer aborted")}  # fmt: skip
+    drawn: list[Line2D] = []
+    for kind, (marker, face, label) in marks.items():
+        points = [(e["t_ms"], e["node"]) for e in events
+                  if e["type"] == kind and start <= e["t_ms"] <= stop and e["node"] in y_of]  # fmt: skip
+        if not points:
+            continue
+        ax.plot([axis.value(t) for t, _ in points], [y_of[n] + 0.42 for _, n in points], marker=marker, ms=7,
+                mfc=face, mec=TRANSFER_COLOR, mew=1.4, linestyle="none", zorder=6, gid=kind)  # fmt: skip
+        drawn.append(Line2D([], [], marker=marker, mfc=face, mec=TRANSFER_COLOR, mew=1.4, ls="none", label=label))
+    return drawn
 
 
 def _draw_shared_lanes(

@@ -354,8 +354,9 @@ class Simulation:
         assert pending is not None
         self.transfer_pending = None
         target, leader, term, start = pending
-        self._emit(kind, node=target, **{"from": leader}, term=term, took_ms=round(self.env.now - start, 3),
-                   **fields)  # fmt: skip
+        if kind == "transfer_done":
+            fields["took_ms"] = round(self.env.now - start, 3)
+        self._emit(kind, node=target, **{"from": leader}, term=term, **fields)
 
     def _check_timeout_now(self, src: str, dst: str, message: TimeoutNow) -> None:
         """Leadership Transfer: a TimeoutNow reaches a server of its term only once that server holds the
