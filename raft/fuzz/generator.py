@@ -25,10 +25,14 @@ from typing import Any
 from raft.batch.grid import parse_int_ranges
 from raft.errors import RaftSimError
 
-#: Fault types, in the order ``--faults`` lists them. The first five are scripted events, the rest network rates.
+#: Fault types, in the order ``--faults`` lists them. The first five are scripted events, then network rates,
+#: then leadership transfers (scripted events drawn from a stream of their own: see :func:`_transfer_events`).
 FAULT_TYPES: tuple[str, ...] = (
     "crash", "restart", "partition", "one-way", "leader-churn", "drop", "delay", "duplicate", "reorder",
+    "transfer",
 )  # fmt: skip
+#: The fault type drawn from its own random stream, so that adding it left every other draw of a seed as it was.
+TRANSFER = "transfer"
 EVENT_FAULTS = frozenset({"crash", "restart", "partition", "one-way", "leader-churn"})
 #: How long the quiet phase lasts, and the bound on any period without a leader in it (ms).
 QUIET_MS = 3000.0
@@ -69,6 +73,21 @@ def _ms(value: float) -> float:
 def _swarm(rng: random.Random, faults: Sequence[str]) -> list[str]:
     chosen = [fault for fault in faults if rng.random() < 0.5]
     return chosen or [rng.choice(list(faults))]
+
+
+def _transfer_events(rng: random.Random, nodes: list[str], fault_ms: float) -> list[dict[str, Any]]:
+    """Leadership transfers in the fault phase (fault type ``transfer``): one to four, each to a named node
+    or to ``follower``, at random times; in time order. A transfer to the leader itself, or with no leader, is
+    skipped when it fires."""
+    if len(nodes) < 2:
+        return []
+    events = []
+    for _ in range(rng.randint(1, 4)):
+        t = _ms(rng.uniform(50.0, fault_ms - 1.0))
+        target = "follower" if rng.random() < 0.3 else rng.choice(nodes)
+        events.append({"at_ms": t, "transfer": target})
+    events.sort(key=lambda event: event["at_ms"])
+    return events
 
 
 def _fault_events(
@@ -217,7 +236,13 @@ def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
     rng = random.Random(f"raft-sim/fuzz/{seed}")
     size = rng.choice(config.sizes)
     nodes = [f"n{i}" for i in range(1, size + 1)]
-    enabled = _swarm(rng, config.faults)
+    # Transfers are drawn from a stream of their own (``raft-sim/fuzz/SEED/transfer``): the draws of the other
+    # fault types, and so a seed's scenario without transfers, are what they were before transfers existed.
+    others = [fault for fault in config.faults if fault != TRANSFER]
+    enabled = _swarm(rng, others) if others else []
+    transfer_rng = random.Random(f"raft-sim/fuzz/{seed}/transfer")
+    if TRANSFER in config.faults and (not others or transfer_rng.random() < 0.5):
+        enabled.append(TRANSFER)
     fault_ms = _ms(rng.uniform(1500.0, 4000.0))
     network: dict[str, Any] = {"latency_ms": [5, 10]}
     if "delay" in enabled:
@@ -248,6 +273,9 @@ def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
     low, high = network["latency_ms"]
     max_delay = float(high) + network.get("reorder_ms", 0.0) / 2  # a typical late message, for timing
     events = _fault_events(rng, nodes, enabled, fault_ms, (float(low), float(high)), max_delay)
+    if TRANSFER in enabled:
+        events += _transfer_events(transfer_rng, nodes, fault_ms)
+        events.sort(key=lambda event: event["at_ms"])  # stable: events at one time keep their order
     events.append({"at_ms": fault_ms, "heal": True})
     events += [{"at_ms": fault_ms, "restart": node} for node in nodes]
     return {

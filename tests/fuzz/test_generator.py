@@ -116,3 +116,24 @@ def test_a_leader_churn_round_is_figure_8(size: int) -> None:
     assert [v["property"] for v in violations] == ["Leader Completeness"]
     del cluster["bugs"]
     assert simulate(parse_scenario(data)).summary["safety_violations"] == []
+
+
+def test_transfers_are_drawn_from_their_own_stream() -> None:
+    """Fault type ``transfer``: about half the seeds get one to four transfers in the fault phase, and every
+    other draw of a seed is what it is without the fault type (docs/testing.md §6)."""
+    without = FuzzConfig(faults=tuple(f for f in FAULT_TYPES if f != "transfer"))
+    with_transfers = 0
+    for seed in SEEDS:
+        data = generate(seed)
+        transfers = [e for e in data["events"] if "transfer" in e]
+        if transfers:
+            with_transfers += 1
+            assert 1 <= len(transfers) <= 4 and all(e["at_ms"] < quiet_ms(data) for e in transfers)
+            assert all(e["transfer"] in (*[f"n{i}" for i in range(1, 8)], "follower") for e in transfers)
+            parse_scenario(data)
+        data["events"] = [e for e in data["events"] if "transfer" not in e]
+        data["description"] = data["description"].replace(", transfer", "").replace("faults transfer", "faults")
+        assert data == generate(seed, without), seed
+    assert 60 < with_transfers < 140
+    only = generate(5, FuzzConfig(faults=("transfer",)))
+    assert any("transfer" in e for e in only["events"])

@@ -201,6 +201,17 @@ def test_crashed_is_a_target_for_restart_only() -> None:
         )
 
 
+def test_transfer_takes_a_node_or_follower_never_leader_or_crashed() -> None:
+    for target in ("n2", "follower"):
+        event = parse_scenario(scenario(events=[{"at_ms": 0, "transfer": target}])).events[0]
+        assert (event.action, event.target) == (Action.TRANSFER, target)
+    for word in ("leader", "crashed"):
+        assert error_of(scenario(events=[{"at_ms": 0, "transfer": word}])) == (
+            "<scenario>: events[0].transfer: transfer takes the node to hand leadership to, or 'follower' (a live "
+            f"follower), not '{word}' (the leader transfers leadership to another server)"
+        )
+
+
 @pytest.mark.parametrize("role", ["leader", "follower"])
 def test_leader_and_follower_are_not_targets_for_restart(role: str) -> None:
     assert error_of(scenario(events=[{"at_ms": 0, "restart": role}])) == (
@@ -376,7 +387,7 @@ def test_nan_and_infinity_are_refused_everywhere_numeric() -> None:
 
 def test_action_values() -> None:
     assert [a.value for a in Action] == [
-        "crash", "restart", "partition", "heal", "isolate", "cut", "timeout", "write",
+        "crash", "restart", "partition", "heal", "isolate", "cut", "timeout", "write", "transfer",
     ]  # fmt: skip
 
 

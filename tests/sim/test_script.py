@@ -236,3 +236,68 @@ def test_the_script_drives_any_world_through_its_protocol() -> None:
     world.env.run(until=100)
     assert world.calls == [(10, "crash", "n2"), (20, "partition", (("n1",), ("n2", "n3"))),
                            (30, "skip", "restart", "crashed", "no crashed node"), (40, "cut", "n2", "n1")]  # fmt: skip
+
+
+# ------------------------------------------------------------ leadership transfer (thesis §3.10)
+
+LEADS_N1 = {"at_ms": 0, "timeout": "n1"}
+
+
+def test_transfer_to_a_named_node_completes_and_is_traced() -> None:
+    events = run([LEADS_N1, {"at_ms": 500, "transfer": "n3"}], size=3)
+    [start] = of(events, "transfer")
+    assert {k: start[k] for k in ("t_ms", "node", "from", "term")} == {"t_ms": 500, "node": "n3", "from": "n1",
+                                                                     "term": 1}  # fmt: skip
+    [done] = of(events, "transfer_done")
+    assert (done["node"], done["from"], done["term"], done["elected_term"]) == ("n3", "n1", 1, 2)
+    assert done["took_ms"] == pytest.approx(done["t_ms"] - 500, abs=1e-3) and done["took_ms"] < 50
+    assert [(e["node"], e["term"]) for e in of(events, "role") if e["role"] == "leader"] == [("n1", 1), ("n3", 2)]
+    timeout_now = [e for e in of(events, "send") if e["msg"] == "TimeoutNow"]
+    assert timeout_now and all((e["from"], e["to"]) == ("n1", "n3") for e in timeout_now)
+
+
+def test_transfer_to_follower_picks_a_live_follower() -> None:
+    events = run([LEADS_N1, {"at_ms": 500, "transfer": "follower"}], size=5)
+    [start] = of(events, "transfer")
+    assert start["node"] != "n1"
+    assert of(events, "transfer_done")[0]["node"] == start["node"]
+
+
+def test_transfer_to_a_down_node_times_out_and_the_leader_takes_writes_again() -> None:
+    events = run([LEADS_N1, {"at_ms": 400, "crash": "n3"}, {"at_ms": 500, "transfer": "n3"},
+                  {"at_ms": 700, "write": "x=1"}], size=3)  # fmt: skip
+    [abort] = of(events, "transfer_abort")
+    assert (abort["node"], abort["from"], abort["reason"]) == ("n3", "n1", "timed out")
+    assert abort["t_ms"] == pytest.approx(650.0)  # an election timeout: the low end of [150, 300]
+    assert of(events, "transfer_done") == []
+    [ack] = [e for e in of(events, "ack") if e["command"] == "x=1"]
+    assert ack["t_ms"] > abort["t_ms"]
+    assert [e["node"] for e in of(events, "role") if e["role"] == "leader"] == ["n1"]
+
+
+def test_transfer_aborts_when_the_leader_crashes() -> None:
+    events = run([LEADS_N1, {"at_ms": 400, "crash": "n3"}, {"at_ms": 500, "transfer": "n3"},
+                  {"at_ms": 520, "crash": "n1"}], size=3)  # fmt: skip
+    assert [(e["node"], e["reason"]) for e in of(events, "transfer_abort")] == [("n3", "leader crashed")]
+
+
+@pytest.mark.parametrize(("events", "reason"), [
+    ([{"at_ms": 0, "crash": "n1"}, {"at_ms": 0, "crash": "n2"}, {"at_ms": 100, "transfer": "n3"}], "no live leader"),
+    ([LEADS_N1, {"at_ms": 500, "transfer": "n1"}], "n1 is the leader"),
+])  # fmt: skip
+def test_transfer_without_a_leader_or_to_the_leader_is_skipped(events: Events, reason: str) -> None:
+    traced = run(events, size=3)
+    assert [(e["action"], e["reason"]) for e in of(traced, "skip")] == [("transfer", reason)]
+    assert of(traced, "transfer") == []
+
+
+def test_clients_wait_for_the_transfer_and_follow_it() -> None:
+    """A write refused while n1 hands over is retried at n3 and acknowledged by it soon after the transfer."""
+    events = list(simulate(scenario(size=3, duration_ms=1500, events=[LEADS_N1, {"at_ms": 500, "transfer": "n3"}],
+                                    workload={"clients": 1, "writes_per_s": 200}), seed=3).events or ())  # fmt: skip
+    [done] = of(events, "transfer_done")
+    late = [e for e in of(events, "submit") if 500 <= e["t_ms"] <= done["t_ms"]]
+    assert late
+    acks = {e["seq"]: e for e in of(events, "ack")}
+    for submit in late:
+        assert acks[submit["seq"]]["t_ms"] < done["t_ms"] + 100
