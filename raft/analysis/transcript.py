@@ -254,7 +254,7 @@ def _message(event: Mapping[str, Any]) -> str:
     if event["type"] == "deliver":
         head = f"{event['to']} {_ARROWS['deliver']} {event['from']}"
     body = f"{kind} term {event['term']}"
-    if kind == "RequestVote":
+    if kind in ("RequestVote", "TimeoutNow"):
         body += f" last {event['last_index']}/{event['last_term']}"
     elif kind == "RequestVoteResponse":
         body += " granted" if event["granted"] else " refused"

@@ -19,7 +19,15 @@ from raft.core.messages import (
     RequestVoteResponse,
     TimeoutNow,
 )
-from raft.core.node import HardState, NodeSettings, NotLeader, Proposal, RaftNode, Ready, TransferringLeadership
+from raft.core.node import (
+    HardState,
+    NodeSettings,
+    NotLeader,
+    Proposal,
+    RaftNode,
+    Ready,
+    TransferringLeadership,
+)
 from raft.core.quorum import MajorityConfig, VoteResult
 from raft.core.statemachine import ApplyResult, Command, KeyValueStore
 from raft.core.types import Role

@@ -18,8 +18,8 @@ from enum import Enum
 
 from raft.core.messages import AppendEntries, Entry, RequestVote
 from raft.core.node import Proposal, RaftNode
-from raft.core.progress import Progress
 from raft.core.notes import RoleChanged
+from raft.core.progress import Progress
 from raft.core.statemachine import ApplyResult, Command, OpKind
 from raft.core.types import Role
 

@@ -81,7 +81,7 @@ def _transfer_events(rng: random.Random, nodes: list[str], fault_ms: float) -> l
     skipped when it fires."""
     if len(nodes) < 2:
         return []
-    events = []
+    events: list[dict[str, Any]] = []
     for _ in range(rng.randint(1, 4)):
         t = _ms(rng.uniform(50.0, fault_ms - 1.0))
         target = "follower" if rng.random() < 0.3 else rng.choice(nodes)

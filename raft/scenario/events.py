@@ -36,8 +36,8 @@ _MISSING = {
 
 #: What to say when a transfer names a role word other than ``follower``.
 _TRANSFER_ROLES = (
-    "transfer takes the node to hand leadership to, or '{FOLLOWER}' (a live follower), not '{{name}}' (the "
-    "leader transfers leadership to another server)".format(FOLLOWER=FOLLOWER)
+    f"transfer takes the node to hand leadership to, or '{FOLLOWER}' (a live follower), not '{{name}}' (the "
+    "leader transfers leadership to another server)"
 )
 
 
