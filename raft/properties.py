@@ -20,10 +20,10 @@ class Property(StrEnum):
     TERM_MONOTONICITY = "Term Monotonicity"
     COMMIT_MONOTONICITY = "Commit Monotonicity"
     LINEARIZABILITY = "Linearizability"
-    LIVENESS = "Liveness"
     #: A leader sent TimeoutNow to a server whose log lacked the leader's entries (thesis §3.10), checked by
     #: the simulation when the TimeoutNow arrives.
     LEADERSHIP_TRANSFER = "Leadership Transfer"
+    LIVENESS = "Liveness"
 
 
 #: The properties the incremental safety checker (:mod:`raft.sim.safety`) keeps.
