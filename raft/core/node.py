@@ -242,6 +242,8 @@ class RaftNode:
     def next_deadline(self) -> float:
         """When this node next wants :meth:`tick`: the heartbeat for a leader, else the election timeout."""
         if self.role is Role.LEADER:
+            if self.transfer_target is None:
+                return self.heartbeat_deadline
             return min(self.heartbeat_deadline, self.transfer_deadline)
         return self.election_deadline
 
@@ -258,7 +260,7 @@ class RaftNode:
     def tick(self, now: float) -> None:
         """Time has reached ``now``: fire whichever timer is due."""
         if self.role is Role.LEADER:
-            if now >= self.transfer_deadline - TIME_EPSILON:
+            if self.transfer_target is not None and now >= self.transfer_deadline - TIME_EPSILON:
                 self.abort_transfer()
             if now >= self.heartbeat_deadline - TIME_EPSILON:
                 self.broadcast_append_entries()

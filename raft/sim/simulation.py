@@ -130,6 +130,11 @@ class Simulation:
         self._watching_transfers = False
 
     def _deliver(self, src: str, dst: str, message: Message, msg_id: int) -> None:
+        self.servers[dst].receive(src, message, msg_id)
+
+    def _deliver_checking_transfers(self, src: str, dst: str, message: Message, msg_id: int) -> None:
+        """:meth:`_deliver` once a transfer has begun: a TimeoutNow is checked on arrival (runs without
+        transfers send none, and pay nothing for the check)."""
         if isinstance(message, TimeoutNow):
             self._check_timeout_now(src, dst, message)
         self.servers[dst].receive(src, message, msg_id)
@@ -326,6 +331,7 @@ class Simulation:
             return
         if not self._watching_transfers:
             self._watching_transfers = True
+            self.network.deliver = self._deliver_checking_transfers
             self.bus.subscribe(self._watch_transfer, ["transfer", "transfer_abort", "role"])
         self.servers[leader].transfer_leadership(node)
 
