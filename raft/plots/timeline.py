@@ -35,6 +35,7 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 from matplotlib.patches import Patch
 from matplotlib.transforms import offset_copy
 
@@ -151,17 +152,34 @@ def _draw_lanes(
     ax.tick_params(axis="y", length=0)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    handles = [Patch(facecolor=c, label=r) for r, c in ROLE_COLORS.items()] + [
-        Patch(facecolor=PARTITION_COLOR, alpha=0.22, label="partition"),
-        Patch(facecolor="none", edgecolor=ONE_WAY_COLOR, hatch="////", lw=0, label="one-way cut (a→b: blocked)"),
-        Line2D([], [], color="#1d6b62", marker="v", ls=":", label="new leader"),
-        Line2D([], [], color=CRASH_COLOR, marker="X", ls="none", label="crash (lane gap = down)"),
-        Line2D([], [], color=RESTART_COLOR, marker=">", ls="none", label="restart"),
-    ]
+    handles = _legend_handles(events, spans, start, stop)
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=8, fontsize=8, frameon=False,
               handlelength=1.6, columnspacing=1.2)  # fmt: skip
     ax.text(1.0, 1.0, "numbers: term", transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
             color="#555555")  # fmt: skip
+
+
+def _legend_handles(events: Events, spans: list[replay.RoleSpan], start: float, stop: float) -> list[Any]:
+    """Legend entries for what the window shows, and only that: a legend naming a partition, a crash or a
+    restart that never happened would be read as one."""
+    roles = {s.role for s in spans}
+    found = violation.violation(events)
+    if found is not None and start <= found.t_ms < stop:
+        roles |= {state[0] for state in replay.role_at(events, found.t_ms).values() if state is not None}
+    handles: list[Any] = [Patch(facecolor=c, label=r) for r, c in ROLE_COLORS.items() if r in roles]
+    network = [s for s in replay.network_spans(events) if s.end_ms > start and s.start_ms < stop]
+    if any(s.is_partition for s in network):
+        handles.append(Patch(facecolor=PARTITION_COLOR, alpha=0.22, label="partition"))
+    if any(not s.is_partition for s in network):
+        handles.append(Patch(facecolor="none", edgecolor=ONE_WAY_COLOR, hatch="////", lw=0,
+                             label="one-way cut (a→b: blocked)"))  # fmt: skip
+    if any(start <= c.t_ms <= stop for c in replay.leader_changes(events)):
+        handles.append(Line2D([], [], color="#1d6b62", marker="v", ls=":", label="new leader"))
+    if any(start <= t <= stop for t, _ in replay.crashes(events)):
+        handles.append(Line2D([], [], color=CRASH_COLOR, marker="X", ls="none", label="crash (lane gap = down)"))
+    if any(start <= t <= stop for t, _ in replay.restarts(events)):
+        handles.append(Line2D([], [], color=RESTART_COLOR, marker=">", ls="none", label="restart"))
+    return handles
 
 
 def label_room(term: int) -> float:
@@ -246,6 +264,9 @@ def draw_unavailable(ax: Any, events: Events, start: float, stop: float, axis: T
         legend = Legend(ax, [band], [label], loc="lower left", bbox_to_anchor=(1.005, 0.0), fontsize=7,
                         frameon=False, handlelength=1.6)  # fmt: skip
         legend.set_gid("unavailable-legend")
+        # Not clipped to the panel: a clipped artist is left out of the layout, and the label was cut off at
+        # the figure's edge.
+        legend.set_clip_on(False)
         ax.add_artist(legend)
 
 
@@ -273,6 +294,10 @@ def _draw_commits(
     low, high = min(visible, default=0.0), max(visible, default=0.0)
     pad = max(1.0, 0.08 * (high - low))
     ax.set_ylim(low - pad, high + pad)
+    # A commit index is a whole number and never negative: the room left below 0 (for the lines drawn apart)
+    # carries no tick, so a run that committed nothing does not read as one ranging from -1 to 1.
+    ticks = MaxNLocator(nbins=5, integer=True).tick_values(max(low, 0.0), high + pad)
+    ax.set_yticks([t for t in ticks if max(low, 0.0) <= t <= high + pad])
     ax.grid(axis="y", alpha=0.3)
 
 

@@ -328,3 +328,34 @@ def test_the_bands_are_the_summarys_periods():
     assert periods and len(bands) == len(periods)
     for band, period in zip(bands, periods, strict=True):
         assert span_x(band) == pytest.approx(period)
+
+
+def legend_texts(fig):
+    return [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+
+
+def test_the_legend_names_only_what_the_window_shows(trace):
+    # the whole run: a partition, a crash and a restart, no one-way cut
+    assert legend_texts(timeline(trace)) == ["follower", "candidate", "leader", "partition", "new leader",
+                                             "crash (lane gap = down)", "restart"]  # fmt: skip
+    # before any of them: no partition, crash or restart in the legend
+    assert legend_texts(timeline(trace, from_ms=0, to_ms=250)) == ["follower", "candidate", "leader", "new leader"]
+    assert legend_texts(timeline(one_way_trace(), from_ms=150, to_ms=250))[-1].startswith("one-way cut")
+
+
+def test_the_commit_axis_has_no_negative_ticks_when_nothing_committed():
+    names = ["n1", "n2", "n3"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=100.0, scenario="idle", seed=1)]
+    events += [ev(0, "role", node=n, role="follower", term=0) for n in names]
+    ticks = list(timeline(events).axes[1].get_yticks())
+    assert ticks and min(ticks) == 0 and all(t == int(t) for t in ticks)
+
+
+def test_the_unavailability_legend_fits_in_the_figure(trace):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = timeline(trace)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    (legend,) = gid_exactly(fig.axes[1], "unavailable-legend")
+    assert legend.get_window_extent(canvas.get_renderer()).x1 <= fig.bbox.x1
