@@ -204,3 +204,27 @@ def test_scripted_network_changes_are_drawn_across(trace):
     assert sorted(line.get_gid() for line in ax.get_lines() if (line.get_gid() or "").startswith("script:")) == [
         "script:heal", "script:partition"]  # fmt: skip
     assert "partition n1 | n2 n3" in [t.get_text() for t in ax.texts]
+
+
+def legend_texts(fig):
+    return [t.get_text() for t in fig.legends[0].get_texts()]
+
+
+def test_the_legend_names_only_what_the_diagram_shows(trace):
+    # 0-19 ms: a vote request, its grant, a lost request; nothing refused, no AppendEntries, no leader, no client
+    assert legend_texts(message_diagram(trace, 0, 19)) == [
+        "RequestVote / vote granted", "dropped (reason)", "follower", "candidate"]  # fmt: skip
+    # 0-100 ms adds AppendEntries, a refusal at its own term (a log mismatch) and the client's write
+    texts = legend_texts(message_diagram(trace, 0, 100))
+    assert "refused at its term: log mismatch" in texts and not any("stale term" in t for t in texts)
+    assert "write submitted" in texts
+
+
+def test_scripted_changes_at_one_instant_share_one_label():
+    names = ["n1", "n2", "n3"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=100.0, scenario="cuts", seed=1)]
+    events += [ev(0, "role", node=n, role="follower", term=1) for n in names]
+    events += [ev(10.0, "cut", **{"from": "n2", "to": "n1"}), ev(10.0, "cut", **{"from": "n3", "to": "n1"})]
+    ax = message_diagram(events, 0, 30).axes[0]
+    labels = [t.get_text() for t in ax.texts if t.get_gid() == "script-label"]
+    assert labels == ["cut n2→n1, cut n3→n1"]
