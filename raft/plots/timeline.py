@@ -19,8 +19,8 @@ that instant (so a leader elected at the violating instant shows as a leader).
 
 Term labels follow one rule, lane by lane: a lane's term is written where the window starts and wherever that
 lane's term changes. A label is left out only when it would run into the next label written on the *same*
-lane (each lane is walked from the right, so the latest terms stay readable); the room a label needs is its
-own width, so a one-digit term fits where a three-digit one would not. Lanes never hide each other's labels:
+lane or run past the window's right edge (each lane is walked from the right, so the latest terms stay
+readable); the room a label needs is its own width, so a one-digit term fits where a three-digit one would not. Lanes never hide each other's labels:
 what one lane shows does not depend on the others.
 
 The commit panel shades the periods of write unavailability (:mod:`raft.analysis.availability`), gid
@@ -200,7 +200,7 @@ def _term_labels(
             changes[span.node].append((span, max(span.start_ms, start)))
     chosen: list[tuple[replay.RoleSpan, float]] = []
     for node in names:
-        right = math.inf
+        right = start + width  # the window's edge: a label cut off there ("3" of "39") would read as another term
         for span, at in reversed(changes[node]):
             if (right - at) / width >= label_room(span.term):
                 chosen.append((span, at))

@@ -359,3 +359,13 @@ def test_the_unavailability_legend_fits_in_the_figure(trace):
     canvas.draw()
     (legend,) = gid_exactly(fig.axes[1], "unavailable-legend")
     assert legend.get_window_extent(canvas.get_renderer()).x1 <= fig.bbox.x1
+
+
+def test_a_term_label_that_would_run_past_the_windows_edge_is_left_out():
+    # term 39 begins 0.2 % of the window before its end: "39" would be cut to "3", which reads as term 3
+    names = ["n1"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=1000.0, scenario="edge", seed=1)]
+    events += [ev(0, "role", node="n1", role="candidate", term=38), ev(998.0, "role", node="n1", role="candidate",
+                                                                        term=39)]  # fmt: skip
+    texts = [t for _, t in term_labels(timeline(events).axes[0])["n1"]]
+    assert texts == ["38"]
