@@ -20,8 +20,8 @@ that instant (so a leader elected at the violating instant shows as a leader).
 Term labels follow one rule, lane by lane: a lane's term is written where the window starts and wherever that
 lane's term changes. A label is left out only when it would run into the next label written on the *same*
 lane or run past the window's right edge (each lane is walked from the right, so the latest terms stay
-readable); the room a label needs is its own width, so a one-digit term fits where a three-digit one would not. Lanes never hide each other's labels:
-what one lane shows does not depend on the others.
+readable); the room a label needs is its own width, so a one-digit term fits where a three-digit one would
+not. Lanes never hide each other's labels: what one lane shows does not depend on the others.
 
 The commit panel shades the periods of write unavailability (:mod:`raft.analysis.availability`), gid
 ``unavailable``, named in its legend.
