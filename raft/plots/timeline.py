@@ -339,3 +339,4 @@ def _draw_latency(ax: Any, events: Events, start: float, stop: float, axis: Time
     if not done:
         ax.text(0.5, 0.5, "no acknowledged writes in this window", transform=ax.transAxes, ha="center",
                 color="#777777")  # fmt: skip
+        ax.set_yticks([])  # no latency measured: a 0-1 ms scale would read as one

@@ -369,3 +369,10 @@ def test_a_term_label_that_would_run_past_the_windows_edge_is_left_out():
                                                                         term=39)]  # fmt: skip
     texts = [t for _, t in term_labels(timeline(events).axes[0])["n1"]]
     assert texts == ["38"]
+
+
+def test_a_latency_panel_without_acknowledged_writes_has_no_scale(trace):
+    # the fixture's first acknowledgement comes after 100 ms; before it, no latency was measured
+    latency = timeline(trace, from_ms=0, to_ms=35).axes[3]
+    assert list(latency.get_yticks()) == []
+    assert any(t.get_text() == "no acknowledged writes in this window" for t in latency.texts)
