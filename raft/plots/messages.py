@@ -244,8 +244,11 @@ def _draw_scripted(ax: Any, events: Events, start: float, bottom: float) -> None
             ax.axhline(event["t_ms"], color="#888888", lw=0.8, ls=(0, (1, 2)), zorder=0, gid=f"script:{kind}")
         at.setdefault(event["t_ms"], []).append(text)
     for t, texts in at.items():
-        ax.text(-0.55, t, ", ".join(texts), fontsize=7, color="#555555", va="bottom", ha="left", zorder=6,
-                gid="script-label", bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85})  # fmt: skip
+        # Above its line, except at the window's top edge, where above would be outside the diagram.
+        near_top = t - start < 0.03 * (bottom - start)
+        ax.text(-0.55, t, ", ".join(texts), fontsize=7, color="#555555", va="top" if near_top else "bottom",
+                ha="left", zorder=6, clip_on=True, gid="script-label",
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85})  # fmt: skip
 
 
 def _reasons(events: Events, arrows: list[dict[str, Any]]) -> dict[int, tuple[str, int | None]]:

@@ -228,3 +228,18 @@ def test_scripted_changes_at_one_instant_share_one_label():
     ax = message_diagram(events, 0, 30).axes[0]
     labels = [t.get_text() for t in ax.texts if t.get_gid() == "script-label"]
     assert labels == ["cut n2→n1, cut n3→n1"]
+
+
+def test_a_scripted_change_at_the_windows_start_is_named_inside_the_diagram():
+    names = ["n1", "n2"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=100.0, scenario="heal", seed=1)]
+    events += [ev(0, "role", node=n, role="follower", term=1) for n in names]
+    events += [ev(10.0, "partition", groups=[["n1"], ["n2"]]), ev(40.0, "heal")]
+    for start in (40, 20):  # the heal at the top edge, then inside the window
+        fig = message_diagram(events, start, 80)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        ax = fig.axes[0]
+        (label,) = [t for t in ax.texts if t.get_gid() == "script-label"]
+        box, frame = label.get_window_extent(canvas.get_renderer()), ax.get_window_extent()
+        assert frame.y0 <= box.y0 and box.y1 <= frame.y1 + 0.5, (start, box, frame)
