@@ -31,3 +31,10 @@ def test_censored_trials_are_counted_and_the_cap_is_drawn():
     (curve,) = [line for line in top.get_lines() if line.get_label() == "150-151 ms (2/4 > 10 s)"]
     assert max(curve.get_ydata()) == 50.0  # the curve stops at the share of trials that elected
     assert [line.get_xdata()[0] for line in top.get_lines() if line.get_gid() == "cap"] == [10_000.0]
+
+
+def test_a_range_not_simulated_says_its_curve_is_the_papers_only():
+    top, bottom = _figure().axes
+    legend = [t.get_text() for t in bottom.get_legend().get_texts()]
+    assert "12-24 ms: paper only (not simulated)" in legend  # its dashed curve is drawn, no solid one
+    assert "150-300 ms" in legend
