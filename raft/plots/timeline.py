@@ -256,8 +256,12 @@ def draw_unavailable(ax: Any, events: Events, start: float, stop: float, axis: T
     periods = [p for p in availability(events, replay.end_ms(events)).unavailable
                if p.to_ms > start and p.from_ms < stop]  # fmt: skip
     for period in periods:
-        ax.axvspan(axis.value(max(period.from_ms, start)), axis.value(min(period.to_ms, stop)),
-                   color=UNAVAILABLE_COLOR, alpha=0.13, lw=0, zorder=0, gid="unavailable")  # fmt: skip
+        a, b = axis.value(max(period.from_ms, start)), axis.value(min(period.to_ms, stop))
+        ax.axvspan(a, b, color=UNAVAILABLE_COLOR, alpha=0.13, lw=0, zorder=0, gid="unavailable")
+        # Each period's edges drawn, so two periods that meet (one ends as the commit index moves, the next
+        # begins there) read as two, as the summary lists them, not as one long band.
+        for x in (a, b):
+            ax.axvline(x, color=UNAVAILABLE_COLOR, alpha=0.45, lw=0.7, zorder=0.5, gid="unavailable-edge")
     if periods:
         label = "writes\nunavailable"
         band = Patch(facecolor=UNAVAILABLE_COLOR, alpha=0.13, label=label)

@@ -376,3 +376,14 @@ def test_a_latency_panel_without_acknowledged_writes_has_no_scale(trace):
     latency = timeline(trace, from_ms=0, to_ms=35).axes[3]
     assert list(latency.get_yticks()) == []
     assert any(t.get_text() == "no acknowledged writes in this window" for t in latency.texts)
+
+
+def test_periods_of_unavailability_that_meet_are_drawn_as_two():
+    from raft.api import simulate
+
+    run = simulate("scenarios/figure-8.yaml")
+    periods = [(p["from_ms"], p["to_ms"]) for p in run.summary["unavailable"]]
+    assert len(periods) == 2 and periods[0][1] == periods[1][0]  # they meet: one ends where the next begins
+    commits = run.timeline().axes[1]
+    edges = sorted(line.get_xdata()[0] for line in commits.get_lines() if line.get_gid() == "unavailable-edge")  # ms
+    assert edges == pytest.approx(sorted([x for period in periods for x in period]))
