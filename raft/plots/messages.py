@@ -218,7 +218,9 @@ def _legend_handles(drawn: set[str], reasons: list[str], roles: set[str], marks:
     ]
     handles = [h for kind, h in entries if kind in drawn]
     handles += [Line2D([], [], color=c, lw=5, label=r) for r, c in ROLE_COLORS.items() if r in roles]
-    handles += [Line2D([], [], color=CLIENT_COLOR, ls="none", marker=m, mfc=f, label=t)
+    # With reads in the lane, submit and acknowledgement are said to be of reads too (a read never commits).
+    handles += [Line2D([], [], color=CLIENT_COLOR, ls="none", marker=m, mfc=f,
+                       label=t.replace("write", "write or read") if "read" in marks and name != "commit" else t)
                 for (m, f, t), name in zip(CLIENT_MARKS, ("submit", "commit", "ack"), strict=True)
                 if name in marks]  # fmt: skip
     return handles
@@ -294,6 +296,8 @@ def _draw_client_lane(
                 ax.plot([xs], [t], marker=marker, ms=5, color=CLIENT_COLOR, mfc=face, ls="none", zorder=4,
                         gid=f"client:{name}:{key}")  # fmt: skip
                 drawn.add(name)
+                if write.is_read:
+                    drawn.add("read")
         if len(shown) <= MAX_CLIENT_LABELS and start <= write.submit_ms <= bottom:
             ax.text(xs + 0.06, write.submit_ms, f"{write.client} {write.command.replace('=', '←')}", fontsize=6,
                     va="center", ha="left", color=CLIENT_COLOR, zorder=6, clip_on=True)  # fmt: skip

@@ -243,3 +243,11 @@ def test_a_scripted_change_at_the_windows_start_is_named_inside_the_diagram():
         (label,) = [t for t in ax.texts if t.get_gid() == "script-label"]
         box, frame = label.get_window_extent(canvas.get_renderer()), ax.get_window_extent()
         assert frame.y0 <= box.y0 and box.y1 <= frame.y1 + 0.5, (start, box, frame)
+
+
+def test_reads_in_the_client_lane_are_not_called_writes(trace):
+    end = trace.index(next(e for e in trace if e["type"] == "end"))
+    reads = [ev(60.0, "submit", client="c2", seq=1, command="?x"), ev(62.0, "ack", client="c2", seq=1)]
+    texts = legend_texts(message_diagram(trace[:end] + reads + trace[end:], 55, 70))
+    assert "write or read submitted" in texts and "write or read acknowledged" in texts
+    assert "write submitted" in legend_texts(message_diagram(trace, 35, 70))  # writes only

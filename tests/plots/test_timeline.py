@@ -87,7 +87,8 @@ def test_commit_and_latency_panels(trace):
     fig = timeline(trace)
     assert len(fig.axes) == 4
     commits = fig.axes[1]
-    assert sorted(line.get_gid() for line in commits.get_lines()) == ["commit:n1", "commit:n2", "commit:n3"]
+    commit_lines = [line.get_gid() for line in commits.get_lines() if line.get_gid().startswith("commit:")]
+    assert sorted(commit_lines) == ["commit:n1", "commit:n2", "commit:n3"]
     latency = fig.axes[3]
     (done,) = by_gid(latency, "latency")
     assert isinstance(done, PathCollection)
@@ -387,3 +388,15 @@ def test_periods_of_unavailability_that_meet_are_drawn_as_two():
     commits = run.timeline().axes[1]
     edges = sorted(line.get_xdata()[0] for line in commits.get_lines() if line.get_gid() == "unavailable-edge")  # ms
     assert edges == pytest.approx(sorted([x for period in periods for x in period]))
+
+
+def test_reads_are_drawn_and_named_apart_from_writes_in_the_latency_panel(trace):
+    reads = [ev(60.0, "submit", client="c2", seq=1, command="?x"), ev(62.0, "ack", client="c2", seq=1)]
+    end = trace.index(next(e for e in trace if e["type"] == "end"))
+    latency = timeline(trace[:end] + reads + trace[end:]).axes[3]
+    (read,) = gid_exactly(latency, "read-latency")
+    assert [tuple(p) for p in read.get_offsets()] == [(60.0, 2.0)]
+    assert all(tuple(p) != (60.0, 2.0) for w in gid_exactly(latency, "latency") for p in w.get_offsets())
+    assert [t.get_text() for t in latency.get_legend().get_texts()] == ["writes", "reads"]
+    assert latency.get_ylabel().startswith("latency")
+    assert timeline(trace).axes[3].get_ylabel().startswith("write latency")  # no reads: writes only
