@@ -98,13 +98,16 @@ def interesting_moment(events: Events) -> tuple[float, float]:
 
 def default_window(events: Events) -> tuple[float, float]:
     """A window around :func:`interesting_moment`: the moment, the :data:`CONTEXT_BEFORE` messages sent just
-    before it and the :data:`CONTEXT_AFTER` sent just after it, with a small margin (at least 20 ms wide)."""
+    before it and the :data:`CONTEXT_AFTER` sent just after it (those within :data:`OUTCOME_MS` of it), with a
+    small margin (at least 20 ms wide)."""
     if (around := violation.window_around(events, 100.0)) is not None:
         return around
     low, high = interesting_moment(events)
     sends = [e["t_ms"] for e in events if e["type"] == "send"]
-    before = [t for t in sends if t < low][-CONTEXT_BEFORE:]
-    after = [t for t in sends if t > high][:CONTEXT_AFTER]
+    # Context from within OUTCOME_MS of the moment only: after a crash of every node, the next message may be a
+    # second away, and a window reaching it would be a long empty strip with the messages crammed at its ends.
+    before = [t for t in sends if low - OUTCOME_MS <= t < low][-CONTEXT_BEFORE:]
+    after = [t for t in sends if high < t <= high + OUTCOME_MS][:CONTEXT_AFTER]
     start, stop = min([low, *before]), max([high, *after])
     margin = max(2.0, 0.05 * (stop - start))
     start, stop = max(0.0, start - margin), stop + margin

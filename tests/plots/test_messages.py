@@ -251,3 +251,20 @@ def test_reads_in_the_client_lane_are_not_called_writes(trace):
     texts = legend_texts(message_diagram(trace[:end] + reads + trace[end:], 55, 70))
     assert "write or read submitted" in texts and "write or read acknowledged" in texts
     assert "write submitted" in legend_texts(message_diagram(trace, 35, 70))  # writes only
+
+
+def test_the_default_window_does_not_stretch_across_a_silence():
+    """Every node crashes at 100 ms and the next message is sent at 1500 ms: the window shows the crash and the
+    messages before it, not 1.4 s of nothing."""
+    names = ["n1", "n2"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=2000.0, scenario="silence", seed=1)]
+    events += [ev(0, "role", node=n, role="follower", term=1) for n in names]
+    events += [ev(5.0, "role", node="n1", role="candidate", term=2), ev(9.0, "role", node="n1", role="leader", term=2)]
+    for mid, t in enumerate((20.0, 50.0, 80.0, 1500.0, 1530.0), start=1):
+        events.append(msg("send", t, "n1", "n2", "AppendEntries", 2, mid, prev_index=0, prev_term=0, entries=0))
+        events.append(msg("deliver", t + 5, "n1", "n2", "AppendEntries", 2, mid, prev_index=0, prev_term=0,
+                          entries=0))  # fmt: skip
+    events += [ev(100.0, "crash", node="n1"), ev(100.0, "crash", node="n2")]
+    events.sort(key=lambda e: e["t_ms"])  # a trace is in time order
+    start, stop = default_window(events)
+    assert start <= 20.0 and 100.0 <= stop < 200.0
