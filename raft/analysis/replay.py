@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from raft.core.messages import Refusal
+from raft.core.statemachine import OpKind, parse_op
 from raft.errors import RaftSimError
 from raft.sim.topology import Topology
 
@@ -123,6 +124,11 @@ class Write:
     @property
     def latency_ms(self) -> float | None:
         return None if self.ack_ms is None else self.ack_ms - self.submit_ms
+
+    @property
+    def is_read(self) -> bool:
+        """A read (``?key``), not a write: it changes nothing, and may be answered without a commit."""
+        return parse_op(self.command).kind is OpKind.READ
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,7 +53,7 @@ from matplotlib.patches import FancyArrowPatch
 from raft.analysis import replay
 from raft.analysis.activity import CRASHED, CUT_OFF, LED, RESTARTED, STOOD, VIOLATION, activity
 from raft.analysis.nodesets import is_large, node_ranges
-from raft.analysis.replay import STALE_TERM, Events
+from raft.analysis.replay import ALREADY_VOTED, LOG_MISMATCH, LOG_NOT_UP_TO_DATE, STALE_TERM, Events
 from raft.errors import RaftSimError
 from raft.plots import violation
 from raft.plots.style import (
@@ -111,7 +111,8 @@ def interesting_moment(events: Events) -> tuple[float, float]:
 
 def default_window(events: Events) -> tuple[float, float]:
     """A window around :func:`interesting_moment`: the moment, the :data:`CONTEXT_BEFORE` messages sent just
-    before it and the :data:`CONTEXT_AFTER` sent just after it, with a small margin (at least 20 ms wide)."""
+    before it and the :data:`CONTEXT_AFTER` sent just after it (those within :data:`OUTCOME_MS` of it), with a
+    small margin (at least 20 ms wide)."""
     if (around := violation.window_around(events, 100.0)) is not None:
         return around
     low, high = interesting_moment(events)
@@ -119,8 +120,10 @@ def default_window(events: Events) -> tuple[float, float]:
     if large:
         low = _winning_candidacy(events, low, high)
     sends = [e["t_ms"] for e in events if e["type"] == "send"]
-    before = [] if large else [t for t in sends if t < low][-CONTEXT_BEFORE:]
-    after = [t for t in sends if t > high][:CONTEXT_AFTER]
+    # Context from within OUTCOME_MS of the moment only: after a crash of every node, the next message may be a
+    # second away, and a window reaching it would be a long empty strip with the messages crammed at its ends.
+    before = [] if large else [t for t in sends if low - OUTCOME_MS <= t < low][-CONTEXT_BEFORE:]
+    after = [t for t in sends if high < t <= high + OUTCOME_MS][:CONTEXT_AFTER]
     start, stop = min([low, *before]), max([high, *after])
     margin = max(2.0, 0.05 * (stop - start))
     start, stop = max(0.0, start - margin), stop + margin
@@ -262,8 +265,7 @@ def message_diagram(
     for message in arrows:
         _draw_arrow(ax, message, x_of, placer if labelled else None, *reasons.get(message["id"], (None, None)))
     violation.mark_time(ax, events, time_on="y", life_lines=x_of)
-    if writes:
-        _draw_client_lane(ax, events, writes, float(len(names)), start, bottom)
+    marks = _draw_client_lane(ax, events, writes, float(len(names)), start, bottom) if writes else set()
     _draw_scripted(ax, events, start, bottom)
     ticks = [f"{hidden} others" if n == OTHERS else n for n in names]
     ax.set_xticks(range(lanes), ticks + (["clients"] if writes else []))
@@ -277,24 +279,59 @@ def message_diagram(
                  + ("" if labelled else f"  ({len(arrows)} arrows, labels omitted)")
                  + (f"\n{len(names) - 1} of {len(cluster)} nodes shown; the other {hidden} share the last life line, "
                     "×N: that many messages alike" if hidden else ""), fontsize=11)  # fmt: skip
-    handles = [
-        Line2D([], [], color=MESSAGE_COLORS["RequestVote"], lw=1.4, label="RequestVote / vote granted"),
-        Line2D([], [], color=MESSAGE_COLORS["AppendEntries"], lw=1.6, label="AppendEntries (+n entries) / ok"),
-        Line2D([], [], color=MESSAGE_COLORS["AppendEntries"], lw=0.7, label="heartbeat ♥"),
-        Line2D([], [], color=STALE_COLOR, lw=1.4, ls=":", label="refused: stale term (reply's term is higher)"),
-        Line2D([], [], color=REJECT_COLOR, lw=1.2, ls="-.",
-               label="refused at its term: log mismatch / log not up-to-date / already voted"),  # fmt: skip
-        Line2D([], [], color=DROP_COLOR, lw=1.2, ls="--", marker="x", label="dropped (reason)"),
-    ] + [Line2D([], [], color=c, lw=5, label=r) for r, c in ROLE_COLORS.items()]
-    if writes:
-        handles += [Line2D([], [], color=CLIENT_COLOR, ls="none", marker=m, mfc=f, label=t)
-                    for m, f, t in CLIENT_MARKS]  # fmt: skip
-    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
+    drawn = {_kind(a, reasons.get(a["id"], (None, None))[0]) for a in arrows}
+    refusals = [reasons.get(a["id"], (None, None))[0] for a in arrows if _refused(a) and not a["dropped"]]
+    roles = {s.role for s in replay.role_spans(events) if s.end_ms > start and s.start_ms < bottom}
+    handles = _legend_handles(drawn, [r for r in REASONS if r in refusals], roles, marks)
+    # A narrow diagram (few nodes) gets fewer legend columns, so the legend is not cut off at its edges.
+    fig.legend(handles=handles, loc="outside lower center", ncol=3 if fig.get_figwidth() >= 10 else 2,
+               fontsize=8, frameon=False)  # fmt: skip
     return fig
 
 
+#: Refusals at the request's own term, in the order the legend names them.
+REASONS = (LOG_MISMATCH, LOG_NOT_UP_TO_DATE, ALREADY_VOTED)
+
+
+def _kind(message: dict[str, Any], reason: str | None) -> str:
+    """How an arrow is drawn: ``dropped``, ``stale``, ``refused``, ``heartbeat``, ``vote`` or ``append``."""
+    if message["dropped"]:
+        return "dropped"
+    if _refused(message):
+        return "stale" if reason == STALE_TERM else "refused"
+    if message["msg"] == "AppendEntries" and not message.get("entries"):
+        return "heartbeat"
+    return "vote" if message["msg"].startswith("RequestVote") else "append"
+
+
+def _legend_handles(drawn: set[str], reasons: list[str], roles: set[str], marks: set[str]) -> list[Line2D]:
+    """Legend entries for what the diagram shows, and only that (a legend naming a refusal or a dropped message
+    that is not there sends a student looking for it)."""
+    entries = [
+        ("vote", Line2D([], [], color=MESSAGE_COLORS["RequestVote"], lw=1.4, label="RequestVote / vote granted")),
+        ("append", Line2D([], [], color=MESSAGE_COLORS["AppendEntries"], lw=1.6,
+                          label="AppendEntries (+n entries) / ok")),  # fmt: skip
+        ("heartbeat", Line2D([], [], color=MESSAGE_COLORS["AppendEntries"], lw=0.7, label="heartbeat ♥")),
+        ("stale", Line2D([], [], color=STALE_COLOR, lw=1.4, ls=":",
+                         label="refused: stale term (reply's term is higher)")),  # fmt: skip
+        ("refused", Line2D([], [], color=REJECT_COLOR, lw=1.2, ls="-.",
+                           label="refused at its term: " + " / ".join(reasons or ["other"]))),  # fmt: skip
+        ("dropped", Line2D([], [], color=DROP_COLOR, lw=1.2, ls="--", marker="x", label="dropped (reason)")),
+    ]
+    handles = [h for kind, h in entries if kind in drawn]
+    handles += [Line2D([], [], color=c, lw=5, label=r) for r, c in ROLE_COLORS.items() if r in roles]
+    # With reads in the lane, submit and acknowledgement are said to be of reads too (a read never commits).
+    handles += [Line2D([], [], color=CLIENT_COLOR, ls="none", marker=m, mfc=f,
+                       label=t.replace("write", "write or read") if "read" in marks and name != "commit" else t)
+                for (m, f, t), name in zip(CLIENT_MARKS, ("submit", "commit", "ack"), strict=True)
+                if name in marks]  # fmt: skip
+    return handles
+
+
 def _draw_scripted(ax: Any, events: Events, start: float, bottom: float) -> None:
-    """A thin grey line across the diagram at each scripted network change, named at the left edge."""
+    """A thin grey line across the diagram at each scripted network change, named at the left edge; changes
+    made at the same instant share one line and one label (two labels there would print over each other)."""
+    at: dict[float, list[str]] = {}
     for event in events:
         kind = event["type"]
         if kind not in ("partition", "isolate", "cut", "heal") or not start <= event["t_ms"] <= bottom:
@@ -307,8 +344,15 @@ def _draw_scripted(ax: Any, events: Events, start: float, bottom: float) -> None
             text = f"isolate {event['node']}"
         else:
             text = " ".join(["heal", *(str(v) for k, v in event.items() if k not in ("t_ms", "type"))])
-        ax.axhline(event["t_ms"], color="#888888", lw=0.8, ls=(0, (1, 2)), zorder=0, gid=f"script:{kind}")
-        ax.text(-0.55, event["t_ms"], text, fontsize=7, color="#555555", va="bottom", ha="left", zorder=6)
+        if event["t_ms"] not in at:
+            ax.axhline(event["t_ms"], color="#888888", lw=0.8, ls=(0, (1, 2)), zorder=0, gid=f"script:{kind}")
+        at.setdefault(event["t_ms"], []).append(text)
+    for t, texts in at.items():
+        # Above its line, except at the window's top edge, where above would be outside the diagram.
+        near_top = t - start < 0.03 * (bottom - start)
+        ax.text(-0.55, t, ", ".join(texts), fontsize=7, color="#555555", va="top" if near_top else "bottom",
+                ha="left", zorder=6, clip_on=True, gid="script-label",
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85})  # fmt: skip
 
 
 def _reasons(events: Events, arrows: list[dict[str, Any]]) -> dict[int, tuple[str, int | None]]:
@@ -330,9 +374,11 @@ MAX_CLIENT_LABELS = 12
 
 def _draw_client_lane(
     ax: Any, events: Events, writes: list[replay.Write], x: float, start: float, bottom: float
-) -> None:
+) -> set[str]:
     """Each write seen in the window: a thin line from submit to acknowledgement (or past the window while
-    outstanding) with its three marks; overlapping writes are spread side by side within the lane."""
+    outstanding) with its three marks; overlapping writes are spread side by side within the lane. Returns the
+    marks drawn (``submit``, ``commit``, ``ack``)."""
+    drawn: set[str] = set()
     ax.axvspan(x - 0.38, x + 0.38, color="#f2f2f2", zorder=0)
     committed = replay.write_commits(events)
     shown = [w for w in writes if w.ack_ms is None or w.ack_ms >= start]
@@ -351,9 +397,13 @@ def _draw_client_lane(
             if t is not None and start <= t <= bottom:
                 ax.plot([xs], [t], marker=marker, ms=5, color=CLIENT_COLOR, mfc=face, ls="none", zorder=4,
                         gid=f"client:{name}:{key}")  # fmt: skip
+                drawn.add(name)
+                if write.is_read:
+                    drawn.add("read")
         if len(shown) <= MAX_CLIENT_LABELS and start <= write.submit_ms <= bottom:
             ax.text(xs + 0.06, write.submit_ms, f"{write.client} {write.command.replace('=', '←')}", fontsize=6,
                     va="center", ha="left", color=CLIENT_COLOR, zorder=6, clip_on=True)  # fmt: skip
+    return drawn
 
 
 def _draw_life_lines(
