@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from simkit import scenario
 
 from raft.api import simulate
 from raft.sim.cost import WARN_SECONDS, estimate, warning
+from tests.sim.simkit import scenario
 
 
 @pytest.mark.parametrize(

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from simkit import scenario
 
 from raft.api import simulate
 from raft.errors import TraceError
 from raft.sim.events import TRACE_SCHEMA_VERSION
 from raft.sim.simulation import Simulation
 from raft.sim.trace import read_trace
+from tests.sim.simkit import scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 
