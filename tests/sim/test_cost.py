@@ -1,4 +1,4 @@
-"""The cost estimate of a run (raft/sim/cost.py, issue 9 §3): checked against real runs, within a factor."""
+"""The cost estimate of a run (raft/sim/cost.py): checked against real runs, within a factor."""
 
 from __future__ import annotations
 
