@@ -101,7 +101,7 @@ class Client:
     def backoff(self, timeouts: int) -> float:
         """How long to wait for an answer after ``timeouts`` timeouts: doubling from ``timeout_ms``, capped at
         ``max_backoff_ms`` and at :data:`END_FRACTION` of the time left (but never below ``timeout_ms``)."""
-        doubled = min(self.timeout_ms * 2 ** min(timeouts, 30), self.max_backoff_ms)
+        doubled: float = min(self.timeout_ms * 2 ** min(timeouts, 30), self.max_backoff_ms)  # int ** int is Any
         return min(doubled, max(self.timeout_ms, END_FRACTION * (self.end_ms - self.env.now)))
 
     def _arrive(self, event: Any) -> None:

@@ -1,4 +1,4 @@
-"""``raft-sim run``, ``list`` and ``validate``: exit status, the JSON summary, bad input (issue 2 §5)."""
+"""``raft-sim run``, ``list`` and ``validate``: exit status, the JSON summary, bad input."""
 
 from __future__ import annotations
 
@@ -261,7 +261,7 @@ def test_roles_and_partial_heals_in_the_summary(tmp_path: Path, capsys: pytest.C
 def test_json_and_text_carry_write_unavailability_and_leaders_without_a_majority(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Issue 8 §1: a leader that can send but hears nothing keeps its title; the summary shows the outage."""
+    """A leader that can send but hears nothing keeps its title; the summary shows the outage."""
     trace = tmp_path / "t.jsonl"
     status, s = run_json(capsys, str(SCENARIOS / "one-way-cut-leader.yaml"), "--trace", str(trace))
     assert status == EXIT_OK
@@ -312,7 +312,7 @@ def test_analysis_stall_ms_is_in_the_trace_and_sets_the_threshold(
 
 def test_a_costly_run_is_announced_in_one_line_then_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    """Issue 9 §3: over the limits (lowered here, so that a short run crosses them) one warning line, then the run."""
+    """Over the limits (lowered here, so that a short run crosses them) one warning line, then the run."""
     import raft.sim.cost
 
     monkeypatch.setattr(raft.sim.cost, "WARN_SECONDS", 1e-6)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from simkit import scenario
 
 from raft.api import simulate
 from raft.sim.simulation import Simulation
+from tests.sim.simkit import scenario
 
 Events = list[dict[str, Any]]
 
