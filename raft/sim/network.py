@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Final
 
 import simpy
 
@@ -24,6 +24,11 @@ Deliver = Callable[[str, str, Message, int], None]
 #: an isolation, its link cut one way by a ``cut`` event, or its receiver down.
 LOSS, PARTITION, CUT, DOWN = "loss", "partition", "cut", "down"
 
+
+#: The message events, looked up once (they are built for every message of a traced run).
+_SEND: Final = EventType.SEND
+_DELIVER: Final = EventType.DELIVER
+_DROP: Final = EventType.DROP
 
 class Network:
     """Carries messages between servers, one simpy event per message.
@@ -78,7 +83,7 @@ class Network:
         self.sent += 1
         msg_id = next(self._ids)
         if self._trace_send:
-            event: SendEvent = self._describe(EventType.SEND, src, dst, message, msg_id, reply_to)
+            event: SendEvent = self._describe(_SEND, src, dst, message, msg_id, reply_to)
             self.bus.emit(event)
         copies = 2 if self.duplicate_rate and self.rng.random() < self.duplicate_rate else 1
         for _ in range(copies):
@@ -97,13 +102,13 @@ class Network:
         else:
             self.delivered += 1
             if self._trace_deliver:
-                delivered: DeliverEvent = self._describe(EventType.DELIVER, src, dst, message, msg_id, reply_to)
+                delivered: DeliverEvent = self._describe(_DELIVER, src, dst, message, msg_id, reply_to)
                 self.bus.emit(delivered)
             self.deliver(src, dst, message, msg_id)
             return
         self.dropped += 1
         if self._trace_drop:
-            dropped: DropEvent = self._describe(EventType.DROP, src, dst, message, msg_id, reply_to)
+            dropped: DropEvent = self._describe(_DROP, src, dst, message, msg_id, reply_to)
             dropped["reason"] = reason
             self.bus.emit(dropped)
 

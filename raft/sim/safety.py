@@ -66,15 +66,6 @@ class Violation:
         return {"t_ms": self.t_ms, "type": EventType.VIOLATION, "property": self.property, "nodes": list(self.nodes),
                 "term": self.term, "index": self.index, "detail": self.detail}  # fmt: skip
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "property": self.property,
-            "t_ms": self.t_ms,
-            "nodes": list(self.nodes),
-            "term": self.term,
-            "index": self.index,
-            "detail": self.detail,
-        }
 
     def __str__(self) -> str:
         return f"{describe_place(self.property, self.t_ms, self.nodes, self.term, self.index)}: {self.detail}"

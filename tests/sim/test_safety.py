@@ -120,7 +120,7 @@ def test_each_property_violated_once(prop: str) -> None:
     assert violation.property == prop
     assert violation.t_ms == events[-1]["t_ms"]  # found at the event that broke it, not later
     assert checker.violations == [violation]
-    assert prop in str(violation) and violation.to_dict()["property"] == prop
+    assert prop in str(violation) and violation.event()["property"] == prop
     # without the last event the history is clean
     assert feed(events[:-1]).violations == []
 
