@@ -64,6 +64,7 @@ def linearizability_violation(events: Iterable[Event], result: CheckResult) -> V
         return None
     _, acks = client_history(events)
     bad = result.first_bad
+    assert bad.complete_ms is not None, "the first operation that cannot be linearized is a completed one"
     ack = acks.get(bad.op_id)
     return {
         "property": Property.LINEARIZABILITY.value,

@@ -89,7 +89,7 @@ class ViolationRecord(TypedDict):
     """A violated property, where and when (``nodes`` empty and ``term`` None for Linearizability)."""
 
     property: str
-    t_ms: float | None  # None only for an operation the history never saw answered
+    t_ms: float
     nodes: list[str]
     term: int | None
     index: int | None

@@ -20,6 +20,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from raft.errors import RaftSimError
+from raft.sim.events import EventType
 
 __all__ = ["TranscriptOptions", "parse_options", "transcript", "transcript_lines"]
 
@@ -163,7 +164,7 @@ def _shown(event: Mapping[str, Any], options: TranscriptOptions, heartbeat_ids: 
 
 def _nodes_of(event: Mapping[str, Any]) -> set[str]:
     """The nodes an event involves (empty: a cluster-wide or client event, always kept by ``nodes``)."""
-    if event["type"] == "violation":
+    if event["type"] == EventType.VIOLATION:
         return set(event.get("nodes") or ())
     found = {event[key] for key in ("node", "from", "to", "candidate") if isinstance(event.get(key), str)}
     return found
@@ -239,7 +240,7 @@ def _describe(event: Mapping[str, Any], roles: dict[str, str]) -> str | None:
 def _message(event: Mapping[str, Any]) -> str:
     kind = event["msg"]
     head = f"{event['from']} {_ARROWS[event['type']]} {event['to']}"
-    if event["type"] == "deliver":
+    if event["type"] == EventType.DELIVER:
         head = f"{event['to']} {_ARROWS['deliver']} {event['from']}"
     body = f"{kind} term {event['term']}"
     if kind == "RequestVote":
@@ -253,7 +254,7 @@ def _message(event: Mapping[str, Any]) -> str:
         body += f" prev {event['prev_index']}/{event['prev_term']} {what} commit {event['commit']}"
     elif kind == "AppendEntriesResponse":
         body += f" ok match {event['match_index']}" if event["success"] else " refused"
-    if event["type"] == "drop":
+    if event["type"] == EventType.DROP:
         return f"{head}  {body}  dropped ({event['reason']})"
     refusal = event.get("reason") if kind.endswith("Response") else None
     return f"{head}  {body}" + (f": {refusal}" if refusal else "")

@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from raft.properties import Property
 from raft.core.types import Role
+from raft.properties import Property
 from raft.sim.events import (
     AppendEvent,
     ApplyEvent,

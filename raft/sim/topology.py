@@ -9,7 +9,7 @@ same links. networkx is imported only once a link is cut: a run without faults n
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from raft.sim.events import Event, EventType
 
