@@ -16,8 +16,8 @@ traces against the shapes. A new key on an existing event is one line in its ``T
 only some events carry it).
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: the TypedDicts need their annotations at run time to know which
+# keys are NotRequired (``__required_keys__``), which tests/sim/test_events.py checks traces against.
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Any, Literal, NotRequired, TypedDict
