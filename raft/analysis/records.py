@@ -5,7 +5,6 @@ serialized as they are. A new summary key is one line in :class:`Summary` (or in
 where :func:`raft.api.summarize` fills it; README.md documents every key.
 """
 
-from __future__ import annotations
 
 from typing import Literal, NotRequired, TypedDict
 
