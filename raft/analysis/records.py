@@ -5,7 +5,6 @@ serialized as they are. A new summary key is one line in :class:`Summary` (or in
 where :func:`raft.api.summarize` fills it; README.md documents every key.
 """
 
-
 from typing import Literal, NotRequired, TypedDict
 
 from raft.sim.events import EventType
