@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from raft.analysis.nodesets import is_large, node_ranges, per_node
+from raft.analysis.records import ExpectationResult, LeaderSpan
 from raft.analysis.summary import leaderless_periods
 from raft.properties import Property
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 class Facts:
     """What the checks look at: leader spans, commit advances and the final state."""
 
-    leaders: list[dict[str, Any]]
+    leaders: list[LeaderSpan]
     commit_times: list[tuple[float, int]]
     outcome: RunOutcome
     #: Every property the run violated (the safety checker's, and Linearizability when it was checked).
@@ -165,13 +166,13 @@ LIVENESS_CHECKS = frozenset({
 LIVENESS = Property.LIVENESS
 
 
-def evaluate(expectations: Iterable[Any], facts: Facts) -> list[dict[str, Any]]:
+def evaluate(expectations: Iterable[Any], facts: Facts) -> list[ExpectationResult]:
     """Evaluate each expectation (objects with ``check`` and ``value``) into ``{check, ok, detail}``.
 
     ``safety_violation: Liveness`` holds when a liveness bound of the same scenario (:data:`LIVENESS_CHECKS`)
     fails: that bound is what the run is expected to break.
     """
-    results = []
+    results: list[ExpectationResult] = []
     for expectation in expectations:
         if expectation.check == "safety_violation" and expectation.value == LIVENESS:
             results.append({"check": expectation.check, "ok": False, "detail": ""})
@@ -182,26 +183,27 @@ def evaluate(expectations: Iterable[Any], facts: Facts) -> list[dict[str, Any]]:
     for expectation, result in zip(expectations, results, strict=True):
         if expectation.check == "safety_violation" and expectation.value == LIVENESS:
             if broken:
-                result.update(ok=True, detail=f"{LIVENESS} violated: {broken[0]['check']}: {broken[0]['detail']}")
+                result["ok"] = True
+                result["detail"] = f"{LIVENESS} violated: {broken[0]['check']}: {broken[0]['detail']}"
             else:
-                result.update(detail=f"expected a {LIVENESS} failure (a liveness bound broken); every bound held")
+                result["detail"] = f"expected a {LIVENESS} failure (a liveness bound broken); every bound held"
     return results
 
 
-def expected_violations(expectations: Sequence[Any], results: Sequence[dict[str, Any]]) -> list[str]:
+def expected_violations(expectations: Sequence[Any], results: Sequence[ExpectationResult]) -> list[str]:
     """The properties the scenario expects to be violated (``safety_violation``) that the run did violate, in the
     order of the ``expect`` list; ``results`` are :func:`evaluate`'s, in the same order."""
     met = [str(e.value) for e, r in zip(expectations, results, strict=True) if e.check == "safety_violation" and r["ok"]]
     return list(dict.fromkeys(met))
 
 
-def is_expected_failure(result: dict[str, Any], expected: Collection[str]) -> bool:
+def is_expected_failure(result: ExpectationResult, expected: Collection[str]) -> bool:
     """Whether a failed expectation is the expected violation itself: a liveness bound (:data:`LIVENESS_CHECKS`)
     broken in a run expected to violate Liveness. It stays ``ok: false`` (it did fail), but does not fail the run."""
     return not result["ok"] and result["check"] in LIVENESS_CHECKS and LIVENESS in expected
 
 
-def run_ok(results: Iterable[dict[str, Any]], violated: Iterable[str], expected: Collection[str]) -> bool:
+def run_ok(results: Iterable[ExpectationResult], violated: Iterable[str], expected: Collection[str]) -> bool:
     """The run's verdict: every expectation held (or failed only as the expected violation), and every property
     the run violated was expected. A violation nobody expected fails the run; so does an expected one that did
     not happen (its ``safety_violation`` expectation fails)."""

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from raft.analysis.records import Summary
 from raft.analysis.transcript import transcript_lines
 from raft.api import Result, simulate
 from raft.batch.sweep import show_progress
@@ -137,9 +138,11 @@ def run_scenario(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
-def interrupted_line(summary: dict[str, Any]) -> str:
+def interrupted_line(summary: Summary) -> str:
     """The first line of an interrupted run's summary."""
-    return (f"Interrupted at {fmt_number(summary['interrupted_at_ms'])} ms (of {fmt_number(summary['duration_ms'])} "
+    at_ms = summary["interrupted_at_ms"]
+    assert at_ms is not None, "an interrupted run's summary says where it stopped"
+    return (f"Interrupted at {fmt_number(at_ms)} ms (of {fmt_number(summary['duration_ms'])} "
             "ms): this summary covers the part that ran, and its expectations are judged there.")  # fmt: skip
 
 

@@ -65,6 +65,7 @@ from raft.plots.style import (
     STALE_COLOR,
     check_window,
 )
+from raft.sim.events import EventType
 
 #: Above this many arrows, the arrows carry no text labels (they would cover each other).
 MAX_LABELLED = 40
@@ -79,7 +80,7 @@ _SHORT = {"RequestVote": "RV", "RequestVoteResponse": "vote", "AppendEntries": "
 
 
 #: Scripted events that make a moment worth showing (see :func:`interesting_moment`).
-SCRIPTED = ("crash", "restart", "partition", "isolate", "cut", "heal")
+SCRIPTED = (EventType.CRASH, EventType.RESTART, EventType.PARTITION, EventType.ISOLATE, EventType.CUT, EventType.HEAL)
 #: A leader elected this soon after a scripted event is taken as its outcome, and shown with it.
 OUTCOME_MS = 1000.0
 #: The default window shows this many messages sent before the moment, and this many after it.
@@ -94,10 +95,10 @@ def interesting_moment(events: Events) -> tuple[float, float]:
     successor, say); else the first election (first candidacy to the first leader, if elected within
     :data:`OUTCOME_MS`); else the start of the run."""
     for event in events:
-        if event["type"] == "violation":
+        if event["type"] == EventType.VIOLATION:
             return event["t_ms"], event["t_ms"]
     changes = replay.leader_changes(events)
-    first = next((e["t_ms"] for e in events if e["type"] == "role" and e["role"] == "candidate"), None)
+    first = next((e["t_ms"] for e in events if e["type"] == EventType.ROLE and e["role"] == "candidate"), None)
     for event in events:
         if event["type"] in SCRIPTED and first is not None and event["t_ms"] > first:
             t = event["t_ms"]
@@ -119,7 +120,7 @@ def default_window(events: Events) -> tuple[float, float]:
     large = is_large(len(replay.nodes(events)))
     if large:
         low = _winning_candidacy(events, low, high)
-    sends = [e["t_ms"] for e in events if e["type"] == "send"]
+    sends = [e["t_ms"] for e in events if e["type"] == EventType.SEND]
     # Context from within OUTCOME_MS of the moment only: after a crash of every node, the next message may be a
     # second away, and a window reaching it would be a long empty strip with the messages crammed at its ends.
     before = [] if large else [t for t in sends if low - OUTCOME_MS <= t < low][-CONTEXT_BEFORE:]
@@ -167,14 +168,15 @@ def _merged(events: Events, arrows: list[dict[str, Any]], shown: set[str]) -> li
     same (ends, kind, term, outcome, sent at one instant) become one, the first to arrive, with a ``count``."""
     merged: dict[tuple[Any, ...], dict[str, Any]] = {}
     asked = {arrow.get("reply_to") for arrow in arrows} - {None}
-    sent = {e["id"]: e["t_ms"] for e in events if e["type"] == "send" and e["id"] in asked}
+    sent = {e["id"]: e["t_ms"] for e in events if e["type"] == EventType.SEND and e["id"] in asked}
     for arrow in arrows:
         src = arrow["from"] if arrow["from"] in shown else OTHERS
         dst = arrow["to"] if arrow["to"] in shown else OTHERS
         if src == dst == OTHERS:
             continue
         # Alike: a broadcast to the others at one instant, or the others' replies to one such broadcast.
-        when = arrow["sent_ms"] if dst == OTHERS else sent.get(arrow.get("reply_to"), arrow["id"])
+        reply_to = arrow.get("reply_to")
+        when = arrow["sent_ms"] if dst == OTHERS or reply_to is None else sent.get(reply_to, arrow["id"])
         key = (src, dst, arrow["msg"], arrow["term"], arrow.get("entries"), arrow.get("granted"),
                arrow.get("success"), arrow["dropped"], when)  # fmt: skip
         if key in merged:
@@ -333,19 +335,20 @@ def _draw_scripted(ax: Any, events: Events, start: float, bottom: float) -> None
     made at the same instant share one line and one label (two labels there would print over each other)."""
     at: dict[float, list[str]] = {}
     for event in events:
-        kind = event["type"]
-        if kind not in ("partition", "isolate", "cut", "heal") or not start <= event["t_ms"] <= bottom:
+        if not start <= event["t_ms"] <= bottom:
             continue
-        if kind == "partition":
+        if event["type"] == EventType.PARTITION:
             text = "partition " + " | ".join(" ".join(group) for group in event["groups"])
-        elif kind == "cut":
+        elif event["type"] == EventType.CUT:
             text = f"cut {event['from']}→{event['to']}"
-        elif kind == "isolate":
+        elif event["type"] == EventType.ISOLATE:
             text = f"isolate {event['node']}"
-        else:
+        elif event["type"] == EventType.HEAL:
             text = " ".join(["heal", *(str(v) for k, v in event.items() if k not in ("t_ms", "type"))])
+        else:
+            continue
         if event["t_ms"] not in at:
-            ax.axhline(event["t_ms"], color="#888888", lw=0.8, ls=(0, (1, 2)), zorder=0, gid=f"script:{kind}")
+            ax.axhline(event["t_ms"], color="#888888", lw=0.8, ls=(0, (1, 2)), zorder=0, gid=f"script:{event['type']}")
         at.setdefault(event["t_ms"], []).append(text)
     for t, texts in at.items():
         # Above its line, except at the window's top edge, where above would be outside the diagram.
@@ -360,8 +363,13 @@ def _reasons(events: Events, arrows: list[dict[str, Any]]) -> dict[int, tuple[st
     refusals = {a["id"]: a.get("reply_to") for a in arrows if _refused(a)}
     if not refusals:
         return {}
-    prev = {e["id"]: e.get("prev_index") for e in events if e["type"] == "send" and e["id"] in refusals.values()}
-    return {i: (r, prev.get(refusals[i])) for i, r in replay.refusal_reasons(events).items() if i in refusals}
+    prev = {e["id"]: e.get("prev_index") for e in events if e["type"] == EventType.SEND and e["id"] in refusals.values()}
+    found: dict[int, tuple[str, int | None]] = {}
+    for i, r in replay.refusal_reasons(events).items():
+        if i in refusals:
+            request = refusals[i]
+            found[i] = (r, None if request is None else prev.get(request))
+    return found
 
 
 #: The client lane's colour and its marks: (marker, face colour, legend text) for submit, commit, ack.

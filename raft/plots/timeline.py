@@ -63,6 +63,7 @@ from raft.plots.style import (
     TimeAxis,
     check_window,
 )
+from raft.sim.events import EventType
 
 #: Width of the lanes' plotting area in inches (the 11-inch figure less the node names and the legend column);
 #: term labels are measured against it to decide whether they fit.
@@ -123,7 +124,7 @@ def timeline(
     shown = lane_labels(events, start, stop, all_nodes)
     summarised = len(shown) != len(names) or any(lane != node for node, lane in shown.items())
     axis = TimeAxis.for_window(start, stop)
-    has_writes = any(e["type"] == "submit" for e in events)
+    has_writes = any(e["type"] == EventType.SUBMIT for e in events)
     lanes_height = 0.42 * len(shown) + 1.0
     ratios = [lanes_height, 1.7] + ([0.3, 1.5] if has_writes else [])
     fig = Figure(figsize=(11, sum(ratios) + 1.0), layout="constrained")

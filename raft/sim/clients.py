@@ -21,7 +21,7 @@ import simpy
 
 from raft.core.node import NotLeader
 from raft.core.statemachine import ApplyResult, Command
-from raft.sim.events import EventBus
+from raft.sim.events import EventBus, EventType
 from raft.sim.server import SimServer
 
 #: A retry waits at most this fraction of the time left in the run (and at least the first timeout): with
@@ -75,7 +75,7 @@ class Client:
         """Invoke a new command now; ``to`` names the server to try first."""
         command = Command(self.id, self._next_seq, op)
         self._next_seq += 1
-        self.bus.emit({"t_ms": self.env.now, "type": "submit", "client": self.id, "seq": command.seq,
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.SUBMIT, "client": self.id, "seq": command.seq,
                        "command": op})  # fmt: skip
         self.outstanding[command.seq] = _Outstanding(command, 0)
         self._try(command.seq, to or self._target())
@@ -158,7 +158,7 @@ class Client:
         if self.outstanding.pop(command.seq, None) is None:
             return
         self.known_leader = server
-        self.bus.emit({"t_ms": self.env.now, "type": "ack", "client": self.id, "seq": command.seq,
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.ACK, "client": self.id, "seq": command.seq,
                        "command": command.op, "index": result.index, "value": result.value})  # fmt: skip
 
 

@@ -25,8 +25,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from raft.core.types import Role
 from raft.properties import Property
-from raft.sim.events import Event, EventType
+from raft.sim.events import (
+    AppendEvent,
+    ApplyEvent,
+    CommitEvent,
+    CrashEvent,
+    Event,
+    EventType,
+    MetaEvent,
+    RestartEvent,
+    RoleEvent,
+    TruncateEvent,
+    ViolationEvent,
+)
 
 #: The event types the checker reads.
 CHECKED_TYPES: tuple[EventType, ...] = (
@@ -48,15 +61,11 @@ class Violation:
     index: int | None
     detail: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "property": self.property,
-            "t_ms": self.t_ms,
-            "nodes": list(self.nodes),
-            "term": self.term,
-            "index": self.index,
-            "detail": self.detail,
-        }
+    def event(self) -> ViolationEvent:
+        """The trace's ``violation`` event."""
+        return {"t_ms": self.t_ms, "type": EventType.VIOLATION, "property": self.property, "nodes": list(self.nodes),
+                "term": self.term, "index": self.index, "detail": self.detail}  # fmt: skip
+
 
     def __str__(self) -> str:
         return f"{describe_place(self.property, self.t_ms, self.nodes, self.term, self.index)}: {self.detail}"
@@ -83,7 +92,7 @@ class SafetyViolationError(Exception):
         self.violation = violation
 
 
-def _identity(event: Event) -> Identity:
+def _identity(event: AppendEvent | ApplyEvent) -> Identity:
     return (event.get("command"), event.get("client"), event.get("seq"))
 
 
@@ -106,10 +115,25 @@ class SafetyChecker:
         self.commit_terms: list[int] = []
         self.applied: dict[int, tuple[int, Identity]] = {}
         self.violations: list[Violation] = []
-        self._handlers = {kind: getattr(self, "_on_" + kind) for kind in CHECKED_TYPES}
 
     def __call__(self, event: Event) -> None:
-        self._handlers[event["type"]](event)
+        match event["type"]:
+            case EventType.APPEND:
+                self._on_append(event)
+            case EventType.COMMIT:
+                self._on_commit(event)
+            case EventType.APPLY:
+                self._on_apply(event)
+            case EventType.ROLE:
+                self._on_role(event)
+            case EventType.TRUNCATE:
+                self._on_truncate(event)
+            case EventType.CRASH:
+                self._on_crash(event)
+            case EventType.RESTART:
+                self._on_restart(event)
+            case EventType.META:
+                self._on_meta(event)
 
     def _fail(self, prop: Property, event: Event, nodes: tuple[str, ...], term: int | None, index: int | None,
               detail: str) -> None:  # fmt: skip
@@ -119,7 +143,7 @@ class SafetyChecker:
 
     # --------------------------------------------------------------- events
 
-    def _on_meta(self, event: Event) -> None:
+    def _on_meta(self, event: MetaEvent) -> None:
         for node in event["nodes"]:
             state = event.get("initial_state", {}).get(node, {})
             terms = state.get("log", [])
@@ -129,14 +153,14 @@ class SafetyChecker:
                 self._register(event, node, index, term, (None, None, None))
             self.commit[node] = 0
 
-    def _on_role(self, event: Event) -> None:
+    def _on_role(self, event: RoleEvent) -> None:
         node, term, role = event["node"], event["term"], event["role"]
         if term < self.terms.get(node, 0):
             self._fail(Property.TERM_MONOTONICITY, event, (node,), term, None,
                        f"term went from {self.terms[node]} down to {term}")  # fmt: skip
         self.terms[node] = term
         self.roles[node] = role
-        if role != "leader":
+        if role != Role.LEADER.value:
             self.leaders.pop(node, None)
             return
         other = self.leader_of_term.get(term)
@@ -153,7 +177,7 @@ class SafetyChecker:
         if index:
             self._check_leader_has(event, node, term, index)
 
-    def _check_leader_has(self, event: Event, leader: str, term: int, index: int) -> None:
+    def _check_leader_has(self, event: RoleEvent | CommitEvent, leader: str, term: int, index: int) -> None:
         log = self.logs[leader]
         entry = self.committed[index - 1]
         if index > len(log) or log[index - 1] != entry:
@@ -161,7 +185,7 @@ class SafetyChecker:
                        f"leader of term {term} lacks the entry of term {entry[0]} at index {index}, committed in "
                        f"term {self.commit_terms[index - 1]}")  # fmt: skip
 
-    def _on_append(self, event: Event) -> None:
+    def _on_append(self, event: AppendEvent) -> None:
         node, index, term = event["node"], event["index"], event["term"]
         log = self.logs[node]
         if index != len(log) + 1:
@@ -183,9 +207,9 @@ class SafetyChecker:
                        f"{known[1][0]!r})")  # fmt: skip
         log.append((term, identity))
 
-    def _on_truncate(self, event: Event) -> None:
+    def _on_truncate(self, event: TruncateEvent) -> None:
         node, index = event["node"], event["index"]
-        if self.roles.get(node) == "leader":
+        if self.roles.get(node) == Role.LEADER.value:
             self._fail(Property.LEADER_APPEND_ONLY, event, (node,), self.terms.get(node), index,
                        f"leader {node} deleted entries from index {index} on")  # fmt: skip
         if index <= self.commit.get(node, 0):
@@ -193,7 +217,7 @@ class SafetyChecker:
                        f"{node} deleted entries from index {index} on, below its commitIndex {self.commit[node]}")  # fmt: skip
         del self.logs[node][index - 1 :]
 
-    def _on_commit(self, event: Event) -> None:
+    def _on_commit(self, event: CommitEvent) -> None:
         node, index = event["node"], event["index"]
         before = self.commit.get(node, 0)
         term = self.terms.get(node)
@@ -220,7 +244,7 @@ class SafetyChecker:
                     if leader_term > (term or 0):
                         self._check_leader_has(event, leader, leader_term, i)
 
-    def _on_apply(self, event: Event) -> None:
+    def _on_apply(self, event: ApplyEvent) -> None:
         node, index, term = event["node"], event["index"], event["term"]
         entry = (term, _identity(event))
         known = self.applied.get(index)
@@ -231,12 +255,12 @@ class SafetyChecker:
                        f"{node} applied {entry[1][0]!r} (term {term}) at index {index}, another server applied "
                        f"{known[1][0]!r} (term {known[0]})")  # fmt: skip
 
-    def _on_crash(self, event: Event) -> None:
+    def _on_crash(self, event: CrashEvent) -> None:
         node = event["node"]
         self.roles[node] = "down"
         self.leaders.pop(node, None)
 
-    def _on_restart(self, event: Event) -> None:
+    def _on_restart(self, event: RestartEvent) -> None:
         node, term = event["node"], event["term"]
         # A term change still being written at a crash is lost with it (no message carrying it left the
         # server), so a new life starts from the persisted term; the persisted term itself never goes back.

@@ -21,7 +21,7 @@ from raft.core.node import TIME_EPSILON, NodeSettings, NotLeader, RaftNode, Read
 from raft.core.notes import Appended, Applied, Committed, RoleChanged, TimedOut, Truncated, Voted
 from raft.core.quorum import MajorityConfig
 from raft.core.statemachine import ApplyResult, Command
-from raft.sim.events import EventBus
+from raft.sim.events import AppendEvent, ApplyEvent, EventBus, EventType, VoteEvent
 from raft.sim.network import Network
 from raft.sim.storage import Storage
 
@@ -66,11 +66,11 @@ class SimServer:
         self._wake_at = math.inf
         #: Client commands this server accepted as leader and must answer once applied (volatile).
         self.pending_acks: dict[tuple[str, int], AckHandler] = {}
-        self._emit_vote = bus.wants("vote")
-        self._emit_timeout = bus.wants("timeout")
-        self._emit_append = bus.wants("append")
-        self._emit_truncate = bus.wants("truncate")
-        self._emit_apply = bus.wants("apply")
+        self._emit_vote = bus.wants(EventType.VOTE)
+        self._emit_timeout = bus.wants(EventType.TIMEOUT)
+        self._emit_append = bus.wants(EventType.APPEND)
+        self._emit_truncate = bus.wants(EventType.TRUNCATE)
+        self._emit_apply = bus.wants(EventType.APPLY)
         self._reporters: dict[type, Callable[[Any], None]] = {
             RoleChanged: self._report_role, TimedOut: self._report_timeout, Voted: self._report_vote,
             Appended: self._report_append, Truncated: self._report_truncate, Committed: self._report_commit,
@@ -240,29 +240,27 @@ class SimServer:
         for note in notes:
             reporters[type(note)](note)
 
-    def _event(self, kind: str, **fields: Any) -> None:
-        self.bus.emit({"t_ms": self.env.now, "type": kind, "node": self.id, **fields})
-
     def _report_role(self, note: RoleChanged) -> None:
-        self._event("role", role=note.role.value, term=note.term)
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.ROLE, "node": self.id, "role": note.role.value,
+                       "term": note.term})  # fmt: skip
 
     def _report_timeout(self, note: TimedOut) -> None:
         if self._emit_timeout:
-            self._event("timeout", term=note.term)
+            self.bus.emit({"t_ms": self.env.now, "type": EventType.TIMEOUT, "node": self.id, "term": note.term})
 
     def _report_vote(self, note: Voted) -> None:
         if self._emit_vote:
-            if note.refused is None:
-                self._event("vote", candidate=note.candidate, term=note.term, granted=note.granted)
-            else:
-                self._event("vote", candidate=note.candidate, term=note.term, granted=note.granted,
-                            reason=note.refused.value)
+            event: VoteEvent = {"t_ms": self.env.now, "type": EventType.VOTE, "node": self.id,
+                                "candidate": note.candidate, "term": note.term, "granted": note.granted}  # fmt: skip
+            if note.refused is not None:
+                event["reason"] = note.refused.value
+            self.bus.emit(event)
 
     def _report_append(self, note: Appended) -> None:
         if self._emit_append:
             command = note.command
-            event = {"t_ms": self.env.now, "type": "append", "node": self.id, "index": note.index,
-                     "term": note.term, "command": None}  # fmt: skip
+            event: AppendEvent = {"t_ms": self.env.now, "type": EventType.APPEND, "node": self.id,
+                                  "index": note.index, "term": note.term, "command": None}  # fmt: skip
             if command is not None:
                 event["command"] = command.op
                 event["client"] = command.client
@@ -271,16 +269,16 @@ class SimServer:
 
     def _report_truncate(self, note: Truncated) -> None:
         if self._emit_truncate:
-            self._event("truncate", index=note.index)
+            self.bus.emit({"t_ms": self.env.now, "type": EventType.TRUNCATE, "node": self.id, "index": note.index})
 
     def _report_commit(self, note: Committed) -> None:
-        self.bus.emit({"t_ms": self.env.now, "type": "commit", "node": self.id, "index": note.index})
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.COMMIT, "node": self.id, "index": note.index})
 
     def _report_apply(self, note: Applied) -> None:
         command, result = note.command, note.result
         if self._emit_apply:
-            event = {"t_ms": self.env.now, "type": "apply", "node": self.id, "index": note.index,
-                     "term": note.term, "command": None}  # fmt: skip
+            event: ApplyEvent = {"t_ms": self.env.now, "type": EventType.APPLY, "node": self.id,
+                                 "index": note.index, "term": note.term, "command": None}  # fmt: skip
             if command is not None and result is not None:
                 event["command"] = command.op
                 event["client"] = command.client

@@ -20,7 +20,7 @@ from raft.core.node import NodeSettings
 from raft.core.quorum import MajorityConfig
 from raft.core.types import Role
 from raft.sim.clients import Client, open_loop
-from raft.sim.events import TRACE_SCHEMA_VERSION, EventBus
+from raft.sim.events import TRACE_SCHEMA_VERSION, EndEvent, EventBus, EventType, MetaEvent
 from raft.sim.network import Network
 from raft.sim.safety import SafetyViolationError, Violation
 from raft.sim.script import Script
@@ -130,13 +130,13 @@ class Simulation:
 
     # ------------------------------------------------------------------ run
 
-    def meta(self) -> dict[str, Any]:
+    def meta(self) -> MetaEvent:
         """The trace's first line: schema version, nodes, configuration and initial state."""
         scenario = self.scenario
         config = scenario.model_dump(mode="json", exclude={"events", "expect", "source"})
         return {
             "t_ms": 0.0,
-            "type": "meta",
+            "type": EventType.META,
             "schema": TRACE_SCHEMA_VERSION,
             "scenario": scenario.name,
             "seed": self.seed,
@@ -172,9 +172,9 @@ class Simulation:
             interrupted = not self._run_paced(pacer)
         except SafetyViolationError as error:
             violation = error.violation
-            self.bus.emit({"t_ms": self.env.now, "type": "violation", **violation.to_dict()})
+            self.bus.emit(violation.event())
         outcome = self.outcome(violation, interrupted)
-        end: dict[str, Any] = {"t_ms": self.env.now, "type": "end", "final_leader": outcome.final_leader,
+        end: EndEvent = {"t_ms": self.env.now, "type": EventType.END, "final_leader": outcome.final_leader,
                                "commit_index": {n: s.commit_index for n, s in outcome.nodes.items()}}  # fmt: skip
         if interrupted:
             end["interrupted"] = True
@@ -240,11 +240,9 @@ class Simulation:
         """The node that crashed most recently and is still down, if any."""
         return self.crash_order[-1] if self.crash_order else None
 
-    def _emit(self, event_type: str, **fields: Any) -> None:
-        self.bus.emit({"t_ms": self.env.now, "type": event_type, **fields})
-
     def skip(self, action: str, target: str, reason: str) -> None:
-        self._emit("skip", action=action, target=target, reason=reason)
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.SKIP, "action": action, "target": target,
+                       "reason": reason})  # fmt: skip
 
     def crash(self, node: str) -> None:
         server = self.servers[node]
@@ -253,7 +251,7 @@ class Simulation:
             return
         server.crash()
         self.crash_order.append(node)
-        self._emit("crash", node=node)
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.CRASH, "node": node})
 
     def restart(self, node: str) -> None:
         server = self.servers[node]
@@ -263,8 +261,8 @@ class Simulation:
         if node in self.crash_order:
             self.crash_order.remove(node)
         storage = server.storage
-        self._emit("restart", node=node, term=storage.term, voted_for=storage.durable_vote,
-                   log=[e.term for e in storage.entries])  # fmt: skip
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.RESTART, "node": node, "term": storage.term,
+                       "voted_for": storage.durable_vote, "log": [e.term for e in storage.entries]})  # fmt: skip
         server.start()
 
     def force_timeout(self, node: str) -> None:
@@ -276,28 +274,28 @@ class Simulation:
 
     def partition(self, groups: tuple[tuple[str, ...], ...]) -> None:
         self.network.topology.partition(groups)
-        self._emit("partition", groups=[list(g) for g in groups])
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.PARTITION, "groups": [list(g) for g in groups]})
 
     def heal(self, node: str | None = None, link: tuple[str, str] | None = None) -> None:
         """Heal the link ``link`` (both ways), or every cut touching ``node``, or (neither) every cut."""
         topology = self.network.topology
         if link is not None:
             topology.heal_link(*link)
-            self._emit("heal", link=list(link))
+            self.bus.emit({"t_ms": self.env.now, "type": EventType.HEAL, "link": list(link)})
         elif node is not None:
             topology.heal_node(node)
-            self._emit("heal", node=node)
+            self.bus.emit({"t_ms": self.env.now, "type": EventType.HEAL, "node": node})
         else:
             topology.heal()
-            self._emit("heal")
+            self.bus.emit({"t_ms": self.env.now, "type": EventType.HEAL})
 
     def isolate(self, node: str) -> None:
         self.network.topology.isolate(node)
-        self._emit("isolate", node=node)
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.ISOLATE, "node": node})
 
     def cut(self, src: str, dst: str) -> None:
         self.network.topology.cut_link(src, dst)
-        self._emit("cut", **{"from": src, "to": dst})
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.CUT, "from": src, "to": dst})
 
     def scripted_write(self, op: str, to: str | None) -> None:
         self.script_client.submit(op, to)

@@ -120,7 +120,7 @@ def test_each_property_violated_once(prop: str) -> None:
     assert violation.property == prop
     assert violation.t_ms == events[-1]["t_ms"]  # found at the event that broke it, not later
     assert checker.violations == [violation]
-    assert prop in str(violation) and violation.to_dict()["property"] == prop
+    assert prop in str(violation) and violation.event()["property"] == prop
     # without the last event the history is clean
     assert feed(events[:-1]).violations == []
 
@@ -212,6 +212,6 @@ def test_violation_text_names_only_what_is_known() -> None:
 
     v = Violation("Election Safety", 1.5, ("n1", "n3"), 2, None, "two leaders")
     assert str(v) == "Election Safety at 1.5 ms on n1, n3 (term 2): two leaders"
-    assert v.to_dict()["index"] is None  # the JSON keeps its fields
+    assert v.event()["index"] is None  # the trace keeps its fields
     assert "(term 2, index 7)" in str(Violation("Log Matching", 1.5, ("n1",), 2, 7, "x"))
     assert str(Violation("Linearizability", 9.0, (), None, 2, "stale read")) == "Linearizability at 9.0 ms (index 2): stale read"
