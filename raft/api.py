@@ -253,7 +253,8 @@ def summarize(
         if found is not None:
             violations.append(found)
     facts = Facts(parts["leaders"], builder.commit_times, outcome, tuple(v["property"] for v in violations),
-                  tuple((p["from_ms"], p["to_ms"]) for p in unavailable))  # fmt: skip
+                  tuple((p["from_ms"], p["to_ms"]) for p in unavailable),
+                  tuple((p["node"], p["from_ms"], p["to_ms"]) for p in without))  # fmt: skip
     expectations = evaluate(scenario.expect, facts)
     expected = expected_violations(scenario.expect, expectations)
     return {

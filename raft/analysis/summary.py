@@ -22,7 +22,7 @@ FAULT_EVENT_TYPES: frozenset[EventType] = frozenset({
 SUMMARY_TYPES: tuple[EventType, ...] = (
     EventType.META, EventType.ROLE, EventType.CRASH, EventType.RESTART, EventType.COMMIT, EventType.APPLY,
     EventType.SUBMIT, EventType.ACK, EventType.PARTITION, EventType.ISOLATE, EventType.CUT, EventType.HEAL,
-    EventType.SKIP,
+    EventType.SKIP, EventType.STEP_DOWN,
 )  # fmt: skip
 
 
@@ -58,6 +58,7 @@ class SummaryBuilder:
         self._handlers: dict[str, Callable[[Event], None]] = {
             "meta": self._on_meta, "role": self._on_role, "commit": self._on_commit, "apply": self._on_apply,
             "submit": self._on_submit, "ack": self._on_ack, **dict.fromkeys(FAULT_EVENT_TYPES, self._on_fault),
+            "step_down": self._on_step_down,
         }  # fmt: skip
 
     def __call__(self, event: Event) -> None:
@@ -69,6 +70,12 @@ class SummaryBuilder:
 
     def _on_role(self, event: Event) -> None:
         self._role_changed(event["t_ms"], event["node"], event["role"], event["term"])
+
+    def _on_step_down(self, event: Event) -> None:
+        """A leader stepped down on its own (CheckQuorum): its span says why (``stepped_down``)."""
+        span = self._open.get(event["node"])
+        if span is not None:
+            span["stepped_down"] = event["reason"]
 
     def _on_commit(self, event: Event) -> None:
         node, index = event["node"], event["index"]

@@ -16,7 +16,7 @@ import functools
 from collections.abc import Iterable
 from enum import Enum
 
-from raft.core.messages import AppendEntries, Entry, RequestVote
+from raft.core.messages import AppendEntries, Entry, PreVote, RequestVote
 from raft.core.node import Proposal, RaftNode
 from raft.core.notes import RoleChanged
 from raft.core.statemachine import ApplyResult, Command, OpKind
@@ -66,7 +66,7 @@ class CommitOldTerm(RaftNode):
 class VoteWithoutLogCheck(RaftNode):
     """``vote-without-log-check``: a vote is granted whatever the candidate's log."""
 
-    def log_is_at_least_as_up_to_date(self, m: RequestVote) -> bool:
+    def log_is_at_least_as_up_to_date(self, m: RequestVote | PreVote) -> bool:
         return True
 
 

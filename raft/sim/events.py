@@ -26,6 +26,8 @@ class EventType(StrEnum):
     ROLE = "role"
     TIMEOUT = "timeout"
     VOTE = "vote"
+    PRE_VOTE = "pre_vote"
+    STEP_DOWN = "step_down"
     SEND = "send"
     DELIVER = "deliver"
     DROP = "drop"

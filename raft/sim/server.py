@@ -18,7 +18,17 @@ import simpy
 from raft.core.bugs import node_class
 from raft.core.messages import Message, MessageKind
 from raft.core.node import TIME_EPSILON, NodeSettings, NotLeader, RaftNode, Ready
-from raft.core.notes import Appended, Applied, Committed, RoleChanged, TimedOut, Truncated, Voted
+from raft.core.notes import (
+    Appended,
+    Applied,
+    Committed,
+    PreVoted,
+    RoleChanged,
+    SteppedDown,
+    TimedOut,
+    Truncated,
+    Voted,
+)
 from raft.core.quorum import MajorityConfig
 from raft.core.statemachine import ApplyResult, Command
 from raft.sim.events import EventBus
@@ -67,6 +77,7 @@ class SimServer:
         #: Client commands this server accepted as leader and must answer once applied (volatile).
         self.pending_acks: dict[tuple[str, int], AckHandler] = {}
         self._emit_vote = bus.wants("vote")
+        self._emit_pre_vote = bus.wants("pre_vote")
         self._emit_timeout = bus.wants("timeout")
         self._emit_append = bus.wants("append")
         self._emit_truncate = bus.wants("truncate")
@@ -74,7 +85,7 @@ class SimServer:
         self._reporters: dict[type, Callable[[Any], None]] = {
             RoleChanged: self._report_role, TimedOut: self._report_timeout, Voted: self._report_vote,
             Appended: self._report_append, Truncated: self._report_truncate, Committed: self._report_commit,
-            Applied: self._report_apply,
+            Applied: self._report_apply, PreVoted: self._report_pre_vote, SteppedDown: self._report_step_down,
         }  # fmt: skip
 
     # ------------------------------------------------------------ life cycle
@@ -257,6 +268,17 @@ class SimServer:
             else:
                 self._event("vote", candidate=note.candidate, term=note.term, granted=note.granted,
                             reason=note.refused.value)
+
+    def _report_pre_vote(self, note: PreVoted) -> None:
+        if self._emit_pre_vote:
+            if note.refused is None:
+                self._event("pre_vote", candidate=note.candidate, term=note.term, granted=note.granted)
+            else:
+                self._event("pre_vote", candidate=note.candidate, term=note.term, granted=note.granted,
+                            reason=note.refused.value)
+
+    def _report_step_down(self, note: SteppedDown) -> None:
+        self._event("step_down", term=note.term, reason=note.reason)
 
     def _report_append(self, note: Appended) -> None:
         if self._emit_append:

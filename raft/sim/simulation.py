@@ -89,6 +89,8 @@ class Simulation:
             leader_noop=cluster.leader_noop,
             max_entries_per_append=cluster.max_entries_per_append,
             bugs=self.bugs,
+            pre_vote=cluster.pre_vote,
+            check_quorum=cluster.check_quorum,
         )
         net = scenario.network
         self.network = Network(
