@@ -23,7 +23,7 @@ from raft.core.bugs import Bug
 from raft.errors import RaftSimError
 from raft.scenario import Scenario, load_scenario, parse_scenario
 from raft.sim.events import Event, EventBus
-from raft.sim.safety import CHECKED_TYPES, SafetyChecker
+from raft.sim.safety import SafetyChecker, checked_types
 from raft.sim.simulation import Pacer, RunOutcome, Simulation
 from raft.sim.trace import TraceWriter
 
@@ -205,7 +205,7 @@ def simulate(
     bus.subscribe(summary, SUMMARY_TYPES)
     available = AvailabilityBuilder()
     bus.subscribe(available, AVAILABILITY_TYPES)
-    bus.subscribe(SafetyChecker(), CHECKED_TYPES)
+    bus.subscribe(SafetyChecker(), checked_types(scenario.cluster.check_quorum))
     if linearizability is None:
         linearizability = any(e.check == "safety_violation" and e.value == LINEARIZABILITY for e in scenario.expect)
     history = HistoryRecorder() if linearizability else None

@@ -434,7 +434,7 @@ class RaftNode:
     def heard_from_leader_recently(self, now: float) -> bool:
         """A leader knows itself current; a follower heard from the leader of its term within the minimum
         election timeout. Such a server neither grants a pre-vote nor, with CheckQuorum, a vote.
-        Reference: thesis §4.2.3, §9.6."""
+        Reference: §4.2.3, §9.6 of the thesis."""
         if self.role is Role.LEADER:
             return True
         return self.leader_id is not None and now - self.leader_heard_at < self.settings.election_timeout_ms[0]
@@ -451,7 +451,7 @@ class RaftNode:
     def start_pre_vote(self, now: float) -> None:
         """PreVote: instead of starting an election, ask the others whether they would vote in the next term.
         currentTerm and votedFor stay as they are; the election timer restarts, so a pre-vote that does not win
-        is tried again after another timeout. Reference: thesis §9.6."""
+        is tried again after another timeout. Reference: §9.6 of the thesis."""
         self.leader_id = None
         self.pre_vote_term = self.current_term + 1
         self.pre_votes_granted = {self.id}
@@ -467,7 +467,7 @@ class RaftNode:
     def handle_pre_vote(self, now: float, sender: str, m: PreVote) -> None:
         """PreVote receiver: grant if the pre-vote's term is not behind this server's, this server has not
         heard from a current leader within the minimum election timeout, and the candidate's log is at least
-        as up to date. Nothing is recorded and no timer restarts. Reference: thesis §9.6."""
+        as up to date. Nothing is recorded and no timer restarts. Reference: §9.6 of the thesis."""
         refused = self.pre_vote_refusal(now, m)
         granted = refused is None
         self._notes.append(PreVoted(m.candidate_id, m.term, granted, refused))
@@ -486,7 +486,7 @@ class RaftNode:
     def handle_pre_vote_response(self, now: float, sender: str, m: PreVoteResponse) -> None:
         """Pre-candidates: count answers to the pre-vote in progress; a majority of grants starts the real
         election, a majority of refusals ends the pre-vote (the next timeout tries again). A pre-vote is over
-        once this server changed term, leads, or heard from a leader. Reference: thesis §9.6."""
+        once this server changed term, leads, or heard from a leader. Reference: §9.6 of the thesis."""
         term = self.pre_vote_term
         if term is None or term != self.current_term + 1 or self.leader_id is not None or self.role is Role.LEADER:
             return
@@ -503,14 +503,14 @@ class RaftNode:
             self.pre_vote_term = None
 
     def win_pre_vote(self, now: float) -> None:
-        """Only a server that won a pre-vote majority becomes a candidate. Reference: thesis §9.6."""
+        """Only a server that won a pre-vote majority becomes a candidate. Reference: §9.6 of the thesis."""
         self.pre_vote_term = None
         self.become_candidate(now)
 
     def check_quorum(self, now: float) -> None:
         """CheckQuorum, once per minimum election timeout: a leader that has not heard from a majority (itself
         included) since the last check steps down, so that clients look for the leader elsewhere.
-        Reference: thesis §6.2."""
+        Reference: §6.2 of the thesis."""
         if self.quorum_is_active():
             self.recently_active = set()
             self.quorum_check_deadline = now + self.settings.election_timeout_ms[0]

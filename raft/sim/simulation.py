@@ -136,6 +136,9 @@ class Simulation:
         """The trace's first line: schema version, nodes, configuration and initial state."""
         scenario = self.scenario
         config = scenario.model_dump(mode="json", exclude={"events", "expect", "source"})
+        for key in ("pre_vote", "check_quorum"):  # the thesis's switches appear only when on: a paper-Raft
+            if not config["cluster"][key]:  # trace is what it always was
+                del config["cluster"][key]
         return {
             "t_ms": 0.0,
             "type": "meta",
