@@ -191,6 +191,12 @@ def _describe(event: Mapping[str, Any], roles: dict[str, str]) -> str | None:
         if event["granted"]:
             return f"{node} votes for {event['candidate']} (term {event['term']})"
         return f"{node} refuses {event['candidate']} (term {event['term']})" + _reason(event)
+    if kind == "pre_vote":
+        if event["granted"]:
+            return f"{node} grants {event['candidate']} a pre-vote (term {event['term']})"
+        return f"{node} refuses {event['candidate']} a pre-vote (term {event['term']})" + _reason(event)
+    if kind == "step_down":
+        return f"{node} steps down as leader of term {event['term']} ({event['reason']})"
     if kind in ("append", "apply"):
         return _entries([event])
     if kind == "truncate":
@@ -242,9 +248,9 @@ def _message(event: Mapping[str, Any]) -> str:
     if event["type"] == "deliver":
         head = f"{event['to']} {_ARROWS['deliver']} {event['from']}"
     body = f"{kind} term {event['term']}"
-    if kind == "RequestVote":
+    if kind in ("RequestVote", "PreVote"):
         body += f" last {event['last_index']}/{event['last_term']}"
-    elif kind == "RequestVoteResponse":
+    elif kind in ("RequestVoteResponse", "PreVoteResponse"):
         body += " granted" if event["granted"] else " refused"
     elif kind == "AppendEntries":
         entries = event["entries"]
