@@ -36,6 +36,7 @@ SAFETY_CHECKED: tuple[Property, ...] = (
 )
 #: The properties of the thesis's extensions the same checker keeps when a scenario switches them on:
 #: PreVote Term Stability with ``cluster.pre_vote`` (every term a server enters was begun by a candidate, so a
-#: pre-vote raises no term, thesis §9.6), Leader Stickiness with ``cluster.check_quorum`` (no vote is granted in
-#: a later term within the minimum election timeout of an AppendEntries from the current leader, §4.2.3).
+#: pre-vote raises no term, thesis §9.6), Leader Stickiness with ``cluster.check_quorum`` (within the minimum election
+#: timeout of an AppendEntries from the current leader, no server takes a later term from a candidate or votes in
+#: it, §4.2.3).
 EXTENSION_CHECKED: tuple[Property, ...] = (Property.PREVOTE_TERM_STABILITY, Property.LEADER_STICKINESS)

@@ -353,7 +353,7 @@ def refusal_reasons(events: Events) -> dict[int, str]:
             voted[(event["node"], event["term"])] = event["node"]
         elif kind == "vote" and event.get("granted"):
             voted.setdefault((event["node"], event["term"]), event["candidate"])
-        elif kind == "send" and event["msg"] in ("RequestVote", "AppendEntries"):
+        elif kind == "send" and event["msg"] in ("RequestVote", "AppendEntries", "PreVote"):
             requests[event["id"]] = event
         elif kind == "send" and event.get("reply_to") in requests:
             request = requests[event["reply_to"]]

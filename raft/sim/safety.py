@@ -163,6 +163,8 @@ class SafetyChecker:
             self._check_term_begun(event, node, role, term)
         if role == "candidate":
             self.leader_heard.pop(node, None)
+        elif self.sticky_ms is not None and node in self.leader_heard:
+            self._check_term_kept(event, node, term)
         self.terms[node] = term
         self.roles[node] = role
         if role != "leader":
@@ -205,6 +207,18 @@ class SafetyChecker:
                 self.leader_heard[node] = (event["t_ms"], term)
         elif kind in _TERM_BEARING_RESPONSES and term > self.terms.get(node, 0):
             self.leader_heard.pop(node, None)
+
+    def _check_term_kept(self, event: Event, node: str, term: int) -> None:
+        """Leader Stickiness: within the minimum election timeout of hearing from a current leader, a server does
+        not take a candidate's later term either (thesis §4.2.3). Every other way to a later term (an
+        AppendEntries of a new leader, a response of a later term, its own timer) updated or cleared
+        ``leader_heard`` first."""
+        at, leader_term = self.leader_heard[node]
+        assert self.sticky_ms is not None
+        if term > leader_term and event["t_ms"] - at < self.sticky_ms - 1e-9:
+            self._fail(Property.LEADER_STICKINESS, event, (node,), term, None,
+                       f"{node} took term {term} {event['t_ms'] - at:.1f} ms after an AppendEntries of term "
+                       f"{leader_term}, within the minimum election timeout ({self.sticky_ms:g} ms)")  # fmt: skip
 
     def _on_timeout(self, event: Event) -> None:
         """A server whose election timer fired (or was forced to) campaigns: it no longer follows a leader."""
