@@ -80,7 +80,7 @@ def test_an_isolated_server_keeps_its_term() -> None:
     """Reference: thesis §9.6: the problem PreVote solves: alone, a server times out again and again, but its
     term stays, so it cannot depose the leader when it returns."""
     node = pre_vote_node(term=2)
-    for k in range(1, 20):
+    for _ in range(1, 20):
         node.tick(node.election_deadline)
     assert node.current_term == 2 and node.role is Role.FOLLOWER
     node.step(5000.0, "n2", append(2, "n2", 0, 0))
