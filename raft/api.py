@@ -24,7 +24,7 @@ from raft.core.bugs import Bug
 from raft.errors import RaftSimError
 from raft.scenario import Scenario, load_scenario, parse_scenario
 from raft.sim.events import Event, EventBus, EventType
-from raft.sim.safety import CHECKED_TYPES, SafetyChecker
+from raft.sim.safety import SafetyChecker, checked_types
 from raft.sim.simulation import Pacer, RunOutcome, Simulation
 from raft.sim.trace import TraceWriter
 
@@ -206,7 +206,7 @@ def simulate(
     bus.subscribe(summary, SUMMARY_TYPES)
     available = AvailabilityBuilder()
     bus.subscribe(available, AVAILABILITY_TYPES)
-    bus.subscribe(SafetyChecker(), CHECKED_TYPES)
+    bus.subscribe(SafetyChecker(), checked_types(scenario.cluster.check_quorum))
     if linearizability is None:
         linearizability = any(e.check == "safety_violation" and e.value == LINEARIZABILITY for e in scenario.expect)
     history = HistoryRecorder() if linearizability else None
@@ -254,7 +254,8 @@ def summarize(
         if found is not None:
             violations.append(found)
     facts = Facts(parts["leaders"], builder.commit_times, outcome, tuple(v["property"] for v in violations),
-                  tuple((p["from_ms"], p["to_ms"]) for p in unavailable))  # fmt: skip
+                  tuple((p["from_ms"], p["to_ms"]) for p in unavailable),
+                  tuple((p["node"], p["from_ms"], p["to_ms"]) for p in without))  # fmt: skip
     expectations = evaluate(scenario.expect, facts)
     expected = expected_violations(scenario.expect, expectations)
     return {

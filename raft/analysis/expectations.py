@@ -32,6 +32,9 @@ class Facts:
     violated: tuple[str, ...] = ()
     #: The periods of write unavailability, (from_ms, to_ms) (:mod:`raft.analysis.availability`).
     unavailable: tuple[tuple[float, float], ...] = ()
+    #: The periods in which a leader held its title without a majority, (node, from_ms, to_ms)
+    #: (:mod:`raft.analysis.availability`: only those longer than an election timeout are kept).
+    without_majority: tuple[tuple[str, float, float], ...] = ()
 
 
 Check = Callable[[Any, Facts], tuple[bool, str]]
@@ -105,6 +108,24 @@ def _no_commit_between(window: tuple[float, float], facts: Facts) -> tuple[bool,
     return True, f"nothing committed between {a:g} and {b:g} ms"
 
 
+def _max_leader_without_majority(limit: float, facts: Facts) -> tuple[bool, str]:
+    if not facts.without_majority:
+        return True, "no leader held its title without a majority for longer than an election timeout"
+    node, a, b = max(facts.without_majority, key=lambda p: p[2] - p[1])
+    return b - a <= limit, (
+        f"longest leadership without a majority: {node}, {b - a:.1f} ms, from {a:.1f} to {b:.1f} ms "
+        f"(limit {limit:g} ms)"
+    )
+
+
+def _leader_without_majority_between(window: tuple[float, float], facts: Facts) -> tuple[bool, str]:
+    a, b = window
+    for node, start, stop in facts.without_majority:
+        if start <= a and stop >= b:
+            return True, f"{node} led without a majority from {start:.1f} to {stop:.1f} ms"
+    return False, f"no leader held its title without a majority throughout {a:g} to {b:g} ms"
+
+
 def _final_leader_in(nodes: Iterable[str], facts: Facts) -> tuple[bool, str]:
     allowed = list(nodes)
     leader = facts.outcome.final_leader
@@ -150,6 +171,8 @@ CHECKS: dict[str, Check] = {
     "max_unavailable_ms_after": _max_unavailable_after,
     "no_leader_between_ms": _no_leader_between,
     "no_commit_between_ms": _no_commit_between,
+    "max_leader_without_majority_ms": _max_leader_without_majority,
+    "leader_without_majority_between_ms": _leader_without_majority_between,
     "final_leader_in": _final_leader_in,
     "committed_on_live_nodes_at_least": _committed_on_live,
     "logs_identical_at_end": _logs_identical,

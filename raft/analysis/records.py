@@ -18,6 +18,8 @@ class LeaderSpan(TypedDict):
     node: str
     from_ms: float
     to_ms: float | None
+    #: Why it stepped down on its own (``check_quorum``), when it did.
+    stepped_down: NotRequired[str]
 
 
 class Election(TypedDict):

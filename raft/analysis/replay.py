@@ -359,7 +359,7 @@ def refusal_reasons(events: Events) -> dict[int, str]:
             voted[(event["node"], event["term"])] = event["node"]
         elif event["type"] == EventType.VOTE and event.get("granted"):
             voted.setdefault((event["node"], event["term"]), event["candidate"])
-        elif event["type"] == EventType.SEND and event["msg"] in ("RequestVote", "AppendEntries"):
+        elif event["type"] == EventType.SEND and event["msg"] in ("RequestVote", "AppendEntries", "PreVote"):
             requests[event["id"]] = event
         elif event["type"] == EventType.SEND and event.get("reply_to") in requests:
             request = requests[event["reply_to"]]

@@ -21,6 +21,7 @@ from raft.sim.events import (
     EventType,
     MetaEvent,
     RoleEvent,
+    StepDownEvent,
     SubmitEvent,
 )
 
@@ -33,7 +34,7 @@ FAULT_EVENT_TYPES: frozenset[EventType] = frozenset({
 SUMMARY_TYPES: tuple[EventType, ...] = (
     EventType.META, EventType.ROLE, EventType.CRASH, EventType.RESTART, EventType.COMMIT, EventType.APPLY,
     EventType.SUBMIT, EventType.ACK, EventType.PARTITION, EventType.ISOLATE, EventType.CUT, EventType.HEAL,
-    EventType.SKIP,
+    EventType.SKIP, EventType.STEP_DOWN,
 )  # fmt: skip
 
 
@@ -87,6 +88,8 @@ class SummaryBuilder:
             case EventType.RESTART:
                 self._on_fault(event)
                 self.commit_index[event["node"]] = 0
+            case EventType.STEP_DOWN:
+                self._on_step_down(event)
             case kind if kind in FAULT_EVENT_TYPES:
                 self._on_fault(event)
 
@@ -96,6 +99,12 @@ class SummaryBuilder:
 
     def _on_role(self, event: RoleEvent) -> None:
         self._role_changed(event["t_ms"], event["node"], event["role"], event["term"])
+
+    def _on_step_down(self, event: StepDownEvent) -> None:
+        """A leader stepped down on its own (CheckQuorum): its span says why (``stepped_down``)."""
+        span = self._open.get(event["node"])
+        if span is not None:
+            span["stepped_down"] = event["reason"]
 
     def _on_commit(self, event: CommitEvent) -> None:
         node, index = event["node"], event["index"]

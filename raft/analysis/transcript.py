@@ -22,7 +22,7 @@ from typing import Any, TypeGuard
 from raft.core.messages import MessageKind
 from raft.core.types import Role
 from raft.errors import RaftSimError
-from raft.sim.events import AppendEvent, ApplyEvent, Event, EventType, MessageEvent, VoteEvent
+from raft.sim.events import AppendEvent, ApplyEvent, Event, EventType, MessageEvent, PreVoteEvent, VoteEvent
 
 __all__ = ["TranscriptOptions", "parse_options", "transcript", "transcript_lines"]
 
@@ -202,6 +202,12 @@ def _describe(event: Event, roles: dict[str, str]) -> str | None:
             if event["granted"]:
                 return f"{event['node']} votes for {event['candidate']} (term {event['term']})"
             return f"{event['node']} refuses {event['candidate']} (term {event['term']})" + _reason(event)
+        case EventType.PRE_VOTE:
+            if event["granted"]:
+                return f"{event['node']} grants {event['candidate']} a pre-vote (term {event['term']})"
+            return f"{event['node']} refuses {event['candidate']} a pre-vote (term {event['term']})" + _reason(event)
+        case EventType.STEP_DOWN:
+            return f"{event['node']} steps down as leader of term {event['term']} ({event['reason']})"
         case EventType.APPEND | EventType.APPLY:
             return _entries([event])
         case EventType.TRUNCATE:
@@ -255,9 +261,9 @@ def _message(event: MessageEvent) -> str:
     if event["type"] == EventType.DELIVER:
         head = f"{event['to']} {_ARROWS[EventType.DELIVER]} {event['from']}"
     body = f"{kind} term {event['term']}"
-    if kind == "RequestVote":
+    if kind in ("RequestVote", "PreVote"):
         body += f" last {event['last_index']}/{event['last_term']}"
-    elif kind == "RequestVoteResponse":
+    elif kind in ("RequestVoteResponse", "PreVoteResponse"):
         body += " granted" if event["granted"] else " refused"
     elif kind == _APPEND_ENTRIES:
         entries = event["entries"]
@@ -272,7 +278,7 @@ def _message(event: MessageEvent) -> str:
     return f"{head}  {body}" + (f": {refused}" if refused else "")
 
 
-def _reason(event: VoteEvent) -> str:
+def _reason(event: VoteEvent | PreVoteEvent) -> str:
     reason = event.get("reason")
     return f": {reason}" if reason else ""
 

@@ -100,7 +100,8 @@ def render_summary(summary: Summary) -> str:
     add("Leaders:")
     for span in summary["leaders"] or []:
         end = "end" if span["to_ms"] is None else _ms(span["to_ms"])
-        add(f"  term {span['term']:>3}  {span['node']:<6} {_ms(span['from_ms'])} -> {end}")
+        why = f"  (stepped down: {span['stepped_down']})" if "stepped_down" in span else ""
+        add(f"  term {span['term']:>3}  {span['node']:<6} {_ms(span['from_ms'])} -> {end}{why}")
     if not summary["leaders"]:
         add("  none")
     add("Elections:")

@@ -185,12 +185,20 @@ def is_bug_lesson(scenario: Scenario) -> bool:
     return bool(scenario.cluster.bugs) or any(e.check == "safety_violation" for e in scenario.expect)
 
 
+def is_extension_pair(path: Path) -> bool:
+    """A scenario of ``scenarios/etcd/``: paper Raft and one of the thesis's extensions, side by side."""
+    return path.parts[0] == "etcd"
+
+
 def scenario_listing(scenarios: list[tuple[Path, Scenario]], long: bool = False) -> str:
     """The text of ``raft-sim list``: teaching scenarios, then bug lessons, each under its heading and named as
     ``raft-sim run`` accepts it; one line each (the description's first sentence, shortened to fit), or with
     ``long`` every description in full, indented under its name."""
     groups = [
-        ("Teaching scenarios (raft-sim run NAME):", [(p, s) for p, s in scenarios if not is_bug_lesson(s)]),
+        ("Teaching scenarios (raft-sim run NAME):",
+         [(p, s) for p, s in scenarios if not is_bug_lesson(s) and not is_extension_pair(p)]),
+        ("Paper Raft (-paper) versus one of the extensions etcd runs, in pairs (raft-sim run NAME):",
+         [(p, s) for p, s in scenarios if not is_bug_lesson(s) and is_extension_pair(p)]),
         ("Bug lessons: each switches one bug on and shows the violation the rule prevents (raft-sim run NAME):",
          [(p, s) for p, s in scenarios if is_bug_lesson(s)]),
     ]  # fmt: skip

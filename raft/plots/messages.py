@@ -1,7 +1,8 @@
 """The message sequence diagram: one vertical life line per node, time running down, one arrow per message the
 way textbooks draw RPCs.
 
-RequestVote and its replies are orange, AppendEntries and its replies blue (a heartbeat, with no entries, is
+RequestVote and its replies are orange, PreVote and its replies (thesis §9.6) crimson, AppendEntries and its replies
+blue (a heartbeat, with no entries, is
 thinner); a dropped message is a red dashed arrow that stops short of its receiver with a cross, labelled with
 the reason. Life lines are coloured by the node's role and break while it is down.
 
@@ -10,7 +11,9 @@ infers, for traces written before refusing replies recorded the rule that refuse
 refusal because the request's term was stale (the reply carries a higher term) is a brown dotted arrow labelled
 ``refused tN: stale term`` (a vote) or ``fail tN: stale term`` (AppendEntries); a refusal at the request's own
 term is purple and dash-dotted, labelled ``fail: log mismatch at P`` (AppendEntries: no entry at prevLogIndex P
-with prevLogTerm), ``refused: log not up-to-date`` or ``refused: already voted`` (RequestVote).
+with prevLogTerm), ``refused: log not up-to-date`` or ``refused: already voted`` (RequestVote); a refused pre-vote is labelled
+``pre-vote refused: REASON`` (``leader recently heard``: the receiver heard from its leader within the minimum
+election timeout).
 
 When the trace has client writes, a last lane, ``clients``, shows each write: submitted (open circle), committed
 (the first commitIndex covering its entry, diamond) and acknowledged to the client (filled square), joined by a
@@ -76,7 +79,7 @@ CHAR_IN = 0.052
 LINE_IN = 0.115
 
 _SHORT = {"RequestVote": "RV", "RequestVoteResponse": "vote", "AppendEntries": "AE",
-          "AppendEntriesResponse": "AE reply"}  # fmt: skip
+          "AppendEntriesResponse": "AE reply", "PreVote": "PreVote", "PreVoteResponse": "pre-vote"}  # fmt: skip
 
 
 #: Scripted events that make a moment worth showing (see :func:`interesting_moment`).
@@ -210,6 +213,11 @@ def _label(message: dict[str, Any], reason: str | None, prev_index: int | None =
             text = f"refused t{message['term']}: stale term"
         else:
             text = f"refused: {reason}" if reason else f"refused t{message['term']}"
+    elif kind == "PreVoteResponse":
+        if message.get("granted"):
+            text = f"pre-vote granted t{message['term']}"
+        else:
+            text = f"pre-vote refused: {reason}" if reason else f"pre-vote refused t{message['term']}"
     elif kind == "AppendEntriesResponse":
         if message.get("success"):
             text = f"ok {message.get('match_index', '')}".rstrip()
@@ -226,7 +234,7 @@ def _label(message: dict[str, Any], reason: str | None, prev_index: int | None =
 
 def _refused(message: dict[str, Any]) -> bool:
     kind = message["msg"]
-    return (kind == "RequestVoteResponse" and not message.get("granted")) or (
+    return (kind in ("RequestVoteResponse", "PreVoteResponse") and not message.get("granted")) or (
         kind == "AppendEntriesResponse" and not message.get("success")
     )
 
@@ -296,13 +304,16 @@ REASONS = (LOG_MISMATCH, LOG_NOT_UP_TO_DATE, ALREADY_VOTED)
 
 
 def _kind(message: dict[str, Any], reason: str | None) -> str:
-    """How an arrow is drawn: ``dropped``, ``stale``, ``refused``, ``heartbeat``, ``vote`` or ``append``."""
+    """How an arrow is drawn: ``dropped``, ``stale``, ``refused``, ``heartbeat``, ``pre-vote``, ``vote`` or
+    ``append``."""
     if message["dropped"]:
         return "dropped"
     if _refused(message):
         return "stale" if reason == STALE_TERM else "refused"
     if message["msg"] == "AppendEntries" and not message.get("entries"):
         return "heartbeat"
+    if message["msg"].startswith("PreVote"):
+        return "pre-vote"
     return "vote" if message["msg"].startswith("RequestVote") else "append"
 
 
@@ -311,6 +322,7 @@ def _legend_handles(drawn: set[str], reasons: list[str], roles: set[str], marks:
     that is not there sends a student looking for it)."""
     entries = [
         ("vote", Line2D([], [], color=MESSAGE_COLORS["RequestVote"], lw=1.4, label="RequestVote / vote granted")),
+        ("pre-vote", Line2D([], [], color=MESSAGE_COLORS["PreVote"], lw=1.4, label="PreVote / pre-vote granted")),
         ("append", Line2D([], [], color=MESSAGE_COLORS["AppendEntries"], lw=1.6,
                           label="AppendEntries (+n entries) / ok")),  # fmt: skip
         ("heartbeat", Line2D([], [], color=MESSAGE_COLORS["AppendEntries"], lw=0.7, label="heartbeat ♥")),

@@ -28,6 +28,8 @@ MESSAGE_COLORS = {
     "RequestVoteResponse": "#e07a1f",
     "AppendEntries": "#2e6fbf",
     "AppendEntriesResponse": "#2e6fbf",
+    "PreVote": "#c2255c",
+    "PreVoteResponse": "#c2255c",
 }
 #: A refusal at the request's own term (log mismatch, log not up-to-date, already voted): purple, dash-dotted.
 REJECT_COLOR = "#8e44ad"

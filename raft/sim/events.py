@@ -33,6 +33,8 @@ class EventType(StrEnum):
     ROLE = "role"
     TIMEOUT = "timeout"
     VOTE = "vote"
+    PRE_VOTE = "pre_vote"
+    STEP_DOWN = "step_down"
     SEND = "send"
     DELIVER = "deliver"
     DROP = "drop"
@@ -123,6 +125,30 @@ class VoteEvent(TypedDict):
     term: int
     granted: bool
     reason: NotRequired[str]
+
+
+class PreVoteEvent(TypedDict):
+    """A node answered a PreVote (thesis §9.6): ``term`` is the term the candidate would use; ``reason`` names
+    the rule that refused it."""
+
+    t_ms: float
+    type: Literal[EventType.PRE_VOTE]
+    node: str
+    candidate: str
+    term: int
+    granted: bool
+    reason: NotRequired[str]
+
+
+class StepDownEvent(TypedDict):
+    """A leader stepped down on its own; ``reason`` says why (``check_quorum``: no majority heard within an
+    election timeout, thesis §6.2). A ``role`` event follows."""
+
+    t_ms: float
+    type: Literal[EventType.STEP_DOWN]
+    node: str
+    term: int
+    reason: str
 
 
 class AppendEvent(TypedDict):
@@ -289,7 +315,7 @@ class AckEvent(TypedDict):
 
 #: Any event of the stream (and any line of a trace file).
 Event = (
-    MetaEvent | RoleEvent | TimeoutEvent | VoteEvent | SendEvent | DeliverEvent | DropEvent | AppendEvent
+    MetaEvent | RoleEvent | TimeoutEvent | VoteEvent | PreVoteEvent | StepDownEvent | SendEvent | DeliverEvent | DropEvent | AppendEvent
     | TruncateEvent | CommitEvent | ApplyEvent | CrashEvent | RestartEvent | PartitionEvent | IsolateEvent
     | CutEvent | HealEvent | SkipEvent | SubmitEvent | AckEvent | ViolationEvent | EndEvent
 )

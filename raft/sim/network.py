@@ -146,7 +146,7 @@ def describe_message(message: Message) -> dict[str, Any]:
         fields["match_index"] = message.match_index  # type: ignore[union-attr]
         if message.refused is not None:  # type: ignore[union-attr]
             fields["refused"] = message.refused.value  # type: ignore[union-attr]
-    elif kind == "RequestVote":
+    elif kind in ("RequestVote", "PreVote"):
         fields["last_index"] = message.last_log_index  # type: ignore[union-attr]
         fields["last_term"] = message.last_log_term  # type: ignore[union-attr]
     else:

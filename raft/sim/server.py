@@ -18,10 +18,20 @@ import simpy
 from raft.core.bugs import node_class
 from raft.core.messages import Message, MessageKind
 from raft.core.node import TIME_EPSILON, NodeSettings, NotLeader, RaftNode, Ready
-from raft.core.notes import Appended, Applied, Committed, RoleChanged, TimedOut, Truncated, Voted
+from raft.core.notes import (
+    Appended,
+    Applied,
+    Committed,
+    PreVoted,
+    RoleChanged,
+    SteppedDown,
+    TimedOut,
+    Truncated,
+    Voted,
+)
 from raft.core.quorum import MajorityConfig
 from raft.core.statemachine import ApplyResult, Command
-from raft.sim.events import AppendEvent, ApplyEvent, EventBus, EventType, VoteEvent
+from raft.sim.events import AppendEvent, ApplyEvent, EventBus, EventType, PreVoteEvent, VoteEvent
 from raft.sim.network import Network
 from raft.sim.storage import Storage
 
@@ -67,6 +77,7 @@ class SimServer:
         #: Client commands this server accepted as leader and must answer once applied (volatile).
         self.pending_acks: dict[tuple[str, int], AckHandler] = {}
         self._emit_vote = bus.wants(EventType.VOTE)
+        self._emit_pre_vote = bus.wants(EventType.PRE_VOTE)
         self._emit_timeout = bus.wants(EventType.TIMEOUT)
         self._emit_append = bus.wants(EventType.APPEND)
         self._emit_truncate = bus.wants(EventType.TRUNCATE)
@@ -74,7 +85,7 @@ class SimServer:
         self._reporters: dict[type, Callable[[Any], None]] = {
             RoleChanged: self._report_role, TimedOut: self._report_timeout, Voted: self._report_vote,
             Appended: self._report_append, Truncated: self._report_truncate, Committed: self._report_commit,
-            Applied: self._report_apply,
+            Applied: self._report_apply, PreVoted: self._report_pre_vote, SteppedDown: self._report_step_down,
         }  # fmt: skip
 
     # ------------------------------------------------------------ life cycle
@@ -255,6 +266,18 @@ class SimServer:
             if note.refused is not None:
                 event["reason"] = note.refused.value
             self.bus.emit(event)
+
+    def _report_pre_vote(self, note: PreVoted) -> None:
+        if self._emit_pre_vote:
+            event: PreVoteEvent = {"t_ms": self.env.now, "type": EventType.PRE_VOTE, "node": self.id,
+                                   "candidate": note.candidate, "term": note.term, "granted": note.granted}  # fmt: skip
+            if note.refused is not None:
+                event["reason"] = note.refused.value
+            self.bus.emit(event)
+
+    def _report_step_down(self, note: SteppedDown) -> None:
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.STEP_DOWN, "node": self.id, "term": note.term,
+                       "reason": note.reason})  # fmt: skip
 
     def _report_append(self, note: Appended) -> None:
         if self._emit_append:

@@ -89,6 +89,8 @@ class Simulation:
             leader_noop=cluster.leader_noop,
             max_entries_per_append=cluster.max_entries_per_append,
             bugs=self.bugs,
+            pre_vote=cluster.pre_vote,
+            check_quorum=cluster.check_quorum,
         )
         net = scenario.network
         self.network = Network(
@@ -134,6 +136,9 @@ class Simulation:
         """The trace's first line: schema version, nodes, configuration and initial state."""
         scenario = self.scenario
         config = scenario.model_dump(mode="json", exclude={"events", "expect", "source"})
+        for key in ("pre_vote", "check_quorum"):  # the thesis's switches appear only when on: a paper-Raft
+            if not config["cluster"][key]:  # trace is what it always was
+                del config["cluster"][key]
         return {
             "t_ms": 0.0,
             "type": EventType.META,

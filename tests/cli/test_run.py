@@ -151,19 +151,23 @@ def test_list_shows_teaching_scenarios_then_bug_lessons_one_line_each(capsys: py
     assert main(["list"]) == EXIT_OK
     lines = capsys.readouterr().out.splitlines()
     teaching = sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
+    pairs = sorted(f"etcd/{p.stem}" for p in (SCENARIOS / "etcd").glob("*.yaml"))
     bugs = sorted(f"bugs/{p.stem}" for p in (SCENARIOS / "bugs").glob("*.yaml"))
     assert lines[0] == "Teaching scenarios (raft-sim run NAME):"
-    bug_heading = lines.index("") + 1
+    pair_heading = lines.index("") + 1
+    assert lines[pair_heading].startswith("Paper Raft (-paper) versus one of the extensions")
+    bug_heading = lines.index("", pair_heading) + 1
     assert lines[bug_heading].startswith("Bug lessons: each switches one bug on and shows the violation")
-    assert [line.split()[0] for line in lines[1 : bug_heading - 1]] == teaching
+    assert [line.split()[0] for line in lines[1 : pair_heading - 1]] == teaching
+    assert [line.split()[0] for line in lines[pair_heading + 1 : bug_heading - 1]] == pairs
     assert [line.split()[0] for line in lines[bug_heading + 1 :]] == bugs
-    assert len(lines) == len(teaching) + len(bugs) + 3  # one line each, two headings, one blank line
+    assert len(lines) == len(teaching) + len(pairs) + len(bugs) + 5  # one line each, three headings, two blanks
     assert all(len(line) <= 110 for line in lines)
     assert any(line.split() == ["leader-crash", "The", "leader", "of", "a", "5-node", "cluster", "crashes", "at",
                                 "1.5", "s"] for line in lines)  # fmt: skip
     [vote_twice] = [line for line in lines if line.startswith("  bugs/vote-twice ")]
     assert vote_twice.split(None, 1)[1] == "Election Safety: a server may grant more than one vote in a term."
-    for name in teaching + bugs:
+    for name in teaching + pairs + bugs:
         assert main(["run", name, "--duration-ms", "1", "--json"]) in (EXIT_OK, EXIT_FAILED)  # the names run
         capsys.readouterr()
 
