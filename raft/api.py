@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any
 from raft.analysis.availability import AVAILABILITY_TYPES, AvailabilityBuilder
 from raft.analysis.expectations import Facts, evaluate, expected_violations, run_ok
 from raft.analysis.history import HISTORY_TYPES, LINEARIZABILITY, HistoryRecorder, linearizability_violation
+from raft.analysis.records import ExpectationResult, Summary, ViolationRecord, violation_record
 from raft.analysis.summary import SUMMARY_TYPES, SummaryBuilder, leaderless_periods
 from raft.analysis.transcript import TranscriptOptions, parse_options, transcript
 from raft.core.bugs import Bug
 from raft.errors import RaftSimError
 from raft.scenario import Scenario, load_scenario, parse_scenario
-from raft.sim.events import Event, EventBus
-from raft.sim.safety import CHECKED_TYPES, SafetyChecker
+from raft.sim.events import Event, EventBus, EventType
+from raft.sim.safety import SafetyChecker, checked_types
 from raft.sim.simulation import Pacer, RunOutcome, Simulation
 from raft.sim.trace import TraceWriter
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["Consumer", "Result", "Scenario", "load_scenario", "parse_scenario", "simulate", "summarize"]
 
 #: An extra event consumer for :func:`simulate`: a handler and the event types it wants (``None``: all).
-Consumer = tuple[Callable[[Event], None], Iterable[str] | None]
+Consumer = tuple[Callable[[Event], None], Iterable[EventType] | None]
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class Result:
     scenario: Scenario
     seed: int
     duration_ms: float
-    summary: dict[str, Any]
+    summary: Summary
     outcome: RunOutcome
     events: tuple[Event, ...] | None = field(default=None, repr=False)
 
@@ -61,11 +62,11 @@ class Result:
         return self.outcome.interrupted
 
     @property
-    def violations(self) -> list[dict[str, Any]]:
+    def violations(self) -> list[ViolationRecord]:
         return list(self.summary["safety_violations"])
 
     @property
-    def expectations(self) -> list[dict[str, Any]]:
+    def expectations(self) -> list[ExpectationResult]:
         return list(self.summary["expectations"])
 
     @property
@@ -166,7 +167,7 @@ def simulate(
     *,
     seed: int | None = None,
     duration_ms: float | None = None,
-    record: bool | Collection[str] = True,
+    record: bool | Collection[EventType] = True,
     trace: str | os.PathLike[str] | None = None,
     bugs: tuple[str, ...] = (),
     linearizability: bool | None = None,
@@ -205,7 +206,7 @@ def simulate(
     bus.subscribe(summary, SUMMARY_TYPES)
     available = AvailabilityBuilder()
     bus.subscribe(available, AVAILABILITY_TYPES)
-    bus.subscribe(SafetyChecker(), CHECKED_TYPES)
+    bus.subscribe(SafetyChecker(), checked_types(scenario.cluster.check_quorum))
     if linearizability is None:
         linearizability = any(e.check == "safety_violation" and e.value == LINEARIZABILITY for e in scenario.expect)
     history = HistoryRecorder() if linearizability else None
@@ -237,14 +238,14 @@ def summarize(
     outcome: RunOutcome,
     history: HistoryRecorder | None = None,
     available: AvailabilityBuilder | None = None,
-) -> dict[str, Any]:
+) -> Summary:
     """The JSON summary of a run, in its documented key order (``history``: check linearizability too;
     ``available``: the availability measures, empty without it)."""
     parts = builder.finish()
     measured = available.finish(outcome.end_ms) if available is not None else None
     unavailable = [p.to_dict() for p in measured.unavailable] if measured is not None else []
     without = [p.to_dict() for p in measured.leader_without_majority] if measured is not None else []
-    violations = [outcome.violation.to_dict()] if outcome.violation is not None else []
+    violations: list[ViolationRecord] = [violation_record(outcome.violation)] if outcome.violation is not None else []
     verdict: str | None = None
     if history is not None:
         checked = history.check()
@@ -253,7 +254,8 @@ def summarize(
         if found is not None:
             violations.append(found)
     facts = Facts(parts["leaders"], builder.commit_times, outcome, tuple(v["property"] for v in violations),
-                  tuple((p["from_ms"], p["to_ms"]) for p in unavailable))  # fmt: skip
+                  tuple((p["from_ms"], p["to_ms"]) for p in unavailable),
+                  tuple((p["node"], p["from_ms"], p["to_ms"]) for p in without))  # fmt: skip
     expectations = evaluate(scenario.expect, facts)
     expected = expected_violations(scenario.expect, expectations)
     return {
@@ -272,7 +274,8 @@ def summarize(
         "commit_index": parts["commit_index"],
         "writes": parts["writes"],
         "reads": parts["reads"],
-        "messages": dict(outcome.messages),
+        "messages": {"sent": outcome.messages["sent"], "delivered": outcome.messages["delivered"],
+                     "dropped": outcome.messages["dropped"]},  # fmt: skip
         "faults": parts["faults"],
         "safety_violations": violations,
         "linearizable": verdict,

@@ -67,10 +67,11 @@ def prose(text: str) -> str:
 
 
 def test_the_safety_checker_keeps_figure_3_and_two_monotonicity_properties() -> None:
-    from raft.properties import SAFETY_CHECKED, Property
+    from raft.properties import EXTENSION_CHECKED, SAFETY_CHECKED, Property
 
     assert [p.value for p in SAFETY_CHECKED] == [*FIGURE_3, "Term Monotonicity", "Commit Monotonicity"]
-    assert set(Property) - set(SAFETY_CHECKED) == {
+    assert [p.value for p in EXTENSION_CHECKED] == ["PreVote Term Stability", "Leader Stickiness"]
+    assert set(Property) - set(SAFETY_CHECKED) - set(EXTENSION_CHECKED) == {
         Property.LINEARIZABILITY, Property.LEADERSHIP_TRANSFER, Property.LIVENESS,
     }  # fmt: skip
 

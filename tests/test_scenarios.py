@@ -150,7 +150,7 @@ def _digests(directory: Path) -> dict[str, str]:
 
 
 def test_traces_are_byte_identical_across_processes(tmp_path: Path) -> None:
-    """Issue 2 §2: same scenario and seed, byte-identical trace, whatever PYTHONHASHSEED is."""
+    """Same scenario and seed, byte-identical trace, whatever PYTHONHASHSEED is."""
     procs = []
     for hash_seed in ("0", "12345"):
         out = tmp_path / hash_seed
@@ -177,7 +177,7 @@ def test_different_seeds_give_different_traces(tmp_path: Path) -> None:
     assert a != b and a == c
 
 
-# ------------------------------------------------------------ outages as clients feel them (issue 8 §1)
+# ------------------------------------------------------------ outages as clients feel them
 
 
 def _with_expectations(name: str, expect: list[dict[str, Any]]) -> Result:

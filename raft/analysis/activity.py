@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from raft.analysis import replay
 from raft.analysis.availability import election_timeout_high_ms
 from raft.analysis.replay import Events
+from raft.sim.events import EventType
 
 LED, STOOD, CRASHED, RESTARTED, CUT_OFF, LAGGED, VIOLATION = (
     "led", "stood", "crashed", "restarted", "cut off", "lagged", "violation",
@@ -59,7 +60,7 @@ def activity(events: Events, from_ms: float, to_ms: float) -> dict[str, tuple[st
     for node in lagging(events, from_ms, to_ms):
         mark(node, LAGGED)
     for event in events:
-        if event["type"] == "violation" and from_ms <= event["t_ms"] <= to_ms:
+        if event["type"] == EventType.VIOLATION and from_ms <= event["t_ms"] <= to_ms:
             for node in event.get("nodes") or ():
                 mark(node, VIOLATION)
     return {name: tuple(what) for name, what in found.items() if what}

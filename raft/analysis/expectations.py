@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from raft.analysis.nodesets import is_large, node_ranges, per_node
+from raft.analysis.records import ExpectationResult, LeaderSpan
 from raft.analysis.summary import leaderless_periods
 from raft.properties import Property
 
@@ -24,13 +25,16 @@ if TYPE_CHECKING:
 class Facts:
     """What the checks look at: leader spans, commit advances and the final state."""
 
-    leaders: list[dict[str, Any]]
+    leaders: list[LeaderSpan]
     commit_times: list[tuple[float, int]]
     outcome: RunOutcome
     #: Every property the run violated (the safety checker's, and Linearizability when it was checked).
     violated: tuple[str, ...] = ()
     #: The periods of write unavailability, (from_ms, to_ms) (:mod:`raft.analysis.availability`).
     unavailable: tuple[tuple[float, float], ...] = ()
+    #: The periods in which a leader held its title without a majority, (node, from_ms, to_ms)
+    #: (:mod:`raft.analysis.availability`: only those longer than an election timeout are kept).
+    without_majority: tuple[tuple[str, float, float], ...] = ()
 
 
 Check = Callable[[Any, Facts], tuple[bool, str]]
@@ -104,6 +108,24 @@ def _no_commit_between(window: tuple[float, float], facts: Facts) -> tuple[bool,
     return True, f"nothing committed between {a:g} and {b:g} ms"
 
 
+def _max_leader_without_majority(limit: float, facts: Facts) -> tuple[bool, str]:
+    if not facts.without_majority:
+        return True, "no leader held its title without a majority for longer than an election timeout"
+    node, a, b = max(facts.without_majority, key=lambda p: p[2] - p[1])
+    return b - a <= limit, (
+        f"longest leadership without a majority: {node}, {b - a:.1f} ms, from {a:.1f} to {b:.1f} ms "
+        f"(limit {limit:g} ms)"
+    )
+
+
+def _leader_without_majority_between(window: tuple[float, float], facts: Facts) -> tuple[bool, str]:
+    a, b = window
+    for node, start, stop in facts.without_majority:
+        if start <= a and stop >= b:
+            return True, f"{node} led without a majority from {start:.1f} to {stop:.1f} ms"
+    return False, f"no leader held its title without a majority throughout {a:g} to {b:g} ms"
+
+
 def _final_leader_in(nodes: Iterable[str], facts: Facts) -> tuple[bool, str]:
     allowed = list(nodes)
     leader = facts.outcome.final_leader
@@ -149,6 +171,8 @@ CHECKS: dict[str, Check] = {
     "max_unavailable_ms_after": _max_unavailable_after,
     "no_leader_between_ms": _no_leader_between,
     "no_commit_between_ms": _no_commit_between,
+    "max_leader_without_majority_ms": _max_leader_without_majority,
+    "leader_without_majority_between_ms": _leader_without_majority_between,
     "final_leader_in": _final_leader_in,
     "committed_on_live_nodes_at_least": _committed_on_live,
     "logs_identical_at_end": _logs_identical,
@@ -165,13 +189,13 @@ LIVENESS_CHECKS = frozenset({
 LIVENESS = Property.LIVENESS
 
 
-def evaluate(expectations: Iterable[Any], facts: Facts) -> list[dict[str, Any]]:
+def evaluate(expectations: Iterable[Any], facts: Facts) -> list[ExpectationResult]:
     """Evaluate each expectation (objects with ``check`` and ``value``) into ``{check, ok, detail}``.
 
     ``safety_violation: Liveness`` holds when a liveness bound of the same scenario (:data:`LIVENESS_CHECKS`)
     fails: that bound is what the run is expected to break.
     """
-    results = []
+    results: list[ExpectationResult] = []
     for expectation in expectations:
         if expectation.check == "safety_violation" and expectation.value == LIVENESS:
             results.append({"check": expectation.check, "ok": False, "detail": ""})
@@ -182,26 +206,27 @@ def evaluate(expectations: Iterable[Any], facts: Facts) -> list[dict[str, Any]]:
     for expectation, result in zip(expectations, results, strict=True):
         if expectation.check == "safety_violation" and expectation.value == LIVENESS:
             if broken:
-                result.update(ok=True, detail=f"{LIVENESS} violated: {broken[0]['check']}: {broken[0]['detail']}")
+                result["ok"] = True
+                result["detail"] = f"{LIVENESS} violated: {broken[0]['check']}: {broken[0]['detail']}"
             else:
-                result.update(detail=f"expected a {LIVENESS} failure (a liveness bound broken); every bound held")
+                result["detail"] = f"expected a {LIVENESS} failure (a liveness bound broken); every bound held"
     return results
 
 
-def expected_violations(expectations: Sequence[Any], results: Sequence[dict[str, Any]]) -> list[str]:
+def expected_violations(expectations: Sequence[Any], results: Sequence[ExpectationResult]) -> list[str]:
     """The properties the scenario expects to be violated (``safety_violation``) that the run did violate, in the
     order of the ``expect`` list; ``results`` are :func:`evaluate`'s, in the same order."""
     met = [str(e.value) for e, r in zip(expectations, results, strict=True) if e.check == "safety_violation" and r["ok"]]
     return list(dict.fromkeys(met))
 
 
-def is_expected_failure(result: dict[str, Any], expected: Collection[str]) -> bool:
+def is_expected_failure(result: ExpectationResult, expected: Collection[str]) -> bool:
     """Whether a failed expectation is the expected violation itself: a liveness bound (:data:`LIVENESS_CHECKS`)
     broken in a run expected to violate Liveness. It stays ``ok: false`` (it did fail), but does not fail the run."""
     return not result["ok"] and result["check"] in LIVENESS_CHECKS and LIVENESS in expected
 
 
-def run_ok(results: Iterable[dict[str, Any]], violated: Iterable[str], expected: Collection[str]) -> bool:
+def run_ok(results: Iterable[ExpectationResult], violated: Iterable[str], expected: Collection[str]) -> bool:
     """The run's verdict: every expectation held (or failed only as the expected violation), and every property
     the run violated was expected. A violation nobody expected fails the run; so does an expected one that did
     not happen (its ``safety_violation`` expectation fails)."""

@@ -13,6 +13,7 @@ from raft.analysis import replay
 from raft.analysis.availability import availability
 from raft.analysis.replay import Events
 from raft.analysis.summary import SUMMARY_TYPES, SummaryBuilder
+from raft.sim.events import EventType
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,7 +37,7 @@ def elections_frame(events: Events) -> pd.DataFrame:
     candidates = replay.candidates_by_term(events)
     granted: dict[int, int] = {}
     for event in events:
-        if event["type"] == "vote" and event["granted"]:
+        if event["type"] == EventType.VOTE and event["granted"]:
             granted[event["term"]] = granted.get(event["term"], 0) + 1
     rows = []
     for e in elections:

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from raft.core.messages import Refusal
+from raft.core.statemachine import OpKind, parse_op
 from raft.errors import RaftSimError
+from raft.sim.events import Event, EventType, MetaEvent, SendEvent
 from raft.sim.topology import Topology
 
-Events = Sequence[dict[str, Any]]
+#: A run's events, in order (a trace, or ``Result.events``).
+Events = Sequence[Event]
 
 ROLES = ("follower", "candidate", "leader")
 
@@ -124,6 +127,11 @@ class Write:
     def latency_ms(self) -> float | None:
         return None if self.ack_ms is None else self.ack_ms - self.submit_ms
 
+    @property
+    def is_read(self) -> bool:
+        """A read (``?key``), not a write: it changes nothing, and may be answered without a commit."""
+        return parse_op(self.command).kind is OpKind.READ
+
 
 @dataclass(frozen=True, slots=True)
 class NodeLog:
@@ -155,9 +163,9 @@ class FollowerProgress:
 # ------------------------------------------------------------------ basics
 
 
-def meta(events: Events) -> dict[str, Any]:
+def meta(events: Events) -> MetaEvent:
     """The trace's meta line; :class:`RaftSimError` if the events do not start with one."""
-    if not events or events[0].get("type") != "meta":
+    if not events or events[0]["type"] != EventType.META:
         raise RaftSimError("not a raft-sim trace: the first event must be the meta line")
     return events[0]
 
@@ -169,7 +177,7 @@ def nodes(events: Events) -> list[str]:
 def end_ms(events: Events) -> float:
     """When the run ended (the ``end`` event, else the last event, else the configured duration)."""
     for event in reversed(events):
-        if event["type"] == "end":
+        if event["type"] == EventType.END:
             return float(event["t_ms"])
     last = float(events[-1]["t_ms"]) if events else 0.0
     return max(last, float(meta(events).get("duration_ms") or 0.0)) if events else 0.0
@@ -195,15 +203,14 @@ def role_spans(events: Events) -> list[RoleSpan]:
             spans.append(RoleSpan(node, current[0], current[1], current[2], t))
 
     for event in events:
-        kind = event["type"]
-        if kind == "role":
+        if event["type"] == EventType.ROLE:
             node = event["node"]
             current = open_spans.get(node)
             if current is not None and current[:2] == (event["role"], event["term"]):
                 continue
             close(node, event["t_ms"])
             open_spans[node] = (event["role"], event["term"], event["t_ms"])
-        elif kind == "crash":
+        elif event["type"] == EventType.CRASH:
             close(event["node"], event["t_ms"])
     for node in list(open_spans):
         close(node, stop)
@@ -225,11 +232,11 @@ def candidates_by_term(events: Events) -> dict[int, set[str]]:
 
 
 def crashes(events: Events) -> list[tuple[float, str]]:
-    return [(e["t_ms"], e["node"]) for e in events if e["type"] == "crash"]
+    return [(e["t_ms"], e["node"]) for e in events if e["type"] == EventType.CRASH]
 
 
 def restarts(events: Events) -> list[tuple[float, str]]:
-    return [(e["t_ms"], e["node"]) for e in events if e["type"] == "restart"]
+    return [(e["t_ms"], e["node"]) for e in events if e["type"] == EventType.RESTART]
 
 
 def role_at(events: Events, at_ms: float) -> dict[str, tuple[str, int] | None]:
@@ -238,9 +245,9 @@ def role_at(events: Events, at_ms: float) -> dict[str, tuple[str, int] | None]:
     for event in events:
         if event["t_ms"] > at_ms:
             break
-        if event["type"] == "role":
+        if event["type"] == EventType.ROLE:
             state[event["node"]] = (event["role"], event["term"])
-        elif event["type"] == "crash":
+        elif event["type"] == EventType.CRASH:
             state[event["node"]] = None
     return state
 
@@ -289,16 +296,15 @@ def message_arrivals(
     """One record per message arrival (delivery or drop) of a message sent within ``[from_ms, to_ms]``, in
     arrival order: the send event's fields plus ``sent_ms``, ``arrived_ms`` and ``dropped`` (the drop's reason,
     or ``None`` for a delivery)."""
-    sent: dict[int, dict[str, Any]] = {}
+    sent: dict[int, SendEvent] = {}
     arrivals: list[dict[str, Any]] = []
     for event in events:
-        kind = event["type"]
-        if kind == "send" and from_ms <= event["t_ms"] <= to_ms:
+        if event["type"] == EventType.SEND and from_ms <= event["t_ms"] <= to_ms:
             sent[event["id"]] = event
-        elif kind in ("deliver", "drop") and event["id"] in sent:
-            record = dict(sent[event["id"]])
+        elif (event["type"] == EventType.DELIVER or event["type"] == EventType.DROP) and event["id"] in sent:
+            record: dict[str, Any] = dict(sent[event["id"]])
             record.update(sent_ms=record["t_ms"], arrived_ms=event["t_ms"],
-                          dropped=event.get("reason", "dropped") if kind == "drop" else None)  # fmt: skip
+                          dropped=event.get("reason", "dropped") if event["type"] == EventType.DROP else None)  # fmt: skip
             arrivals.append(record)
     return arrivals
 
@@ -334,28 +340,28 @@ def refusal_reasons(events: Events) -> dict[int, str]:
     for node, state in initial.items():
         if state.get("voted_for"):
             voted[(node, int(state.get("term", 0)))] = state["voted_for"]
-    requests: dict[int, dict[str, Any]] = {}
+    requests: dict[int, SendEvent] = {}
     reasons: dict[int, str] = {}
     for event in events:
-        kind = event["type"]
-        if kind == "append":
+        if event["type"] == EventType.APPEND:
             log = logs[event["node"]]
             del log[event["index"] - 1 :]
             log.append(event["term"])
-        elif kind == "truncate":
+        elif event["type"] == EventType.TRUNCATE:
             del logs[event["node"]][event["index"] - 1 :]
-        elif kind == "restart":
+        elif event["type"] == EventType.RESTART:
             if "log" in event:
                 logs[event["node"]] = list(event["log"])
-            if event.get("voted_for"):
-                voted[(event["node"], int(event.get("term", 0)))] = event["voted_for"]
-        elif kind == "role" and event["role"] == "candidate":
+            voted_for = event.get("voted_for")
+            if voted_for:
+                voted[(event["node"], int(event.get("term", 0)))] = voted_for
+        elif event["type"] == EventType.ROLE and event["role"] == "candidate":
             voted[(event["node"], event["term"])] = event["node"]
-        elif kind == "vote" and event.get("granted"):
+        elif event["type"] == EventType.VOTE and event.get("granted"):
             voted.setdefault((event["node"], event["term"]), event["candidate"])
-        elif kind == "send" and event["msg"] in ("RequestVote", "AppendEntries"):
+        elif event["type"] == EventType.SEND and event["msg"] in ("RequestVote", "AppendEntries", "PreVote"):
             requests[event["id"]] = event
-        elif kind == "send" and event.get("reply_to") in requests:
+        elif event["type"] == EventType.SEND and event.get("reply_to") in requests:
             request = requests[event["reply_to"]]
             refused = event.get("granted") is False or event.get("success") is False
             if not refused:
@@ -386,12 +392,11 @@ def commit_series(events: Events) -> dict[str, list[tuple[float, float]]]:
     """Each node's commitIndex as (t_ms, value) steps; a crash adds a NaN point (a gap), a restart 0."""
     series: dict[str, list[tuple[float, float]]] = {node: [(0.0, 0.0)] for node in nodes(events)}
     for event in events:
-        kind = event["type"]
-        if kind == "commit":
+        if event["type"] == EventType.COMMIT:
             series[event["node"]].append((event["t_ms"], float(event["index"])))
-        elif kind == "crash":
+        elif event["type"] == EventType.CRASH:
             series[event["node"]].append((event["t_ms"], float("nan")))
-        elif kind == "restart":
+        elif event["type"] == EventType.RESTART:
             series[event["node"]].append((event["t_ms"], 0.0))
     stop = end_ms(events)
     for points in series.values():
@@ -404,10 +409,9 @@ def writes(events: Events) -> list[Write]:
     submitted: dict[tuple[str, int], tuple[str, float]] = {}
     acked: dict[tuple[str, int], tuple[float, int | None]] = {}
     for event in events:
-        kind = event["type"]
-        if kind == "submit":
+        if event["type"] == EventType.SUBMIT:
             submitted[(event["client"], event["seq"])] = (event["command"], event["t_ms"])
-        elif kind == "ack":
+        elif event["type"] == EventType.ACK:
             key = (event["client"], event["seq"])
             acked.setdefault(key, (event["t_ms"], event.get("index")))
     result = []
@@ -425,23 +429,24 @@ def write_commits(events: Events) -> dict[tuple[str, int], float]:
     commit: dict[str, int] = dict.fromkeys(entries, 0)
     committed: dict[tuple[str, int], float] = {}
     for event in events:
-        kind = event["type"]
-        if kind == "append":
+        if event["type"] == EventType.APPEND:
             log = entries[event["node"]]
             del log[event["index"] - 1 :]
             log.extend([None] * (event["index"] - 1 - len(log)))
             log.append((event["client"], event["seq"]) if "client" in event else None)
-        elif kind == "truncate":
+        elif event["type"] == EventType.TRUNCATE:
             del entries[event["node"]][event["index"] - 1 :]
-        elif kind == "commit":
+        elif event["type"] == EventType.COMMIT:
             node = event["node"]
             for key in entries[node][commit[node] : event["index"]]:
                 if key is not None:
                     committed.setdefault(key, event["t_ms"])
             commit[node] = max(commit[node], event["index"])
-        elif kind in ("crash", "restart"):
+        elif event["type"] == EventType.CRASH:
             commit[event["node"]] = 0
-            if kind == "restart" and "log" in event:
+        elif event["type"] == EventType.RESTART:
+            commit[event["node"]] = 0
+            if "log" in event:
                 del entries[event["node"]][len(event["log"]) :]
     return committed
 
@@ -463,8 +468,7 @@ def logs_at(events: Events, at_ms: float) -> list[NodeLog]:
     for event in events:
         if event["t_ms"] > at_ms:
             break
-        kind = event["type"]
-        if kind == "append":
+        if event["type"] == EventType.APPEND:
             log = logs[event["node"]]
             index = event["index"]
             del log[index - 1 :]
@@ -475,14 +479,14 @@ def logs_at(events: Events, at_ms: float) -> list[NodeLog]:
             del ops[index - 1 :]
             ops.extend(["?"] * (index - 1 - len(ops)))
             ops.append(event.get("command"))
-        elif kind == "truncate":
+        elif event["type"] == EventType.TRUNCATE:
             del logs[event["node"]][event["index"] - 1 :]
             del commands[event["node"]][event["index"] - 1 :]
-        elif kind == "commit":
+        elif event["type"] == EventType.COMMIT:
             commit[event["node"]] = event["index"]
-        elif kind == "crash":
+        elif event["type"] == EventType.CRASH:
             up[event["node"]], commit[event["node"]] = False, 0
-        elif kind == "restart":
+        elif event["type"] == EventType.RESTART:
             node = event["node"]
             up[node], commit[node] = True, 0
             if "log" in event:
@@ -490,7 +494,7 @@ def logs_at(events: Events, at_ms: float) -> list[NodeLog]:
                 logs[node] = list(event["log"])
                 commands[node] = [commands[node][i] if i < len(before) and before[i] == term else "?"
                                   for i, term in enumerate(logs[node])]  # fmt: skip
-        elif kind == "role":
+        elif event["type"] == EventType.ROLE:
             role[event["node"]] = (event["role"], event["term"])
     return [
         NodeLog(n, tuple(logs[n]), commit[n], up[n], role[n][0] if up[n] else "down", role[n][1],
@@ -519,17 +523,16 @@ def replication_at(events: Events, at_ms: float) -> list[FollowerProgress]:
     for event in events:
         if event["t_ms"] > at_ms:
             break
-        kind = event["type"]
-        if kind == "append":
+        if event["type"] == EventType.APPEND:
             length[event["node"]] = event["index"]
-        elif kind == "truncate":
+        elif event["type"] == EventType.TRUNCATE:
             length[event["node"]] = min(length[event["node"]], event["index"] - 1)
-        elif kind == "restart" and "log" in event:
+        elif event["type"] == EventType.RESTART and "log" in event:
             length[event["node"]] = len(event["log"])
-        elif kind == "crash":
+        elif event["type"] == EventType.CRASH:
             role.pop(event["node"], None)
             progress.pop(event["node"], None)
-        elif kind == "role":
+        elif event["type"] == EventType.ROLE:
             node, term = event["node"], event["term"]
             role[node] = (event["role"], term)
             if event["role"] != "leader":
@@ -537,12 +540,12 @@ def replication_at(events: Events, at_ms: float) -> list[FollowerProgress]:
             elif progress.get(node, (None,))[0] != term:
                 others = [n for n in length if n != node]
                 progress[node] = (term, {f: [length[node] + 1, 0, False] for f in others})
-        elif kind == "send" and event["msg"] == "AppendEntries" and event["from"] in progress:
+        elif event["type"] == EventType.SEND and event["msg"] == "AppendEntries" and event["from"] in progress:
             term, followers = progress[event["from"]]
             p = followers.get(event["to"])
             if p is not None and event["term"] == term:
                 p[0] = event["prev_index"] + 1 + (event.get("entries", 0) if p[2] else 0)
-        elif kind == "deliver" and event["msg"] == "AppendEntriesResponse" and event["to"] in progress:
+        elif event["type"] == EventType.DELIVER and event["msg"] == "AppendEntriesResponse" and event["to"] in progress:
             term, followers = progress[event["to"]]
             p = followers.get(event["from"])
             if p is None or event["term"] != term:

@@ -7,11 +7,23 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Literal, cast
 
+from raft.analysis.records import Election, Fault, LeaderSpan, Operations, SummaryParts
 from raft.core.statemachine import OpKind, parse_op
-from raft.sim.events import Event, EventType
+from raft.core.types import Role
+from raft.sim.events import (
+    AckEvent,
+    ApplyEvent,
+    CommitEvent,
+    Event,
+    EventType,
+    MetaEvent,
+    RoleEvent,
+    StepDownEvent,
+    SubmitEvent,
+)
 
 #: The event types of faults (and of fault actions skipped), listed in the summary's ``faults``.
 FAULT_EVENT_TYPES: frozenset[EventType] = frozenset({
@@ -22,7 +34,7 @@ FAULT_EVENT_TYPES: frozenset[EventType] = frozenset({
 SUMMARY_TYPES: tuple[EventType, ...] = (
     EventType.META, EventType.ROLE, EventType.CRASH, EventType.RESTART, EventType.COMMIT, EventType.APPLY,
     EventType.SUBMIT, EventType.ACK, EventType.PARTITION, EventType.ISOLATE, EventType.CUT, EventType.HEAL,
-    EventType.SKIP, EventType.TRANSFER, EventType.TRANSFER_DONE, EventType.TRANSFER_ABORT,
+    EventType.SKIP, EventType.STEP_DOWN, EventType.TRANSFER, EventType.TRANSFER_DONE, EventType.TRANSFER_ABORT,
 )  # fmt: skip
 
 
@@ -43,9 +55,9 @@ class SummaryBuilder:
 
     def __init__(self) -> None:
         self.nodes: list[str] = []
-        self.leaders: list[dict[str, Any]] = []
-        self._open: dict[str, dict[str, Any]] = {}
-        self.elections: dict[int, dict[str, Any]] = {}
+        self.leaders: list[LeaderSpan] = []
+        self._open: dict[str, LeaderSpan] = {}
+        self.elections: dict[int, Election] = {}
         self.commit_index: dict[str, int] = {}
         #: (t_ms, index) each time the highest commitIndex of any server advanced.
         self.commit_times: list[tuple[float, int]] = []
@@ -54,37 +66,61 @@ class SummaryBuilder:
         self.committed: set[tuple[str, int]] = set()
         self.latencies: dict[str, list[float]] = {"writes": [], "reads": []}
         self.acked: dict[str, int] = {"writes": 0, "reads": 0}
-        self.faults: list[Event] = []
-        self._handlers: dict[str, Callable[[Event], None]] = {
-            "meta": self._on_meta, "role": self._on_role, "commit": self._on_commit, "apply": self._on_apply,
-            "submit": self._on_submit, "ack": self._on_ack, **dict.fromkeys(FAULT_EVENT_TYPES, self._on_fault),
-        }  # fmt: skip
+        self.faults: list[Fault] = []
 
     def __call__(self, event: Event) -> None:
-        self._handlers[event["type"]](event)
+        match event["type"]:
+            case EventType.COMMIT:
+                self._on_commit(event)
+            case EventType.APPLY:
+                self._on_apply(event)
+            case EventType.SUBMIT:
+                self._on_submit(event)
+            case EventType.ACK:
+                self._on_ack(event)
+            case EventType.ROLE:
+                self._on_role(event)
+            case EventType.META:
+                self._on_meta(event)
+            case EventType.CRASH:
+                self._on_fault(event)
+                self._close(event["node"], event["t_ms"])
+            case EventType.RESTART:
+                self._on_fault(event)
+                self.commit_index[event["node"]] = 0
+            case EventType.STEP_DOWN:
+                self._on_step_down(event)
+            case kind if kind in FAULT_EVENT_TYPES:
+                self._on_fault(event)
 
-    def _on_meta(self, event: Event) -> None:
+    def _on_meta(self, event: MetaEvent) -> None:
         self.nodes = list(event["nodes"])
         self.commit_index = dict.fromkeys(self.nodes, 0)
 
-    def _on_role(self, event: Event) -> None:
+    def _on_role(self, event: RoleEvent) -> None:
         self._role_changed(event["t_ms"], event["node"], event["role"], event["term"])
 
-    def _on_commit(self, event: Event) -> None:
+    def _on_step_down(self, event: StepDownEvent) -> None:
+        """A leader stepped down on its own (CheckQuorum): its span says why (``stepped_down``)."""
+        span = self._open.get(event["node"])
+        if span is not None:
+            span["stepped_down"] = event["reason"]
+
+    def _on_commit(self, event: CommitEvent) -> None:
         node, index = event["node"], event["index"]
         self.commit_index[node] = index
         if index > self._global_commit:
             self._global_commit = index
             self.commit_times.append((event["t_ms"], index))
 
-    def _on_apply(self, event: Event) -> None:
+    def _on_apply(self, event: ApplyEvent) -> None:
         if "client" in event:
             self.committed.add((event["client"], event["seq"]))
 
-    def _on_submit(self, event: Event) -> None:
+    def _on_submit(self, event: SubmitEvent) -> None:
         self.submitted[(event["client"], event["seq"])] = (event["t_ms"], event["command"])
 
-    def _on_ack(self, event: Event) -> None:
+    def _on_ack(self, event: AckEvent) -> None:
         submitted = self.submitted.get((event["client"], event["seq"]))
         if submitted is not None:
             part = "reads" if _is_read(submitted[1]) else "writes"
@@ -92,11 +128,7 @@ class SummaryBuilder:
             self.latencies[part].append(event["t_ms"] - submitted[0])
 
     def _on_fault(self, event: Event) -> None:
-        self.faults.append({k: v for k, v in event.items() if k not in ("log", "voted_for")})
-        if event["type"] == "crash":
-            self._close(event["node"], event["t_ms"])
-        elif event["type"] == "restart":
-            self.commit_index[event["node"]] = 0
+        self.faults.append(cast(Fault, {k: v for k, v in event.items() if k not in ("log", "voted_for")}))
 
     def _close(self, node: str, t: float) -> None:
         span = self._open.pop(node, None)
@@ -105,11 +137,11 @@ class SummaryBuilder:
 
     def _role_changed(self, t: float, node: str, role: str, term: int) -> None:
         span = self._open.get(node)
-        if span is not None and (role != "leader" or term != span["term"]):
+        if span is not None and (role != Role.LEADER.value or term != span["term"]):
             self._close(node, t)
-        if role == "candidate":
+        if role == Role.CANDIDATE.value:
             self.elections.setdefault(term, {"term": term, "leader": None, "started_ms": t, "elected_ms": None})
-        elif role == "leader" and node not in self._open:
+        elif role == Role.LEADER.value and node not in self._open:
             span = {"term": term, "node": node, "from_ms": t, "to_ms": None}
             self.leaders.append(span)
             self._open[node] = span
@@ -121,7 +153,7 @@ class SummaryBuilder:
 
     # -------------------------------------------------------------- results
 
-    def operations(self, part: str) -> dict[str, Any]:
+    def operations(self, part: Literal["writes", "reads"]) -> Operations:
         keys = [k for k, (_, command) in self.submitted.items() if _is_read(command) == (part == "reads")]
         latencies = sorted(self.latencies[part])
         return {
@@ -133,10 +165,10 @@ class SummaryBuilder:
             "latency_ms": {"p50": nearest_rank(latencies, 50), "p99": nearest_rank(latencies, 99)},
         }
 
-    def finish(self) -> dict[str, Any]:
+    def finish(self) -> SummaryParts:
         """The summary's event-derived parts."""
         return {
-            "leaders": [dict(span) for span in self.leaders],
+            "leaders": [LeaderSpan(**span) for span in self.leaders],
             "elections": [self.elections[term] for term in sorted(self.elections)],
             "commit_index": dict(self.commit_index),
             "writes": self.operations("writes"),
@@ -145,7 +177,7 @@ class SummaryBuilder:
         }
 
 
-def leaderless_periods(leaders: Iterable[dict[str, Any]], end_ms: float) -> list[tuple[float, float]]:
+def leaderless_periods(leaders: Iterable[LeaderSpan], end_ms: float) -> list[tuple[float, float]]:
     """The periods in [0, end_ms] during which no server was leader (the last one may run to the end)."""
     spans = sorted((s["from_ms"], end_ms if s["to_ms"] is None else s["to_ms"]) for s in leaders)
     gaps: list[tuple[float, float]] = []

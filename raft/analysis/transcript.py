@@ -15,20 +15,39 @@ Positions in a log are written ``index/term``. A refusal whose event carries a `
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, TypeGuard
 
+from raft.core.messages import MessageKind
+from raft.core.types import Role
 from raft.errors import RaftSimError
+from raft.sim.events import (
+    AppendEvent,
+    ApplyEvent,
+    Event,
+    EventType,
+    MessageEvent,
+    PreVoteEvent,
+    TransferAbortEvent,
+    TransferDoneEvent,
+    TransferEvent,
+    VoteEvent,
+)
 
 __all__ = ["TranscriptOptions", "parse_options", "transcript", "transcript_lines"]
 
 #: Event types never shown: the meta line (the scenario itself) and the end line (the summary says it better).
-_HIDDEN = frozenset({"meta", "end"})
-_MESSAGE_TYPES = frozenset({"send", "deliver", "drop"})
+_HIDDEN = frozenset({EventType.META, EventType.END})
+_MESSAGE_TYPES = frozenset({EventType.SEND, EventType.DELIVER, EventType.DROP})
+_CLIENT_TYPES = frozenset({EventType.SUBMIT, EventType.ACK})
 #: A node's run of appends (or applies) longer than this shows its first two entries and its last.
 _LONG_RUN = 10
-_ARROWS = {"send": "->", "deliver": "<-", "drop": "-x"}
+_ARROWS = {EventType.SEND: "->", EventType.DELIVER: "<-", EventType.DROP: "-x"}
+_APPEND_ENTRIES = MessageKind.APPEND_ENTRIES.value
+_FOLLOWER = Role.FOLLOWER.value
+#: An append or apply event: a node's run of them at one instant is shown as one line.
+Entry = AppendEvent | ApplyEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,23 +106,21 @@ def parse_options(text: str, base: TranscriptOptions = TranscriptOptions()) -> T
     return replace(base, **changes)
 
 
-def transcript(events: Iterable[Mapping[str, Any]], options: TranscriptOptions = TranscriptOptions()) -> str:
+def transcript(events: Iterable[Event], options: TranscriptOptions = TranscriptOptions()) -> str:
     """The transcript of ``events`` (a recorded run or a read trace), one line per shown event."""
     return "".join(line + "\n" for line in transcript_lines(events, options))
 
 
-def transcript_lines(
-    events: Iterable[Mapping[str, Any]], options: TranscriptOptions = TranscriptOptions()
-) -> Iterator[str]:
+def transcript_lines(events: Iterable[Event], options: TranscriptOptions = TranscriptOptions()) -> Iterator[str]:
     """The lines of :func:`transcript`, lazily (a long run need not be held as text)."""
     heartbeat_ids: set[int] = set()
     roles: dict[str, str] = {}  # each node's role as last seen, to say "becomes" only on a change
-    run: list[Mapping[str, Any]] = []  # appends (or applies) of one node at one instant, shown as one line
+    run: list[Entry] = []  # appends (or applies) of one node at one instant, shown as one line
     for event in events:
-        kind = event["type"]
-        if kind in _MESSAGE_TYPES and event["msg"] == "AppendEntries" and event.get("entries") == 0:
+        if _is_message(event) and event["msg"] == _APPEND_ENTRIES and event.get("entries") == 0:
             heartbeat_ids.add(event["id"])
-        if kind == "role" and not options.follower_terms and roles.get(event["node"]) == event["role"] == "follower":
+        if (event["type"] == EventType.ROLE and not options.follower_terms
+                and roles.get(event["node"]) == event["role"] == _FOLLOWER):  # fmt: skip
             continue
         text = _describe(event, roles)
         if text is None or not _shown(event, options, heartbeat_ids):
@@ -111,7 +128,7 @@ def transcript_lines(
         if run and not _continues(run[-1], event):
             yield _line(run[0]["t_ms"], _entries(run))
             run = []
-        if kind in ("append", "apply"):
+        if event["type"] == EventType.APPEND or event["type"] == EventType.APPLY:
             run.append(event)
             continue
         yield _line(event["t_ms"], text)
@@ -123,16 +140,20 @@ def _line(t_ms: float, text: str) -> str:
     return f"{t_ms:9.1f} ms  {text}"
 
 
-def _continues(last: Mapping[str, Any], event: Mapping[str, Any]) -> bool:
+def _is_message(event: Event) -> TypeGuard[MessageEvent]:
+    return event["type"] in _MESSAGE_TYPES
+
+
+def _continues(last: Entry, event: Event) -> bool:
     """``event`` adds the next entry to the same node's run of appends (or applies) at the same instant."""
-    if event["type"] != last["type"]:
+    if event["type"] != last["type"] or not (event["type"] == EventType.APPEND or event["type"] == EventType.APPLY):
         return False
     return (event["node"], event["t_ms"], event["index"]) == (last["node"], last["t_ms"], last["index"] + 1)
 
 
-def _entries(run: list[Mapping[str, Any]]) -> str:
+def _entries(run: list[Entry]) -> str:
     """``n2 appends 5/1 x=1, 6/1 y=2`` (an entry without a command, such as a leader's no-op, is ``index/term``)."""
-    verb = "appends" if run[0]["type"] == "append" else "applies"
+    verb = "appends" if run[0]["type"] == EventType.APPEND else "applies"
     shown = [f"{e['index']}/{e['term']}" + (f" {e['command']}" if e.get("command") is not None else "")
              + (" (duplicate)" if e.get("duplicate") else "") for e in run]  # fmt: skip
     count = ""
@@ -141,18 +162,19 @@ def _entries(run: list[Mapping[str, Any]]) -> str:
     return f"{run[0]['node']} {verb} " + ", ".join(shown) + count
 
 
-def _shown(event: Mapping[str, Any], options: TranscriptOptions, heartbeat_ids: set[int]) -> bool:
+def _shown(event: Event, options: TranscriptOptions, heartbeat_ids: set[int]) -> bool:
     t_ms = event["t_ms"]
     if (options.from_ms is not None and t_ms < options.from_ms) or (options.to_ms is not None and t_ms > options.to_ms):
         return False
-    kind = event["type"]
-    if kind in _MESSAGE_TYPES:
-        chosen = {"send": options.sends, "deliver": options.delivers, "drop": options.drops}[kind]
-        if not chosen:
+    if _is_message(event):
+        chosen = {EventType.SEND: options.sends, EventType.DELIVER: options.delivers, EventType.DROP: options.drops}
+        if not chosen[event["type"]]:
             return False
         if not options.heartbeats and (event["id"] in heartbeat_ids or event.get("reply_to") in heartbeat_ids):
             return False
-    elif (kind == "apply" and not options.applies) or (kind in ("submit", "ack") and not options.clients):
+    elif (event["type"] == EventType.APPLY and not options.applies) or (
+        event["type"] in _CLIENT_TYPES and not options.clients
+    ):
         return False
     if options.nodes is not None:
         involved = _nodes_of(event)
@@ -161,116 +183,128 @@ def _shown(event: Mapping[str, Any], options: TranscriptOptions, heartbeat_ids: 
     return True
 
 
-def _nodes_of(event: Mapping[str, Any]) -> set[str]:
+def _nodes_of(event: Event) -> set[str]:
     """The nodes an event involves (empty: a cluster-wide or client event, always kept by ``nodes``)."""
-    if event["type"] == "violation":
+    if event["type"] == EventType.VIOLATION:
         return set(event.get("nodes") or ())
-    found = {event[key] for key in ("node", "from", "to", "candidate") if isinstance(event.get(key), str)}
-    return found
+    fields: dict[str, object] = dict(event)
+    return {value for key in ("node", "from", "to", "candidate") if isinstance(value := fields.get(key), str)}
 
 
-def _describe(event: Mapping[str, Any], roles: dict[str, str]) -> str | None:
+def _describe(event: Event, roles: dict[str, str]) -> str | None:
     """One event as text (``None``: a type never shown). ``roles`` is updated as role events pass."""
-    kind = event["type"]
-    if kind in _HIDDEN:
+    if event["type"] in _HIDDEN:
         return None
-    if kind in _MESSAGE_TYPES:
+    if _is_message(event):
         return _message(event)
-    node = event.get("node")
-    if kind == "role":
-        before = roles.get(event["node"])
-        roles[event["node"]] = event["role"]
-        if before is None:
-            return f"{node} starts as {event['role']} (term {event['term']})"
-        if before == event["role"]:
-            return f"{node} stays {event['role']}, now in term {event['term']}"
-        return f"{node} becomes {event['role']} (term {event['term']})"
-    if kind == "timeout":
-        return f"{node} election timeout (term {event['term']})"
-    if kind == "vote":
-        if event["granted"]:
-            return f"{node} votes for {event['candidate']} (term {event['term']})"
-        return f"{node} refuses {event['candidate']} (term {event['term']})" + _reason(event)
-    if kind in ("append", "apply"):
-        return _entries([event])
-    if kind == "truncate":
-        return f"{node} truncates its log from index {event['index']}"
-    if kind == "commit":
-        return f"{node} commits up to index {event['index']}"
-    if kind == "crash":
-        roles.pop(event["node"], None)
-        return f"{node} crashes"
-    if kind == "restart":
-        voted = event.get("voted_for") or "nobody"
-        log = event.get("log") or []
-        last = f", last {len(log)}/{log[-1]}" if log else ""
-        return f"{node} restarts (term {event['term']}, voted for {voted}, log of {len(log)}{last})"
-    if kind == "partition":
-        return "partition " + " | ".join(",".join(group) for group in event["groups"])
-    if kind == "isolate":
-        return f"isolate {node}"
-    if kind == "cut":
-        return f"cut {event['from']} -> {event['to']}"
-    if kind == "heal":
-        if event.get("link"):
-            a, b = event["link"]
-            return f"heal {a} <-> {b}"
-        return f"heal {node}" if node else "heal everything"
-    if kind == "skip":
-        return f"skip {event['action']} {event['target']}: {event['reason']}"
-    if kind.startswith("transfer"):
-        return transfer_words(event)
-    if kind == "submit":
-        command, client, seq = event["command"], event["client"], event["seq"]
-        if command.startswith("?"):
-            return f"{client} reads {command[1:]} (seq {seq})"
-        return f"{client} submits {command} (seq {seq})"
-    if kind == "ack":
-        command, client, seq = event["command"], event["client"], event["seq"]
-        if command.startswith("?"):
-            value = "(unset)" if event.get("value") is None else event["value"]
-            return f"{client} read {command[1:]} = {value} (seq {seq})"
-        return f"{client} acknowledged {command} (seq {seq}) at index {event['index']}"
-    if kind == "violation":
-        on = ", ".join(event.get("nodes") or ())
-        return f"VIOLATION {event['property']}" + (f" on {on}" if on else "") + f": {event['detail']}"
+    match event["type"]:
+        case EventType.ROLE:
+            node = event["node"]
+            before = roles.get(node)
+            roles[node] = event["role"]
+            if before is None:
+                return f"{node} starts as {event['role']} (term {event['term']})"
+            if before == event["role"]:
+                return f"{node} stays {event['role']}, now in term {event['term']}"
+            return f"{node} becomes {event['role']} (term {event['term']})"
+        case EventType.TIMEOUT:
+            return f"{event['node']} election timeout (term {event['term']})"
+        case EventType.VOTE:
+            if event["granted"]:
+                return f"{event['node']} votes for {event['candidate']} (term {event['term']})"
+            return f"{event['node']} refuses {event['candidate']} (term {event['term']})" + _reason(event)
+        case EventType.PRE_VOTE:
+            if event["granted"]:
+                return f"{event['node']} grants {event['candidate']} a pre-vote (term {event['term']})"
+            return f"{event['node']} refuses {event['candidate']} a pre-vote (term {event['term']})" + _reason(event)
+        case EventType.STEP_DOWN:
+            return f"{event['node']} steps down as leader of term {event['term']} ({event['reason']})"
+        case EventType.APPEND | EventType.APPLY:
+            return _entries([event])
+        case EventType.TRUNCATE:
+            return f"{event['node']} truncates its log from index {event['index']}"
+        case EventType.COMMIT:
+            return f"{event['node']} commits up to index {event['index']}"
+        case EventType.CRASH:
+            roles.pop(event["node"], None)
+            return f"{event['node']} crashes"
+        case EventType.RESTART:
+            voted = event.get("voted_for") or "nobody"
+            log = event.get("log") or []
+            last = f", last {len(log)}/{log[-1]}" if log else ""
+            return f"{event['node']} restarts (term {event['term']}, voted for {voted}, log of {len(log)}{last})"
+        case EventType.PARTITION:
+            return "partition " + " | ".join(",".join(group) for group in event["groups"])
+        case EventType.ISOLATE:
+            return f"isolate {event['node']}"
+        case EventType.CUT:
+            return f"cut {event['from']} -> {event['to']}"
+        case EventType.HEAL:
+            if event.get("link"):
+                a, b = event["link"]
+                return f"heal {a} <-> {b}"
+            healed = event.get("node")
+            return f"heal {healed}" if healed else "heal everything"
+        case EventType.SKIP:
+            return f"skip {event['action']} {event['target']}: {event['reason']}"
+        case EventType.TRANSFER | EventType.TRANSFER_DONE | EventType.TRANSFER_ABORT:
+            return transfer_words(event)
+        case EventType.SUBMIT:
+            command, client, seq = event["command"], event["client"], event["seq"]
+            if command.startswith("?"):
+                return f"{client} reads {command[1:]} (seq {seq})"
+            return f"{client} submits {command} (seq {seq})"
+        case EventType.ACK:
+            command, client, seq = event["command"], event["client"], event["seq"]
+            if command.startswith("?"):
+                value = "(unset)" if event.get("value") is None else event["value"]
+                return f"{client} read {command[1:]} = {value} (seq {seq})"
+            return f"{client} acknowledged {command} (seq {seq}) at index {event['index']}"
+        case EventType.VIOLATION:
+            on = ", ".join(event.get("nodes") or ())
+            return f"VIOLATION {event['property']}" + (f" on {on}" if on else "") + f": {event['detail']}"
+    # a type this version does not know (a trace from a newer one): its fields as they are
     rest = " ".join(f"{k}={v}" for k, v in event.items() if k not in ("t_ms", "type"))
-    return f"{kind} {rest}"
+    return f"{event['type']} {rest}"
 
 
-def transfer_words(event: Mapping[str, Any]) -> str:
+def transfer_words(event: TransferEvent | TransferDoneEvent | TransferAbortEvent) -> str:
     """A leadership transfer's start or outcome in words (``transfer``, ``transfer_done``, ``transfer_abort``)."""
-    kind, target, leader, term = event["type"], event["node"], event["from"], event["term"]
-    if kind == "transfer":
-        return f"transfer {leader} -> {target} (term {term}) started"
-    if kind == "transfer_done":
-        return f"transfer {leader} -> {target} done: {target} leads term {event['elected_term']} after {event['took_ms']:.1f} ms"
-    return f"transfer {leader} -> {target} (term {term}) aborted: {event['reason']}"
+    target, leader, term = event["node"], event["from"], event["term"]
+    match event["type"]:
+        case EventType.TRANSFER:
+            return f"transfer {leader} -> {target} (term {term}) started"
+        case EventType.TRANSFER_DONE:
+            return (f"transfer {leader} -> {target} done: {target} leads term {event['elected_term']} after "
+                    f"{event['took_ms']:.1f} ms")  # fmt: skip
+        case EventType.TRANSFER_ABORT:
+            return f"transfer {leader} -> {target} (term {term}) aborted: {event['reason']}"
 
 
-def _message(event: Mapping[str, Any]) -> str:
+def _message(event: MessageEvent) -> str:
     kind = event["msg"]
     head = f"{event['from']} {_ARROWS[event['type']]} {event['to']}"
-    if event["type"] == "deliver":
-        head = f"{event['to']} {_ARROWS['deliver']} {event['from']}"
+    if event["type"] == EventType.DELIVER:
+        head = f"{event['to']} {_ARROWS[EventType.DELIVER]} {event['from']}"
     body = f"{kind} term {event['term']}"
-    if kind in ("RequestVote", "TimeoutNow"):
+    if kind in ("RequestVote", "PreVote", "TimeoutNow"):
         body += f" last {event['last_index']}/{event['last_term']}"
-    elif kind == "RequestVoteResponse":
+    elif kind in ("RequestVoteResponse", "PreVoteResponse"):
         body += " granted" if event["granted"] else " refused"
-    elif kind == "AppendEntries":
+    elif kind == _APPEND_ENTRIES:
         entries = event["entries"]
         first = event["prev_index"] + 1
         what = "no entries" if entries == 0 else f"entries {first}" + (f"-{first + entries - 1}" if entries > 1 else "")
         body += f" prev {event['prev_index']}/{event['prev_term']} {what} commit {event['commit']}"
     elif kind == "AppendEntriesResponse":
         body += f" ok match {event['match_index']}" if event["success"] else " refused"
-    if event["type"] == "drop":
+    if event["type"] == EventType.DROP:
         return f"{head}  {body}  dropped ({event['reason']})"
-    refusal = event.get("reason") if kind.endswith("Response") else None
-    return f"{head}  {body}" + (f": {refusal}" if refusal else "")
+    refused = event.get("refused")  # the rule that refused a request, on its refusing reply
+    return f"{head}  {body}" + (f": {refused}" if refused else "")
 
 
-def _reason(event: Mapping[str, Any]) -> str:
-    return f": {event['reason']}" if event.get("reason") else ""
+def _reason(event: VoteEvent | PreVoteEvent) -> str:
+    reason = event.get("reason")
+    return f": {reason}" if reason else ""
 

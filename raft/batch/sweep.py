@@ -17,8 +17,9 @@ import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
+from raft.analysis.records import Summary
 from raft.batch.grid import Grid, Run, format_value
 from raft.batch.runners import DaskRunner, JoblibRunner, Row, SerialRunner, Task
 from raft.batch.sink import Column, RowSink, kind_of
@@ -51,12 +52,34 @@ RESULT_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def figures(summary: Mapping[str, Any]) -> dict[str, Any]:
+class RunFigures(TypedDict):
+    """The figures of one scenario run (the :data:`RESULT_COLUMNS`), from its JSON summary."""
+
+    outcome: str
+    message: str | None
+    leaders: int
+    elections: int
+    split_votes: int
+    first_leader_ms: float | None
+    max_leaderless_ms: float
+    writes_submitted: int
+    writes_committed: int
+    writes_acknowledged: int
+    latency_p50_ms: float | None
+    latency_p99_ms: float | None
+    messages_sent: int
+    messages_delivered: int
+    messages_dropped: int
+    violation: str | None
+
+
+def figures(summary: Summary) -> RunFigures:
     """The row figures of a run's JSON summary."""
     violations = summary["safety_violations"]
     failed = [e["check"] for e in summary["expectations"] if not e["ok"]]
+    message: str | None
     if violations:
-        outcome, message = "unsafe", str(violations[0].get("detail") or violations[0].get("property"))
+        outcome, message = "unsafe", str(violations[0]["detail"] or violations[0]["property"])
     elif failed:
         outcome, message = "failed", "expectation failed: " + ", ".join(failed)
     else:
@@ -80,7 +103,7 @@ def figures(summary: Mapping[str, Any]) -> dict[str, Any]:
         "messages_sent": messages["sent"],
         "messages_delivered": messages["delivered"],
         "messages_dropped": messages["dropped"],
-        "violation": violations[0].get("property") if violations else None,
+        "violation": violations[0]["property"] if violations else None,
     }
 
 
@@ -108,7 +131,7 @@ class ScenarioTask:
         except ScenarioError as error:
             return invalid(str(error))
         result = simulate(scenario, seed=run.seed, duration_ms=self.duration_ms, record=False)
-        return figures(result.summary)
+        return {**figures(result.summary)}
 
 
 def param_columns(grid: Grid) -> tuple[Column, ...]:

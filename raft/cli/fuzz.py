@@ -22,6 +22,7 @@ from raft.files import check_output_dir
 from raft.fuzz.generator import FAULT_TYPES, FuzzConfig, generate, parse_faults, parse_sizes
 from raft.fuzz.runner import FuzzReport, run_seeds
 from raft.fuzz.shrink import replay, reproducer, shrink, write_scenario
+from raft.sim.events import EventType
 from raft.sim.safety import Violation
 
 #: How many events before the failure are shown.
@@ -137,5 +138,5 @@ def last_events(data: dict[str, Any], failure: Violation, count: int = LAST_EVEN
     """The last ``count`` events at or before the failure, one JSON object per line."""
     result = simulate(parse_scenario(data), linearizability=True)
     events = [e for e in result.events or () if e["t_ms"] <= failure.t_ms]
-    events = [e for e in events if e["type"] not in ("meta", "end")]
+    events = [e for e in events if e["type"] not in (EventType.META, EventType.END)]
     return [json.dumps(e, default=str) for e in events[-count:]]

@@ -8,6 +8,7 @@ from typing import Any
 
 from raft.cli.options import EXIT_OK
 from raft.errors import RaftSimError
+from raft.sim.events import Event, EventType
 
 KINDS = ("timeline", "messages", "logs", "topology")
 
@@ -54,7 +55,7 @@ def plot_trace(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def past_the_end_note(events: list[dict[str, Any]], at_ms: float) -> str | None:
+def past_the_end_note(events: list[Event], at_ms: float) -> str | None:
     """One line saying that ``--at-ms`` lies past the end of the run, so the picture shows its last moment
     (``None`` when it does not)."""
     from raft.analysis.replay import end_ms
@@ -63,14 +64,14 @@ def past_the_end_note(events: list[dict[str, Any]], at_ms: float) -> str | None:
     end = end_ms(events)
     if at_ms <= end:
         return None
-    stopped = any(e["type"] == "violation" for e in events)
+    stopped = any(e["type"] == EventType.VIOLATION for e in events)
     why = " (it stopped on a safety violation)" if stopped else ""
     return (f"note: --at-ms {fmt_number(at_ms)} is past the end of the run at {fmt_number(end)} ms{why}; "
             "the picture shows the end")  # fmt: skip
 
 
 def draw(
-    events: list[dict[str, Any]],
+    events: list[Event],
     kind: str,
     *,
     from_ms: float | None,

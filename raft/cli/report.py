@@ -7,11 +7,13 @@ summary keeps every node."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import cast
 
 from raft.analysis.expectations import is_expected_failure
 from raft.analysis.nodesets import cluster_names, is_large, node_ranges, per_node
+from raft.analysis.records import Fault, LeaderSpan, Operations, Summary, ViolationRecord
 from raft.analysis.transcript import transfer_words
+from raft.sim.events import EventType, TransferAbortEvent, TransferDoneEvent, TransferEvent
 from raft.sim.safety import describe_place
 
 
@@ -19,36 +21,36 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f} ms"
 
 
-def _fault(event: dict[str, Any], order: list[str]) -> str:
+def _fault(event: Fault, order: list[str]) -> str:
     """One fault in words; in a large cluster a partition's groups are written as ranges (``n1–n6, n8–n101``)."""
     kind = event["type"]
-    if kind == "partition" and is_large(len(order)):
+    if kind == EventType.PARTITION and is_large(len(order)):
         return "partition " + " | ".join(node_ranges(group, order) for group in event["groups"])
-    if kind == "partition":
+    if kind == EventType.PARTITION:
         return "partition " + " | ".join(",".join(group) for group in event["groups"])
-    if kind == "cut":
+    if kind == EventType.CUT:
         return f"cut {event['from']} -> {event['to']}"
-    if kind == "skip":
+    if kind == EventType.SKIP:
         return f"skipped {event['action']} {event['target']} ({event['reason']})"
-    if kind.startswith("transfer"):
-        return transfer_words(event)
-    if kind == "heal" and "link" in event:
+    if kind in (EventType.TRANSFER, EventType.TRANSFER_DONE, EventType.TRANSFER_ABORT):
+        return transfer_words(cast("TransferEvent | TransferDoneEvent | TransferAbortEvent", event))
+    if kind == EventType.HEAL and "link" in event:
         return "heal {} <-> {}".format(*event["link"])
-    if kind == "heal" and "node" in event:
+    if kind == EventType.HEAL and "node" in event:
         return f"heal {event['node']} (all its links)"
-    if kind == "heal":
+    if kind == EventType.HEAL:
         return "heal"
     return f"{kind} {event['node']}"
 
 
-def leaders_of_term(leaders: list[dict[str, Any]], term: int) -> str:
+def leaders_of_term(leaders: list[LeaderSpan], term: int) -> str:
     """``leaders of term 3: n1 (from 20.0 ms), n2 (from 22.0 ms)``: every node that led ``term`` (more than
     one is what Election Safety forbids), or ``none``."""
     found = [f"{span['node']} (from {_ms(span['from_ms'])})" for span in leaders if span["term"] == term]
     return f"leaders of term {term}: {', '.join(found) or 'none'}"
 
 
-def _operations(operations: dict[str, Any]) -> str:
+def _operations(operations: Operations) -> str:
     """``44 submitted, 44 committed, 43 acknowledged, 1 still outstanding at the end``. Outstanding: submitted,
     not acknowledged, its client still retrying when the run ended. Never "lost": a committed write that
     vanished would be a safety violation, which the checker reports."""
@@ -56,12 +58,12 @@ def _operations(operations: dict[str, Any]) -> str:
             f"{operations['acknowledged']} acknowledged, {operations['outstanding']} still outstanding at the end")  # fmt: skip
 
 
-def _violation_place(violation: dict[str, Any]) -> str:
+def _violation_place(violation: ViolationRecord) -> str:
     return describe_place(violation["property"], violation["t_ms"], violation["nodes"], violation.get("term"),
                           violation.get("index"))  # fmt: skip
 
 
-def _verdict(summary: dict[str, Any]) -> str:
+def _verdict(summary: Summary) -> str:
     """``ok``, ``ok (the expected violation happened: ...)`` for a lesson that showed its violation, or ``FAILED``."""
     if not summary["ok"]:
         return "FAILED"
@@ -71,7 +73,7 @@ def _verdict(summary: dict[str, Any]) -> str:
     return f"ok (the expected violation happened: {'; '.join(seen)})" if seen else "ok"
 
 
-def _availability(summary: dict[str, Any], add: Callable[[str], None]) -> None:
+def _availability(summary: Summary, add: Callable[[str], None]) -> None:
     """The sections on write unavailability and on leaders without a majority."""
     periods = summary.get("unavailable", [])
     add("Writes unavailable (a write waiting, commit index not advancing):")
@@ -90,7 +92,7 @@ def _availability(summary: dict[str, Any], add: Callable[[str], None]) -> None:
         add("  none")
 
 
-def render_summary(summary: dict[str, Any]) -> str:
+def render_summary(summary: Summary) -> str:
     """The summary as lines of text (ending with a newline)."""
     out: list[str] = []
     add = out.append
@@ -102,15 +104,17 @@ def render_summary(summary: dict[str, Any]) -> str:
     add("Leaders:")
     for span in summary["leaders"] or []:
         end = "end" if span["to_ms"] is None else _ms(span["to_ms"])
-        add(f"  term {span['term']:>3}  {span['node']:<6} {_ms(span['from_ms'])} -> {end}")
+        why = f"  (stepped down: {span['stepped_down']})" if "stepped_down" in span else ""
+        add(f"  term {span['term']:>3}  {span['node']:<6} {_ms(span['from_ms'])} -> {end}{why}")
     if not summary["leaders"]:
         add("  none")
     add("Elections:")
     for election in summary["elections"]:
-        if election["leader"] is None:
+        elected_ms = election["elected_ms"]
+        if election["leader"] is None or elected_ms is None:  # a leader comes with its election time
             add(f"  term {election['term']:>3}  started {_ms(election['started_ms'])}, nobody won")
         else:
-            took = election["elected_ms"] - election["started_ms"]
+            took = elected_ms - election["started_ms"]
             add(f"  term {election['term']:>3}  started {_ms(election['started_ms'])}, "
                 f"{election['leader']} won after {took:.1f} ms")  # fmt: skip
     add("Without a leader:")
@@ -137,8 +141,9 @@ def render_summary(summary: dict[str, Any]) -> str:
     if summary["safety_violations"]:
         for violation in summary["safety_violations"]:
             add(f"SAFETY VIOLATED: {_violation_place(violation)}: {violation['detail']}")
-            if violation.get("term") is not None:
-                add("  " + leaders_of_term(summary["leaders"] or [], violation["term"]))
+            term = violation["term"]
+            if term is not None:
+                add("  " + leaders_of_term(summary["leaders"] or [], term))
     else:
         add("Safety: all properties held on every event")
     expected = summary.get("expected_violations", [])

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from raft.analysis.records import Summary
 from raft.analysis.transcript import transcript_lines
 from raft.api import Result, simulate
 from raft.batch.sweep import show_progress
@@ -137,9 +138,11 @@ def run_scenario(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
-def interrupted_line(summary: dict[str, Any]) -> str:
+def interrupted_line(summary: Summary) -> str:
     """The first line of an interrupted run's summary."""
-    return (f"Interrupted at {fmt_number(summary['interrupted_at_ms'])} ms (of {fmt_number(summary['duration_ms'])} "
+    at_ms = summary["interrupted_at_ms"]
+    assert at_ms is not None, "an interrupted run's summary says where it stopped"
+    return (f"Interrupted at {fmt_number(at_ms)} ms (of {fmt_number(summary['duration_ms'])} "
             "ms): this summary covers the part that ran, and its expectations are judged there.")  # fmt: skip
 
 
@@ -182,12 +185,20 @@ def is_bug_lesson(scenario: Scenario) -> bool:
     return bool(scenario.cluster.bugs) or any(e.check == "safety_violation" for e in scenario.expect)
 
 
+def is_extension_pair(path: Path) -> bool:
+    """A scenario of ``scenarios/etcd/``: paper Raft and one of the thesis's extensions, side by side."""
+    return path.parts[0] == "etcd"
+
+
 def scenario_listing(scenarios: list[tuple[Path, Scenario]], long: bool = False) -> str:
     """The text of ``raft-sim list``: teaching scenarios, then bug lessons, each under its heading and named as
     ``raft-sim run`` accepts it; one line each (the description's first sentence, shortened to fit), or with
     ``long`` every description in full, indented under its name."""
     groups = [
-        ("Teaching scenarios (raft-sim run NAME):", [(p, s) for p, s in scenarios if not is_bug_lesson(s)]),
+        ("Teaching scenarios (raft-sim run NAME):",
+         [(p, s) for p, s in scenarios if not is_bug_lesson(s) and not is_extension_pair(p)]),
+        ("Paper Raft (-paper) versus one of the extensions etcd runs, in pairs (raft-sim run NAME):",
+         [(p, s) for p, s in scenarios if not is_bug_lesson(s) and is_extension_pair(p)]),
         ("Bug lessons: each switches one bug on and shows the violation the rule prevents (raft-sim run NAME):",
          [(p, s) for p, s in scenarios if is_bug_lesson(s)]),
     ]  # fmt: skip

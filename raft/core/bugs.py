@@ -3,7 +3,7 @@
 They are off by default. A scenario switches one on with ``cluster.bugs: [NAME]``, the CLI with ``--bug NAME``,
 and every output of such a run names it.
 
-All of them live here. Ten break a rule of the node: each is a subclass of :class:`~raft.core.node.RaftNode`
+All of them live here. Twelve break a rule of the node: each is a subclass of :class:`~raft.core.node.RaftNode`
 that replaces exactly the rule methods it breaks (:data:`NODE_BUGS`), and :func:`node_class` composes the
 subclasses of the bugs switched on. The other two break a rule outside the node: ``majority-off-by-one`` the
 quorum arithmetic (:class:`~raft.core.quorum.MajorityConfig` ``off_by_one``), ``forget-vote-on-restart`` the
@@ -16,7 +16,7 @@ import functools
 from collections.abc import Iterable
 from enum import Enum
 
-from raft.core.messages import AppendEntries, Entry, RequestVote
+from raft.core.messages import AppendEntries, Entry, PreVote, RequestVote
 from raft.core.node import Proposal, RaftNode
 from raft.core.notes import RoleChanged
 from raft.core.progress import Progress
@@ -39,6 +39,8 @@ class Bug(Enum):
     FIXED_ELECTION_TIMEOUT = "fixed-election-timeout"
     LOCAL_READ = "local-read"
     TRANSFER_BEFORE_CAUGHT_UP = "transfer-before-caught-up"
+    PREVOTE_INCREMENTS_TERM = "prevote-increments-term"
+    VOTE_DESPITE_LEADER = "vote-despite-leader"
 
 
 BUG_HELP: dict[Bug, str] = {
@@ -57,7 +59,15 @@ BUG_HELP: dict[Bug, str] = {
     Bug.TRANSFER_BEFORE_CAUGHT_UP: "a leader transferring leadership sends TimeoutNow at once, before the target's "
     "log is up to date: the target campaigns with a stale log, cannot win, and the cluster is left leaderless "
     "(thesis §3.10)",
+    Bug.PREVOTE_INCREMENTS_TERM: "a server starting a pre-vote increments its term, as if it started an election: "
+    "an isolated server's term still climbs, and on its return it deposes the leader (thesis §9.6; needs "
+    "cluster.pre_vote)",
+    Bug.VOTE_DESPITE_LEADER: "a server that heard from its leader within the minimum election timeout still adopts "
+    "a candidate's higher term and votes: leader stickiness ignored (thesis §4.2.3; needs cluster.check_quorum)",
 }
+
+#: The scenario switch each bug of the thesis's extensions needs to show anything (``cluster.KEY: true``).
+BUG_NEEDS: dict[Bug, str] = {Bug.PREVOTE_INCREMENTS_TERM: "pre_vote", Bug.VOTE_DESPITE_LEADER: "check_quorum"}
 
 
 
@@ -71,7 +81,7 @@ class CommitOldTerm(RaftNode):
 class VoteWithoutLogCheck(RaftNode):
     """``vote-without-log-check``: a vote is granted whatever the candidate's log."""
 
-    def log_is_at_least_as_up_to_date(self, m: RequestVote) -> bool:
+    def log_is_at_least_as_up_to_date(self, m: RequestVote | PreVote) -> bool:
         return True
 
 
@@ -151,6 +161,22 @@ class TransferBeforeCaughtUp(RaftNode):
 
     def target_is_caught_up(self, progress: Progress) -> bool:
         return True
+class PreVoteIncrementsTerm(RaftNode):
+    """``prevote-increments-term``: starting a pre-vote, the server moves to the next term (persisting it), as a
+    real election would; the pre-vote then asks for the term after that."""
+
+    def start_pre_vote(self, now: float) -> None:
+        self.enter_term(self.current_term + 1)
+        self._notes.append(RoleChanged(self.role, self.current_term))
+        super().start_pre_vote(now)
+
+
+class VoteDespiteLeader(RaftNode):
+    """``vote-despite-leader``: a server never considers that it heard from a leader recently, so a candidate's
+    higher term deposes a working leader (and pre-votes are granted while it is alive)."""
+
+    def heard_from_leader_recently(self, now: float) -> bool:
+        return False
 
 
 #: The bugs that break a rule of the node, each with the subclass that breaks it.
@@ -165,6 +191,8 @@ NODE_BUGS: dict[Bug, type[RaftNode]] = {
     Bug.FIXED_ELECTION_TIMEOUT: FixedElectionTimeout,
     Bug.LOCAL_READ: LocalRead,
     Bug.TRANSFER_BEFORE_CAUGHT_UP: TransferBeforeCaughtUp,
+    Bug.PREVOTE_INCREMENTS_TERM: PreVoteIncrementsTerm,
+    Bug.VOTE_DESPITE_LEADER: VoteDespiteLeader,
 }
 
 

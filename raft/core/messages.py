@@ -14,7 +14,8 @@ from raft.core.statemachine import Command
 
 
 class MessageKind(Enum):
-    """The four message kinds of Figure 2, and TimeoutNow. Values are the names used in traces."""
+    """The four message kinds of Figure 2, the PreVote pair of the thesis, and TimeoutNow. Values are the names
+    used in traces."""
 
     REQUEST_VOTE = "RequestVote"
     REQUEST_VOTE_RESPONSE = "RequestVoteResponse"
@@ -22,6 +23,9 @@ class MessageKind(Enum):
     APPEND_ENTRIES_RESPONSE = "AppendEntriesResponse"
     #: Leadership transfer (thesis §3.10), not in Figure 2.
     TIMEOUT_NOW = "TimeoutNow"
+    #: PreVote (thesis §9.6), sent only with ``cluster.pre_vote`` on.
+    PRE_VOTE = "PreVote"
+    PRE_VOTE_RESPONSE = "PreVoteResponse"
 
 
 class Refusal(Enum):
@@ -29,7 +33,8 @@ class Refusal(Enum):
 
     A RequestVote is refused for a stale term, a log that is not up to date, a vote already cast, or (only with a
     bug switched on, since a leader has voted for itself) because the receiver leads; an AppendEntries for a
-    stale term or a log mismatch at prevLogIndex.
+    stale term or a log mismatch at prevLogIndex. With the thesis's extensions, a RequestVote (with CheckQuorum)
+    or a PreVote is also refused by a server that has recently heard from its leader.
     """
 
     #: Reply false if term < currentTerm (both RPCs, rule 1). Reference: §5.1.
@@ -42,6 +47,9 @@ class Refusal(Enum):
     LEADER = "leader"
     #: AppendEntries: the log has no entry at prevLogIndex whose term is prevLogTerm (rule 2). Reference: §5.3.
     LOG_MISMATCH = "log mismatch"
+    #: RequestVote (with CheckQuorum) or PreVote: the receiver heard from the leader of its term within the
+    #: minimum election timeout (leader stickiness). Reference: thesis §4.2.3, §9.6.
+    LEADER_RECENTLY_HEARD = "leader recently heard"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +70,9 @@ class RequestVote:
     candidate_id: str
     last_log_index: int
     last_log_term: int
+    #: Set by a candidate that campaigns because a leader sent it TimeoutNow (thesis §3.10): voters grant it
+    #: despite leader stickiness (thesis §4.2.3), as etcd's campaignTransfer does.
+    transfer: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,4 +139,31 @@ class TimeoutNow:
     last_log_term: int = 0
 
 
-Message = RequestVote | RequestVoteResponse | AppendEntries | AppendEntriesResponse | TimeoutNow
+@dataclass(frozen=True, slots=True)
+class PreVote:
+    """Asks whether the sender could win an election, before it starts one: ``term`` is the term it *would* use
+    (its currentTerm + 1), though neither side changes its term or records a vote. Reference: thesis §9.6."""
+
+    kind: ClassVar[MessageKind] = MessageKind.PRE_VOTE
+    is_response: ClassVar[bool] = False
+    term: int
+    candidate_id: str
+    last_log_index: int
+    last_log_term: int
+
+
+@dataclass(frozen=True, slots=True)
+class PreVoteResponse:
+    """The answer to a PreVote: granted, it carries the PreVote's term; refused, the receiver's own term (a
+    pre-candidate behind it then adopts it). Reference: thesis §9.6."""
+
+    kind: ClassVar[MessageKind] = MessageKind.PRE_VOTE_RESPONSE
+    is_response: ClassVar[bool] = True
+    term: int
+    vote_granted: bool
+    refused: Refusal | None = field(default=None, compare=False)
+
+
+Message = (
+    RequestVote | RequestVoteResponse | AppendEntries | AppendEntriesResponse | PreVote | PreVoteResponse | TimeoutNow
+)

@@ -26,6 +26,8 @@ from raft.core.messages import (
     AppendEntriesResponse,
     Entry,
     Message,
+    PreVote,
+    PreVoteResponse,
     Refusal,
     RequestVote,
     RequestVoteResponse,
@@ -36,7 +38,9 @@ from raft.core.notes import (
     Applied,
     Committed,
     Note,
+    PreVoted,
     RoleChanged,
+    SteppedDown,
     TimedOut,
     TransferAborted,
     TransferStarted,
@@ -84,6 +88,10 @@ class NodeSettings:
     leader_noop: bool = True
     max_entries_per_append: int = 64
     bugs: frozenset[Bug] = frozenset()
+    #: PreVote (thesis §9.6): an election starts only after a pre-vote majority says it could be won.
+    pre_vote: bool = False
+    #: CheckQuorum (thesis §6.2) with leader stickiness (§4.2.3).
+    check_quorum: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +204,17 @@ class RaftNode:
         # Timers, as absolute deadlines on the caller's clock.
         self.election_deadline = 0.0
         self.heartbeat_deadline = 0.0
+        # PreVote and CheckQuorum (thesis §9.6, §6.2), used only when the settings switch them on.
+        #: The term of the pre-vote in progress (currentTerm + 1 when it started), or ``None``.
+        self.pre_vote_term: int | None = None
+        self.pre_votes_granted: set[str] = set()
+        self.pre_votes_rejected: set[str] = set()
+        #: When an AppendEntries from ``leader_id`` last arrived (meaningful only while ``leader_id`` is set).
+        self.leader_heard_at = 0.0
+        #: Leaders with CheckQuorum: the peers heard from since the last check, and when the next check is due.
+        self.recently_active: set[str] = set()
+        self.quorum_check_deadline = 0.0
+        self._tracks_contact = settings.pre_vote or settings.check_quorum
         # Outputs not yet taken.
         self._outbox: list[tuple[str, Message]] = []
         self._notes: list[Note] = [RoleChanged(Role.FOLLOWER, term)]
@@ -240,11 +259,15 @@ class RaftNode:
 
     @property
     def next_deadline(self) -> float:
-        """When this node next wants :meth:`tick`: the heartbeat for a leader, else the election timeout."""
+        """When this node next wants :meth:`tick`: the heartbeat (or, with CheckQuorum, the quorum check, or
+        during a transfer, its abort) for a leader, else the election timeout."""
         if self.role is Role.LEADER:
-            if self.transfer_target is None:
-                return self.heartbeat_deadline
-            return min(self.heartbeat_deadline, self.transfer_deadline)
+            deadline = self.heartbeat_deadline
+            if self.settings.check_quorum:
+                deadline = min(deadline, self.quorum_check_deadline)
+            if self.transfer_target is not None:
+                deadline = min(deadline, self.transfer_deadline)
+            return deadline
         return self.election_deadline
 
     def reset_election_timer(self, now: float) -> None:
@@ -260,6 +283,10 @@ class RaftNode:
     def tick(self, now: float) -> None:
         """Time has reached ``now``: fire whichever timer is due."""
         if self.role is Role.LEADER:
+            if self.settings.check_quorum and now >= self.quorum_check_deadline - TIME_EPSILON:
+                self.check_quorum(now)
+                if self.role is not Role.LEADER:
+                    return
             if self.transfer_target is not None and now >= self.transfer_deadline - TIME_EPSILON:
                 self.abort_transfer()
             if now >= self.heartbeat_deadline - TIME_EPSILON:
@@ -273,7 +300,10 @@ class RaftNode:
         if self.role is Role.LEADER:
             return
         self._notes.append(TimedOut(self.current_term))
-        self.become_candidate(now)
+        if self.settings.pre_vote:
+            self.start_pre_vote(now)
+        else:
+            self.become_candidate(now)
 
     # ------------------------------------------------------------ role changes
 
@@ -304,8 +334,9 @@ class RaftNode:
         if changed:
             self._notes.append(RoleChanged(Role.FOLLOWER, self.current_term))
 
-    def become_candidate(self, now: float) -> None:
-        """Candidates (§5.2): increment currentTerm, vote for self, reset the election timer, send RequestVote."""
+    def become_candidate(self, now: float, transfer: bool = False) -> None:
+        """Candidates (§5.2): increment currentTerm, vote for self, reset the election timer, send RequestVote.
+        ``transfer`` marks the RequestVotes of an election started by TimeoutNow (thesis §3.10)."""
         self.enter_term(self.current_term + 1)
         self.voted_for = self.id
         self.role = Role.CANDIDATE
@@ -316,7 +347,7 @@ class RaftNode:
         if self.voters.vote_result(self.votes_granted, self.votes_rejected) is VoteResult.WON:
             self.become_leader(now)
             return
-        request = RequestVote(self.current_term, self.id, self.log.last_index, self.log.last_term)
+        request = RequestVote(self.current_term, self.id, self.log.last_index, self.log.last_term, transfer)
         for peer in self.peers:
             self._send(peer, request)
 
@@ -331,12 +362,14 @@ class RaftNode:
             self._append_local(Entry(self.current_term, None))
         self.broadcast_append_entries()
         self.heartbeat_deadline = now + self.settings.heartbeat_ms
+        self.recently_active = set()
+        self.quorum_check_deadline = now + self.settings.election_timeout_ms[0]
 
     # ---------------------------------------------------------------- messages
 
     def step(self, now: float, sender: str, message: Message) -> None:
         """A message from ``sender`` arrived: apply the rule for all servers, then the receiver's rules."""
-        if message.term > self.current_term:
+        if message.term > self.current_term and self.adopts_term_of(now, message):
             self.step_down_on_higher_term(now, message.term)
         match message:
             case RequestVote():
@@ -347,8 +380,14 @@ class RaftNode:
                 self.handle_append_entries(now, sender, message)
             case AppendEntriesResponse():
                 self.handle_append_entries_response(now, sender, message)
+            case PreVote():
+                self.handle_pre_vote(now, sender, message)
+            case PreVoteResponse():
+                self.handle_pre_vote_response(now, sender, message)
             case TimeoutNow():
                 self.handle_timeout_now(now, sender, message)
+        if self._tracks_contact:
+            self.record_contact(now, sender, message)
 
     def step_down_on_higher_term(self, now: float, term: int) -> None:
         """If an RPC request or response contains term T > currentTerm: set currentTerm = T, convert to
@@ -375,6 +414,8 @@ class RaftNode:
         """The rule that refuses this vote, or ``None`` to grant it."""
         if m.term < self.current_term:
             return Refusal.STALE_TERM
+        if m.term > self.current_term:  # the term was not adopted: see adopts_term_of
+            return Refusal.LEADER_RECENTLY_HEARD
         if not self.log_is_at_least_as_up_to_date(m):
             return Refusal.LOG_NOT_UP_TO_DATE
         if not self.not_yet_voted_for_another(m):
@@ -383,7 +424,7 @@ class RaftNode:
             return Refusal.LEADER
         return None
 
-    def log_is_at_least_as_up_to_date(self, m: RequestVote) -> bool:
+    def log_is_at_least_as_up_to_date(self, m: RequestVote | PreVote) -> bool:
         """Grant only if the candidate's log is at least as up to date as the receiver's log: the later last
         term wins, with the same last term the longer log. Reference: §5.4.1."""
         return self.log.is_up_to_date(m.last_log_index, m.last_log_term)
@@ -400,6 +441,116 @@ class RaftNode:
         (self.votes_granted if m.vote_granted else self.votes_rejected).add(sender)
         if self.voters.vote_result(self.votes_granted, self.votes_rejected) is VoteResult.WON:
             self.become_leader(now)
+
+    # ------------------------------------------- PreVote, CheckQuorum (thesis)
+
+    def adopts_term_of(self, now: float, message: Message) -> bool:
+        """Whether a message of a higher term makes this server adopt that term (the rule for all servers, §5.1).
+        A PreVote never does, nor a granted PreVoteResponse (it carries the term the pre-candidate would use):
+        a pre-vote changes no term (thesis §9.6). With CheckQuorum, a RequestVote does not either while this
+        server has recently heard from its leader (leader stickiness, thesis §4.2.3): it is refused instead;
+        except the RequestVote of a transfer campaign, which the leader itself asked for (thesis §3.10, etcd's
+        campaignTransfer)."""
+        match message:
+            case PreVote():
+                return False
+            case PreVoteResponse():
+                return not message.vote_granted
+            case RequestVote():
+                return message.transfer or not (self.settings.check_quorum and self.heard_from_leader_recently(now))
+        return True
+
+    def heard_from_leader_recently(self, now: float) -> bool:
+        """A leader knows itself current; a follower heard from the leader of its term within the minimum
+        election timeout. Such a server neither grants a pre-vote nor, with CheckQuorum, a vote.
+        Reference: §4.2.3, §9.6 of the thesis."""
+        if self.role is Role.LEADER:
+            return True
+        return self.leader_id is not None and now - self.leader_heard_at < self.settings.election_timeout_ms[0]
+
+    def record_contact(self, now: float, sender: str, message: Message) -> None:
+        """Remember who was heard from: a follower, when the leader of its term last sent AppendEntries; a
+        leader, which followers answered in its term (for CheckQuorum)."""
+        if self.role is Role.LEADER:
+            if type(message) is AppendEntriesResponse and message.term == self.current_term:
+                self.recently_active.add(sender)
+        elif type(message) is AppendEntries and message.term == self.current_term and self.leader_id == sender:
+            self.leader_heard_at = now
+
+    def start_pre_vote(self, now: float) -> None:
+        """PreVote: instead of starting an election, ask the others whether they would vote in the next term.
+        currentTerm and votedFor stay as they are; the election timer restarts, so a pre-vote that does not win
+        is tried again after another timeout. Reference: §9.6 of the thesis."""
+        self.leader_id = None
+        self.pre_vote_term = self.current_term + 1
+        self.pre_votes_granted = {self.id}
+        self.pre_votes_rejected = set()
+        self.reset_election_timer(now)
+        if self.voters.vote_result(self.pre_votes_granted, self.pre_votes_rejected) is VoteResult.WON:
+            self.win_pre_vote(now)
+            return
+        request = PreVote(self.pre_vote_term, self.id, self.log.last_index, self.log.last_term)
+        for peer in self.peers:
+            self._send(peer, request)
+
+    def handle_pre_vote(self, now: float, sender: str, m: PreVote) -> None:
+        """PreVote receiver: grant if the pre-vote's term is not behind this server's, this server has not
+        heard from a current leader within the minimum election timeout, and the candidate's log is at least
+        as up to date. Nothing is recorded and no timer restarts. Reference: §9.6 of the thesis."""
+        refused = self.pre_vote_refusal(now, m)
+        granted = refused is None
+        self._notes.append(PreVoted(m.candidate_id, m.term, granted, refused))
+        self._send(sender, PreVoteResponse(m.term if granted else self.current_term, granted, refused))
+
+    def pre_vote_refusal(self, now: float, m: PreVote) -> Refusal | None:
+        """The rule that refuses this pre-vote, or ``None`` to grant it."""
+        if m.term < self.current_term:
+            return Refusal.STALE_TERM
+        if self.heard_from_leader_recently(now):
+            return Refusal.LEADER if self.role is Role.LEADER else Refusal.LEADER_RECENTLY_HEARD
+        if not self.log_is_at_least_as_up_to_date(m):
+            return Refusal.LOG_NOT_UP_TO_DATE
+        return None
+
+    def handle_pre_vote_response(self, now: float, sender: str, m: PreVoteResponse) -> None:
+        """Pre-candidates: count answers to the pre-vote in progress; a majority of grants starts the real
+        election, a majority of refusals ends the pre-vote (the next timeout tries again). A pre-vote is over
+        once this server changed term, leads, or heard from a leader. Reference: §9.6 of the thesis."""
+        term = self.pre_vote_term
+        if term is None or term != self.current_term + 1 or self.leader_id is not None or self.role is Role.LEADER:
+            return
+        if m.vote_granted:
+            if m.term != term:
+                return
+            self.pre_votes_granted.add(sender)
+        else:
+            self.pre_votes_rejected.add(sender)
+        result = self.voters.vote_result(self.pre_votes_granted, self.pre_votes_rejected)
+        if result is VoteResult.WON:
+            self.win_pre_vote(now)
+        elif result is VoteResult.LOST:
+            self.pre_vote_term = None
+
+    def win_pre_vote(self, now: float) -> None:
+        """Only a server that won a pre-vote majority becomes a candidate. Reference: §9.6 of the thesis."""
+        self.pre_vote_term = None
+        self.become_candidate(now)
+
+    def check_quorum(self, now: float) -> None:
+        """CheckQuorum, once per minimum election timeout: a leader that has not heard from a majority (itself
+        included) since the last check steps down, so that clients look for the leader elsewhere.
+        Reference: §6.2 of the thesis."""
+        if self.quorum_is_active():
+            self.recently_active = set()
+            self.quorum_check_deadline = now + self.settings.election_timeout_ms[0]
+            return
+        self._notes.append(SteppedDown(self.current_term, "check_quorum"))
+        self.become_follower(self.current_term, now)
+
+    def quorum_is_active(self) -> bool:
+        """A majority of voters, counting this leader, answered AppendEntries since the last check."""
+        heard = self.recently_active | {self.id}
+        return self.voters.vote_result(heard, ()) is VoteResult.WON
 
     # ----------------------------------------------------- AppendEntries rules
 
@@ -645,6 +796,7 @@ class RaftNode:
         TimeoutNow (from a deposed leader) and one reaching a leader are ignored. Reference: §3.10 of the thesis."""
         if m.term < self.current_term or self.role is Role.LEADER:
             return
-        # PreVote hook: an election started by TimeoutNow skips PreVote (etcd's campaignTransfer) and, with
-        # CheckQuorum, its RequestVotes must not be refused by leader stickiness (thesis §4.2.3, §3.10).
-        self.become_candidate(now)
+        # An election started by TimeoutNow skips PreVote (etcd's campaignTransfer), and its RequestVotes are
+        # marked so that leader stickiness does not refuse them (thesis §4.2.3, §3.10).
+        self.pre_vote_term = None
+        self.become_candidate(now, transfer=True)

@@ -39,6 +39,26 @@ class Voted:
 
 
 @dataclass(frozen=True, slots=True)
+class PreVoted:
+    """The node answered a PreVote from ``candidate`` for ``term`` (the term the candidate would use); nothing
+    was recorded. Reference: thesis §9.6."""
+
+    candidate: str
+    term: int
+    granted: bool
+    refused: Refusal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SteppedDown:
+    """A leader of ``term`` stepped down for ``reason`` (``"check_quorum"``: it had not heard from a majority
+    within an election timeout). Reference: thesis §6.2."""
+
+    term: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Appended:
     """An entry was added to the log at ``index`` (never for an entry the node already had)."""
 
@@ -88,4 +108,16 @@ class TransferAborted:
     term: int
 
 
-Note = RoleChanged | TimedOut | Voted | Appended | Truncated | Committed | Applied | TransferStarted | TransferAborted
+Note = (
+    RoleChanged
+    | TimedOut
+    | Voted
+    | Appended
+    | Truncated
+    | Committed
+    | Applied
+    | PreVoted
+    | SteppedDown
+    | TransferStarted
+    | TransferAborted
+)

@@ -11,7 +11,8 @@ expectation (``max_leaderless_ms_after: [quiet_ms, LEADER_BOUND_MS]``), so a rep
 failure as well as a safety one.
 
 The generator also varies ``cluster.leader_noop``, ``cluster.max_entries_per_append`` and the storage delay:
-without them, the Figure 8 hazard can hardly arise.
+without them, the Figure 8 hazard can hardly arise; and it switches the thesis's ``cluster.pre_vote`` and
+``cluster.check_quorum`` on, each for half the seeds (always, when a bug switched on needs one).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from raft.batch.grid import parse_int_ranges
+from raft.core.bugs import BUG_NEEDS, Bug
 from raft.errors import RaftSimError
 
 #: Fault types, in the order ``--faults`` lists them. The first five are scripted events, then network rates,
@@ -228,6 +230,17 @@ def _leader_churn(
     return actions
 
 
+def _extensions(seed: int, bugs: Sequence[str]) -> dict[str, bool]:
+    """The thesis's switches a seed turns on (each half the time), and those a bug switched on needs: keys only
+    for switches on, drawn from a generator of their own so that the rest of the scenario is what it was."""
+    rng = random.Random(f"raft-sim/fuzz/{seed}/extensions")
+    on = {key: True for key in ("pre_vote", "check_quorum") if rng.random() < 0.5}
+    for name in bugs:
+        if Bug(name) in BUG_NEEDS:
+            on[BUG_NEEDS[Bug(name)]] = True
+    return on
+
+
 def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
     """The scenario of fuzz seed ``seed``, as a scenario mapping (the YAML form ``parse_scenario`` reads).
 
@@ -260,6 +273,7 @@ def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
         "leader_noop": rng.random() < 0.5,
         "max_entries_per_append": rng.choice([1, 2, 4, 64]),
     }
+    cluster.update(_extensions(seed, config.bugs))
     if config.bugs:
         cluster["bugs"] = list(config.bugs)
     workload: dict[str, Any] = {

@@ -17,12 +17,13 @@ from typing import Any
 from raft.analysis.quorum_math import majority
 from raft.api import Result, simulate
 from raft.scenario import Scenario
+from raft.sim.events import EventType
 from raft.sim.safety import Violation
 
 LIVENESS = "Liveness"
 ACKED_WRITES = "Acknowledged Writes"
 #: Events a fuzz run records: enough for the history and the acknowledged-writes check, no per-message ones.
-RECORDED_TYPES = ("append", "submit", "ack")
+RECORDED_TYPES = (EventType.APPEND, EventType.SUBMIT, EventType.ACK)
 #: A write acknowledged this long before the end must have reached every server by then.
 SETTLE_MS = 1000.0
 
@@ -34,13 +35,13 @@ def missing_acknowledged_write(result: Result, settle_ms: float = SETTLE_MS) -> 
     events = result.events or ()
     known: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
     for event in events:
-        if event["type"] == "append":
+        if event["type"] == EventType.APPEND:
             known.setdefault((event["index"], event["term"]), (event.get("command"), event.get("client"), event.get("seq")))
     deadline = result.outcome.end_ms - settle_ms
     nodes = result.outcome.nodes
     needed = majority(len(nodes))
     for event in events:
-        if event["type"] != "ack" or event["command"].startswith("?") or event["t_ms"] > deadline:
+        if event["type"] != EventType.ACK or event["command"].startswith("?") or event["t_ms"] > deadline:
             continue
         index = event["index"]
         wanted = (event["command"], event["client"], event["seq"])
@@ -73,7 +74,7 @@ def first_failure(result: Result) -> Violation | None:
     return missing_acknowledged_write(result)
 
 
-def run_checked(scenario: Scenario, record: tuple[str, ...] | bool = RECORDED_TYPES) -> tuple[Result, Violation | None]:
+def run_checked(scenario: Scenario, record: tuple[EventType, ...] | bool = RECORDED_TYPES) -> tuple[Result, Violation | None]:
     """Run ``scenario`` with the linearizability check on; the result and its first failure. ``record``: the
     event types to keep (at least :data:`RECORDED_TYPES`), or ``True`` for all."""
     result = simulate(scenario, record=record, linearizability=True)

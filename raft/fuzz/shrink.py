@@ -24,7 +24,7 @@ from raft.api import load_scenario, parse_scenario, simulate
 from raft.errors import RaftSimError, ScenarioError
 from raft.files import atomic_write
 from raft.fuzz.generator import is_quiet_event, quiet_ms
-from raft.fuzz.properties import ACKED_WRITES, first_failure, run_checked
+from raft.fuzz.properties import ACKED_WRITES, RECORDED_TYPES, first_failure, run_checked
 from raft.scenario.expectations import WINDOW_CHECKS
 from raft.sim.safety import Violation
 
@@ -163,7 +163,7 @@ def write_scenario(data: dict[str, Any], path: Path) -> None:
 def replay(path: Path) -> Violation | None:
     """Run a reproducer file the way ``raft-sim run`` does, and name the property it breaks."""
     try:
-        result = simulate(load_scenario(path), record=("append", "submit", "ack"))
+        result = simulate(load_scenario(path), record=RECORDED_TYPES)
     except ScenarioError as error:  # pragma: no cover - the file was just written from a valid scenario
         raise RaftSimError(f"reproducer {path} does not load: {error}") from error
     return first_failure(result)

@@ -253,5 +253,6 @@ def _progress_note(progress: dict[str, replay.FollowerProgress]) -> str:
 def _row_label(log: replay.NodeLog, progress: replay.FollowerProgress | None) -> str:
     label = f"{log.node} (down)" if not log.up else f"{log.node} ({log.role}, term {log.term})"
     if progress is not None:
-        label += f"\nnext {progress.next_index} · match {progress.match_index}"
+        # Named as the leader's view: under "n1 (leader, term 1)" a bare "next 15" would read as n1's own.
+        label += f"\n{progress.leader}'s next {progress.next_index} · match {progress.match_index}"
     return label

@@ -1,7 +1,8 @@
 """The message sequence diagram: one vertical life line per node, time running down, one arrow per message the
 way textbooks draw RPCs.
 
-RequestVote and its replies are orange, AppendEntries and its replies blue (a heartbeat, with no entries, is
+RequestVote and its replies are orange, PreVote and its replies (thesis §9.6) crimson, AppendEntries and its replies
+blue (a heartbeat, with no entries, is
 thinner); a dropped message is a red dashed arrow that stops short of its receiver with a cross, labelled with
 the reason. Life lines are coloured by the node's role and break while it is down.
 
@@ -10,7 +11,9 @@ infers, for traces written before refusing replies recorded the rule that refuse
 refusal because the request's term was stale (the reply carries a higher term) is a brown dotted arrow labelled
 ``refused tN: stale term`` (a vote) or ``fail tN: stale term`` (AppendEntries); a refusal at the request's own
 term is purple and dash-dotted, labelled ``fail: log mismatch at P`` (AppendEntries: no entry at prevLogIndex P
-with prevLogTerm), ``refused: log not up-to-date`` or ``refused: already voted`` (RequestVote).
+with prevLogTerm), ``refused: log not up-to-date`` or ``refused: already voted`` (RequestVote); a refused pre-vote is labelled
+``pre-vote refused: REASON`` (``leader recently heard``: the receiver heard from its leader within the minimum
+election timeout).
 
 When the trace has client writes, a last lane, ``clients``, shows each write: submitted (open circle), committed
 (the first commitIndex covering its entry, diamond) and acknowledged to the client (filled square), joined by a
@@ -53,7 +56,7 @@ from matplotlib.patches import FancyArrowPatch
 from raft.analysis import replay
 from raft.analysis.activity import CRASHED, CUT_OFF, LED, RESTARTED, STOOD, VIOLATION, activity
 from raft.analysis.nodesets import is_large, node_ranges
-from raft.analysis.replay import STALE_TERM, Events
+from raft.analysis.replay import ALREADY_VOTED, LOG_MISMATCH, LOG_NOT_UP_TO_DATE, STALE_TERM, Events
 from raft.errors import RaftSimError
 from raft.plots import violation
 from raft.plots.style import (
@@ -65,6 +68,7 @@ from raft.plots.style import (
     STALE_COLOR,
     check_window,
 )
+from raft.sim.events import EventType
 
 #: Above this many arrows, the arrows carry no text labels (they would cover each other).
 MAX_LABELLED = 40
@@ -75,11 +79,14 @@ CHAR_IN = 0.052
 LINE_IN = 0.115
 
 _SHORT = {"RequestVote": "RV", "RequestVoteResponse": "vote", "AppendEntries": "AE",
-          "AppendEntriesResponse": "AE reply"}  # fmt: skip
+          "AppendEntriesResponse": "AE reply", "PreVote": "PreVote", "PreVoteResponse": "pre-vote"}  # fmt: skip
 
 
 #: Scripted events that make a moment worth showing (see :func:`interesting_moment`).
-SCRIPTED = ("crash", "restart", "partition", "isolate", "cut", "heal", "transfer")
+SCRIPTED = (
+    EventType.CRASH, EventType.RESTART, EventType.PARTITION, EventType.ISOLATE, EventType.CUT, EventType.HEAL,
+    EventType.TRANSFER,
+)  # fmt: skip
 #: A leader elected this soon after a scripted event is taken as its outcome, and shown with it.
 OUTCOME_MS = 1000.0
 #: The default window shows this many messages sent before the moment, and this many after it.
@@ -94,10 +101,10 @@ def interesting_moment(events: Events) -> tuple[float, float]:
     successor, say); else the first election (first candidacy to the first leader, if elected within
     :data:`OUTCOME_MS`); else the start of the run."""
     for event in events:
-        if event["type"] == "violation":
+        if event["type"] == EventType.VIOLATION:
             return event["t_ms"], event["t_ms"]
     changes = replay.leader_changes(events)
-    first = next((e["t_ms"] for e in events if e["type"] == "role" and e["role"] == "candidate"), None)
+    first = next((e["t_ms"] for e in events if e["type"] == EventType.ROLE and e["role"] == "candidate"), None)
     for event in events:
         if event["type"] in SCRIPTED and first is not None and event["t_ms"] > first:
             t = event["t_ms"]
@@ -111,16 +118,19 @@ def interesting_moment(events: Events) -> tuple[float, float]:
 
 def default_window(events: Events) -> tuple[float, float]:
     """A window around :func:`interesting_moment`: the moment, the :data:`CONTEXT_BEFORE` messages sent just
-    before it and the :data:`CONTEXT_AFTER` sent just after it, with a small margin (at least 20 ms wide)."""
+    before it and the :data:`CONTEXT_AFTER` sent just after it (those within :data:`OUTCOME_MS` of it), with a
+    small margin (at least 20 ms wide)."""
     if (around := violation.window_around(events, 100.0)) is not None:
         return around
     low, high = interesting_moment(events)
     large = is_large(len(replay.nodes(events)))
     if large:
         low = _winning_candidacy(events, low, high)
-    sends = [e["t_ms"] for e in events if e["type"] == "send"]
-    before = [] if large else [t for t in sends if t < low][-CONTEXT_BEFORE:]
-    after = [t for t in sends if t > high][:CONTEXT_AFTER]
+    sends = [e["t_ms"] for e in events if e["type"] == EventType.SEND]
+    # Context from within OUTCOME_MS of the moment only: after a crash of every node, the next message may be a
+    # second away, and a window reaching it would be a long empty strip with the messages crammed at its ends.
+    before = [] if large else [t for t in sends if low - OUTCOME_MS <= t < low][-CONTEXT_BEFORE:]
+    after = [t for t in sends if high < t <= high + OUTCOME_MS][:CONTEXT_AFTER]
     start, stop = min([low, *before]), max([high, *after])
     margin = max(2.0, 0.05 * (stop - start))
     start, stop = max(0.0, start - margin), stop + margin
@@ -164,14 +174,15 @@ def _merged(events: Events, arrows: list[dict[str, Any]], shown: set[str]) -> li
     same (ends, kind, term, outcome, sent at one instant) become one, the first to arrive, with a ``count``."""
     merged: dict[tuple[Any, ...], dict[str, Any]] = {}
     asked = {arrow.get("reply_to") for arrow in arrows} - {None}
-    sent = {e["id"]: e["t_ms"] for e in events if e["type"] == "send" and e["id"] in asked}
+    sent = {e["id"]: e["t_ms"] for e in events if e["type"] == EventType.SEND and e["id"] in asked}
     for arrow in arrows:
         src = arrow["from"] if arrow["from"] in shown else OTHERS
         dst = arrow["to"] if arrow["to"] in shown else OTHERS
         if src == dst == OTHERS:
             continue
         # Alike: a broadcast to the others at one instant, or the others' replies to one such broadcast.
-        when = arrow["sent_ms"] if dst == OTHERS else sent.get(arrow.get("reply_to"), arrow["id"])
+        reply_to = arrow.get("reply_to")
+        when = arrow["sent_ms"] if dst == OTHERS or reply_to is None else sent.get(reply_to, arrow["id"])
         key = (src, dst, arrow["msg"], arrow["term"], arrow.get("entries"), arrow.get("granted"),
                arrow.get("success"), arrow["dropped"], when)  # fmt: skip
         if key in merged:
@@ -205,6 +216,11 @@ def _label(message: dict[str, Any], reason: str | None, prev_index: int | None =
             text = f"refused t{message['term']}: stale term"
         else:
             text = f"refused: {reason}" if reason else f"refused t{message['term']}"
+    elif kind == "PreVoteResponse":
+        if message.get("granted"):
+            text = f"pre-vote granted t{message['term']}"
+        else:
+            text = f"pre-vote refused: {reason}" if reason else f"pre-vote refused t{message['term']}"
     elif kind == "AppendEntriesResponse":
         if message.get("success"):
             text = f"ok {message.get('match_index', '')}".rstrip()
@@ -221,7 +237,7 @@ def _label(message: dict[str, Any], reason: str | None, prev_index: int | None =
 
 def _refused(message: dict[str, Any]) -> bool:
     kind = message["msg"]
-    return (kind == "RequestVoteResponse" and not message.get("granted")) or (
+    return (kind in ("RequestVoteResponse", "PreVoteResponse") and not message.get("granted")) or (
         kind == "AppendEntriesResponse" and not message.get("success")
     )
 
@@ -262,8 +278,7 @@ def message_diagram(
     for message in arrows:
         _draw_arrow(ax, message, x_of, placer if labelled else None, *reasons.get(message["id"], (None, None)))
     violation.mark_time(ax, events, time_on="y", life_lines=x_of)
-    if writes:
-        _draw_client_lane(ax, events, writes, float(len(names)), start, bottom)
+    marks = _draw_client_lane(ax, events, writes, float(len(names)), start, bottom) if writes else set()
     _draw_scripted(ax, events, start, bottom)
     ticks = [f"{hidden} others" if n == OTHERS else n for n in names]
     ax.set_xticks(range(lanes), ticks + (["clients"] if writes else []))
@@ -277,43 +292,91 @@ def message_diagram(
                  + ("" if labelled else f"  ({len(arrows)} arrows, labels omitted)")
                  + (f"\n{len(names) - 1} of {len(cluster)} nodes shown; the other {hidden} share the last life line, "
                     "×N: that many messages alike" if hidden else ""), fontsize=11)  # fmt: skip
-    handles = [
-        Line2D([], [], color=MESSAGE_COLORS["RequestVote"], lw=1.4, label="RequestVote / vote granted"),
-        Line2D([], [], color=MESSAGE_COLORS["AppendEntries"], lw=1.6, label="AppendEntries (+n entries) / ok"),
-        Line2D([], [], color=MESSAGE_COLORS["AppendEntries"], lw=0.7, label="heartbeat ♥"),
-        Line2D([], [], color=STALE_COLOR, lw=1.4, ls=":", label="refused: stale term (reply's term is higher)"),
-        Line2D([], [], color=REJECT_COLOR, lw=1.2, ls="-.",
-               label="refused at its term: log mismatch / log not up-to-date / already voted"),  # fmt: skip
-        Line2D([], [], color=DROP_COLOR, lw=1.2, ls="--", marker="x", label="dropped (reason)"),
-    ] + [Line2D([], [], color=c, lw=5, label=r) for r, c in ROLE_COLORS.items()]
-    if any(a["msg"] == "TimeoutNow" for a in arrows):
-        handles.append(Line2D([], [], color=MESSAGE_COLORS["TimeoutNow"], lw=2.4,
-                              label="TimeoutNow (leadership transfer)"))  # fmt: skip
-    if writes:
-        handles += [Line2D([], [], color=CLIENT_COLOR, ls="none", marker=m, mfc=f, label=t)
-                    for m, f, t in CLIENT_MARKS]  # fmt: skip
-    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
+    drawn = {_kind(a, reasons.get(a["id"], (None, None))[0]) for a in arrows}
+    refusals = [reasons.get(a["id"], (None, None))[0] for a in arrows if _refused(a) and not a["dropped"]]
+    roles = {s.role for s in replay.role_spans(events) if s.end_ms > start and s.start_ms < bottom}
+    handles = _legend_handles(drawn, [r for r in REASONS if r in refusals], roles, marks)
+    # A narrow diagram (few nodes) gets fewer legend columns, so the legend is not cut off at its edges.
+    fig.legend(handles=handles, loc="outside lower center", ncol=3 if fig.get_figwidth() >= 10 else 2,
+               fontsize=8, frameon=False)  # fmt: skip
     return fig
 
 
+#: Refusals at the request's own term, in the order the legend names them.
+REASONS = (LOG_MISMATCH, LOG_NOT_UP_TO_DATE, ALREADY_VOTED)
+
+
+def _kind(message: dict[str, Any], reason: str | None) -> str:
+    """How an arrow is drawn: ``dropped``, ``stale``, ``refused``, ``heartbeat``, ``pre-vote``, ``vote``,
+    ``timeout-now`` or ``append``."""
+    if message["dropped"]:
+        return "dropped"
+    if _refused(message):
+        return "stale" if reason == STALE_TERM else "refused"
+    if message["msg"] == "AppendEntries" and not message.get("entries"):
+        return "heartbeat"
+    if message["msg"].startswith("PreVote"):
+        return "pre-vote"
+    if message["msg"] == "TimeoutNow":
+        return "timeout-now"
+    return "vote" if message["msg"].startswith("RequestVote") else "append"
+
+
+def _legend_handles(drawn: set[str], reasons: list[str], roles: set[str], marks: set[str]) -> list[Line2D]:
+    """Legend entries for what the diagram shows, and only that (a legend naming a refusal or a dropped message
+    that is not there sends a student looking for it)."""
+    entries = [
+        ("vote", Line2D([], [], color=MESSAGE_COLORS["RequestVote"], lw=1.4, label="RequestVote / vote granted")),
+        ("pre-vote", Line2D([], [], color=MESSAGE_COLORS["PreVote"], lw=1.4, label="PreVote / pre-vote granted")),
+        ("append", Line2D([], [], color=MESSAGE_COLORS["AppendEntries"], lw=1.6,
+                          label="AppendEntries (+n entries) / ok")),  # fmt: skip
+        ("heartbeat", Line2D([], [], color=MESSAGE_COLORS["AppendEntries"], lw=0.7, label="heartbeat ♥")),
+        ("timeout-now", Line2D([], [], color=MESSAGE_COLORS["TimeoutNow"], lw=2.4,
+                               label="TimeoutNow (leadership transfer)")),  # fmt: skip
+        ("stale", Line2D([], [], color=STALE_COLOR, lw=1.4, ls=":",
+                         label="refused: stale term (reply's term is higher)")),  # fmt: skip
+        ("refused", Line2D([], [], color=REJECT_COLOR, lw=1.2, ls="-.",
+                           label="refused at its term: " + " / ".join(reasons or ["other"]))),  # fmt: skip
+        ("dropped", Line2D([], [], color=DROP_COLOR, lw=1.2, ls="--", marker="x", label="dropped (reason)")),
+    ]
+    handles = [h for kind, h in entries if kind in drawn]
+    handles += [Line2D([], [], color=c, lw=5, label=r) for r, c in ROLE_COLORS.items() if r in roles]
+    # With reads in the lane, submit and acknowledgement are said to be of reads too (a read never commits).
+    handles += [Line2D([], [], color=CLIENT_COLOR, ls="none", marker=m, mfc=f,
+                       label=t.replace("write", "write or read") if "read" in marks and name != "commit" else t)
+                for (m, f, t), name in zip(CLIENT_MARKS, ("submit", "commit", "ack"), strict=True)
+                if name in marks]  # fmt: skip
+    return handles
+
+
 def _draw_scripted(ax: Any, events: Events, start: float, bottom: float) -> None:
-    """A thin grey line across the diagram at each scripted network change, named at the left edge."""
+    """A thin grey line across the diagram at each scripted network change, named at the left edge; changes
+    made at the same instant share one line and one label (two labels there would print over each other)."""
+    at: dict[float, list[str]] = {}
     for event in events:
-        kind = event["type"]
-        if kind not in ("partition", "isolate", "cut", "heal", "transfer") or not start <= event["t_ms"] <= bottom:
+        if not start <= event["t_ms"] <= bottom:
             continue
-        if kind == "partition":
+        if event["type"] == EventType.PARTITION:
             text = "partition " + " | ".join(" ".join(group) for group in event["groups"])
-        elif kind == "cut":
+        elif event["type"] == EventType.CUT:
             text = f"cut {event['from']}→{event['to']}"
-        elif kind == "isolate":
+        elif event["type"] == EventType.ISOLATE:
             text = f"isolate {event['node']}"
-        elif kind == "transfer":
+        elif event["type"] == EventType.TRANSFER:
             text = f"transfer {event['from']}→{event['node']}"
-        else:
+        elif event["type"] == EventType.HEAL:
             text = " ".join(["heal", *(str(v) for k, v in event.items() if k not in ("t_ms", "type"))])
-        ax.axhline(event["t_ms"], color="#888888", lw=0.8, ls=(0, (1, 2)), zorder=0, gid=f"script:{kind}")
-        ax.text(-0.55, event["t_ms"], text, fontsize=7, color="#555555", va="bottom", ha="left", zorder=6)
+        else:
+            continue
+        if event["t_ms"] not in at:
+            ax.axhline(event["t_ms"], color="#888888", lw=0.8, ls=(0, (1, 2)), zorder=0, gid=f"script:{event['type']}")
+        at.setdefault(event["t_ms"], []).append(text)
+    for t, texts in at.items():
+        # Above its line, except at the window's top edge, where above would be outside the diagram.
+        near_top = t - start < 0.03 * (bottom - start)
+        ax.text(-0.55, t, ", ".join(texts), fontsize=7, color="#555555", va="top" if near_top else "bottom",
+                ha="left", zorder=6, clip_on=True, gid="script-label",
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85})  # fmt: skip
 
 
 def _reasons(events: Events, arrows: list[dict[str, Any]]) -> dict[int, tuple[str, int | None]]:
@@ -321,8 +384,13 @@ def _reasons(events: Events, arrows: list[dict[str, Any]]) -> dict[int, tuple[st
     refusals = {a["id"]: a.get("reply_to") for a in arrows if _refused(a)}
     if not refusals:
         return {}
-    prev = {e["id"]: e.get("prev_index") for e in events if e["type"] == "send" and e["id"] in refusals.values()}
-    return {i: (r, prev.get(refusals[i])) for i, r in replay.refusal_reasons(events).items() if i in refusals}
+    prev = {e["id"]: e.get("prev_index") for e in events if e["type"] == EventType.SEND and e["id"] in refusals.values()}
+    found: dict[int, tuple[str, int | None]] = {}
+    for i, r in replay.refusal_reasons(events).items():
+        if i in refusals:
+            request = refusals[i]
+            found[i] = (r, None if request is None else prev.get(request))
+    return found
 
 
 #: The client lane's colour and its marks: (marker, face colour, legend text) for submit, commit, ack.
@@ -335,9 +403,11 @@ MAX_CLIENT_LABELS = 12
 
 def _draw_client_lane(
     ax: Any, events: Events, writes: list[replay.Write], x: float, start: float, bottom: float
-) -> None:
+) -> set[str]:
     """Each write seen in the window: a thin line from submit to acknowledgement (or past the window while
-    outstanding) with its three marks; overlapping writes are spread side by side within the lane."""
+    outstanding) with its three marks; overlapping writes are spread side by side within the lane. Returns the
+    marks drawn (``submit``, ``commit``, ``ack``)."""
+    drawn: set[str] = set()
     ax.axvspan(x - 0.38, x + 0.38, color="#f2f2f2", zorder=0)
     committed = replay.write_commits(events)
     shown = [w for w in writes if w.ack_ms is None or w.ack_ms >= start]
@@ -356,9 +426,13 @@ def _draw_client_lane(
             if t is not None and start <= t <= bottom:
                 ax.plot([xs], [t], marker=marker, ms=5, color=CLIENT_COLOR, mfc=face, ls="none", zorder=4,
                         gid=f"client:{name}:{key}")  # fmt: skip
+                drawn.add(name)
+                if write.is_read:
+                    drawn.add("read")
         if len(shown) <= MAX_CLIENT_LABELS and start <= write.submit_ms <= bottom:
             ax.text(xs + 0.06, write.submit_ms, f"{write.client} {write.command.replace('=', '←')}", fontsize=6,
                     va="center", ha="left", color=CLIENT_COLOR, zorder=6, clip_on=True)  # fmt: skip
+    return drawn
 
 
 def _draw_life_lines(

@@ -28,10 +28,12 @@ MESSAGE_COLORS = {
     "RequestVoteResponse": "#e07a1f",
     "AppendEntries": "#2e6fbf",
     "AppendEntriesResponse": "#2e6fbf",
-    "TimeoutNow": "#d6336c",
+    "PreVote": "#c2255c",
+    "PreVoteResponse": "#c2255c",
+    "TimeoutNow": "#1a1a1a",
 }
 #: The leadership transfer marks on the timeline (start on the target's lane; outcome).
-TRANSFER_COLOR = "#d6336c"
+TRANSFER_COLOR = MESSAGE_COLORS["TimeoutNow"]
 #: A refusal at the request's own term (log mismatch, log not up-to-date, already voted): purple, dash-dotted.
 REJECT_COLOR = "#8e44ad"
 #: A refusal because the request's term was stale (the reply carries a higher term): brown, dotted.

@@ -19,9 +19,9 @@ that instant (so a leader elected at the violating instant shows as a leader).
 
 Term labels follow one rule, lane by lane: a lane's term is written where the window starts and wherever that
 lane's term changes. A label is left out only when it would run into the next label written on the *same*
-lane (each lane is walked from the right, so the latest terms stay readable); the room a label needs is its
-own width, so a one-digit term fits where a three-digit one would not. Lanes never hide each other's labels:
-what one lane shows does not depend on the others.
+lane or run past the window's right edge (each lane is walked from the right, so the latest terms stay
+readable); the room a label needs is its own width, so a one-digit term fits where a three-digit one would
+not. Lanes never hide each other's labels: what one lane shows does not depend on the others.
 
 The commit panel shades the periods of write unavailability (:mod:`raft.analysis.availability`), gid
 ``unavailable``, named in its legend.
@@ -45,6 +45,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import offset_copy
 
 from raft.analysis import replay
@@ -63,6 +64,7 @@ from raft.plots.style import (
     TimeAxis,
     check_window,
 )
+from raft.sim.events import EventType
 
 #: Width of the lanes' plotting area in inches (the 11-inch figure less the node names and the legend column);
 #: term labels are measured against it to decide whether they fit.
@@ -123,7 +125,7 @@ def timeline(
     shown = lane_labels(events, start, stop, all_nodes)
     summarised = len(shown) != len(names) or any(lane != node for node, lane in shown.items())
     axis = TimeAxis.for_window(start, stop)
-    has_writes = any(e["type"] == "submit" for e in events)
+    has_writes = any(e["type"] == EventType.SUBMIT for e in events)
     lanes_height = 0.42 * len(shown) + 1.0
     ratios = [lanes_height, 1.7] + ([0.3, 1.5] if has_writes else [])
     fig = Figure(figsize=(11, sum(ratios) + 1.0), layout="constrained")
@@ -198,14 +200,8 @@ def _draw_lanes(
     ax.tick_params(axis="y", length=0)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    handles = [Patch(facecolor=c, label=r) for r, c in ROLE_COLORS.items()] + [
-        Patch(facecolor=PARTITION_COLOR, alpha=0.22, label="partition"),
-        Patch(facecolor="none", edgecolor=ONE_WAY_COLOR, hatch="////", lw=0, label="one-way cut (a→b: blocked)"),
-        Line2D([], [], color="#1d6b62", marker="v", ls=":", label="new leader"),
-        Line2D([], [], color=CRASH_COLOR, marker="X", ls="none", label="crash (lane gap = down)"),
-        Line2D([], [], color=RESTART_COLOR, marker=">", ls="none", label="restart"),
-    ] + transfers
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=6 if transfers else 8, fontsize=8, frameon=False,
+    handles = _legend_handles(events, spans, start, stop) + transfers
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=8, fontsize=8, frameon=False,
               handlelength=1.6, columnspacing=1.2)  # fmt: skip
     ax.text(1.0, 1.0, "numbers: term", transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
             color="#555555")  # fmt: skip
@@ -216,17 +212,21 @@ def _draw_transfers(
 ) -> list[Line2D]:
     """Leadership transfers: a diamond on the target's lane when one starts, filled where it completed (the
     target took over), hollow with a cross where it was aborted. Returns legend handles for what was drawn."""
-    marks = {"transfer": ("D", "white", "transfer start (on the target)"),
-             "transfer_done": ("D", TRANSFER_COLOR, "transfer done"),
-             "transfer_abort": ("X", "white", "transfer aborted")}  # fmt: skip
+    marks = {EventType.TRANSFER: ("D", "white", "transfer start (on the target)"),
+             EventType.TRANSFER_DONE: ("D", TRANSFER_COLOR, "transfer done"),
+             EventType.TRANSFER_ABORT: ("X", "white", "transfer aborted")}  # fmt: skip
+    points: dict[EventType, list[tuple[float, str]]] = {kind: [] for kind in marks}
+    for e in events:
+        match e["type"]:
+            case EventType.TRANSFER | EventType.TRANSFER_DONE | EventType.TRANSFER_ABORT:
+                if start <= e["t_ms"] <= stop and e["node"] in y_of:
+                    points[e["type"]].append((e["t_ms"], e["node"]))
     drawn: list[Line2D] = []
     for kind, (marker, face, label) in marks.items():
-        points = [(e["t_ms"], e["node"]) for e in events
-                  if e["type"] == kind and start <= e["t_ms"] <= stop and e["node"] in y_of]  # fmt: skip
-        if not points:
+        if not points[kind]:
             continue
-        ax.plot([axis.value(t) for t, _ in points], [y_of[n] + 0.42 for _, n in points], marker=marker, ms=7,
-                mfc=face, mec=TRANSFER_COLOR, mew=1.4, linestyle="none", zorder=6, gid=kind)  # fmt: skip
+        ax.plot([axis.value(t) for t, _ in points[kind]], [y_of[n] + 0.42 for _, n in points[kind]], marker=marker,
+                ms=7, mfc=face, mec=TRANSFER_COLOR, mew=1.4, linestyle="none", zorder=6, gid=kind.value)  # fmt: skip
         drawn.append(Line2D([], [], marker=marker, mfc=face, mec=TRANSFER_COLOR, mew=1.4, ls="none", label=label))
     return drawn
 
@@ -258,6 +258,29 @@ def _draw_shared_lanes(
                 fontsize=8, ha="center", va="center", color="#222222", zorder=4, gid="quiet-label")  # fmt: skip
 
 
+def _legend_handles(events: Events, spans: list[replay.RoleSpan], start: float, stop: float) -> list[Any]:
+    """Legend entries for what the window shows, and only that: a legend naming a partition, a crash or a
+    restart that never happened would be read as one."""
+    roles = {s.role for s in spans}
+    found = violation.violation(events)
+    if found is not None and start <= found.t_ms < stop:
+        roles |= {state[0] for state in replay.role_at(events, found.t_ms).values() if state is not None}
+    handles: list[Any] = [Patch(facecolor=c, label=r) for r, c in ROLE_COLORS.items() if r in roles]
+    network = [s for s in replay.network_spans(events) if s.end_ms > start and s.start_ms < stop]
+    if any(s.is_partition for s in network):
+        handles.append(Patch(facecolor=PARTITION_COLOR, alpha=0.22, label="partition"))
+    if any(not s.is_partition for s in network):
+        handles.append(Patch(facecolor="none", edgecolor=ONE_WAY_COLOR, hatch="////", lw=0,
+                             label="one-way cut (a→b: blocked)"))  # fmt: skip
+    if any(start <= c.t_ms <= stop for c in replay.leader_changes(events)):
+        handles.append(Line2D([], [], color="#1d6b62", marker="v", ls=":", label="new leader"))
+    if any(start <= t <= stop for t, _ in replay.crashes(events)):
+        handles.append(Line2D([], [], color=CRASH_COLOR, marker="X", ls="none", label="crash (lane gap = down)"))
+    if any(start <= t <= stop for t, _ in replay.restarts(events)):
+        handles.append(Line2D([], [], color=RESTART_COLOR, marker=">", ls="none", label="restart"))
+    return handles
+
+
 def label_room(term: int) -> float:
     """The room a term label needs on its lane, as a fraction of the window's width."""
     return (len(str(term)) * DIGIT_IN + LABEL_PAD_IN) / LANES_WIDTH_IN + LABEL_OFFSET
@@ -276,7 +299,7 @@ def _term_labels(
             changes[span.node].append((span, max(span.start_ms, start)))
     chosen: list[tuple[replay.RoleSpan, float]] = []
     for node in names:
-        right = math.inf
+        right = start + width  # the window's edge: a label cut off there ("3" of "39") would read as another term
         for span, at in reversed(changes[node]):
             if (right - at) / width >= label_room(span.term):
                 chosen.append((span, at))
@@ -337,14 +360,21 @@ def draw_unavailable(ax: Any, events: Events, start: float, stop: float, axis: T
     periods = [p for p in availability(events, replay.end_ms(events)).unavailable
                if p.to_ms > start and p.from_ms < stop]  # fmt: skip
     for period in periods:
-        ax.axvspan(axis.value(max(period.from_ms, start)), axis.value(min(period.to_ms, stop)),
-                   color=UNAVAILABLE_COLOR, alpha=0.13, lw=0, zorder=0, gid="unavailable")  # fmt: skip
+        a, b = axis.value(max(period.from_ms, start)), axis.value(min(period.to_ms, stop))
+        ax.axvspan(a, b, color=UNAVAILABLE_COLOR, alpha=0.13, lw=0, zorder=0, gid="unavailable")
+        # Each period's edges drawn, so two periods that meet (one ends as the commit index moves, the next
+        # begins there) read as two, as the summary lists them, not as one long band.
+        for x in (a, b):
+            ax.axvline(x, color=UNAVAILABLE_COLOR, alpha=0.45, lw=0.7, zorder=0.5, gid="unavailable-edge")
     if periods:
         label = "writes\nunavailable"
         band = Patch(facecolor=UNAVAILABLE_COLOR, alpha=0.13, label=label)
         legend = Legend(ax, [band], [label], loc="lower left", bbox_to_anchor=(1.005, 0.0), fontsize=7,
                         frameon=False, handlelength=1.6)  # fmt: skip
         legend.set_gid("unavailable-legend")
+        # Not clipped to the panel: a clipped artist is left out of the layout, and the label was cut off at
+        # the figure's edge.
+        legend.set_clip_on(False)
         ax.add_artist(legend)
 
 
@@ -372,6 +402,10 @@ def _draw_commits(
     low, high = min(visible, default=0.0), max(visible, default=0.0)
     pad = max(1.0, 0.08 * (high - low))
     ax.set_ylim(low - pad, high + pad)
+    # A commit index is a whole number and never negative: the room left below 0 (for the lines drawn apart)
+    # carries no tick, so a run that committed nothing does not read as one ranging from -1 to 1.
+    ticks = MaxNLocator(nbins=5, integer=True).tick_values(max(low, 0.0), high + pad)
+    ax.set_yticks([t for t in ticks if max(low, 0.0) <= t <= high + pad])
     ax.grid(axis="y", alpha=0.3)
 
 
@@ -449,14 +483,23 @@ def _draw_unacknowledged(ax: Any, events: Events, start: float, stop: float, axi
 
 def _draw_latency(ax: Any, events: Events, start: float, stop: float, axis: TimeAxis) -> None:
     done = [w for w in replay.writes(events) if start <= w.submit_ms <= stop and w.latency_ms is not None]
+    reads = [w for w in done if w.is_read]
+    # Reads are not writes: drawn apart and named, so a read answered at once is not taken for a fast write.
+    for group, marker, face, name in (([w for w in done if not w.is_read], "o", "#34495e", "writes"),
+                                      (reads, "^", "none", "reads")):  # fmt: skip
+        if group:
+            ax.scatter([axis.value(w.submit_ms) for w in group], [w.latency_ms for w in group], s=12,
+                       marker=marker, facecolors=face, edgecolors="#34495e", linewidths=0.6, label=name,
+                       zorder=3, gid="latency" if name == "writes" else "read-latency")  # fmt: skip
     if done:
-        ax.scatter([axis.value(w.submit_ms) for w in done], [w.latency_ms for w in done], s=9,
-                   color="#34495e", label="acknowledged", gid="latency", zorder=3)  # fmt: skip
         values = [w.latency_ms for w in done if w.latency_ms is not None]
         if min(values) > 0 and max(values) / min(values) > 30:
             ax.set_yscale("log")
-    ax.set_ylabel("write latency\n(ms, by submit time)")
+    if reads:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7, frameon=False)
+    ax.set_ylabel(("latency" if reads else "write latency") + "\n(ms, by submit time)")
     ax.grid(axis="y", alpha=0.3)
     if not done:
         ax.text(0.5, 0.5, "no acknowledged writes in this window", transform=ax.transAxes, ha="center",
                 color="#777777")  # fmt: skip
+        ax.set_yticks([])  # no latency measured: a 0-1 ms scale would read as one

@@ -103,20 +103,31 @@ def topology(events: Events, at_ms: float | None = None) -> Figure:
                                            edgecolors=VIOLATION_COLOR, linewidths=2.0)  # fmt: skip
             rings.set_linestyle("--")
             rings.set_gid("violation-nodes")
-    handles = [Line2D([], [], marker="o", ls="none", ms=10, markerfacecolor=c, markeredgecolor="#333333",
-                      label=r) for r, c in ROLE_COLORS.items()]  # fmt: skip
-    handles += [
-        Line2D([], [], marker="o", ls="none", ms=10, markerfacecolor=DOWN_COLOR, markeredgecolor="#333333",
-               label="down"),
-        Line2D([], [], marker="o", ls="none", ms=12, markerfacecolor="none", markeredgecolor=LEADER_RING,
-               markeredgewidth=3, label="leader ring"),
-        Line2D([], [], color="#9a9a9a", label="link"),
-        Line2D([], [], color=DROP_COLOR, ls="--", label="cut both ways"),
-        Line2D([], [], color=DROP_COLOR, ls=":", marker=">", label="cut one way: the blocked direction"),
-        Line2D([], [], color="#9a9a9a", marker=">", label="... and the direction that works"),
-    ]  # fmt: skip
+    present = {roles[n][0] if roles[n] is not None else "down" for n in names}  # type: ignore[index]
+    present |= set(states.values()) | ({"leader ring"} if leaders else set())
+    handles = _legend_handles(present)
     fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     return fig
+
+
+def _legend_handles(present: set[str]) -> list[Line2D]:
+    """Legend entries for what the picture shows, and only that (a legend naming a cut link or a candidate that
+    is not there sends a student looking for it). ``present`` holds roles, ``down``, ``leader ring`` and the
+    link states of :func:`link_states`."""
+    one_way = any("->" in p for p in present)
+    entries = [(r in present, Line2D([], [], marker="o", ls="none", ms=10, markerfacecolor=c,
+                                     markeredgecolor="#333333", label=r)) for r, c in ROLE_COLORS.items()]
+    entries += [
+        ("down" in present, Line2D([], [], marker="o", ls="none", ms=10, markerfacecolor=DOWN_COLOR,
+                                   markeredgecolor="#333333", label="down")),
+        ("leader ring" in present, Line2D([], [], marker="o", ls="none", ms=12, markerfacecolor="none",
+                                          markeredgecolor=LEADER_RING, markeredgewidth=3, label="leader ring")),
+        ("ok" in present, Line2D([], [], color="#9a9a9a", label="link")),
+        ("cut" in present, Line2D([], [], color=DROP_COLOR, ls="--", label="cut both ways")),
+        (one_way, Line2D([], [], color=DROP_COLOR, ls=":", marker=">", label="cut one way: the blocked direction")),
+        (one_way, Line2D([], [], color="#9a9a9a", marker=">", label="... and the direction that works")),
+    ]  # fmt: skip
+    return [handle for shown, handle in entries if shown]
 
 
 def _label_one_way(ax: Any, pos: dict[str, Any], src: str, dst: str) -> None:

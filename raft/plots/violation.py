@@ -16,6 +16,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from raft.analysis.replay import Events, role_at
 from raft.plots.style import ROLE_COLORS, VIOLATION_COLOR
+from raft.sim.events import EventType
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,7 @@ class Violation:
 def violation(events: Events) -> Violation | None:
     """The first ``violation`` event of the trace, or ``None``."""
     for event in events:
-        if event["type"] == "violation":
+        if event["type"] == EventType.VIOLATION:
             return Violation(float(event["t_ms"]), str(event["property"]), tuple(event.get("nodes") or ()),
                              event.get("term"), event.get("index"))  # fmt: skip
     return None

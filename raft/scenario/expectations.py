@@ -92,6 +92,9 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "max_unavailable_ms_after": _start_and_limit,  # [from_ms, limit_ms]: the same, for periods after from_ms
     "no_leader_between_ms": _window,
     "no_commit_between_ms": _window,
+    # every period a leader keeps its title without hearing from a majority is at most this long
+    "max_leader_without_majority_ms": _positive_ms,
+    "leader_without_majority_between_ms": _window,  # some leader holds its title without a majority throughout
     "final_leader_in": _nodes,
     "committed_on_live_nodes_at_least": _count,
     "logs_identical_at_end": _true,
@@ -99,7 +102,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
 }
 EXPECTATION_CHECKS: tuple[str, ...] = tuple(_CHECKS)
 #: Checks whose value is a [start, end] window that must lie inside the run.
-WINDOW_CHECKS = frozenset({"no_leader_between_ms", "no_commit_between_ms"})
+WINDOW_CHECKS = frozenset({"no_leader_between_ms", "no_commit_between_ms", "leader_without_majority_between_ms"})
 
 
 class Expectation(Frozen):

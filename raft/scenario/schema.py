@@ -72,6 +72,9 @@ class ClusterConfig(Frozen):
     election_timeout_ms: Pair = (150.0, 300.0)
     heartbeat_ms: float = Field(default=50.0, gt=0)
     leader_noop: bool = True
+    #: PreVote (thesis §9.6) and CheckQuorum with leader stickiness (thesis §6.2, §4.2.3); off in paper Raft.
+    pre_vote: bool = False
+    check_quorum: bool = False
     max_entries_per_append: int = Field(default=64, ge=1)
     initial_state: dict[str, InitialState] = Field(default_factory=dict)
     bugs: Names = ()

@@ -21,7 +21,7 @@ import simpy
 
 from raft.core.node import NotLeader, TransferringLeadership
 from raft.core.statemachine import ApplyResult, Command
-from raft.sim.events import EventBus
+from raft.sim.events import EventBus, EventType
 from raft.sim.server import SimServer
 
 #: A retry waits at most this fraction of the time left in the run (and at least the first timeout): with
@@ -79,7 +79,7 @@ class Client:
         """Invoke a new command now; ``to`` names the server to try first."""
         command = Command(self.id, self._next_seq, op)
         self._next_seq += 1
-        self.bus.emit({"t_ms": self.env.now, "type": "submit", "client": self.id, "seq": command.seq,
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.SUBMIT, "client": self.id, "seq": command.seq,
                        "command": op})  # fmt: skip
         self.outstanding[command.seq] = _Outstanding(command, 0)
         self._try(command.seq, to or self._target())
@@ -105,7 +105,7 @@ class Client:
     def backoff(self, timeouts: int) -> float:
         """How long to wait for an answer after ``timeouts`` timeouts: doubling from ``timeout_ms``, capped at
         ``max_backoff_ms`` and at :data:`END_FRACTION` of the time left (but never below ``timeout_ms``)."""
-        doubled = min(self.timeout_ms * 2 ** min(timeouts, 30), self.max_backoff_ms)
+        doubled: float = min(self.timeout_ms * 2 ** min(timeouts, 30), self.max_backoff_ms)  # int ** int is Any
         return min(doubled, max(self.timeout_ms, END_FRACTION * (self.end_ms - self.env.now)))
 
     def _arrive(self, event: Any) -> None:
@@ -175,7 +175,7 @@ class Client:
         if self.outstanding.pop(command.seq, None) is None:
             return
         self.known_leader = server
-        self.bus.emit({"t_ms": self.env.now, "type": "ack", "client": self.id, "seq": command.seq,
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.ACK, "client": self.id, "seq": command.seq,
                        "command": command.op, "index": result.index, "value": result.value})  # fmt: skip
 
 

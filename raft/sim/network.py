@@ -10,12 +10,12 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Final
 
 import simpy
 
 from raft.core.messages import Message
-from raft.sim.events import EventBus
+from raft.sim.events import DeliverEvent, DropEvent, EventBus, EventType, SendEvent
 from raft.sim.topology import Topology
 
 Deliver = Callable[[str, str, Message, int], None]
@@ -24,6 +24,11 @@ Deliver = Callable[[str, str, Message, int], None]
 #: an isolation, its link cut one way by a ``cut`` event, or its receiver down.
 LOSS, PARTITION, CUT, DOWN = "loss", "partition", "cut", "down"
 
+
+#: The message events, looked up once (they are built for every message of a traced run).
+_SEND: Final = EventType.SEND
+_DELIVER: Final = EventType.DELIVER
+_DROP: Final = EventType.DROP
 
 class Network:
     """Carries messages between servers, one simpy event per message.
@@ -59,9 +64,9 @@ class Network:
         self.sent = 0
         self.delivered = 0
         self.dropped = 0
-        self._trace_send = bus.wants("send")
-        self._trace_deliver = bus.wants("deliver")
-        self._trace_drop = bus.wants("drop")
+        self._trace_send = bus.wants(EventType.SEND)
+        self._trace_deliver = bus.wants(EventType.DELIVER)
+        self._trace_drop = bus.wants(EventType.DROP)
 
     # -------------------------------------------------------------- messages
 
@@ -78,7 +83,7 @@ class Network:
         self.sent += 1
         msg_id = next(self._ids)
         if self._trace_send:
-            event = self._describe("send", src, dst, message, msg_id, reply_to)
+            event: SendEvent = self._describe(_SEND, src, dst, message, msg_id, reply_to)
             self.bus.emit(event)
         copies = 2 if self.duplicate_rate and self.rng.random() < self.duplicate_rate else 1
         for _ in range(copies):
@@ -97,18 +102,21 @@ class Network:
         else:
             self.delivered += 1
             if self._trace_deliver:
-                self.bus.emit(self._describe("deliver", src, dst, message, msg_id, reply_to))
+                delivered: DeliverEvent = self._describe(_DELIVER, src, dst, message, msg_id, reply_to)
+                self.bus.emit(delivered)
             self.deliver(src, dst, message, msg_id)
             return
         self.dropped += 1
         if self._trace_drop:
-            event = self._describe("drop", src, dst, message, msg_id, reply_to)
-            event["reason"] = reason
-            self.bus.emit(event)
+            dropped: DropEvent = self._describe(_DROP, src, dst, message, msg_id, reply_to)
+            dropped["reason"] = reason
+            self.bus.emit(dropped)
 
     def _describe(
-        self, kind: str, src: str, dst: str, message: Message, msg_id: int, reply_to: int | None
-    ) -> dict[str, Any]:
+        self, kind: EventType, src: str, dst: str, message: Message, msg_id: int, reply_to: int | None
+    ) -> Any:
+        """The event of ``message`` on the wire: a :class:`SendEvent`, :class:`DeliverEvent` or :class:`DropEvent`
+        by ``kind`` (built once as a plain dict: this is the hot path)."""
         event: dict[str, Any] = {
             "t_ms": self.env.now,
             "type": kind,
@@ -138,9 +146,11 @@ def describe_message(message: Message) -> dict[str, Any]:
         fields["match_index"] = message.match_index  # type: ignore[union-attr]
         if message.refused is not None:  # type: ignore[union-attr]
             fields["refused"] = message.refused.value  # type: ignore[union-attr]
-    elif kind in ("RequestVote", "TimeoutNow"):
+    elif kind in ("RequestVote", "PreVote", "TimeoutNow"):
         fields["last_index"] = message.last_log_index  # type: ignore[union-attr]
         fields["last_term"] = message.last_log_term  # type: ignore[union-attr]
+        if kind == "RequestVote" and message.transfer:  # type: ignore[union-attr]
+            fields["transfer"] = True
     else:
         fields["granted"] = message.vote_granted  # type: ignore[union-attr]
         if message.refused is not None:  # type: ignore[union-attr]

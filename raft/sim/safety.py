@@ -25,14 +25,42 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from raft.core.types import Role
 from raft.properties import Property
-from raft.sim.events import Event, EventType
+from raft.sim.events import (
+    AppendEvent,
+    ApplyEvent,
+    CommitEvent,
+    CrashEvent,
+    DeliverEvent,
+    Event,
+    EventType,
+    MetaEvent,
+    RestartEvent,
+    RoleEvent,
+    TimeoutEvent,
+    TruncateEvent,
+    ViolationEvent,
+    VoteEvent,
+)
 
 #: The event types the checker reads.
 CHECKED_TYPES: tuple[EventType, ...] = (
     EventType.META, EventType.ROLE, EventType.APPEND, EventType.TRUNCATE, EventType.COMMIT, EventType.APPLY,
     EventType.CRASH, EventType.RESTART,
 )
+
+#: What the checker reads besides, with ``cluster.check_quorum`` on, for Leader Stickiness.
+STICKINESS_TYPES: tuple[EventType, ...] = (EventType.DELIVER, EventType.VOTE, EventType.TIMEOUT)
+#: Responses whose higher term a server adopts (a reason, besides a new leader, to forget the leader it heard).
+_TERM_BEARING_RESPONSES = frozenset({"RequestVoteResponse", "PreVoteResponse", "AppendEntriesResponse"})
+
+
+def checked_types(check_quorum: bool) -> tuple[EventType, ...]:
+    """The event types to subscribe the checker to: per-message ones only when Leader Stickiness is checked,
+    so that a paper-Raft run pays nothing for it."""
+    return CHECKED_TYPES + STICKINESS_TYPES if check_quorum else CHECKED_TYPES
+
 
 Identity = tuple[Any, Any, Any]  # (command, client, seq) of an entry
 
@@ -48,15 +76,11 @@ class Violation:
     index: int | None
     detail: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "property": self.property,
-            "t_ms": self.t_ms,
-            "nodes": list(self.nodes),
-            "term": self.term,
-            "index": self.index,
-            "detail": self.detail,
-        }
+    def event(self) -> ViolationEvent:
+        """The trace's ``violation`` event."""
+        return {"t_ms": self.t_ms, "type": EventType.VIOLATION, "property": self.property, "nodes": list(self.nodes),
+                "term": self.term, "index": self.index, "detail": self.detail}  # fmt: skip
+
 
     def __str__(self) -> str:
         return f"{describe_place(self.property, self.t_ms, self.nodes, self.term, self.index)}: {self.detail}"
@@ -83,7 +107,7 @@ class SafetyViolationError(Exception):
         self.violation = violation
 
 
-def _identity(event: Event) -> Identity:
+def _identity(event: AppendEvent | ApplyEvent) -> Identity:
     return (event.get("command"), event.get("client"), event.get("seq"))
 
 
@@ -106,10 +130,37 @@ class SafetyChecker:
         self.commit_terms: list[int] = []
         self.applied: dict[int, tuple[int, Identity]] = {}
         self.violations: list[Violation] = []
-        self._handlers = {kind: getattr(self, "_on_" + kind) for kind in CHECKED_TYPES}
+        #: With PreVote on: every term some candidate began (or a server started in); ``None`` when off.
+        self.begun_terms: set[int] | None = None
+        #: With CheckQuorum on: the minimum election timeout, and for each server when and in which term an
+        #: AppendEntries from a current leader last reached it.
+        self.sticky_ms: float | None = None
+        self.leader_heard: dict[str, tuple[float, int]] = {}
 
     def __call__(self, event: Event) -> None:
-        self._handlers[event["type"]](event)
+        match event["type"]:
+            case EventType.APPEND:
+                self._on_append(event)
+            case EventType.COMMIT:
+                self._on_commit(event)
+            case EventType.APPLY:
+                self._on_apply(event)
+            case EventType.ROLE:
+                self._on_role(event)
+            case EventType.TRUNCATE:
+                self._on_truncate(event)
+            case EventType.CRASH:
+                self._on_crash(event)
+            case EventType.RESTART:
+                self._on_restart(event)
+            case EventType.META:
+                self._on_meta(event)
+            case EventType.DELIVER:
+                self._on_deliver(event)
+            case EventType.VOTE:
+                self._on_vote(event)
+            case EventType.TIMEOUT:
+                self._on_timeout(event)
 
     def _fail(self, prop: Property, event: Event, nodes: tuple[str, ...], term: int | None, index: int | None,
               detail: str) -> None:  # fmt: skip
@@ -119,24 +170,37 @@ class SafetyChecker:
 
     # --------------------------------------------------------------- events
 
-    def _on_meta(self, event: Event) -> None:
+    def _on_meta(self, event: MetaEvent) -> None:
+        cluster = (event.get("config") or {}).get("cluster") or {}
+        if cluster.get("pre_vote"):
+            self.begun_terms = {0}
+        if cluster.get("check_quorum"):
+            self.sticky_ms = float(cluster["election_timeout_ms"][0])
         for node in event["nodes"]:
             state = event.get("initial_state", {}).get(node, {})
             terms = state.get("log", [])
             self.logs[node] = []
             self.terms[node] = self.persisted_terms[node] = state.get("term", 0)
+            if self.begun_terms is not None:
+                self.begun_terms.add(self.terms[node])
             for index, term in enumerate(terms, start=1):
                 self._register(event, node, index, term, (None, None, None))
             self.commit[node] = 0
 
-    def _on_role(self, event: Event) -> None:
+    def _on_role(self, event: RoleEvent) -> None:
         node, term, role = event["node"], event["term"], event["role"]
         if term < self.terms.get(node, 0):
             self._fail(Property.TERM_MONOTONICITY, event, (node,), term, None,
                        f"term went from {self.terms[node]} down to {term}")  # fmt: skip
+        if self.begun_terms is not None:
+            self._check_term_begun(event, node, role, term)
+        if role == "candidate":
+            self.leader_heard.pop(node, None)
+        elif self.sticky_ms is not None and node in self.leader_heard:
+            self._check_term_kept(event, node, term)
         self.terms[node] = term
         self.roles[node] = role
-        if role != "leader":
+        if role != Role.LEADER.value:
             self.leaders.pop(node, None)
             return
         other = self.leader_of_term.get(term)
@@ -153,7 +217,67 @@ class SafetyChecker:
         if index:
             self._check_leader_has(event, node, term, index)
 
-    def _check_leader_has(self, event: Event, leader: str, term: int, index: int) -> None:
+    def _check_term_begun(self, event: RoleEvent, node: str, role: str, term: int) -> None:
+        """PreVote Term Stability: a server enters a new term only as its candidate or by learning it from a
+        server already in it, so every term entered was begun by a candidate (thesis §9.6)."""
+        begun = self.begun_terms
+        assert begun is not None
+        if role == "candidate":
+            begun.add(term)
+        elif term > self.terms.get(node, 0) and term not in begun:
+            self._fail(Property.PREVOTE_TERM_STABILITY, event, (node,), term, None,
+                       f"{node} entered term {term} as {role}, a term no candidate began (from term "
+                       f"{self.terms.get(node, 0)})")  # fmt: skip
+
+    def _on_deliver(self, event: DeliverEvent) -> None:
+        """Leader Stickiness bookkeeping: an AppendEntries not behind the receiver's term comes from a current
+        leader; a response of a higher term makes the receiver adopt it and forget that leader; so does the
+        RequestVote of a transfer campaign (``transfer``: its candidate got TimeoutNow from the leader, which asked
+        for this election, thesis §3.10), which voters honour despite stickiness."""
+        if self.sticky_ms is None:
+            return
+        node, term, kind = event["to"], event["term"], event["msg"]
+        if kind == "AppendEntries":
+            if term >= self.terms.get(node, 0):
+                self.leader_heard[node] = (event["t_ms"], term)
+        elif kind in _TERM_BEARING_RESPONSES and term > self.terms.get(node, 0):
+            self.leader_heard.pop(node, None)
+        elif kind == "RequestVote" and event.get("transfer") and term > self.terms.get(node, 0):
+            self.leader_heard.pop(node, None)
+
+    def _check_term_kept(self, event: RoleEvent, node: str, term: int) -> None:
+        """Leader Stickiness: within the minimum election timeout of hearing from a current leader, a server does
+        not take a candidate's later term either (thesis §4.2.3). Every other way to a later term (an
+        AppendEntries of a new leader, a response of a later term, its own timer) updated or cleared
+        ``leader_heard`` first."""
+        at, leader_term = self.leader_heard[node]
+        assert self.sticky_ms is not None
+        if term > leader_term and event["t_ms"] - at < self.sticky_ms - 1e-9:
+            self._fail(Property.LEADER_STICKINESS, event, (node,), term, None,
+                       f"{node} took term {term} {event['t_ms'] - at:.1f} ms after an AppendEntries of term "
+                       f"{leader_term}, within the minimum election timeout ({self.sticky_ms:g} ms)")  # fmt: skip
+
+    def _on_timeout(self, event: TimeoutEvent) -> None:
+        """A server whose election timer fired (or was forced to) campaigns: it no longer follows a leader."""
+        self.leader_heard.pop(event["node"], None)
+
+    def _on_vote(self, event: VoteEvent) -> None:
+        """Leader Stickiness: no vote for a later term within the minimum election timeout of hearing from a
+        current leader (thesis §4.2.3)."""
+        if self.sticky_ms is None or not event["granted"]:
+            return
+        node = event["node"]
+        heard = self.leader_heard.get(node)
+        if heard is None:
+            return
+        at, leader_term = heard
+        if event["term"] > leader_term and event["t_ms"] - at < self.sticky_ms - 1e-9:
+            self._fail(Property.LEADER_STICKINESS, event, (node,), event["term"], None,
+                       f"{node} voted for {event['candidate']} in term {event['term']} "
+                       f"{event['t_ms'] - at:.1f} ms after an AppendEntries of term {leader_term}, within the "
+                       f"minimum election timeout ({self.sticky_ms:g} ms)")  # fmt: skip
+
+    def _check_leader_has(self, event: RoleEvent | CommitEvent, leader: str, term: int, index: int) -> None:
         log = self.logs[leader]
         entry = self.committed[index - 1]
         if index > len(log) or log[index - 1] != entry:
@@ -161,7 +285,7 @@ class SafetyChecker:
                        f"leader of term {term} lacks the entry of term {entry[0]} at index {index}, committed in "
                        f"term {self.commit_terms[index - 1]}")  # fmt: skip
 
-    def _on_append(self, event: Event) -> None:
+    def _on_append(self, event: AppendEvent) -> None:
         node, index, term = event["node"], event["index"], event["term"]
         log = self.logs[node]
         if index != len(log) + 1:
@@ -183,9 +307,9 @@ class SafetyChecker:
                        f"{known[1][0]!r})")  # fmt: skip
         log.append((term, identity))
 
-    def _on_truncate(self, event: Event) -> None:
+    def _on_truncate(self, event: TruncateEvent) -> None:
         node, index = event["node"], event["index"]
-        if self.roles.get(node) == "leader":
+        if self.roles.get(node) == Role.LEADER.value:
             self._fail(Property.LEADER_APPEND_ONLY, event, (node,), self.terms.get(node), index,
                        f"leader {node} deleted entries from index {index} on")  # fmt: skip
         if index <= self.commit.get(node, 0):
@@ -193,7 +317,7 @@ class SafetyChecker:
                        f"{node} deleted entries from index {index} on, below its commitIndex {self.commit[node]}")  # fmt: skip
         del self.logs[node][index - 1 :]
 
-    def _on_commit(self, event: Event) -> None:
+    def _on_commit(self, event: CommitEvent) -> None:
         node, index = event["node"], event["index"]
         before = self.commit.get(node, 0)
         term = self.terms.get(node)
@@ -220,7 +344,7 @@ class SafetyChecker:
                     if leader_term > (term or 0):
                         self._check_leader_has(event, leader, leader_term, i)
 
-    def _on_apply(self, event: Event) -> None:
+    def _on_apply(self, event: ApplyEvent) -> None:
         node, index, term = event["node"], event["index"], event["term"]
         entry = (term, _identity(event))
         known = self.applied.get(index)
@@ -231,12 +355,13 @@ class SafetyChecker:
                        f"{node} applied {entry[1][0]!r} (term {term}) at index {index}, another server applied "
                        f"{known[1][0]!r} (term {known[0]})")  # fmt: skip
 
-    def _on_crash(self, event: Event) -> None:
+    def _on_crash(self, event: CrashEvent) -> None:
         node = event["node"]
         self.roles[node] = "down"
         self.leaders.pop(node, None)
+        self.leader_heard.pop(node, None)
 
-    def _on_restart(self, event: Event) -> None:
+    def _on_restart(self, event: RestartEvent) -> None:
         node, term = event["node"], event["term"]
         # A term change still being written at a crash is lost with it (no message carrying it left the
         # server), so a new life starts from the persisted term; the persisted term itself never goes back.
@@ -244,6 +369,7 @@ class SafetyChecker:
             self._fail(Property.TERM_MONOTONICITY, event, (node,), term, None,
                        f"restarted with term {term}, below its persisted term {self.persisted_terms[node]}")  # fmt: skip
         self.persisted_terms[node] = self.terms[node] = term
+        self.leader_heard.pop(node, None)
         self.commit[node] = 0
         # The recovered log holds entries appended before, so the registry knows each one's identity.
         self.logs[node] = [(term, self.registry[(index, term)][1]) for index, term in enumerate(event["log"], 1)]

@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from raft.core.types import Role
 from raft.scenario import Action
 from raft.scenario.base import CRASHED, FOLLOWER, LEADER
+from raft.sim.events import EventType
 
 if TYPE_CHECKING:
     import simpy
 
     from raft.scenario import Event as ScenarioEvent
-    from raft.sim.events import EventBus
+    from raft.sim.events import Event, EventBus
 
 #: Why an action naming a role was skipped, by role word.
 _NOBODY = {LEADER: "no live leader", FOLLOWER: "no live follower", CRASHED: "no crashed node"}
@@ -81,15 +82,15 @@ class Script:
             else:
                 self.waiting.append(event)
         if self.waiting:
-            sim.bus.subscribe(self._on_role, ["role"])
+            sim.bus.subscribe(self._on_role, [EventType.ROLE])
 
     def _at(self, t_ms: float, event: ScenarioEvent) -> None:
         env = self.sim.env
         timer = env.timeout(max(0.0, t_ms - env.now), event)
         timer.callbacks.append(self._fire)
 
-    def _on_role(self, record: dict[str, Any]) -> None:
-        if record["role"] != Role.LEADER.value:
+    def _on_role(self, record: Event) -> None:
+        if record["type"] != EventType.ROLE or record["role"] != Role.LEADER.value:
             return
         for event in [e for e in self.waiting if e.when is not None and e.when.leader == record["node"]]:
             self.waiting.remove(event)

@@ -22,7 +22,9 @@ from raft.core.notes import (
     Appended,
     Applied,
     Committed,
+    PreVoted,
     RoleChanged,
+    SteppedDown,
     TimedOut,
     TransferAborted,
     TransferStarted,
@@ -31,7 +33,7 @@ from raft.core.notes import (
 )
 from raft.core.quorum import MajorityConfig
 from raft.core.statemachine import ApplyResult, Command
-from raft.sim.events import EventBus
+from raft.sim.events import AppendEvent, ApplyEvent, EventBus, EventType, PreVoteEvent, VoteEvent
 from raft.sim.network import Network
 from raft.sim.storage import Storage
 
@@ -76,18 +78,18 @@ class SimServer:
         self._wake_at = math.inf
         #: Client commands this server accepted as leader and must answer once applied (volatile).
         self.pending_acks: dict[tuple[str, int], AckHandler] = {}
-        self._emit_vote = bus.wants("vote")
-        self._emit_timeout = bus.wants("timeout")
-        self._emit_append = bus.wants("append")
-        self._emit_truncate = bus.wants("truncate")
-        self._emit_apply = bus.wants("apply")
+        self._emit_vote = bus.wants(EventType.VOTE)
+        self._emit_pre_vote = bus.wants(EventType.PRE_VOTE)
+        self._emit_timeout = bus.wants(EventType.TIMEOUT)
+        self._emit_append = bus.wants(EventType.APPEND)
+        self._emit_truncate = bus.wants(EventType.TRUNCATE)
+        self._emit_apply = bus.wants(EventType.APPLY)
         self._reporters: dict[type, Callable[[Any], None]] = {
             RoleChanged: self._report_role, TimedOut: self._report_timeout, Voted: self._report_vote,
             Appended: self._report_append, Truncated: self._report_truncate, Committed: self._report_commit,
-            Applied: self._report_apply,
+            Applied: self._report_apply, PreVoted: self._report_pre_vote, SteppedDown: self._report_step_down,
+            TransferStarted: self._report_transfer, TransferAborted: self._report_transfer_abort,
         }  # fmt: skip
-        self._reporters[TransferStarted] = self._report_transfer
-        self._reporters[TransferAborted] = self._report_transfer_abort
 
     # ------------------------------------------------------------ life cycle
 
@@ -261,29 +263,39 @@ class SimServer:
         for note in notes:
             reporters[type(note)](note)
 
-    def _event(self, kind: str, **fields: Any) -> None:
-        self.bus.emit({"t_ms": self.env.now, "type": kind, "node": self.id, **fields})
-
     def _report_role(self, note: RoleChanged) -> None:
-        self._event("role", role=note.role.value, term=note.term)
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.ROLE, "node": self.id, "role": note.role.value,
+                       "term": note.term})  # fmt: skip
 
     def _report_timeout(self, note: TimedOut) -> None:
         if self._emit_timeout:
-            self._event("timeout", term=note.term)
+            self.bus.emit({"t_ms": self.env.now, "type": EventType.TIMEOUT, "node": self.id, "term": note.term})
 
     def _report_vote(self, note: Voted) -> None:
         if self._emit_vote:
-            if note.refused is None:
-                self._event("vote", candidate=note.candidate, term=note.term, granted=note.granted)
-            else:
-                self._event("vote", candidate=note.candidate, term=note.term, granted=note.granted,
-                            reason=note.refused.value)
+            event: VoteEvent = {"t_ms": self.env.now, "type": EventType.VOTE, "node": self.id,
+                                "candidate": note.candidate, "term": note.term, "granted": note.granted}  # fmt: skip
+            if note.refused is not None:
+                event["reason"] = note.refused.value
+            self.bus.emit(event)
+
+    def _report_pre_vote(self, note: PreVoted) -> None:
+        if self._emit_pre_vote:
+            event: PreVoteEvent = {"t_ms": self.env.now, "type": EventType.PRE_VOTE, "node": self.id,
+                                   "candidate": note.candidate, "term": note.term, "granted": note.granted}  # fmt: skip
+            if note.refused is not None:
+                event["reason"] = note.refused.value
+            self.bus.emit(event)
+
+    def _report_step_down(self, note: SteppedDown) -> None:
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.STEP_DOWN, "node": self.id, "term": note.term,
+                       "reason": note.reason})  # fmt: skip
 
     def _report_append(self, note: Appended) -> None:
         if self._emit_append:
             command = note.command
-            event = {"t_ms": self.env.now, "type": "append", "node": self.id, "index": note.index,
-                     "term": note.term, "command": None}  # fmt: skip
+            event: AppendEvent = {"t_ms": self.env.now, "type": EventType.APPEND, "node": self.id,
+                                  "index": note.index, "term": note.term, "command": None}  # fmt: skip
             if command is not None:
                 event["command"] = command.op
                 event["client"] = command.client
@@ -292,16 +304,16 @@ class SimServer:
 
     def _report_truncate(self, note: Truncated) -> None:
         if self._emit_truncate:
-            self._event("truncate", index=note.index)
+            self.bus.emit({"t_ms": self.env.now, "type": EventType.TRUNCATE, "node": self.id, "index": note.index})
 
     def _report_commit(self, note: Committed) -> None:
-        self.bus.emit({"t_ms": self.env.now, "type": "commit", "node": self.id, "index": note.index})
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.COMMIT, "node": self.id, "index": note.index})
 
     def _report_apply(self, note: Applied) -> None:
         command, result = note.command, note.result
         if self._emit_apply:
-            event = {"t_ms": self.env.now, "type": "apply", "node": self.id, "index": note.index,
-                     "term": note.term, "command": None}  # fmt: skip
+            event: ApplyEvent = {"t_ms": self.env.now, "type": EventType.APPLY, "node": self.id,
+                                 "index": note.index, "term": note.term, "command": None}  # fmt: skip
             if command is not None and result is not None:
                 event["command"] = command.op
                 event["client"] = command.client
@@ -316,9 +328,9 @@ class SimServer:
                 on_applied(self.id, command, result)
 
     def _report_transfer(self, note: TransferStarted) -> None:
-        self.bus.emit({"t_ms": self.env.now, "type": "transfer", "node": note.target, "from": self.id,
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.TRANSFER, "node": note.target, "from": self.id,
                        "term": note.term})  # fmt: skip
 
     def _report_transfer_abort(self, note: TransferAborted) -> None:
-        self.bus.emit({"t_ms": self.env.now, "type": "transfer_abort", "node": note.target, "from": self.id,
-                       "term": note.term, "reason": "timed out"})  # fmt: skip
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.TRANSFER_ABORT, "node": note.target,
+                       "from": self.id, "term": note.term, "reason": "timed out"})  # fmt: skip

@@ -21,7 +21,7 @@ from raft.core.quorum import MajorityConfig
 from raft.core.types import Role
 from raft.properties import Property
 from raft.sim.clients import Client, open_loop
-from raft.sim.events import TRACE_SCHEMA_VERSION, EventBus
+from raft.sim.events import TRACE_SCHEMA_VERSION, EndEvent, Event, EventBus, EventType, MetaEvent
 from raft.sim.network import Network
 from raft.sim.safety import SafetyViolationError, Violation
 from raft.sim.script import Script
@@ -90,6 +90,8 @@ class Simulation:
             leader_noop=cluster.leader_noop,
             max_entries_per_append=cluster.max_entries_per_append,
             bugs=self.bugs,
+            pre_vote=cluster.pre_vote,
+            check_quorum=cluster.check_quorum,
         )
         net = scenario.network
         self.network = Network(
@@ -141,13 +143,16 @@ class Simulation:
 
     # ------------------------------------------------------------------ run
 
-    def meta(self) -> dict[str, Any]:
+    def meta(self) -> MetaEvent:
         """The trace's first line: schema version, nodes, configuration and initial state."""
         scenario = self.scenario
         config = scenario.model_dump(mode="json", exclude={"events", "expect", "source"})
+        for key in ("pre_vote", "check_quorum"):  # the thesis's switches appear only when on: a paper-Raft
+            if not config["cluster"][key]:  # trace is what it always was
+                del config["cluster"][key]
         return {
             "t_ms": 0.0,
-            "type": "meta",
+            "type": EventType.META,
             "schema": TRACE_SCHEMA_VERSION,
             "scenario": scenario.name,
             "seed": self.seed,
@@ -183,9 +188,9 @@ class Simulation:
             interrupted = not self._run_paced(pacer)
         except SafetyViolationError as error:
             violation = error.violation
-            self.bus.emit({"t_ms": self.env.now, "type": "violation", **violation.to_dict()})
+            self.bus.emit(violation.event())
         outcome = self.outcome(violation, interrupted)
-        end: dict[str, Any] = {"t_ms": self.env.now, "type": "end", "final_leader": outcome.final_leader,
+        end: EndEvent = {"t_ms": self.env.now, "type": EventType.END, "final_leader": outcome.final_leader,
                                "commit_index": {n: s.commit_index for n, s in outcome.nodes.items()}}  # fmt: skip
         if interrupted:
             end["interrupted"] = True
@@ -251,11 +256,9 @@ class Simulation:
         """The node that crashed most recently and is still down, if any."""
         return self.crash_order[-1] if self.crash_order else None
 
-    def _emit(self, event_type: str, **fields: Any) -> None:
-        self.bus.emit({"t_ms": self.env.now, "type": event_type, **fields})
-
     def skip(self, action: str, target: str, reason: str) -> None:
-        self._emit("skip", action=action, target=target, reason=reason)
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.SKIP, "action": action, "target": target,
+                       "reason": reason})  # fmt: skip
 
     def crash(self, node: str) -> None:
         server = self.servers[node]
@@ -264,10 +267,10 @@ class Simulation:
             return
         server.crash()
         self.crash_order.append(node)
-        self._emit("crash", node=node)
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.CRASH, "node": node})
         pending = self.transfer_pending
         if pending is not None and pending[1] == node:
-            self._end_transfer("transfer_abort", reason="leader crashed")
+            self._abort_transfer("leader crashed")
 
     def restart(self, node: str) -> None:
         server = self.servers[node]
@@ -277,8 +280,8 @@ class Simulation:
         if node in self.crash_order:
             self.crash_order.remove(node)
         storage = server.storage
-        self._emit("restart", node=node, term=storage.term, voted_for=storage.durable_vote,
-                   log=[e.term for e in storage.entries])  # fmt: skip
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.RESTART, "node": node, "term": storage.term,
+                       "voted_for": storage.durable_vote, "log": [e.term for e in storage.entries]})  # fmt: skip
         server.start()
 
     def force_timeout(self, node: str) -> None:
@@ -290,28 +293,28 @@ class Simulation:
 
     def partition(self, groups: tuple[tuple[str, ...], ...]) -> None:
         self.network.topology.partition(groups)
-        self._emit("partition", groups=[list(g) for g in groups])
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.PARTITION, "groups": [list(g) for g in groups]})
 
     def heal(self, node: str | None = None, link: tuple[str, str] | None = None) -> None:
         """Heal the link ``link`` (both ways), or every cut touching ``node``, or (neither) every cut."""
         topology = self.network.topology
         if link is not None:
             topology.heal_link(*link)
-            self._emit("heal", link=list(link))
+            self.bus.emit({"t_ms": self.env.now, "type": EventType.HEAL, "link": list(link)})
         elif node is not None:
             topology.heal_node(node)
-            self._emit("heal", node=node)
+            self.bus.emit({"t_ms": self.env.now, "type": EventType.HEAL, "node": node})
         else:
             topology.heal()
-            self._emit("heal")
+            self.bus.emit({"t_ms": self.env.now, "type": EventType.HEAL})
 
     def isolate(self, node: str) -> None:
         self.network.topology.isolate(node)
-        self._emit("isolate", node=node)
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.ISOLATE, "node": node})
 
     def cut(self, src: str, dst: str) -> None:
         self.network.topology.cut_link(src, dst)
-        self._emit("cut", **{"from": src, "to": dst})
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.CUT, "from": src, "to": dst})
 
     def scripted_write(self, op: str, to: str | None) -> None:
         self.script_client.submit(op, to)
@@ -332,37 +335,43 @@ class Simulation:
         if not self._watching_transfers:
             self._watching_transfers = True
             self.network.deliver = self._deliver_checking_transfers
-            self.bus.subscribe(self._watch_transfer, ["transfer", "transfer_abort", "role"])
+            self.bus.subscribe(self._watch_transfer, [EventType.TRANSFER, EventType.TRANSFER_ABORT, EventType.ROLE])
         self.servers[leader].transfer_leadership(node)
 
-    def _watch_transfer(self, event: dict[str, Any]) -> None:
-        kind = event["type"]
-        if kind == "transfer":
-            if self.transfer_pending is not None:
-                self._end_transfer("transfer_abort", reason=f"replaced by a transfer to {event['node']}")
-            self.transfer_pending = (event["node"], event["from"], event["term"], event["t_ms"])
-            return
-        pending = self.transfer_pending
-        if pending is None:
-            return
-        target, _, term, _ = pending
-        if kind == "transfer_abort":
-            if event["term"] == term and event["node"] == target:
-                self.transfer_pending = None  # the leader gave up: already traced
-        elif event["role"] == Role.LEADER.value and event["term"] > term:
-            if event["node"] == target:
-                self._end_transfer("transfer_done", elected_term=event["term"])
-            else:
-                self._end_transfer("transfer_abort", reason=f"{event['node']} won term {event['term']}")
+    def _watch_transfer(self, event: Event) -> None:
+        match event["type"]:
+            case EventType.TRANSFER:
+                if self.transfer_pending is not None:
+                    self._abort_transfer(f"replaced by a transfer to {event['node']}")
+                self.transfer_pending = (event["node"], event["from"], event["term"], event["t_ms"])
+            case EventType.TRANSFER_ABORT:
+                pending = self.transfer_pending
+                if pending is not None and event["term"] == pending[2] and event["node"] == pending[0]:
+                    self.transfer_pending = None  # the leader gave up: already traced
+            case EventType.ROLE:
+                pending = self.transfer_pending
+                if pending is None or event["role"] != Role.LEADER.value or event["term"] <= pending[2]:
+                    return
+                if event["node"] == pending[0]:
+                    self._finish_transfer(event["term"])
+                else:
+                    self._abort_transfer(f"{event['node']} won term {event['term']}")
 
-    def _end_transfer(self, kind: str, **fields: Any) -> None:
+    def _take_pending_transfer(self) -> tuple[str, str, int, float]:
         pending = self.transfer_pending
         assert pending is not None
         self.transfer_pending = None
-        target, leader, term, start = pending
-        if kind == "transfer_done":
-            fields["took_ms"] = round(self.env.now - start, 3)
-        self._emit(kind, node=target, **{"from": leader}, term=term, **fields)
+        return pending
+
+    def _finish_transfer(self, elected_term: int) -> None:
+        target, leader, term, start = self._take_pending_transfer()
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.TRANSFER_DONE, "node": target, "from": leader,
+                       "term": term, "elected_term": elected_term, "took_ms": round(self.env.now - start, 3)})  # fmt: skip
+
+    def _abort_transfer(self, reason: str) -> None:
+        target, leader, term, _ = self._take_pending_transfer()
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.TRANSFER_ABORT, "node": target, "from": leader,
+                       "term": term, "reason": reason})  # fmt: skip
 
     def _check_timeout_now(self, src: str, dst: str, message: TimeoutNow) -> None:
         """Leadership Transfer: a TimeoutNow reaches a server of its term only once that server holds the

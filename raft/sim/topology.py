@@ -9,7 +9,9 @@ same links. networkx is imported only once a link is cut: a run without faults n
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from raft.sim.events import Event, EventType
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -93,24 +95,25 @@ class Topology:
         or were there already): a message on one of them is dropped for reason ``cut``, not ``partition``."""
         return self._cut_by_link & self.cut
 
-    def apply(self, event: dict[str, Any]) -> bool:
+    def apply(self, event: Event) -> bool:
         """Replay a trace event (``partition``, ``heal``, ``isolate`` or ``cut``); ``False`` for any other.
 
         A ``heal`` with ``link`` heals that link, one with ``node`` every cut touching that node, one with
         neither (as every trace before partial heals) everything.
         """
-        kind = event["type"]
-        if kind == "partition":
+        if event["type"] == EventType.PARTITION:
             self.partition(event["groups"])
-        elif kind == "heal" and "link" in event:
-            self.heal_link(*event["link"])
-        elif kind == "heal" and "node" in event:
-            self.heal_node(event["node"])
-        elif kind == "heal":
-            self.heal()
-        elif kind == "isolate":
+        elif event["type"] == EventType.HEAL:
+            if "link" in event:
+                a, b = event["link"]
+                self.heal_link(a, b)
+            elif "node" in event:
+                self.heal_node(event["node"])
+            else:
+                self.heal()
+        elif event["type"] == EventType.ISOLATE:
             self.isolate(event["node"])
-        elif kind == "cut":
+        elif event["type"] == EventType.CUT:
             self.cut_link(event["from"], event["to"])
         else:
             return False

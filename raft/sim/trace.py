@@ -14,7 +14,7 @@ from typing import Any
 
 from raft.errors import TraceError
 from raft.files import AtomicFile
-from raft.sim.events import TRACE_SCHEMA_VERSION, Event
+from raft.sim.events import TRACE_SCHEMA_VERSION, Event, EventType
 
 
 def dumps(event: Event) -> str:
@@ -47,7 +47,7 @@ class TraceWriter:
         self._out.abort()
 
 
-def read_trace(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+def read_trace(path: str | os.PathLike[str]) -> list[Event]:
     """All events of a trace file; :class:`TraceError` (one line) if it is missing, corrupt or not a trace."""
     name = Path(path).name
     try:
@@ -63,7 +63,7 @@ def read_trace(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         raise TraceError(f"{name}: cannot read trace: {error.strerror or error}") from None
     except UnicodeDecodeError as error:
         raise TraceError(f"{name}: not a raft-sim trace (not UTF-8 text, byte 0x{error.object[error.start]:02x})") from None
-    events: list[dict[str, Any]] = []
+    events: list[Any] = []  # each checked for ``t_ms`` and ``type``; the shapes are the writer's (:data:`Event`)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -74,7 +74,7 @@ def read_trace(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         if not isinstance(event, dict) or "type" not in event or "t_ms" not in event:
             raise TraceError(f"{name}: line {number}: not a trace event (needs 't_ms' and 'type')")
         events.append(event)
-    if not events or events[0]["type"] != "meta":
+    if not events or events[0]["type"] != EventType.META:
         raise TraceError(f"{name}: not a raft-sim trace (the first line must be the meta event)")
     version = events[0].get("schema")
     if version != TRACE_SCHEMA_VERSION:

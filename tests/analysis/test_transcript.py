@@ -70,7 +70,7 @@ REPLICATION = [
     msg("send", 2.0, "n2", "n1", "AppendEntriesResponse", 2, 11, reply_to=10, success=True, match_index=5),
     msg("send", 3.0, "n1", "n2", "AppendEntries", 2, 12, prev_index=5, prev_term=1, entries=2, commit=5),
     msg("send", 4.0, "n2", "n1", "AppendEntriesResponse", 2, 13, reply_to=12, success=False, match_index=0,
-        reason="log mismatch at prevLogIndex"),
+        refused="log mismatch at prevLogIndex"),
     {"t_ms": 5.0, "type": "truncate", "node": "n2", "index": 6},
     {"t_ms": 5.0, "type": "append", "node": "n2", "index": 6, "term": 2, "command": "x=1"},
     {"t_ms": 5.0, "type": "append", "node": "n2", "index": 7, "term": 2, "command": None},

@@ -99,3 +99,14 @@ def test_resume_cuts_a_torn_line_and_reruns_that_run(scenario: Path, tmp_path: P
     result = sweep(scenario, grid(), runner=SerialRunner(), out=out)
     assert result.report.ran == 1 and result.report.skipped == 11
     assert out.read_text() == whole
+
+
+def test_run_figures_are_the_result_columns() -> None:
+    from raft.api import simulate
+    from raft.batch.sweep import RESULT_COLUMNS, RunFigures, figures
+
+    assert list(RunFigures.__annotations__) == [c.name for c in RESULT_COLUMNS]
+    shipped = Path(__file__).resolve().parents[2] / "scenarios" / "bugs" / "vote-twice.yaml"
+    row = figures(simulate(shipped, record=False).summary)
+    assert list(row) == [c.name for c in RESULT_COLUMNS]
+    assert (row["outcome"], row["violation"]) == ("unsafe", "Election Safety")

@@ -1,4 +1,4 @@
-"""Ctrl-C (issue 9 §2): a real SIGINT sent to a real ``raft-sim`` process stops it cleanly, with what ran.
+"""Ctrl-C: a real SIGINT sent to a real ``raft-sim`` process stops it cleanly, with what ran.
 
 Each test starts ``python -m raft ...`` in a session of its own (as a terminal's process group, so that worker
 processes get the signal too, as they would from a terminal), polls until the work has visibly started, sends

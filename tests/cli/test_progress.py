@@ -1,4 +1,4 @@
-"""``raft-sim run``'s progress and pacing (raft/cli/progress.py, issue 9 §1), with a fake clock: no waiting."""
+"""``raft-sim run``'s progress and pacing (raft/cli/progress.py), with a fake clock: no waiting."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``raft-sim run``, ``list`` and ``validate``: exit status, the JSON summary, bad input (issue 2 §5)."""
+"""``raft-sim run``, ``list`` and ``validate``: exit status, the JSON summary, bad input."""
 
 from __future__ import annotations
 
@@ -151,19 +151,23 @@ def test_list_shows_teaching_scenarios_then_bug_lessons_one_line_each(capsys: py
     assert main(["list"]) == EXIT_OK
     lines = capsys.readouterr().out.splitlines()
     teaching = sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
+    pairs = sorted(f"etcd/{p.stem}" for p in (SCENARIOS / "etcd").glob("*.yaml"))
     bugs = sorted(f"bugs/{p.stem}" for p in (SCENARIOS / "bugs").glob("*.yaml"))
     assert lines[0] == "Teaching scenarios (raft-sim run NAME):"
-    bug_heading = lines.index("") + 1
+    pair_heading = lines.index("") + 1
+    assert lines[pair_heading].startswith("Paper Raft (-paper) versus one of the extensions")
+    bug_heading = lines.index("", pair_heading) + 1
     assert lines[bug_heading].startswith("Bug lessons: each switches one bug on and shows the violation")
-    assert [line.split()[0] for line in lines[1 : bug_heading - 1]] == teaching
+    assert [line.split()[0] for line in lines[1 : pair_heading - 1]] == teaching
+    assert [line.split()[0] for line in lines[pair_heading + 1 : bug_heading - 1]] == pairs
     assert [line.split()[0] for line in lines[bug_heading + 1 :]] == bugs
-    assert len(lines) == len(teaching) + len(bugs) + 3  # one line each, two headings, one blank line
+    assert len(lines) == len(teaching) + len(pairs) + len(bugs) + 5  # one line each, three headings, two blanks
     assert all(len(line) <= 110 for line in lines)
     assert any(line.split() == ["leader-crash", "The", "leader", "of", "a", "5-node", "cluster", "crashes", "at",
                                 "1.5", "s"] for line in lines)  # fmt: skip
     [vote_twice] = [line for line in lines if line.startswith("  bugs/vote-twice ")]
     assert vote_twice.split(None, 1)[1] == "Election Safety: a server may grant more than one vote in a term."
-    for name in teaching + bugs:
+    for name in teaching + pairs + bugs:
         assert main(["run", name, "--duration-ms", "1", "--json"]) in (EXIT_OK, EXIT_FAILED)  # the names run
         capsys.readouterr()
 
@@ -261,7 +265,7 @@ def test_roles_and_partial_heals_in_the_summary(tmp_path: Path, capsys: pytest.C
 def test_json_and_text_carry_write_unavailability_and_leaders_without_a_majority(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Issue 8 §1: a leader that can send but hears nothing keeps its title; the summary shows the outage."""
+    """A leader that can send but hears nothing keeps its title; the summary shows the outage."""
     trace = tmp_path / "t.jsonl"
     status, s = run_json(capsys, str(SCENARIOS / "one-way-cut-leader.yaml"), "--trace", str(trace))
     assert status == EXIT_OK
@@ -312,7 +316,7 @@ def test_analysis_stall_ms_is_in_the_trace_and_sets_the_threshold(
 
 def test_a_costly_run_is_announced_in_one_line_then_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                           monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    """Issue 9 §3: over the limits (lowered here, so that a short run crosses them) one warning line, then the run."""
+    """Over the limits (lowered here, so that a short run crosses them) one warning line, then the run."""
     import raft.sim.cost
 
     monkeypatch.setattr(raft.sim.cost, "WARN_SECONDS", 1e-6)

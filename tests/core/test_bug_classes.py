@@ -7,13 +7,13 @@ import inspect
 import random
 
 import pytest
-from nodekit import make_node, sent, settings, take
 
 import raft.core.node
 from raft.core.bugs import NODE_BUGS, Bug, node_class
 from raft.core.messages import RequestVote, RequestVoteResponse
 from raft.core.node import RaftNode
 from raft.core.quorum import MajorityConfig
+from tests.core.nodekit import make_node, sent, settings, take
 
 
 def test_the_correct_node_has_no_bug_switches() -> None:

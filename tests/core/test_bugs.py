@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from nodekit import append, cmd, elect, make_node, ok, sent, take
-
 from raft.core.bugs import BUG_HELP, Bug
 from raft.core.messages import AppendEntriesResponse, RequestVote, RequestVoteResponse
 from raft.core.node import Proposal
@@ -12,6 +10,7 @@ from raft.core.quorum import MajorityConfig
 from raft.core.statemachine import ApplyResult
 from raft.core.types import Role
 from raft.sim.storage import Storage
+from tests.core.nodekit import append, cmd, elect, make_node, ok, sent, take
 
 
 def test_every_bug_has_help() -> None:

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from nodekit import append, make_node, ok, take
 
 from raft.core.durability import Durability
 from raft.core.messages import Entry, RequestVoteResponse
 from raft.core.node import RaftNode
 from raft.core.types import Role
+from tests.core.nodekit import append, make_node, ok, take
 
 
 @dataclass

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from nodekit import FIVE, append, cmd, elect, make_node, notes, ok, take
-
 from raft.core.log import RaftLog
 from raft.core.messages import AppendEntries, Entry
 from raft.core.notes import Applied, Committed
 from raft.core.types import Role
+from tests.core.nodekit import FIVE, append, cmd, elect, make_node, notes, ok, take
 
 
 def test_leader_commits_once_a_majority_holds_a_current_term_entry() -> None:

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from nodekit import (
+
+from raft.core.messages import AppendEntries, AppendEntriesResponse, Message, RequestVote, RequestVoteResponse
+from raft.core.node import HardState, NotLeader, RaftNode
+from raft.core.notes import Appended, Committed, RoleChanged, TimedOut, Voted
+from raft.core.types import Role
+from tests.core.nodekit import (
     FIVE,
     HIGH,
     LOW,
@@ -19,11 +24,6 @@ from nodekit import (
     sent_of,
     take,
 )
-
-from raft.core.messages import AppendEntries, AppendEntriesResponse, Message, RequestVote, RequestVoteResponse
-from raft.core.node import HardState, NotLeader, RaftNode
-from raft.core.notes import Appended, Committed, RoleChanged, TimedOut, Voted
-from raft.core.types import Role
 
 # ------------------------------------------------------------------ §5.1 basics
 

@@ -4,11 +4,11 @@ the ``Voted`` note; a granted vote or a successful append names none."""
 from __future__ import annotations
 
 import pytest
-from nodekit import append, elect, make_node, notes, sent, take
 
 from raft.core.bugs import Bug
 from raft.core.messages import AppendEntries, AppendEntriesResponse, Refusal, RequestVote, RequestVoteResponse
 from raft.core.notes import Voted
+from tests.core.nodekit import append, elect, make_node, notes, sent, take
 
 
 def vote(node_kwargs: dict[str, object], request: RequestVote) -> tuple[RequestVoteResponse, Voted]:

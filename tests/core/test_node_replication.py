@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from nodekit import FIVE, append, cmd, elect, make_node, notes, ok, persisted, sent, sent_of, take
 
 from raft.core.messages import AppendEntries, AppendEntriesResponse, Entry, RequestVoteResponse
 from raft.core.node import RaftNode
 from raft.core.notes import Appended, Applied, Committed, RoleChanged, Truncated
 from raft.core.types import Role
+from tests.core.nodekit import FIVE, append, cmd, elect, make_node, notes, ok, persisted, sent, sent_of, take
 
 FIG7_LEADER = [1, 1, 1, 4, 4, 5, 5, 6, 6, 6]
 FIG7_F = [1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3]

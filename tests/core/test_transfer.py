@@ -9,13 +9,21 @@ prior leader aborts the transfer and resumes accepting client requests."
 from __future__ import annotations
 
 import pytest
-from nodekit import LOW, THREE, cmd, elect, make_node, notes, ok, sent_of, take
 
 from raft.core.bugs import Bug
-from raft.core.messages import AppendEntries, RequestVote, TimeoutNow
+from raft.core.messages import (
+    AppendEntries,
+    PreVote,
+    PreVoteResponse,
+    Refusal,
+    RequestVote,
+    RequestVoteResponse,
+    TimeoutNow,
+)
 from raft.core.node import NotLeader, RaftNode, TransferringLeadership
-from raft.core.notes import RoleChanged, TransferAborted, TransferStarted
+from raft.core.notes import RoleChanged, TransferAborted, TransferStarted, Voted
 from raft.core.types import Role
+from tests.core.nodekit import LOW, THREE, cmd, elect, make_node, notes, ok, sent_of, take
 
 
 def leader_with_lagging_n2(bugs: tuple[Bug, ...] = ()) -> RaftNode:
@@ -88,7 +96,7 @@ def test_target_starts_an_election_at_once_on_timeout_now() -> None:
     ready = take(node)
     assert node.role is Role.CANDIDATE and node.current_term == 2
     assert sorted(to for to, _ in sent_of(ready, RequestVote)) == ["n1", "n2"]
-    assert sent_of(ready, RequestVote)[0][1] == RequestVote(2, "n3", 2, 1)
+    assert sent_of(ready, RequestVote)[0][1] == RequestVote(2, "n3", 2, 1, transfer=True)
 
 
 def test_stale_timeout_now_and_one_reaching_a_leader_are_ignored() -> None:
@@ -130,3 +138,66 @@ def test_bug_transfer_before_caught_up_sends_timeout_now_to_a_lagging_target() -
     node = leader_with_lagging_n2(bugs=(Bug.TRANSFER_BEFORE_CAUGHT_UP,))
     node.transfer_leadership(2.0, "n2")
     assert sent_of(take(node), TimeoutNow) == [("n2", TimeoutNow(1, 2, 1))]
+
+
+# ------------------------------------------- with PreVote and CheckQuorum (thesis §3.10, §9.6, §4.2.3)
+
+
+def test_with_pre_vote_the_target_campaigns_at_once_without_a_pre_vote() -> None:
+    """Reference: thesis §3.10 and §9.6, as etcd's campaignTransfer: TimeoutNow starts a real election at once;
+    a pre-vote would be refused by every follower, which all heard from the leader just now."""
+    node = make_node("n3", term=1, log=[1, 1], pre_vote=True, check_quorum=True)
+    node.step(1.0, "n1", AppendEntries(1, "n1", 2, 1, (), 2))
+    take(node)
+    node.step(2.0, "n1", TimeoutNow(1, 2, 1))
+    ready = take(node)
+    assert node.role is Role.CANDIDATE and node.current_term == 2 and node.voted_for == "n3"
+    assert sent_of(ready, PreVote) == []
+    assert sent_of(ready, RequestVote) == [(peer, RequestVote(2, "n3", 2, 1, transfer=True)) for peer in ("n1", "n2")]
+
+
+def test_an_election_timeout_with_pre_vote_is_no_transfer_campaign() -> None:
+    """Reference: thesis §9.6: only TimeoutNow marks a campaign as a transfer; a timer that fires asks for a
+    pre-vote first, and the RequestVotes after it won are unmarked."""
+    node = make_node("n3", term=1, log=[1, 1], pre_vote=True)
+    node.election_timeout(300.0)
+    take(node)
+    node.step(301.0, "n1", PreVoteResponse(2, True))
+    ready = take(node)
+    assert node.role is Role.CANDIDATE
+    assert all(not request.transfer for _, request in sent_of(ready, RequestVote))
+
+
+def test_voters_grant_a_transfer_campaign_despite_leader_stickiness() -> None:
+    """Reference: thesis §4.2.3 and §3.10: with CheckQuorum, a follower that heard from its leader within the
+    minimum election timeout refuses a candidate's later term; the candidate of a transfer was asked to campaign
+    by that leader, so its RequestVote is granted (etcd's campaignTransfer context)."""
+    for transfer, granted in ((False, False), (True, True)):
+        voter = make_node("n2", term=1, log=[1, 1], check_quorum=True)
+        voter.step(10.0, "n1", AppendEntries(1, "n1", 2, 1, (), 2))
+        take(voter)
+        voter.step(12.0, "n3", RequestVote(2, "n3", 2, 1, transfer=transfer))
+        ready = take(voter)
+        assert notes(ready, Voted)[0].granted is granted
+        if granted:
+            assert voter.current_term == 2 and voter.voted_for == "n3"
+            assert sent_of(ready, RequestVoteResponse) == [("n3", RequestVoteResponse(2, True))]
+        else:
+            assert voter.current_term == 1 and voter.voted_for is None
+            assert notes(ready, Voted)[0].refused is Refusal.LEADER_RECENTLY_HEARD
+
+
+def test_the_leader_gives_way_to_its_transfer_target_with_check_quorum() -> None:
+    """Reference: thesis §3.10: the transferring leader itself adopts the target's term and votes for it (with
+    CheckQuorum a leader counts as having heard from a leader, itself, and would refuse an unmarked request)."""
+    leader = make_node(check_quorum=True)
+    elect(leader)
+    leader.step(1.0, "n3", ok(1, 1))
+    take(leader)
+    leader.transfer_leadership(2.0, "n3")
+    assert sent_of(take(leader), TimeoutNow) == [("n3", TimeoutNow(1, 1, 1))]
+    leader.step(3.0, "n3", RequestVote(2, "n3", 1, 1, transfer=True))
+    ready = take(leader)
+    assert leader.role is Role.FOLLOWER and leader.current_term == 2 and leader.voted_for == "n3"
+    assert leader.transfer_target is None
+    assert sent_of(ready, RequestVoteResponse) == [("n3", RequestVoteResponse(2, True))]

@@ -137,3 +137,24 @@ def test_transfers_are_drawn_from_their_own_stream() -> None:
     assert 60 < with_transfers < 140
     only = generate(5, FuzzConfig(faults=("transfer",)))
     assert any("transfer" in e for e in only["events"])
+def test_the_extensions_are_drawn_and_a_bug_that_needs_one_switches_it_on() -> None:
+    drawn = [generate(seed)["cluster"] for seed in range(1, 41)]
+    for key in ("pre_vote", "check_quorum"):
+        assert 5 < sum(1 for c in drawn if c.get(key)) < 35
+        assert all(c.get(key, True) is True for c in drawn)  # only listed when on
+    assert any("pre_vote" not in c and "check_quorum" not in c for c in drawn)
+    for seed in range(1, 11):
+        assert generate(seed, FuzzConfig(bugs=("prevote-increments-term",)))["cluster"]["pre_vote"] is True
+        assert generate(seed, FuzzConfig(bugs=("vote-despite-leader",)))["cluster"]["check_quorum"] is True
+        base = {k: v for k, v in generate(seed)["cluster"].items() if k not in ("pre_vote", "check_quorum")}
+        with_bug = generate(seed, FuzzConfig(bugs=("vote-despite-leader",)))["cluster"]
+        assert {k: v for k, v in with_bug.items() if k not in ("pre_vote", "check_quorum", "bugs")} == base
+
+
+@pytest.mark.parametrize(("bug", "prop"), [("prevote-increments-term", "PreVote Term Stability"),
+                                           ("vote-despite-leader", "Leader Stickiness")])  # fmt: skip
+def test_the_extension_bugs_are_found_within_the_first_seeds(bug: str, prop: str) -> None:
+    from raft.fuzz.runner import run_seeds
+
+    found = run_seeds(range(1, 11), FuzzConfig(bugs=(bug,))).first_failure
+    assert found is not None and found.failure is not None and found.failure.property == prop

@@ -121,7 +121,7 @@ def test_leader_next_and_match_index_marked_per_follower():
     assert list(matches["match:n2"].get_xdata()) == [3.5]
     assert list(nexts["next:n3"].get_xdata()) == [3.5]
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert labels[1].endswith("next 5 · match 4") and labels[2].endswith("next 4 · match 0")
+    assert labels[1].endswith("\nn1's next 5 · match 4") and labels[2].endswith("\nn1's next 4 · match 0")
     assert "leader n1 (term 2)" in fig.axes[0].get_title()
 
 

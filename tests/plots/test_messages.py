@@ -242,3 +242,67 @@ def test_alike_broadcasts_to_the_others_become_one_arrow(trace):
     # n1's RequestVotes to n2 and n3 at 10 ms: one delivered, one dropped, so two arrows to "2 others"
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()][:2] == ["n1", "2 others"]
     assert "RV t1" in labels and any(label.startswith("RV t1 ✗") for label in labels)
+
+
+def legend_texts(fig):
+    return [t.get_text() for t in fig.legends[0].get_texts()]
+
+
+def test_the_legend_names_only_what_the_diagram_shows(trace):
+    # 0-19 ms: a vote request, its grant, a lost request; nothing refused, no AppendEntries, no leader, no client
+    assert legend_texts(message_diagram(trace, 0, 19)) == [
+        "RequestVote / vote granted", "dropped (reason)", "follower", "candidate"]  # fmt: skip
+    # 0-100 ms adds AppendEntries, a refusal at its own term (a log mismatch) and the client's write
+    texts = legend_texts(message_diagram(trace, 0, 100))
+    assert "refused at its term: log mismatch" in texts and not any("stale term" in t for t in texts)
+    assert "write submitted" in texts
+
+
+def test_scripted_changes_at_one_instant_share_one_label():
+    names = ["n1", "n2", "n3"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=100.0, scenario="cuts", seed=1)]
+    events += [ev(0, "role", node=n, role="follower", term=1) for n in names]
+    events += [ev(10.0, "cut", **{"from": "n2", "to": "n1"}), ev(10.0, "cut", **{"from": "n3", "to": "n1"})]
+    ax = message_diagram(events, 0, 30).axes[0]
+    labels = [t.get_text() for t in ax.texts if t.get_gid() == "script-label"]
+    assert labels == ["cut n2→n1, cut n3→n1"]
+
+
+def test_a_scripted_change_at_the_windows_start_is_named_inside_the_diagram():
+    names = ["n1", "n2"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=100.0, scenario="heal", seed=1)]
+    events += [ev(0, "role", node=n, role="follower", term=1) for n in names]
+    events += [ev(10.0, "partition", groups=[["n1"], ["n2"]]), ev(40.0, "heal")]
+    for start in (40, 20):  # the heal at the top edge, then inside the window
+        fig = message_diagram(events, start, 80)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        ax = fig.axes[0]
+        (label,) = [t for t in ax.texts if t.get_gid() == "script-label"]
+        box, frame = label.get_window_extent(canvas.get_renderer()), ax.get_window_extent()
+        assert frame.y0 <= box.y0 and box.y1 <= frame.y1 + 0.5, (start, box, frame)
+
+
+def test_reads_in_the_client_lane_are_not_called_writes(trace):
+    end = trace.index(next(e for e in trace if e["type"] == "end"))
+    reads = [ev(60.0, "submit", client="c2", seq=1, command="?x"), ev(62.0, "ack", client="c2", seq=1)]
+    texts = legend_texts(message_diagram(trace[:end] + reads + trace[end:], 55, 70))
+    assert "write or read submitted" in texts and "write or read acknowledged" in texts
+    assert "write submitted" in legend_texts(message_diagram(trace, 35, 70))  # writes only
+
+
+def test_the_default_window_does_not_stretch_across_a_silence():
+    """Every node crashes at 100 ms and the next message is sent at 1500 ms: the window shows the crash and the
+    messages before it, not 1.4 s of nothing."""
+    names = ["n1", "n2"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=2000.0, scenario="silence", seed=1)]
+    events += [ev(0, "role", node=n, role="follower", term=1) for n in names]
+    events += [ev(5.0, "role", node="n1", role="candidate", term=2), ev(9.0, "role", node="n1", role="leader", term=2)]
+    for mid, t in enumerate((20.0, 50.0, 80.0, 1500.0, 1530.0), start=1):
+        events.append(msg("send", t, "n1", "n2", "AppendEntries", 2, mid, prev_index=0, prev_term=0, entries=0))
+        events.append(msg("deliver", t + 5, "n1", "n2", "AppendEntries", 2, mid, prev_index=0, prev_term=0,
+                          entries=0))  # fmt: skip
+    events += [ev(100.0, "crash", node="n1"), ev(100.0, "crash", node="n2")]
+    events.sort(key=lambda e: e["t_ms"])  # a trace is in time order
+    start, stop = default_window(events)
+    assert start <= 20.0 and 100.0 <= stop < 200.0

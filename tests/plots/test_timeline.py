@@ -87,7 +87,8 @@ def test_commit_and_latency_panels(trace):
     fig = timeline(trace)
     assert len(fig.axes) == 4
     commits = fig.axes[1]
-    assert sorted(line.get_gid() for line in commits.get_lines()) == ["commit:n1", "commit:n2", "commit:n3"]
+    commit_lines = [line.get_gid() for line in commits.get_lines() if line.get_gid().startswith("commit:")]
+    assert sorted(commit_lines) == ["commit:n1", "commit:n2", "commit:n3"]
     latency = fig.axes[3]
     (done,) = by_gid(latency, "latency")
     assert isinstance(done, PathCollection)
@@ -391,3 +392,74 @@ def test_nodes_that_only_stood_share_a_lane_when_too_many_did_something(monkeypa
     assert [t.get_text() for t in ax.get_yticklabels()] == ["n1 (stood, led)", "5 others\n(stood, lost)", "6 others"]
     (stood,) = by_gid(ax, "role:candidate:stood")
     assert len(stood.get_paths()) == 5
+
+
+def legend_texts(fig):
+    return [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+
+
+def test_the_legend_names_only_what_the_window_shows(trace):
+    # the whole run: a partition, a crash and a restart, no one-way cut
+    assert legend_texts(timeline(trace)) == ["follower", "candidate", "leader", "partition", "new leader",
+                                             "crash (lane gap = down)", "restart"]  # fmt: skip
+    # before any of them: no partition, crash or restart in the legend
+    assert legend_texts(timeline(trace, from_ms=0, to_ms=250)) == ["follower", "candidate", "leader", "new leader"]
+    assert legend_texts(timeline(one_way_trace(), from_ms=150, to_ms=250))[-1].startswith("one-way cut")
+
+
+def test_the_commit_axis_has_no_negative_ticks_when_nothing_committed():
+    names = ["n1", "n2", "n3"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=100.0, scenario="idle", seed=1)]
+    events += [ev(0, "role", node=n, role="follower", term=0) for n in names]
+    ticks = list(timeline(events).axes[1].get_yticks())
+    assert ticks and min(ticks) == 0 and all(t == int(t) for t in ticks)
+
+
+def test_the_unavailability_legend_fits_in_the_figure(trace):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = timeline(trace)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    (legend,) = gid_exactly(fig.axes[1], "unavailable-legend")
+    assert legend.get_window_extent(canvas.get_renderer()).x1 <= fig.bbox.x1
+
+
+def test_a_term_label_that_would_run_past_the_windows_edge_is_left_out():
+    # term 39 begins 0.2 % of the window before its end: "39" would be cut to "3", which reads as term 3
+    names = ["n1"]
+    events = [ev(0.0, "meta", nodes=names, duration_ms=1000.0, scenario="edge", seed=1)]
+    events += [ev(0, "role", node="n1", role="candidate", term=38), ev(998.0, "role", node="n1", role="candidate",
+                                                                        term=39)]  # fmt: skip
+    texts = [t for _, t in term_labels(timeline(events).axes[0])["n1"]]
+    assert texts == ["38"]
+
+
+def test_a_latency_panel_without_acknowledged_writes_has_no_scale(trace):
+    # the fixture's first acknowledgement comes after 100 ms; before it, no latency was measured
+    latency = timeline(trace, from_ms=0, to_ms=35).axes[3]
+    assert list(latency.get_yticks()) == []
+    assert any(t.get_text() == "no acknowledged writes in this window" for t in latency.texts)
+
+
+def test_periods_of_unavailability_that_meet_are_drawn_as_two():
+    from raft.api import simulate
+
+    run = simulate("scenarios/figure-8.yaml")
+    periods = [(p["from_ms"], p["to_ms"]) for p in run.summary["unavailable"]]
+    assert len(periods) == 2 and periods[0][1] == periods[1][0]  # they meet: one ends where the next begins
+    commits = run.timeline().axes[1]
+    edges = sorted(line.get_xdata()[0] for line in commits.get_lines() if line.get_gid() == "unavailable-edge")  # ms
+    assert edges == pytest.approx(sorted([x for period in periods for x in period]))
+
+
+def test_reads_are_drawn_and_named_apart_from_writes_in_the_latency_panel(trace):
+    reads = [ev(60.0, "submit", client="c2", seq=1, command="?x"), ev(62.0, "ack", client="c2", seq=1)]
+    end = trace.index(next(e for e in trace if e["type"] == "end"))
+    latency = timeline(trace[:end] + reads + trace[end:]).axes[3]
+    (read,) = gid_exactly(latency, "read-latency")
+    assert [tuple(p) for p in read.get_offsets()] == [(60.0, 2.0)]
+    assert all(tuple(p) != (60.0, 2.0) for w in gid_exactly(latency, "latency") for p in w.get_offsets())
+    assert [t.get_text() for t in latency.get_legend().get_texts()] == ["writes", "reads"]
+    assert latency.get_ylabel().startswith("latency")
+    assert timeline(trace).axes[3].get_ylabel().startswith("write latency")  # no reads: writes only

@@ -70,3 +70,22 @@ def test_a_safety_violation_is_noted_and_its_nodes_ringed():
 def test_link_states():
     states = link_states(["a", "b", "c"], frozenset({("a", "b"), ("b", "a"), ("c", "a")}))
     assert states == {("a", "b"): "cut", ("a", "c"): "c->a", ("b", "c"): "ok"}
+
+
+def legend_texts(fig):
+    return [t.get_text() for t in fig.legends[0].get_texts()]
+
+
+def test_the_legend_names_only_what_the_picture_shows(trace):
+    # 700 ms: healed, n2 leads, everyone up: no cut, no down node, no candidate in the legend
+    assert legend_texts(topology(trace, 700)) == ["follower", "leader", "leader ring", "link"]
+    # 350 ms: n1 down behind a partition, no leader yet
+    during = legend_texts(topology(trace, 350))
+    assert "down" in during and "cut both ways" in during and "leader ring" not in during
+    assert not any("one way" in t for t in during)
+    one_way = [{"t_ms": 0.0, "type": "meta", "nodes": ["a", "b"], "duration_ms": 10.0},
+               {"t_ms": 0.0, "type": "role", "node": "a", "role": "follower", "term": 0},
+               {"t_ms": 0.0, "type": "role", "node": "b", "role": "follower", "term": 0},
+               {"t_ms": 1.0, "type": "cut", "from": "a", "to": "b"}]  # fmt: skip
+    assert legend_texts(topology(one_way)) == ["follower", "cut one way: the blocked direction",
+                                               "... and the direction that works"]  # fmt: skip

@@ -76,7 +76,7 @@ def test_minimal_file_takes_every_documented_default() -> None:
     assert (s.events, s.expect) == ((), ())
 
 
-def test_issue_example_parses_to_the_values_it_states() -> None:
+def test_leader_crash_example_parses_to_the_values_it_states() -> None:
     s = load_scenario(HERE / "leader-crash.yaml")
     assert s.source == "leader-crash.yaml"
     assert (s.name, s.seed, s.duration_ms) == ("leader-crash", 1, 5000.0)

@@ -7,7 +7,6 @@ from typing import Any, cast
 
 import pytest
 import simpy
-from simkit import scenario
 
 from raft.api import simulate
 from raft.core.node import NotLeader
@@ -15,6 +14,7 @@ from raft.core.statemachine import ApplyResult, Command
 from raft.sim.clients import END_FRACTION, Client
 from raft.sim.events import EventBus
 from raft.sim.server import SimServer
+from tests.sim.simkit import scenario
 
 
 class FakeServer:

@@ -1,12 +1,12 @@
-"""The cost estimate of a run (raft/sim/cost.py, issue 9 §3): checked against real runs, within a factor."""
+"""The cost estimate of a run (raft/sim/cost.py): checked against real runs, within a factor."""
 
 from __future__ import annotations
 
 import pytest
-from simkit import scenario
 
 from raft.api import simulate
 from raft.sim.cost import WARN_SECONDS, estimate, warning
+from tests.sim.simkit import scenario
 
 
 @pytest.mark.parametrize(

@@ -120,7 +120,7 @@ def test_each_property_violated_once(prop: str) -> None:
     assert violation.property == prop
     assert violation.t_ms == events[-1]["t_ms"]  # found at the event that broke it, not later
     assert checker.violations == [violation]
-    assert prop in str(violation) and violation.to_dict()["property"] == prop
+    assert prop in str(violation) and violation.event()["property"] == prop
     # without the last event the history is clean
     assert feed(events[:-1]).violations == []
 
@@ -212,6 +212,66 @@ def test_violation_text_names_only_what_is_known() -> None:
 
     v = Violation("Election Safety", 1.5, ("n1", "n3"), 2, None, "two leaders")
     assert str(v) == "Election Safety at 1.5 ms on n1, n3 (term 2): two leaders"
-    assert v.to_dict()["index"] is None  # the JSON keeps its fields
+    assert v.event()["index"] is None  # the trace keeps its fields
     assert "(term 2, index 7)" in str(Violation("Log Matching", 1.5, ("n1",), 2, 7, "x"))
     assert str(Violation("Linearizability", 9.0, (), None, 2, "stale read")) == "Linearizability at 9.0 ms (index 2): stale read"
+
+
+# ------------------------------------------------------------------ the thesis's extensions
+
+
+def meta_with(pre_vote: bool = False, check_quorum: bool = False) -> Ev:
+    cluster: dict[str, Any] = {"election_timeout_ms": [150.0, 300.0]}
+    if pre_vote:
+        cluster["pre_vote"] = True
+    if check_quorum:
+        cluster["check_quorum"] = True
+    return {**meta("a", "b", "c"), "config": {"cluster": cluster}}
+
+
+def deliver(t: float, to: str, msg: str, term: int) -> Ev:
+    return {"t_ms": t, "type": "deliver", "from": "x", "to": to, "msg": msg, "term": term, "id": 0}
+
+
+def vote(t: float, node: str, candidate: str, term: int, granted: bool = True) -> Ev:
+    return {"t_ms": t, "type": "vote", "node": node, "candidate": candidate, "term": term, "granted": granted}
+
+
+def test_prevote_term_stability_every_term_entered_was_begun_by_a_candidate() -> None:
+    begun = [meta_with(pre_vote=True), role(0, "a", "follower", 0), role(5, "a", "candidate", 1),
+             role(9, "b", "follower", 1)]  # fmt: skip
+    assert feed(begun).violations == []
+    with pytest.raises(SafetyViolationError) as raised:
+        feed([*begun, role(20, "c", "follower", 2)])  # term 2: nobody stood in it
+    assert raised.value.violation.property == Property.PREVOTE_TERM_STABILITY
+    # paper Raft: not checked
+    assert feed([meta("a", "b", "c"), role(20, "c", "follower", 2)]).violations == []
+
+
+def test_leader_stickiness_no_later_vote_within_the_minimum_timeout_of_the_leader() -> None:
+    heard = [meta_with(check_quorum=True), role(0, "b", "follower", 1), deliver(100, "b", "AppendEntries", 1)]
+    with pytest.raises(SafetyViolationError) as raised:
+        feed([*heard, role(200, "b", "follower", 2)])  # took a candidate's term
+    assert raised.value.violation.property == Property.LEADER_STICKINESS
+    checker = feed([*heard[:2], vote(200, "b", "c", 2)])
+    checker(deliver(210, "b", "AppendEntries", 1))
+    with pytest.raises(SafetyViolationError) as raised:
+        checker(vote(220, "b", "c", 2))  # voted in a later term
+    assert raised.value.violation.property == Property.LEADER_STICKINESS
+    assert feed([*heard, role(250, "b", "follower", 2), vote(250, "b", "c", 2)]).violations == []  # 150 ms later
+    assert feed([*heard, vote(120, "b", "a", 1)]).violations == []  # a duplicate vote in the leader's own term
+    assert feed([*heard, {"t_ms": 150, "type": "timeout", "node": "b", "term": 1}, role(150, "b", "candidate", 2),
+                 role(160, "b", "follower", 3), vote(160, "b", "c", 3)]).violations == []  # its timer was forced
+    paper = [meta("a", "b", "c"), role(0, "b", "follower", 1), deliver(100, "b", "AppendEntries", 1)]
+    assert feed([*paper, vote(200, "b", "c", 2)]).violations == []
+
+
+def test_leader_stickiness_allows_the_votes_of_a_transfer_campaign() -> None:
+    """Thesis §3.10 with §4.2.3: the RequestVote of an election started by TimeoutNow (``transfer`` on its
+    deliver) is the leader's own request: its receiver may take the later term and vote at once."""
+    heard = [meta_with(check_quorum=True), role(0, "b", "follower", 1), deliver(100, "b", "AppendEntries", 1)]
+    campaign = {**deliver(110, "b", "RequestVote", 2), "from": "c", "transfer": True}
+    assert feed([*heard, campaign, role(110, "b", "follower", 2), vote(110, "b", "c", 2)]).violations == []
+    with pytest.raises(SafetyViolationError) as raised:  # the same election, unmarked
+        feed([*heard, {**campaign, "transfer": False}, role(110, "b", "follower", 2), vote(110, "b", "c", 2)])
+    assert raised.value.violation.property == Property.LEADER_STICKINESS

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from simkit import scenario
 
 from raft.api import simulate
 from raft.sim.simulation import Simulation
+from tests.sim.simkit import scenario
 
 Events = list[dict[str, Any]]
 
@@ -301,3 +301,23 @@ def test_clients_wait_for_the_transfer_and_follow_it() -> None:
     acks = {e["seq"]: e for e in of(events, "ack")}
     for submit in late:
         assert acks[submit["seq"]]["t_ms"] < done["t_ms"] + 100
+
+
+def test_transfer_with_pre_vote_and_check_quorum_is_a_marked_campaign_the_voters_grant() -> None:
+    """Thesis §3.10 with §9.6 and §4.2.3, as etcd: the target skips PreVote, its RequestVotes carry
+    ``transfer``, and the followers (which all heard from the leader just now) grant them; no property breaks."""
+    sc = scenario(size=5, duration_ms=1500, events=[LEADS_N1, {"at_ms": 500, "transfer": "n3"}],
+                  cluster={"pre_vote": True, "check_quorum": True})  # fmt: skip
+    result = simulate(sc, seed=1)
+    events = list(result.events or ())
+    [done] = of(events, "transfer_done")
+    assert (done["node"], done["elected_term"]) == ("n3", 2) and done["took_ms"] < 50
+    after = [e for e in events if e["t_ms"] >= 500]
+    assert not [e for e in of(after, "send") if e["msg"] == "PreVote"]
+    requests = [e for e in of(after, "send") if e["msg"] == "RequestVote"]
+    assert requests and all(e["from"] == "n3" and e.get("transfer") is True for e in requests)
+    votes = [e for e in of(after, "vote") if e["candidate"] == "n3"]
+    assert votes and all(e["granted"] for e in votes)
+    assert result.summary["safety_violations"] == []
+    # without a transfer, paper traces carry no flag at all
+    assert all("transfer" not in e for e in of(run([LEADS_N1], size=3), "send"))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from simkit import Driven, scenario
-
 from raft.api import simulate
+from tests.sim.simkit import Driven, scenario
 
 
 def test_crash_cancels_timers_and_restart_draws_a_fresh_timeout() -> None:

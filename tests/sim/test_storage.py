@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from simkit import Driven, scenario
-
 from raft.api import simulate
 from raft.core.messages import Entry
 from raft.core.node import HardState, Ready
 from raft.sim.events import EventBus
 from raft.sim.simulation import Simulation
 from raft.sim.storage import Storage
+from tests.sim.simkit import Driven, scenario
 
 
 def ready(hard_state: HardState | None, log_from: int | None, terms: list[int]) -> Ready:

@@ -1,4 +1,4 @@
-"""The JSON Lines trace (raft/sim/trace.py) and the event fields issue 2 §5 promises."""
+"""The JSON Lines trace (raft/sim/trace.py): one JSON object per line, and the fields every event type carries."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from simkit import scenario
 
 from raft.api import simulate
 from raft.errors import TraceError
 from raft.sim.events import TRACE_SCHEMA_VERSION
 from raft.sim.simulation import Simulation
 from raft.sim.trace import read_trace
+from tests.sim.simkit import scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: Issue 2 §5: the fields each event type must carry.
+#: The fields each event type must carry (the trace format README.md documents).
 REQUIRED: dict[str, set[str]] = {
     "role": {"node", "role", "term"},
     "timeout": {"node", "term"},

@@ -23,9 +23,10 @@ from raft.plots.files import save_figure
 
 
 def legend_label(label: str, r: RangeResult | None, cap_ms: float) -> str:
-    """``150-300 ms``, with the censored trials counted when there were any."""
+    """``150-300 ms``, with the censored trials counted when there were any; a range not simulated says that its
+    (dashed) curve is the paper's only."""
     if r is None or not r.trials:
-        return f"{label} ms (not run)"
+        return f"{label} ms: paper only (not simulated)"
     if r.never_elected:
         return f"{label} ms: never elected (all {r.trials} trials > {cap_ms / 1000:g} s)"
     if r.censored:

@@ -33,7 +33,7 @@ from raft.batch.sink import Column
 from raft.batch.sweep import Runner, columns_for, execute
 from raft.experiments.election_timeouts.paper import RANGES, TimeoutRange
 from raft.experiments.observe import stop
-from raft.sim.events import Event
+from raft.sim.events import Event, EventType
 
 CRASHED = "n1"
 SURVIVORS = ("n2", "n3", "n4", "n5")
@@ -105,19 +105,18 @@ class _Downtime:
         self.end_ms: float | None = None
 
     def __call__(self, event: Event) -> None:
-        kind = event["type"]
-        if kind == "deliver":
+        if event["type"] == EventType.DELIVER:
             if event["from"] == self.leader and event["term"] == self.term and event["msg"] == "AppendEntries":
                 self.reached.add(event["to"])
                 if len(self.reached) == len(SURVIVORS) - 1:
                     self.end_ms = event["t_ms"]
                     stop()
-        elif kind == "role":
+        elif event["type"] == EventType.ROLE:
             self.max_term = max(self.max_term, event["term"])
             if event["role"] == "leader" and event["term"] > self.term:
                 self.leader, self.term = event["node"], event["term"]
                 self.reached = set()
-        elif kind == "crash":
+        elif event["type"] == EventType.CRASH:
             self.crash_ms = event["t_ms"]
 
 
@@ -135,7 +134,7 @@ class TrialTask:
         scenario = scenario.model_copy(update={"events": (event,)})
         probe = _Downtime()
         simulate(scenario, seed=run.seed, duration_ms=crash_at + self.setup.cap_ms, record=False,
-                 consumers=[(probe, ("crash", "role", "deliver"))])  # fmt: skip
+                 consumers=[(probe, (EventType.CRASH, EventType.ROLE, EventType.DELIVER))])  # fmt: skip
         censored = probe.end_ms is None
         return {
             "crash_ms": crash_at,

@@ -54,8 +54,10 @@ def why_odd_figure(result: WhyOddResult) -> Figure:
     ax.set_ylim(0, 1.15)
     ax = axes[1][0]
     ax.plot(n, [line.availability_formula for line in lines], "--", color="grey", lw=1, zorder=2)
-    ax.plot(n, [line.availability_formula for line in lines], "s", color="grey", ms=4, zorder=2,
-            gid="formula")  # fmt: skip
+    # Hollow and above the dots: on an axis from 0 the formula and the simulation nearly coincide, and filled
+    # squares under the dots were hidden. Both values are also written under the points.
+    ax.plot(n, [line.availability_formula for line in lines], "s", ms=7, mfc="none", mec="#555555",
+            mew=1.0, zorder=4, gid="formula")  # fmt: skip
     for line in lines:
         sim = line.availability_simulated
         low, high = line.availability_ci95
@@ -63,10 +65,12 @@ def why_odd_figure(result: WhyOddResult) -> Figure:
         ax.errorbar([line.n], [sim], yerr=[[sim - low], [high - sim]], fmt="o", color=dark, capsize=3,
                     zorder=3, gid=f"simulated:availability:{line.n}")  # fmt: skip
         ax.text(line.n, 0.03, f"{sim:.3f}", ha="center", va="bottom", fontsize=7, color=dark)
+        ax.text(line.n, 0.11, f"{line.availability_formula:.3f}", ha="center", va="bottom", fontsize=7,
+                color="#555555", gid=f"formula-value:{line.n}")  # fmt: skip
     ax.set_ylim(0, 1.08)
     ax.set_ylabel("fraction of time", fontsize=8)
     ax.set_title(f"availability from 0, node availability {result.availability:.2f}\n"
-                 "(grey squares: binomial formula; dots: simulated, 95% CI; numbers: simulated)",
+                 "(squares, grey: binomial formula; dots, coloured: simulated, 95% CI)",
                  fontsize=9)  # fmt: skip
     ax = axes[1][1]
     messages = ax.plot(n, [line.messages_per_write or 0 for line in lines], "o-", color="#1f77b4",

@@ -21,6 +21,7 @@ from raft.batch.grid import Run
 from raft.batch.runners import Row
 from raft.batch.sink import Column
 from raft.batch.sweep import RESULT_COLUMNS, Runner, columns_for, execute, figures
+from raft.sim.events import Event, EventType
 
 BASE: dict[str, Any] = {
     "cluster": {"election_timeout_ms": [150, 300], "heartbeat_ms": 50},
@@ -122,12 +123,12 @@ class _MajorityUp:
             self.majority_ms += t - self.last
         self.last = t
 
-    def __call__(self, event: dict[str, Any]) -> None:
+    def __call__(self, event: Event) -> None:
         self.advance(event["t_ms"])
-        if event["type"] == "crash":
+        if event["type"] == EventType.CRASH:
             self.up.discard(event["node"])
             self.failures += 1
-        elif event["type"] == "restart":
+        elif event["type"] == EventType.RESTART:
             self.up.add(event["node"])
 
 
@@ -150,7 +151,7 @@ class AvailabilityTask:
                          writes_per_s=self.writes_per_s, stop_ms=self.duration_ms)  # fmt: skip
         probe = _MajorityUp([f"n{i}" for i in range(1, n + 1)])
         result = simulate(trial, seed=run.seed, duration_ms=self.duration_ms, record=False,
-                          consumers=[(probe, ("crash", "restart"))])  # fmt: skip
+                          consumers=[(probe, (EventType.CRASH, EventType.RESTART))])  # fmt: skip
         probe.advance(self.duration_ms)
         return {
             "majority_up": probe.majority_ms / self.duration_ms,

@@ -45,3 +45,10 @@ def test_plot_draws_both_panels_and_saves_atomically(tmp_path) -> None:
     plot(result, tmp_path / "f.png")
     assert (tmp_path / "f.png").read_bytes().startswith(b"\x89PNG")
     assert [p.name for p in tmp_path.iterdir()] == ["f.png"]
+
+
+def test_a_range_not_simulated_says_its_curve_is_the_papers_only():
+    top, bottom = _figure().axes
+    legend = [t.get_text() for t in bottom.get_legend().get_texts()]
+    assert "12-24 ms: paper only (not simulated)" in legend  # its dashed curve is drawn, no solid one
+    assert "150-300 ms" in legend

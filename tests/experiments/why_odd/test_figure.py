@@ -89,3 +89,24 @@ def test_plot_labels_the_latency_axis_from_zero(tmp_path) -> None:
     plot(result, tmp_path / "w.png")
     assert (tmp_path / "w.png").read_bytes().startswith(b"\x89PNG")
     assert [p.name for p in tmp_path.iterdir()] == ["w.png"]  # written atomically: no temporary file left
+
+
+def test_the_formula_is_visible_beside_the_simulation():
+    fig = why_odd_figure(_result())
+    formula = gids(fig, "formula")["formula"]
+    dots = list(gids(fig, "simulated:availability:").values())
+    assert dots and formula.get_zorder() > max(d.get_zorder() for d in dots)  # over the dots, not hidden under
+    assert formula.get_markerfacecolor() == "none"  # hollow: the dot under it shows
+    values = {gid: t.get_text() for gid, t in gids(fig, "formula-value:").items()}
+    assert values["formula-value:4"] == f"{availability(4, 0.9):.3f}" == "0.948"
+
+
+def test_every_title_fits_in_the_figure():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = why_odd_figure(_result())
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    for ax in fig.axes:
+        box = ax.title.get_window_extent(canvas.get_renderer())
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.x1, ax.title.get_text()
