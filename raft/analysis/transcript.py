@@ -289,6 +289,8 @@ def _message(event: MessageEvent) -> str:
     body = f"{kind} term {event['term']}"
     if kind in ("RequestVote", "PreVote", "TimeoutNow"):
         body += f" last {event['last_index']}/{event['last_term']}"
+        if event.get("transfer"):
+            body += " (transfer campaign)"
     elif kind in ("RequestVoteResponse", "PreVoteResponse"):
         body += " granted" if event["granted"] else " refused"
     elif kind == _APPEND_ENTRIES:

@@ -240,9 +240,9 @@ class SafetyChecker:
         if kind == "AppendEntries":
             if term >= self.terms.get(node, 0):
                 self.leader_heard[node] = (event["t_ms"], term)
-        elif kind in _TERM_BEARING_RESPONSES and term > self.terms.get(node, 0):
-            self.leader_heard.pop(node, None)
-        elif kind == "RequestVote" and event.get("transfer") and term > self.terms.get(node, 0):
+        elif term > self.terms.get(node, 0) and (
+            kind in _TERM_BEARING_RESPONSES or (kind == "RequestVote" and event.get("transfer", False))
+        ):
             self.leader_heard.pop(node, None)
 
     def _check_term_kept(self, event: RoleEvent, node: str, term: int) -> None:

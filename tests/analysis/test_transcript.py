@@ -157,3 +157,17 @@ def test_result_transcript_takes_options_as_text_or_keywords() -> None:
         "     15.0 ms  n3 votes for n1 (term 1)")  # fmt: skip
     with pytest.raises(RaftSimError, match="not recorded"):
         simulate(find_scenario("bugs/vote-twice"), record=False).transcript()
+
+
+def test_a_transfer_campaign_and_a_timeout_now_are_named() -> None:
+    events = [
+        {"t_ms": 0.0, "type": "meta", "nodes": ["n1", "n2", "n3"]},
+        msg("send", 5.0, "n1", "n3", "TimeoutNow", 1, 1, last_index=4, last_term=1),
+        msg("send", 7.0, "n3", "n2", "RequestVote", 2, 2, last_index=4, last_term=1, transfer=True),
+        msg("send", 9.0, "n2", "n1", "RequestVote", 3, 3, last_index=4, last_term=1),
+    ]
+    assert transcript(events).splitlines() == [
+        "      5.0 ms  n1 -> n3  TimeoutNow term 1 last 4/1",
+        "      7.0 ms  n3 -> n2  RequestVote term 2 last 4/1 (transfer campaign)",
+        "      9.0 ms  n2 -> n1  RequestVote term 3 last 4/1",
+    ]
