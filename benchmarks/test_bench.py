@@ -38,8 +38,13 @@ def bare_simpy_event_s(count: int = 200_000) -> float:
 
 
 def run_json(scenario: Path) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, "-m", "raft", "run", str(scenario), "--json"], cwd=ROOT,
-                         check=True, capture_output=True, text=True)  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-m", "raft", "run", str(scenario), "--json"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return dict(json.loads(out.stdout))
 
 
@@ -50,9 +55,14 @@ def test_cost_per_delivered_message(benchmark: Any, record_figure: Any) -> None:
     per_message = benchmark.stats.stats.min / delivered
     bare = min(bare_simpy_event_s() for _ in range(3))
     ratio = per_message / bare
-    benchmark.extra_info.update(delivered=delivered, per_message_us=per_message * 1e6, bare_event_us=bare * 1e6)
-    record_figure("cost per delivered message", f"{per_message * 1e6:.1f} us = {ratio:.1f} bare simpy events "
-                  f"({bare * 1e6:.2f} us)", "goal <= 8x, ceiling <= 20x")  # fmt: skip
+    benchmark.extra_info.update(
+        delivered=delivered, per_message_us=per_message * 1e6, bare_event_us=bare * 1e6
+    )
+    record_figure(
+        "cost per delivered message",
+        f"{per_message * 1e6:.1f} us = {ratio:.1f} bare simpy events ({bare * 1e6:.2f} us)",
+        "goal <= 8x, ceiling <= 20x",
+    )
 
 
 def test_election_timeouts_experiment(benchmark: Any, record_figure: Any) -> None:
@@ -62,16 +72,27 @@ def test_election_timeouts_experiment(benchmark: Any, record_figure: Any) -> Non
 
     result = benchmark.pedantic(lambda: run_election_timeouts(runner=make_runner()), rounds=1, iterations=1)
     censored = sum(r.censored for r in result.ranges)
-    record_figure("election-timeouts, full", f"{benchmark.stats.stats.min:.1f} s wall ({censored} censored)",
-                  "target <= 20 s on 2 cores")  # fmt: skip
+    record_figure(
+        "election-timeouts, full",
+        f"{benchmark.stats.stats.min:.1f} s wall ({censored} censored)",
+        "target <= 20 s on 2 cores",
+    )
 
 
 def _scenario(size: int, writes_per_s: float, duration_ms: float, stop_ms: float | None = None) -> Any:
     workload: dict[str, Any] = {"writes_per_s": writes_per_s}
     if stop_ms is not None:
         workload["stop_ms"] = stop_ms
-    return parse_scenario({"name": f"bench-{size}", "duration_ms": duration_ms, "cluster": {"size": size},
-                           "network": {"latency_ms": [5, 10]}, "workload": workload}, "<bench>")  # fmt: skip
+    return parse_scenario(
+        {
+            "name": f"bench-{size}",
+            "duration_ms": duration_ms,
+            "cluster": {"size": size},
+            "network": {"latency_ms": [5, 10]},
+            "workload": workload,
+        },
+        "<bench>",
+    )
 
 
 def test_one_simulated_hour(benchmark: Any, record_figure: Any) -> None:
@@ -80,8 +101,11 @@ def test_one_simulated_hour(benchmark: Any, record_figure: Any) -> None:
     result = benchmark.pedantic(lambda: simulate(scenario, seed=1, record=False), rounds=1, iterations=1)
     assert result.ok
     speed = 3600.0 / benchmark.stats.stats.min
-    record_figure("5 nodes, 100 w/s, 1 h", f"{benchmark.stats.stats.min:.1f} s wall = {speed:.0f}x real time",
-                  "target >= 100x")  # fmt: skip
+    record_figure(
+        "5 nodes, 100 w/s, 1 h",
+        f"{benchmark.stats.stats.min:.1f} s wall = {speed:.0f}x real time",
+        "target >= 100x",
+    )
 
 
 def _thousand_writes(size: int) -> tuple[float, dict[str, Any]]:
@@ -99,9 +123,12 @@ def test_101_nodes(benchmark: Any, record_figure: Any) -> None:
     small, small_summary = _thousand_writes(5)
     per_msg = wall / summary["messages"]["delivered"] * 1e6
     per_msg_small = small / small_summary["messages"]["delivered"] * 1e6
-    record_figure("101 nodes, election + 1000 writes", f"{wall:.1f} s wall ({wall / small:.0f}x 5 nodes: "
-                  f"{small:.2f} s); per message {per_msg:.1f} vs {per_msg_small:.1f} us",
-                  "report")  # fmt: skip
+    record_figure(
+        "101 nodes, election + 1000 writes",
+        f"{wall:.1f} s wall ({wall / small:.0f}x 5 nodes: "
+        f"{small:.2f} s); per message {per_msg:.1f} vs {per_msg_small:.1f} us",
+        "report",
+    )
 
 
 def _sweep_rss_mb(runs: int, out: Path) -> float:
@@ -119,5 +146,6 @@ def test_sweep_memory_is_flat(benchmark: Any, record_figure: Any, tmp_path: Path
     """(e) peak RSS of a sweep of 1,000 and of 10,000 tiny runs (rows stream to disk)."""
     small = _sweep_rss_mb(1_000, tmp_path / "1k.csv")
     large = benchmark.pedantic(_sweep_rss_mb, args=(10_000, tmp_path / "10k.csv"), rounds=1, iterations=1)
-    record_figure("sweep peak RSS 1k -> 10k runs", f"{small:.0f} MB -> {large:.0f} MB ({large / small:.2f}x)",
-                  "flat")  # fmt: skip
+    record_figure(
+        "sweep peak RSS 1k -> 10k runs", f"{small:.0f} MB -> {large:.0f} MB ({large / small:.2f}x)", "flat"
+    )

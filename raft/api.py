@@ -208,7 +208,9 @@ def simulate(
     bus.subscribe(available, AVAILABILITY_TYPES)
     bus.subscribe(SafetyChecker(), checked_types(scenario.cluster.check_quorum))
     if linearizability is None:
-        linearizability = any(e.check == "safety_violation" and e.value == LINEARIZABILITY for e in scenario.expect)
+        linearizability = any(
+            e.check == "safety_violation" and e.value == LINEARIZABILITY for e in scenario.expect
+        )
     history = HistoryRecorder() if linearizability else None
     if history is not None:
         bus.subscribe(history, HISTORY_TYPES)
@@ -245,7 +247,9 @@ def summarize(
     measured = available.finish(outcome.end_ms) if available is not None else None
     unavailable = [p.to_dict() for p in measured.unavailable] if measured is not None else []
     without = [p.to_dict() for p in measured.leader_without_majority] if measured is not None else []
-    violations: list[ViolationRecord] = [violation_record(outcome.violation)] if outcome.violation is not None else []
+    violations: list[ViolationRecord] = (
+        [violation_record(outcome.violation)] if outcome.violation is not None else []
+    )
     verdict: str | None = None
     if history is not None:
         checked = history.check()
@@ -253,9 +257,14 @@ def summarize(
         found = linearizability_violation(history.events, checked)
         if found is not None:
             violations.append(found)
-    facts = Facts(parts["leaders"], builder.commit_times, outcome, tuple(v["property"] for v in violations),
-                  tuple((p["from_ms"], p["to_ms"]) for p in unavailable),
-                  tuple((p["node"], p["from_ms"], p["to_ms"]) for p in without))  # fmt: skip
+    facts = Facts(
+        parts["leaders"],
+        builder.commit_times,
+        outcome,
+        tuple(v["property"] for v in violations),
+        tuple((p["from_ms"], p["to_ms"]) for p in unavailable),
+        tuple((p["node"], p["from_ms"], p["to_ms"]) for p in without),
+    )
     expectations = evaluate(scenario.expect, facts)
     expected = expected_violations(scenario.expect, expectations)
     return {
@@ -274,8 +283,11 @@ def summarize(
         "commit_index": parts["commit_index"],
         "writes": parts["writes"],
         "reads": parts["reads"],
-        "messages": {"sent": outcome.messages["sent"], "delivered": outcome.messages["delivered"],
-                     "dropped": outcome.messages["dropped"]},  # fmt: skip
+        "messages": {
+            "sent": outcome.messages["sent"],
+            "delivered": outcome.messages["delivered"],
+            "dropped": outcome.messages["dropped"],
+        },
         "faults": parts["faults"],
         "safety_violations": violations,
         "linearizable": verdict,

@@ -41,7 +41,9 @@ class Slider:
         if not self.min <= self.value <= self.max:
             raise ValueError(f"slider {self.name}: default {self.value} outside [{self.min}, {self.max}]")
         if self.step <= 0 or (self.max - self.min) % self.step or (self.value - self.min) % self.step:
-            raise ValueError(f"slider {self.name}: step {self.step} does not reach the default and the maximum")
+            raise ValueError(
+                f"slider {self.name}: step {self.step} does not reach the default and the maximum"
+            )
 
 
 def defaults(sliders: Sequence[Slider]) -> dict[str, int]:
@@ -60,7 +62,9 @@ def show_sliders(draw: Draw, sliders: Sequence[Slider]) -> None:
     except ImportError:  # no widget library: the picture above is all there is
         return
     controls = {
-        s.name: ipywidgets.IntSlider(value=s.value, min=s.min, max=s.max, step=s.step, description=s.description)
+        s.name: ipywidgets.IntSlider(
+            value=s.value, min=s.min, max=s.max, step=s.step, description=s.description
+        )
         for s in sliders
     }
     below = ipywidgets.Output()

@@ -54,7 +54,8 @@ def test_bug_scenario_breaks_the_property_it_expects(bug: str, capsys: pytest.Ca
     assert not [line for line in lines if "FAIL" in line]  # nothing reads as a broken tool
     if expected[0] == "Liveness":  # the broken bound is the expected violation, marked as such
         assert [line for line in lines if line.startswith("  [expected] ")] == [
-            f"  [expected] max_leaderless_ms_after: {summary['expectations'][0]['detail']}"]
+            f"  [expected] max_leaderless_ms_after: {summary['expectations'][0]['detail']}"
+        ]
 
     data = scenario.model_dump(mode="json", exclude={"source"})
     data["cluster"]["bugs"] = []
@@ -64,7 +65,9 @@ def test_bug_scenario_breaks_the_property_it_expects(bug: str, capsys: pytest.Ca
     assert not healthy.ok and healthy.summary["expected_violations"] == []  # the lesson did not happen
 
 
-def test_a_lesson_whose_violation_does_not_happen_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_lesson_whose_violation_does_not_happen_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "no-bug.yaml"
     path.write_text((BUG_DIR / "vote-twice.yaml").read_text().replace("bugs: [vote-twice]", "bugs: []"))
     assert main(["run", str(path)]) == EXIT_FAILED
@@ -75,10 +78,15 @@ def test_a_lesson_whose_violation_does_not_happen_fails(tmp_path: Path, capsys: 
     assert json.loads(capsys.readouterr().out)["ok"] is False
 
 
-def test_a_violation_other_than_the_expected_one_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_violation_other_than_the_expected_one_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "other.yaml"
-    path.write_text((BUG_DIR / "vote-twice.yaml").read_text().replace(
-        "safety_violation: Election Safety", "safety_violation: Leader Completeness"))  # fmt: skip
+    path.write_text(
+        (BUG_DIR / "vote-twice.yaml")
+        .read_text()
+        .replace("safety_violation: Election Safety", "safety_violation: Leader Completeness")
+    )
     assert main(["run", str(path), "--json"]) == EXIT_FAILED
     summary = json.loads(capsys.readouterr().out)
     assert [v["property"] for v in summary["safety_violations"]] == ["Election Safety"]
@@ -87,7 +95,9 @@ def test_a_violation_other_than_the_expected_one_fails(tmp_path: Path, capsys: p
     assert capsys.readouterr().out.splitlines()[-1] == "Result: FAILED"
 
 
-def test_a_violation_nobody_expected_fails_the_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_violation_nobody_expected_fails_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "unexpected.yaml"
     text = (BUG_DIR / "vote-twice.yaml").read_text()
     path.write_text(text.split("expect:")[0])  # the bug, without the expectation
@@ -103,7 +113,9 @@ def test_a_liveness_lesson_that_also_breaks_safety_fails() -> None:
     data["events"] = [{"at_ms": 10, "timeout": "n1"}, {"at_ms": 12, "timeout": "n2"}]
     data["expect"] = [{"max_leaderless_ms_after": [0, 5]}, {"safety_violation": "Liveness"}]
     result = simulate(parse_scenario(data), record=False)
-    assert result.summary["expected_violations"] == ["Liveness"]  # the bound broke: no leader for the first 5 ms
+    assert result.summary["expected_violations"] == [
+        "Liveness"
+    ]  # the bound broke: no leader for the first 5 ms
     assert [v["property"] for v in result.violations] == ["Election Safety"]
     assert not result.ok
 
@@ -148,5 +160,8 @@ def test_the_readme_quotes_the_result_line_a_bug_lesson_prints(capsys: pytest.Ca
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert main(["run", "bugs/vote-twice"]) == EXIT_OK
     result_line = capsys.readouterr().out.splitlines()[-1]
-    assert result_line == "Result: ok (the expected violation happened: Election Safety at 22.0 ms on n1, n2 (term 1))"
+    assert (
+        result_line
+        == "Result: ok (the expected violation happened: Election Safety at 22.0 ms on n1, n2 (term 1))"
+    )
     assert f"`{result_line}`" in " ".join(readme.split())

@@ -14,8 +14,8 @@ import pytest
 from raft.core import HardState, Role
 
 PAGE = (Path(__file__).resolve().parents[1] / "docs" / "core.md").read_text(encoding="utf-8")
-HARNESS = re.search(r"```python\n(.*?)```", PAGE, re.S)
-OUTPUT = re.search(r"It prints.*?```text\n(.*?)```", PAGE, re.S)
+HARNESS = re.search(r"```python\n(.*?)```", PAGE, re.DOTALL)
+OUTPUT = re.search(r"It prints.*?```text\n(.*?)```", PAGE, re.DOTALL)
 
 
 def run(code: str) -> tuple[dict[str, Any], str]:

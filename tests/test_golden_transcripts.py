@@ -57,7 +57,9 @@ def parse_golden(text: str, name: str) -> list[Block]:
             break
         directive = lines[i]
         if not directive.startswith("transcript ") or i + 1 >= len(lines) or lines[i + 1] != SEPARATOR:
-            raise ValueError(f"{name}: line {i + 1}: expected 'transcript SCENARIO ...' and a '{SEPARATOR}' line")
+            raise ValueError(
+                f"{name}: line {i + 1}: expected 'transcript SCENARIO ...' and a '{SEPARATOR}' line"
+            )
         i += 2
         expected: list[str] = []
         while i < len(lines) and lines[i].strip():
@@ -68,8 +70,9 @@ def parse_golden(text: str, name: str) -> list[Block]:
 
 
 def format_golden(blocks: list[Block]) -> str:
-    return "\n".join("".join(line + "\n" for line in (*b.comments, b.directive, SEPARATOR)) + b.expected
-                     for b in blocks)  # fmt: skip
+    return "\n".join(
+        "".join(line + "\n" for line in (*b.comments, b.directive, SEPARATOR)) + b.expected for b in blocks
+    )
 
 
 _runs: dict[tuple[str, ...], Result] = {}
@@ -106,8 +109,11 @@ def test_golden_transcript(path: Path, request: pytest.FixtureRequest) -> None:
         return
     diff = golden_diff(blocks, actual)
     if diff:
-        pytest.fail(f"{path.name}: the transcript changed (pytest --update-golden rewrites it; read the diff):\n"
-                    + diff, pytrace=False)  # fmt: skip
+        pytest.fail(
+            f"{path.name}: the transcript changed (pytest --update-golden rewrites it; read the diff):\n"
+            + diff,
+            pytrace=False,
+        )
 
 
 def golden_diff(expected: list[Block], actual: list[Block]) -> str:
@@ -115,9 +121,19 @@ def golden_diff(expected: list[Block], actual: list[Block]) -> str:
     diffs = []
     for want, got in zip(expected, actual, strict=True):
         if want.expected != got.expected:
-            diffs.append(want.directive + "\n" + "".join(difflib.unified_diff(
-                want.expected.splitlines(keepends=True), got.expected.splitlines(keepends=True),
-                "expected", "actual", n=2)))  # fmt: skip
+            diffs.append(
+                want.directive
+                + "\n"
+                + "".join(
+                    difflib.unified_diff(
+                        want.expected.splitlines(keepends=True),
+                        got.expected.splitlines(keepends=True),
+                        "expected",
+                        "actual",
+                        n=2,
+                    )
+                )
+            )
     return "\n".join(diffs)
 
 

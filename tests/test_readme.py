@@ -17,7 +17,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_quickstart_is_make_demo_then_make_test() -> None:
     quickstart = README.split("## Quickstart", 1)[1].split("##", 1)[0]
-    block = re.search(r"```sh\n(.*?)```", quickstart, re.S)
+    block = re.search(r"```sh\n(.*?)```", quickstart, re.DOTALL)
     assert block is not None
     assert block.group(1).split("\n")[:-1] == ["make demo", "make test"]
 
@@ -40,7 +40,7 @@ def test_the_scenario_reference_block_is_a_valid_scenario_showing_every_action_a
     from raft.scenario import Action, parse_scenario
 
     section = README.split("## Scenario files", 1)[1]
-    block = re.search(r"```yaml\n(.*?)```", section, re.S)
+    block = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
     assert block is not None
     scenario = parse_scenario(yaml.safe_load(block.group(1)))
     events = scenario.events
@@ -48,17 +48,29 @@ def test_the_scenario_reference_block_is_a_valid_scenario_showing_every_action_a
     named = {event.target for event in events} | {end for event in events for end in event.link or ()}
     assert {"leader", "follower", "crashed"} <= named
     heals = [(event.target, event.link) for event in events if event.action is Action.HEAL]
-    assert {kind for kind in ((t is not None, link is not None) for t, link in heals)} == {
-        (False, False), (True, False), (False, True)  # everything, one node, one link
+    assert {(t is not None, link is not None) for t, link in heals} == {
+        (False, False),
+        (True, False),
+        (False, True),  # everything, one node, one link
     }
     first = events[0]
-    assert (first.at_ms, first.action, first.target) == (0.0, Action.TIMEOUT, "n2")  # choosing the first leader
+    assert (first.at_ms, first.action, first.target) == (
+        0.0,
+        Action.TIMEOUT,
+        "n2",
+    )  # choosing the first leader
 
 
 # ------------------------------------------------------------------ the checked properties, stated alike everywhere
 
 NUMBER_WORDS = {5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
-FIGURE_3 = ("Election Safety", "Leader Append-Only", "Log Matching", "Leader Completeness", "State Machine Safety")
+FIGURE_3 = (
+    "Election Safety",
+    "Leader Append-Only",
+    "Log Matching",
+    "Leader Completeness",
+    "State Machine Safety",
+)
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
@@ -72,8 +84,10 @@ def test_the_safety_checker_keeps_figure_3_and_two_monotonicity_properties() -> 
     assert [p.value for p in SAFETY_CHECKED] == [*FIGURE_3, "Term Monotonicity", "Commit Monotonicity"]
     assert [p.value for p in EXTENSION_CHECKED] == ["PreVote Term Stability", "Leader Stickiness"]
     assert set(Property) - set(SAFETY_CHECKED) - set(EXTENSION_CHECKED) == {
-        Property.LINEARIZABILITY, Property.LEADERSHIP_TRANSFER, Property.LIVENESS,
-    }  # fmt: skip
+        Property.LINEARIZABILITY,
+        Property.LEADERSHIP_TRANSFER,
+        Property.LIVENESS,
+    }
 
 
 @pytest.mark.parametrize("doc", ["README.md", "docs/testing.md"])
@@ -82,9 +96,16 @@ def test_readme_and_docs_state_the_count_and_name_every_checked_property(doc: st
 
     text = prose((ROOT / doc).read_text(encoding="utf-8"))
     count = NUMBER_WORDS[len(SAFETY_CHECKED)]
-    assert re.search(rf"\b{count} safety properties", text, re.I), f"{doc} does not say '{count} safety properties'"
-    for other in set(NUMBER_WORDS.values()) - {count, "five"}:  # "the five of Figure 3" is part of the statement
-        assert not re.search(rf"\b{other} (safety )?properties", text, re.I), f"{doc}: '{other} properties'"
+    assert re.search(rf"\b{count} safety properties", text, re.IGNORECASE), (
+        f"{doc} does not say '{count} safety properties'"
+    )
+    for other in set(NUMBER_WORDS.values()) - {
+        count,
+        "five",
+    }:  # "the five of Figure 3" is part of the statement
+        assert not re.search(rf"\b{other} (safety )?properties", text, re.IGNORECASE), (
+            f"{doc}: '{other} properties'"
+        )
     assert "five properties" not in text
     for prop in SAFETY_CHECKED:
         assert prop.value in text, f"{doc} does not name {prop.value}"
@@ -101,7 +122,11 @@ def _cells_on_what_is_checked(path: Path) -> list[str]:
     """The markdown cells that say what the safety checker checks (Figure 3 or one of its properties named)."""
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     texts = [prose("".join(c["source"])) for c in cells if c["cell_type"] == "markdown"]
-    return [t for t in texts if re.search(r"\bcheck", t, re.I) and ("Figure 3" in t or any(p in t for p in FIGURE_3))]
+    return [
+        t
+        for t in texts
+        if re.search(r"\bcheck", t, re.IGNORECASE) and ("Figure 3" in t or any(p in t for p in FIGURE_3))
+    ]
 
 
 @pytest.mark.parametrize(
@@ -115,4 +140,5 @@ def test_notebooks_that_say_what_is_checked_name_the_monotonicity_properties_too
     for text in _cells_on_what_is_checked(path):
         every_name = all(prop.value in text for prop in SAFETY_CHECKED)
         assert every_name or re.search(r"Figure 3.{0,40}term and commit monotonicity", text), (
-            f"{path.name}: a cell says what is checked but leaves out term and commit monotonicity: {text[:160]}")
+            f"{path.name}: a cell says what is checked but leaves out term and commit monotonicity: {text[:160]}"
+        )

@@ -21,9 +21,18 @@ from raft.api import Result, simulate
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))
 REQUIRED = {
-    "cold-start-3", "cold-start-5", "leader-crash", "follower-crash-rejoin", "old-leader-minority",
-    "split-brain-4", "split-5", "figure-7", "figure-8", "lossy-network", "all-restart",
-}  # fmt: skip
+    "cold-start-3",
+    "cold-start-5",
+    "leader-crash",
+    "follower-crash-rejoin",
+    "old-leader-minority",
+    "split-brain-4",
+    "split-5",
+    "figure-7",
+    "figure-8",
+    "lossy-network",
+    "all-restart",
+}
 
 _results: dict[str, Result] = {}
 
@@ -67,9 +76,14 @@ def test_old_leader_in_minority_commits_nothing_new_and_its_writes_survive() -> 
     [heal] = of(result, "heal")
     cut_off = next(g for g in partition["groups"] if "n1" in g)
     assert len(cut_off) * 2 < len(result.summary["nodes"])  # n1, the leader, is in the minority
-    committed_before = max(e["index"] for e in of(result, "commit", node="n1") if e["t_ms"] < partition["t_ms"])
-    minority_commits = [e for e in of(result, "commit") if e["node"] in cut_off
-                        and partition["t_ms"] <= e["t_ms"] < heal["t_ms"]]  # fmt: skip
+    committed_before = max(
+        e["index"] for e in of(result, "commit", node="n1") if e["t_ms"] < partition["t_ms"]
+    )
+    minority_commits = [
+        e
+        for e in of(result, "commit")
+        if e["node"] in cut_off and partition["t_ms"] <= e["t_ms"] < heal["t_ms"]
+    ]
     assert all(e["index"] <= committed_before for e in minority_commits)  # only what it committed before
     # the writes it took were not lost: the clients retried them through the new leader, once each
     store = result.outcome.nodes["n1"].store
@@ -188,8 +202,12 @@ def _with_expectations(name: str, expect: list[dict[str, Any]]) -> Result:
 
 
 @pytest.mark.parametrize("name", ["split-3-3", "one-way-cut-leader"])
-def test_an_outage_with_a_leader_passes_the_leaderless_bound_and_fails_the_unavailability_bound(name: str) -> None:
-    result = _with_expectations(name, [{"max_leaderless_ms_after": [1000, 1000]}, {"max_unavailable_ms": 1000}])
+def test_an_outage_with_a_leader_passes_the_leaderless_bound_and_fails_the_unavailability_bound(
+    name: str,
+) -> None:
+    result = _with_expectations(
+        name, [{"max_leaderless_ms_after": [1000, 1000]}, {"max_unavailable_ms": 1000}]
+    )
     leaderless, unavailable = result.expectations
     assert leaderless["ok"], leaderless
     assert not unavailable["ok"], unavailable
@@ -219,8 +237,15 @@ def test_one_way_cut_the_leader_sends_but_hears_nothing() -> None:
     assert heard == []
 
 
-OUTAGES = ["split-3-3", "one-way-cut-leader", "split-brain-4", "old-leader-minority", "split-5", "leader-crash",
-           "all-restart"]  # fmt: skip
+OUTAGES = [
+    "split-3-3",
+    "one-way-cut-leader",
+    "split-brain-4",
+    "old-leader-minority",
+    "split-5",
+    "leader-crash",
+    "all-restart",
+]
 
 
 @pytest.mark.slow
@@ -241,7 +266,9 @@ def test_a_planned_transfer_keeps_writes_available_where_a_crash_does_not() -> N
         for seed in range(40):
             result = simulate(ROOT / "scenarios" / f"{name}.yaml", seed=seed, record=False)
             assert result.ok, (name, seed, result.expectations)
-            values.append(max((p["to_ms"] - p["from_ms"] for p in result.summary["unavailable"]), default=0.0))
+            values.append(
+                max((p["to_ms"] - p["from_ms"] for p in result.summary["unavailable"]), default=0.0)
+            )
     transfer, crash = longest["maintenance-transfer"], longest["maintenance-crash"]
     assert max(transfer) < 100.0 and min(crash) > 150.0
     assert min(crash) > 3 * max(transfer)

@@ -27,8 +27,14 @@ from raft.analysis.replay import Events
 from raft.sim.events import EventType
 
 LED, STOOD, CRASHED, RESTARTED, CUT_OFF, LAGGED, VIOLATION = (
-    "led", "stood", "crashed", "restarted", "cut off", "lagged", "violation",
-)  # fmt: skip
+    "led",
+    "stood",
+    "crashed",
+    "restarted",
+    "cut off",
+    "lagged",
+    "violation",
+)
 
 
 def lag_ms(events: Events) -> float:
@@ -80,12 +86,18 @@ def lagging(events: Events, from_ms: float, to_ms: float) -> list[str]:
     limit = lag_ms(events)
     series = replay.commit_series(events)
     end = replay.end_ms(events)
-    due: list[tuple[float, float, int]] = []  # (committed at, due at, index) by a leader still leading when due
+    due: list[
+        tuple[float, float, int]
+    ] = []  # (committed at, due at, index) by a leader still leading when due
     for span in replay.role_spans(events):
         if span.role != "leader":
             continue
         for t, index in series[span.node]:
-            if span.start_ms <= t < span.end_ms and t + limit <= min(span.end_ms, end, to_ms) and t + limit >= from_ms:
+            if (
+                span.start_ms <= t < span.end_ms
+                and t + limit <= min(span.end_ms, end, to_ms)
+                and t + limit >= from_ms
+            ):
                 due.append((t, t + limit, int(index)))
     found = []
     for node in replay.nodes(events):

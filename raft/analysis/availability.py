@@ -44,9 +44,14 @@ from raft.sim.events import AckEvent, DeliverEvent, Event, EventType, MetaEvent,
 
 #: The event types the availability measures read.
 AVAILABILITY_TYPES: tuple[EventType, ...] = (
-    EventType.META, EventType.ROLE, EventType.CRASH, EventType.COMMIT, EventType.SUBMIT, EventType.ACK,
+    EventType.META,
+    EventType.ROLE,
+    EventType.CRASH,
+    EventType.COMMIT,
+    EventType.SUBMIT,
+    EventType.ACK,
     EventType.DELIVER,
-)  # fmt: skip
+)
 #: Looked up once: a traced run delivers every message through :meth:`AvailabilityBuilder.__call__`.
 _DELIVER: Final = EventType.DELIVER
 _LEADER = Role.LEADER.value
@@ -189,7 +194,11 @@ class AvailabilityBuilder:
 
     @property
     def _majority_timeout_ms(self) -> float:
-        return self.majority_timeout_ms if self.majority_timeout_ms is not None else DEFAULT_ELECTION_TIMEOUT_MS[1]
+        return (
+            self.majority_timeout_ms
+            if self.majority_timeout_ms is not None
+            else DEFAULT_ELECTION_TIMEOUT_MS[1]
+        )
 
     def _on_commit(self, t: float, index: int) -> None:
         if index <= self._high:
@@ -268,7 +277,9 @@ class AvailabilityBuilder:
         )
 
 
-def availability(events: Iterable[Event], end_ms: float | None = None, *, stall_ms: float | None = None) -> Availability:
+def availability(
+    events: Iterable[Event], end_ms: float | None = None, *, stall_ms: float | None = None
+) -> Availability:
     """The availability measures of a list of events (a trace, or ``Result.events``); ``end_ms`` defaults to
     the time of the last event; ``stall_ms`` overrides the threshold the meta event gives."""
     builder = AvailabilityBuilder(stall_ms=stall_ms)

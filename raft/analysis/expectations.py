@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from raft.sim.simulation import RunOutcome
 
 
-
 @dataclass(frozen=True, slots=True)
 class Facts:
     """What the checks look at: leader spans, commit advances and the final state."""
@@ -54,12 +53,17 @@ def _max_leaderless(limit: float, facts: Facts) -> tuple[bool, str]:
         return True, "there was always a leader"
     start, stop = max(gaps, key=lambda g: g[1] - g[0])
     longest = stop - start
-    return longest <= limit, f"longest period without a leader: {longest:.1f} ms, from {start:.1f} to {stop:.1f} ms (limit {limit:g} ms)"
+    return (
+        longest <= limit,
+        f"longest period without a leader: {longest:.1f} ms, from {start:.1f} to {stop:.1f} ms (limit {limit:g} ms)",
+    )
 
 
 def _max_leaderless_after(value: tuple[float, float], facts: Facts) -> tuple[bool, str]:
     start, limit = value
-    gaps = [(max(a, start), b) for a, b in leaderless_periods(facts.leaders, facts.outcome.end_ms) if b > start]
+    gaps = [
+        (max(a, start), b) for a, b in leaderless_periods(facts.leaders, facts.outcome.end_ms) if b > start
+    ]
     if not gaps:
         return True, f"there was always a leader after {start:g} ms"
     a, b = max(gaps, key=lambda g: g[1] - g[0])
@@ -96,7 +100,10 @@ def _no_leader_between(window: tuple[float, float], facts: Facts) -> tuple[bool,
     for span in facts.leaders:
         stop = facts.outcome.end_ms if span["to_ms"] is None else span["to_ms"]
         if span["from_ms"] < b and stop > a:
-            return False, f"{span['node']} led term {span['term']} from {span['from_ms']:.1f} to {stop:.1f} ms"
+            return (
+                False,
+                f"{span['node']} led term {span['term']} from {span['from_ms']:.1f} to {stop:.1f} ms",
+            )
     return True, f"no leader between {a:g} and {b:g} ms"
 
 
@@ -157,7 +164,9 @@ def _logs_identical(_: Any, facts: Facts) -> tuple[bool, str]:
 def _safety_violation(prop: str, facts: Facts) -> tuple[bool, str]:
     violation = facts.outcome.violation
     if prop in facts.violated:
-        return True, str(violation) if violation is not None and violation.property == prop else f"{prop} violated"
+        return True, str(
+            violation
+        ) if violation is not None and violation.property == prop else f"{prop} violated"
     if violation is None and not facts.violated:
         return False, f"expected a violation of {prop}; none happened"
     return False, f"expected a violation of {prop}; violated instead: {', '.join(facts.violated)}"
@@ -182,10 +191,15 @@ CHECKS: dict[str, Check] = {
 
 #: Checks that bound how long the cluster may go without a leader or without taking writes: failing one is a
 #: liveness failure.
-LIVENESS_CHECKS = frozenset({
-    "leader_elected_within_ms", "max_leaderless_ms", "max_leaderless_ms_after", "max_unavailable_ms",
-    "max_unavailable_ms_after",
-})  # fmt: skip
+LIVENESS_CHECKS = frozenset(
+    {
+        "leader_elected_within_ms",
+        "max_leaderless_ms",
+        "max_leaderless_ms_after",
+        "max_unavailable_ms",
+        "max_unavailable_ms_after",
+    }
+)
 LIVENESS = Property.LIVENESS
 
 
@@ -209,14 +223,20 @@ def evaluate(expectations: Iterable[Any], facts: Facts) -> list[ExpectationResul
                 result["ok"] = True
                 result["detail"] = f"{LIVENESS} violated: {broken[0]['check']}: {broken[0]['detail']}"
             else:
-                result["detail"] = f"expected a {LIVENESS} failure (a liveness bound broken); every bound held"
+                result["detail"] = (
+                    f"expected a {LIVENESS} failure (a liveness bound broken); every bound held"
+                )
     return results
 
 
 def expected_violations(expectations: Sequence[Any], results: Sequence[ExpectationResult]) -> list[str]:
     """The properties the scenario expects to be violated (``safety_violation``) that the run did violate, in the
     order of the ``expect`` list; ``results`` are :func:`evaluate`'s, in the same order."""
-    met = [str(e.value) for e, r in zip(expectations, results, strict=True) if e.check == "safety_violation" and r["ok"]]
+    met = [
+        str(e.value)
+        for e, r in zip(expectations, results, strict=True)
+        if e.check == "safety_violation" and r["ok"]
+    ]
     return list(dict.fromkeys(met))
 
 

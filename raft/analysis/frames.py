@@ -42,8 +42,14 @@ def elections_frame(events: Events) -> pd.DataFrame:
     rows = []
     for e in elections:
         duration = None if e["elected_ms"] is None else e["elected_ms"] - e["started_ms"]
-        rows.append({**e, "duration_ms": duration, "candidates": len(candidates.get(e["term"], ())),
-                     "votes_granted": granted.get(e["term"], 0)})  # fmt: skip
+        rows.append(
+            {
+                **e,
+                "duration_ms": duration,
+                "candidates": len(candidates.get(e["term"], ())),
+                "votes_granted": granted.get(e["term"], 0),
+            }
+        )
     columns = ["term", "started_ms", "leader", "elected_ms", "duration_ms", "candidates", "votes_granted"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -69,10 +75,18 @@ def writes_frame(events: Events) -> pd.DataFrame:
     import pandas as pd
 
     rows: list[dict[str, Any]] = [
-        {"client": w.client, "seq": w.seq, "command": w.command, "submit_ms": w.submit_ms, "ack_ms": w.ack_ms,
-         "latency_ms": w.latency_ms, "index": w.index, "acknowledged": w.ack_ms is not None}
+        {
+            "client": w.client,
+            "seq": w.seq,
+            "command": w.command,
+            "submit_ms": w.submit_ms,
+            "ack_ms": w.ack_ms,
+            "latency_ms": w.latency_ms,
+            "index": w.index,
+            "acknowledged": w.ack_ms is not None,
+        }
         for w in replay.writes(events)
-    ]  # fmt: skip
+    ]
     columns = ["client", "seq", "command", "submit_ms", "ack_ms", "latency_ms", "index", "acknowledged"]
     frame = pd.DataFrame(rows, columns=columns)
     for column in ("submit_ms", "ack_ms", "latency_ms"):
@@ -87,13 +101,36 @@ def messages_frame(events: Events) -> pd.DataFrame:
     import pandas as pd
 
     rows = [
-        {"id": m["id"], "msg": m["msg"], "from": m["from"], "to": m["to"], "term": m["term"],
-         "sent_ms": m["sent_ms"], "arrived_ms": m["arrived_ms"], "delivered": m["dropped"] is None,
-         "reason": m["dropped"], "entries": m.get("entries"), "success": m.get("success"), "granted": m.get("granted")}
+        {
+            "id": m["id"],
+            "msg": m["msg"],
+            "from": m["from"],
+            "to": m["to"],
+            "term": m["term"],
+            "sent_ms": m["sent_ms"],
+            "arrived_ms": m["arrived_ms"],
+            "delivered": m["dropped"] is None,
+            "reason": m["dropped"],
+            "entries": m.get("entries"),
+            "success": m.get("success"),
+            "granted": m.get("granted"),
+        }
         for m in replay.message_arrivals(events)
-    ]  # fmt: skip
-    columns = ["id", "msg", "from", "to", "term", "sent_ms", "arrived_ms", "delivered", "reason", "entries",
-               "success", "granted"]  # fmt: skip
+    ]
+    columns = [
+        "id",
+        "msg",
+        "from",
+        "to",
+        "term",
+        "sent_ms",
+        "arrived_ms",
+        "delivered",
+        "reason",
+        "entries",
+        "success",
+        "granted",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

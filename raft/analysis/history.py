@@ -83,7 +83,9 @@ class HistoryRecorder:
         self.events: list[SubmitEvent | AckEvent] = []
 
     def __call__(self, event: Event) -> None:
-        assert event["type"] == EventType.SUBMIT or event["type"] == EventType.ACK, "subscribe to HISTORY_TYPES"
+        assert event["type"] == EventType.SUBMIT or event["type"] == EventType.ACK, (
+            "subscribe to HISTORY_TYPES"
+        )
         self.events.append(event)
 
     def check(self, budget_states: int = DEFAULT_BUDGET) -> CheckResult:

@@ -133,7 +133,10 @@ def check_history(
         if result.verdict is Verdict.UNKNOWN:
             return CheckResult(result.verdict, result.key, None, explored, result.detail)
     return CheckResult(
-        Verdict.LINEARIZABLE, None, None, explored,
+        Verdict.LINEARIZABLE,
+        None,
+        None,
+        explored,
         f"linearizable: {len(results)} key(s), {explored} search states explored",
     )
 
@@ -146,7 +149,9 @@ def _validate(op: Operation) -> None:
         if op.complete_ms is None or not math.isfinite(op.complete_ms):
             raise HistoryError(f"{where}: outcome {op.outcome.value} needs a finite completion time")
         if op.complete_ms < op.invoke_ms:
-            raise HistoryError(f"{where}: completes at {op.complete_ms} ms, before its invoke at {op.invoke_ms} ms")
+            raise HistoryError(
+                f"{where}: completes at {op.complete_ms} ms, before its invoke at {op.invoke_ms} ms"
+            )
     if op.kind is OpKind.SET and op.value is None:
         raise HistoryError(f"{where}: a write needs a value (a delete writes None)")
     if op.kind is OpKind.DELETE and op.value is not None:
@@ -165,7 +170,10 @@ def _check_key(key: str, ops: list[Operation], initial: str | None, budget: int)
         return CheckResult(Verdict.LINEARIZABLE, None, None, explored, f"key {key!r}: linearizable")
     if found is None:
         return CheckResult(
-            Verdict.UNKNOWN, key, None, explored,
+            Verdict.UNKNOWN,
+            key,
+            None,
+            explored,
             f"key {key!r}: search budget of {budget} states ran out before an answer ({len(ops)} operations)",
         )
     # Locate the first bad completion by bisection, with a budget of its own of the same size.
@@ -182,7 +190,10 @@ def _check_key(key: str, ops: list[Operation], initial: str | None, budget: int)
     first_bad = ops[completions[bad - 1]]
     caveat = "" if narrowed else " (budget ran out narrowing down: an earlier operation may be the first)"
     return CheckResult(
-        Verdict.NOT_LINEARIZABLE, key, first_bad, explored,
+        Verdict.NOT_LINEARIZABLE,
+        key,
+        first_bad,
+        explored,
         f"key {key!r}: {_describe(first_bad)} cannot be linearized: no order of the operations invoked "
         f"by {first_bad.complete_ms:g} ms explains it{caveat}",
     )
@@ -260,8 +271,11 @@ class _Search:
         frontier = (pending & -pending).bit_length() - 1  # below it, only optional steps are pending
         ready = list(self.ready(done, frontier))
         steps = self.steps
-        reads = [i for i in ready if steps[i].required and steps[i].op.kind is OpKind.READ
-                 and steps[i].op.value == value]
+        reads = [
+            i
+            for i in ready
+            if steps[i].required and steps[i].op.kind is OpKind.READ and steps[i].op.value == value
+        ]
         if reads:
             yield sum(1 << i for i in reads), value
             return
@@ -311,7 +325,9 @@ def _completion_order(op: Operation) -> tuple[float, float, int]:
 
 
 def _must(value: _T | None) -> _T:
-    assert value is not None, "set for every OK operation (checked by _validate) and every NOT_LINEARIZABLE result"
+    assert value is not None, (
+        "set for every OK operation (checked by _validate) and every NOT_LINEARIZABLE result"
+    )
     return value
 
 

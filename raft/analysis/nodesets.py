@@ -53,7 +53,9 @@ def grouped_values(values: Mapping[str, V], order: Sequence[str], show: Callable
     for name, value in values.items():
         groups.setdefault(show(value), []).append(name)
     position = {name: i for i, name in enumerate(order)}
-    ranked = sorted(groups.items(), key=lambda g: (-len(g[1]), min(position.get(n, len(order)) for n in g[1])))
+    ranked = sorted(
+        groups.items(), key=lambda g: (-len(g[1]), min(position.get(n, len(order)) for n in g[1]))
+    )
     return "; ".join(f"{node_ranges(names, order)} = {value}" for value, names in ranked)
 
 
@@ -71,8 +73,10 @@ def cluster_names(order: Sequence[str]) -> str:
     if not is_large(len(order)):
         return ", ".join(order)
     numbered = [re.fullmatch(r"(.*?)(\d+)", name) for name in order]
-    if all(numbered) and len({m.group(1) for m in numbered if m}) == 1 and [
-        int(m.group(2)) for m in numbered if m
-    ] == list(range(1, len(order) + 1)):
+    if (
+        all(numbered)
+        and len({m.group(1) for m in numbered if m}) == 1
+        and [int(m.group(2)) for m in numbered if m] == list(range(1, len(order) + 1))
+    ):
         return f"{order[0]}–{order[-1]}"
     return ", ".join(order)

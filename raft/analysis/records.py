@@ -54,8 +54,16 @@ Fault = TypedDict(
     {
         "t_ms": float,
         "type": Literal[
-            EventType.CRASH, EventType.RESTART, EventType.PARTITION, EventType.ISOLATE, EventType.CUT,
-            EventType.HEAL, EventType.SKIP, EventType.TRANSFER, EventType.TRANSFER_DONE, EventType.TRANSFER_ABORT,
+            EventType.CRASH,
+            EventType.RESTART,
+            EventType.PARTITION,
+            EventType.ISOLATE,
+            EventType.CUT,
+            EventType.HEAL,
+            EventType.SKIP,
+            EventType.TRANSFER,
+            EventType.TRANSFER_DONE,
+            EventType.TRANSFER_ABORT,
         ],
         "node": NotRequired[str],
         "term": NotRequired[int],
@@ -101,8 +109,14 @@ class ViolationRecord(TypedDict):
 
 def violation_record(violation: Violation) -> ViolationRecord:
     """The summary's record of a violation the safety checker found."""
-    return {"property": violation.property, "t_ms": violation.t_ms, "nodes": list(violation.nodes),
-            "term": violation.term, "index": violation.index, "detail": violation.detail}  # fmt: skip
+    return {
+        "property": violation.property,
+        "t_ms": violation.t_ms,
+        "nodes": list(violation.nodes),
+        "term": violation.term,
+        "index": violation.index,
+        "detail": violation.detail,
+    }
 
 
 class ExpectationResult(TypedDict):

@@ -56,8 +56,12 @@ class NetworkSpan:
     def one_way(self) -> tuple[tuple[str, str], ...]:
         """The links cut in one direction only (the other direction works), in order."""
         order = {node: (i, j) for i, group in enumerate(self.groups) for j, node in enumerate(group)}
-        return tuple(sorted(((a, b) for a, b in self.cut if (b, a) not in self.cut),
-                            key=lambda link: (order[link[0]], order[link[1]])))  # fmt: skip
+        return tuple(
+            sorted(
+                ((a, b) for a, b in self.cut if (b, a) not in self.cut),
+                key=lambda link: (order[link[0]], order[link[1]]),
+            )
+        )
 
     @property
     def label(self) -> str:
@@ -69,8 +73,14 @@ class NetworkSpan:
     def describe(self, group_text: Callable[[Sequence[str]], str]) -> str:
         """:attr:`label`, with each partition group written by ``group_text``."""
         order = {node: (i, j) for i, group in enumerate(self.groups) for j, node in enumerate(group)}
-        both = sorted(((a, b) for a, b in self.cut if order[a] < order[b] and (b, a) in self.cut
-                       and order[a][0] == order[b][0]), key=lambda link: (order[link[0]], order[link[1]]))  # fmt: skip
+        both = sorted(
+            (
+                (a, b)
+                for a, b in self.cut
+                if order[a] < order[b] and (b, a) in self.cut and order[a][0] == order[b][0]
+            ),
+            key=lambda link: (order[link[0]], order[link[1]]),
+        )
         parts = []
         if self.is_partition:
             parts.append(" | ".join(group_text(group) for group in self.groups))
@@ -303,8 +313,11 @@ def message_arrivals(
             sent[event["id"]] = event
         elif (event["type"] == EventType.DELIVER or event["type"] == EventType.DROP) and event["id"] in sent:
             record: dict[str, Any] = dict(sent[event["id"]])
-            record.update(sent_ms=record["t_ms"], arrived_ms=event["t_ms"],
-                          dropped=event.get("reason", "dropped") if event["type"] == EventType.DROP else None)  # fmt: skip
+            record.update(
+                sent_ms=record["t_ms"],
+                arrived_ms=event["t_ms"],
+                dropped=event.get("reason", "dropped") if event["type"] == EventType.DROP else None,
+            )
             arrivals.append(record)
     return arrivals
 
@@ -417,8 +430,9 @@ def writes(events: Events) -> list[Write]:
     result = []
     for (client, seq), (command, t) in submitted.items():
         ack = acked.get((client, seq))
-        result.append(Write(client, seq, command, t, None if ack is None else ack[0],
-                            None if ack is None else ack[1]))  # fmt: skip
+        result.append(
+            Write(client, seq, command, t, None if ack is None else ack[0], None if ack is None else ack[1])
+        )
     return sorted(result, key=lambda w: (w.submit_ms, w.client, w.seq))
 
 
@@ -464,7 +478,9 @@ def logs_at(events: Events, at_ms: float) -> list[NodeLog]:
     commands: dict[str, list[str | None]] = {n: ["?"] * len(logs[n]) for n in names}
     commit: dict[str, int] = dict.fromkeys(names, 0)
     up: dict[str, bool] = dict.fromkeys(names, True)
-    role: dict[str, tuple[str, int]] = {n: ("follower", int(initial.get(n, {}).get("term", 0))) for n in names}
+    role: dict[str, tuple[str, int]] = {
+        n: ("follower", int(initial.get(n, {}).get("term", 0))) for n in names
+    }
     for event in events:
         if event["t_ms"] > at_ms:
             break
@@ -492,13 +508,22 @@ def logs_at(events: Events, at_ms: float) -> list[NodeLog]:
             if "log" in event:
                 before = logs[node]
                 logs[node] = list(event["log"])
-                commands[node] = [commands[node][i] if i < len(before) and before[i] == term else "?"
-                                  for i, term in enumerate(logs[node])]  # fmt: skip
+                commands[node] = [
+                    commands[node][i] if i < len(before) and before[i] == term else "?"
+                    for i, term in enumerate(logs[node])
+                ]
         elif event["type"] == EventType.ROLE:
             role[event["node"]] = (event["role"], event["term"])
     return [
-        NodeLog(n, tuple(logs[n]), commit[n], up[n], role[n][0] if up[n] else "down", role[n][1],
-                tuple(commands[n]))  # fmt: skip
+        NodeLog(
+            n,
+            tuple(logs[n]),
+            commit[n],
+            up[n],
+            role[n][0] if up[n] else "down",
+            role[n][1],
+            tuple(commands[n]),
+        )
         for n in names
     ]
 
@@ -516,8 +541,9 @@ def replication_at(events: Events, at_ms: float) -> list[FollowerProgress]:
       prevLogIndex), or just after the last entry sent while replicating (after a success: entries are streamed).
     """
     role: dict[str, tuple[str, int]] = {}
-    length: dict[str, int] = {n: len(log.terms) for n, log in zip(nodes(events), logs_at(events, -1.0),
-                                                                       strict=True)}  # fmt: skip
+    length: dict[str, int] = {
+        n: len(log.terms) for n, log in zip(nodes(events), logs_at(events, -1.0), strict=True)
+    }
     # leader -> (term, follower -> [nextIndex, matchIndex, replicating])
     progress: dict[str, tuple[int, dict[str, list[Any]]]] = {}
     for event in events:
@@ -540,12 +566,18 @@ def replication_at(events: Events, at_ms: float) -> list[FollowerProgress]:
             elif progress.get(node, (None,))[0] != term:
                 others = [n for n in length if n != node]
                 progress[node] = (term, {f: [length[node] + 1, 0, False] for f in others})
-        elif event["type"] == EventType.SEND and event["msg"] == "AppendEntries" and event["from"] in progress:
+        elif (
+            event["type"] == EventType.SEND and event["msg"] == "AppendEntries" and event["from"] in progress
+        ):
             term, followers = progress[event["from"]]
             p = followers.get(event["to"])
             if p is not None and event["term"] == term:
                 p[0] = event["prev_index"] + 1 + (event.get("entries", 0) if p[2] else 0)
-        elif event["type"] == EventType.DELIVER and event["msg"] == "AppendEntriesResponse" and event["to"] in progress:
+        elif (
+            event["type"] == EventType.DELIVER
+            and event["msg"] == "AppendEntriesResponse"
+            and event["to"] in progress
+        ):
             term, followers = progress[event["to"]]
             p = followers.get(event["from"])
             if p is None or event["term"] != term:

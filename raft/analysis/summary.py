@@ -26,16 +26,40 @@ from raft.sim.events import (
 )
 
 #: The event types of faults (and of fault actions skipped), listed in the summary's ``faults``.
-FAULT_EVENT_TYPES: frozenset[EventType] = frozenset({
-    EventType.CRASH, EventType.RESTART, EventType.PARTITION, EventType.ISOLATE, EventType.CUT, EventType.HEAL,
-    EventType.SKIP, EventType.TRANSFER, EventType.TRANSFER_DONE, EventType.TRANSFER_ABORT,
-})  # fmt: skip
+FAULT_EVENT_TYPES: frozenset[EventType] = frozenset(
+    {
+        EventType.CRASH,
+        EventType.RESTART,
+        EventType.PARTITION,
+        EventType.ISOLATE,
+        EventType.CUT,
+        EventType.HEAL,
+        EventType.SKIP,
+        EventType.TRANSFER,
+        EventType.TRANSFER_DONE,
+        EventType.TRANSFER_ABORT,
+    }
+)
 #: The event types the summary reads.
 SUMMARY_TYPES: tuple[EventType, ...] = (
-    EventType.META, EventType.ROLE, EventType.CRASH, EventType.RESTART, EventType.COMMIT, EventType.APPLY,
-    EventType.SUBMIT, EventType.ACK, EventType.PARTITION, EventType.ISOLATE, EventType.CUT, EventType.HEAL,
-    EventType.SKIP, EventType.STEP_DOWN, EventType.TRANSFER, EventType.TRANSFER_DONE, EventType.TRANSFER_ABORT,
-)  # fmt: skip
+    EventType.META,
+    EventType.ROLE,
+    EventType.CRASH,
+    EventType.RESTART,
+    EventType.COMMIT,
+    EventType.APPLY,
+    EventType.SUBMIT,
+    EventType.ACK,
+    EventType.PARTITION,
+    EventType.ISOLATE,
+    EventType.CUT,
+    EventType.HEAL,
+    EventType.SKIP,
+    EventType.STEP_DOWN,
+    EventType.TRANSFER,
+    EventType.TRANSFER_DONE,
+    EventType.TRANSFER_ABORT,
+)
 
 
 def nearest_rank(sorted_values: Sequence[float], percent: float) -> float | None:
@@ -140,7 +164,9 @@ class SummaryBuilder:
         if span is not None and (role != Role.LEADER.value or term != span["term"]):
             self._close(node, t)
         if role == Role.CANDIDATE.value:
-            self.elections.setdefault(term, {"term": term, "leader": None, "started_ms": t, "elected_ms": None})
+            self.elections.setdefault(
+                term, {"term": term, "leader": None, "started_ms": t, "elected_ms": None}
+            )
         elif role == Role.LEADER.value and node not in self._open:
             span = {"term": term, "node": node, "from_ms": t, "to_ms": None}
             self.leaders.append(span)

@@ -100,8 +100,10 @@ def parse_options(text: str, base: TranscriptOptions = TranscriptOptions()) -> T
         name, on = (word[3:], False) if word.startswith("no-") else (word, True)
         if name not in _SWITCHES:
             known = ", ".join(_SWITCHES)
-            raise RaftSimError(f"unknown transcript option {word!r} (known: {known}, each also as no-NAME; "
-                               "from_ms=MS, to_ms=MS, nodes=a+b)")  # fmt: skip
+            raise RaftSimError(
+                f"unknown transcript option {word!r} (known: {known}, each also as no-NAME; "
+                "from_ms=MS, to_ms=MS, nodes=a+b)"
+            )
         changes[name] = on
     return replace(base, **changes)
 
@@ -111,7 +113,9 @@ def transcript(events: Iterable[Event], options: TranscriptOptions = TranscriptO
     return "".join(line + "\n" for line in transcript_lines(events, options))
 
 
-def transcript_lines(events: Iterable[Event], options: TranscriptOptions = TranscriptOptions()) -> Iterator[str]:
+def transcript_lines(
+    events: Iterable[Event], options: TranscriptOptions = TranscriptOptions()
+) -> Iterator[str]:
     """The lines of :func:`transcript`, lazily (a long run need not be held as text)."""
     heartbeat_ids: set[int] = set()
     roles: dict[str, str] = {}  # each node's role as last seen, to say "becomes" only on a change
@@ -119,8 +123,11 @@ def transcript_lines(events: Iterable[Event], options: TranscriptOptions = Trans
     for event in events:
         if _is_message(event) and event["msg"] == _APPEND_ENTRIES and event.get("entries") == 0:
             heartbeat_ids.add(event["id"])
-        if (event["type"] == EventType.ROLE and not options.follower_terms
-                and roles.get(event["node"]) == event["role"] == _FOLLOWER):  # fmt: skip
+        if (
+            event["type"] == EventType.ROLE
+            and not options.follower_terms
+            and roles.get(event["node"]) == event["role"] == _FOLLOWER
+        ):
             continue
         text = _describe(event, roles)
         if text is None or not _shown(event, options, heartbeat_ids):
@@ -146,7 +153,9 @@ def _is_message(event: Event) -> TypeGuard[MessageEvent]:
 
 def _continues(last: Entry, event: Event) -> bool:
     """``event`` adds the next entry to the same node's run of appends (or applies) at the same instant."""
-    if event["type"] != last["type"] or not (event["type"] == EventType.APPEND or event["type"] == EventType.APPLY):
+    if event["type"] != last["type"] or not (
+        event["type"] == EventType.APPEND or event["type"] == EventType.APPLY
+    ):
         return False
     return (event["node"], event["t_ms"], event["index"]) == (last["node"], last["t_ms"], last["index"] + 1)
 
@@ -154,8 +163,12 @@ def _continues(last: Entry, event: Event) -> bool:
 def _entries(run: list[Entry]) -> str:
     """``n2 appends 5/1 x=1, 6/1 y=2`` (an entry without a command, such as a leader's no-op, is ``index/term``)."""
     verb = "appends" if run[0]["type"] == EventType.APPEND else "applies"
-    shown = [f"{e['index']}/{e['term']}" + (f" {e['command']}" if e.get("command") is not None else "")
-             + (" (duplicate)" if e.get("duplicate") else "") for e in run]  # fmt: skip
+    shown = [
+        f"{e['index']}/{e['term']}"
+        + (f" {e['command']}" if e.get("command") is not None else "")
+        + (" (duplicate)" if e.get("duplicate") else "")
+        for e in run
+    ]
     count = ""
     if len(shown) > _LONG_RUN:
         shown, count = [*shown[:2], "...", shown[-1]], f" ({len(shown)} entries)"
@@ -164,13 +177,21 @@ def _entries(run: list[Entry]) -> str:
 
 def _shown(event: Event, options: TranscriptOptions, heartbeat_ids: set[int]) -> bool:
     t_ms = event["t_ms"]
-    if (options.from_ms is not None and t_ms < options.from_ms) or (options.to_ms is not None and t_ms > options.to_ms):
+    if (options.from_ms is not None and t_ms < options.from_ms) or (
+        options.to_ms is not None and t_ms > options.to_ms
+    ):
         return False
     if _is_message(event):
-        chosen = {EventType.SEND: options.sends, EventType.DELIVER: options.delivers, EventType.DROP: options.drops}
+        chosen = {
+            EventType.SEND: options.sends,
+            EventType.DELIVER: options.delivers,
+            EventType.DROP: options.drops,
+        }
         if not chosen[event["type"]]:
             return False
-        if not options.heartbeats and (event["id"] in heartbeat_ids or event.get("reply_to") in heartbeat_ids):
+        if not options.heartbeats and (
+            event["id"] in heartbeat_ids or event.get("reply_to") in heartbeat_ids
+        ):
             return False
     elif (event["type"] == EventType.APPLY and not options.applies) or (
         event["type"] in _CLIENT_TYPES and not options.clients
@@ -216,7 +237,10 @@ def _describe(event: Event, roles: dict[str, str]) -> str | None:
         case EventType.PRE_VOTE:
             if event["granted"]:
                 return f"{event['node']} grants {event['candidate']} a pre-vote (term {event['term']})"
-            return f"{event['node']} refuses {event['candidate']} a pre-vote (term {event['term']})" + _reason(event)
+            return (
+                f"{event['node']} refuses {event['candidate']} a pre-vote (term {event['term']})"
+                + _reason(event)
+            )
         case EventType.STEP_DOWN:
             return f"{event['node']} steps down as leader of term {event['term']} ({event['reason']})"
         case EventType.APPEND | EventType.APPLY:
@@ -232,7 +256,9 @@ def _describe(event: Event, roles: dict[str, str]) -> str | None:
             voted = event.get("voted_for") or "nobody"
             log = event.get("log") or []
             last = f", last {len(log)}/{log[-1]}" if log else ""
-            return f"{event['node']} restarts (term {event['term']}, voted for {voted}, log of {len(log)}{last})"
+            return (
+                f"{event['node']} restarts (term {event['term']}, voted for {voted}, log of {len(log)}{last})"
+            )
         case EventType.PARTITION:
             return "partition " + " | ".join(",".join(group) for group in event["groups"])
         case EventType.ISOLATE:
@@ -275,8 +301,10 @@ def transfer_words(event: TransferEvent | TransferDoneEvent | TransferAbortEvent
         case EventType.TRANSFER:
             return f"transfer {leader} -> {target} (term {term}) started"
         case EventType.TRANSFER_DONE:
-            return (f"transfer {leader} -> {target} done: {target} leads term {event['elected_term']} after "
-                    f"{event['took_ms']:.1f} ms")  # fmt: skip
+            return (
+                f"transfer {leader} -> {target} done: {target} leads term {event['elected_term']} after "
+                f"{event['took_ms']:.1f} ms"
+            )
         case EventType.TRANSFER_ABORT:
             return f"transfer {leader} -> {target} (term {term}) aborted: {event['reason']}"
 
@@ -296,7 +324,11 @@ def _message(event: MessageEvent) -> str:
     elif kind == _APPEND_ENTRIES:
         entries = event["entries"]
         first = event["prev_index"] + 1
-        what = "no entries" if entries == 0 else f"entries {first}" + (f"-{first + entries - 1}" if entries > 1 else "")
+        what = (
+            "no entries"
+            if entries == 0
+            else f"entries {first}" + (f"-{first + entries - 1}" if entries > 1 else "")
+        )
         body += f" prev {event['prev_index']}/{event['prev_term']} {what} commit {event['commit']}"
     elif kind == "AppendEntriesResponse":
         body += f" ok match {event['match_index']}" if event["success"] else " refused"
@@ -309,4 +341,3 @@ def _message(event: MessageEvent) -> str:
 def _reason(event: VoteEvent | PreVoteEvent) -> str:
     reason = event.get("reason")
     return f": {reason}" if reason else ""
-

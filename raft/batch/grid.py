@@ -97,7 +97,9 @@ def parse_int_ranges(text: str, option: str, low: int = 0, high: int | None = No
                 f"{option}: expected A-B or N, or a comma-separated mix such as 1-3,10; got {text!r}"
             ) from None
         if last < first:
-            raise RaftSimError(f"{option}: expected {low} <= A <= B, but range {part} runs backwards (in {text!r})")
+            raise RaftSimError(
+                f"{option}: expected {low} <= A <= B, but range {part} runs backwards (in {text!r})"
+            )
         if last - first + 1 > MAX_RUNS:
             raise RaftSimError(f"{option} {text!r}: range {part} is too large")
         for value in (first, last):

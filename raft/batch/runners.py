@@ -72,8 +72,13 @@ class JoblibRunner:
 
         # One chunk in flight per worker: closing early (Ctrl-C, a fuzz failure) then leaves loky no queued work
         # to cancel (cancelling queued work races in loky's manager thread, which prints a traceback).
-        parallel = Parallel(n_jobs=self.jobs, backend="loky", return_as="generator", pre_dispatch="n_jobs",
-                            initializer=ignore_interrupts)  # fmt: skip
+        parallel = Parallel(
+            n_jobs=self.jobs,
+            backend="loky",
+            return_as="generator",
+            pre_dispatch="n_jobs",
+            initializer=ignore_interrupts,
+        )
         outputs = parallel(delayed(run_chunk)(task, chunk) for chunk in chunked(runs, self.jobs))
         try:
             for rows in outputs:  # noqa: UP028 (yield from would close outputs before the warnings filter)
@@ -97,7 +102,9 @@ class DaskRunner:
         try:
             from distributed import Client
         except ImportError:  # pragma: no cover - an optional dependency
-            raise RaftSimError("--dask needs the 'distributed' package (pip install 'dask[distributed]')") from None
+            raise RaftSimError(
+                "--dask needs the 'distributed' package (pip install 'dask[distributed]')"
+            ) from None
         try:
             client = Client(self.address, timeout="10s")
         except (OSError, TimeoutError) as error:

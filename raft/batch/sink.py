@@ -209,7 +209,9 @@ def read_rows(
         next(reader, None)
         rows: list[dict[str, Any]] = []
         for line in reader:
-            rows.append({name: parse_cell(text, kind) for (name, kind), text in zip(kinds, line, strict=True)})
+            rows.append(
+                {name: parse_cell(text, kind) for (name, kind), text in zip(kinds, line, strict=True)}
+            )
             if len(rows) >= block:
                 yield rows
                 rows = []

@@ -165,7 +165,9 @@ def progress_bar(total: int, initial: int, enabled: bool, description: str, unit
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total, initial=initial, unit=unit, desc=description, file=sys.stderr, dynamic_ncols=True)
+    return tqdm(
+        total=total, initial=initial, unit=unit, desc=description, file=sys.stderr, dynamic_ncols=True
+    )
 
 
 class _NoBar:
@@ -235,7 +237,14 @@ def execute(
 
 # ------------------------------------------------------------------------------------------- aggregate
 
-_MEANS = ("elections", "split_votes", "max_leaderless_ms", "writes_committed", "latency_p99_ms", "messages_delivered")
+_MEANS = (
+    "elections",
+    "split_votes",
+    "max_leaderless_ms",
+    "writes_committed",
+    "latency_p99_ms",
+    "messages_delivered",
+)
 
 
 @dataclass
@@ -372,8 +381,15 @@ def sweep(
     aggregate = Aggregate(grid.keys)
     runs = list(grid.runs())
     try:
-        report = execute(task, runs, columns=columns, runner=runner, on_rows=aggregate if out is None else None,
-                         out=out, progress=progress)  # fmt: skip
+        report = execute(
+            task,
+            runs,
+            columns=columns,
+            runner=runner,
+            on_rows=aggregate if out is None else None,
+            out=out,
+            progress=progress,
+        )
     except Interrupted as error:  # what finished is aggregated all the same
         report = error.done
     if out is not None:

@@ -59,9 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ModuleNotFoundError as error:
         if error.name is None or error.name.split(".")[0] == "raft":
             raise
-        print(f"raft-sim {args.command}: needs the package {error.name!r}, which is not installed; install the "
-              "extras with: pip install 'raft-sim[plots,experiments]' (make demo sets everything up)",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"raft-sim {args.command}: needs the package {error.name!r}, which is not installed; install the "
+            "extras with: pip install 'raft-sim[plots,experiments]' (make demo sets everything up)",
+            file=sys.stderr,
+        )
         status = EXIT_BAD_INPUT
     except Interrupted as stopped:  # stopped at a safe point: it says what finished
         print(f"raft-sim {args.command}: {stopped}", file=sys.stderr)

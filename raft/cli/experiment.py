@@ -15,7 +15,9 @@ from raft.files import check_output_file
 
 def _common(parser: argparse.ArgumentParser, trials_help: str) -> None:
     parser.add_argument("--trials", type=int, help=trials_help)
-    parser.add_argument("--seed", type=non_negative_int, default=1, help="first seed (trials use seed, seed+1, ...)")
+    parser.add_argument(
+        "--seed", type=non_negative_int, default=1, help="first seed (trials use seed, seed+1, ...)"
+    )
     parser.add_argument("--jobs", type=int, help="worker processes (default: every core)")
     parser.add_argument("--dask", metavar="ADDRESS", help="run on this Dask scheduler")
     parser.add_argument("--json", action="store_true", help="print the results as one JSON object")
@@ -32,14 +34,24 @@ def register(subparsers: Any) -> None:
     odd.add_argument("--sizes", default="1-9", help="cluster sizes, e.g. 1-9 or 3,4,5 (default 1-9)")
     odd.add_argument("--mtbf-s", type=float, default=90.0, help="mean time between failures per server (s)")
     odd.add_argument("--mttr-s", type=float, default=10.0, help="mean time to repair (s)")
-    odd.add_argument("--availability-s", type=float, default=300.0, help="simulated seconds per availability trial")
+    odd.add_argument(
+        "--availability-s", type=float, default=300.0, help="simulated seconds per availability trial"
+    )
     odd.set_defaults(func=run_why_odd)
     timeouts = which.add_parser("election-timeouts", help="Figure 16: time without a leader after a crash")
     _common(timeouts, "trials per range (default: the paper's 1000, and 100 for 150-150)")
-    timeouts.add_argument("--latency-ms", type=float, nargs=2, metavar=("LOW", "HIGH"), default=None,
-                          help="one-way latency range (default 0.2 0.6)")  # fmt: skip
+    timeouts.add_argument(
+        "--latency-ms",
+        type=float,
+        nargs=2,
+        metavar=("LOW", "HIGH"),
+        default=None,
+        help="one-way latency range (default 0.2 0.6)",
+    )
     timeouts.add_argument("--write-ms", type=float, default=None, help="disk write time (default 4)")
-    timeouts.add_argument("--cap-s", type=float, default=None, help="simulated seconds before a trial is censored")
+    timeouts.add_argument(
+        "--cap-s", type=float, default=None, help="simulated seconds before a trial is censored"
+    )
     timeouts.set_defaults(func=run_election_timeouts)
 
 
@@ -68,9 +80,16 @@ def run_why_odd(args: argparse.Namespace) -> int:
     for name in ("mtbf_s", "mttr_s", "availability_s"):
         if not getattr(args, name) > 0:
             raise RaftSimError(f"--{name.replace('_', '-')}: must be positive")
-    result = analysis.run_why_odd(sizes=sizes, trials=args.trials or 10, seed=args.seed, runner=runner,
-                                  mtbf_s=args.mtbf_s, mttr_s=args.mttr_s, availability_s=args.availability_s,
-                                  progress=show_progress(args.quiet))  # fmt: skip
+    result = analysis.run_why_odd(
+        sizes=sizes,
+        trials=args.trials or 10,
+        seed=args.seed,
+        runner=runner,
+        mtbf_s=args.mtbf_s,
+        mttr_s=args.mttr_s,
+        availability_s=args.availability_s,
+        progress=show_progress(args.quiet),
+    )
     if args.csv:
         report.write_csv(result, args.csv)
     if args.plot:
@@ -105,8 +124,14 @@ def run_election_timeouts(args: argparse.Namespace) -> int:
     if write < 0 or not cap > 0:
         raise RaftSimError("--write-ms must be >= 0 and --cap-s positive")
     setup = Setup((float(latency[0]), float(latency[1])), write, cap)
-    result = analysis.run_election_timeouts(trials=args.trials, seed=args.seed, runner=runner, setup=setup,
-                                            csv=args.csv, progress=show_progress(args.quiet))  # fmt: skip
+    result = analysis.run_election_timeouts(
+        trials=args.trials,
+        seed=args.seed,
+        runner=runner,
+        setup=setup,
+        csv=args.csv,
+        progress=show_progress(args.quiet),
+    )
     if args.plot:
         from raft.experiments.election_timeouts import figure
 

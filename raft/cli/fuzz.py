@@ -30,16 +30,29 @@ LAST_EVENTS = 12
 
 
 def register(subparsers: Any) -> None:
-    fuzz = subparsers.add_parser("fuzz", help="randomized fault testing: many seeds, failures shrunk to a scenario",
-                                 epilog="Ctrl-C stops it: the seeds that finished and their verdicts are printed, "
-                                 "exit status 130.")  # fmt: skip
-    fuzz.add_argument("--seeds", default="1-1000",
-                      help="seeds to run: N, A-B or a comma-separated mix (default 1-1000)")  # fmt: skip
-    fuzz.add_argument("--sizes", default="3,5,7", help="cluster sizes to draw from: N, A-B or a mix (default 3,5,7)")
-    fuzz.add_argument("--faults", default=",".join(FAULT_TYPES),
-                      help=f"fault types to draw from (default all: {','.join(FAULT_TYPES)})")  # fmt: skip
-    fuzz.add_argument("--bug", action="append", default=[], metavar="NAME",
-                      help="switch on a named bug in every run (see --list-bugs)")  # fmt: skip
+    fuzz = subparsers.add_parser(
+        "fuzz",
+        help="randomized fault testing: many seeds, failures shrunk to a scenario",
+        epilog="Ctrl-C stops it: the seeds that finished and their verdicts are printed, exit status 130.",
+    )
+    fuzz.add_argument(
+        "--seeds", default="1-1000", help="seeds to run: N, A-B or a comma-separated mix (default 1-1000)"
+    )
+    fuzz.add_argument(
+        "--sizes", default="3,5,7", help="cluster sizes to draw from: N, A-B or a mix (default 3,5,7)"
+    )
+    fuzz.add_argument(
+        "--faults",
+        default=",".join(FAULT_TYPES),
+        help=f"fault types to draw from (default all: {','.join(FAULT_TYPES)})",
+    )
+    fuzz.add_argument(
+        "--bug",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="switch on a named bug in every run (see --list-bugs)",
+    )
     fuzz.add_argument("--out", default="fuzz-failures", metavar="DIR", help="where reproducers go")
     fuzz.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
     fuzz.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -65,8 +78,10 @@ def fuzz_command(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     found = report.first_failure
     if found is None or found.failure is None:
-        print(f"All {len(report.ran)} seeds passed: safety on every event, linearizability, liveness after the "
-              f"quiet phase ({report.unknown_linearizability} histories undecided within the checker's budget).")  # fmt: skip
+        print(
+            f"All {len(report.ran)} seeds passed: safety on every event, linearizability, liveness after the "
+            f"quiet phase ({report.unknown_linearizability} histories undecided within the checker's budget)."
+        )
         return EXIT_OK
     _report_failure(found.seed, found.failure, config, out)
     return EXIT_FAILED
@@ -86,10 +101,12 @@ def interrupted_verdicts(report: FuzzReport, total: int) -> str:
     passed = [outcome.seed for outcome in report.ran if outcome.failure is None]
     lines = [f"Interrupted after {len(report.ran)} of {total} seeds."]
     lines.append(f"  passed: {seed_ranges(passed) or 'none'}")
-    for outcome in report.ran:
-        if outcome.failure is not None:
-            lines.append(f"  FAILED: seed {outcome.seed}: {outcome.failure} (raft-sim fuzz --seeds "
-                         f"{outcome.seed} shrinks it to a reproducer)")  # fmt: skip
+    lines.extend(
+        f"  FAILED: seed {outcome.seed}: {outcome.failure} (raft-sim fuzz --seeds {outcome.seed} shrinks it to a "
+        "reproducer)"
+        for outcome in report.ran
+        if outcome.failure is not None
+    )
     unknown = [outcome.seed for outcome in report.ran if outcome.linearizable == "unknown"]
     if unknown:
         lines.append(f"  linearizability undecided within the checker's budget: {seed_ranges(unknown)}")
@@ -119,10 +136,16 @@ def _report_failure(seed: int, failure: Violation, config: FuzzConfig, out: Path
     found = shrunk.failure
     print(f"FAILURE at seed {seed}: {found}")
     facts = [f"property: {found.property}", f"node(s): {', '.join(found.nodes) or '-'}"]
-    facts += [f"{name}: {value}" for name, value in (("term", found.term), ("index", found.index)) if value is not None]
+    facts += [
+        f"{name}: {value}"
+        for name, value in (("term", found.term), ("index", found.index))
+        if value is not None
+    ]
     print(f"  {'; '.join(facts)}")
-    print(f"  (this is the shrunk reproducer, {shrunk.kept} of {shrunk.total} faults kept; the original run at "
-          f"seed {seed}, with every fault, broke it at {failure.t_ms:.1f} ms on {', '.join(failure.nodes) or '-'})")  # fmt: skip
+    print(
+        f"  (this is the shrunk reproducer, {shrunk.kept} of {shrunk.total} faults kept; the original run at "
+        f"seed {seed}, with every fault, broke it at {failure.t_ms:.1f} ms on {', '.join(failure.nodes) or '-'})"
+    )
     named = "-".join([f"seed-{seed}", *config.bugs, failure.property.lower().replace(" ", "-")])
     path = out / f"{named}.yaml"
     write_scenario(reproducer(shrunk, seed), path)

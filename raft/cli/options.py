@@ -58,8 +58,10 @@ def check_events(events: bool, show: str | None, json: bool) -> TranscriptOption
     if not events and show is None:
         return None
     if json:
-        raise RaftSimError("--events/--show: the readable event log cannot be combined with --json "
-                           "(--trace FILE writes the events as JSON Lines)")  # fmt: skip
+        raise RaftSimError(
+            "--events/--show: the readable event log cannot be combined with --json "
+            "(--trace FILE writes the events as JSON Lines)"
+        )
     try:
         return parse_options(show or "")
     except RaftSimError as error:

@@ -20,12 +20,20 @@ def register(subparsers: Any) -> None:
     plot.add_argument("--from-ms", type=float, help="start of the window (timeline, messages)")
     plot.add_argument("--to-ms", type=float, help="end of the window (timeline, messages)")
     plot.add_argument("--at-ms", type=float, help="the moment to show (logs, topology; default: the end)")
-    plot.add_argument("--all-nodes", action="store_true",
-                      help="timeline: a lane for every node of a large cluster (default: the nodes that did something)")
-    plot.add_argument("--nodes", metavar="N1,N2,...",
-                      help="messages, logs: the nodes to draw (default: every node, or the relevant ones of a "
-                      "large cluster)")  # fmt: skip
-    plot.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write (PNG, SVG or PDF)")
+    plot.add_argument(
+        "--all-nodes",
+        action="store_true",
+        help="timeline: a lane for every node of a large cluster (default: the nodes that did something)",
+    )
+    plot.add_argument(
+        "--nodes",
+        metavar="N1,N2,...",
+        help="messages, logs: the nodes to draw (default: every node, or the relevant ones of a "
+        "large cluster)",
+    )
+    plot.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="where to write (PNG, SVG or PDF)"
+    )
     plot.set_defaults(func=plot_trace)
 
 
@@ -48,8 +56,15 @@ def plot_trace(args: argparse.Namespace) -> int:
     events = read_trace(args.trace)
     if args.at_ms is not None and (note := past_the_end_note(events, args.at_ms)):
         print(note, file=sys.stderr)
-    figure = draw(events, args.kind, from_ms=args.from_ms, to_ms=args.to_ms, at_ms=args.at_ms,
-                  all_nodes=args.all_nodes, nodes=nodes)  # fmt: skip
+    figure = draw(
+        events,
+        args.kind,
+        from_ms=args.from_ms,
+        to_ms=args.to_ms,
+        at_ms=args.at_ms,
+        all_nodes=args.all_nodes,
+        nodes=nodes,
+    )
     save_figure(figure, args.output)
     print(f"{args.kind.capitalize()} written to {args.output}")
     return EXIT_OK
@@ -66,8 +81,10 @@ def past_the_end_note(events: list[Event], at_ms: float) -> str | None:
         return None
     stopped = any(e["type"] == EventType.VIOLATION for e in events)
     why = " (it stopped on a safety violation)" if stopped else ""
-    return (f"note: --at-ms {fmt_number(at_ms)} is past the end of the run at {fmt_number(end)} ms{why}; "
-            "the picture shows the end")  # fmt: skip
+    return (
+        f"note: --at-ms {fmt_number(at_ms)} is past the end of the run at {fmt_number(end)} ms{why}; "
+        "the picture shows the end"
+    )
 
 
 def draw(

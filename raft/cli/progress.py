@@ -70,8 +70,14 @@ class RunPacer:
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=self.duration_ms, initial=now_ms, file=self.file, dynamic_ncols=True, desc=text,
-                            bar_format="{desc} {percentage:3.0f}%|{bar}| about {remaining} left")  # fmt: skip
+            self.bar = tqdm(
+                total=self.duration_ms,
+                initial=now_ms,
+                file=self.file,
+                dynamic_ncols=True,
+                desc=text,
+                bar_format="{desc} {percentage:3.0f}%|{bar}| about {remaining} left",
+            )
             return
         self.bar.set_description_str(text, refresh=False)
         self.bar.update(now_ms - self.bar.n)
@@ -99,4 +105,3 @@ def sim_time(ms: float) -> str:
         if ms >= size:
             return f"{ms / size:.1f} {unit}"
     return f"{ms:.0f} ms"
-

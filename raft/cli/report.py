@@ -54,13 +54,20 @@ def _operations(operations: Operations) -> str:
     """``44 submitted, 44 committed, 43 acknowledged, 1 still outstanding at the end``. Outstanding: submitted,
     not acknowledged, its client still retrying when the run ended. Never "lost": a committed write that
     vanished would be a safety violation, which the checker reports."""
-    return (f"{operations['submitted']} submitted, {operations['committed']} committed, "
-            f"{operations['acknowledged']} acknowledged, {operations['outstanding']} still outstanding at the end")  # fmt: skip
+    return (
+        f"{operations['submitted']} submitted, {operations['committed']} committed, "
+        f"{operations['acknowledged']} acknowledged, {operations['outstanding']} still outstanding at the end"
+    )
 
 
 def _violation_place(violation: ViolationRecord) -> str:
-    return describe_place(violation["property"], violation["t_ms"], violation["nodes"], violation.get("term"),
-                          violation.get("index"))  # fmt: skip
+    return describe_place(
+        violation["property"],
+        violation["t_ms"],
+        violation["nodes"],
+        violation.get("term"),
+        violation.get("index"),
+    )
 
 
 def _verdict(summary: Summary) -> str:
@@ -69,7 +76,11 @@ def _verdict(summary: Summary) -> str:
         return "FAILED"
     expected = summary.get("expected_violations", [])
     seen = [_violation_place(v) for v in summary["safety_violations"] if v["property"] in expected]
-    seen += [f"Liveness: {e['check']}: {e['detail']}" for e in summary["expectations"] if is_expected_failure(e, expected)]
+    seen += [
+        f"Liveness: {e['check']}: {e['detail']}"
+        for e in summary["expectations"]
+        if is_expected_failure(e, expected)
+    ]
     return f"ok (the expected violation happened: {'; '.join(seen)})" if seen else "ok"
 
 
@@ -78,7 +89,9 @@ def _availability(summary: Summary, add: Callable[[str], None]) -> None:
     periods = summary.get("unavailable", [])
     add("Writes unavailable (a write waiting, commit index not advancing):")
     for period in periods:
-        add(f"  {_ms(period['from_ms'])} -> {_ms(period['to_ms'])}  ({period['to_ms'] - period['from_ms']:.1f} ms)")
+        add(
+            f"  {_ms(period['from_ms'])} -> {_ms(period['to_ms'])}  ({period['to_ms'] - period['from_ms']:.1f} ms)"
+        )
     if periods:
         add(f"  total {summary['unavailable_ms']:.1f} ms")
     else:
@@ -86,8 +99,10 @@ def _availability(summary: Summary, add: Callable[[str], None]) -> None:
     leaders = summary.get("leader_without_majority", [])
     add("Leaders without a majority (no successful AppendEntries reply from one):")
     for span in leaders:
-        add(f"  term {span['term']:>3}  {span['node']:<6} {_ms(span['from_ms'])} -> {_ms(span['to_ms'])}  "
-            f"({span['to_ms'] - span['from_ms']:.1f} ms)")  # fmt: skip
+        add(
+            f"  term {span['term']:>3}  {span['node']:<6} {_ms(span['from_ms'])} -> {_ms(span['to_ms'])}  "
+            f"({span['to_ms'] - span['from_ms']:.1f} ms)"
+        )
     if not leaders:
         add("  none")
 
@@ -98,8 +113,10 @@ def render_summary(summary: Summary) -> str:
     add = out.append
     if summary.get("bugs"):
         add(f"!! BUGS SWITCHED ON: {', '.join(summary['bugs'])} (this run does not follow Raft)")
-    add(f"Scenario {summary['scenario']} (seed {summary['seed']}, {summary['duration_ms']:g} ms, "
-        f"{len(summary['nodes'])} nodes: {cluster_names(summary['nodes'])})")  # fmt: skip
+    add(
+        f"Scenario {summary['scenario']} (seed {summary['seed']}, {summary['duration_ms']:g} ms, "
+        f"{len(summary['nodes'])} nodes: {cluster_names(summary['nodes'])})"
+    )
     add("")
     add("Leaders:")
     for span in summary["leaders"] or []:
@@ -115,8 +132,10 @@ def render_summary(summary: Summary) -> str:
             add(f"  term {election['term']:>3}  started {_ms(election['started_ms'])}, nobody won")
         else:
             took = elected_ms - election["started_ms"]
-            add(f"  term {election['term']:>3}  started {_ms(election['started_ms'])}, "
-                f"{election['leader']} won after {took:.1f} ms")  # fmt: skip
+            add(
+                f"  term {election['term']:>3}  started {_ms(election['started_ms'])}, "
+                f"{election['leader']} won after {took:.1f} ms"
+            )
     add("Without a leader:")
     for start, stop in summary["leaderless_ms"]:
         add(f"  {_ms(start)} -> {_ms(stop)}  ({stop - start:.1f} ms)")
@@ -148,7 +167,13 @@ def render_summary(summary: Summary) -> str:
         add("Safety: all properties held on every event")
     expected = summary.get("expected_violations", [])
     for expectation in summary["expectations"]:
-        mark = "ok  " if expectation["ok"] else "expected" if is_expected_failure(expectation, expected) else "FAIL"
+        mark = (
+            "ok  "
+            if expectation["ok"]
+            else "expected"
+            if is_expected_failure(expectation, expected)
+            else "FAIL"
+        )
         add(f"  [{mark}] {expectation['check']}: {expectation['detail']}")
     add("Result: " + _verdict(summary))
     return "\n".join(out) + "\n"

@@ -44,24 +44,44 @@ def register(subparsers: Any) -> None:
         "shipped scenario when no such file exists: leader-crash, leader-crash.yaml and bugs/vote-twice "
         "all work (see 'raft-sim list').",
     )
-    run.add_argument("scenario", metavar="SCENARIO", help="a scenario YAML file, or a shipped scenario's name")
+    run.add_argument(
+        "scenario", metavar="SCENARIO", help="a scenario YAML file, or a shipped scenario's name"
+    )
     run.add_argument("--seed", type=non_negative_int, help="override the scenario's seed (0 or more)")
     run.add_argument("--duration-ms", type=float, help="override the scenario's duration")
     run.add_argument("--trace", metavar="FILE", help="write the JSON Lines trace to FILE")
     run.add_argument("--json", action="store_true", help="print only the JSON summary on stdout")
-    run.add_argument("--bug", action="append", default=[], metavar="NAME",
-                     help="switch on a named bug (see 'raft-sim fuzz --list-bugs')")  # fmt: skip
+    run.add_argument(
+        "--bug",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="switch on a named bug (see 'raft-sim fuzz --list-bugs')",
+    )
     run.add_argument("--plot", metavar="FILE", help="write the election timeline (PNG, SVG or PDF)")
-    run.add_argument("--events", action="store_true",
-                     help="print the run's events, one readable line each, before the summary (not with --json)")
-    run.add_argument("--show", metavar="WHAT", help="what --events shows (implies --events), e.g. "
-                     "'delivers,heartbeats,applies,no-clients,from_ms=100,to_ms=400,nodes=n1+n2'")  # fmt: skip
-    run.add_argument("--all-nodes", action="store_true",
-                     help="with --plot: a lane for every node of a large cluster (default: the nodes that did "
-                     "something, the others summarised)")  # fmt: skip
-    run.add_argument("--quiet", action="store_true",
-                     help="no progress and no cost warning on stderr (progress shows only on a terminal, for runs "
-                     "longer than two seconds)")  # fmt: skip
+    run.add_argument(
+        "--events",
+        action="store_true",
+        help="print the run's events, one readable line each, before the summary (not with --json)",
+    )
+    run.add_argument(
+        "--show",
+        metavar="WHAT",
+        help="what --events shows (implies --events), e.g. "
+        "'delivers,heartbeats,applies,no-clients,from_ms=100,to_ms=400,nodes=n1+n2'",
+    )
+    run.add_argument(
+        "--all-nodes",
+        action="store_true",
+        help="with --plot: a lane for every node of a large cluster (default: the nodes that did "
+        "something, the others summarised)",
+    )
+    run.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress and no cost warning on stderr (progress shows only on a terminal, for runs "
+        "longer than two seconds)",
+    )
     run.set_defaults(func=run_scenario)
 
     listing = subparsers.add_parser(
@@ -70,7 +90,9 @@ def register(subparsers: Any) -> None:
         description="List the scenarios, one line each: the teaching scenarios first, then the bug lessons (each "
         "switches a bug on and shows the violation the rule prevents). --long tells each one's story.",
     )
-    listing.add_argument("--dir", default=str(SCENARIO_DIR), help="where to look (default: shipped scenarios)")
+    listing.add_argument(
+        "--dir", default=str(SCENARIO_DIR), help="where to look (default: shipped scenarios)"
+    )
     listing.add_argument("--long", action="store_true", help="show each scenario's whole description")
     listing.set_defaults(func=list_scenarios)
 
@@ -142,8 +164,10 @@ def interrupted_line(summary: Summary) -> str:
     """The first line of an interrupted run's summary."""
     at_ms = summary["interrupted_at_ms"]
     assert at_ms is not None, "an interrupted run's summary says where it stopped"
-    return (f"Interrupted at {fmt_number(at_ms)} ms (of {fmt_number(summary['duration_ms'])} "
-            "ms): this summary covers the part that ran, and its expectations are judged there.")  # fmt: skip
+    return (
+        f"Interrupted at {fmt_number(at_ms)} ms (of {fmt_number(summary['duration_ms'])} "
+        "ms): this summary covers the part that ran, and its expectations are judged there."
+    )
 
 
 def skipped_events_note(scenario: Scenario, duration_ms: float) -> str | None:
@@ -154,8 +178,10 @@ def skipped_events_note(scenario: Scenario, duration_ms: float) -> str | None:
     shown = [f"{_event_name(event)} at {fmt_number(event.at_ms or 0.0)} ms" for event in late[:4]]
     more = f" and {len(late) - 4} more" if len(late) > 4 else ""
     what = "event" if len(late) == 1 else "events"
-    return (f"note: --duration-ms {fmt_number(duration_ms)} ends the run before {len(late)} {what} of the "
-            f"scenario: {', '.join(shown)}{more}")  # fmt: skip
+    return (
+        f"note: --duration-ms {fmt_number(duration_ms)} ends the run before {len(late)} {what} of the "
+        f"scenario: {', '.join(shown)}{more}"
+    )
 
 
 def _event_name(event: Any) -> str:
@@ -176,7 +202,9 @@ def list_scenarios(args: argparse.Namespace) -> int:
     paths = sorted(root.rglob("*.yaml"))
     if not paths:
         raise RaftSimError(f"{root}: no scenario files found")
-    sys.stdout.write(scenario_listing([(path.relative_to(root), load_scenario(path)) for path in paths], args.long))
+    sys.stdout.write(
+        scenario_listing([(path.relative_to(root), load_scenario(path)) for path in paths], args.long)
+    )
     return EXIT_OK
 
 
@@ -195,13 +223,19 @@ def scenario_listing(scenarios: list[tuple[Path, Scenario]], long: bool = False)
     ``raft-sim run`` accepts it; one line each (the description's first sentence, shortened to fit), or with
     ``long`` every description in full, indented under its name."""
     groups = [
-        ("Teaching scenarios (raft-sim run NAME):",
-         [(p, s) for p, s in scenarios if not is_bug_lesson(s) and not is_extension_pair(p)]),
-        ("Paper Raft (-paper) versus one of the extensions etcd runs, in pairs (raft-sim run NAME):",
-         [(p, s) for p, s in scenarios if not is_bug_lesson(s) and is_extension_pair(p)]),
-        ("Bug lessons: each switches one bug on and shows the violation the rule prevents (raft-sim run NAME):",
-         [(p, s) for p, s in scenarios if is_bug_lesson(s)]),
-    ]  # fmt: skip
+        (
+            "Teaching scenarios (raft-sim run NAME):",
+            [(p, s) for p, s in scenarios if not is_bug_lesson(s) and not is_extension_pair(p)],
+        ),
+        (
+            "Paper Raft (-paper) versus one of the extensions etcd runs, in pairs (raft-sim run NAME):",
+            [(p, s) for p, s in scenarios if not is_bug_lesson(s) and is_extension_pair(p)],
+        ),
+        (
+            "Bug lessons: each switches one bug on and shows the violation the rule prevents (raft-sim run NAME):",
+            [(p, s) for p, s in scenarios if is_bug_lesson(s)],
+        ),
+    ]
     out: list[str] = []
     for heading, members in groups:
         if not members:
@@ -256,6 +290,8 @@ def validate_scenarios(args: argparse.Namespace) -> int:
             print(error, file=sys.stderr)
             status = EXIT_BAD_INPUT
         else:
-            print(f"{path}: ok ({scenario.name}, {len(scenario.cluster.node_ids)} nodes, "
-                  f"{len(scenario.events)} events, {len(scenario.expect)} expectations)")  # fmt: skip
+            print(
+                f"{path}: ok ({scenario.name}, {len(scenario.cluster.node_ids)} nodes, "
+                f"{len(scenario.events)} events, {len(scenario.expect)} expectations)"
+            )
     return status

@@ -30,14 +30,25 @@ def register(subparsers: Any) -> None:
         "2 on bad input (an unknown --set key, a bad path) or when no run could be built at all; 130 when Ctrl-C "
         "stopped it (the table covers the runs that finished, their rows stay in --out: the same command resumes).",
     )
-    sweep.add_argument("scenario", metavar="SCENARIO", help="a scenario YAML file, or a shipped scenario's name")
-    sweep.add_argument("--set", action="append", default=[], metavar="KEY=VALUES", dest="sets",
-                       help="a key and a YAML flow list of values, e.g. 'cluster.size=[3,4,5]' (repeatable)")  # fmt: skip
+    sweep.add_argument(
+        "scenario", metavar="SCENARIO", help="a scenario YAML file, or a shipped scenario's name"
+    )
+    sweep.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUES",
+        dest="sets",
+        help="a key and a YAML flow list of values, e.g. 'cluster.size=[3,4,5]' (repeatable)",
+    )
     sweep.add_argument("--seeds", default="1", help="seeds: N, A-B or a comma-separated mix (default: 1)")
     sweep.add_argument("--jobs", type=int, help="worker processes (default: every core; 1 runs in-process)")
     sweep.add_argument("--dask", metavar="ADDRESS", help="run on this Dask scheduler (tcp://host:8786)")
-    sweep.add_argument("--out", metavar="FILE", help="write one row per run to FILE (.csv or .parquet); "
-                       "re-running with the same FILE resumes")  # fmt: skip
+    sweep.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write one row per run to FILE (.csv or .parquet); re-running with the same FILE resumes",
+    )
     sweep.add_argument("--duration-ms", type=float, help="override the scenario's duration")
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
     sweep.set_defaults(func=run_sweep)
@@ -60,8 +71,14 @@ def run_sweep(args: argparse.Namespace) -> int:
             raise RaftSimError(f"--set {problem}")
     if args.out:
         check_output_file(args.out)
-    result = sweep(path, grid, runner=runner, out=args.out, duration_ms=args.duration_ms,
-                   progress=show_progress(args.quiet))  # fmt: skip
+    result = sweep(
+        path,
+        grid,
+        runner=runner,
+        out=args.out,
+        duration_ms=args.duration_ms,
+        progress=show_progress(args.quiet),
+    )
     sys.stdout.write(render_table(result.aggregate))
     report = result.report
     note = f"{report.total} runs: {report.ran} ran, {report.skipped} already done"

@@ -70,7 +70,6 @@ BUG_HELP: dict[Bug, str] = {
 BUG_NEEDS: dict[Bug, str] = {Bug.PREVOTE_INCREMENTS_TERM: "pre_vote", Bug.VOTE_DESPITE_LEADER: "check_quorum"}
 
 
-
 class CommitOldTerm(RaftNode):
     """``commit-old-term``: a leader commits an entry of an earlier term once a majority holds it (Figure 8)."""
 
@@ -161,6 +160,8 @@ class TransferBeforeCaughtUp(RaftNode):
 
     def target_is_caught_up(self, progress: Progress) -> bool:
         return True
+
+
 class PreVoteIncrementsTerm(RaftNode):
     """``prevote-increments-term``: starting a pre-vote, the server moves to the next term (persisting it), as a
     real election would; the pre-vote then asks for the term after that."""

@@ -165,5 +165,11 @@ class PreVoteResponse:
 
 
 Message = (
-    RequestVote | RequestVoteResponse | AppendEntries | AppendEntriesResponse | PreVote | PreVoteResponse | TimeoutNow
+    RequestVote
+    | RequestVoteResponse
+    | AppendEntries
+    | AppendEntriesResponse
+    | PreVote
+    | PreVoteResponse
+    | TimeoutNow
 )

@@ -457,7 +457,9 @@ class RaftNode:
             case PreVoteResponse():
                 return not message.vote_granted
             case RequestVote():
-                return message.transfer or not (self.settings.check_quorum and self.heard_from_leader_recently(now))
+                return message.transfer or not (
+                    self.settings.check_quorum and self.heard_from_leader_recently(now)
+                )
         return True
 
     def heard_from_leader_recently(self, now: float) -> bool:
@@ -466,7 +468,9 @@ class RaftNode:
         Reference: §4.2.3, §9.6 of the thesis."""
         if self.role is Role.LEADER:
             return True
-        return self.leader_id is not None and now - self.leader_heard_at < self.settings.election_timeout_ms[0]
+        return (
+            self.leader_id is not None and now - self.leader_heard_at < self.settings.election_timeout_ms[0]
+        )
 
     def record_contact(self, now: float, sender: str, message: Message) -> None:
         """Remember who was heard from: a follower, when the leader of its term last sent AppendEntries; a
@@ -474,7 +478,9 @@ class RaftNode:
         if self.role is Role.LEADER:
             if type(message) is AppendEntriesResponse and message.term == self.current_term:
                 self.recently_active.add(sender)
-        elif type(message) is AppendEntries and message.term == self.current_term and self.leader_id == sender:
+        elif (
+            type(message) is AppendEntries and message.term == self.current_term and self.leader_id == sender
+        ):
             self.leader_heard_at = now
 
     def start_pre_vote(self, now: float) -> None:
@@ -517,7 +523,12 @@ class RaftNode:
         election, a majority of refusals ends the pre-vote (the next timeout tries again). A pre-vote is over
         once this server changed term, leads, or heard from a leader. Reference: §9.6 of the thesis."""
         term = self.pre_vote_term
-        if term is None or term != self.current_term + 1 or self.leader_id is not None or self.role is Role.LEADER:
+        if (
+            term is None
+            or term != self.current_term + 1
+            or self.leader_id is not None
+            or self.role is Role.LEADER
+        ):
             return
         if m.vote_granted:
             if m.term != term:
@@ -558,8 +569,10 @@ class RaftNode:
         """AppendEntries receiver, Figure 2 rules 1 to 5. Reference: §5.1, §5.3."""
         term = self.current_term
         if self.term_is_stale(m):
-            self._send(sender, AppendEntriesResponse(term, False, reject_index=m.prev_log_index,
-                                                     refused=Refusal.STALE_TERM))  # fmt: skip
+            self._send(
+                sender,
+                AppendEntriesResponse(term, False, reject_index=m.prev_log_index, refused=Refusal.STALE_TERM),
+            )
             return
         self.recognize_leader(now, m)
         if not self.log_contains_prev_entry(m):
@@ -596,8 +609,14 @@ class RaftNode:
             conflict_term, conflict_index = 0, log.last_index + 1
         else:
             conflict_term, conflict_index = log.term_at(prev), log.first_index_of_term(prev)
-        return AppendEntriesResponse(self.current_term, False, reject_index=prev, conflict_term=conflict_term,
-                                     conflict_index=conflict_index, refused=Refusal.LOG_MISMATCH)  # fmt: skip
+        return AppendEntriesResponse(
+            self.current_term,
+            False,
+            reject_index=prev,
+            conflict_term=conflict_term,
+            conflict_index=conflict_index,
+            refused=Refusal.LOG_MISMATCH,
+        )
 
     def delete_conflicting_entries(self, prev: int, entries: tuple[Entry, ...]) -> int:
         """Rule 3: if an existing entry conflicts with a new one (same index but different terms), delete the

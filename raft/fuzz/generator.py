@@ -30,9 +30,17 @@ from raft.errors import RaftSimError
 #: Fault types, in the order ``--faults`` lists them. The first five are scripted events, then network rates,
 #: then leadership transfers (scripted events drawn from a stream of their own: see :func:`_transfer_events`).
 FAULT_TYPES: tuple[str, ...] = (
-    "crash", "restart", "partition", "one-way", "leader-churn", "drop", "delay", "duplicate", "reorder",
+    "crash",
+    "restart",
+    "partition",
+    "one-way",
+    "leader-churn",
+    "drop",
+    "delay",
+    "duplicate",
+    "reorder",
     "transfer",
-)  # fmt: skip
+)
 #: The fault type drawn from its own random stream, so that adding it left every other draw of a seed as it was.
 TRANSFER = "transfer"
 EVENT_FAULTS = frozenset({"crash", "restart", "partition", "one-way", "leader-churn"})
@@ -62,7 +70,9 @@ def parse_faults(text: str) -> tuple[str, ...]:
     faults = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
     for fault in faults:
         if fault not in FAULT_TYPES:
-            raise RaftSimError(f"--faults: unknown fault type {fault!r} (expected some of: {', '.join(FAULT_TYPES)})")
+            raise RaftSimError(
+                f"--faults: unknown fault type {fault!r} (expected some of: {', '.join(FAULT_TYPES)})"
+            )
     if not faults:
         raise RaftSimError("--faults: expected at least one fault type")
     return faults

@@ -36,7 +36,9 @@ def missing_acknowledged_write(result: Result, settle_ms: float = SETTLE_MS) -> 
     known: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
     for event in events:
         if event["type"] == EventType.APPEND:
-            known.setdefault((event["index"], event["term"]), (event.get("command"), event.get("client"), event.get("seq")))
+            known.setdefault(
+                (event["index"], event["term"]), (event.get("command"), event.get("client"), event.get("seq"))
+            )
     deadline = result.outcome.end_ms - settle_ms
     nodes = result.outcome.nodes
     needed = majority(len(nodes))
@@ -45,20 +47,34 @@ def missing_acknowledged_write(result: Result, settle_ms: float = SETTLE_MS) -> 
             continue
         index = event["index"]
         wanted = (event["command"], event["client"], event["seq"])
-        what = (f"write {event['command']!r} of client {event['client']} (seq {event['seq']}), acknowledged at "
-                f"{event['t_ms']:.1f} ms with index {index}")  # fmt: skip
+        what = (
+            f"write {event['command']!r} of client {event['client']} (seq {event['seq']}), acknowledged at "
+            f"{event['t_ms']:.1f} ms with index {index}"
+        )
         holders = []
         for node, state in nodes.items():
             terms = state.log_terms
             if index > len(terms):
                 continue
             if known.get((index, terms[index - 1])) != wanted:
-                return Violation(ACKED_WRITES, result.outcome.end_ms, (node,), terms[index - 1], index,
-                               f"{what}, is replaced in {node}'s log at the end by an entry of term {terms[index - 1]}")  # fmt: skip
+                return Violation(
+                    ACKED_WRITES,
+                    result.outcome.end_ms,
+                    (node,),
+                    terms[index - 1],
+                    index,
+                    f"{what}, is replaced in {node}'s log at the end by an entry of term {terms[index - 1]}",
+                )
             holders.append(node)
         if len(holders) < needed:
-            return Violation(ACKED_WRITES, result.outcome.end_ms, tuple(n for n in nodes if n not in holders), None,
-                           index, f"{what}, is held by only {len(holders)} of {len(nodes)} servers at the end")  # fmt: skip
+            return Violation(
+                ACKED_WRITES,
+                result.outcome.end_ms,
+                tuple(n for n in nodes if n not in holders),
+                None,
+                index,
+                f"{what}, is held by only {len(holders)} of {len(nodes)} servers at the end",
+            )
     return None
 
 
@@ -74,7 +90,9 @@ def first_failure(result: Result) -> Violation | None:
     return missing_acknowledged_write(result)
 
 
-def run_checked(scenario: Scenario, record: tuple[EventType, ...] | bool = RECORDED_TYPES) -> tuple[Result, Violation | None]:
+def run_checked(
+    scenario: Scenario, record: tuple[EventType, ...] | bool = RECORDED_TYPES
+) -> tuple[Result, Violation | None]:
     """Run ``scenario`` with the linearizability check on; the result and its first failure. ``record``: the
     event types to keep (at least :data:`RECORDED_TYPES`), or ``True`` for all."""
     result = simulate(scenario, record=record, linearizability=True)

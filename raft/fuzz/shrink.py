@@ -31,7 +31,12 @@ from raft.sim.safety import Violation
 #: A fault that can be removed: ("event", position in the events list) or ("network", key).
 Fault = tuple[str, Any]
 #: Network settings that are faults, and the value each takes when removed.
-NETWORK_FAULTS: dict[str, Any] = {"drop_rate": 0.0, "duplicate_rate": 0.0, "reorder_ms": 0.0, "latency_ms": [5, 10]}
+NETWORK_FAULTS: dict[str, Any] = {
+    "drop_rate": 0.0,
+    "duplicate_rate": 0.0,
+    "reorder_ms": 0.0,
+    "latency_ms": [5, 10],
+}
 #: At most this many runs are spent shrinking one failure.
 MAX_RUNS = 150
 
@@ -54,7 +59,9 @@ def faults_of(data: dict[str, Any]) -> list[Fault]:
     quiet = quiet_ms(data)
     faults: list[Fault] = [("event", i) for i, e in enumerate(data["events"]) if not is_quiet_event(e, quiet)]
     network = data.get("network", {})
-    faults += [("network", key) for key in NETWORK_FAULTS if key in network and network[key] != NETWORK_FAULTS[key]]
+    faults += [
+        ("network", key) for key in NETWORK_FAULTS if key in network and network[key] != NETWORK_FAULTS[key]
+    ]
     return faults
 
 
@@ -63,7 +70,9 @@ def with_faults(data: dict[str, Any], keep: Sequence[Fault]) -> dict[str, Any]:
     kept = set(keep)
     out = copy.deepcopy(data)
     quiet = quiet_ms(data)
-    out["events"] = [e for i, e in enumerate(data["events"]) if is_quiet_event(e, quiet) or ("event", i) in kept]
+    out["events"] = [
+        e for i, e in enumerate(data["events"]) if is_quiet_event(e, quiet) or ("event", i) in kept
+    ]
     network = out.setdefault("network", {})
     for key, neutral in NETWORK_FAULTS.items():
         if key in network and ("network", key) not in kept:

@@ -25,8 +25,10 @@ def check_figure_path(path: str | os.PathLike[str]) -> str:
     target = Path(path)
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise RaftSimError(f"{os.fspath(path)}: unsupported figure format {target.suffix or '(none)'!r}; "
-                           f"use one of {', '.join('.' + f for f in FORMATS)}")  # fmt: skip
+        raise RaftSimError(
+            f"{os.fspath(path)}: unsupported figure format {target.suffix or '(none)'!r}; "
+            f"use one of {', '.join('.' + f for f in FORMATS)}"
+        )
     check_output_file(path)
     return fmt
 
@@ -37,4 +39,3 @@ def save_figure(figure: Figure, path: str | os.PathLike[str], *, dpi: int = 110)
     with atomic_write(path, "wb") as handle:
         figure.savefig(handle, format=fmt, dpi=dpi)
     return Path(path)
-

@@ -112,10 +112,13 @@ def relevant_logs(logs: Sequence[replay.NodeLog], limit: int = MAX_ROWS) -> Rows
     up = [log for log in logs if log.up]
     leaders = sorted((log for log in up if log.role == "leader"), key=lambda log: -log.term)
     reference = leaders[0] if leaders else (up[0] if up else logs[0])
-    wanted = [log for log in leaders]
+    wanted = list(leaders)
     wanted += [log for log in logs if not log.up]
-    wanted += [log for log in up if log.role != "leader"
-               and (log.terms, log.commit_index) != (reference.terms, reference.commit_index)]  # fmt: skip
+    wanted += [
+        log
+        for log in up
+        if log.role != "leader" and (log.terms, log.commit_index) != (reference.terms, reference.commit_index)
+    ]
     if reference not in wanted:
         wanted.insert(0, reference)
     chosen = {log.node for log in wanted[:limit]}
@@ -145,7 +148,9 @@ def log_view(
     if any(first <= p.next_index == last + 1 for p in progress.values()):
         columns += 1  # room for a nextIndex just past the longest log
     column_in = COMMAND_COLUMN_IN if columns <= MAX_COMMAND_COLUMNS else TERM_COLUMN_IN
-    fig = Figure(figsize=(min(15.0, max(8.5, column_in * columns + 3.6)), 0.62 * len(logs) + 1.8), layout="constrained")
+    fig = Figure(
+        figsize=(min(15.0, max(8.5, column_in * columns + 3.6)), 0.62 * len(logs) + 1.8), layout="constrained"
+    )
     column_in = min(column_in, (15.0 - 3.6) / columns)
     texts = _command_texts(logs, first, last, 0.85 * 72.0 * column_in)  # a box's width, less a margin
     ax = fig.subplots()
@@ -156,31 +161,88 @@ def log_view(
             term = log.terms[index - 1]
             committed = index <= log.commit_index
             x = index - first
-            ax.add_patch(Rectangle((x + 0.04, y - 0.36), 0.92, 0.72, facecolor=term_color(term), alpha=alpha,
-                                   edgecolor="black" if committed else "#888888", lw=1.1 if committed else 0.8,
-                                   linestyle="-" if committed else "--", gid=f"entry:{log.node}:{index}"))  # fmt: skip
+            ax.add_patch(
+                Rectangle(
+                    (x + 0.04, y - 0.36),
+                    0.92,
+                    0.72,
+                    facecolor=term_color(term),
+                    alpha=alpha,
+                    edgecolor="black" if committed else "#888888",
+                    lw=1.1 if committed else 0.8,
+                    linestyle="-" if committed else "--",
+                    gid=f"entry:{log.node}:{index}",
+                )
+            )
             text = texts.get((log.node, index), "")
             fits = bool(text)
-            ax.text(x + 0.5, y + (0.14 if fits else 0.0), str(term), ha="center", va="center", fontsize=8,
-                    alpha=alpha, gid="term")  # fmt: skip
+            ax.text(
+                x + 0.5,
+                y + (0.14 if fits else 0.0),
+                str(term),
+                ha="center",
+                va="center",
+                fontsize=8,
+                alpha=alpha,
+                gid="term",
+            )
             if fits:
-                ax.text(x + 0.5, y - 0.17, text, ha="center", va="center", fontsize=COMMAND_PT, alpha=alpha,
-                        color="#333333", gid="command")  # fmt: skip
+                ax.text(
+                    x + 0.5,
+                    y - 0.17,
+                    text,
+                    ha="center",
+                    va="center",
+                    fontsize=COMMAND_PT,
+                    alpha=alpha,
+                    color="#333333",
+                    gid="command",
+                )
         if len(log.terms) < first:
-            ax.text(0.1, y, f"… {len(log.terms)} entries, all before index {first}; commitIndex {log.commit_index}",
-                    va="center", fontsize=8, color="#555555", alpha=alpha)  # fmt: skip
+            ax.text(
+                0.1,
+                y,
+                f"… {len(log.terms)} entries, all before index {first}; commitIndex {log.commit_index}",
+                va="center",
+                fontsize=8,
+                color="#555555",
+                alpha=alpha,
+            )
         if first <= log.commit_index <= last:
             x = log.commit_index - first + 1
-            ax.plot([x, x], [y - 0.46, y + 0.46], color=CRASH_COLOR, lw=2.4, solid_capstyle="butt", zorder=5,
-                    gid=f"commit:{log.node}")  # fmt: skip
+            ax.plot(
+                [x, x],
+                [y - 0.46, y + 0.46],
+                color=CRASH_COLOR,
+                lw=2.4,
+                solid_capstyle="butt",
+                zorder=5,
+                gid=f"commit:{log.node}",
+            )
         p = progress.get(log.node)
         if p is not None:
             if first <= p.next_index < first + columns:
-                ax.plot([p.next_index - first + 0.5], [y + 0.43], "v", color=NEXT_COLOR, ms=7, zorder=6,
-                        clip_on=False, gid=f"next:{log.node}")  # fmt: skip
+                ax.plot(
+                    [p.next_index - first + 0.5],
+                    [y + 0.43],
+                    "v",
+                    color=NEXT_COLOR,
+                    ms=7,
+                    zorder=6,
+                    clip_on=False,
+                    gid=f"next:{log.node}",
+                )
             if first <= p.match_index < first + columns:
-                ax.plot([p.match_index - first + 0.5], [y - 0.43], "^", color=MATCH_COLOR, ms=7, zorder=6,
-                        clip_on=False, gid=f"match:{log.node}")  # fmt: skip
+                ax.plot(
+                    [p.match_index - first + 0.5],
+                    [y - 0.43],
+                    "^",
+                    color=MATCH_COLOR,
+                    ms=7,
+                    zorder=6,
+                    clip_on=False,
+                    gid=f"match:{log.node}",
+                )
     ax.set_yticks(
         [len(logs) - 1 - row for row in range(len(logs))],
         [_row_label(log, progress.get(log.node)) for log in logs],
@@ -195,10 +257,14 @@ def log_view(
     violation.note_moment(ax, events, at)
     for side in ("top", "right", "bottom", "left"):
         ax.spines[side].set_visible(False)
-    ax.set_title(f"Logs at {at:.0f} ms{_range_note(logs, first, last, longest)}: {replay.title(events)}\n"
-                 f"box = entry: its term{_commands_note(logs, first, last, texts)}; red bar = commitIndex; "
-                 "dashed = not committed" + (f"\n{_progress_note(progress)}" if progress else "")
-                 + (f"\n{_left_out_note(rows, left_out)}" if left_out else ""), fontsize=10)  # fmt: skip
+    ax.set_title(
+        f"Logs at {at:.0f} ms{_range_note(logs, first, last, longest)}: {replay.title(events)}\n"
+        f"box = entry: its term{_commands_note(logs, first, last, texts)}; red bar = commitIndex; "
+        "dashed = not committed"
+        + (f"\n{_progress_note(progress)}" if progress else "")
+        + (f"\n{_left_out_note(rows, left_out)}" if left_out else ""),
+        fontsize=10,
+    )
     return fig
 
 

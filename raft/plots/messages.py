@@ -78,15 +78,26 @@ LABEL_SPOTS = (0.5, 0.35, 0.65, 0.22, 0.78, 0.12, 0.88)
 CHAR_IN = 0.052
 LINE_IN = 0.115
 
-_SHORT = {"RequestVote": "RV", "RequestVoteResponse": "vote", "AppendEntries": "AE",
-          "AppendEntriesResponse": "AE reply", "PreVote": "PreVote", "PreVoteResponse": "pre-vote"}  # fmt: skip
+_SHORT = {
+    "RequestVote": "RV",
+    "RequestVoteResponse": "vote",
+    "AppendEntries": "AE",
+    "AppendEntriesResponse": "AE reply",
+    "PreVote": "PreVote",
+    "PreVoteResponse": "pre-vote",
+}
 
 
 #: Scripted events that make a moment worth showing (see :func:`interesting_moment`).
 SCRIPTED = (
-    EventType.CRASH, EventType.RESTART, EventType.PARTITION, EventType.ISOLATE, EventType.CUT, EventType.HEAL,
+    EventType.CRASH,
+    EventType.RESTART,
+    EventType.PARTITION,
+    EventType.ISOLATE,
+    EventType.CUT,
+    EventType.HEAL,
     EventType.TRANSFER,
-)  # fmt: skip
+)
 #: A leader elected this soon after a scripted event is taken as its outcome, and shown with it.
 OUTCOME_MS = 1000.0
 #: The default window shows this many messages sent before the moment, and this many after it.
@@ -104,7 +115,9 @@ def interesting_moment(events: Events) -> tuple[float, float]:
         if event["type"] == EventType.VIOLATION:
             return event["t_ms"], event["t_ms"]
     changes = replay.leader_changes(events)
-    first = next((e["t_ms"] for e in events if e["type"] == EventType.ROLE and e["role"] == "candidate"), None)
+    first = next(
+        (e["t_ms"] for e in events if e["type"] == EventType.ROLE and e["role"] == "candidate"), None
+    )
     for event in events:
         if event["type"] in SCRIPTED and first is not None and event["t_ms"] > first:
             t = event["t_ms"]
@@ -150,10 +163,14 @@ def relevant_nodes(events: Events, start: float, stop: float, limit: int = MAX_L
     when more than ``limit`` did; when none did, the leader of the moment (or the first node)."""
     names = replay.nodes(events)
     did = {node: what for node, what in activity(events, start, stop).items() if set(what) & set(PRIORITY)}
-    rank = sorted(did, key=lambda n: (min(PRIORITY.index(w) for w in did[n] if w in PRIORITY), names.index(n)))
+    rank = sorted(
+        did, key=lambda n: (min(PRIORITY.index(w) for w in did[n] if w in PRIORITY), names.index(n))
+    )
     chosen = set(rank[:limit])
     if not chosen:
-        leader = next((n for n, s in replay.role_at(events, start).items() if s and s[0] == "leader"), names[0])
+        leader = next(
+            (n for n, s in replay.role_at(events, start).items() if s and s[0] == "leader"), names[0]
+        )
         chosen = {leader}
     return [n for n in names if n in chosen]
 
@@ -165,7 +182,9 @@ def check_nodes(events: Events, nodes: Sequence[str]) -> list[str]:
         raise RaftSimError("nodes: name at least one node")
     unknown = [n for n in nodes if n not in names]
     if unknown:
-        raise RaftSimError(f"nodes: unknown node {', '.join(unknown)} (the cluster has {node_ranges(names, names)})")
+        raise RaftSimError(
+            f"nodes: unknown node {', '.join(unknown)} (the cluster has {node_ranges(names, names)})"
+        )
     return list(dict.fromkeys(nodes))
 
 
@@ -183,8 +202,17 @@ def _merged(events: Events, arrows: list[dict[str, Any]], shown: set[str]) -> li
         # Alike: a broadcast to the others at one instant, or the others' replies to one such broadcast.
         reply_to = arrow.get("reply_to")
         when = arrow["sent_ms"] if dst == OTHERS or reply_to is None else sent.get(reply_to, arrow["id"])
-        key = (src, dst, arrow["msg"], arrow["term"], arrow.get("entries"), arrow.get("granted"),
-               arrow.get("success"), arrow["dropped"], when)  # fmt: skip
+        key = (
+            src,
+            dst,
+            arrow["msg"],
+            arrow["term"],
+            arrow.get("entries"),
+            arrow.get("granted"),
+            arrow.get("success"),
+            arrow["dropped"],
+            when,
+        )
         if key in merged:
             merged[key]["count"] += 1
         else:
@@ -198,8 +226,11 @@ def _winning_candidacy(events: Events, low: float, high: float) -> float:
     won = next((c for c in replay.leader_changes(events) if c.t_ms == high), None)
     if won is None:
         return low
-    stood = [s.start_ms for s in replay.role_spans(events)
-             if s.node == won.node and s.role == "candidate" and s.term == won.term]  # fmt: skip
+    stood = [
+        s.start_ms
+        for s in replay.role_spans(events)
+        if s.node == won.node and s.role == "candidate" and s.term == won.term
+    ]
     return max(low, min(stood, default=low))
 
 
@@ -243,7 +274,11 @@ def _refused(message: dict[str, Any]) -> bool:
 
 
 def message_diagram(
-    events: Events, from_ms: float | None = None, to_ms: float | None = None, *, nodes: Sequence[str] | None = None
+    events: Events,
+    from_ms: float | None = None,
+    to_ms: float | None = None,
+    *,
+    nodes: Sequence[str] | None = None,
 ) -> Figure:
     """The messages sent between ``from_ms`` and ``to_ms`` (default: 100 ms around the first election);
     ``nodes`` names the life lines (default: every node, or the relevant ones of a large cluster)."""
@@ -276,7 +311,9 @@ def message_diagram(
     labelled = len(arrows) <= MAX_LABELLED
     placer = LabelPlacer(fig.get_figwidth(), fig.get_figheight(), lanes, bottom - start)
     for message in arrows:
-        _draw_arrow(ax, message, x_of, placer if labelled else None, *reasons.get(message["id"], (None, None)))
+        _draw_arrow(
+            ax, message, x_of, placer if labelled else None, *reasons.get(message["id"], (None, None))
+        )
     violation.mark_time(ax, events, time_on="y", life_lines=x_of)
     marks = _draw_client_lane(ax, events, writes, float(len(names)), start, bottom) if writes else set()
     _draw_scripted(ax, events, start, bottom)
@@ -288,17 +325,29 @@ def message_diagram(
     ax.set_ylabel("time (ms)")
     for side in ("right", "bottom"):
         ax.spines[side].set_visible(False)
-    ax.set_title(f"Messages {start:.0f}–{stop:.0f} ms: {replay.title(events)}"
-                 + ("" if labelled else f"  ({len(arrows)} arrows, labels omitted)")
-                 + (f"\n{len(names) - 1} of {len(cluster)} nodes shown; the other {hidden} share the last life line, "
-                    "×N: that many messages alike" if hidden else ""), fontsize=11)  # fmt: skip
+    ax.set_title(
+        f"Messages {start:.0f}–{stop:.0f} ms: {replay.title(events)}"
+        + ("" if labelled else f"  ({len(arrows)} arrows, labels omitted)")
+        + (
+            f"\n{len(names) - 1} of {len(cluster)} nodes shown; the other {hidden} share the last life line, "
+            "×N: that many messages alike"
+            if hidden
+            else ""
+        ),
+        fontsize=11,
+    )
     drawn = {_kind(a, reasons.get(a["id"], (None, None))[0]) for a in arrows}
     refusals = [reasons.get(a["id"], (None, None))[0] for a in arrows if _refused(a) and not a["dropped"]]
     roles = {s.role for s in replay.role_spans(events) if s.end_ms > start and s.start_ms < bottom}
     handles = _legend_handles(drawn, [r for r in REASONS if r in refusals], roles, marks)
     # A narrow diagram (few nodes) gets fewer legend columns, so the legend is not cut off at its edges.
-    fig.legend(handles=handles, loc="outside lower center", ncol=3 if fig.get_figwidth() >= 10 else 2,
-               fontsize=8, frameon=False)  # fmt: skip
+    fig.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncol=3 if fig.get_figwidth() >= 10 else 2,
+        fontsize=8,
+        frameon=False,
+    )
     return fig
 
 
@@ -326,26 +375,67 @@ def _legend_handles(drawn: set[str], reasons: list[str], roles: set[str], marks:
     """Legend entries for what the diagram shows, and only that (a legend naming a refusal or a dropped message
     that is not there sends a student looking for it)."""
     entries = [
-        ("vote", Line2D([], [], color=MESSAGE_COLORS["RequestVote"], lw=1.4, label="RequestVote / vote granted")),
-        ("pre-vote", Line2D([], [], color=MESSAGE_COLORS["PreVote"], lw=1.4, label="PreVote / pre-vote granted")),
-        ("append", Line2D([], [], color=MESSAGE_COLORS["AppendEntries"], lw=1.6,
-                          label="AppendEntries (+n entries) / ok")),  # fmt: skip
+        (
+            "vote",
+            Line2D([], [], color=MESSAGE_COLORS["RequestVote"], lw=1.4, label="RequestVote / vote granted"),
+        ),
+        (
+            "pre-vote",
+            Line2D([], [], color=MESSAGE_COLORS["PreVote"], lw=1.4, label="PreVote / pre-vote granted"),
+        ),
+        (
+            "append",
+            Line2D(
+                [], [], color=MESSAGE_COLORS["AppendEntries"], lw=1.6, label="AppendEntries (+n entries) / ok"
+            ),
+        ),
         ("heartbeat", Line2D([], [], color=MESSAGE_COLORS["AppendEntries"], lw=0.7, label="heartbeat ♥")),
-        ("timeout-now", Line2D([], [], color=MESSAGE_COLORS["TimeoutNow"], lw=2.4,
-                               label="TimeoutNow (leadership transfer)")),  # fmt: skip
-        ("stale", Line2D([], [], color=STALE_COLOR, lw=1.4, ls=":",
-                         label="refused: stale term (reply's term is higher)")),  # fmt: skip
-        ("refused", Line2D([], [], color=REJECT_COLOR, lw=1.2, ls="-.",
-                           label="refused at its term: " + " / ".join(reasons or ["other"]))),  # fmt: skip
+        (
+            "timeout-now",
+            Line2D(
+                [], [], color=MESSAGE_COLORS["TimeoutNow"], lw=2.4, label="TimeoutNow (leadership transfer)"
+            ),
+        ),
+        (
+            "stale",
+            Line2D(
+                [],
+                [],
+                color=STALE_COLOR,
+                lw=1.4,
+                ls=":",
+                label="refused: stale term (reply's term is higher)",
+            ),
+        ),
+        (
+            "refused",
+            Line2D(
+                [],
+                [],
+                color=REJECT_COLOR,
+                lw=1.2,
+                ls="-.",
+                label="refused at its term: " + " / ".join(reasons or ["other"]),
+            ),
+        ),
         ("dropped", Line2D([], [], color=DROP_COLOR, lw=1.2, ls="--", marker="x", label="dropped (reason)")),
     ]
     handles = [h for kind, h in entries if kind in drawn]
     handles += [Line2D([], [], color=c, lw=5, label=r) for r, c in ROLE_COLORS.items() if r in roles]
     # With reads in the lane, submit and acknowledgement are said to be of reads too (a read never commits).
-    handles += [Line2D([], [], color=CLIENT_COLOR, ls="none", marker=m, mfc=f,
-                       label=t.replace("write", "write or read") if "read" in marks and name != "commit" else t)
-                for (m, f, t), name in zip(CLIENT_MARKS, ("submit", "commit", "ack"), strict=True)
-                if name in marks]  # fmt: skip
+    handles += [
+        Line2D(
+            [],
+            [],
+            color=CLIENT_COLOR,
+            ls="none",
+            marker=m,
+            mfc=f,
+            label=t.replace("write", "write or read") if "read" in marks and name != "commit" else t,
+        )
+        for (m, f, t), name in zip(CLIENT_MARKS, ("submit", "commit", "ack"), strict=True)
+        if name in marks
+    ]
     return handles
 
 
@@ -369,14 +459,31 @@ def _draw_scripted(ax: Any, events: Events, start: float, bottom: float) -> None
         else:
             continue
         if event["t_ms"] not in at:
-            ax.axhline(event["t_ms"], color="#888888", lw=0.8, ls=(0, (1, 2)), zorder=0, gid=f"script:{event['type']}")
+            ax.axhline(
+                event["t_ms"],
+                color="#888888",
+                lw=0.8,
+                ls=(0, (1, 2)),
+                zorder=0,
+                gid=f"script:{event['type']}",
+            )
         at.setdefault(event["t_ms"], []).append(text)
     for t, texts in at.items():
         # Above its line, except at the window's top edge, where above would be outside the diagram.
         near_top = t - start < 0.03 * (bottom - start)
-        ax.text(-0.55, t, ", ".join(texts), fontsize=7, color="#555555", va="top" if near_top else "bottom",
-                ha="left", zorder=6, clip_on=True, gid="script-label",
-                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85})  # fmt: skip
+        ax.text(
+            -0.55,
+            t,
+            ", ".join(texts),
+            fontsize=7,
+            color="#555555",
+            va="top" if near_top else "bottom",
+            ha="left",
+            zorder=6,
+            clip_on=True,
+            gid="script-label",
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
+        )
 
 
 def _reasons(events: Events, arrows: list[dict[str, Any]]) -> dict[int, tuple[str, int | None]]:
@@ -384,7 +491,11 @@ def _reasons(events: Events, arrows: list[dict[str, Any]]) -> dict[int, tuple[st
     refusals = {a["id"]: a.get("reply_to") for a in arrows if _refused(a)}
     if not refusals:
         return {}
-    prev = {e["id"]: e.get("prev_index") for e in events if e["type"] == EventType.SEND and e["id"] in refusals.values()}
+    prev = {
+        e["id"]: e.get("prev_index")
+        for e in events
+        if e["type"] == EventType.SEND and e["id"] in refusals.values()
+    }
     found: dict[int, tuple[str, int | None]] = {}
     for i, r in replay.refusal_reasons(events).items():
         if i in refusals:
@@ -395,8 +506,11 @@ def _reasons(events: Events, arrows: list[dict[str, Any]]) -> dict[int, tuple[st
 
 #: The client lane's colour and its marks: (marker, face colour, legend text) for submit, commit, ack.
 CLIENT_COLOR = "#333333"
-CLIENT_MARKS = (("o", "white", "write submitted"), ("D", "#f1c40f", "write committed"),
-                ("s", CLIENT_COLOR, "write acknowledged"))  # fmt: skip
+CLIENT_MARKS = (
+    ("o", "white", "write submitted"),
+    ("D", "#f1c40f", "write committed"),
+    ("s", CLIENT_COLOR, "write acknowledged"),
+)
 #: Up to this many writes in the window get their command written beside the submit mark.
 MAX_CLIENT_LABELS = 12
 
@@ -422,16 +536,36 @@ def _draw_client_lane(
         key = f"{write.client}:{write.seq}"
         ax.vlines(xs, max(write.submit_ms, start), min(end, bottom), color=CLIENT_COLOR, lw=0.8, zorder=2)
         moments = (write.submit_ms, committed.get((write.client, write.seq)), write.ack_ms)
-        for (marker, face, _), t, name in zip(CLIENT_MARKS, moments, ("submit", "commit", "ack"), strict=True):
+        for (marker, face, _), t, name in zip(
+            CLIENT_MARKS, moments, ("submit", "commit", "ack"), strict=True
+        ):
             if t is not None and start <= t <= bottom:
-                ax.plot([xs], [t], marker=marker, ms=5, color=CLIENT_COLOR, mfc=face, ls="none", zorder=4,
-                        gid=f"client:{name}:{key}")  # fmt: skip
+                ax.plot(
+                    [xs],
+                    [t],
+                    marker=marker,
+                    ms=5,
+                    color=CLIENT_COLOR,
+                    mfc=face,
+                    ls="none",
+                    zorder=4,
+                    gid=f"client:{name}:{key}",
+                )
                 drawn.add(name)
                 if write.is_read:
                     drawn.add("read")
         if len(shown) <= MAX_CLIENT_LABELS and start <= write.submit_ms <= bottom:
-            ax.text(xs + 0.06, write.submit_ms, f"{write.client} {write.command.replace('=', '←')}", fontsize=6,
-                    va="center", ha="left", color=CLIENT_COLOR, zorder=6, clip_on=True)  # fmt: skip
+            ax.text(
+                xs + 0.06,
+                write.submit_ms,
+                f"{write.client} {write.command.replace('=', '←')}",
+                fontsize=6,
+                va="center",
+                ha="left",
+                color=CLIENT_COLOR,
+                zorder=6,
+                clip_on=True,
+            )
     return drawn
 
 
@@ -443,12 +577,26 @@ def _draw_life_lines(
     for span in replay.role_spans(events):
         if span.end_ms <= start or span.start_ms >= bottom or span.node not in x_of:
             continue
-        ax.vlines(x_of[span.node], max(span.start_ms, start), min(span.end_ms, bottom), lw=5,
-                  color=ROLE_COLORS[span.role], zorder=1, gid=f"life:{span.role}:{span.node}")  # fmt: skip
+        ax.vlines(
+            x_of[span.node],
+            max(span.start_ms, start),
+            min(span.end_ms, bottom),
+            lw=5,
+            color=ROLE_COLORS[span.role],
+            zorder=1,
+            gid=f"life:{span.role}:{span.node}",
+        )
     down = [(t, n) for t, n in replay.crashes(events) if start <= t <= bottom and n in x_of]
     if down:
-        ax.plot([x_of[n] for _, n in down], [t for t, _ in down], "X", color=CRASH_COLOR, ms=10, zorder=5,
-                gid="crash")  # fmt: skip
+        ax.plot(
+            [x_of[n] for _, n in down],
+            [t for t, _ in down],
+            "X",
+            color=CRASH_COLOR,
+            ms=10,
+            zorder=5,
+            gid="crash",
+        )
 
 
 class LabelPlacer:
@@ -470,8 +618,10 @@ class LabelPlacer:
             return x - half, x + half, y - high, y
 
         def overlap(b: tuple[float, float, float, float]) -> float:
-            return sum(max(0.0, min(b[1], o[1]) - max(b[0], o[0])) * max(0.0, min(b[3], o[3]) - max(b[2], o[2]))
-                       for o in self.boxes)  # fmt: skip
+            return sum(
+                max(0.0, min(b[1], o[1]) - max(b[0], o[0])) * max(0.0, min(b[3], o[3]) - max(b[2], o[2]))
+                for o in self.boxes
+            )
 
         best = min(LABEL_SPOTS, key=lambda f: (overlap(box(f)), LABEL_SPOTS.index(f)))
         chosen = box(best)
@@ -504,13 +654,34 @@ def _draw_arrow(
         # Stop short of the receiver: the message never got there.
         x1, y1 = x0 + 0.88 * (x1 - x0), y0 + 0.88 * (y1 - y0)
         ax.plot([x1], [y1], "x", color=DROP_COLOR, ms=7, mew=1.6, zorder=4)
-    arrow = FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=9, color=color, lw=width,
-                            linestyle=style, zorder=3, shrinkA=0, shrinkB=0,
-                            gid=("drop:" if message["dropped"] else "msg:") + str(message["id"]))  # fmt: skip
+    arrow = FancyArrowPatch(
+        (x0, y0),
+        (x1, y1),
+        arrowstyle="-|>",
+        mutation_scale=9,
+        color=color,
+        lw=width,
+        linestyle=style,
+        zorder=3,
+        shrinkA=0,
+        shrinkB=0,
+        gid=("drop:" if message["dropped"] else "msg:") + str(message["id"]),
+    )
     ax.add_patch(arrow)
     if placer is not None:
         text = _label(message, reason, prev_index)
         x, y = placer.place(text, x0, y0, x1, y1)
         gid = f"refusal:{reason or 'unknown'}:{message['id']}" if _refused(message) else None
-        ax.text(x, y, text, fontsize=6.5, ha="center", va="bottom", color=color, zorder=6, clip_on=True,
-                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75}, gid=gid)  # fmt: skip
+        ax.text(
+            x,
+            y,
+            text,
+            fontsize=6.5,
+            ha="center",
+            va="bottom",
+            color=color,
+            zorder=6,
+            clip_on=True,
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75},
+            gid=gid,
+        )

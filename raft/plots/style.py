@@ -18,9 +18,17 @@ DROP_COLOR = "#c0392b"
 
 #: Colours of log entries by term (the paper's figures colour entries by term too); cycles after ten terms.
 TERM_COLORS = (
-    "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3",
-    "#fdb462", "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd",
-)  # fmt: skip
+    "#8dd3c7",
+    "#ffffb3",
+    "#bebada",
+    "#fb8072",
+    "#80b1d3",
+    "#fdb462",
+    "#b3de69",
+    "#fccde5",
+    "#d9d9d9",
+    "#bc80bd",
+)
 
 #: Colours of message kinds in sequence diagrams.
 MESSAGE_COLORS = {
@@ -67,6 +75,7 @@ class TimeAxis:
 
     def value(self, t_ms: float) -> float:
         return t_ms / self.scale
+
 
 #: A safety violation: its marker on every plot (see :mod:`raft.plots.violation`).
 VIOLATION_COLOR = "#d0021b"

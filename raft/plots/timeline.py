@@ -95,7 +95,9 @@ def window(events: Events, from_ms: float | None, to_ms: float | None) -> tuple[
         start = max(0.0, found.t_ms - BEFORE_VIOLATION_MS)
         width = max(found.t_ms - start, 1.0)
         return check_window(start, found.t_ms + AFTER_VIOLATION * width / (1.0 - AFTER_VIOLATION))
-    return check_window(0.0 if from_ms is None else from_ms, replay.end_ms(events) if to_ms is None else to_ms)
+    return check_window(
+        0.0 if from_ms is None else from_ms, replay.end_ms(events) if to_ms is None else to_ms
+    )
 
 
 def lane_labels(events: Events, start: float, stop: float, all_nodes: bool = False) -> dict[str, str]:
@@ -154,14 +156,29 @@ def timeline(
 
 
 def _draw_lanes(
-    ax: Any, events: Events, shown: dict[str, str], y_of: dict[str, int], start: float, stop: float, axis: TimeAxis
+    ax: Any,
+    events: Events,
+    shown: dict[str, str],
+    y_of: dict[str, int],
+    start: float,
+    stop: float,
+    axis: TimeAxis,
 ) -> None:
     width = stop - start
     names = [node for node in shown if node not in (STOOD_LANE, QUIET_LANE)]
     for node in shown:
-        ax.hlines(y_of[node], axis.value(start), axis.value(stop), color="#cccccc", lw=0.8, zorder=1,
-                  gid=f"lane:{node}")  # fmt: skip
-    spans = [s for s in replay.role_spans(events) if s.end_ms > start and s.start_ms < stop and s.node in y_of]
+        ax.hlines(
+            y_of[node],
+            axis.value(start),
+            axis.value(stop),
+            color="#cccccc",
+            lw=0.8,
+            zorder=1,
+            gid=f"lane:{node}",
+        )
+    spans = [
+        s for s in replay.role_spans(events) if s.end_ms > start and s.start_ms < stop and s.node in y_of
+    ]
     for node in names:
         for role, color in ROLE_COLORS.items():
             ranges = [
@@ -171,26 +188,60 @@ def _draw_lanes(
             ]
             if ranges:
                 # The edge in the face colour keeps a 10 ms candidacy visible in a ten-minute window.
-                ax.broken_barh(ranges, (y_of[node] - 0.32, 0.64), facecolors=color, edgecolors=color,
-                               linewidth=0.6, zorder=2, gid=f"role:{role}:{node}")  # fmt: skip
+                ax.broken_barh(
+                    ranges,
+                    (y_of[node] - 0.32, 0.64),
+                    facecolors=color,
+                    edgecolors=color,
+                    linewidth=0.6,
+                    zorder=2,
+                    gid=f"role:{role}:{node}",
+                )
     for span, at in _term_labels(spans, names, start, width):
-        ax.text(axis.value(at) + width / axis.scale * LABEL_OFFSET, y_of[span.node], str(span.term), fontsize=7,
-                va="center", ha="left", zorder=4, gid="term",
-                fontweight="bold" if span.role == "leader" else "normal",
-                color="white" if span.role == "leader" else "#222222", clip_on=True)  # fmt: skip
+        ax.text(
+            axis.value(at) + width / axis.scale * LABEL_OFFSET,
+            y_of[span.node],
+            str(span.term),
+            fontsize=7,
+            va="center",
+            ha="left",
+            zorder=4,
+            gid="term",
+            fontweight="bold" if span.role == "leader" else "normal",
+            color="white" if span.role == "leader" else "#222222",
+            clip_on=True,
+        )
     for change in replay.leader_changes(events):
         if start <= change.t_ms <= stop and change.node in y_of:
             x = axis.value(change.t_ms)
             ax.axvline(x, color=ROLE_COLORS["leader"], lw=0.9, ls=":", zorder=1.5)
-            ax.plot([x], [y_of[change.node] + 0.42], marker="v", ms=7, color="#1d6b62", zorder=5,
-                    linestyle="none", gid="leader-change")  # fmt: skip
-    faults = (("crash", replay.crashes(events), "X", CRASH_COLOR),
-              ("restart", replay.restarts(events), ">", RESTART_COLOR))  # fmt: skip
+            ax.plot(
+                [x],
+                [y_of[change.node] + 0.42],
+                marker="v",
+                ms=7,
+                color="#1d6b62",
+                zorder=5,
+                linestyle="none",
+                gid="leader-change",
+            )
+    faults = (
+        ("crash", replay.crashes(events), "X", CRASH_COLOR),
+        ("restart", replay.restarts(events), ">", RESTART_COLOR),
+    )
     for kind, found, marker, color in faults:
         points = [(t, n) for t, n in found if start <= t <= stop and n in y_of]
         if points:
-            ax.plot([axis.value(t) for t, _ in points], [y_of[n] for _, n in points], marker=marker, ms=8,
-                    color=color, linestyle="none", zorder=6, gid=kind)  # fmt: skip
+            ax.plot(
+                [axis.value(t) for t, _ in points],
+                [y_of[n] for _, n in points],
+                marker=marker,
+                ms=8,
+                color=color,
+                linestyle="none",
+                zorder=6,
+                gid=kind,
+            )
     transfers = _draw_transfers(ax, events, y_of, start, stop, axis)
     small = {"fontsize": 8} if any(label != node for node, label in shown.items()) else {}
     ax.set_yticks([y_of[n] for n in shown], list(shown.values()), **small)
@@ -201,10 +252,26 @@ def _draw_lanes(
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     handles = _legend_handles(events, spans, start, stop) + transfers
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=8, fontsize=8, frameon=False,
-              handlelength=1.6, columnspacing=1.2)  # fmt: skip
-    ax.text(1.0, 1.0, "numbers: term", transform=ax.transAxes, ha="right", va="bottom", fontsize=7,
-            color="#555555")  # fmt: skip
+    ax.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.0),
+        ncol=8,
+        fontsize=8,
+        frameon=False,
+        handlelength=1.6,
+        columnspacing=1.2,
+    )
+    ax.text(
+        1.0,
+        1.0,
+        "numbers: term",
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=7,
+        color="#555555",
+    )
 
 
 def _draw_transfers(
@@ -212,9 +279,11 @@ def _draw_transfers(
 ) -> list[Line2D]:
     """Leadership transfers: a diamond on the target's lane when one starts, filled where it completed (the
     target took over), hollow with a cross where it was aborted. Returns legend handles for what was drawn."""
-    marks = {EventType.TRANSFER: ("D", "white", "transfer start (on the target)"),
-             EventType.TRANSFER_DONE: ("D", TRANSFER_COLOR, "transfer done"),
-             EventType.TRANSFER_ABORT: ("X", "white", "transfer aborted")}  # fmt: skip
+    marks = {
+        EventType.TRANSFER: ("D", "white", "transfer start (on the target)"),
+        EventType.TRANSFER_DONE: ("D", TRANSFER_COLOR, "transfer done"),
+        EventType.TRANSFER_ABORT: ("X", "white", "transfer aborted"),
+    }
     points: dict[EventType, list[tuple[float, str]]] = {kind: [] for kind in marks}
     for e in events:
         match e["type"]:
@@ -225,14 +294,32 @@ def _draw_transfers(
     for kind, (marker, face, label) in marks.items():
         if not points[kind]:
             continue
-        ax.plot([axis.value(t) for t, _ in points[kind]], [y_of[n] + 0.42 for _, n in points[kind]], marker=marker,
-                ms=7, mfc=face, mec=TRANSFER_COLOR, mew=1.4, linestyle="none", zorder=6, gid=kind.value)  # fmt: skip
-        drawn.append(Line2D([], [], marker=marker, mfc=face, mec=TRANSFER_COLOR, mew=1.4, ls="none", label=label))
+        ax.plot(
+            [axis.value(t) for t, _ in points[kind]],
+            [y_of[n] + 0.42 for _, n in points[kind]],
+            marker=marker,
+            ms=7,
+            mfc=face,
+            mec=TRANSFER_COLOR,
+            mew=1.4,
+            linestyle="none",
+            zorder=6,
+            gid=kind.value,
+        )
+        drawn.append(
+            Line2D([], [], marker=marker, mfc=face, mec=TRANSFER_COLOR, mew=1.4, ls="none", label=label)
+        )
     return drawn
 
 
 def _draw_shared_lanes(
-    ax: Any, events: Events, shown: dict[str, str], y_of: dict[str, int], start: float, stop: float, axis: TimeAxis
+    ax: Any,
+    events: Events,
+    shown: dict[str, str],
+    y_of: dict[str, int],
+    start: float,
+    stop: float,
+    axis: TimeAxis,
 ) -> None:
     """The shared lanes of a large cluster: the candidacies of the nodes that only stood for election (follower
     colour between them), and the nodes that were followers throughout, named by their number."""
@@ -241,21 +328,45 @@ def _draw_shared_lanes(
     alone = set(shown) | {STOOD_LANE, QUIET_LANE}
     for lane in (STOOD_LANE, QUIET_LANE):
         if lane in y_of:
-            ax.broken_barh(whole, (y_of[lane] - 0.32, 0.64), facecolors=ROLE_COLORS["follower"],
-                           edgecolors=ROLE_COLORS["follower"], linewidth=0.6, zorder=2, gid=f"lane:{lane}")  # fmt: skip
+            ax.broken_barh(
+                whole,
+                (y_of[lane] - 0.32, 0.64),
+                facecolors=ROLE_COLORS["follower"],
+                edgecolors=ROLE_COLORS["follower"],
+                linewidth=0.6,
+                zorder=2,
+                gid=f"lane:{lane}",
+            )
     if STOOD_LANE in y_of:
         did = activity(events, start, stop)
         stood = {node for node in did if node not in alone}
-        ranges = [(axis.value(max(s.start_ms, start)), axis.value(min(s.end_ms, stop) - max(s.start_ms, start)))
-                  for s in replay.role_spans(events)
-                  if s.node in stood and s.role == "candidate" and s.end_ms > start and s.start_ms < stop]  # fmt: skip
-        ax.broken_barh(ranges, (y_of[STOOD_LANE] - 0.32, 0.64), facecolors=ROLE_COLORS["candidate"],
-                       edgecolors=ROLE_COLORS["candidate"], linewidth=0.6, zorder=3,
-                       gid="role:candidate:stood")  # fmt: skip
+        ranges = [
+            (axis.value(max(s.start_ms, start)), axis.value(min(s.end_ms, stop) - max(s.start_ms, start)))
+            for s in replay.role_spans(events)
+            if s.node in stood and s.role == "candidate" and s.end_ms > start and s.start_ms < stop
+        ]
+        ax.broken_barh(
+            ranges,
+            (y_of[STOOD_LANE] - 0.32, 0.64),
+            facecolors=ROLE_COLORS["candidate"],
+            edgecolors=ROLE_COLORS["candidate"],
+            linewidth=0.6,
+            zorder=3,
+            gid="role:candidate:stood",
+        )
     if QUIET_LANE in y_of:
         quiet = shown[QUIET_LANE].split()[0]
-        ax.text(axis.value(start + 0.5 * (end - start)), y_of[QUIET_LANE], f"{quiet} followers throughout",
-                fontsize=8, ha="center", va="center", color="#222222", zorder=4, gid="quiet-label")  # fmt: skip
+        ax.text(
+            axis.value(start + 0.5 * (end - start)),
+            y_of[QUIET_LANE],
+            f"{quiet} followers throughout",
+            fontsize=8,
+            ha="center",
+            va="center",
+            color="#222222",
+            zorder=4,
+            gid="quiet-label",
+        )
 
 
 def _legend_handles(events: Events, spans: list[replay.RoleSpan], start: float, stop: float) -> list[Any]:
@@ -270,12 +381,21 @@ def _legend_handles(events: Events, spans: list[replay.RoleSpan], start: float, 
     if any(s.is_partition for s in network):
         handles.append(Patch(facecolor=PARTITION_COLOR, alpha=0.22, label="partition"))
     if any(not s.is_partition for s in network):
-        handles.append(Patch(facecolor="none", edgecolor=ONE_WAY_COLOR, hatch="////", lw=0,
-                             label="one-way cut (a→b: blocked)"))  # fmt: skip
+        handles.append(
+            Patch(
+                facecolor="none",
+                edgecolor=ONE_WAY_COLOR,
+                hatch="////",
+                lw=0,
+                label="one-way cut (a→b: blocked)",
+            )
+        )
     if any(start <= c.t_ms <= stop for c in replay.leader_changes(events)):
         handles.append(Line2D([], [], color="#1d6b62", marker="v", ls=":", label="new leader"))
     if any(start <= t <= stop for t, _ in replay.crashes(events)):
-        handles.append(Line2D([], [], color=CRASH_COLOR, marker="X", ls="none", label="crash (lane gap = down)"))
+        handles.append(
+            Line2D([], [], color=CRASH_COLOR, marker="X", ls="none", label="crash (lane gap = down)")
+        )
     if any(start <= t <= stop for t, _ in replay.restarts(events)):
         handles.append(Line2D([], [], color=RESTART_COLOR, marker=">", ls="none", label="restart"))
     return handles
@@ -299,7 +419,9 @@ def _term_labels(
             changes[span.node].append((span, max(span.start_ms, start)))
     chosen: list[tuple[replay.RoleSpan, float]] = []
     for node in names:
-        right = start + width  # the window's edge: a label cut off there ("3" of "39") would read as another term
+        right = (
+            start + width
+        )  # the window's edge: a label cut off there ("3" of "39") would read as another term
         for span, at in reversed(changes[node]):
             if (right - at) / width >= label_room(span.term):
                 chosen.append((span, at))
@@ -320,18 +442,42 @@ def _draw_partitions(
     for row, span in enumerate(shown):
         a, b = max(span.start_ms, start), min(span.end_ms, stop)
         if span.is_partition:
-            ax.axvspan(axis.value(a), axis.value(b), color=PARTITION_COLOR, alpha=0.18, lw=0, zorder=0,
-                       gid="partition")  # fmt: skip
+            ax.axvspan(
+                axis.value(a),
+                axis.value(b),
+                color=PARTITION_COLOR,
+                alpha=0.18,
+                lw=0,
+                zorder=0,
+                gid="partition",
+            )
         else:
-            ax.axvspan(axis.value(a), axis.value(b), facecolor="none", edgecolor=ONE_WAY_COLOR, hatch="////",
-                       alpha=0.35, lw=0, zorder=0, gid="cut")  # fmt: skip
+            ax.axvspan(
+                axis.value(a),
+                axis.value(b),
+                facecolor="none",
+                edgecolor=ONE_WAY_COLOR,
+                hatch="////",
+                alpha=0.35,
+                lw=0,
+                zorder=0,
+                gid="cut",
+            )
         # A band in the right part of the window gets its label ending where the band ends, not cut off.
         right = (a - start) / (stop - start) > 0.6
         label = span.describe(lambda group: node_ranges(group, names)) if summarised else span.label
-        ax.text(axis.value(b if right else a), top + 0.6 + 0.32 * (row % 2), f" {label} ",
-                fontsize=7, va="center", ha="right" if right else "left",
-                color="#333333" if span.is_partition else ONE_WAY_COLOR, zorder=7, clip_on=True,
-                gid="partition-label")  # fmt: skip
+        ax.text(
+            axis.value(b if right else a),
+            top + 0.6 + 0.32 * (row % 2),
+            f" {label} ",
+            fontsize=7,
+            va="center",
+            ha="right" if right else "left",
+            color="#333333" if span.is_partition else ONE_WAY_COLOR,
+            zorder=7,
+            clip_on=True,
+            gid="partition-label",
+        )
 
 
 def _draw_state_at_stop(ax: Any, events: Events, y_of: dict[str, int], stop: float, axis: TimeAxis) -> None:
@@ -343,9 +489,17 @@ def _draw_state_at_stop(ax: Any, events: Events, y_of: dict[str, int], stop: flo
     for node, state in replay.role_at(events, found.t_ms).items():
         if state is not None and node in y_of:
             role = state[0]
-            ax.broken_barh([(axis.value(found.t_ms), axis.value(stop - found.t_ms))], (y_of[node] - 0.32, 0.64),
-                           facecolors=ROLE_COLORS[role], alpha=0.55, hatch="..", edgecolor="white", linewidth=0,
-                           zorder=2, gid=f"at-stop:{role}:{node}")  # fmt: skip
+            ax.broken_barh(
+                [(axis.value(found.t_ms), axis.value(stop - found.t_ms))],
+                (y_of[node] - 0.32, 0.64),
+                facecolors=ROLE_COLORS[role],
+                alpha=0.55,
+                hatch="..",
+                edgecolor="white",
+                linewidth=0,
+                zorder=2,
+                gid=f"at-stop:{role}:{node}",
+            )
     mid = axis.value(found.t_ms + 0.5 * (stop - found.t_ms))
     ax.text(mid, -0.5, "at stop", fontsize=6.5, ha="center", va="center", color="#555555", clip_on=True)
 
@@ -357,8 +511,11 @@ UNAVAILABLE_COLOR = "#e74c3c"
 def draw_unavailable(ax: Any, events: Events, start: float, stop: float, axis: TimeAxis) -> None:
     """Shade the periods of write unavailability inside the window, behind the commit lines, and name the band
     in a legend of its own below the panel's legend of nodes."""
-    periods = [p for p in availability(events, replay.end_ms(events)).unavailable
-               if p.to_ms > start and p.from_ms < stop]  # fmt: skip
+    periods = [
+        p
+        for p in availability(events, replay.end_ms(events)).unavailable
+        if p.to_ms > start and p.from_ms < stop
+    ]
     for period in periods:
         a, b = axis.value(max(period.from_ms, start)), axis.value(min(period.to_ms, stop))
         ax.axvspan(a, b, color=UNAVAILABLE_COLOR, alpha=0.13, lw=0, zorder=0, gid="unavailable")
@@ -369,8 +526,16 @@ def draw_unavailable(ax: Any, events: Events, start: float, stop: float, axis: T
     if periods:
         label = "writes\nunavailable"
         band = Patch(facecolor=UNAVAILABLE_COLOR, alpha=0.13, label=label)
-        legend = Legend(ax, [band], [label], loc="lower left", bbox_to_anchor=(1.005, 0.0), fontsize=7,
-                        frameon=False, handlelength=1.6)  # fmt: skip
+        legend = Legend(
+            ax,
+            [band],
+            [label],
+            loc="lower left",
+            bbox_to_anchor=(1.005, 0.0),
+            fontsize=7,
+            frameon=False,
+            handlelength=1.6,
+        )
         legend.set_gid("unavailable-legend")
         # Not clipped to the panel: a clipped artist is left out of the layout, and the label was cut off at
         # the figure's edge.
@@ -386,17 +551,40 @@ def _draw_commits(
         points = series[node]
         # Each node's line is moved a little up or down (in points, not in index units), so lines with the
         # same values lie side by side instead of hiding each other.
-        shift = offset_copy(ax.transData, fig=ax.figure, y=COMMIT_SPREAD_PT * (0.5 * (len(names) - 1) - i),
-                            units="points")  # fmt: skip
-        ax.step([axis.value(t) for t, _ in points], [v for _, v in points], where="post", lw=1.2,
-                label=node, gid=f"commit:{node}", transform=shift)  # fmt: skip
+        shift = offset_copy(
+            ax.transData, fig=ax.figure, y=COMMIT_SPREAD_PT * (0.5 * (len(names) - 1) - i), units="points"
+        )
+        ax.step(
+            [axis.value(t) for t, _ in points],
+            [v for _, v in points],
+            where="post",
+            lw=1.2,
+            label=node,
+            gid=f"commit:{node}",
+            transform=shift,
+        )
     if len(names) > 1:
-        ax.text(0.005, 0.97, f"lines drawn {COMMIT_SPREAD_PT:g} pt apart so equal ones stay visible",
-                transform=ax.transAxes, ha="left", va="top", fontsize=7, color="#555555",
-                gid="commit-offset")  # fmt: skip
+        ax.text(
+            0.005,
+            0.97,
+            f"lines drawn {COMMIT_SPREAD_PT:g} pt apart so equal ones stay visible",
+            transform=ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=7,
+            color="#555555",
+            gid="commit-offset",
+        )
     ax.set_ylabel("commit index")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7, frameon=False,
-              ncol=1 if len(names) <= 6 else 2, title="node", title_fontsize=7)  # fmt: skip
+    ax.legend(
+        loc="upper left",
+        bbox_to_anchor=(1.005, 1.0),
+        fontsize=7,
+        frameon=False,
+        ncol=1 if len(names) <= 6 else 2,
+        title="node",
+        title_fontsize=7,
+    )
     visible = [v for n in names for t, v in series[n] if start <= t <= stop and not math.isnan(v)]
     visible += [_value_at(series[n], start) for n in names]
     low, high = min(visible, default=0.0), max(visible, default=0.0)
@@ -429,9 +617,18 @@ def _draw_commit_spread(
         low.append(min(live, default=math.nan))
         high.append(max(live, default=math.nan))
     # The edge keeps the band visible where every live node has the same commit index (a band of no height).
-    ax.fill_between(times, low, high, step="post", facecolor=SPREAD_COLOR, edgecolor=SPREAD_COLOR, alpha=0.4,
-                    lw=0.9, gid="commit-spread",
-                    label="lowest–highest of\nthe live nodes")  # fmt: skip
+    ax.fill_between(
+        times,
+        low,
+        high,
+        step="post",
+        facecolor=SPREAD_COLOR,
+        edgecolor=SPREAD_COLOR,
+        alpha=0.4,
+        lw=0.9,
+        gid="commit-spread",
+        label="lowest–highest of\nthe live nodes",
+    )
     first = True
     for span in replay.role_spans(events):
         if span.role != "leader" or span.end_ms <= start or span.start_ms >= stop:
@@ -439,13 +636,25 @@ def _draw_commit_spread(
         points = [(span.start_ms, _value_at(series[span.node], span.start_ms))]
         points += [(t, v) for t, v in series[span.node] if span.start_ms < t < span.end_ms]
         points.append((span.end_ms, points[-1][1]))
-        ax.step([axis.value(t) for t, _ in points], [v for _, v in points], where="post", lw=1.4,
-                color=ROLE_COLORS["leader"], gid="commit-leader",
-                label="the leader's" if first else "_nolegend_")  # fmt: skip
+        ax.step(
+            [axis.value(t) for t, _ in points],
+            [v for _, v in points],
+            where="post",
+            lw=1.4,
+            color=ROLE_COLORS["leader"],
+            gid="commit-leader",
+            label="the leader's" if first else "_nolegend_",
+        )
         first = False
     ax.set_ylabel("commit index")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=7, frameon=False,
-              title=f"{len(names)} nodes", title_fontsize=7)  # fmt: skip
+    ax.legend(
+        loc="upper left",
+        bbox_to_anchor=(1.005, 1.0),
+        fontsize=7,
+        frameon=False,
+        title=f"{len(names)} nodes",
+        title_fontsize=7,
+    )
     visible = [v for v in low + high if not math.isnan(v)]
     top = max(visible, default=0.0)
     ax.set_ylim(-max(1.0, 0.08 * top), top + max(1.0, 0.08 * top))
@@ -470,10 +679,19 @@ def _draw_unacknowledged(ax: Any, events: Events, start: float, stop: float, axi
     are never drawn at a height that would read as one."""
     lost = [w for w in replay.writes(events) if start <= w.submit_ms <= stop and w.latency_ms is None]
     if lost:
-        ax.scatter([axis.value(w.submit_ms) for w in lost], [0.5] * len(lost), s=16, marker="x",
-                   color=CRASH_COLOR, gid="unacknowledged", zorder=3)  # fmt: skip
+        ax.scatter(
+            [axis.value(w.submit_ms) for w in lost],
+            [0.5] * len(lost),
+            s=16,
+            marker="x",
+            color=CRASH_COLOR,
+            gid="unacknowledged",
+            zorder=3,
+        )
     else:
-        ax.text(0.5, 0.5, "none", transform=ax.transAxes, ha="center", va="center", fontsize=7, color="#777777")
+        ax.text(
+            0.5, 0.5, "none", transform=ax.transAxes, ha="center", va="center", fontsize=7, color="#777777"
+        )
     ax.set_ylim(0.0, 1.0)
     ax.set_yticks([])
     ax.set_ylabel("not\nacknowledged", rotation=0, ha="right", va="center", fontsize=8)
@@ -485,12 +703,23 @@ def _draw_latency(ax: Any, events: Events, start: float, stop: float, axis: Time
     done = [w for w in replay.writes(events) if start <= w.submit_ms <= stop and w.latency_ms is not None]
     reads = [w for w in done if w.is_read]
     # Reads are not writes: drawn apart and named, so a read answered at once is not taken for a fast write.
-    for group, marker, face, name in (([w for w in done if not w.is_read], "o", "#34495e", "writes"),
-                                      (reads, "^", "none", "reads")):  # fmt: skip
+    for group, marker, face, name in (
+        ([w for w in done if not w.is_read], "o", "#34495e", "writes"),
+        (reads, "^", "none", "reads"),
+    ):
         if group:
-            ax.scatter([axis.value(w.submit_ms) for w in group], [w.latency_ms for w in group], s=12,
-                       marker=marker, facecolors=face, edgecolors="#34495e", linewidths=0.6, label=name,
-                       zorder=3, gid="latency" if name == "writes" else "read-latency")  # fmt: skip
+            ax.scatter(
+                [axis.value(w.submit_ms) for w in group],
+                [w.latency_ms for w in group],
+                s=12,
+                marker=marker,
+                facecolors=face,
+                edgecolors="#34495e",
+                linewidths=0.6,
+                label=name,
+                zorder=3,
+                gid="latency" if name == "writes" else "read-latency",
+            )
     if done:
         values = [w.latency_ms for w in done if w.latency_ms is not None]
         if min(values) > 0 and max(values) / min(values) > 30:
@@ -500,6 +729,12 @@ def _draw_latency(ax: Any, events: Events, start: float, stop: float, axis: Time
     ax.set_ylabel(("latency" if reads else "write latency") + "\n(ms, by submit time)")
     ax.grid(axis="y", alpha=0.3)
     if not done:
-        ax.text(0.5, 0.5, "no acknowledged writes in this window", transform=ax.transAxes, ha="center",
-                color="#777777")  # fmt: skip
+        ax.text(
+            0.5,
+            0.5,
+            "no acknowledged writes in this window",
+            transform=ax.transAxes,
+            ha="center",
+            color="#777777",
+        )
         ax.set_yticks([])  # no latency measured: a 0-1 ms scale would read as one

@@ -52,29 +52,59 @@ def topology(events: Events, at_ms: float | None = None) -> Figure:
     ok = [pair for pair, state in states.items() if state == "ok"]
     both = [pair for pair, state in states.items() if state == "cut"]
     if ok:
-        nx.draw_networkx_edges(graph, pos, edgelist=ok, ax=ax, edge_color="#9a9a9a", width=1.4).set_gid("links:ok")
+        nx.draw_networkx_edges(graph, pos, edgelist=ok, ax=ax, edge_color="#9a9a9a", width=1.4).set_gid(
+            "links:ok"
+        )
     if both:
-        nx.draw_networkx_edges(graph, pos, edgelist=both, ax=ax, edge_color=DROP_COLOR, width=1.2,
-                               style="dashed", alpha=0.8).set_gid("links:cut")  # fmt: skip
+        nx.draw_networkx_edges(
+            graph, pos, edgelist=both, ax=ax, edge_color=DROP_COLOR, width=1.2, style="dashed", alpha=0.8
+        ).set_gid("links:cut")
     for state in states.values():
         if "->" in state:
             src, dst = state.split("->")
-            for a, b, color, style, gid in ((src, dst, DROP_COLOR, "dotted", f"oneway:{src}->{dst}"),
-                                            (dst, src, "#9a9a9a", "solid", f"oneway-open:{dst}->{src}")):
-                patches = nx.draw_networkx_edges(nx.DiGraph([(a, b)]), pos, ax=ax, edge_color=color, width=1.6,
-                                                 style=style, arrows=True, arrowsize=16, node_size=900,
-                                                 connectionstyle="arc3,rad=0.12")  # fmt: skip
+            for a, b, color, style, gid in (
+                (src, dst, DROP_COLOR, "dotted", f"oneway:{src}->{dst}"),
+                (dst, src, "#9a9a9a", "solid", f"oneway-open:{dst}->{src}"),
+            ):
+                patches = nx.draw_networkx_edges(
+                    nx.DiGraph([(a, b)]),
+                    pos,
+                    ax=ax,
+                    edge_color=color,
+                    width=1.6,
+                    style=style,
+                    arrows=True,
+                    arrowsize=16,
+                    node_size=900,
+                    connectionstyle="arc3,rad=0.12",
+                )
                 for patch in patches:
                     patch.set_gid(gid)
             _label_one_way(ax, pos, src, dst)
     colors = [DOWN_COLOR if roles[n] is None else ROLE_COLORS[roles[n][0]] for n in names]  # type: ignore[index]
     leaders = [n for n in names if roles[n] is not None and roles[n][0] == "leader"]  # type: ignore[index]
-    drawn = nx.draw_networkx_nodes(graph, pos, nodelist=names, ax=ax, node_color=colors, node_size=900,
-                                   edgecolors="#333333", linewidths=1.0)  # fmt: skip
+    drawn = nx.draw_networkx_nodes(
+        graph,
+        pos,
+        nodelist=names,
+        ax=ax,
+        node_color=colors,
+        node_size=900,
+        edgecolors="#333333",
+        linewidths=1.0,
+    )
     drawn.set_gid("nodes")
     if leaders:
-        ring = nx.draw_networkx_nodes(graph, pos, nodelist=leaders, ax=ax, node_color="none", node_size=1500,
-                                      edgecolors=LEADER_RING, linewidths=4.0)  # fmt: skip
+        ring = nx.draw_networkx_nodes(
+            graph,
+            pos,
+            nodelist=leaders,
+            ax=ax,
+            node_color="none",
+            node_size=1500,
+            edgecolors=LEADER_RING,
+            linewidths=4.0,
+        )
         ring.set_gid("leader")
     labels = {n: n if roles[n] is None else f"{n}\nt{roles[n][1]}" for n in names}  # type: ignore[index]
     nx.draw_networkx_labels(graph, pos, labels=labels, ax=ax, font_size=9)
@@ -92,15 +122,32 @@ def topology(events: Events, at_ms: float | None = None) -> Figure:
     if cut:
         span = replay.NetworkSpan(at, at, cut, replay.separated_groups(names, cut))
         kind = "partition" if span.is_partition else "no partition"
-        ax.text(0.5, 0.02, f"{kind}: {span.label}", transform=ax.transAxes, ha="center", va="bottom",
-                fontsize=9, color=DROP_COLOR, gid="cuts")  # fmt: skip
+        ax.text(
+            0.5,
+            0.02,
+            f"{kind}: {span.label}",
+            transform=ax.transAxes,
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            color=DROP_COLOR,
+            gid="cuts",
+        )
     found = violation.violation(events)
     if found is not None:
         violation.note_moment(ax, events, at, x=0.5, ha="center")
         named = [n for n in found.nodes if n in pos]
         if named:
-            rings = nx.draw_networkx_nodes(graph, pos, nodelist=named, ax=ax, node_color="none", node_size=2100,
-                                           edgecolors=VIOLATION_COLOR, linewidths=2.0)  # fmt: skip
+            rings = nx.draw_networkx_nodes(
+                graph,
+                pos,
+                nodelist=named,
+                ax=ax,
+                node_color="none",
+                node_size=2100,
+                edgecolors=VIOLATION_COLOR,
+                linewidths=2.0,
+            )
             rings.set_linestyle("--")
             rings.set_gid("violation-nodes")
     present = {roles[n][0] if roles[n] is not None else "down" for n in names}  # type: ignore[index]
@@ -115,18 +162,51 @@ def _legend_handles(present: set[str]) -> list[Line2D]:
     is not there sends a student looking for it). ``present`` holds roles, ``down``, ``leader ring`` and the
     link states of :func:`link_states`."""
     one_way = any("->" in p for p in present)
-    entries = [(r in present, Line2D([], [], marker="o", ls="none", ms=10, markerfacecolor=c,
-                                     markeredgecolor="#333333", label=r)) for r, c in ROLE_COLORS.items()]
+    entries = [
+        (
+            r in present,
+            Line2D(
+                [], [], marker="o", ls="none", ms=10, markerfacecolor=c, markeredgecolor="#333333", label=r
+            ),
+        )
+        for r, c in ROLE_COLORS.items()
+    ]
     entries += [
-        ("down" in present, Line2D([], [], marker="o", ls="none", ms=10, markerfacecolor=DOWN_COLOR,
-                                   markeredgecolor="#333333", label="down")),
-        ("leader ring" in present, Line2D([], [], marker="o", ls="none", ms=12, markerfacecolor="none",
-                                          markeredgecolor=LEADER_RING, markeredgewidth=3, label="leader ring")),
+        (
+            "down" in present,
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ls="none",
+                ms=10,
+                markerfacecolor=DOWN_COLOR,
+                markeredgecolor="#333333",
+                label="down",
+            ),
+        ),
+        (
+            "leader ring" in present,
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ls="none",
+                ms=12,
+                markerfacecolor="none",
+                markeredgecolor=LEADER_RING,
+                markeredgewidth=3,
+                label="leader ring",
+            ),
+        ),
         ("ok" in present, Line2D([], [], color="#9a9a9a", label="link")),
         ("cut" in present, Line2D([], [], color=DROP_COLOR, ls="--", label="cut both ways")),
-        (one_way, Line2D([], [], color=DROP_COLOR, ls=":", marker=">", label="cut one way: the blocked direction")),
+        (
+            one_way,
+            Line2D([], [], color=DROP_COLOR, ls=":", marker=">", label="cut one way: the blocked direction"),
+        ),
         (one_way, Line2D([], [], color="#9a9a9a", marker=">", label="... and the direction that works")),
-    ]  # fmt: skip
+    ]
     return [handle for shown, handle in entries if shown]
 
 
@@ -137,9 +217,17 @@ def _label_one_way(ax: Any, pos: dict[str, Any], src: str, dst: str) -> None:
     length = math.hypot(dx, dy) or 1.0
     nx_, ny_ = dy / length, -dx / length  # the arrow's right-hand side
     x, y = (x0 + x1) / 2 + 0.16 * nx_, (y0 + y1) / 2 + 0.16 * ny_
-    ax.text(x, y, f"{src}→{dst} cut", ha="center", va="center", fontsize=8, color=DROP_COLOR,
-            gid=f"oneway-label:{src}->{dst}",
-            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})  # fmt: skip
+    ax.text(
+        x,
+        y,
+        f"{src}→{dst} cut",
+        ha="center",
+        va="center",
+        fontsize=8,
+        color=DROP_COLOR,
+        gid=f"oneway-label:{src}->{dst}",
+        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+    )
 
 
 def _clockwise(i: int, n: int) -> tuple[float, float]:

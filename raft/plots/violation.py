@@ -35,15 +35,22 @@ class Violation:
         """``Election Safety violated on n1, n2 (term 1)``."""
         where = [f"term {self.term}"] if self.term is not None else []
         where += [f"index {self.index}"] if self.index is not None else []
-        return f"{self.property_name} violated on {', '.join(self.nodes)}" + (f" ({', '.join(where)})" if where else "")
+        return f"{self.property_name} violated on {', '.join(self.nodes)}" + (
+            f" ({', '.join(where)})" if where else ""
+        )
 
 
 def violation(events: Events) -> Violation | None:
     """The first ``violation`` event of the trace, or ``None``."""
     for event in events:
         if event["type"] == EventType.VIOLATION:
-            return Violation(float(event["t_ms"]), str(event["property"]), tuple(event.get("nodes") or ()),
-                             event.get("term"), event.get("index"))  # fmt: skip
+            return Violation(
+                float(event["t_ms"]),
+                str(event["property"]),
+                tuple(event.get("nodes") or ()),
+                event.get("term"),
+                event.get("index"),
+            )
     return None
 
 
@@ -81,15 +88,28 @@ def mark_time(
         stub = 0.04 * max(high - low, 1.0)
         for node, state in role_at(events, found.t_ms).items():
             if state is not None and node in life_lines:
-                ax.vlines(life_lines[node], at, at + stub, lw=5, color=ROLE_COLORS[state[0]], alpha=0.55,
-                          zorder=1, gid=f"at-stop:{state[0]}:{node}")  # fmt: skip
+                ax.vlines(
+                    life_lines[node],
+                    at,
+                    at + stub,
+                    lw=5,
+                    color=ROLE_COLORS[state[0]],
+                    alpha=0.55,
+                    zorder=1,
+                    gid=f"at-stop:{state[0]}:{node}",
+                )
     draw = ax.axvline if time_on == "x" else ax.axhline
     line = draw(at, color=VIOLATION_COLOR, lw=1.8, zorder=8, gid="violation")
     if label:
         text = f"✗ {found.text} at {found.t_ms:.0f} ms"
-        style = {"fontsize": 8, "color": VIOLATION_COLOR, "fontweight": "bold", "zorder": 9,
-                 "gid": "violation-label", "bbox": {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
-                                                    "alpha": 0.85}}  # fmt: skip
+        style = {
+            "fontsize": 8,
+            "color": VIOLATION_COLOR,
+            "fontweight": "bold",
+            "zorder": 9,
+            "gid": "violation-label",
+            "bbox": {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85},
+        }
         if time_on == "x":
             trans = blended_transform_factory(ax.transData, ax.transAxes)
             ax.text(at, 0.99, text + " ", transform=trans, ha="right", va="top", **style)
@@ -109,9 +129,19 @@ def note_moment(ax: Any, events: Events, at_ms: float, *, x: float = 0.0, ha: st
     if found is None:
         return None
     when = "this moment" if at_ms == found.t_ms else "later" if at_ms < found.t_ms else "earlier"
-    text = ax.text(x, -0.01, f"✗ {found.text} at {found.t_ms:.0f} ms ({when}); the run stopped there",
-                   transform=ax.transAxes, ha=ha, va="top", fontsize=9, color=VIOLATION_COLOR,
-                   fontweight="bold", gid="violation", wrap=True)  # fmt: skip
+    text = ax.text(
+        x,
+        -0.01,
+        f"✗ {found.text} at {found.t_ms:.0f} ms ({when}); the run stopped there",
+        transform=ax.transAxes,
+        ha=ha,
+        va="top",
+        fontsize=9,
+        color=VIOLATION_COLOR,
+        fontweight="bold",
+        gid="violation",
+        wrap=True,
+    )
     for tick in ax.get_yticklabels():
         if tick.get_text().split(" ")[0] in found.nodes:
             tick.set_color(VIOLATION_COLOR)

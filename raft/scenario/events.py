@@ -129,7 +129,11 @@ class Event(Frozen):
     def _link_shape(cls, value: Any, info: ValidationInfo) -> Any:
         if value is None:
             return value
-        if not isinstance(value, list | tuple) or len(value) != 2 or not all(isinstance(n, str) for n in value):
+        if (
+            not isinstance(value, list | tuple)
+            or len(value) != 2
+            or not all(isinstance(n, str) for n in value)
+        ):
             expected = HEAL_EXPECTED if info.data.get("action") is Action.HEAL else CUT_EXPECTED
             raise problem(f"{expected}, got {show(value)}")
         return value
@@ -162,8 +166,11 @@ class Event(Frozen):
         for path, name in self._references():
             if name in ROLE_WORDS and name not in roles_for(action, str(path[0])):
                 if action is Action.RESTART and path == ("target",):
-                    raise problem(f"restart takes a node or '{CRASHED}' (the node crashed most recently), "
-                                  f"not '{name}' (a live node)", *path)  # fmt: skip
+                    raise problem(
+                        f"restart takes a node or '{CRASHED}' (the node crashed most recently), "
+                        f"not '{name}' (a live node)",
+                        *path,
+                    )
                 if action is Action.TRANSFER and path == ("target",):
                     raise problem(_TRANSFER_ROLES.format(name=name), *path)
                 raise problem(misplaced_role(name), *path)

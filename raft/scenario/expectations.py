@@ -102,7 +102,9 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
 }
 EXPECTATION_CHECKS: tuple[str, ...] = tuple(_CHECKS)
 #: Checks whose value is a [start, end] window that must lie inside the run.
-WINDOW_CHECKS = frozenset({"no_leader_between_ms", "no_commit_between_ms", "leader_without_majority_between_ms"})
+WINDOW_CHECKS = frozenset(
+    {"no_leader_between_ms", "no_commit_between_ms", "leader_without_majority_between_ms"}
+)
 
 
 class Expectation(Frozen):

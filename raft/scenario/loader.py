@@ -41,16 +41,26 @@ from raft.scenario.suggest import (
 DEFAULT_SOURCE = "<scenario>"
 #: YAML action key -> the model field that holds its value (``heal``'s depends on the value: see _heal_form).
 _PAYLOAD: dict[str, str | None] = {
-    "crash": "target", "restart": "target", "isolate": "target", "timeout": "target", "transfer": "target",
-    "partition": "groups", "cut": "link", "write": "command", "heal": None,
-}  # fmt: skip
+    "crash": "target",
+    "restart": "target",
+    "isolate": "target",
+    "timeout": "target",
+    "transfer": "target",
+    "partition": "groups",
+    "cut": "link",
+    "write": "command",
+    "heal": None,
+}
 _EVENT_KEYS = ("at_ms", "when", "after_ms", "to")
 _ACTIONS = tuple(action.value for action in Action)
 _TOP_KEYS = tuple(name for name in Scenario.model_fields if name != "source")
 _SECTIONS: dict[str, type[BaseModel]] = {
-    "cluster": ClusterConfig, "network": NetworkConfig, "storage": StorageConfig, "workload": WorkloadConfig,
+    "cluster": ClusterConfig,
+    "network": NetworkConfig,
+    "storage": StorageConfig,
+    "workload": WorkloadConfig,
     "analysis": AnalysisConfig,
-}  # fmt: skip
+}
 
 
 # --- from the YAML form to the model form -----------------------------------------------------------------
@@ -152,8 +162,12 @@ _PLAIN_MESSAGES = {
     "dict_type": "expected a mapping",
     "invalid_key": "keys must be strings",
 }
-_BOUNDS = {"greater_than": "greater than {gt}", "greater_than_equal": "at least {ge}", "less_than": "less than {lt}",
-           "less_than_equal": "at most {le}"}  # fmt: skip
+_BOUNDS = {
+    "greater_than": "greater than {gt}",
+    "greater_than_equal": "at least {ge}",
+    "less_than": "less than {lt}",
+    "less_than_equal": "at most {le}",
+}
 
 
 def _known_keys(parent: KeyPath) -> tuple[str, ...]:
@@ -230,7 +244,9 @@ def override_key_problem(dotted: str) -> str | None:
         if known and part not in known:
             return f"{format_path(path[: depth + 1])}: {unknown('key', part, known)}"
         if not known and depth > 0 and not _free_form(parent):
-            return f"{format_path(path[: depth + 1])}: unknown key ({format_path(parent)} has no keys below it)"
+            return (
+                f"{format_path(path[: depth + 1])}: unknown key ({format_path(parent)} has no keys below it)"
+            )
     return None
 
 

@@ -231,8 +231,10 @@ MAX_DURATION_MS = 365 * 24 * 3600 * 1000.0
 def duration_problem(duration_ms: float) -> str | None:
     """Why ``duration_ms`` is too long a run, or ``None``."""
     if duration_ms > MAX_DURATION_MS:
-        return (f"{fmt_number(duration_ms)} ms is longer than one simulated year ({fmt_number(MAX_DURATION_MS)} "
-                "ms), the longest run raft-sim accepts")  # fmt: skip
+        return (
+            f"{fmt_number(duration_ms)} ms is longer than one simulated year ({fmt_number(MAX_DURATION_MS)} "
+            "ms), the longest run raft-sim accepts"
+        )
     return None
 
 

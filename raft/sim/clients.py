@@ -79,8 +79,15 @@ class Client:
         """Invoke a new command now; ``to`` names the server to try first."""
         command = Command(self.id, self._next_seq, op)
         self._next_seq += 1
-        self.bus.emit({"t_ms": self.env.now, "type": EventType.SUBMIT, "client": self.id, "seq": command.seq,
-                       "command": op})  # fmt: skip
+        self.bus.emit(
+            {
+                "t_ms": self.env.now,
+                "type": EventType.SUBMIT,
+                "client": self.id,
+                "seq": command.seq,
+                "command": op,
+            }
+        )
         self.outstanding[command.seq] = _Outstanding(command, 0)
         self._try(command.seq, to or self._target())
         return command
@@ -105,7 +112,9 @@ class Client:
     def backoff(self, timeouts: int) -> float:
         """How long to wait for an answer after ``timeouts`` timeouts: doubling from ``timeout_ms``, capped at
         ``max_backoff_ms`` and at :data:`END_FRACTION` of the time left (but never below ``timeout_ms``)."""
-        doubled: float = min(self.timeout_ms * 2 ** min(timeouts, 30), self.max_backoff_ms)  # int ** int is Any
+        doubled: float = min(
+            self.timeout_ms * 2 ** min(timeouts, 30), self.max_backoff_ms
+        )  # int ** int is Any
         return min(doubled, max(self.timeout_ms, END_FRACTION * (self.end_ms - self.env.now)))
 
     def _arrive(self, event: Any) -> None:
@@ -117,7 +126,11 @@ class Client:
         try:
             server.propose(pending.command, self._applied)
         except TransferringLeadership as refusal:
-            self._later(self.latency() + TRANSFER_PAUSE_MS, self._transfer_refused, (seq, attempt, refusal.leader_hint))
+            self._later(
+                self.latency() + TRANSFER_PAUSE_MS,
+                self._transfer_refused,
+                (seq, attempt, refusal.leader_hint),
+            )
         except NotLeader as refusal:
             self._later(self.latency(), self._redirected, (seq, attempt, refusal.leader_hint))
 
@@ -175,8 +188,17 @@ class Client:
         if self.outstanding.pop(command.seq, None) is None:
             return
         self.known_leader = server
-        self.bus.emit({"t_ms": self.env.now, "type": EventType.ACK, "client": self.id, "seq": command.seq,
-                       "command": command.op, "index": result.index, "value": result.value})  # fmt: skip
+        self.bus.emit(
+            {
+                "t_ms": self.env.now,
+                "type": EventType.ACK,
+                "client": self.id,
+                "seq": command.seq,
+                "command": command.op,
+                "index": result.index,
+                "value": result.value,
+            }
+        )
 
 
 def open_loop(

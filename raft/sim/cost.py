@@ -69,12 +69,18 @@ def warning(cost: Cost, duration_ms: float) -> str | None:
         over.append(f"a trace of about {_bytes(cost.trace_bytes)}")
     if not over:
         return None
-    limit = min(WARN_SECONDS / cost.seconds if cost.seconds > WARN_SECONDS else 1.0,
-                WARN_TRACE_BYTES / cost.trace_bytes if cost.trace_bytes > WARN_TRACE_BYTES else 1.0)  # fmt: skip
+    limit = min(
+        WARN_SECONDS / cost.seconds if cost.seconds > WARN_SECONDS else 1.0,
+        WARN_TRACE_BYTES / cost.trace_bytes if cost.trace_bytes > WARN_TRACE_BYTES else 1.0,
+    )
     fits = duration_ms * limit  # rounded down to one significant digit, so that it does fit
-    shorter = max(1.0, math.floor(fits / 10 ** math.floor(math.log10(fits))) * 10 ** math.floor(math.log10(fits)))
-    return (f"warning: this run will take {' and '.join(over)}; shorten it with --duration-ms {shorter:.0f} "
-            "(or fewer nodes, writes or reads); Ctrl-C stops it with a summary of what ran")  # fmt: skip
+    shorter = max(
+        1.0, math.floor(fits / 10 ** math.floor(math.log10(fits))) * 10 ** math.floor(math.log10(fits))
+    )
+    return (
+        f"warning: this run will take {' and '.join(over)}; shorten it with --duration-ms {shorter:.0f} "
+        "(or fewer nodes, writes or reads); Ctrl-C stops it with a summary of what ran"
+    )
 
 
 def _duration(seconds: float) -> str:

@@ -63,6 +63,7 @@ ALL_TYPES: frozenset[EventType] = frozenset(EventType)
 
 # ------------------------------------------------------------------------------------------------ the run
 
+
 class MetaEvent(TypedDict):
     """The trace's first line: schema version, nodes, configuration and initial state."""
 
@@ -102,6 +103,7 @@ class ViolationEvent(TypedDict):
 
 
 # ------------------------------------------------------------------------------------------------ a node
+
 
 class RoleEvent(TypedDict):
     t_ms: float
@@ -247,6 +249,7 @@ class DropEvent(MessageFields):
 
 # ------------------------------------------------------------------------------------------------ faults
 
+
 class CrashEvent(TypedDict):
     t_ms: float
     type: Literal[EventType.CRASH]
@@ -302,7 +305,8 @@ class SkipEvent(TypedDict):
 
 #: A leader began transferring leadership to ``node`` (thesis §3.10); ``from`` is the leader, ``term`` its term.
 TransferEvent = TypedDict(
-    "TransferEvent", {"t_ms": float, "type": Literal[EventType.TRANSFER], "node": str, "from": str, "term": int}
+    "TransferEvent",
+    {"t_ms": float, "type": Literal[EventType.TRANSFER], "node": str, "from": str, "term": int},
 )
 
 #: The transfer to ``node`` succeeded: it was elected in ``elected_term``, ``took_ms`` after the transfer began.
@@ -323,11 +327,19 @@ TransferDoneEvent = TypedDict(
 #: another server won a later term.
 TransferAbortEvent = TypedDict(
     "TransferAbortEvent",
-    {"t_ms": float, "type": Literal[EventType.TRANSFER_ABORT], "node": str, "from": str, "term": int, "reason": str},
+    {
+        "t_ms": float,
+        "type": Literal[EventType.TRANSFER_ABORT],
+        "node": str,
+        "from": str,
+        "term": int,
+        "reason": str,
+    },
 )
 
 
 # ------------------------------------------------------------------------------------------------ clients
+
 
 class SubmitEvent(TypedDict):
     t_ms: float
@@ -349,10 +361,33 @@ class AckEvent(TypedDict):
 
 #: Any event of the stream (and any line of a trace file).
 Event = (
-    MetaEvent | RoleEvent | TimeoutEvent | VoteEvent | PreVoteEvent | StepDownEvent | SendEvent | DeliverEvent | DropEvent | AppendEvent
-    | TruncateEvent | CommitEvent | ApplyEvent | CrashEvent | RestartEvent | PartitionEvent | IsolateEvent
-    | CutEvent | HealEvent | SkipEvent | TransferEvent | TransferDoneEvent | TransferAbortEvent | SubmitEvent
-    | AckEvent | ViolationEvent | EndEvent
+    MetaEvent
+    | RoleEvent
+    | TimeoutEvent
+    | VoteEvent
+    | PreVoteEvent
+    | StepDownEvent
+    | SendEvent
+    | DeliverEvent
+    | DropEvent
+    | AppendEvent
+    | TruncateEvent
+    | CommitEvent
+    | ApplyEvent
+    | CrashEvent
+    | RestartEvent
+    | PartitionEvent
+    | IsolateEvent
+    | CutEvent
+    | HealEvent
+    | SkipEvent
+    | TransferEvent
+    | TransferDoneEvent
+    | TransferAbortEvent
+    | SubmitEvent
+    | AckEvent
+    | ViolationEvent
+    | EndEvent
 )
 #: The three events of a message on the wire.
 MessageEvent = SendEvent | DeliverEvent | DropEvent

@@ -30,6 +30,7 @@ _SEND: Final = EventType.SEND
 _DELIVER: Final = EventType.DELIVER
 _DROP: Final = EventType.DROP
 
+
 class Network:
     """Carries messages between servers, one simpy event per message.
 

@@ -46,8 +46,14 @@ from raft.sim.events import (
 
 #: The event types the checker reads.
 CHECKED_TYPES: tuple[EventType, ...] = (
-    EventType.META, EventType.ROLE, EventType.APPEND, EventType.TRUNCATE, EventType.COMMIT, EventType.APPLY,
-    EventType.CRASH, EventType.RESTART,
+    EventType.META,
+    EventType.ROLE,
+    EventType.APPEND,
+    EventType.TRUNCATE,
+    EventType.COMMIT,
+    EventType.APPLY,
+    EventType.CRASH,
+    EventType.RESTART,
 )
 
 #: What the checker reads besides, with ``cluster.check_quorum`` on, for Leader Stickiness.
@@ -78,9 +84,15 @@ class Violation:
 
     def event(self) -> ViolationEvent:
         """The trace's ``violation`` event."""
-        return {"t_ms": self.t_ms, "type": EventType.VIOLATION, "property": self.property, "nodes": list(self.nodes),
-                "term": self.term, "index": self.index, "detail": self.detail}  # fmt: skip
-
+        return {
+            "t_ms": self.t_ms,
+            "type": EventType.VIOLATION,
+            "property": self.property,
+            "nodes": list(self.nodes),
+            "term": self.term,
+            "index": self.index,
+            "detail": self.detail,
+        }
 
     def __str__(self) -> str:
         return f"{describe_place(self.property, self.t_ms, self.nodes, self.term, self.index)}: {self.detail}"
@@ -162,8 +174,15 @@ class SafetyChecker:
             case EventType.TIMEOUT:
                 self._on_timeout(event)
 
-    def _fail(self, prop: Property, event: Event, nodes: tuple[str, ...], term: int | None, index: int | None,
-              detail: str) -> None:  # fmt: skip
+    def _fail(
+        self,
+        prop: Property,
+        event: Event,
+        nodes: tuple[str, ...],
+        term: int | None,
+        index: int | None,
+        detail: str,
+    ) -> None:
         violation = Violation(prop.value, event["t_ms"], nodes, term, index, detail)
         self.violations.append(violation)
         raise SafetyViolationError(violation)
@@ -190,8 +209,14 @@ class SafetyChecker:
     def _on_role(self, event: RoleEvent) -> None:
         node, term, role = event["node"], event["term"], event["role"]
         if term < self.terms.get(node, 0):
-            self._fail(Property.TERM_MONOTONICITY, event, (node,), term, None,
-                       f"term went from {self.terms[node]} down to {term}")  # fmt: skip
+            self._fail(
+                Property.TERM_MONOTONICITY,
+                event,
+                (node,),
+                term,
+                None,
+                f"term went from {self.terms[node]} down to {term}",
+            )
         if self.begun_terms is not None:
             self._check_term_begun(event, node, role, term)
         if role == "candidate":
@@ -205,8 +230,14 @@ class SafetyChecker:
             return
         other = self.leader_of_term.get(term)
         if other is not None and other != node:
-            self._fail(Property.ELECTION_SAFETY, event, (other, node), term, None,
-                       f"{other} and {node} were both elected leader in term {term}")  # fmt: skip
+            self._fail(
+                Property.ELECTION_SAFETY,
+                event,
+                (other, node),
+                term,
+                None,
+                f"{other} and {node} were both elected leader in term {term}",
+            )
         self.leader_of_term[term] = node
         self.leaders[node] = term
         # Leader Completeness: the new leader holds every entry committed in an earlier term. Checking the
@@ -225,9 +256,15 @@ class SafetyChecker:
         if role == "candidate":
             begun.add(term)
         elif term > self.terms.get(node, 0) and term not in begun:
-            self._fail(Property.PREVOTE_TERM_STABILITY, event, (node,), term, None,
-                       f"{node} entered term {term} as {role}, a term no candidate began (from term "
-                       f"{self.terms.get(node, 0)})")  # fmt: skip
+            self._fail(
+                Property.PREVOTE_TERM_STABILITY,
+                event,
+                (node,),
+                term,
+                None,
+                f"{node} entered term {term} as {role}, a term no candidate began (from term "
+                f"{self.terms.get(node, 0)})",
+            )
 
     def _on_deliver(self, event: DeliverEvent) -> None:
         """Leader Stickiness bookkeeping: an AppendEntries not behind the receiver's term comes from a current
@@ -253,9 +290,15 @@ class SafetyChecker:
         at, leader_term = self.leader_heard[node]
         assert self.sticky_ms is not None
         if term > leader_term and event["t_ms"] - at < self.sticky_ms - 1e-9:
-            self._fail(Property.LEADER_STICKINESS, event, (node,), term, None,
-                       f"{node} took term {term} {event['t_ms'] - at:.1f} ms after an AppendEntries of term "
-                       f"{leader_term}, within the minimum election timeout ({self.sticky_ms:g} ms)")  # fmt: skip
+            self._fail(
+                Property.LEADER_STICKINESS,
+                event,
+                (node,),
+                term,
+                None,
+                f"{node} took term {term} {event['t_ms'] - at:.1f} ms after an AppendEntries of term "
+                f"{leader_term}, within the minimum election timeout ({self.sticky_ms:g} ms)",
+            )
 
     def _on_timeout(self, event: TimeoutEvent) -> None:
         """A server whose election timer fired (or was forced to) campaigns: it no longer follows a leader."""
@@ -272,25 +315,43 @@ class SafetyChecker:
             return
         at, leader_term = heard
         if event["term"] > leader_term and event["t_ms"] - at < self.sticky_ms - 1e-9:
-            self._fail(Property.LEADER_STICKINESS, event, (node,), event["term"], None,
-                       f"{node} voted for {event['candidate']} in term {event['term']} "
-                       f"{event['t_ms'] - at:.1f} ms after an AppendEntries of term {leader_term}, within the "
-                       f"minimum election timeout ({self.sticky_ms:g} ms)")  # fmt: skip
+            self._fail(
+                Property.LEADER_STICKINESS,
+                event,
+                (node,),
+                event["term"],
+                None,
+                f"{node} voted for {event['candidate']} in term {event['term']} "
+                f"{event['t_ms'] - at:.1f} ms after an AppendEntries of term {leader_term}, within the "
+                f"minimum election timeout ({self.sticky_ms:g} ms)",
+            )
 
     def _check_leader_has(self, event: RoleEvent | CommitEvent, leader: str, term: int, index: int) -> None:
         log = self.logs[leader]
         entry = self.committed[index - 1]
         if index > len(log) or log[index - 1] != entry:
-            self._fail(Property.LEADER_COMPLETENESS, event, (leader,), term, index,
-                       f"leader of term {term} lacks the entry of term {entry[0]} at index {index}, committed in "
-                       f"term {self.commit_terms[index - 1]}")  # fmt: skip
+            self._fail(
+                Property.LEADER_COMPLETENESS,
+                event,
+                (leader,),
+                term,
+                index,
+                f"leader of term {term} lacks the entry of term {entry[0]} at index {index}, committed in "
+                f"term {self.commit_terms[index - 1]}",
+            )
 
     def _on_append(self, event: AppendEvent) -> None:
         node, index, term = event["node"], event["index"], event["term"]
         log = self.logs[node]
         if index != len(log) + 1:
-            self._fail(Property.LOG_MATCHING, event, (node,), term, index,
-                       f"append at index {index} to a log of length {len(log)}")  # fmt: skip
+            self._fail(
+                Property.LOG_MATCHING,
+                event,
+                (node,),
+                term,
+                index,
+                f"append at index {index} to a log of length {len(log)}",
+            )
         self._register(event, node, index, term, _identity(event))
 
     def _register(self, event: Event, node: str, index: int, term: int, identity: Identity) -> None:
@@ -301,20 +362,38 @@ class SafetyChecker:
         if known is None:
             self.registry[key] = (prev_term, identity)
         elif known != (prev_term, identity):
-            self._fail(Property.LOG_MATCHING, event, (node,), term, index,
-                       f"entry (index {index}, term {term}) differs from another server's entry with the same "
-                       f"index and term (previous term {prev_term} vs {known[0]}, command {identity[0]!r} vs "
-                       f"{known[1][0]!r})")  # fmt: skip
+            self._fail(
+                Property.LOG_MATCHING,
+                event,
+                (node,),
+                term,
+                index,
+                f"entry (index {index}, term {term}) differs from another server's entry with the same "
+                f"index and term (previous term {prev_term} vs {known[0]}, command {identity[0]!r} vs "
+                f"{known[1][0]!r})",
+            )
         log.append((term, identity))
 
     def _on_truncate(self, event: TruncateEvent) -> None:
         node, index = event["node"], event["index"]
         if self.roles.get(node) == Role.LEADER.value:
-            self._fail(Property.LEADER_APPEND_ONLY, event, (node,), self.terms.get(node), index,
-                       f"leader {node} deleted entries from index {index} on")  # fmt: skip
+            self._fail(
+                Property.LEADER_APPEND_ONLY,
+                event,
+                (node,),
+                self.terms.get(node),
+                index,
+                f"leader {node} deleted entries from index {index} on",
+            )
         if index <= self.commit.get(node, 0):
-            self._fail(Property.STATE_MACHINE_SAFETY, event, (node,), self.terms.get(node), index,
-                       f"{node} deleted entries from index {index} on, below its commitIndex {self.commit[node]}")  # fmt: skip
+            self._fail(
+                Property.STATE_MACHINE_SAFETY,
+                event,
+                (node,),
+                self.terms.get(node),
+                index,
+                f"{node} deleted entries from index {index} on, below its commitIndex {self.commit[node]}",
+            )
         del self.logs[node][index - 1 :]
 
     def _on_commit(self, event: CommitEvent) -> None:
@@ -322,20 +401,38 @@ class SafetyChecker:
         before = self.commit.get(node, 0)
         term = self.terms.get(node)
         if index < before:
-            self._fail(Property.COMMIT_MONOTONICITY, event, (node,), term, index,
-                       f"commitIndex went from {before} down to {index}")  # fmt: skip
+            self._fail(
+                Property.COMMIT_MONOTONICITY,
+                event,
+                (node,),
+                term,
+                index,
+                f"commitIndex went from {before} down to {index}",
+            )
         self.commit[node] = index
         log = self.logs[node]
         for i in range(before + 1, index + 1):
             if i > len(log):
-                self._fail(Property.STATE_MACHINE_SAFETY, event, (node,), term, i,
-                           f"commitIndex {index} is beyond the log's end ({len(log)})")  # fmt: skip
+                self._fail(
+                    Property.STATE_MACHINE_SAFETY,
+                    event,
+                    (node,),
+                    term,
+                    i,
+                    f"commitIndex {index} is beyond the log's end ({len(log)})",
+                )
             entry = log[i - 1]
             if i <= len(self.committed):
                 if self.committed[i - 1] != entry:
-                    self._fail(Property.STATE_MACHINE_SAFETY, event, (node,), term, i,
-                               f"committed entry of term {entry[0]} at index {i}, where an entry of term "
-                               f"{self.committed[i - 1][0]} was committed before")  # fmt: skip
+                    self._fail(
+                        Property.STATE_MACHINE_SAFETY,
+                        event,
+                        (node,),
+                        term,
+                        i,
+                        f"committed entry of term {entry[0]} at index {i}, where an entry of term "
+                        f"{self.committed[i - 1][0]} was committed before",
+                    )
             else:
                 self.committed.append(entry)
                 self.commit_terms.append(term or 0)
@@ -351,9 +448,15 @@ class SafetyChecker:
         if known is None:
             self.applied[index] = entry
         elif known != entry:
-            self._fail(Property.STATE_MACHINE_SAFETY, event, (node,), term, index,
-                       f"{node} applied {entry[1][0]!r} (term {term}) at index {index}, another server applied "
-                       f"{known[1][0]!r} (term {known[0]})")  # fmt: skip
+            self._fail(
+                Property.STATE_MACHINE_SAFETY,
+                event,
+                (node,),
+                term,
+                index,
+                f"{node} applied {entry[1][0]!r} (term {term}) at index {index}, another server applied "
+                f"{known[1][0]!r} (term {known[0]})",
+            )
 
     def _on_crash(self, event: CrashEvent) -> None:
         node = event["node"]
@@ -366,10 +469,18 @@ class SafetyChecker:
         # A term change still being written at a crash is lost with it (no message carrying it left the
         # server), so a new life starts from the persisted term; the persisted term itself never goes back.
         if term < self.persisted_terms.get(node, 0):
-            self._fail(Property.TERM_MONOTONICITY, event, (node,), term, None,
-                       f"restarted with term {term}, below its persisted term {self.persisted_terms[node]}")  # fmt: skip
+            self._fail(
+                Property.TERM_MONOTONICITY,
+                event,
+                (node,),
+                term,
+                None,
+                f"restarted with term {term}, below its persisted term {self.persisted_terms[node]}",
+            )
         self.persisted_terms[node] = self.terms[node] = term
         self.leader_heard.pop(node, None)
         self.commit[node] = 0
         # The recovered log holds entries appended before, so the registry knows each one's identity.
-        self.logs[node] = [(term, self.registry[(index, term)][1]) for index, term in enumerate(event["log"], 1)]
+        self.logs[node] = [
+            (term, self.registry[(index, term)][1]) for index, term in enumerate(event["log"], 1)
+        ]

@@ -85,11 +85,18 @@ class SimServer:
         self._emit_truncate = bus.wants(EventType.TRUNCATE)
         self._emit_apply = bus.wants(EventType.APPLY)
         self._reporters: dict[type, Callable[[Any], None]] = {
-            RoleChanged: self._report_role, TimedOut: self._report_timeout, Voted: self._report_vote,
-            Appended: self._report_append, Truncated: self._report_truncate, Committed: self._report_commit,
-            Applied: self._report_apply, PreVoted: self._report_pre_vote, SteppedDown: self._report_step_down,
-            TransferStarted: self._report_transfer, TransferAborted: self._report_transfer_abort,
-        }  # fmt: skip
+            RoleChanged: self._report_role,
+            TimedOut: self._report_timeout,
+            Voted: self._report_vote,
+            Appended: self._report_append,
+            Truncated: self._report_truncate,
+            Committed: self._report_commit,
+            Applied: self._report_apply,
+            PreVoted: self._report_pre_vote,
+            SteppedDown: self._report_step_down,
+            TransferStarted: self._report_transfer,
+            TransferAborted: self._report_transfer_abort,
+        }
 
     # ------------------------------------------------------------ life cycle
 
@@ -102,9 +109,15 @@ class SimServer:
         self._queued = []
         self._wake_at = math.inf
         self.node = node_class(self.settings.bugs)(
-            self.id, self.voters, self.settings, self.rng,
-            term=term, voted_for=voted_for, log=log, now=self.env.now,
-        )  # fmt: skip
+            self.id,
+            self.voters,
+            self.settings,
+            self.rng,
+            term=term,
+            voted_for=voted_for,
+            log=log,
+            now=self.env.now,
+        )
         self._process()
 
     def crash(self) -> None:
@@ -264,38 +277,72 @@ class SimServer:
             reporters[type(note)](note)
 
     def _report_role(self, note: RoleChanged) -> None:
-        self.bus.emit({"t_ms": self.env.now, "type": EventType.ROLE, "node": self.id, "role": note.role.value,
-                       "term": note.term})  # fmt: skip
+        self.bus.emit(
+            {
+                "t_ms": self.env.now,
+                "type": EventType.ROLE,
+                "node": self.id,
+                "role": note.role.value,
+                "term": note.term,
+            }
+        )
 
     def _report_timeout(self, note: TimedOut) -> None:
         if self._emit_timeout:
-            self.bus.emit({"t_ms": self.env.now, "type": EventType.TIMEOUT, "node": self.id, "term": note.term})
+            self.bus.emit(
+                {"t_ms": self.env.now, "type": EventType.TIMEOUT, "node": self.id, "term": note.term}
+            )
 
     def _report_vote(self, note: Voted) -> None:
         if self._emit_vote:
-            event: VoteEvent = {"t_ms": self.env.now, "type": EventType.VOTE, "node": self.id,
-                                "candidate": note.candidate, "term": note.term, "granted": note.granted}  # fmt: skip
+            event: VoteEvent = {
+                "t_ms": self.env.now,
+                "type": EventType.VOTE,
+                "node": self.id,
+                "candidate": note.candidate,
+                "term": note.term,
+                "granted": note.granted,
+            }
             if note.refused is not None:
                 event["reason"] = note.refused.value
             self.bus.emit(event)
 
     def _report_pre_vote(self, note: PreVoted) -> None:
         if self._emit_pre_vote:
-            event: PreVoteEvent = {"t_ms": self.env.now, "type": EventType.PRE_VOTE, "node": self.id,
-                                   "candidate": note.candidate, "term": note.term, "granted": note.granted}  # fmt: skip
+            event: PreVoteEvent = {
+                "t_ms": self.env.now,
+                "type": EventType.PRE_VOTE,
+                "node": self.id,
+                "candidate": note.candidate,
+                "term": note.term,
+                "granted": note.granted,
+            }
             if note.refused is not None:
                 event["reason"] = note.refused.value
             self.bus.emit(event)
 
     def _report_step_down(self, note: SteppedDown) -> None:
-        self.bus.emit({"t_ms": self.env.now, "type": EventType.STEP_DOWN, "node": self.id, "term": note.term,
-                       "reason": note.reason})  # fmt: skip
+        self.bus.emit(
+            {
+                "t_ms": self.env.now,
+                "type": EventType.STEP_DOWN,
+                "node": self.id,
+                "term": note.term,
+                "reason": note.reason,
+            }
+        )
 
     def _report_append(self, note: Appended) -> None:
         if self._emit_append:
             command = note.command
-            event: AppendEvent = {"t_ms": self.env.now, "type": EventType.APPEND, "node": self.id,
-                                  "index": note.index, "term": note.term, "command": None}  # fmt: skip
+            event: AppendEvent = {
+                "t_ms": self.env.now,
+                "type": EventType.APPEND,
+                "node": self.id,
+                "index": note.index,
+                "term": note.term,
+                "command": None,
+            }
             if command is not None:
                 event["command"] = command.op
                 event["client"] = command.client
@@ -304,7 +351,9 @@ class SimServer:
 
     def _report_truncate(self, note: Truncated) -> None:
         if self._emit_truncate:
-            self.bus.emit({"t_ms": self.env.now, "type": EventType.TRUNCATE, "node": self.id, "index": note.index})
+            self.bus.emit(
+                {"t_ms": self.env.now, "type": EventType.TRUNCATE, "node": self.id, "index": note.index}
+            )
 
     def _report_commit(self, note: Committed) -> None:
         self.bus.emit({"t_ms": self.env.now, "type": EventType.COMMIT, "node": self.id, "index": note.index})
@@ -312,8 +361,14 @@ class SimServer:
     def _report_apply(self, note: Applied) -> None:
         command, result = note.command, note.result
         if self._emit_apply:
-            event: ApplyEvent = {"t_ms": self.env.now, "type": EventType.APPLY, "node": self.id,
-                                 "index": note.index, "term": note.term, "command": None}  # fmt: skip
+            event: ApplyEvent = {
+                "t_ms": self.env.now,
+                "type": EventType.APPLY,
+                "node": self.id,
+                "index": note.index,
+                "term": note.term,
+                "command": None,
+            }
             if command is not None and result is not None:
                 event["command"] = command.op
                 event["client"] = command.client
@@ -328,9 +383,24 @@ class SimServer:
                 on_applied(self.id, command, result)
 
     def _report_transfer(self, note: TransferStarted) -> None:
-        self.bus.emit({"t_ms": self.env.now, "type": EventType.TRANSFER, "node": note.target, "from": self.id,
-                       "term": note.term})  # fmt: skip
+        self.bus.emit(
+            {
+                "t_ms": self.env.now,
+                "type": EventType.TRANSFER,
+                "node": note.target,
+                "from": self.id,
+                "term": note.term,
+            }
+        )
 
     def _report_transfer_abort(self, note: TransferAborted) -> None:
-        self.bus.emit({"t_ms": self.env.now, "type": EventType.TRANSFER_ABORT, "node": note.target,
-                       "from": self.id, "term": note.term, "reason": "timed out"})  # fmt: skip
+        self.bus.emit(
+            {
+                "t_ms": self.env.now,
+                "type": EventType.TRANSFER_ABORT,
+                "node": note.target,
+                "from": self.id,
+                "term": note.term,
+                "reason": "timed out",
+            }
+        )

@@ -95,10 +95,15 @@ class Simulation:
         )
         net = scenario.network
         self.network = Network(
-            self.env, self.nodes, stream(seed, "network"), bus,
-            latency_ms=net.latency_ms, drop_rate=net.drop_rate,
-            duplicate_rate=net.duplicate_rate, reorder_ms=net.reorder_ms,
-        )  # fmt: skip
+            self.env,
+            self.nodes,
+            stream(seed, "network"),
+            bus,
+            latency_ms=net.latency_ms,
+            drop_rate=net.drop_rate,
+            duplicate_rate=net.duplicate_rate,
+            reorder_ms=net.reorder_ms,
+        )
         self.servers: dict[str, SimServer] = {}
         for node in self.nodes:
             initial = cluster.initial_state.get(node)
@@ -108,9 +113,16 @@ class Simulation:
                 storage.voted_for = initial.voted_for
                 storage.entries = [Entry(term) for term in initial.log]
             self.servers[node] = SimServer(
-                self.env, node, voters, settings, stream(seed, "node", node), self.network, bus, storage,
+                self.env,
+                node,
+                voters,
+                settings,
+                stream(seed, "node", node),
+                self.network,
+                bus,
+                storage,
                 write_ms=scenario.storage.write_ms,
-            )  # fmt: skip
+            )
         servers = self.servers
         self.network.is_up = lambda node: servers[node].up
         self.network.deliver = self._deliver
@@ -118,8 +130,10 @@ class Simulation:
         latency = self.network.latency
         self.stop_ms = min(workload.effective_stop_ms(duration_ms), duration_ms)
         client_settings: dict[str, Any] = {
-            "timeout_ms": workload.timeout_ms, "max_backoff_ms": workload.max_backoff_ms, "end_ms": duration_ms,
-        }  # fmt: skip
+            "timeout_ms": workload.timeout_ms,
+            "max_backoff_ms": workload.max_backoff_ms,
+            "end_ms": duration_ms,
+        }
         self.clients = [
             Client(self.env, f"c{i}", servers, bus, latency, first_server=i - 1, **client_settings)
             for i in range(1, workload.clients + 1)
@@ -183,15 +197,25 @@ class Simulation:
                     if rate > 0:
                         for client in self.clients:
                             rng = stream(self.seed, "client", client.id, kind)
-                            open_loop(self.env, client, rng, rate / len(self.clients), self.stop_ms,
-                                      reads=kind == "reads")  # fmt: skip
+                            open_loop(
+                                self.env,
+                                client,
+                                rng,
+                                rate / len(self.clients),
+                                self.stop_ms,
+                                reads=kind == "reads",
+                            )
             interrupted = not self._run_paced(pacer)
         except SafetyViolationError as error:
             violation = error.violation
             self.bus.emit(violation.event())
         outcome = self.outcome(violation, interrupted)
-        end: EndEvent = {"t_ms": self.env.now, "type": EventType.END, "final_leader": outcome.final_leader,
-                               "commit_index": {n: s.commit_index for n, s in outcome.nodes.items()}}  # fmt: skip
+        end: EndEvent = {
+            "t_ms": self.env.now,
+            "type": EventType.END,
+            "final_leader": outcome.final_leader,
+            "commit_index": {n: s.commit_index for n, s in outcome.nodes.items()},
+        }
         if interrupted:
             end["interrupted"] = True
         self.bus.emit(end)
@@ -219,12 +243,27 @@ class Simulation:
             node = server.node
             if node is None:
                 storage = server.storage
-                states[name] = NodeState(False, "down", storage.term, storage.voted_for, 0, 0,
-                                         tuple(e.term for e in storage.entries), {})  # fmt: skip
+                states[name] = NodeState(
+                    False,
+                    "down",
+                    storage.term,
+                    storage.voted_for,
+                    0,
+                    0,
+                    tuple(e.term for e in storage.entries),
+                    {},
+                )
             else:
-                states[name] = NodeState(True, node.role.value, node.current_term, node.voted_for,
-                                         node.commit_index, node.last_applied,
-                                         tuple(node.log.terms()), dict(node.store.data))  # fmt: skip
+                states[name] = NodeState(
+                    True,
+                    node.role.value,
+                    node.current_term,
+                    node.voted_for,
+                    node.commit_index,
+                    node.last_applied,
+                    tuple(node.log.terms()),
+                    dict(node.store.data),
+                )
         net = self.network
         return RunOutcome(
             end_ms=self.env.now,
@@ -243,22 +282,36 @@ class Simulation:
         best: tuple[int, str] | None = None
         for name, server in self.servers.items():
             node = server.node
-            if node is not None and node.role is Role.LEADER and (best is None or node.current_term > best[0]):
+            if (
+                node is not None
+                and node.role is Role.LEADER
+                and (best is None or node.current_term > best[0])
+            ):
                 best = (node.current_term, name)
         return None if best is None else best[1]
 
     def live_followers(self) -> list[str]:
         """The live nodes whose role is follower right now, in the cluster's order."""
-        return [name for name, server in self.servers.items()
-                if server.node is not None and server.node.role is Role.FOLLOWER]  # fmt: skip
+        return [
+            name
+            for name, server in self.servers.items()
+            if server.node is not None and server.node.role is Role.FOLLOWER
+        ]
 
     def last_crashed(self) -> str | None:
         """The node that crashed most recently and is still down, if any."""
         return self.crash_order[-1] if self.crash_order else None
 
     def skip(self, action: str, target: str, reason: str) -> None:
-        self.bus.emit({"t_ms": self.env.now, "type": EventType.SKIP, "action": action, "target": target,
-                       "reason": reason})  # fmt: skip
+        self.bus.emit(
+            {
+                "t_ms": self.env.now,
+                "type": EventType.SKIP,
+                "action": action,
+                "target": target,
+                "reason": reason,
+            }
+        )
 
     def crash(self, node: str) -> None:
         server = self.servers[node]
@@ -280,8 +333,16 @@ class Simulation:
         if node in self.crash_order:
             self.crash_order.remove(node)
         storage = server.storage
-        self.bus.emit({"t_ms": self.env.now, "type": EventType.RESTART, "node": node, "term": storage.term,
-                       "voted_for": storage.durable_vote, "log": [e.term for e in storage.entries]})  # fmt: skip
+        self.bus.emit(
+            {
+                "t_ms": self.env.now,
+                "type": EventType.RESTART,
+                "node": node,
+                "term": storage.term,
+                "voted_for": storage.durable_vote,
+                "log": [e.term for e in storage.entries],
+            }
+        )
         server.start()
 
     def force_timeout(self, node: str) -> None:
@@ -293,7 +354,9 @@ class Simulation:
 
     def partition(self, groups: tuple[tuple[str, ...], ...]) -> None:
         self.network.topology.partition(groups)
-        self.bus.emit({"t_ms": self.env.now, "type": EventType.PARTITION, "groups": [list(g) for g in groups]})
+        self.bus.emit(
+            {"t_ms": self.env.now, "type": EventType.PARTITION, "groups": [list(g) for g in groups]}
+        )
 
     def heal(self, node: str | None = None, link: tuple[str, str] | None = None) -> None:
         """Heal the link ``link`` (both ways), or every cut touching ``node``, or (neither) every cut."""
@@ -335,7 +398,9 @@ class Simulation:
         if not self._watching_transfers:
             self._watching_transfers = True
             self.network.deliver = self._deliver_checking_transfers
-            self.bus.subscribe(self._watch_transfer, [EventType.TRANSFER, EventType.TRANSFER_ABORT, EventType.ROLE])
+            self.bus.subscribe(
+                self._watch_transfer, [EventType.TRANSFER, EventType.TRANSFER_ABORT, EventType.ROLE]
+            )
         self.servers[leader].transfer_leadership(node)
 
     def _watch_transfer(self, event: Event) -> None:
@@ -365,13 +430,30 @@ class Simulation:
 
     def _finish_transfer(self, elected_term: int) -> None:
         target, leader, term, start = self._take_pending_transfer()
-        self.bus.emit({"t_ms": self.env.now, "type": EventType.TRANSFER_DONE, "node": target, "from": leader,
-                       "term": term, "elected_term": elected_term, "took_ms": round(self.env.now - start, 3)})  # fmt: skip
+        self.bus.emit(
+            {
+                "t_ms": self.env.now,
+                "type": EventType.TRANSFER_DONE,
+                "node": target,
+                "from": leader,
+                "term": term,
+                "elected_term": elected_term,
+                "took_ms": round(self.env.now - start, 3),
+            }
+        )
 
     def _abort_transfer(self, reason: str) -> None:
         target, leader, term, _ = self._take_pending_transfer()
-        self.bus.emit({"t_ms": self.env.now, "type": EventType.TRANSFER_ABORT, "node": target, "from": leader,
-                       "term": term, "reason": reason})  # fmt: skip
+        self.bus.emit(
+            {
+                "t_ms": self.env.now,
+                "type": EventType.TRANSFER_ABORT,
+                "node": target,
+                "from": leader,
+                "term": term,
+                "reason": reason,
+            }
+        )
 
     def _check_timeout_now(self, src: str, dst: str, message: TimeoutNow) -> None:
         """Leadership Transfer: a TimeoutNow reaches a server of its term only once that server holds the
@@ -382,9 +464,13 @@ class Simulation:
         if node.log.matches(message.last_log_index, message.last_log_term):
             return
         violation = Violation(
-            Property.LEADERSHIP_TRANSFER, self.env.now, (src, dst), message.term, message.last_log_index,
+            Property.LEADERSHIP_TRANSFER,
+            self.env.now,
+            (src, dst),
+            message.term,
+            message.last_log_index,
             f"{src} sent TimeoutNow to {dst} while {dst}'s log ends at index {node.log.last_index} (term "
             f"{node.log.last_term}), before {src}'s last entry {message.last_log_index} (term "
             f"{message.last_log_term}): it campaigns with a log the servers that hold those entries refuse (thesis §3.10)",
-        )  # fmt: skip
+        )
         raise SafetyViolationError(violation)

@@ -62,8 +62,12 @@ def read_trace(path: str | os.PathLike[str]) -> list[Event]:
     except OSError as error:
         raise TraceError(f"{name}: cannot read trace: {error.strerror or error}") from None
     except UnicodeDecodeError as error:
-        raise TraceError(f"{name}: not a raft-sim trace (not UTF-8 text, byte 0x{error.object[error.start]:02x})") from None
-    events: list[Any] = []  # each checked for ``t_ms`` and ``type``; the shapes are the writer's (:data:`Event`)
+        raise TraceError(
+            f"{name}: not a raft-sim trace (not UTF-8 text, byte 0x{error.object[error.start]:02x})"
+        ) from None
+    events: list[
+        Any
+    ] = []  # each checked for ``t_ms`` and ``type``; the shapes are the writer's (:data:`Event`)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -78,5 +82,7 @@ def read_trace(path: str | os.PathLike[str]) -> list[Event]:
         raise TraceError(f"{name}: not a raft-sim trace (the first line must be the meta event)")
     version = events[0].get("schema")
     if version != TRACE_SCHEMA_VERSION:
-        raise TraceError(f"{name}: trace schema {version!r} is not supported (expected {TRACE_SCHEMA_VERSION})")
+        raise TraceError(
+            f"{name}: trace schema {version!r} is not supported (expected {TRACE_SCHEMA_VERSION})"
+        )
     return events

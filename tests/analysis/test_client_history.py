@@ -49,7 +49,9 @@ def test_stale_read_is_not_linearizable_and_becomes_a_violation() -> None:
     assert result.verdict is Verdict.NOT_LINEARIZABLE
     violation = linearizability_violation(events, result)
     assert violation is not None
-    assert violation["property"] == "Linearizability" and violation["index"] == 7 and violation["t_ms"] == 21.0
+    assert (
+        violation["property"] == "Linearizability" and violation["index"] == 7 and violation["t_ms"] == 21.0
+    )
 
 
 def test_a_healthy_run_with_reads_is_linearizable_and_the_local_read_bug_is_caught() -> None:

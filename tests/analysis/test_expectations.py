@@ -10,8 +10,12 @@ from raft.sim.simulation import RunOutcome
 
 OUTCOME = RunOutcome(end_ms=6000.0, violation=None, nodes={}, final_leader=None, groups=[], messages={})
 #: A leader from 10 ms to the end (never leaderless after that), writes stalled from 1000 to 4200 ms.
-FACTS = Facts(leaders=[{"term": 1, "node": "n1", "from_ms": 10.0, "to_ms": None}], commit_times=[],
-              outcome=OUTCOME, unavailable=((1000.0, 4200.0), (5000.0, 5400.0)))  # fmt: skip
+FACTS = Facts(
+    leaders=[{"term": 1, "node": "n1", "from_ms": 10.0, "to_ms": None}],
+    commit_times=[],
+    outcome=OUTCOME,
+    unavailable=((1000.0, 4200.0), (5000.0, 5400.0)),
+)
 
 
 def check(check: str, value: Any, facts: Facts = FACTS) -> dict[str, Any]:
@@ -22,8 +26,9 @@ def check(check: str, value: Any, facts: Facts = FACTS) -> dict[str, Any]:
 def test_max_unavailable_ms_bounds_every_period() -> None:
     failed = check("max_unavailable_ms", 1000)
     assert not failed["ok"]
-    assert failed["detail"] == ("longest write unavailability: 3200.0 ms, from 1000.0 to 4200.0 ms "
-                                "(limit 1000 ms)")  # fmt: skip
+    assert failed["detail"] == (
+        "longest write unavailability: 3200.0 ms, from 1000.0 to 4200.0 ms (limit 1000 ms)"
+    )
     assert check("max_unavailable_ms", 3200)["ok"]
     assert check("max_unavailable_ms", 1, Facts([], [], OUTCOME))["detail"] == "writes were never unavailable"
 
@@ -35,7 +40,10 @@ def test_max_unavailable_ms_after_counts_only_from_its_start() -> None:
     assert "400.0 ms, from 5000.0 to 5400.0 ms" in late["detail"]
     clipped = check("max_unavailable_ms_after", [3000, 1000])  # 1000..4200 is clipped to 3000..4200
     assert not clipped["ok"] and "1200.0 ms, from 3000.0 to 4200.0 ms" in clipped["detail"]
-    assert check("max_unavailable_ms_after", [5400, 1])["detail"] == "writes were never unavailable after 5400 ms"
+    assert (
+        check("max_unavailable_ms_after", [5400, 1])["detail"]
+        == "writes were never unavailable after 5400 ms"
+    )
 
 
 def test_leaderless_bounds_pass_where_unavailability_bounds_catch_the_outage() -> None:
@@ -45,8 +53,10 @@ def test_leaderless_bounds_pass_where_unavailability_bounds_catch_the_outage() -
 
 def test_a_broken_unavailability_bound_is_the_expected_liveness_failure() -> None:
     assert {"max_unavailable_ms", "max_unavailable_ms_after"} <= LIVENESS_CHECKS
-    expectations = [Expectation.model_validate({"check": "max_unavailable_ms", "value": 1000}),
-                    Expectation.model_validate({"check": "safety_violation", "value": "Liveness"})]  # fmt: skip
+    expectations = [
+        Expectation.model_validate({"check": "max_unavailable_ms", "value": 1000}),
+        Expectation.model_validate({"check": "safety_violation", "value": "Liveness"}),
+    ]
     bound, liveness = evaluate(expectations, FACTS)
     assert not bound["ok"]
     assert liveness["ok"] and liveness["detail"].startswith("Liveness violated: max_unavailable_ms: ")

@@ -12,11 +12,17 @@ from raft.api import parse_scenario, simulate
 
 @pytest.fixture(scope="module")
 def run():
-    scenario = parse_scenario({
-        "name": "frames", "seed": 5, "duration_ms": 1500, "cluster": {"size": 3},
-        "network": {"latency_ms": [5, 10], "drop_rate": 0.05}, "workload": {"writes_per_s": 20},
-        "events": [{"at_ms": 600, "crash": "leader"}],
-    })  # fmt: skip
+    scenario = parse_scenario(
+        {
+            "name": "frames",
+            "seed": 5,
+            "duration_ms": 1500,
+            "cluster": {"size": 3},
+            "network": {"latency_ms": [5, 10], "drop_rate": 0.05},
+            "workload": {"writes_per_s": 20},
+            "events": [{"at_ms": 600, "crash": "leader"}],
+        }
+    )
     return simulate(scenario)
 
 
@@ -54,7 +60,12 @@ def test_messages_frame_counts_match_the_network(run):
     assert int((~frame["delivered"]).sum()) == run.summary["messages"]["dropped"]
     assert set(frame.loc[~frame["delivered"], "reason"]) <= {"loss", "partition", "cut", "down"}
     assert (frame["arrived_ms"] >= frame["sent_ms"]).all()
-    assert set(frame["msg"]) == {"RequestVote", "RequestVoteResponse", "AppendEntries", "AppendEntriesResponse"}
+    assert set(frame["msg"]) == {
+        "RequestVote",
+        "RequestVoteResponse",
+        "AppendEntries",
+        "AppendEntriesResponse",
+    }
 
 
 def test_result_methods_need_recorded_events(run):
@@ -71,12 +82,21 @@ def test_result_methods_need_recorded_events(run):
 @pytest.fixture(scope="module")
 def cut_off():
     """A 3-node run whose first leader n1 can send but hears nothing from 300 to 1500 ms."""
-    scenario = parse_scenario({
-        "name": "frames-cut", "seed": 2, "duration_ms": 2500, "cluster": {"size": 3},
-        "workload": {"writes_per_s": 20, "stop_ms": 2000},
-        "events": [{"at_ms": 0, "timeout": "n1"}, {"at_ms": 300, "cut": ["n2", "n1"]},
-                   {"at_ms": 300, "cut": ["n3", "n1"]}, {"at_ms": 1500, "heal": True}],
-    })  # fmt: skip
+    scenario = parse_scenario(
+        {
+            "name": "frames-cut",
+            "seed": 2,
+            "duration_ms": 2500,
+            "cluster": {"size": 3},
+            "workload": {"writes_per_s": 20, "stop_ms": 2000},
+            "events": [
+                {"at_ms": 0, "timeout": "n1"},
+                {"at_ms": 300, "cut": ["n2", "n1"]},
+                {"at_ms": 300, "cut": ["n3", "n1"]},
+                {"at_ms": 1500, "heal": True},
+            ],
+        }
+    )
     return simulate(scenario)
 
 
@@ -91,8 +111,13 @@ def test_unavailable_frame_matches_the_summary(cut_off):
 def test_leader_without_majority_frame_matches_the_summary(cut_off):
     frame = cut_off.leader_without_majority_frame()
     assert list(frame.columns) == ["node", "term", "from_ms", "to_ms", "duration_ms"]
-    assert frame[["node", "term", "from_ms", "to_ms"]].to_dict("records") == cut_off.summary["leader_without_majority"]
-    assert frame["node"].tolist() == ["n1"] and frame["from_ms"].iloc[0] <= 300 < 1500 <= frame["to_ms"].iloc[0]
+    assert (
+        frame[["node", "term", "from_ms", "to_ms"]].to_dict("records")
+        == cut_off.summary["leader_without_majority"]
+    )
+    assert (
+        frame["node"].tolist() == ["n1"] and frame["from_ms"].iloc[0] <= 300 < 1500 <= frame["to_ms"].iloc[0]
+    )
 
 
 def test_availability_frames_are_empty_tables_for_a_healthy_run(run):

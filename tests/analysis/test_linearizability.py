@@ -24,16 +24,26 @@ from raft.analysis.linearizability import (
 OK, FAILED, UNKNOWN = Outcome.OK, Outcome.FAILED, Outcome.UNKNOWN
 
 
-def w(value: str, start: float, end: float | None, outcome: Outcome = OK, key: str = "x", client: str = "c1") -> Operation:
+def w(
+    value: str, start: float, end: float | None, outcome: Outcome = OK, key: str = "x", client: str = "c1"
+) -> Operation:
     return Operation(client, OpKind.SET, key, value, start, end, outcome)
 
 
-def d(start: float, end: float | None, outcome: Outcome = OK, key: str = "x", client: str = "c1") -> Operation:
+def d(
+    start: float, end: float | None, outcome: Outcome = OK, key: str = "x", client: str = "c1"
+) -> Operation:
     return Operation(client, OpKind.DELETE, key, None, start, end, outcome)
 
 
-def r(value: str | None, start: float, end: float | None, outcome: Outcome = OK, key: str = "x",
-      client: str = "c2") -> Operation:
+def r(
+    value: str | None,
+    start: float,
+    end: float | None,
+    outcome: Outcome = OK,
+    key: str = "x",
+    client: str = "c2",
+) -> Operation:
     return Operation(client, OpKind.READ, key, value, start, end, outcome)
 
 
@@ -42,7 +52,9 @@ def numbered(*ops: Operation) -> list[Operation]:
     return [dataclasses.replace(op, op_id=i) for i, op in enumerate(ops)]
 
 
-def check(*ops: Operation, budget_states: int = 200_000, initial: Mapping[str, str | None] | None = None) -> CheckResult:
+def check(
+    *ops: Operation, budget_states: int = 200_000, initial: Mapping[str, str | None] | None = None
+) -> CheckResult:
     return check_history(numbered(*ops), budget_states=budget_states, initial=initial)
 
 
@@ -76,7 +88,10 @@ def test_read_concurrent_with_two_writes_may_see_either_or_neither(seen: str | N
 
 
 def test_read_after_two_concurrent_writes_sees_one_of_them() -> None:
-    assert check(w("1", 0, 10, client="a"), w("2", 0, 10, client="b"), r("1", 11, 12)).verdict is Verdict.LINEARIZABLE
+    assert (
+        check(w("1", 0, 10, client="a"), w("2", 0, 10, client="b"), r("1", 11, 12)).verdict
+        is Verdict.LINEARIZABLE
+    )
     assert_bad(check(w("1", 0, 10, client="a"), w("2", 0, 10, client="b"), r(None, 11, 12)), op_id=2)
 
 
@@ -175,15 +190,21 @@ def test_initial_values() -> None:
 
 def test_keys_are_independent_and_the_bad_key_is_reported() -> None:
     result = check(
-        w("1", 0, 1, key="x"), w("1", 0, 1, key="y"), r("1", 2, 3, key="x"),
-        r("2", 2, 3, key="y"), w("2", 4, 5, key="z"), r("2", 6, 7, key="z"),
+        w("1", 0, 1, key="x"),
+        w("1", 0, 1, key="y"),
+        r("1", 2, 3, key="x"),
+        r("2", 2, 3, key="y"),
+        w("2", 4, 5, key="z"),
+        r("2", 6, 7, key="z"),
     )
     assert_bad(result, op_id=3, key="y")
     assert "key 'y'" in result.detail
 
 
 def test_of_two_bad_keys_the_earliest_failure_is_reported() -> None:
-    result = check(w("1", 0, 1, key="a"), r("9", 20, 21, key="a"), w("1", 0, 1, key="b"), r("9", 10, 11, key="b"))
+    result = check(
+        w("1", 0, 1, key="a"), r("9", 20, 21, key="a"), w("1", 0, 1, key="b"), r("9", 10, 11, key="b")
+    )
     assert_bad(result, op_id=3, key="b")
 
 
@@ -215,7 +236,8 @@ def dumb_linearizable(ops: Sequence[Operation]) -> bool:
 def in_real_time_order(order: Sequence[Operation]) -> bool:
     def end(op: Operation) -> float:
         return math.inf if op.outcome is UNKNOWN or op.complete_ms is None else op.complete_ms
-    return all(end(later) >= earlier.invoke_ms for i, earlier in enumerate(order) for later in order[i + 1:])
+
+    return all(end(later) >= earlier.invoke_ms for i, earlier in enumerate(order) for later in order[i + 1 :])
 
 
 def every_read_sees_the_last_write(order: Sequence[Operation]) -> bool:
@@ -230,26 +252,45 @@ def every_read_sees_the_last_write(order: Sequence[Operation]) -> bool:
 
 def dumb_first_bad(ops: Sequence[Operation]) -> Operation | None:
     """The module docstring's definition, spelled out: the completion at which the observed history fails."""
-    completed = sorted((op for op in ops if op.outcome is OK),
-                       key=lambda op: (op.complete_ms or 0.0, op.invoke_ms, op.op_id))
+    completed = sorted(
+        (op for op in ops if op.outcome is OK), key=lambda op: (op.complete_ms or 0.0, op.invoke_ms, op.op_id)
+    )
     for j, last in enumerate(completed, start=1):
         now = last.complete_ms or 0.0
-        observed = [op if op in completed[:j] or op.outcome is not OK else dataclasses.replace(op, outcome=UNKNOWN)
-                    for op in ops if op.invoke_ms <= now]
+        observed = [
+            op if op in completed[:j] or op.outcome is not OK else dataclasses.replace(op, outcome=UNKNOWN)
+            for op in ops
+            if op.invoke_ms <= now
+        ]
         if not dumb_linearizable(observed):
             return last
     return None
 
 
 small_history = st.lists(
-    st.tuples(st.sampled_from(OpKind), st.sampled_from([None, "0", "1"]), st.integers(0, 6), st.integers(0, 4),
-              st.sampled_from([OK, OK, OK, FAILED, UNKNOWN])),
+    st.tuples(
+        st.sampled_from(OpKind),
+        st.sampled_from([None, "0", "1"]),
+        st.integers(0, 6),
+        st.integers(0, 4),
+        st.sampled_from([OK, OK, OK, FAILED, UNKNOWN]),
+    ),
     max_size=6,
-).map(lambda rows: [
-    Operation(f"c{i}", kind, "x", None if kind is OpKind.DELETE else (value or "0") if kind is OpKind.SET else value,
-              start, None if outcome is UNKNOWN else start + length, outcome, i)
-    for i, (kind, value, start, length, outcome) in enumerate(rows)
-])
+).map(
+    lambda rows: [
+        Operation(
+            f"c{i}",
+            kind,
+            "x",
+            None if kind is OpKind.DELETE else (value or "0") if kind is OpKind.SET else value,
+            start,
+            None if outcome is UNKNOWN else start + length,
+            outcome,
+            i,
+        )
+        for i, (kind, value, start, length, outcome) in enumerate(rows)
+    ]
+)
 
 
 @settings(max_examples=400, deadline=None)
@@ -275,7 +316,9 @@ def record(steps: Sequence[Step]) -> list[Operation]:
     ready: dict[int, float] = {}
     instant = 0.0
     ops = []
-    for op_id, (client, kind, key, value, think, to_point, to_complete, outcome, happened) in enumerate(steps):
+    for op_id, (client, kind, key, value, think, to_point, to_complete, outcome, happened) in enumerate(
+        steps
+    ):
         invoke = ready.get(client, 0.0) + think
         instant = max(instant, invoke) + to_point
         complete = instant + to_complete
@@ -286,16 +329,32 @@ def record(steps: Sequence[Step]) -> list[Operation]:
             elif kind is OpKind.DELETE:
                 store.pop(key, None)
         seen = store.get(key) if kind is OpKind.READ else value if kind is OpKind.SET else None
-        ops.append(Operation(f"c{client}", kind, key, seen, invoke, None if outcome is UNKNOWN else complete,
-                             outcome, op_id))
+        ops.append(
+            Operation(
+                f"c{client}",
+                kind,
+                key,
+                seen,
+                invoke,
+                None if outcome is UNKNOWN else complete,
+                outcome,
+                op_id,
+            )
+        )
     return ops
 
 
 steps_strategy = st.lists(
     st.tuples(
-        st.integers(0, 4), st.sampled_from(OpKind), st.sampled_from(["x", "y"]), st.sampled_from(["0", "1", "2"]),
-        st.integers(0, 3), st.integers(0, 3), st.integers(0, 6),
-        st.sampled_from([OK, OK, OK, OK, FAILED, UNKNOWN]), st.booleans(),
+        st.integers(0, 4),
+        st.sampled_from(OpKind),
+        st.sampled_from(["x", "y"]),
+        st.sampled_from(["0", "1", "2"]),
+        st.integers(0, 3),
+        st.integers(0, 3),
+        st.integers(0, 6),
+        st.sampled_from([OK, OK, OK, OK, FAILED, UNKNOWN]),
+        st.booleans(),
     ),
     max_size=40,
 )
@@ -322,19 +381,34 @@ def test_a_read_of_a_value_never_written_is_caught(steps: list[Step], data: st.D
     assert result.first_bad == ops[victim] and result.key == ops[victim].key
 
 
-def simulate(seed: int, count: int, clients: int, keys: Sequence[str], outcomes: Sequence[Outcome]) -> list[Operation]:
+def simulate(
+    seed: int, count: int, clients: int, keys: Sequence[str], outcomes: Sequence[Outcome]
+) -> list[Operation]:
     rng = random.Random(seed)
     steps: list[Step] = [
-        (rng.randrange(clients), rng.choice(list(OpKind)), rng.choice(keys), str(rng.randrange(4)),
-         rng.randrange(3), rng.randrange(3), rng.randrange(8), rng.choice(outcomes), rng.random() < 0.5)
+        (
+            rng.randrange(clients),
+            rng.choice(list(OpKind)),
+            rng.choice(keys),
+            str(rng.randrange(4)),
+            rng.randrange(3),
+            rng.randrange(3),
+            rng.randrange(8),
+            rng.choice(outcomes),
+            rng.random() < 0.5,
+        )
         for _ in range(count)
     ]
     return record(steps)
 
 
 def max_overlap(ops: Sequence[Operation]) -> int:
-    events = sorted((t, delta) for op in ops if op.complete_ms is not None
-                    for t, delta in ((op.invoke_ms, 1), (op.complete_ms, -1)))
+    events = sorted(
+        (t, delta)
+        for op in ops
+        if op.complete_ms is not None
+        for t, delta in ((op.invoke_ms, 1), (op.complete_ms, -1))
+    )
     running = peak = 0
     for _, delta in sorted(events, key=lambda e: (e[0], -e[1])):
         running += delta
@@ -384,8 +458,13 @@ def test_budget_spent_while_locating_the_first_bad_operation_is_said() -> None:
 
 def test_the_search_is_deterministic() -> None:
     ops = simulate(seed=5, count=200, clients=5, keys=["x", "y"], outcomes=[OK] * 8 + [FAILED, UNKNOWN])
-    ops[100] = dataclasses.replace(ops[100], kind=OpKind.READ, value="never written", outcome=OK,
-                                   complete_ms=ops[100].complete_ms or ops[100].invoke_ms + 1)
+    ops[100] = dataclasses.replace(
+        ops[100],
+        kind=OpKind.READ,
+        value="never written",
+        outcome=OK,
+        complete_ms=ops[100].complete_ms or ops[100].invoke_ms + 1,
+    )
     first, second = check_history(ops), check_history(list(ops))
     assert first == second
     assert first.explored > 0

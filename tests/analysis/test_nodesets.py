@@ -28,7 +28,7 @@ def test_custom_names_make_ranges_only_when_consecutive_in_cluster_order() -> No
 
 
 def test_nodes_sharing_a_value_are_written_once_largest_group_first() -> None:
-    values = {n: 150 for n in N101}
+    values = dict.fromkeys(N101, 150)
     values["n19"] = 89
     assert grouped_values(values, N101) == "n1–n18, n20–n101 = 150; n19 = 89"
 

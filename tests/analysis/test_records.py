@@ -19,7 +19,9 @@ def _check(value: Any, shape: Any, where: str) -> None:
     origin = typing.get_origin(shape)
     if typing.is_typeddict(shape):
         hints = typing.get_type_hints(shape)
-        assert set(value) >= shape.__required_keys__, f"{where}: missing {shape.__required_keys__ - set(value)}"
+        assert set(value) >= shape.__required_keys__, (
+            f"{where}: missing {shape.__required_keys__ - set(value)}"
+        )
         assert set(value) <= set(hints), f"{where}: unknown {set(value) - set(hints)}"
         for key, item in value.items():
             _check(item, hints[key], f"{where}.{key}")
@@ -38,4 +40,8 @@ def test_a_runs_summary_has_the_summary_shape(name: str) -> None:
 
 def test_a_misspelt_summary_key_is_caught() -> None:
     with pytest.raises(AssertionError, match="unknown"):
-        _check({"term": 1, "node": "n1", "from_ms": 0.0, "to_ms": None, "form_ms": 1.0}, records.LeaderSpan, "span")
+        _check(
+            {"term": 1, "node": "n1", "from_ms": 0.0, "to_ms": None, "form_ms": 1.0},
+            records.LeaderSpan,
+            "span",
+        )

@@ -12,8 +12,19 @@ from raft.cli.paths import find_scenario
 from raft.errors import RaftSimError
 
 
-def msg(kind: str, t: float, src: str, dst: str, msg_kind: str, term: int, msg_id: int, **fields: Any) -> dict[str, Any]:
-    return {"t_ms": t, "type": kind, "from": src, "to": dst, "msg": msg_kind, "term": term, "id": msg_id, **fields}
+def msg(
+    kind: str, t: float, src: str, dst: str, msg_kind: str, term: int, msg_id: int, **fields: Any
+) -> dict[str, Any]:
+    return {
+        "t_ms": t,
+        "type": kind,
+        "from": src,
+        "to": dst,
+        "msg": msg_kind,
+        "term": term,
+        "id": msg_id,
+        **fields,
+    }
 
 
 ELECTION = [
@@ -27,12 +38,19 @@ ELECTION = [
     {"t_ms": 14.0, "type": "role", "node": "n2", "role": "follower", "term": 2},
     {"t_ms": 14.0, "type": "vote", "node": "n2", "candidate": "n1", "term": 2, "granted": True},
     msg("send", 14.0, "n2", "n1", "RequestVoteResponse", 2, 2, reply_to=1, granted=True),
-    {"t_ms": 14.0, "type": "vote", "node": "n3", "candidate": "n1", "term": 2, "granted": False,
-     "reason": "already voted"},
+    {
+        "t_ms": 14.0,
+        "type": "vote",
+        "node": "n3",
+        "candidate": "n1",
+        "term": 2,
+        "granted": False,
+        "reason": "already voted",
+    },
     msg("drop", 15.0, "n1", "n3", "RequestVote", 2, 3, last_index=5, last_term=1, reason="partition"),
     {"t_ms": 20.1, "type": "role", "node": "n1", "role": "leader", "term": 2},
     {"t_ms": 3000.0, "type": "end", "final_leader": "n1", "commit_index": {}},
-]  # fmt: skip
+]
 
 
 def test_an_election_reads_line_by_line() -> None:
@@ -52,7 +70,9 @@ def test_an_election_reads_line_by_line() -> None:
 
 
 def test_message_switches_window_and_nodes() -> None:
-    lines = transcript(ELECTION, parse_options("no-sends no-drops follower_terms from_ms=13 to_ms=20")).splitlines()
+    lines = transcript(
+        ELECTION, parse_options("no-sends no-drops follower_terms from_ms=13 to_ms=20")
+    ).splitlines()
     assert lines == [
         "     14.0 ms  n2 stays follower, now in term 2",
         "     14.0 ms  n2 votes for n1 (term 2)",
@@ -69,8 +89,19 @@ REPLICATION = [
     msg("send", 1.0, "n1", "n2", "AppendEntries", 2, 10, prev_index=5, prev_term=1, entries=0, commit=5),
     msg("send", 2.0, "n2", "n1", "AppendEntriesResponse", 2, 11, reply_to=10, success=True, match_index=5),
     msg("send", 3.0, "n1", "n2", "AppendEntries", 2, 12, prev_index=5, prev_term=1, entries=2, commit=5),
-    msg("send", 4.0, "n2", "n1", "AppendEntriesResponse", 2, 13, reply_to=12, success=False, match_index=0,
-        refused="log mismatch at prevLogIndex"),
+    msg(
+        "send",
+        4.0,
+        "n2",
+        "n1",
+        "AppendEntriesResponse",
+        2,
+        13,
+        reply_to=12,
+        success=False,
+        match_index=0,
+        refused="log mismatch at prevLogIndex",
+    ),
     {"t_ms": 5.0, "type": "truncate", "node": "n2", "index": 6},
     {"t_ms": 5.0, "type": "append", "node": "n2", "index": 6, "term": 2, "command": "x=1"},
     {"t_ms": 5.0, "type": "append", "node": "n2", "index": 7, "term": 2, "command": None},
@@ -81,7 +112,7 @@ REPLICATION = [
     {"t_ms": 8.0, "type": "ack", "client": "c1", "seq": 4, "command": "y=2", "index": 8, "value": "2"},
     {"t_ms": 9.0, "type": "submit", "client": "c1", "seq": 5, "command": "?y"},
     {"t_ms": 9.5, "type": "ack", "client": "c1", "seq": 5, "command": "?y", "index": 8, "value": "2"},
-]  # fmt: skip
+]
 
 
 def test_replication_heartbeats_and_refusal_reasons() -> None:
@@ -106,8 +137,10 @@ def test_replication_heartbeats_and_refusal_reasons() -> None:
 
 
 def test_a_long_run_of_appends_is_shortened() -> None:
-    events = [{"t_ms": 1.0, "type": "append", "node": "n1", "index": i, "term": 3, "command": f"k={i}"}
-              for i in range(1, 13)]  # fmt: skip
+    events = [
+        {"t_ms": 1.0, "type": "append", "node": "n1", "index": i, "term": 3, "command": f"k={i}"}
+        for i in range(1, 13)
+    ]
     assert transcript(events) == "      1.0 ms  n1 appends 1/3 k=1, 2/3 k=2, ..., 12/3 k=12 (12 entries)\n"
 
 
@@ -120,10 +153,17 @@ def test_faults_and_unknown_events() -> None:
         {"t_ms": 5.0, "type": "restart", "node": "n3", "term": 4, "voted_for": None, "log": [1, 4]},
         {"t_ms": 5.0, "type": "role", "node": "n3", "role": "follower", "term": 4},
         {"t_ms": 6.0, "type": "skip", "action": "crash", "target": "leader", "reason": "no live leader"},
-        {"t_ms": 7.0, "type": "violation", "property": "Election Safety", "nodes": ["n1", "n2"], "term": 2,
-         "index": None, "detail": "n1 and n2 were both elected leader in term 2"},
+        {
+            "t_ms": 7.0,
+            "type": "violation",
+            "property": "Election Safety",
+            "nodes": ["n1", "n2"],
+            "term": 2,
+            "index": None,
+            "detail": "n1 and n2 were both elected leader in term 2",
+        },
         {"t_ms": 8.0, "type": "novel", "x": 1},
-    ]  # fmt: skip
+    ]
     assert [line[14:] for line in transcript(events).splitlines()] == [
         "partition n1,n2 | n3",
         "cut n2 -> n1",
@@ -140,7 +180,8 @@ def test_faults_and_unknown_events() -> None:
 def test_parse_options() -> None:
     assert parse_options("") == TranscriptOptions()
     assert parse_options("heartbeats, no-clients from_ms=1.5,nodes=n1+n2") == TranscriptOptions(
-        heartbeats=True, clients=False, from_ms=1.5, nodes=("n1", "n2"))  # fmt: skip
+        heartbeats=True, clients=False, from_ms=1.5, nodes=("n1", "n2")
+    )
     with pytest.raises(RaftSimError, match="unknown transcript option 'heartbeat'"):
         parse_options("heartbeat")
     with pytest.raises(RaftSimError, match="to_ms: expected a number"):
@@ -154,7 +195,8 @@ def test_result_transcript_takes_options_as_text_or_keywords() -> None:
     assert result.transcript() == transcript(result.recorded_events())
     assert result.transcript("to_ms=15 no-sends") == result.transcript(to_ms=15, sends=False)
     assert result.transcript(TranscriptOptions(to_ms=15), sends=False).splitlines()[-1] == (
-        "     15.0 ms  n3 votes for n1 (term 1)")  # fmt: skip
+        "     15.0 ms  n3 votes for n1 (term 1)"
+    )
     with pytest.raises(RaftSimError, match="not recorded"):
         simulate(find_scenario("bugs/vote-twice"), record=False).transcript()
 

@@ -22,7 +22,9 @@ def test_list_valued_key_takes_a_list_of_lists() -> None:
     assert axis.values == ([150, 150], [150, 300])
 
 
-@pytest.mark.parametrize("option", ["cluster.size", "=3", "cluster.size=", "cluster.size=[1,", "a={b: 1}", "a=[]"])
+@pytest.mark.parametrize(
+    "option", ["cluster.size", "=3", "cluster.size=", "cluster.size=[1,", "a={b: 1}", "a=[]"]
+)
 def test_bad_set_is_one_line_error(option: str) -> None:
     with pytest.raises(RaftSimError) as error:
         parse_set(option)

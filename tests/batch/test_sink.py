@@ -20,14 +20,22 @@ def row(run: int, latency: float | None = 1.5) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("values", "kind"),
-    [([True, False], "bool"), ([1, 2], "int"), ([1, 2.5], "float"), ([1, "a"], "str"), ([[1]], "str"), ([], "str")],
+    [
+        ([True, False], "bool"),
+        ([1, 2], "int"),
+        ([1, 2.5], "float"),
+        ([1, "a"], "str"),
+        ([[1]], "str"),
+        ([], "str"),
+    ],
 )
 def test_kind_of_is_the_narrowest_kind_holding_every_value(values: list[Any], kind: str) -> None:
     assert kind_of(values) == kind
 
 
 @pytest.mark.parametrize(
-    ("value", "kind"), [(None, "float"), (True, "bool"), (False, "bool"), (7, "int"), (0.1, "float"), ("x", "str")]
+    ("value", "kind"),
+    [(None, "float"), (True, "bool"), (False, "bool"), (7, "int"), (0.1, "float"), ("x", "str")],
 )
 def test_a_cell_reads_back_as_the_value_it_was(value: Any, kind: str) -> None:
     assert parse_cell(cell(value), kind) == value

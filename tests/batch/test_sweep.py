@@ -50,8 +50,14 @@ def test_same_rows_serial_joblib_and_dask(scenario: Path) -> None:
     distributed = pytest.importorskip("distributed")
     serial = sweep(scenario, grid(), runner=SerialRunner()).report.rows
     pooled = sweep(scenario, grid(), runner=JoblibRunner(2)).report.rows
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                                  dashboard_address=None, host="127.0.0.1", protocol="tcp://") as cluster:  # fmt: skip
+    with distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=2,
+        processes=False,
+        dashboard_address=None,
+        host="127.0.0.1",
+        protocol="tcp://",
+    ) as cluster:
         dasked = sweep(scenario, grid(), runner=DaskRunner(cluster.scheduler_address)).report.rows
     assert serial == pooled == dasked
     seeds = {r["seed"] for r in serial or []}

@@ -44,7 +44,9 @@ def test_corpus_is_there() -> None:
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
-def test_malformed_scenario_through_run(path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_malformed_scenario_through_run(
+    path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     trace = tmp_path / "trace.jsonl"
     assert bad(["run", str(path), "--json", "--trace", str(trace)], capsys) == expected(path)
     assert list(tmp_path.iterdir()) == []
@@ -86,7 +88,9 @@ def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
         (["--no-such-option"], "unrecognized arguments"),
     ],
 )
-def test_bad_run_options(args: list[str], needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_run_options(
+    args: list[str], needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     trace = tmp_path / "t.jsonl"
     assert needle in bad(["run", str(GOOD), "--trace", str(trace), *args], capsys)
     assert not trace.exists()

@@ -10,8 +10,24 @@ from raft.cli import main
 
 def test_election_timeouts_json_csv_plot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     csv, png = tmp_path / "trials.csv", tmp_path / "fig16.png"
-    status = main(["experiment", "election-timeouts", "--trials", "2", "--jobs", "1", "--cap-s", "2",
-                   "--json", "--csv", str(csv), "--plot", str(png), "--quiet"])  # fmt: skip
+    status = main(
+        [
+            "experiment",
+            "election-timeouts",
+            "--trials",
+            "2",
+            "--jobs",
+            "1",
+            "--cap-s",
+            "2",
+            "--json",
+            "--csv",
+            str(csv),
+            "--plot",
+            str(png),
+            "--quiet",
+        ]
+    )
     assert status == 0
     data = json.loads(capsys.readouterr().out)
     assert [r["range"] for r in data["ranges"]][:2] == ["150-150", "150-151"]
@@ -25,8 +41,23 @@ def test_election_timeouts_json_csv_plot(tmp_path: Path, capsys: pytest.CaptureF
 
 def test_why_odd_table_and_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     csv = tmp_path / "odd.csv"
-    status = main(["experiment", "why-odd", "--sizes", "2,3", "--trials", "1", "--jobs", "1",
-                   "--availability-s", "10", "--csv", str(csv), "--quiet"])  # fmt: skip
+    status = main(
+        [
+            "experiment",
+            "why-odd",
+            "--sizes",
+            "2,3",
+            "--trials",
+            "1",
+            "--jobs",
+            "1",
+            "--availability-s",
+            "10",
+            "--csv",
+            str(csv),
+            "--quiet",
+        ]
+    )
     assert status == 0
     out = capsys.readouterr().out
     assert out.startswith("Why odd?") and len(out.splitlines()) == 5  # title, header, two sizes, the CI note
@@ -40,9 +71,12 @@ def test_bad_plot_name(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize(
     ("sizes", "message"),
-    [("x", "--sizes: expected A-B or N"), ("0-3", "--sizes: values run from 1 to 101, got 0"),
-     ("3,102", "--sizes: values run from 1 to 101, got 102")],
-)  # fmt: skip
+    [
+        ("x", "--sizes: expected A-B or N"),
+        ("0-3", "--sizes: values run from 1 to 101, got 0"),
+        ("3,102", "--sizes: values run from 1 to 101, got 102"),
+    ],
+)
 def test_bad_sizes_name_sizes(sizes: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["experiment", "why-odd", "--sizes", sizes, "--jobs", "1", "--quiet"]) == 2
     err = capsys.readouterr().err

@@ -28,14 +28,31 @@ def test_clean_seeds_exit_0_with_throughput(tmp_path: Path, capsys: pytest.Captu
     assert not out.exists()
 
 
-def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_progress_bar_when_stderr_is_not_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["fuzz", "--seeds", "1-2", "--sizes", "3", "--jobs", "1", "--out", str(tmp_path / "o")]) == 0
     assert capsys.readouterr().err == ""  # the sweep's rule: a bar only on a terminal
 
 
-def test_failure_exits_1_and_writes_a_replayable_reproducer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_failure_exits_1_and_writes_a_replayable_reproducer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "failures"
-    args = ["fuzz", "--seeds", "1-30", "--sizes", "3", "--bug", "vote-twice", "--jobs", "1", "--quiet", "--out", str(out)]
+    args = [
+        "fuzz",
+        "--seeds",
+        "1-30",
+        "--sizes",
+        "3",
+        "--bug",
+        "vote-twice",
+        "--jobs",
+        "1",
+        "--quiet",
+        "--out",
+        str(out),
+    ]
     assert main(args) == 1
     text = capsys.readouterr().out
     assert "FAILURE at seed" in text and "property: Election Safety" in text and "term:" in text
@@ -52,7 +69,9 @@ def test_failure_exits_1_and_writes_a_replayable_reproducer(tmp_path: Path, caps
     assert main(["run", str(path)]) == 0
     replayed = capsys.readouterr().out
     assert "SAFETY VIOLATED: Election Safety" in replayed
-    assert replayed.splitlines()[-1].startswith("Result: ok (the expected violation happened: Election Safety at ")
+    assert replayed.splitlines()[-1].startswith(
+        "Result: ok (the expected violation happened: Election Safety at "
+    )
 
 
 @pytest.mark.parametrize(
@@ -68,7 +87,9 @@ def test_failure_exits_1_and_writes_a_replayable_reproducer(tmp_path: Path, caps
         (["--jobs", "0"], "--jobs: must be at least 1"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_exits_2_with_one_line(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["fuzz", "--quiet", *args]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err

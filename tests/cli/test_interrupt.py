@@ -39,8 +39,15 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a pro
 
 def start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "raft", *args], cwd=cwd, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "raft", *args],
+        cwd=cwd,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def wait_for(started: Callable[[], bool], process: subprocess.Popen[str]) -> None:
@@ -79,8 +86,13 @@ def test_run_json_trace_and_plot_cover_the_part_that_ran(tmp_path: Path) -> None
     assert max(e["t_ms"] for e in events) == at
     assert (tmp_path / "t.png").stat().st_size > 0
     assert not list(tmp_path.glob(".*.tmp")), "no temporary file left behind"
-    plotted = subprocess.run([sys.executable, "-m", "raft", "plot", "t.jsonl", "--kind", "timeline", "-o", "p.png"],
-                             cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)  # fmt: skip
+    plotted = subprocess.run(
+        [sys.executable, "-m", "raft", "plot", "t.jsonl", "--kind", "timeline", "-o", "p.png"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
     assert plotted.returncode == 0, plotted.stderr
 
 
@@ -100,7 +112,9 @@ def test_run_text_summary_says_where_it_stopped(tmp_path: Path) -> None:
 
 def test_sweep_keeps_the_rows_that_finished(tmp_path: Path) -> None:
     out_file = tmp_path / "rows.csv"
-    process = start(["sweep", "leader-crash", "--seeds", "1-2000", "--jobs", "2", "--out", str(out_file)], tmp_path)
+    process = start(
+        ["sweep", "leader-crash", "--seeds", "1-2000", "--jobs", "2", "--out", str(out_file)], tmp_path
+    )
     wait_for(lambda: out_file.exists() and len(out_file.read_text().splitlines()) > 5, process)
     status, out, err = interrupt(process)
     assert status == 130, err
@@ -108,7 +122,9 @@ def test_sweep_keeps_the_rows_that_finished(tmp_path: Path) -> None:
     rows = out_file.read_text().splitlines()[1:]
     assert f"2000 runs: {len(rows)} ran, 0 already done" in out
     assert "interrupted" in out and "the same command resumes" in out
-    assert int(out.splitlines()[1].split()[0]) == len(rows)  # the table's one line covers the runs that finished
+    assert int(out.splitlines()[1].split()[0]) == len(
+        rows
+    )  # the table's one line covers the runs that finished
 
 
 def test_fuzz_reports_the_seeds_it_finished(tmp_path: Path) -> None:
@@ -121,7 +137,9 @@ def test_fuzz_reports_the_seeds_it_finished(tmp_path: Path) -> None:
     lines = out.splitlines()
     finished = int(lines[0].split()[1])
     assert lines[1] == f"Interrupted after {finished} of 5000 seeds."
-    assert lines[2] == (f"  passed: 1-{finished}" if finished > 1 else f"  passed: {'1' if finished else 'none'}")
+    assert lines[2] == (
+        f"  passed: 1-{finished}" if finished > 1 else f"  passed: {'1' if finished else 'none'}"
+    )
 
 
 def _after(seconds: float) -> Callable[[], bool]:

@@ -22,14 +22,18 @@ def message(call: object, *args: object) -> str:
     return str(raised.value)
 
 
-def test_output_file_problems_are_one_line_naming_the_path_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_output_file_problems_are_one_line_naming_the_path_as_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "adir").mkdir()
     (tmp_path / "afile").write_text("x")
     assert message(check_output_file, "nodir/t.jsonl") == "nodir/t.jsonl: directory 'nodir' does not exist"
     assert message(check_output_file, "adir") == "adir: is a directory"
     assert message(check_output_file, "afile/t.png") == "afile/t.png: 'afile' is not a directory"
-    assert message(check_output_file, "afile/deeper/t.png") == "afile/deeper/t.png: 'afile' is not a directory"
+    assert (
+        message(check_output_file, "afile/deeper/t.png") == "afile/deeper/t.png: 'afile' is not a directory"
+    )
     assert message(check_output_file, "") == "an output file name is empty"
     assert check_output_file("t.jsonl") == Path("t.jsonl")
     assert check_output_file("adir/t.csv") == Path("adir/t.csv")
@@ -65,41 +69,55 @@ def bad(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     return line
 
 
-def test_run_checks_the_trace_path_before_simulating(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_run_checks_the_trace_path_before_simulating(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "scenarios").mkdir()
     assert bad(["run", LEADER_CRASH, "--trace", "nodir/t.jsonl"], capsys) == (
         "nodir/t.jsonl: directory 'nodir' does not exist"
     )
     assert bad(["run", LEADER_CRASH, "--trace", "scenarios"], capsys) == "scenarios: is a directory"
-    assert bad(["run", LEADER_CRASH, "--plot", "nodir/t.png"], capsys) == "nodir/t.png: directory 'nodir' does not exist"
+    assert (
+        bad(["run", LEADER_CRASH, "--plot", "nodir/t.png"], capsys)
+        == "nodir/t.png: directory 'nodir' does not exist"
+    )
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["scenarios"]  # no trace, no temporary file
 
 
-def test_every_writing_command_checks_its_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_every_writing_command_checks_its_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "afile").write_text("x")
     missing = "directory 'nodir' does not exist"
-    assert bad(["sweep", LEADER_CRASH, "--out", "nodir/r.csv", "--jobs", "1", "--quiet"], capsys).endswith(missing)
+    assert bad(["sweep", LEADER_CRASH, "--out", "nodir/r.csv", "--jobs", "1", "--quiet"], capsys).endswith(
+        missing
+    )
     assert bad(["experiment", "why-odd", "--csv", "nodir/w.csv", "--quiet"], capsys).endswith(missing)
     assert bad(["experiment", "why-odd", "--plot", "nodir/w.png", "--quiet"], capsys).endswith(missing)
-    assert bad(["experiment", "election-timeouts", "--csv", "nodir/e.csv", "--quiet"], capsys).endswith(missing)
+    assert bad(["experiment", "election-timeouts", "--csv", "nodir/e.csv", "--quiet"], capsys).endswith(
+        missing
+    )
     (tmp_path / "t.jsonl").write_text("x")
     assert bad(["plot", "t.jsonl", "-o", "nodir/p.png"], capsys).endswith(missing)
-    assert bad(["fuzz", "--seeds", "1", "--out", "afile", "--quiet"], capsys) == "afile: exists and is not a directory"
+    assert (
+        bad(["fuzz", "--seeds", "1", "--out", "afile", "--quiet"], capsys)
+        == "afile: exists and is not a directory"
+    )
     assert sorted(os.listdir(tmp_path)) == ["afile", "t.jsonl"]
 
 
-def test_plot_missing_trace_is_worded_like_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                               capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_plot_missing_trace_is_worded_like_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert bad(["plot", "nothere.jsonl", "-o", "p.png"], capsys) == "nothere.jsonl: no such file"
 
 
-def test_run_finds_shipped_scenarios_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                             capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_run_finds_shipped_scenarios_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["run", "leader-crash", "--duration-ms", "1600", "--json"]) in (0, 1)
     assert '"scenario": "leader-crash"' in capsys.readouterr().out

@@ -100,8 +100,11 @@ def large_trace(tmp_path_factory):
     """A 12-node run (a large cluster) whose leader crashes."""
     directory = tmp_path_factory.mktemp("large")
     scenario = directory / "large.yaml"
-    scenario.write_text("name: large\nseed: 1\nduration_ms: 1500\ncluster: {size: 12}\n"
-                        "events:\n  - {at_ms: 700, crash: leader}\n", encoding="utf-8")  # fmt: skip
+    scenario.write_text(
+        "name: large\nseed: 1\nduration_ms: 1500\ncluster: {size: 12}\n"
+        "events:\n  - {at_ms: 700, crash: leader}\n",
+        encoding="utf-8",
+    )
     path = directory / "large.jsonl"
     assert main(["run", str(scenario), "--trace", str(path), "--json"]) in (0, 1)
     return path
@@ -114,18 +117,23 @@ def test_plot_all_nodes_and_nodes_choose_what_is_drawn(large_trace, tmp_path):
     assert "lane:quiet" in summarised.read_text() and "lane:quiet" not in full.read_text()
     assert all(f'id="lane:n{i}"' in full.read_text() for i in range(1, 13))
     messages = tmp_path / "m.svg"
-    assert main(["plot", str(large_trace), "--kind", "messages", "--nodes", "n2,n5", "-o", str(messages)]) == 0
+    assert (
+        main(["plot", str(large_trace), "--kind", "messages", "--nodes", "n2,n5", "-o", str(messages)]) == 0
+    )
     assert "10 others" in messages.read_text()
     logs = tmp_path / "l.svg"
     assert main(["plot", str(large_trace), "--kind", "logs", "--nodes", "n3", "-o", str(logs)]) == 0
     assert "11 other nodes not shown" in logs.read_text()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--kind", "logs", "--all-nodes"], "--all-nodes: not used by --kind logs"),
-    (["--kind", "timeline", "--nodes", "n1"], "--nodes: not used by --kind timeline"),
-    (["--kind", "messages", "--nodes", "n1,n77"], "nodes: unknown node n77"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--kind", "logs", "--all-nodes"], "--all-nodes: not used by --kind logs"),
+        (["--kind", "timeline", "--nodes", "n1"], "--nodes: not used by --kind timeline"),
+        (["--kind", "messages", "--nodes", "n1,n77"], "nodes: unknown node n77"),
+    ],
+)
 def test_plot_node_options_are_checked(large_trace, tmp_path, capsys, args, message):
     out = tmp_path / "x.png"
     assert main(["plot", str(large_trace), *args, "-o", str(out)]) == 2

@@ -70,7 +70,12 @@ def test_stop_request_raises_only_while_waiting_or_when_pressed_twice() -> None:
 def test_texts() -> None:
     assert progress_text(1500.0, 60_000.0, 2.5) == "simulated 1.5 s of 1.0 min, 2.5x real time"
     assert [sim_time(ms) for ms in (850, 12_500, 2_520_000, 10_800_000, 216_000_000)] == [
-        "850 ms", "12.5 s", "42.0 min", "3.0 h", "2.5 days"]  # fmt: skip
+        "850 ms",
+        "12.5 s",
+        "42.0 min",
+        "3.0 h",
+        "2.5 days",
+    ]
 
 
 class Stream(io.StringIO):

@@ -13,15 +13,27 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_known_place() -> None:
     assert (known_place(1, 4), known_place(1, None), known_place(None, 4), known_place(None, None)) == (
-        " (term 1, index 4)", " (term 1)", " (index 4)", "")
+        " (term 1, index 4)",
+        " (term 1)",
+        " (index 4)",
+        "",
+    )
 
 
 def test_violation_without_an_index_prints_no_none(tmp_path) -> None:
     path = tmp_path / "s.yaml"
     path.write_text("name: s\nduration_ms: 1500\ncluster: {size: 3}\n", encoding="utf-8")
     summary = dict(simulate(load_scenario(path)).summary)
-    summary["safety_violations"] = [{"property": "Election Safety", "t_ms": 225.3, "nodes": ["n3", "n1"],
-                                     "term": 1, "index": None, "detail": "two leaders"}]  # fmt: skip
+    summary["safety_violations"] = [
+        {
+            "property": "Election Safety",
+            "t_ms": 225.3,
+            "nodes": ["n3", "n1"],
+            "term": 1,
+            "index": None,
+            "detail": "two leaders",
+        }
+    ]
     text = render_summary(summary)
     assert "SAFETY VIOLATED: Election Safety at 225.3 ms on n3, n1 (term 1): two leaders" in text
     assert "None" not in text
@@ -29,17 +41,22 @@ def test_violation_without_an_index_prints_no_none(tmp_path) -> None:
 
 def test_a_violation_lists_every_leader_of_its_term(tmp_path) -> None:
     path = tmp_path / "two-leaders.yaml"
-    path.write_text("name: two-leaders\nduration_ms: 1000\ncluster: {size: 3, bugs: [vote-twice]}\n"
-                    "network: {latency_ms: 5}\nevents:\n  - {at_ms: 10, timeout: n1}\n"
-                    "  - {at_ms: 12, timeout: n2}\n", encoding="utf-8")  # fmt: skip
+    path.write_text(
+        "name: two-leaders\nduration_ms: 1000\ncluster: {size: 3, bugs: [vote-twice]}\n"
+        "network: {latency_ms: 5}\nevents:\n  - {at_ms: 10, timeout: n1}\n"
+        "  - {at_ms: 12, timeout: n2}\n",
+        encoding="utf-8",
+    )
     lines = render_summary(simulate(load_scenario(path)).summary).splitlines()
     (at,) = [i for i, line in enumerate(lines) if line.startswith("SAFETY VIOLATED: Election Safety")]
     assert lines[at + 1] == "  leaders of term 1: n1 (from 20.0 ms), n2 (from 22.0 ms)"
 
 
 def test_leaders_of_term() -> None:
-    leaders = [{"term": 1, "node": "n1", "from_ms": 20.0, "to_ms": 300.0},
-               {"term": 2, "node": "n2", "from_ms": 420.0, "to_ms": None}]  # fmt: skip
+    leaders = [
+        {"term": 1, "node": "n1", "from_ms": 20.0, "to_ms": 300.0},
+        {"term": 2, "node": "n2", "from_ms": 420.0, "to_ms": None},
+    ]
     assert leaders_of_term(leaders, 2) == "leaders of term 2: n2 (from 420.0 ms)"
     assert leaders_of_term(leaders, 3) == "leaders of term 3: none"
 
@@ -47,15 +64,20 @@ def test_leaders_of_term() -> None:
 def test_writes_line_separates_committed_acknowledged_and_outstanding(tmp_path) -> None:
     """A run ending during a 2-2 split: its writes are still outstanding, never called lost."""
     path = tmp_path / "s.yaml"
-    path.write_text("name: s\nduration_ms: 2000\ncluster: {size: 4}\nworkload: {writes_per_s: 10}\n"
-                    "events:\n  - {at_ms: 0, partition: [[n1, n2], [n3, n4]]}\n", encoding="utf-8")  # fmt: skip
+    path.write_text(
+        "name: s\nduration_ms: 2000\ncluster: {size: 4}\nworkload: {writes_per_s: 10}\n"
+        "events:\n  - {at_ms: 0, partition: [[n1, n2], [n3, n4]]}\n",
+        encoding="utf-8",
+    )
     summary = simulate(load_scenario(path)).summary
     writes = summary["writes"]
     assert writes["outstanding"] == writes["submitted"] > 0
     text = render_summary(summary)
     [line] = [line for line in text.splitlines() if line.startswith("Writes:")]
-    assert line.startswith(f"Writes: {writes['submitted']} submitted, 0 committed, 0 acknowledged, "
-                           f"{writes['submitted']} still outstanding at the end (")  # fmt: skip
+    assert line.startswith(
+        f"Writes: {writes['submitted']} submitted, 0 committed, 0 acknowledged, "
+        f"{writes['submitted']} still outstanding at the end ("
+    )
     assert "lost" not in text.lower()
 
 
@@ -68,11 +90,13 @@ def test_a_violation_without_nodes_is_not_said_to_be_on_nobody() -> None:
 def test_a_large_cluster_is_summarised_and_its_json_keeps_every_node(tmp_path) -> None:
     path = tmp_path / "large.yaml"
     others = ", ".join(f"n{i}" for i in range(1, 16) if i not in (4, 9))
-    path.write_text("name: large\nseed: 2\nduration_ms: 2500\ncluster: {size: 15}\nnetwork: {latency_ms: [5, 10]}\n"
-                    "workload: {writes_per_s: 20}\n"
-                    f"events:\n  - {{at_ms: 800, partition: [[n4, n9], [{others}]]}}\n"
-                    "expect:\n  - committed_on_live_nodes_at_least: 1\n  - logs_identical_at_end: true\n",
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(
+        "name: large\nseed: 2\nduration_ms: 2500\ncluster: {size: 15}\nnetwork: {latency_ms: [5, 10]}\n"
+        "workload: {writes_per_s: 20}\n"
+        f"events:\n  - {{at_ms: 800, partition: [[n4, n9], [{others}]]}}\n"
+        "expect:\n  - committed_on_live_nodes_at_least: 1\n  - logs_identical_at_end: true\n",
+        encoding="utf-8",
+    )
     summary = simulate(load_scenario(path)).summary
     assert len(summary["commit_index"]) == 15
     text = render_summary(summary)
@@ -84,5 +108,6 @@ def test_a_large_cluster_is_summarised_and_its_json_keeps_every_node(tmp_path) -
     assert f"Commit index at the end: n1–n3, n5–n8, n10–n15 = {majority}; n4, n9 = {cut_off}\n" in text
     details = {e["check"]: e["detail"] for e in summary["expectations"]}
     assert details["committed_on_live_nodes_at_least"].startswith(
-        f"commitIndex of live nodes: n1–n3, n5–n8, n10–n15 = {majority}; n4, n9 = {cut_off}")
+        f"commitIndex of live nodes: n1–n3, n5–n8, n10–n15 = {majority}; n4, n9 = {cut_off}"
+    )
     assert details["logs_identical_at_end"].startswith("n1–n3, n5–n8, n10–n15 hold the same")

@@ -16,9 +16,23 @@ from raft.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, main
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
-SUMMARY_KEYS = {"scenario", "seed", "duration_ms", "nodes", "leaders", "elections", "commit_index", "writes",
-                "messages", "safety_violations", "expectations", "expected_violations", "ok", "interrupted",
-                "interrupted_at_ms"}  # fmt: skip
+SUMMARY_KEYS = {
+    "scenario",
+    "seed",
+    "duration_ms",
+    "nodes",
+    "leaders",
+    "elections",
+    "commit_index",
+    "writes",
+    "messages",
+    "safety_violations",
+    "expectations",
+    "expected_violations",
+    "ok",
+    "interrupted",
+    "interrupted_at_ms",
+}
 
 GOOD = "name: tiny\ndescription: three nodes\nseed: 3\nduration_ms: 1500\ncluster: {size: 3}\nworkload: {writes_per_s: 10}\nexpect:\n  - leader_elected_within_ms: 1000\n"
 FAILING = GOOD.replace("leader_elected_within_ms: 1000", "no_leader_between_ms: [0, 1500]")
@@ -88,8 +102,9 @@ def test_safety_violation_exits_1_and_writes_the_trace(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     trace = tmp_path / "t.jsonl"
-    status, s = run_json(capsys, str(SCENARIOS / "split-brain-4.yaml"), "--bug", "majority-off-by-one",
-                         "--trace", str(trace))  # fmt: skip
+    status, s = run_json(
+        capsys, str(SCENARIOS / "split-brain-4.yaml"), "--bug", "majority-off-by-one", "--trace", str(trace)
+    )
     assert status == EXIT_FAILED
     assert s["safety_violations"] and s["safety_violations"][0]["property"] == "Election Safety"
     assert trace.exists() and json.loads(trace.read_text().splitlines()[-1])["type"] == "end"
@@ -147,7 +162,9 @@ def test_missing_file_and_bad_options_exit_2(tmp_path: Path, capsys: pytest.Capt
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
 
 
-def test_list_shows_teaching_scenarios_then_bug_lessons_one_line_each(capsys: pytest.CaptureFixture[str]) -> None:
+def test_list_shows_teaching_scenarios_then_bug_lessons_one_line_each(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert main(["list"]) == EXIT_OK
     lines = capsys.readouterr().out.splitlines()
     teaching = sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
@@ -161,10 +178,15 @@ def test_list_shows_teaching_scenarios_then_bug_lessons_one_line_each(capsys: py
     assert [line.split()[0] for line in lines[1 : pair_heading - 1]] == teaching
     assert [line.split()[0] for line in lines[pair_heading + 1 : bug_heading - 1]] == pairs
     assert [line.split()[0] for line in lines[bug_heading + 1 :]] == bugs
-    assert len(lines) == len(teaching) + len(pairs) + len(bugs) + 5  # one line each, three headings, two blanks
+    assert (
+        len(lines) == len(teaching) + len(pairs) + len(bugs) + 5
+    )  # one line each, three headings, two blanks
     assert all(len(line) <= 110 for line in lines)
-    assert any(line.split() == ["leader-crash", "The", "leader", "of", "a", "5-node", "cluster", "crashes", "at",
-                                "1.5", "s"] for line in lines)  # fmt: skip
+    assert any(
+        line.split()
+        == ["leader-crash", "The", "leader", "of", "a", "5-node", "cluster", "crashes", "at", "1.5", "s"]
+        for line in lines
+    )
     [vote_twice] = [line for line in lines if line.startswith("  bugs/vote-twice ")]
     assert vote_twice.split(None, 1)[1] == "Election Safety: a server may grant more than one vote in a term."
     for name in teaching + pairs + bugs:
@@ -179,7 +201,11 @@ def test_list_long_tells_every_story(capsys: pytest.CaptureFixture[str]) -> None
     for path in sorted(SCENARIOS.rglob("*.yaml")):
         description = " ".join(yaml.safe_load(path.read_text())["description"].split())
         assert description in flat, path.name
-    assert out.index("  leader-crash\n") < out.index("Bug lessons") < out.index("  bugs/vote-twice  (Election Safety)\n")
+    assert (
+        out.index("  leader-crash\n")
+        < out.index("Bug lessons")
+        < out.index("  bugs/vote-twice  (Election Safety)\n")
+    )
 
 
 def test_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -197,17 +223,38 @@ def test_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_real_process_exit_codes(tmp_path: Path) -> None:
     """The installed entry point behaves the same: `python -m raft`, stdout JSON only, stderr one line."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    good = subprocess.run([sys.executable, "-m", "raft", "run", str(write(tmp_path, "tiny.yaml", GOOD)), "--json"],
-                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)  # fmt: skip
+    good = subprocess.run(
+        [sys.executable, "-m", "raft", "run", str(write(tmp_path, "tiny.yaml", GOOD)), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert good.returncode == 0 and json.loads(good.stdout)["ok"] is True and good.stderr == ""
-    bad = subprocess.run([sys.executable, "-m", "raft", "run", str(write(tmp_path, "bad.yaml", BAD_NODE)),
-                          "--trace", str(tmp_path / "x.jsonl")],
-                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)  # fmt: skip
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "raft",
+            "run",
+            str(write(tmp_path, "bad.yaml", BAD_NODE)),
+            "--trace",
+            str(tmp_path / "x.jsonl"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert bad.returncode == 2 and bad.stdout == "" and "Traceback" not in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1 and not (tmp_path / "x.jsonl").exists()
 
 
-def test_a_missing_optional_package_is_one_line(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_optional_package_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Without the plots/experiments extras, a command that needs them says so in one line (exit 2)."""
     import raft.cli.run as run_module
 
@@ -257,8 +304,12 @@ def test_roles_and_partial_heals_in_the_summary(tmp_path: Path, capsys: pytest.C
     assert run_json(capsys, str(path))[1]["faults"] == summary["faults"]  # the same follower, run after run
     assert main(["run", str(path)]) == EXIT_OK
     out = capsys.readouterr().out
-    for line in ("  heal n2 <-> n4", "  heal n1 (all its links)", f"  restart {crashed}",
-                 "  skipped restart crashed (no crashed node)"):  # fmt: skip
+    for line in (
+        "  heal n2 <-> n4",
+        "  heal n1 (all its links)",
+        f"  restart {crashed}",
+        "  skipped restart crashed (no crashed node)",
+    ):
         assert any(printed.endswith(line) for printed in out.splitlines()), line
 
 
@@ -271,8 +322,10 @@ def test_json_and_text_carry_write_unavailability_and_leaders_without_a_majority
     assert status == EXIT_OK
     keys = list(s)
     assert keys[keys.index("leaderless_ms") + 1 : keys.index("leaderless_ms") + 4] == [
-        "unavailable", "unavailable_ms", "leader_without_majority",
-    ]  # fmt: skip
+        "unavailable",
+        "unavailable_ms",
+        "leader_without_majority",
+    ]
     [period] = s["unavailable"]
     assert set(period) == {"from_ms", "to_ms"}
     assert period["from_ms"] < 1100 and 4000 < period["to_ms"] < 4300  # the cut lasts from 1000 to 4000 ms
@@ -291,7 +344,10 @@ def test_json_and_text_carry_write_unavailability_and_leaders_without_a_majority
     assert [p.to_dict() for p in saved.leader_without_majority] == s["leader_without_majority"]
     assert main(["run", str(SCENARIOS / "one-way-cut-leader.yaml")]) == EXIT_OK
     out = capsys.readouterr().out
-    assert f"Writes unavailable (a write waiting, commit index not advancing):\n  {period['from_ms']:.1f} ms -> " in out
+    assert (
+        f"Writes unavailable (a write waiting, commit index not advancing):\n  {period['from_ms']:.1f} ms -> "
+        in out
+    )
     assert f"  total {s['unavailable_ms']:.1f} ms\n" in out
     assert "Leaders without a majority (no successful AppendEntries reply from one):\n  term   1  n1 " in out
 
@@ -314,8 +370,9 @@ def test_analysis_stall_ms_is_in_the_trace_and_sets_the_threshold(
     assert [p.to_dict() for p in availability(events).unavailable] == strict["unavailable"]
 
 
-def test_a_costly_run_is_announced_in_one_line_then_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_a_costly_run_is_announced_in_one_line_then_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Over the limits (lowered here, so that a short run crosses them) one warning line, then the run."""
     import raft.sim.cost
 
@@ -330,8 +387,12 @@ def test_a_costly_run_is_announced_in_one_line_then_runs(tmp_path: Path, capsys:
     assert capsys.readouterr().err == ""
 
 
-def test_duration_beyond_a_simulated_year_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_duration_beyond_a_simulated_year_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(tmp_path, "tiny.yaml", GOOD)
     assert main(["run", str(path), "--duration-ms", "1e12"]) == EXIT_BAD_INPUT
-    assert capsys.readouterr().err == ("--duration-ms: 1000000000000 ms is longer than one simulated year "
-                                       "(31536000000 ms), the longest run raft-sim accepts\n")  # fmt: skip
+    assert capsys.readouterr().err == (
+        "--duration-ms: 1000000000000 ms is longer than one simulated year "
+        "(31536000000 ms), the longest run raft-sim accepts\n"
+    )

@@ -56,7 +56,9 @@ def test_an_unknown_show_word_is_one_line(capsys: pytest.CaptureFixture[str]) ->
 
 def test_the_readme_commands_work_and_match_the_golden_transcript(capsys: pytest.CaptureFixture[str]) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    commands = re.findall(r"`raft-sim (run [\w/.-]+ [^`]*(?:--show|--events)[^`]*)`", readme)  # with a scenario
+    commands = re.findall(
+        r"`raft-sim (run [\w/.-]+ [^`]*(?:--show|--events)[^`]*)`", readme
+    )  # with a scenario
     assert "run figure-7 --show no-sends,to_ms=80" in commands and len(commands) >= 2
     for command in commands:
         assert main(command.split()) == EXIT_OK, command

@@ -103,8 +103,13 @@ def persisted(node: RaftNode) -> None:
 
 
 def merge(a: Ready, b: Ready) -> Ready:
-    return Ready(a.messages + b.messages, b.hard_state or a.hard_state, a.log_from or b.log_from,
-                 a.entries + b.entries, a.notes + b.notes)  # fmt: skip
+    return Ready(
+        a.messages + b.messages,
+        b.hard_state or a.hard_state,
+        a.log_from or b.log_from,
+        a.entries + b.entries,
+        a.notes + b.notes,
+    )
 
 
 def append(

@@ -39,7 +39,9 @@ def test_every_bug_outside_the_node_is_documented_there() -> None:
 def test_node_class_composes_the_bugs_switched_on() -> None:
     assert node_class() is RaftNode
     both = node_class([Bug.VOTE_TWICE, Bug.VOTE_WITHOUT_LOG_CHECK])
-    assert issubclass(both, NODE_BUGS[Bug.VOTE_TWICE]) and issubclass(both, NODE_BUGS[Bug.VOTE_WITHOUT_LOG_CHECK])
+    assert issubclass(both, NODE_BUGS[Bug.VOTE_TWICE]) and issubclass(
+        both, NODE_BUGS[Bug.VOTE_WITHOUT_LOG_CHECK]
+    )
     assert both is node_class([Bug.VOTE_WITHOUT_LOG_CHECK, Bug.VOTE_TWICE])  # one class per set of bugs
     assert both.bugs == {Bug.VOTE_TWICE, Bug.VOTE_WITHOUT_LOG_CHECK}
     outside = node_class([Bug.MAJORITY_OFF_BY_ONE])

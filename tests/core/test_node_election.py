@@ -361,7 +361,9 @@ def test_follower_refuses_proposal_with_leader_hint() -> None:
         (AppendEntriesResponse(2, False, reject_index=0), None),  # any message of a later term
     ],
 )
-def test_a_new_term_forgets_the_old_leader_until_the_new_one_is_heard(message: Message, granted: bool | None) -> None:
+def test_a_new_term_forgets_the_old_leader_until_the_new_one_is_heard(
+    message: Message, granted: bool | None
+) -> None:
     """Reference: §5.1: a term has at most one leader; whoever led the old term does not lead the new one, so
     a follower moved on to a new term has no leader to point clients to until the new leader's AppendEntries."""
     node = make_node(term=1)

@@ -54,8 +54,16 @@ def test_invariants_hold_after_every_input(seed: int) -> None:
         before = nodes[i].current_term
         roll = rng.random()
         if roll < 0.01:  # crash and restart from what was persisted
-            nodes[i] = RaftNode(i, voters, settings, random.Random(f"{seed}/{i}/{now}"), term=hard[i].term,
-                                voted_for=hard[i].voted_for, log=RaftLog(disk[i]), now=now)  # fmt: skip
+            nodes[i] = RaftNode(
+                i,
+                voters,
+                settings,
+                random.Random(f"{seed}/{i}/{now}"),
+                term=hard[i].term,
+                voted_for=hard[i].voted_for,
+                log=RaftLog(disk[i]),
+                now=now,
+            )
         elif roll < 0.1 and nodes[i].role is Role.LEADER:
             seq += 1
             nodes[i].propose(Command("c", seq, f"x={seq}"))

@@ -28,11 +28,17 @@ def vote(node_kwargs: dict[str, object], request: RequestVote) -> tuple[RequestV
         ({"term": 2, "voted_for": "n3"}, RequestVote(2, "n2", 0, 0), Refusal.ALREADY_VOTED),
         ({"term": 2, "log": [1, 2]}, RequestVote(2, "n2", 1, 1), Refusal.LOG_NOT_UP_TO_DATE),
         ({"term": 2, "log": [2], "voted_for": "n3"}, RequestVote(2, "n2", 1, 1), Refusal.LOG_NOT_UP_TO_DATE),
-        ({"term": 2, "voted_for": "n2"}, RequestVote(2, "n2", 0, 0), None),  # votedFor is candidateId: granted
+        (
+            {"term": 2, "voted_for": "n2"},
+            RequestVote(2, "n2", 0, 0),
+            None,
+        ),  # votedFor is candidateId: granted
         ({"term": 2}, RequestVote(3, "n2", 0, 0), None),
     ],
 )
-def test_a_refused_vote_names_its_rule(state: dict[str, object], rpc: RequestVote, refused: Refusal | None) -> None:
+def test_a_refused_vote_names_its_rule(
+    state: dict[str, object], rpc: RequestVote, refused: Refusal | None
+) -> None:
     """Reference: Figure 2, RequestVote receiver; §5.2, §5.4.1. A log that is not up to date is named before a
     vote already cast."""
     response, note = vote(state, rpc)

@@ -51,7 +51,7 @@ names = st.integers(min_value=1, max_value=9).map(lambda n: [f"n{i}" for i in ra
 def dumb_committed(voters: list[str], match: dict[str, int]) -> int:
     """The largest index i that at least floor(n/2) + 1 voters hold, by trying every i."""
     best = 0
-    for i in range(0, max([0, *match.values()]) + 1):
+    for i in range(max([0, *match.values()]) + 1):
         if sum(1 for v in voters if match.get(v, 0) >= i) > len(voters) / 2:
             best = i
     return best

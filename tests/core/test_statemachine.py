@@ -46,10 +46,24 @@ def test_command_kind_and_key(op: str, kind: OpKind, key: str) -> None:
     assert command.kind is kind and command.key == key
 
 
-@pytest.mark.parametrize(("op", "valid"), [("x=1", True), ("x=", True), ("-x", True), ("?x", True),
-                                            ("=1", False), ("x", False), ("-", False), ("?", False),
-                                            ("-x=1", False), ("-=1", False), ("x y=1", False),
-                                            ("x=a\nb", False), ("?x=1", False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("op", "valid"),
+    [
+        ("x=1", True),
+        ("x=", True),
+        ("-x", True),
+        ("?x", True),
+        ("=1", False),
+        ("x", False),
+        ("-", False),
+        ("?", False),
+        ("-x=1", False),
+        ("-=1", False),
+        ("x y=1", False),
+        ("x=a\nb", False),
+        ("?x=1", False),
+    ],
+)
 def test_parse_op_accepts_only_well_formed_commands(op: str, valid: bool) -> None:
     if valid:
         assert parse_op(op).kind in OpKind
@@ -60,9 +74,13 @@ def test_parse_op_accepts_only_well_formed_commands(op: str, valid: bool) -> Non
 
 @pytest.mark.parametrize(
     ("op", "parsed"),
-    [("x=1", ParsedOp(OpKind.SET, "x", "1")), ("k=a=b", ParsedOp(OpKind.SET, "k", "a=b")),
-     ("x=", ParsedOp(OpKind.SET, "x", "")), ("-x", ParsedOp(OpKind.DELETE, "x", None)),
-     ("?key", ParsedOp(OpKind.READ, "key", None))],
-)  # fmt: skip
+    [
+        ("x=1", ParsedOp(OpKind.SET, "x", "1")),
+        ("k=a=b", ParsedOp(OpKind.SET, "k", "a=b")),
+        ("x=", ParsedOp(OpKind.SET, "x", "")),
+        ("-x", ParsedOp(OpKind.DELETE, "x", None)),
+        ("?key", ParsedOp(OpKind.READ, "key", None)),
+    ],
+)
 def test_parse_op_takes_a_command_apart(op: str, parsed: ParsedOp) -> None:
     assert parse_op(op) == parsed

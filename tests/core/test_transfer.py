@@ -153,7 +153,9 @@ def test_with_pre_vote_the_target_campaigns_at_once_without_a_pre_vote() -> None
     ready = take(node)
     assert node.role is Role.CANDIDATE and node.current_term == 2 and node.voted_for == "n3"
     assert sent_of(ready, PreVote) == []
-    assert sent_of(ready, RequestVote) == [(peer, RequestVote(2, "n3", 2, 1, transfer=True)) for peer in ("n1", "n2")]
+    assert sent_of(ready, RequestVote) == [
+        (peer, RequestVote(2, "n3", 2, 1, transfer=True)) for peer in ("n1", "n2")
+    ]
 
 
 def test_an_election_timeout_with_pre_vote_is_no_transfer_campaign() -> None:

@@ -35,8 +35,13 @@ def _run(hash_seed: str, jobs: int) -> str:
     program = _PROGRAM.replace("{jobs}", str(jobs))
     done = subprocess.run(
         [sys.executable, "-c", program, *map(str, BUG_SCENARIOS)],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=240, check=False,
-    )  # fmt: skip
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 

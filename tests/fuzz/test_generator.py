@@ -40,7 +40,9 @@ def test_every_generated_scenario_is_valid_and_has_a_quiet_phase() -> None:
         assert {"heal": True} in [{k: v for k, v in e.items() if k != "at_ms"} for e in tail]
         assert sorted(e["restart"] for e in tail if "restart" in e) == sorted(scenario.cluster.node_ids)
         assert all(e["at_ms"] < quiet for e in data["events"] if not is_quiet_event(e, quiet))
-        assert [(x.check, x.value) for x in scenario.expect] == [("max_leaderless_ms_after", (quiet, LEADER_BOUND_MS))]
+        assert [(x.check, x.value) for x in scenario.expect] == [
+            ("max_leaderless_ms_after", (quiet, LEADER_BOUND_MS))
+        ]
 
 
 def test_draws_vary_sizes_noop_batching_reads_and_faults() -> None:
@@ -48,7 +50,9 @@ def test_draws_vary_sizes_noop_batching_reads_and_faults() -> None:
     assert {d["cluster"]["size"] for d in drawn} == {3, 5}
     assert {d["cluster"]["leader_noop"] for d in drawn} == {True, False}
     assert {d["cluster"]["max_entries_per_append"] for d in drawn} == {1, 2, 4, 64}
-    assert any(d["workload"]["reads_per_s"] > 0 for d in drawn) and any(d["workload"]["reads_per_s"] == 0 for d in drawn)
+    assert any(d["workload"]["reads_per_s"] > 0 for d in drawn) and any(
+        d["workload"]["reads_per_s"] == 0 for d in drawn
+    )
     actions = {key for d in drawn for e in d["events"] for key in e if key != "at_ms"}
     assert actions >= {"crash", "restart", "partition", "isolate", "cut", "heal", "timeout"}
     network = {key for d in drawn for key in d["network"]}
@@ -96,7 +100,9 @@ def test_leader_churn_draws_valid_rounds_inside_the_fault_phase() -> None:
         assert actions >= {"timeout", "write", "isolate", "crash", "restart", "heal"}
         assert {e["crash"] for e in faults if "crash" in e} >= {"leader"}
     # no round in a cluster too small for a minority and a rival
-    assert not any("write" in e for e in generate(1, FuzzConfig(sizes=(2,), faults=("leader-churn",)))["events"])
+    assert not any(
+        "write" in e for e in generate(1, FuzzConfig(sizes=(2,), faults=("leader-churn",)))["events"]
+    )
 
 
 @pytest.mark.parametrize("size", [3, 5])
@@ -105,13 +111,19 @@ def test_a_leader_churn_round_is_figure_8(size: int) -> None:
     commit A's old entry, and B, elected later, lacks it; with the rule kept, the same round is safe."""
     nodes = [f"n{i}" for i in range(1, size + 1)]
     rng = random.Random(f"figure-8/{size}")
-    events = [{"at_ms": round(300.0 + offset, 1), **action} for offset, action in _leader_churn(rng, nodes, 10.0)]
+    events = [
+        {"at_ms": round(300.0 + offset, 1), **action} for offset, action in _leader_churn(rng, nodes, 10.0)
+    ]
     cluster: dict[str, object] = {"size": size, "leader_noop": False, "bugs": ["commit-old-term"]}
     data = {
-        "name": "churn", "seed": 1, "duration_ms": 3000, "cluster": cluster,
-        "network": {"latency_ms": [5, 10]}, "workload": {"writes_per_s": 0, "reads_per_s": 0},
+        "name": "churn",
+        "seed": 1,
+        "duration_ms": 3000,
+        "cluster": cluster,
+        "network": {"latency_ms": [5, 10]},
+        "workload": {"writes_per_s": 0, "reads_per_s": 0},
         "events": events,
-    }  # fmt: skip
+    }
     violations = simulate(parse_scenario(data)).summary["safety_violations"]
     assert [v["property"] for v in violations] == ["Leader Completeness"]
     del cluster["bugs"]
@@ -132,11 +144,15 @@ def test_transfers_are_drawn_from_their_own_stream() -> None:
             assert all(e["transfer"] in (*[f"n{i}" for i in range(1, 8)], "follower") for e in transfers)
             parse_scenario(data)
         data["events"] = [e for e in data["events"] if "transfer" not in e]
-        data["description"] = data["description"].replace(", transfer", "").replace("faults transfer", "faults")
+        data["description"] = (
+            data["description"].replace(", transfer", "").replace("faults transfer", "faults")
+        )
         assert data == generate(seed, without), seed
     assert 60 < with_transfers < 140
     only = generate(5, FuzzConfig(faults=("transfer",)))
     assert any("transfer" in e for e in only["events"])
+
+
 def test_the_extensions_are_drawn_and_a_bug_that_needs_one_switches_it_on() -> None:
     drawn = [generate(seed)["cluster"] for seed in range(1, 41)]
     for key in ("pre_vote", "check_quorum"):
@@ -151,8 +167,10 @@ def test_the_extensions_are_drawn_and_a_bug_that_needs_one_switches_it_on() -> N
         assert {k: v for k, v in with_bug.items() if k not in ("pre_vote", "check_quorum", "bugs")} == base
 
 
-@pytest.mark.parametrize(("bug", "prop"), [("prevote-increments-term", "PreVote Term Stability"),
-                                           ("vote-despite-leader", "Leader Stickiness")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("bug", "prop"),
+    [("prevote-increments-term", "PreVote Term Stability"), ("vote-despite-leader", "Leader Stickiness")],
+)
 def test_the_extension_bugs_are_found_within_the_first_seeds(bug: str, prop: str) -> None:
     from raft.fuzz.runner import run_seeds
 

@@ -54,7 +54,9 @@ def test_clean_seeds_pass() -> None:
     assert {o.linearizable for o in report.ran} == {"linearizable"}
 
 
-@pytest.mark.parametrize(("bug", "prop"), [("vote-twice", "Election Safety"), ("local-read", "Linearizability")])
+@pytest.mark.parametrize(
+    ("bug", "prop"), [("vote-twice", "Election Safety"), ("local-read", "Linearizability")]
+)
 def test_bug_is_found_shrunk_and_replayed(
     bug: str, prop: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -103,10 +105,13 @@ def test_acknowledged_write_check_sees_a_replaced_entry() -> None:
     assert failure is None and first_failure(result) is None
     assert result.events is not None
     ack = next(e for e in result.events if e["type"] == "ack" and not e["command"].startswith("?"))
-    forged = [dict(e, command="forged") if e["type"] == "append" and e["index"] == ack["index"] else e
-              for e in result.events]  # fmt: skip
-    broken = type(result)(result.scenario, result.seed, result.duration_ms, result.summary, result.outcome,
-                          tuple(forged))  # fmt: skip
+    forged = [
+        dict(e, command="forged") if e["type"] == "append" and e["index"] == ack["index"] else e
+        for e in result.events
+    ]
+    broken = type(result)(
+        result.scenario, result.seed, result.duration_ms, result.summary, result.outcome, tuple(forged)
+    )
     missing = missing_acknowledged_write(broken)
     assert missing is not None and missing.property == ACKED_WRITES and missing.index == ack["index"]
 
@@ -144,7 +149,9 @@ def test_a_reproducer_stopped_by_a_violation_expects_nothing_after_it(tmp_path: 
     assert again is not None and again.t_ms == shrunk.failure.t_ms
 
 
-@pytest.mark.parametrize(("name", "prop"), [("vote-twice", "Election Safety"), ("fixed-election-timeout", "Liveness")])
+@pytest.mark.parametrize(
+    ("name", "prop"), [("vote-twice", "Election Safety"), ("fixed-election-timeout", "Liveness")]
+)
 def test_an_expected_violation_is_still_a_fuzz_finding(name: str, prop: str) -> None:
     """A run that shows the violation its scenario expects is ok, and still a failure for the fuzzer."""
     result, failure = run_checked(load_scenario(ROOT / "scenarios" / "bugs" / f"{name}.yaml"))

@@ -38,7 +38,9 @@ def corners(sliders: list[ipywidgets.IntSlider]) -> Iterator[dict[int, int]]:
         yield {k: s.max if gray >> k & 1 else s.min for k, s in enumerate(sliders)}
 
 
-def run_slider_cells(name: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], list[ipywidgets.IntSlider]]:
+def run_slider_cells(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[Any], list[ipywidgets.IntSlider]]:
     """Run the notebook's imports and its slider cell; returns what they displayed, and the sliders."""
     shown: list[Any] = []
     monkeypatch.setattr(IPython.display, "display", lambda *objs, **_: shown.extend(objs))

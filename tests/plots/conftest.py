@@ -14,7 +14,9 @@ def ev(t: float, kind: str, **fields: Any) -> dict[str, Any]:
     return {"t_ms": t, "type": kind, **fields}
 
 
-def msg(kind: str, t: float, src: str, dst: str, name: str, term: int, mid: int, **fields: Any) -> dict[str, Any]:
+def msg(
+    kind: str, t: float, src: str, dst: str, name: str, term: int, mid: int, **fields: Any
+) -> dict[str, Any]:
     return {"t_ms": t, "type": kind, "from": src, "to": dst, "msg": name, "term": term, "id": mid, **fields}
 
 
@@ -24,8 +26,16 @@ def trace() -> list[dict[str, Any]]:
     entries, commits them, crashes at 300 ms; n2 wins term 2 at 420 ms during a partition {n1} | {n2, n3};
     n1 restarts at 500 ms with its log; heal at 600 ms; the run ends at 1000 ms."""
     return [
-        ev(0.0, "meta", schema=1, scenario="tiny", seed=7, duration_ms=1000.0, nodes=["n1", "n2", "n3"],
-           initial_state={"n3": {"term": 0, "voted_for": None, "log": []}}),  # fmt: skip
+        ev(
+            0.0,
+            "meta",
+            schema=1,
+            scenario="tiny",
+            seed=7,
+            duration_ms=1000.0,
+            nodes=["n1", "n2", "n3"],
+            initial_state={"n3": {"term": 0, "voted_for": None, "log": []}},
+        ),
         ev(0, "role", node="n1", role="follower", term=0),
         ev(0, "role", node="n2", role="follower", term=0),
         ev(0, "role", node="n3", role="follower", term=0),
@@ -40,12 +50,26 @@ def trace() -> list[dict[str, Any]]:
         ev(20.0, "role", node="n1", role="leader", term=1),
         ev(20.0, "append", node="n1", index=1, term=1, command=None),
         msg("send", 20.0, "n1", "n3", "AppendEntries", 1, 4, prev_index=0, prev_term=0, entries=1, commit=0),
-        msg("deliver", 25.0, "n1", "n3", "AppendEntries", 1, 4, prev_index=0, prev_term=0, entries=1, commit=0),
+        msg(
+            "deliver", 25.0, "n1", "n3", "AppendEntries", 1, 4, prev_index=0, prev_term=0, entries=1, commit=0
+        ),
         ev(25.0, "role", node="n3", role="follower", term=1),
         ev(25.0, "append", node="n3", index=1, term=1, command=None),
-        msg("send", 25.0, "n3", "n1", "AppendEntriesResponse", 1, 5, reply_to=4, success=False, match_index=0),
-        msg("deliver", 30.0, "n3", "n1", "AppendEntriesResponse", 1, 5, reply_to=4, success=False,
-            match_index=0),  # fmt: skip
+        msg(
+            "send", 25.0, "n3", "n1", "AppendEntriesResponse", 1, 5, reply_to=4, success=False, match_index=0
+        ),
+        msg(
+            "deliver",
+            30.0,
+            "n3",
+            "n1",
+            "AppendEntriesResponse",
+            1,
+            5,
+            reply_to=4,
+            success=False,
+            match_index=0,
+        ),
         ev(40.0, "submit", client="c1", seq=1, command="x=1"),
         ev(45.0, "append", node="n1", index=2, term=1, command="x=1", client="c1", seq=1),
         ev(50.0, "append", node="n2", index=1, term=1, command=None),
@@ -80,12 +104,21 @@ def simulated() -> Any:
     """A real 3-node run with a crash, a partition and a workload (about 1.5 s of simulated time)."""
     from raft.api import parse_scenario, simulate
 
-    scenario = parse_scenario({
-        "name": "plot-test", "seed": 4, "duration_ms": 1500,
-        "cluster": {"size": 3}, "network": {"latency_ms": [5, 10]}, "workload": {"writes_per_s": 20},
-        "events": [{"at_ms": 500, "crash": "leader"}, {"at_ms": 800, "partition": [["n1"], ["n2", "n3"]]},
-                   {"at_ms": 1100, "heal": True}],
-    })  # fmt: skip
+    scenario = parse_scenario(
+        {
+            "name": "plot-test",
+            "seed": 4,
+            "duration_ms": 1500,
+            "cluster": {"size": 3},
+            "network": {"latency_ms": [5, 10]},
+            "workload": {"writes_per_s": 20},
+            "events": [
+                {"at_ms": 500, "crash": "leader"},
+                {"at_ms": 800, "partition": [["n1"], ["n2", "n3"]]},
+                {"at_ms": 1100, "heal": True},
+            ],
+        }
+    )
     return simulate(scenario)
 
 
@@ -96,10 +129,19 @@ def large() -> Any:
     from raft.api import parse_scenario, simulate
 
     rest = [f"n{i}" for i in range(1, 16) if i not in (4, 9)]
-    scenario = parse_scenario({
-        "name": "large-test", "seed": 3, "duration_ms": 3000,
-        "cluster": {"size": 15}, "network": {"latency_ms": [5, 10]}, "workload": {"writes_per_s": 20},
-        "events": [{"at_ms": 800, "crash": "leader"}, {"at_ms": 1600, "partition": [["n4", "n9"], rest]},
-                   {"at_ms": 2600, "heal": True}],
-    })  # fmt: skip
+    scenario = parse_scenario(
+        {
+            "name": "large-test",
+            "seed": 3,
+            "duration_ms": 3000,
+            "cluster": {"size": 15},
+            "network": {"latency_ms": [5, 10]},
+            "workload": {"writes_per_s": 20},
+            "events": [
+                {"at_ms": 800, "crash": "leader"},
+                {"at_ms": 1600, "partition": [["n4", "n9"], rest]},
+                {"at_ms": 2600, "heal": True},
+            ],
+        }
+    )
     return simulate(scenario)

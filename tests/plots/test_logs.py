@@ -12,13 +12,23 @@ def boxes(fig):
 
 
 def commit_markers(fig):
-    return {line.get_gid(): line for line in fig.axes[0].get_lines() if (line.get_gid() or "").startswith("commit:")}
+    return {
+        line.get_gid(): line
+        for line in fig.axes[0].get_lines()
+        if (line.get_gid() or "").startswith("commit:")
+    }
 
 
 def test_one_box_per_entry(trace):
     fig = log_view(trace, 350)
-    assert sorted(boxes(fig)) == ["entry:n1:1", "entry:n1:2", "entry:n1:3", "entry:n2:1", "entry:n2:2",
-                                  "entry:n3:1"]  # fmt: skip
+    assert sorted(boxes(fig)) == [
+        "entry:n1:1",
+        "entry:n1:2",
+        "entry:n1:3",
+        "entry:n2:1",
+        "entry:n2:2",
+        "entry:n3:1",
+    ]
 
 
 def test_boxes_labelled_and_coloured_by_term(trace):
@@ -54,7 +64,9 @@ def test_long_logs_show_their_tail(simulated):
 
 
 def markers(fig, kind):
-    return {line.get_gid(): line for line in fig.axes[0].get_lines() if (line.get_gid() or "").startswith(kind)}
+    return {
+        line.get_gid(): line for line in fig.axes[0].get_lines() if (line.get_gid() or "").startswith(kind)
+    }
 
 
 def _logs_trace(n2_terms, n1_len=100):
@@ -148,10 +160,16 @@ def test_a_large_cluster_shows_leaders_down_nodes_and_the_logs_that_differ(large
     rows = [t.get_text().split(" ")[0] for t in fig.axes[0].get_yticklabels()]
     logs = {log.node: log for log in replay.logs_at(events, at)}
     leader = next(n for n, log in logs.items() if log.up and log.role == "leader")
-    differ = [n for n, log in logs.items()
-              if (log.terms, log.commit_index) != (logs[leader].terms, logs[leader].commit_index)]  # fmt: skip
+    differ = [
+        n
+        for n, log in logs.items()
+        if (log.terms, log.commit_index) != (logs[leader].terms, logs[leader].commit_index)
+    ]
     assert set(rows) == {leader, *differ} and {"n3", "n4", "n9"} <= set(rows)
-    assert f"{15 - len(rows)} other nodes not shown: same log and commitIndex as {leader}" in fig.axes[0].get_title()
+    assert (
+        f"{15 - len(rows)} other nodes not shown: same log and commitIndex as {leader}"
+        in fig.axes[0].get_title()
+    )
 
 
 def test_nodes_names_the_rows(large):

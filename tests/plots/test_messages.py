@@ -55,7 +55,12 @@ def test_arrows_go_from_sender_to_receiver_in_time(trace):
 
 def test_labels_say_what_happened(trace):
     texts = [t.get_text() for t in message_diagram(trace, 0, 100).axes[0].texts]
-    assert "RV t1" in texts and "granted t1" in texts and "fail: log mismatch at 0" in texts and "AE t1 +1" in texts
+    assert (
+        "RV t1" in texts
+        and "granted t1" in texts
+        and "fail: log mismatch at 0" in texts
+        and "AE t1 +1" in texts
+    )
     assert any("loss" in t for t in texts)
 
 
@@ -114,8 +119,12 @@ def test_stale_term_and_log_mismatch_refusals_look_and_read_differently():
     events.append(ev(1.0, "role", node="n1", role="leader", term=1))
     events.append(ev(2.0, "role", node="n2", role="follower", term=2))
     for mid, to in ((1, "n2"), (2, "n3")):
-        events.append(msg("send", 10.0, "n1", to, "AppendEntries", 1, mid, prev_index=5, prev_term=1, entries=0))
-        events.append(msg("deliver", 15.0, "n1", to, "AppendEntries", 1, mid, prev_index=5, prev_term=1, entries=0))
+        events.append(
+            msg("send", 10.0, "n1", to, "AppendEntries", 1, mid, prev_index=5, prev_term=1, entries=0)
+        )
+        events.append(
+            msg("deliver", 15.0, "n1", to, "AppendEntries", 1, mid, prev_index=5, prev_term=1, entries=0)
+        )
     for mid, src, term in ((3, "n2", 2), (4, "n3", 1)):
         fields = {"reply_to": mid - 2, "success": False, "match_index": 0}
         events.append(msg("send", 15.0, src, "n1", "AppendEntriesResponse", term, mid, **fields))
@@ -125,8 +134,13 @@ def test_stale_term_and_log_mismatch_refusals_look_and_read_differently():
     stale, mismatch, request = drawn["msg:3"], drawn["msg:4"], drawn["msg:1"]
     assert _style(stale) != _style(mismatch)
     assert stale.get_linestyle() not in (mismatch.get_linestyle(), request.get_linestyle())
-    labels = {t.get_gid(): t.get_text() for t in fig.axes[0].texts if (t.get_gid() or "").startswith("refusal:")}
-    assert labels == {"refusal:stale term:3": "fail t2: stale term", "refusal:log mismatch:4": "fail: log mismatch at 5"}
+    labels = {
+        t.get_gid(): t.get_text() for t in fig.axes[0].texts if (t.get_gid() or "").startswith("refusal:")
+    }
+    assert labels == {
+        "refusal:stale term:3": "fail t2: stale term",
+        "refusal:log mismatch:4": "fail: log mismatch at 5",
+    }
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert any("stale term" in t for t in legend) and any("log mismatch" in t for t in legend)
 
@@ -145,7 +159,11 @@ def test_refused_votes_are_labelled_with_their_reason():
 
 
 def client_marks(fig):
-    return {line.get_gid(): line for line in fig.axes[0].get_lines() if (line.get_gid() or "").startswith("client:")}
+    return {
+        line.get_gid(): line
+        for line in fig.axes[0].get_lines()
+        if (line.get_gid() or "").startswith("client:")
+    }
 
 
 def test_client_lane_shows_submit_commit_and_ack(trace):
@@ -153,9 +171,11 @@ def test_client_lane_shows_submit_commit_and_ack(trace):
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()][-1] == "clients"
     marks = client_marks(fig)
     assert {g: list(m.get_ydata()) for g, m in marks.items()} == {
-        "client:submit:c1:1": [40.0], "client:commit:c1:1": [55.0], "client:ack:c1:1": [60.0],
+        "client:submit:c1:1": [40.0],
+        "client:commit:c1:1": [55.0],
+        "client:ack:c1:1": [60.0],
         "client:submit:c1:2": [100.0],  # never committed nor acknowledged
-    }  # fmt: skip
+    }
 
 
 def test_default_window_shows_the_first_scripted_event_and_its_outcome(trace):
@@ -181,8 +201,20 @@ def test_default_window_without_scripted_events_is_the_first_election():
     events.append(ev(150.0, "role", node="n2", role="candidate", term=1))
     events.append(ev(160.0, "role", node="n2", role="leader", term=1))
     for i in range(20):  # heartbeats every 50 ms after the election
-        events.append(msg("send", 160.0 + 50 * i, "n2", "n1", "AppendEntries", 1, i + 1, prev_index=0,
-                          prev_term=0, entries=0))  # fmt: skip
+        events.append(
+            msg(
+                "send",
+                160.0 + 50 * i,
+                "n2",
+                "n1",
+                "AppendEntries",
+                1,
+                i + 1,
+                prev_index=0,
+                prev_term=0,
+                entries=0,
+            )
+        )
     start, stop = default_window(events)
     assert start <= 150.0 and stop > 160.0
     assert 160.0 + 50 * 7 <= stop < 160.0 + 50 * 9  # the new leader's first heartbeats, then no more
@@ -201,8 +233,9 @@ def test_simulated_default_window_is_around_the_leader_crash(simulated):
 
 def test_scripted_network_changes_are_drawn_across(trace):
     ax = message_diagram(trace, 250, 700).axes[0]
-    assert sorted(line.get_gid() for line in ax.get_lines() if (line.get_gid() or "").startswith("script:")) == [
-        "script:heal", "script:partition"]  # fmt: skip
+    assert sorted(
+        line.get_gid() for line in ax.get_lines() if (line.get_gid() or "").startswith("script:")
+    ) == ["script:heal", "script:partition"]
     assert "partition n1 | n2 n3" in [t.get_text() for t in ax.texts]
 
 
@@ -251,7 +284,11 @@ def legend_texts(fig):
 def test_the_legend_names_only_what_the_diagram_shows(trace):
     # 0-19 ms: a vote request, its grant, a lost request; nothing refused, no AppendEntries, no leader, no client
     assert legend_texts(message_diagram(trace, 0, 19)) == [
-        "RequestVote / vote granted", "dropped (reason)", "follower", "candidate"]  # fmt: skip
+        "RequestVote / vote granted",
+        "dropped (reason)",
+        "follower",
+        "candidate",
+    ]
     # 0-100 ms adds AppendEntries, a refusal at its own term (a log mismatch) and the client's write
     texts = legend_texts(message_diagram(trace, 0, 100))
     assert "refused at its term: log mismatch" in texts and not any("stale term" in t for t in texts)
@@ -297,11 +334,17 @@ def test_the_default_window_does_not_stretch_across_a_silence():
     names = ["n1", "n2"]
     events = [ev(0.0, "meta", nodes=names, duration_ms=2000.0, scenario="silence", seed=1)]
     events += [ev(0, "role", node=n, role="follower", term=1) for n in names]
-    events += [ev(5.0, "role", node="n1", role="candidate", term=2), ev(9.0, "role", node="n1", role="leader", term=2)]
+    events += [
+        ev(5.0, "role", node="n1", role="candidate", term=2),
+        ev(9.0, "role", node="n1", role="leader", term=2),
+    ]
     for mid, t in enumerate((20.0, 50.0, 80.0, 1500.0, 1530.0), start=1):
-        events.append(msg("send", t, "n1", "n2", "AppendEntries", 2, mid, prev_index=0, prev_term=0, entries=0))
-        events.append(msg("deliver", t + 5, "n1", "n2", "AppendEntries", 2, mid, prev_index=0, prev_term=0,
-                          entries=0))  # fmt: skip
+        events.append(
+            msg("send", t, "n1", "n2", "AppendEntries", 2, mid, prev_index=0, prev_term=0, entries=0)
+        )
+        events.append(
+            msg("deliver", t + 5, "n1", "n2", "AppendEntries", 2, mid, prev_index=0, prev_term=0, entries=0)
+        )
     events += [ev(100.0, "crash", node="n1"), ev(100.0, "crash", node="n2")]
     events.sort(key=lambda e: e["t_ms"])  # a trace is in time order
     start, stop = default_window(events)

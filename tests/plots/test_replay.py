@@ -33,13 +33,19 @@ def test_role_spans_follow_role_events_and_end_at_a_crash(trace):
 
 
 def test_a_repeated_role_event_does_not_split_a_span():
-    events = [ev(0.0, "meta", nodes=["a"], duration_ms=10.0), ev(0, "role", node="a", role="follower", term=0),
-              ev(5, "role", node="a", role="follower", term=0)]  # fmt: skip
+    events = [
+        ev(0.0, "meta", nodes=["a"], duration_ms=10.0),
+        ev(0, "role", node="a", role="follower", term=0),
+        ev(5, "role", node="a", role="follower", term=0),
+    ]
     assert [(s.start_ms, s.end_ms) for s in replay.role_spans(events)] == [(0, 10.0)]
 
 
 def test_leader_changes(trace):
-    assert [(c.t_ms, c.node, c.term) for c in replay.leader_changes(trace)] == [(20.0, "n1", 1), (420.0, "n2", 2)]
+    assert [(c.t_ms, c.node, c.term) for c in replay.leader_changes(trace)] == [
+        (20.0, "n1", 1),
+        (420.0, "n2", 2),
+    ]
 
 
 def test_network_spans_and_cut_links(trace):
@@ -52,8 +58,12 @@ def test_network_spans_and_cut_links(trace):
 
 
 def test_one_way_cut_and_isolate_are_labelled():
-    events = [ev(0.0, "meta", nodes=["a", "b", "c"], duration_ms=100.0), ev(10, "cut", **{"from": "a", "to": "b"}),
-              ev(20, "isolate", node="c"), ev(30, "heal")]  # fmt: skip
+    events = [
+        ev(0.0, "meta", nodes=["a", "b", "c"], duration_ms=100.0),
+        ev(10, "cut", **{"from": "a", "to": "b"}),
+        ev(20, "isolate", node="c"),
+        ev(30, "heal"),
+    ]
     first, second = replay.network_spans(events)
     assert first.label == "one-way a→b" and first.groups == (("a", "b", "c"),) and not first.is_partition
     assert second.groups == (("a", "b"), ("c",)) and (second.start_ms, second.end_ms) == (20, 30)
@@ -63,8 +73,11 @@ def test_one_way_cut_and_isolate_are_labelled():
 def test_one_way_cuts_that_silence_a_node_are_not_a_partition():
     """n2 and n3 cannot send to n1, n1 still reaches both: every cut is named with its direction, and no
     group is split off (two-way connectivity alone would put n1 in a group of its own)."""
-    events = [ev(0.0, "meta", nodes=["n1", "n2", "n3"], duration_ms=100.0),
-              ev(10, "cut", **{"from": "n2", "to": "n1"}), ev(10, "cut", **{"from": "n3", "to": "n1"})]  # fmt: skip
+    events = [
+        ev(0.0, "meta", nodes=["n1", "n2", "n3"], duration_ms=100.0),
+        ev(10, "cut", **{"from": "n2", "to": "n1"}),
+        ev(10, "cut", **{"from": "n3", "to": "n1"}),
+    ]
     (span,) = replay.network_spans(events)
     assert not span.is_partition and span.groups == (("n1", "n2", "n3"),)
     assert span.one_way == (("n2", "n1"), ("n3", "n1"))
@@ -73,8 +86,11 @@ def test_one_way_cuts_that_silence_a_node_are_not_a_partition():
 
 def test_a_pair_cut_both_ways_inside_a_group_is_named():
     names = [f"n{i}" for i in range(1, 11)]
-    events = [ev(0.0, "meta", nodes=names, duration_ms=100.0),
-              ev(10, "cut", **{"from": "n10", "to": "n2"}), ev(10, "cut", **{"from": "n2", "to": "n10"})]  # fmt: skip
+    events = [
+        ev(0.0, "meta", nodes=names, duration_ms=100.0),
+        ev(10, "cut", **{"from": "n10", "to": "n2"}),
+        ev(10, "cut", **{"from": "n2", "to": "n10"}),
+    ]
     (span,) = replay.network_spans(events)
     assert not span.is_partition and span.label == "cut n2↔n10"
     assert replay.separated_groups(names, span.cut) == (tuple(names),)
@@ -94,7 +110,9 @@ def test_logs_rebuilt_from_appends_truncates_commits_and_restarts(trace):
 
 
 def test_logs_start_from_the_initial_state():
-    events = [ev(0.0, "meta", nodes=["a"], duration_ms=1.0, initial_state={"a": {"term": 6, "log": [1, 4, 6]}})]
+    events = [
+        ev(0.0, "meta", nodes=["a"], duration_ms=1.0, initial_state={"a": {"term": 6, "log": [1, 4, 6]}})
+    ]
     (log,) = replay.logs_at(events, 0.0)
     assert (log.terms, log.term) == ((1, 4, 6), 6)
 
@@ -120,16 +138,22 @@ def test_a_list_without_meta_is_refused():
 
 def test_partial_heals_end_exactly_the_named_cuts():
     nodes = ["n1", "n2", "n3", "n4"]
-    events = [ev(0.0, "meta", nodes=nodes, duration_ms=100.0),
-              ev(10, "partition", groups=[["n1", "n2"], ["n3", "n4"]]),
-              ev(20, "heal", link=["n2", "n3"]),
-              ev(30, "heal", node="n1"),
-              ev(40, "cut", **{"from": "n4", "to": "n1"}),
-              ev(50, "heal", link=["n1", "n4"]),
-              ev(60, "heal")]  # fmt: skip
+    events = [
+        ev(0.0, "meta", nodes=nodes, duration_ms=100.0),
+        ev(10, "partition", groups=[["n1", "n2"], ["n3", "n4"]]),
+        ev(20, "heal", link=["n2", "n3"]),
+        ev(30, "heal", node="n1"),
+        ev(40, "cut", **{"from": "n4", "to": "n1"}),
+        ev(50, "heal", link=["n1", "n4"]),
+        ev(60, "heal"),
+    ]
     split, after_link, after_node, with_cut, after_cut_healed = replay.network_spans(events)
     assert [(s.start_ms, s.end_ms) for s in (split, after_link, after_node, with_cut, after_cut_healed)] == [
-        (10, 20), (20, 30), (30, 40), (40, 50), (50, 60)
+        (10, 20),
+        (20, 30),
+        (30, 40),
+        (40, 50),
+        (50, 60),
     ]
     assert split.label == "n1 n2 | n3 n4"
     both = lambda *pairs: {link for a, b in pairs for link in ((a, b), (b, a))}  # noqa: E731
@@ -145,10 +169,22 @@ def test_partial_heals_end_exactly_the_named_cuts():
 
 def test_partial_heals_of_a_simulated_run_replay_to_the_network_it_had():
     """The links the running network had at each moment are the links replayed from its trace."""
-    sc = parse_scenario({"name": "t", "seed": 3, "duration_ms": 1000, "cluster": {"size": 5}, "events": [
-        {"at_ms": 100, "partition": [["n1", "n2"], ["n3", "n4", "n5"]]}, {"at_ms": 200, "cut": ["leader", "follower"]},
-        {"at_ms": 300, "heal": ["n1", "n4"]}, {"at_ms": 400, "heal": "n5"}, {"at_ms": 500, "isolate": "follower"},
-        {"at_ms": 600, "heal": "n2"}]})  # fmt: skip
+    sc = parse_scenario(
+        {
+            "name": "t",
+            "seed": 3,
+            "duration_ms": 1000,
+            "cluster": {"size": 5},
+            "events": [
+                {"at_ms": 100, "partition": [["n1", "n2"], ["n3", "n4", "n5"]]},
+                {"at_ms": 200, "cut": ["leader", "follower"]},
+                {"at_ms": 300, "heal": ["n1", "n4"]},
+                {"at_ms": 400, "heal": "n5"},
+                {"at_ms": 500, "isolate": "follower"},
+                {"at_ms": 600, "heal": "n2"},
+            ],
+        }
+    )
     bus = EventBus()
     recorded: list[dict] = []
     bus.subscribe(recorded.append)
@@ -165,13 +201,33 @@ def test_partial_heals_of_a_simulated_run_replay_to_the_network_it_had():
 def _refusal_trace():
     """n1 (term 2, log [1]) asks for votes: n2 holds a longer log of term 1, n3 already voted for n4 in term 2,
     n4 is in term 3. n5 leads term 3 and sends n1 an AppendEntries that n1 (term 3 by then) cannot match."""
+
     def msg(kind, t, src, dst, name, term, mid, **fields):
-        return {"t_ms": t, "type": kind, "from": src, "to": dst, "msg": name, "term": term, "id": mid, **fields}
+        return {
+            "t_ms": t,
+            "type": kind,
+            "from": src,
+            "to": dst,
+            "msg": name,
+            "term": term,
+            "id": mid,
+            **fields,
+        }
 
     names = ["n1", "n2", "n3", "n4", "n5"]
-    events = [ev(0.0, "meta", nodes=names, duration_ms=100.0, scenario="refusals", seed=1,
-                 initial_state={n: {"term": 1, "voted_for": None, "log": [1, 1] if n == "n2" else [1]}
-                                for n in names})]  # fmt: skip
+    events = [
+        ev(
+            0.0,
+            "meta",
+            nodes=names,
+            duration_ms=100.0,
+            scenario="refusals",
+            seed=1,
+            initial_state={
+                n: {"term": 1, "voted_for": None, "log": [1, 1] if n == "n2" else [1]} for n in names
+            },
+        )
+    ]
     events += [ev(0.0, "role", node=n, role="follower", term=1) for n in names]
     events.append(ev(1.0, "role", node="n4", role="candidate", term=2))
     events.append(ev(2.0, "vote", node="n3", candidate="n4", term=2, granted=True))
@@ -183,8 +239,20 @@ def _refusal_trace():
     events.append(msg("send", 12.0, "n3", "n1", "RequestVoteResponse", 2, 12, reply_to=2, granted=False))
     events.append(msg("send", 12.0, "n4", "n1", "RequestVoteResponse", 3, 13, reply_to=3, granted=False))
     events.append(msg("send", 20.0, "n5", "n1", "AppendEntries", 3, 20, prev_index=4, prev_term=3, entries=1))
-    events.append(msg("send", 22.0, "n1", "n5", "AppendEntriesResponse", 3, 21, reply_to=20, success=False,
-                      match_index=0))  # fmt: skip
+    events.append(
+        msg(
+            "send",
+            22.0,
+            "n1",
+            "n5",
+            "AppendEntriesResponse",
+            3,
+            21,
+            reply_to=20,
+            success=False,
+            match_index=0,
+        )
+    )
     return events
 
 
@@ -231,32 +299,61 @@ def test_logs_at_keeps_each_entry_command(trace):
 def _progress_trace(until_ms=20.0):
     """n1 leads term 2 with log [1, 1, 1, 2]; n2 and n3 hold [1]. n1 probes n2 from its nextIndex 4, n2
     refuses, n1 backs up to prevLogIndex 1 and n2 accepts (matchIndex 4); n3 never answers."""
+
     def msg(kind, t, src, dst, name, term, mid, **fields):
-        return {"t_ms": t, "type": kind, "from": src, "to": dst, "msg": name, "term": term, "id": mid, **fields}
+        return {
+            "t_ms": t,
+            "type": kind,
+            "from": src,
+            "to": dst,
+            "msg": name,
+            "term": term,
+            "id": mid,
+            **fields,
+        }
 
     names = ["n1", "n2", "n3"]
-    events = [ev(0.0, "meta", nodes=names, duration_ms=100.0, scenario="progress", seed=1,
-                 initial_state={n: {"term": 1, "voted_for": None, "log": [1, 1, 1] if n == "n1" else [1]}
-                                for n in names})]  # fmt: skip
+    events = [
+        ev(
+            0.0,
+            "meta",
+            nodes=names,
+            duration_ms=100.0,
+            scenario="progress",
+            seed=1,
+            initial_state={
+                n: {"term": 1, "voted_for": None, "log": [1, 1, 1] if n == "n1" else [1]} for n in names
+            },
+        )
+    ]
     events += [ev(0.0, "role", node=n, role="follower", term=1) for n in names]
     events.append(ev(10.0, "role", node="n1", role="leader", term=2))
     events.append(ev(10.0, "append", node="n1", index=4, term=2, command=None))
     events.append(msg("send", 10.0, "n1", "n2", "AppendEntries", 2, 1, prev_index=3, prev_term=1, entries=1))
     events.append(msg("send", 10.0, "n1", "n3", "AppendEntries", 2, 2, prev_index=3, prev_term=1, entries=1))
-    events.append(msg("deliver", 15.0, "n2", "n1", "AppendEntriesResponse", 2, 3, success=False, match_index=0))
+    events.append(
+        msg("deliver", 15.0, "n2", "n1", "AppendEntriesResponse", 2, 3, success=False, match_index=0)
+    )
     events.append(msg("send", 15.0, "n1", "n2", "AppendEntries", 2, 4, prev_index=1, prev_term=1, entries=3))
     events.append(ev(17.0, "append", node="n2", index=2, term=1, command=None))
     events.append(ev(17.0, "append", node="n2", index=3, term=1, command=None))
     events.append(ev(17.0, "append", node="n2", index=4, term=2, command=None))
-    events.append(msg("deliver", 20.0, "n2", "n1", "AppendEntriesResponse", 2, 5, success=True, match_index=4))
+    events.append(
+        msg("deliver", 20.0, "n2", "n1", "AppendEntriesResponse", 2, 5, success=True, match_index=4)
+    )
     return [e for e in events if e["t_ms"] <= until_ms]
 
 
 def test_replication_progress_of_the_leader():
     events = _progress_trace()
     assert [(p.follower, p.next_index, p.match_index) for p in replay.replication_at(events, 10.0)] == [
-        ("n2", 4, 0), ("n3", 4, 0)]  # fmt: skip
-    assert [(p.follower, p.next_index) for p in replay.replication_at(events, 15.0)][0] == ("n2", 2)  # backed up
+        ("n2", 4, 0),
+        ("n3", 4, 0),
+    ]
+    assert [(p.follower, p.next_index) for p in replay.replication_at(events, 15.0)][0] == (
+        "n2",
+        2,
+    )  # backed up
     progress = {p.follower: p for p in replay.replication_at(events, 20.0)}
     assert (progress["n2"].leader, progress["n2"].term) == ("n1", 2)
     assert (progress["n2"].next_index, progress["n2"].match_index) == (5, 4)

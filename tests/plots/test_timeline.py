@@ -108,7 +108,7 @@ def test_unacknowledged_writes_are_outside_the_latency_data_area(trace):
     fig.canvas.draw()
     strip_box, latency_box = strip.get_window_extent(), latency.get_window_extent()
     assert strip_box.y0 >= latency_box.y1  # the strip lies wholly above the latency panel's data area
-    (x, y), = lost.get_offset_transform().transform(lost.get_offsets())
+    ((x, y),) = lost.get_offset_transform().transform(lost.get_offsets())
     assert strip_box.y0 <= y <= strip_box.y1 and not latency_box.y0 <= y <= latency_box.y1
 
 
@@ -247,10 +247,17 @@ def violation_trace():
         ev(15.0, "role", node="n3", role="follower", term=1),
         ev(20.0, "role", node="n1", role="leader", term=1),
         ev(22.0, "role", node="n2", role="leader", term=1),
-        ev(22.0, "violation", property="Election Safety", nodes=["n1", "n2"], term=1, index=None,
-           detail="n1 and n2 were both elected leader in term 1"),
+        ev(
+            22.0,
+            "violation",
+            property="Election Safety",
+            nodes=["n1", "n2"],
+            term=1,
+            index=None,
+            detail="n1 and n2 were both elected leader in term 1",
+        ),
         ev(22.0, "end", final_leader="n1", commit_index={}),
-    ]  # fmt: skip
+    ]
     return events
 
 
@@ -318,12 +325,23 @@ def test_the_band_is_clipped_to_the_window_and_absent_outside_it(trace):
 def test_the_bands_are_the_summarys_periods():
     from raft.api import parse_scenario, simulate
 
-    run = simulate(parse_scenario({
-        "name": "cut-leader", "seed": 2, "duration_ms": 2500, "cluster": {"size": 3},
-        "workload": {"writes_per_s": 20, "stop_ms": 2000},
-        "events": [{"at_ms": 0, "timeout": "n1"}, {"at_ms": 300, "cut": ["n2", "n1"]},
-                   {"at_ms": 300, "cut": ["n3", "n1"]}, {"at_ms": 1500, "heal": True}],
-    }))  # fmt: skip
+    run = simulate(
+        parse_scenario(
+            {
+                "name": "cut-leader",
+                "seed": 2,
+                "duration_ms": 2500,
+                "cluster": {"size": 3},
+                "workload": {"writes_per_s": 20, "stop_ms": 2000},
+                "events": [
+                    {"at_ms": 0, "timeout": "n1"},
+                    {"at_ms": 300, "cut": ["n2", "n1"]},
+                    {"at_ms": 300, "cut": ["n3", "n1"]},
+                    {"at_ms": 1500, "heal": True},
+                ],
+            }
+        )
+    )
     bands = gid_exactly(run.timeline().axes[1], "unavailable")
     periods = [(p["from_ms"], p["to_ms"]) for p in run.summary["unavailable"]]
     assert periods and len(bands) == len(periods)
@@ -357,8 +375,10 @@ def test_a_large_clusters_commit_panel_shows_the_spread_and_the_leader(large):
     assert len(by_gid(commits, "commit-spread")) == 1
     assert by_gid(commits, "commit-leader")
     assert not by_gid(commits, "commit:") and not by_gid(commits, "commit-offset")
-    assert [t.get_text() for t in commits.get_legend().get_texts()] == ["lowest–highest of\nthe live nodes",
-                                                                       "the leader's"]  # fmt: skip
+    assert [t.get_text() for t in commits.get_legend().get_texts()] == [
+        "lowest–highest of\nthe live nodes",
+        "the leader's",
+    ]
     band = by_gid(commits, "commit-spread")[0].get_paths()[0].vertices
     highest = max(large.summary["commit_index"].values())
     assert band[:, 1].max() == highest
@@ -389,7 +409,11 @@ def test_nodes_that_only_stood_share_a_lane_when_too_many_did_something(monkeypa
     events += [ev(20.0, "role", node=n, role="follower", term=1) for n in names[1:6]]
     monkeypatch.setattr(module, "MAX_LANES", 3)
     ax = module.timeline(events).axes[0]
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["n1 (stood, led)", "5 others\n(stood, lost)", "6 others"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "n1 (stood, led)",
+        "5 others\n(stood, lost)",
+        "6 others",
+    ]
     (stood,) = by_gid(ax, "role:candidate:stood")
     assert len(stood.get_paths()) == 5
 
@@ -400,10 +424,22 @@ def legend_texts(fig):
 
 def test_the_legend_names_only_what_the_window_shows(trace):
     # the whole run: a partition, a crash and a restart, no one-way cut
-    assert legend_texts(timeline(trace)) == ["follower", "candidate", "leader", "partition", "new leader",
-                                             "crash (lane gap = down)", "restart"]  # fmt: skip
+    assert legend_texts(timeline(trace)) == [
+        "follower",
+        "candidate",
+        "leader",
+        "partition",
+        "new leader",
+        "crash (lane gap = down)",
+        "restart",
+    ]
     # before any of them: no partition, crash or restart in the legend
-    assert legend_texts(timeline(trace, from_ms=0, to_ms=250)) == ["follower", "candidate", "leader", "new leader"]
+    assert legend_texts(timeline(trace, from_ms=0, to_ms=250)) == [
+        "follower",
+        "candidate",
+        "leader",
+        "new leader",
+    ]
     assert legend_texts(timeline(one_way_trace(), from_ms=150, to_ms=250))[-1].startswith("one-way cut")
 
 
@@ -429,8 +465,10 @@ def test_a_term_label_that_would_run_past_the_windows_edge_is_left_out():
     # term 39 begins 0.2 % of the window before its end: "39" would be cut to "3", which reads as term 3
     names = ["n1"]
     events = [ev(0.0, "meta", nodes=names, duration_ms=1000.0, scenario="edge", seed=1)]
-    events += [ev(0, "role", node="n1", role="candidate", term=38), ev(998.0, "role", node="n1", role="candidate",
-                                                                        term=39)]  # fmt: skip
+    events += [
+        ev(0, "role", node="n1", role="candidate", term=38),
+        ev(998.0, "role", node="n1", role="candidate", term=39),
+    ]
     texts = [t for _, t in term_labels(timeline(events).axes[0])["n1"]]
     assert texts == ["38"]
 
@@ -449,7 +487,9 @@ def test_periods_of_unavailability_that_meet_are_drawn_as_two():
     periods = [(p["from_ms"], p["to_ms"]) for p in run.summary["unavailable"]]
     assert len(periods) == 2 and periods[0][1] == periods[1][0]  # they meet: one ends where the next begins
     commits = run.timeline().axes[1]
-    edges = sorted(line.get_xdata()[0] for line in commits.get_lines() if line.get_gid() == "unavailable-edge")  # ms
+    edges = sorted(
+        line.get_xdata()[0] for line in commits.get_lines() if line.get_gid() == "unavailable-edge"
+    )  # ms
     assert edges == pytest.approx(sorted([x for period in periods for x in period]))
 
 

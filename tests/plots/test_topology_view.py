@@ -28,8 +28,10 @@ def test_leader_highlighted_and_links_healed(trace):
 
 
 def test_one_way_cut_is_an_arrow():
-    events = [{"t_ms": 0.0, "type": "meta", "nodes": ["a", "b", "c"], "duration_ms": 10.0},
-              {"t_ms": 1.0, "type": "cut", "from": "a", "to": "b"}]  # fmt: skip
+    events = [
+        {"t_ms": 0.0, "type": "meta", "nodes": ["a", "b", "c"], "duration_ms": 10.0},
+        {"t_ms": 1.0, "type": "cut", "from": "a", "to": "b"},
+    ]
     fig = topology(events)
     assert artist(fig, "oneway:a->b") is not None
     assert artist(fig, "oneway-open:b->a") is not None  # the direction that still works is drawn too
@@ -37,9 +39,11 @@ def test_one_way_cut_is_an_arrow():
 
 
 def test_one_way_cuts_are_each_named_with_their_direction_and_never_called_a_partition():
-    events = [{"t_ms": 0.0, "type": "meta", "nodes": ["n1", "n2", "n3"], "duration_ms": 10.0},
-              {"t_ms": 1.0, "type": "cut", "from": "n2", "to": "n1"},
-              {"t_ms": 1.0, "type": "cut", "from": "n3", "to": "n1"}]  # fmt: skip
+    events = [
+        {"t_ms": 0.0, "type": "meta", "nodes": ["n1", "n2", "n3"], "duration_ms": 10.0},
+        {"t_ms": 1.0, "type": "cut", "from": "n2", "to": "n1"},
+        {"t_ms": 1.0, "type": "cut", "from": "n3", "to": "n1"},
+    ]
     fig = topology(events)
     assert artist(fig, "cuts").get_text() == "no partition: one-way n2→n1, n3→n1"
     assert artist(fig, "oneway-label:n2->n1").get_text() == "n2→n1 cut"
@@ -53,12 +57,21 @@ def test_a_partition_is_named_with_its_groups(trace):
 
 
 def test_a_safety_violation_is_noted_and_its_nodes_ringed():
-    events = [{"t_ms": 0.0, "type": "meta", "nodes": ["n1", "n2", "n3"], "duration_ms": 100.0},
-              {"t_ms": 20.0, "type": "role", "node": "n1", "role": "leader", "term": 1},
-              {"t_ms": 22.0, "type": "role", "node": "n2", "role": "leader", "term": 1},
-              {"t_ms": 22.0, "type": "violation", "property": "Election Safety", "nodes": ["n1", "n2"],
-               "term": 1, "index": None, "detail": "two leaders"},
-              {"t_ms": 22.0, "type": "end"}]  # fmt: skip
+    events = [
+        {"t_ms": 0.0, "type": "meta", "nodes": ["n1", "n2", "n3"], "duration_ms": 100.0},
+        {"t_ms": 20.0, "type": "role", "node": "n1", "role": "leader", "term": 1},
+        {"t_ms": 22.0, "type": "role", "node": "n2", "role": "leader", "term": 1},
+        {
+            "t_ms": 22.0,
+            "type": "violation",
+            "property": "Election Safety",
+            "nodes": ["n1", "n2"],
+            "term": 1,
+            "index": None,
+            "detail": "two leaders",
+        },
+        {"t_ms": 22.0, "type": "end"},
+    ]
     fig = topology(events)
     note = artist(fig, "violation").get_text()
     assert "Election Safety violated on n1, n2 (term 1)" in note and "22 ms" in note
@@ -83,9 +96,14 @@ def test_the_legend_names_only_what_the_picture_shows(trace):
     during = legend_texts(topology(trace, 350))
     assert "down" in during and "cut both ways" in during and "leader ring" not in during
     assert not any("one way" in t for t in during)
-    one_way = [{"t_ms": 0.0, "type": "meta", "nodes": ["a", "b"], "duration_ms": 10.0},
-               {"t_ms": 0.0, "type": "role", "node": "a", "role": "follower", "term": 0},
-               {"t_ms": 0.0, "type": "role", "node": "b", "role": "follower", "term": 0},
-               {"t_ms": 1.0, "type": "cut", "from": "a", "to": "b"}]  # fmt: skip
-    assert legend_texts(topology(one_way)) == ["follower", "cut one way: the blocked direction",
-                                               "... and the direction that works"]  # fmt: skip
+    one_way = [
+        {"t_ms": 0.0, "type": "meta", "nodes": ["a", "b"], "duration_ms": 10.0},
+        {"t_ms": 0.0, "type": "role", "node": "a", "role": "follower", "term": 0},
+        {"t_ms": 0.0, "type": "role", "node": "b", "role": "follower", "term": 0},
+        {"t_ms": 1.0, "type": "cut", "from": "a", "to": "b"},
+    ]
+    assert legend_texts(topology(one_way)) == [
+        "follower",
+        "cut one way: the blocked direction",
+        "... and the direction that works",
+    ]

@@ -32,10 +32,18 @@ def test_the_violation_is_read_from_the_trace(stale_append):
     found = violation.violation(stale_append)
     assert found is not None
     assert (found.t_ms, found.property_name, found.nodes, found.term, found.index) == (
-        2110.0, "State Machine Safety", ("n2",), 2, 3)  # fmt: skip
+        2110.0,
+        "State Machine Safety",
+        ("n2",),
+        2,
+        3,
+    )
     assert found.text == "State Machine Safety violated on n2 (term 2, index 3)"
     assert violation.window_around(stale_append, 100.0) == pytest.approx((2025.0, 2125.0))
-    assert violation.violation(stale_append[:5]) is None and violation.window_around(stale_append[:5], 100) is None
+    assert (
+        violation.violation(stale_append[:5]) is None
+        and violation.window_around(stale_append[:5], 100) is None
+    )
 
 
 def test_every_plot_marks_it(stale_append):
@@ -50,9 +58,15 @@ def test_every_plot_marks_it(stale_append):
 
     for fig in (log_view(stale_append), topology(stale_append)):
         (note,) = gid(fig.axes[0], "violation")
-        assert "State Machine Safety violated on n2 (term 2, index 3) at 2110 ms (this moment)" in note.get_text()
-    red = [t.get_text() for t in log_view(stale_append).axes[0].get_yticklabels()
-           if t.get_color() == VIOLATION_COLOR]  # fmt: skip
+        assert (
+            "State Machine Safety violated on n2 (term 2, index 3) at 2110 ms (this moment)"
+            in note.get_text()
+        )
+    red = [
+        t.get_text()
+        for t in log_view(stale_append).axes[0].get_yticklabels()
+        if t.get_color() == VIOLATION_COLOR
+    ]
     assert [t.split(" ")[0] for t in red] == ["n2"]
 
 

@@ -209,13 +209,33 @@ def test_bad_override_keys(key: str, message: str) -> None:
 # --- nothing but ScenarioError escapes -------------------------------------------------------------------
 
 _SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 10_000), st.floats(allow_nan=True, allow_infinity=True),
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 10_000),
+    st.floats(allow_nan=True, allow_infinity=True),
     st.sampled_from(["n1", "n2", "leader", "x=1", "", "crash", "size"]),
-)  # fmt: skip
+)
 _KEYS = [
-    "name", "duration_ms", "cluster", "size", "nodes", "events", "at_ms", "crash", "partition", "when",
-    "leader", "expect", "final_leader_in", "initial_state", "n1", "term", "log", "network", "latency_ms",
-]  # fmt: skip
+    "name",
+    "duration_ms",
+    "cluster",
+    "size",
+    "nodes",
+    "events",
+    "at_ms",
+    "crash",
+    "partition",
+    "when",
+    "leader",
+    "expect",
+    "final_leader_in",
+    "initial_state",
+    "n1",
+    "term",
+    "log",
+    "network",
+    "latency_ms",
+]
 _VALUES = st.recursive(
     _SCALARS,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(_KEYS), inner, max_size=4),
@@ -234,7 +254,9 @@ def test_any_mapping_gives_a_scenario_or_a_scenario_error(data: dict[str, Any]) 
         assert str(error).startswith("<scenario>: ")
 
 
-@pytest.mark.parametrize(("text", "value"), [("5e3", 5000.0), ("5.0e3", 5000.0), ("+1e3", 1000.0), ("5E3", 5000.0)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("5e3", 5000.0), ("5.0e3", 5000.0), ("+1e3", 1000.0), ("5E3", 5000.0)]
+)
 def test_scientific_notation_is_a_number(tmp_path: Path, text: str, value: float) -> None:
     path = tmp_path / "sci.yaml"
     path.write_text(f"name: sci\nduration_ms: {text}\ncluster: {{size: 3}}\nnetwork: {{drop_rate: 1.5e-3}}\n")

@@ -36,7 +36,12 @@ def test_a_malformed_key_path_is_refused_with_an_example(dotted: str) -> None:
 def test_overrides_set_nested_values_and_leave_the_input_alone() -> None:
     before = copy.deepcopy(RAW)
     result = apply_overrides(RAW, {"cluster.size": 5, "events[0].at_ms": 250, "seed": 9})
-    assert result == {"name": "t", "seed": 9, "cluster": {"size": 5}, "events": [{"at_ms": 250, "crash": "leader"}]}
+    assert result == {
+        "name": "t",
+        "seed": 9,
+        "cluster": {"size": 5},
+        "events": [{"at_ms": 250, "crash": "leader"}],
+    }
     assert before == RAW
 
 

@@ -91,9 +91,16 @@ def test_leader_crash_example_parses_to_the_values_it_states() -> None:
     e = s.events
     assert [event.index for event in e] == list(range(9))
     assert [event.action for event in e] == [
-        Action.CRASH, Action.RESTART, Action.PARTITION, Action.HEAL, Action.ISOLATE,
-        Action.CUT, Action.TIMEOUT, Action.WRITE, Action.ISOLATE,
-    ]  # fmt: skip
+        Action.CRASH,
+        Action.RESTART,
+        Action.PARTITION,
+        Action.HEAL,
+        Action.ISOLATE,
+        Action.CUT,
+        Action.TIMEOUT,
+        Action.WRITE,
+        Action.ISOLATE,
+    ]
     assert (e[0].at_ms, e[0].target) == (1000.0, "leader")
     assert e[2].groups == (("n1", "n2"), ("n3", "n4", "n5"))
     assert (e[3].target, e[3].groups, e[3].link, e[3].command) == (None, (), None, None)
@@ -179,7 +186,9 @@ def test_leader_and_follower_are_targets_for_crash_isolate_and_timeout(action: s
     assert (event.action, event.target) == (Action(action), role)
 
 
-@pytest.mark.parametrize("link", [["leader", "follower"], ["follower", "leader"], ["leader", "n2"], ["n1", "follower"]])
+@pytest.mark.parametrize(
+    "link", [["leader", "follower"], ["follower", "leader"], ["leader", "n2"], ["n1", "follower"]]
+)
 def test_leader_and_follower_are_ends_of_a_cut(link: list[str]) -> None:
     event = parse_scenario(scenario(events=[{"at_ms": 0, "cut": link}])).events[0]
     assert (event.action, event.link) == (Action.CUT, tuple(link))
@@ -247,32 +256,56 @@ def test_role_words_are_reserved_node_names(word: str) -> None:
     ("value", "target", "link"),
     [(True, None, None), ("n2", "n2", None), (["n1", "n3"], None, ("n1", "n3"))],
 )
-def test_heal_everything_one_node_or_one_link(value: Any, target: str | None, link: tuple[str, str] | None) -> None:
+def test_heal_everything_one_node_or_one_link(
+    value: Any, target: str | None, link: tuple[str, str] | None
+) -> None:
     event = parse_scenario(scenario(events=[{"at_ms": 0, "heal": value}])).events[0]
     assert (event.action, event.target, event.link) == (Action.HEAL, target, link)
 
 
 def test_heal_round_trips_through_the_model_form() -> None:
-    s = parse_scenario(scenario(events=[{"at_ms": 0, "heal": "n2"}, {"at_ms": 1, "heal": ["n1", "n3"]},
-                                        {"at_ms": 2, "heal": True}]))  # fmt: skip
+    s = parse_scenario(
+        scenario(
+            events=[
+                {"at_ms": 0, "heal": "n2"},
+                {"at_ms": 1, "heal": ["n1", "n3"]},
+                {"at_ms": 2, "heal": True},
+            ]
+        )
+    )
     assert parse_scenario(s.model_dump(mode="json")).events == s.events
 
 
 def test_heal_takes_a_node_or_a_link_not_both() -> None:
     event = {"action": "heal", "at_ms": 0, "target": "n1", "link": ["n1", "n2"]}
-    assert error_of(scenario(events=[event])) == "<scenario>: events[0].link: heal takes a node or a link, not both"
+    assert (
+        error_of(scenario(events=[event]))
+        == "<scenario>: events[0].link: heal takes a node or a link, not both"
+    )
 
 
 @pytest.mark.parametrize(
     ("event", "message"),
     [
-        ({"partition": ["n1", "n2"]}, "partition: expected a list of groups, such as [[n1, n2], [n3]], got ['n1', 'n2']"),
+        (
+            {"partition": ["n1", "n2"]},
+            "partition: expected a list of groups, such as [[n1, n2], [n3]], got ['n1', 'n2']",
+        ),
         ({"partition": "n1"}, "partition: expected a list of groups, such as [[n1, n2], [n3]], got 'n1'"),
         ({"cut": "n1"}, "cut: expected [from, to], such as [n1, n2] (cuts n1 -> n2), got 'n1'"),
-        ({"cut": [["n1", "n2"]]}, "cut: expected [from, to], such as [n1, n2] (cuts n1 -> n2), got [['n1', 'n2']]"),
-        ({"cut": ["n1", "n2", "n3"]}, "cut: expected [from, to], such as [n1, n2] (cuts n1 -> n2), got ['n1', 'n2', 'n3']"),
-        ({"heal": ["n1"]}, "heal: expected true (heal everything), a node such as n1 (every cut touching it) "
-                           "or a link such as [n1, n2] (both directions), got ['n1']"),
+        (
+            {"cut": [["n1", "n2"]]},
+            "cut: expected [from, to], such as [n1, n2] (cuts n1 -> n2), got [['n1', 'n2']]",
+        ),
+        (
+            {"cut": ["n1", "n2", "n3"]},
+            "cut: expected [from, to], such as [n1, n2] (cuts n1 -> n2), got ['n1', 'n2', 'n3']",
+        ),
+        (
+            {"heal": ["n1"]},
+            "heal: expected true (heal everything), a node such as n1 (every cut touching it) "
+            "or a link such as [n1, n2] (both directions), got ['n1']",
+        ),
     ],
 )
 def test_wrong_shapes_are_told_with_a_correct_example(event: dict[str, Any], message: str) -> None:
@@ -387,8 +420,16 @@ def test_nan_and_infinity_are_refused_everywhere_numeric() -> None:
 
 def test_action_values() -> None:
     assert [a.value for a in Action] == [
-        "crash", "restart", "partition", "heal", "isolate", "cut", "timeout", "write", "transfer",
-    ]  # fmt: skip
+        "crash",
+        "restart",
+        "partition",
+        "heal",
+        "isolate",
+        "cut",
+        "timeout",
+        "write",
+        "transfer",
+    ]
 
 
 def test_negative_seed_is_refused() -> None:
@@ -401,12 +442,17 @@ def test_no_clients_with_a_rate_is_refused(rate: str) -> None:
     message = error_of(scenario(workload={"clients": 0, rate: 5}))
     assert message.startswith("<scenario>: workload.clients: 0 clients cannot send ")
     assert f"or {rate}: 0" in message
-    assert parse_scenario(scenario(workload={"clients": 0})).workload.clients == 0  # no clients, no writes: fine
+    assert (
+        parse_scenario(scenario(workload={"clients": 0})).workload.clients == 0
+    )  # no clients, no writes: fine
 
 
 def test_a_misspelt_leader_target_suggests_leader() -> None:
     events = [{"at_ms": 10, "crash": "leadr"}]
-    assert error_of(scenario(events=events)) == "<scenario>: events[0].crash: unknown node leadr (did you mean 'leader'?)"
+    assert (
+        error_of(scenario(events=events))
+        == "<scenario>: events[0].crash: unknown node leadr (did you mean 'leader'?)"
+    )
     restart = [{"at_ms": 10, "restart": "leadr"}]  # restart does not accept leader: no such suggestion
     assert "did you mean 'leader'" not in error_of(scenario(events=restart))
     follower = [{"at_ms": 10, "cut": ["n1", "folower"]}]

@@ -26,8 +26,15 @@ def test_an_unknown_word_without_a_close_choice_lists_every_choice() -> None:
 @pytest.mark.parametrize(
     ("value", "text"),
     [
-        (None, "null"), (True, "true"), (150.0, "150"), (0.25, "0.25"), (math.nan, ".nan"), (-math.inf, "-.inf"),
-        ("n1", "'n1'"), ({"a": 1}, "a mapping"), (list(range(8)), "[0, 1, 2, 3, 4, 5, ...]"),
+        (None, "null"),
+        (True, "true"),
+        (150.0, "150"),
+        (0.25, "0.25"),
+        (math.nan, ".nan"),
+        (-math.inf, "-.inf"),
+        ("n1", "'n1'"),
+        ({"a": 1}, "a mapping"),
+        (list(range(8)), "[0, 1, 2, 3, 4, 5, ...]"),
     ],
 )
 def test_a_value_is_shown_the_way_yaml_would_write_it(value: Any, text: str) -> None:

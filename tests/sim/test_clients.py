@@ -42,8 +42,15 @@ def make_client(
     bus = EventBus()
     events: list[dict[str, Any]] = []
     bus.subscribe(events.append)
-    client = Client(env, "c1", cast(dict[str, SimServer], servers), bus, lambda: 1.0,
-                    timeout_ms=100.0, max_backoff_ms=300.0)  # fmt: skip
+    client = Client(
+        env,
+        "c1",
+        cast(dict[str, SimServer], servers),
+        bus,
+        lambda: 1.0,
+        timeout_ms=100.0,
+        max_backoff_ms=300.0,
+    )
     return client, events
 
 
@@ -59,8 +66,11 @@ def test_retries_with_doubling_capped_backoff() -> None:
 
 def test_follows_the_leader_hint_and_records_submit_and_ack() -> None:
     env = simpy.Environment()
-    servers = {"n1": FakeServer(env, "refuse", hint="n3"), "n2": FakeServer(env, "swallow"),
-               "n3": FakeServer(env, "apply")}  # fmt: skip
+    servers = {
+        "n1": FakeServer(env, "refuse", hint="n3"),
+        "n2": FakeServer(env, "swallow"),
+        "n3": FakeServer(env, "apply"),
+    }
     client, events = make_client(servers, env)
     client.submit("x=1")
     env.run(until=1000)
@@ -68,8 +78,15 @@ def test_follows_the_leader_hint_and_records_submit_and_ack() -> None:
     assert servers["n2"].calls == []
     assert servers["n3"].calls == [3.0]  # refusal back at 2, retry arrives at 3
     assert [(e["type"], e["t_ms"]) for e in events] == [("submit", 0), ("ack", 4.0)]
-    assert events[1] == {"t_ms": 4.0, "type": "ack", "client": "c1", "seq": 1, "command": "x=1", "index": 7,
-                         "value": None}  # fmt: skip
+    assert events[1] == {
+        "t_ms": 4.0,
+        "type": "ack",
+        "client": "c1",
+        "seq": 1,
+        "command": "x=1",
+        "index": 7,
+        "value": None,
+    }
     assert client.known_leader == "n3" and not client.outstanding
 
 
@@ -118,8 +135,16 @@ def test_retried_command_in_the_log_twice_is_applied_once() -> None:
 def test_backoff_is_capped_at_a_quarter_of_the_time_left_but_not_below_the_first_timeout() -> None:
     env = simpy.Environment()
     silent = FakeServer(env, "swallow")
-    client = Client(env, "c1", cast(dict[str, SimServer], {"n1": silent}), EventBus(), lambda: 1.0,
-                    timeout_ms=100.0, max_backoff_ms=10_000.0, end_ms=2000.0)  # fmt: skip
+    client = Client(
+        env,
+        "c1",
+        cast(dict[str, SimServer], {"n1": silent}),
+        EventBus(),
+        lambda: 1.0,
+        timeout_ms=100.0,
+        max_backoff_ms=10_000.0,
+        end_ms=2000.0,
+    )
     assert END_FRACTION == 0.25
     assert client.backoff(0) == 100.0 and client.backoff(3) == 500.0  # 2000 ms left: a quarter is 500
     assert client.backoff(10) == 500.0
@@ -148,7 +173,9 @@ def test_outstanding_commands_are_retried_after_the_clients_stop_submitting() ->
     submits = [e for e in events if e["type"] == "submit"]
     acks = {(e["client"], e["seq"]): e for e in events if e["type"] == "ack"}
     assert submits and all(e["t_ms"] < 2000 for e in submits)  # nothing new after stop_ms
-    assert {(e["client"], e["seq"]) for e in submits} == set(acks)  # ... but everything outstanding is answered
+    assert {(e["client"], e["seq"]) for e in submits} == set(
+        acks
+    )  # ... but everything outstanding is answered
     assert all(e["t_ms"] > 3000 for e in acks.values())  # after the heal, long after the clients stopped
     writes = result.summary["writes"]
     assert writes["outstanding"] == 0 and writes["committed"] == writes["acknowledged"] == len(submits)

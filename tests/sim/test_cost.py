@@ -13,10 +13,16 @@ from tests.sim.simkit import scenario
     ("size", "heartbeat", "writes", "reads"),
     [(3, 50, 0, 0), (5, 50, 20, 0), (5, 50, 100, 20), (3, 25, 200, 0), (9, 100, 50, 0)],
 )
-def test_estimated_messages_and_events_match_a_real_run(size: int, heartbeat: float, writes: float,
-                                                        reads: float) -> None:  # fmt: skip
-    setup = scenario(size, 6000, cluster={"heartbeat_ms": heartbeat, "election_timeout_ms": [150, 300]},
-                     network={"latency_ms": [5, 10]}, workload={"writes_per_s": writes, "reads_per_s": reads})  # fmt: skip
+def test_estimated_messages_and_events_match_a_real_run(
+    size: int, heartbeat: float, writes: float, reads: float
+) -> None:
+    setup = scenario(
+        size,
+        6000,
+        cluster={"heartbeat_ms": heartbeat, "election_timeout_ms": [150, 300]},
+        network={"latency_ms": [5, 10]},
+        workload={"writes_per_s": writes, "reads_per_s": reads},
+    )
     result = simulate(setup)
     sent = result.summary["messages"]["sent"]
     cost = estimate(setup, trace=True)

@@ -37,8 +37,16 @@ def _conforms(event: dict[str, object], shape: type) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "name", ["leader-crash", "figure-8", "split-3-3", "one-way-cut-leader", "lossy-network",
-             "bugs/forget-vote-on-restart", "bugs/vote-twice"],  # fmt: skip
+    "name",
+    [
+        "leader-crash",
+        "figure-8",
+        "split-3-3",
+        "one-way-cut-leader",
+        "lossy-network",
+        "bugs/forget-vote-on-restart",
+        "bugs/vote-twice",
+    ],
 )
 def test_shipped_scenarios_emit_events_of_their_shape(name: str) -> None:
     shapes = _shapes()

@@ -12,7 +12,10 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 def test_a_paper_run_lists_no_switch_in_its_meta_line() -> None:
     events = simulate(SCENARIOS / "leader-crash.yaml", record=True, duration_ms=100).events or []
-    assert "pre_vote" not in events[0]["config"]["cluster"] and "check_quorum" not in events[0]["config"]["cluster"]
+    assert (
+        "pre_vote" not in events[0]["config"]["cluster"]
+        and "check_quorum" not in events[0]["config"]["cluster"]
+    )
 
 
 def test_pre_vote_messages_and_answers_are_traced_and_change_no_term() -> None:

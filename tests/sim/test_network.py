@@ -50,8 +50,13 @@ def test_message_arrives_after_latency_with_events_and_counters() -> None:
     assert h.received == [(5.0, "n1", "n2", 1)]
     [send] = h.of("send")
     assert {k: send[k] for k in ("t_ms", "from", "to", "msg", "term", "id")} == {
-        "t_ms": 0, "from": "n1", "to": "n2", "msg": "RequestVote", "term": 1, "id": 1,
-    }  # fmt: skip
+        "t_ms": 0,
+        "from": "n1",
+        "to": "n2",
+        "msg": "RequestVote",
+        "term": 1,
+        "id": 1,
+    }
     [deliver] = h.of("deliver")
     assert deliver["t_ms"] == 5.0 and deliver["id"] == 1
     assert (h.net.sent, h.net.delivered, h.net.dropped) == (1, 1, 0)
@@ -153,9 +158,12 @@ def test_drop_reason_tells_a_cut_link_from_a_partitioned_one() -> None:
     h.at(30.0, lambda: h.send("n2", "n1"))
     h.env.run()
     assert [(d["from"], d["to"], d["reason"]) for d in h.of("drop")] == [
-        ("n1", "n2", "cut"), ("n1", "n3", "partition"), ("n1", "n2", "partition"), ("n2", "n1", "partition"),
+        ("n1", "n2", "cut"),
+        ("n1", "n3", "partition"),
+        ("n1", "n2", "partition"),
+        ("n2", "n1", "partition"),
         ("n2", "n1", "cut"),
-    ]  # fmt: skip
+    ]
 
 
 def test_receiver_down_at_arrival_is_a_drop_with_reason_down() -> None:

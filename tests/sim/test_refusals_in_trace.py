@@ -41,8 +41,12 @@ def test_every_event_of_a_refusing_reply_names_its_rule(events: list[dict[str, A
         if refusing:
             assert event["refused"] in RULES
             seen.add((event["msg"], event["refused"]))
-    assert {("AppendEntriesResponse", "log mismatch"), ("AppendEntriesResponse", "stale term"),
-            ("RequestVoteResponse", "already voted"), ("RequestVoteResponse", "log not up-to-date")} <= seen  # fmt: skip
+    assert {
+        ("AppendEntriesResponse", "log mismatch"),
+        ("AppendEntriesResponse", "stale term"),
+        ("RequestVoteResponse", "already voted"),
+        ("RequestVoteResponse", "log not up-to-date"),
+    } <= seen
 
 
 def test_a_dropped_refusal_keeps_both_the_rule_and_the_drop_reason() -> None:
@@ -54,6 +58,9 @@ def test_a_dropped_refusal_keeps_both_the_rule_and_the_drop_reason() -> None:
 
 def test_the_vote_event_and_the_reply_name_the_same_rule(events: list[dict[str, Any]]) -> None:
     votes = [(e["t_ms"], e["node"], e["candidate"], e.get("reason")) for e in events if e["type"] == "vote"]
-    replies = [(e["t_ms"], e["from"], e["to"], e.get("refused"))
-               for e in events if e["type"] == "send" and e["msg"] == "RequestVoteResponse"]  # fmt: skip
+    replies = [
+        (e["t_ms"], e["from"], e["to"], e.get("refused"))
+        for e in events
+        if e["type"] == "send" and e["msg"] == "RequestVoteResponse"
+    ]
     assert votes == replies

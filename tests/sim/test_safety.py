@@ -42,22 +42,38 @@ def elected(t: float, node: str, term: int) -> list[Ev]:
 
 CLEAN: list[Ev] = [
     meta("a", "b", "c"),
-    role(0, "a", "follower", 0), role(0, "b", "follower", 0), role(0, "c", "follower", 0),
+    role(0, "a", "follower", 0),
+    role(0, "b", "follower", 0),
+    role(0, "c", "follower", 0),
     *elected(10, "a", 1),
-    role(12, "b", "follower", 1), role(12, "c", "follower", 1),
-    append(10, "a", 1, 1), append(15, "b", 1, 1), append(15, "c", 1, 1),
-    append(20, "a", 2, 1, "x=1"), append(25, "b", 2, 1, "x=1"),
-    commit(30, "a", 2), apply(30, "a", 1, 1, None), apply(30, "a", 2, 1, "x=1"),
-    commit(40, "b", 2), apply(40, "b", 1, 1, None), apply(40, "b", 2, 1, "x=1"),
+    role(12, "b", "follower", 1),
+    role(12, "c", "follower", 1),
+    append(10, "a", 1, 1),
+    append(15, "b", 1, 1),
+    append(15, "c", 1, 1),
+    append(20, "a", 2, 1, "x=1"),
+    append(25, "b", 2, 1, "x=1"),
+    commit(30, "a", 2),
+    apply(30, "a", 1, 1, None),
+    apply(30, "a", 2, 1, "x=1"),
+    commit(40, "b", 2),
+    apply(40, "b", 1, 1, None),
+    apply(40, "b", 2, 1, "x=1"),
     append(45, "c", 2, 1, "x=1"),
     {"t_ms": 50, "type": "crash", "node": "a"},
-    *elected(300, "b", 2), role(305, "c", "follower", 2),
-    append(300, "b", 3, 2), append(305, "c", 3, 2),
+    *elected(300, "b", 2),
+    role(305, "c", "follower", 2),
+    append(300, "b", 3, 2),
+    append(305, "c", 3, 2),
     {"t_ms": 400, "type": "restart", "node": "a", "term": 1, "voted_for": "a", "log": [1, 1]},
-    role(400, "a", "follower", 1), role(410, "a", "follower", 2),
-    append(410, "a", 3, 2), commit(410, "a", 3),
-    apply(410, "a", 1, 1, None), apply(410, "a", 2, 1, "x=1"), apply(410, "a", 3, 2, None),
-]  # fmt: skip
+    role(400, "a", "follower", 1),
+    role(410, "a", "follower", 2),
+    append(410, "a", 3, 2),
+    commit(410, "a", 3),
+    apply(410, "a", 1, 1, None),
+    apply(410, "a", 2, 1, "x=1"),
+    apply(410, "a", 3, 2, None),
+]
 
 
 def feed(events: list[Ev]) -> SafetyChecker:
@@ -76,33 +92,60 @@ def test_history_with_a_legitimate_truncation_passes() -> None:
     """A follower's uncommitted entry replaced by a later leader's is not a violation."""
     events = [
         meta("a", "b", "c"),
-        *elected(10, "a", 1), append(10, "a", 1, 1, "x=1"), append(12, "b", 1, 1, "x=1"),
-        *elected(300, "c", 2), role(305, "b", "follower", 2), role(305, "a", "follower", 2),
-        append(300, "c", 1, 2, "y=1"), truncate(310, "a", 1), append(310, "a", 1, 2, "y=1"),
-        truncate(310, "b", 1), append(310, "b", 1, 2, "y=1"), commit(320, "c", 1),
-    ]  # fmt: skip
+        *elected(10, "a", 1),
+        append(10, "a", 1, 1, "x=1"),
+        append(12, "b", 1, 1, "x=1"),
+        *elected(300, "c", 2),
+        role(305, "b", "follower", 2),
+        role(305, "a", "follower", 2),
+        append(300, "c", 1, 2, "y=1"),
+        truncate(310, "a", 1),
+        append(310, "a", 1, 2, "y=1"),
+        truncate(310, "b", 1),
+        append(310, "b", 1, 2, "y=1"),
+        commit(320, "c", 1),
+    ]
     assert feed(events).violations == []
 
 
 BROKEN: dict[str, list[Ev]] = {
     Property.ELECTION_SAFETY: [meta("a", "b", "c"), *elected(10, "a", 1), *elected(11, "b", 1)],
-    Property.LEADER_APPEND_ONLY: [meta("a", "b"), *elected(10, "a", 1), append(10, "a", 1, 1), truncate(20, "a", 1)],
+    Property.LEADER_APPEND_ONLY: [
+        meta("a", "b"),
+        *elected(10, "a", 1),
+        append(10, "a", 1, 1),
+        truncate(20, "a", 1),
+    ],
     Property.LOG_MATCHING: [
-        meta("a", "b"), *elected(10, "a", 1),
-        append(10, "a", 1, 1, "x=1"), append(12, "b", 1, 1, "x=2"),
+        meta("a", "b"),
+        *elected(10, "a", 1),
+        append(10, "a", 1, 1, "x=1"),
+        append(12, "b", 1, 1, "x=2"),
     ],
     Property.LEADER_COMPLETENESS: [
-        meta("a", "b", "c"), *elected(10, "a", 1), append(10, "a", 1, 1, "x=1"), append(12, "b", 1, 1, "x=1"),
-        commit(15, "a", 1), *elected(300, "c", 2),
+        meta("a", "b", "c"),
+        *elected(10, "a", 1),
+        append(10, "a", 1, 1, "x=1"),
+        append(12, "b", 1, 1, "x=1"),
+        commit(15, "a", 1),
+        *elected(300, "c", 2),
     ],
     Property.STATE_MACHINE_SAFETY: [
         meta("a", "b"),
-        append(10, "a", 1, 1, "x=1"), append(10, "b", 1, 2, "x=2"),
-        apply(20, "a", 1, 1, "x=1"), apply(20, "b", 1, 2, "x=2"),
+        append(10, "a", 1, 1, "x=1"),
+        append(10, "b", 1, 2, "x=2"),
+        apply(20, "a", 1, 1, "x=1"),
+        apply(20, "b", 1, 2, "x=2"),
     ],
     Property.TERM_MONOTONICITY: [meta("a", "b"), role(0, "a", "follower", 3), role(5, "a", "follower", 2)],
-    Property.COMMIT_MONOTONICITY: [meta("a", "b"), append(1, "a", 1, 1), append(1, "a", 2, 1), commit(2, "a", 2), commit(3, "a", 1)],
-}  # fmt: skip
+    Property.COMMIT_MONOTONICITY: [
+        meta("a", "b"),
+        append(1, "a", 1, 1),
+        append(1, "a", 2, 1),
+        commit(2, "a", 2),
+        commit(3, "a", 1),
+    ],
+}
 
 
 def test_every_property_has_a_broken_example() -> None:
@@ -140,26 +183,32 @@ def test_commit_beyond_the_log_is_a_state_machine_violation() -> None:
 
 def test_commit_resets_with_a_restart() -> None:
     events = [
-        meta("a", "b"), append(1, "a", 1, 1), commit(2, "a", 1),
+        meta("a", "b"),
+        append(1, "a", 1, 1),
+        commit(2, "a", 1),
         {"t_ms": 3, "type": "crash", "node": "a"},
         {"t_ms": 4, "type": "restart", "node": "a", "term": 1, "voted_for": None, "log": [1]},
-        role(4, "a", "follower", 1), commit(5, "a", 1),
-    ]  # fmt: skip
+        role(4, "a", "follower", 1),
+        commit(5, "a", 1),
+    ]
     assert feed(events).violations == []
 
 
 def test_restart_from_a_lower_persisted_term_is_a_violation_but_a_lost_unpersisted_term_is_not() -> None:
     lost = [
-        meta("a", "b", initial={"a": {"term": 2, "log": []}}), role(0, "a", "follower", 2),
-        role(5, "a", "candidate", 3), {"t_ms": 6, "type": "crash", "node": "a"},
+        meta("a", "b", initial={"a": {"term": 2, "log": []}}),
+        role(0, "a", "follower", 2),
+        role(5, "a", "candidate", 3),
+        {"t_ms": 6, "type": "crash", "node": "a"},
         {"t_ms": 7, "type": "restart", "node": "a", "term": 2, "voted_for": None, "log": []},
         role(7, "a", "follower", 2),
-    ]  # fmt: skip
+    ]
     assert feed(lost).violations == []
     back = [
-        *lost[:-1], {"t_ms": 8, "type": "crash", "node": "a"},
+        *lost[:-1],
+        {"t_ms": 8, "type": "crash", "node": "a"},
         {"t_ms": 9, "type": "restart", "node": "a", "term": 1, "voted_for": None, "log": []},
-    ]  # fmt: skip
+    ]
     with pytest.raises(SafetyViolationError) as raised:
         feed(back)
     assert raised.value.violation.property == Property.TERM_MONOTONICITY
@@ -171,9 +220,11 @@ def test_a_late_leader_of_an_earlier_term_need_not_hold_a_later_commit() -> None
     events = [
         meta("a", "b", "c"),
         *elected(10, "b", 2),
-        append(10, "b", 1, 2), append(15, "c", 1, 2),
+        append(10, "b", 1, 2),
+        append(15, "c", 1, 2),
         commit(20, "b", 1),
-        role(30, "a", "candidate", 1), role(31, "a", "leader", 1),
+        role(30, "a", "candidate", 1),
+        role(31, "a", "leader", 1),
     ]
     assert feed(events).violations == []
 
@@ -182,9 +233,11 @@ def test_a_leader_of_a_later_term_must_hold_an_entry_committed_earlier() -> None
     events = [
         meta("a", "b", "c"),
         *elected(10, "b", 1),
-        append(10, "b", 1, 1), append(15, "c", 1, 1),
+        append(10, "b", 1, 1),
+        append(15, "c", 1, 1),
         commit(20, "b", 1),
-        role(30, "a", "candidate", 2), role(31, "a", "leader", 2),
+        role(30, "a", "candidate", 2),
+        role(31, "a", "leader", 2),
     ]
     with pytest.raises(SafetyViolationError) as caught:
         feed(events)
@@ -196,8 +249,10 @@ def test_removing_an_entry_at_or_below_the_commit_index_is_caught_at_once() -> N
     events = [
         meta("a", "b", "c"),
         *elected(10, "a", 1),
-        append(10, "a", 1, 1, "x=1"), append(15, "b", 1, 1, "x=1"),
-        commit(20, "a", 1), commit(25, "b", 1),
+        append(10, "a", 1, 1, "x=1"),
+        append(15, "b", 1, 1, "x=1"),
+        commit(20, "a", 1),
+        commit(25, "b", 1),
         role(30, "b", "follower", 2),
         truncate(40, "b", 1),
     ]
@@ -214,7 +269,10 @@ def test_violation_text_names_only_what_is_known() -> None:
     assert str(v) == "Election Safety at 1.5 ms on n1, n3 (term 2): two leaders"
     assert v.event()["index"] is None  # the trace keeps its fields
     assert "(term 2, index 7)" in str(Violation("Log Matching", 1.5, ("n1",), 2, 7, "x"))
-    assert str(Violation("Linearizability", 9.0, (), None, 2, "stale read")) == "Linearizability at 9.0 ms (index 2): stale read"
+    assert (
+        str(Violation("Linearizability", 9.0, (), None, 2, "stale read"))
+        == "Linearizability at 9.0 ms (index 2): stale read"
+    )
 
 
 # ------------------------------------------------------------------ the thesis's extensions
@@ -238,8 +296,12 @@ def vote(t: float, node: str, candidate: str, term: int, granted: bool = True) -
 
 
 def test_prevote_term_stability_every_term_entered_was_begun_by_a_candidate() -> None:
-    begun = [meta_with(pre_vote=True), role(0, "a", "follower", 0), role(5, "a", "candidate", 1),
-             role(9, "b", "follower", 1)]  # fmt: skip
+    begun = [
+        meta_with(pre_vote=True),
+        role(0, "a", "follower", 0),
+        role(5, "a", "candidate", 1),
+        role(9, "b", "follower", 1),
+    ]
     assert feed(begun).violations == []
     with pytest.raises(SafetyViolationError) as raised:
         feed([*begun, role(20, "c", "follower", 2)])  # term 2: nobody stood in it
@@ -258,10 +320,24 @@ def test_leader_stickiness_no_later_vote_within_the_minimum_timeout_of_the_leade
     with pytest.raises(SafetyViolationError) as raised:
         checker(vote(220, "b", "c", 2))  # voted in a later term
     assert raised.value.violation.property == Property.LEADER_STICKINESS
-    assert feed([*heard, role(250, "b", "follower", 2), vote(250, "b", "c", 2)]).violations == []  # 150 ms later
-    assert feed([*heard, vote(120, "b", "a", 1)]).violations == []  # a duplicate vote in the leader's own term
-    assert feed([*heard, {"t_ms": 150, "type": "timeout", "node": "b", "term": 1}, role(150, "b", "candidate", 2),
-                 role(160, "b", "follower", 3), vote(160, "b", "c", 3)]).violations == []  # its timer was forced
+    assert (
+        feed([*heard, role(250, "b", "follower", 2), vote(250, "b", "c", 2)]).violations == []
+    )  # 150 ms later
+    assert (
+        feed([*heard, vote(120, "b", "a", 1)]).violations == []
+    )  # a duplicate vote in the leader's own term
+    assert (
+        feed(
+            [
+                *heard,
+                {"t_ms": 150, "type": "timeout", "node": "b", "term": 1},
+                role(150, "b", "candidate", 2),
+                role(160, "b", "follower", 3),
+                vote(160, "b", "c", 3),
+            ]
+        ).violations
+        == []
+    )  # its timer was forced
     paper = [meta("a", "b", "c"), role(0, "b", "follower", 1), deliver(100, "b", "AppendEntries", 1)]
     assert feed([*paper, vote(200, "b", "c", 2)]).violations == []
 

@@ -35,8 +35,14 @@ def roles_before(events: Events, event: dict[str, Any]) -> dict[str, str]:
 
 def test_a_follower_is_a_live_follower_at_that_instant() -> None:
     for seed in range(1, 9):
-        events = run([{"at_ms": 800, "crash": "follower"}, {"at_ms": 900, "isolate": "follower"},
-                      {"at_ms": 1000, "timeout": "follower"}], seed=seed)  # fmt: skip
+        events = run(
+            [
+                {"at_ms": 800, "crash": "follower"},
+                {"at_ms": 900, "isolate": "follower"},
+                {"at_ms": 1000, "timeout": "follower"},
+            ],
+            seed=seed,
+        )
         [crash] = of(events, "crash")
         assert roles_before(events, crash)[crash["node"]] == "follower"
         [isolate] = of(events, "isolate")
@@ -51,7 +57,9 @@ def test_the_follower_chosen_is_the_same_for_a_seed_and_differs_between_seeds() 
         return tuple(e["node"] for e in of(events, "crash"))
 
     assert chosen(3) == chosen(3)
-    assert run([{"at_ms": 600, "crash": "follower"}], seed=3) == run([{"at_ms": 600, "crash": "follower"}], seed=3)
+    assert run([{"at_ms": 600, "crash": "follower"}], seed=3) == run(
+        [{"at_ms": 600, "crash": "follower"}], seed=3
+    )
     assert len({chosen(seed) for seed in range(1, 11)}) > 2
 
 
@@ -68,11 +76,20 @@ def test_follower_draws_do_not_change_the_rest_of_the_run() -> None:
 
 
 def test_no_follower_is_skipped_and_traced() -> None:
-    events = run([{"at_ms": 500, "crash": "follower"}, {"at_ms": 500, "cut": ["leader", "follower"]},
-                  {"at_ms": 500, "write": "x=1", "to": "follower"}], size=1)  # fmt: skip
+    events = run(
+        [
+            {"at_ms": 500, "crash": "follower"},
+            {"at_ms": 500, "cut": ["leader", "follower"]},
+            {"at_ms": 500, "write": "x=1", "to": "follower"},
+        ],
+        size=1,
+    )
     skips = [(e["action"], e["target"], e["reason"]) for e in of(events, "skip")]
-    assert skips == [("crash", "follower", "no live follower"), ("cut", "follower", "no live follower"),
-                     ("write", "follower", "no live follower")]  # fmt: skip
+    assert skips == [
+        ("crash", "follower", "no live follower"),
+        ("cut", "follower", "no live follower"),
+        ("write", "follower", "no live follower"),
+    ]
     assert not of(events, "crash") and not of(events, "cut") and not of(events, "submit")
 
 
@@ -82,17 +99,29 @@ def test_a_down_follower_is_not_chosen() -> None:
         first = run([], seed=seed, duration_ms=500)
         leader = next(e["node"] for e in first if e["type"] == "role" and e["role"] == "leader")
         others = [n for n in ("n1", "n2", "n3", "n4", "n5") if n != leader]
-        events = run([{"at_ms": 400, "crash": n} for n in others[:3]] + [{"at_ms": 450, "isolate": "follower"}],
-                     seed=seed)  # fmt: skip
+        events = run(
+            [{"at_ms": 400, "crash": n} for n in others[:3]] + [{"at_ms": 450, "isolate": "follower"}],
+            seed=seed,
+        )
         assert [e["node"] for e in of(events, "isolate")] == [others[3]]
 
 
 def test_crashed_is_the_node_crashed_most_recently_and_still_down() -> None:
-    events = run([{"at_ms": 300, "crash": "n1"}, {"at_ms": 400, "crash": "n2"}, {"at_ms": 500, "crash": "n3"},
-                  {"at_ms": 600, "restart": "n3"}, {"at_ms": 700, "restart": "crashed"},
-                  {"at_ms": 800, "restart": "crashed"}, {"at_ms": 900, "restart": "crashed"}])  # fmt: skip
+    events = run(
+        [
+            {"at_ms": 300, "crash": "n1"},
+            {"at_ms": 400, "crash": "n2"},
+            {"at_ms": 500, "crash": "n3"},
+            {"at_ms": 600, "restart": "n3"},
+            {"at_ms": 700, "restart": "crashed"},
+            {"at_ms": 800, "restart": "crashed"},
+            {"at_ms": 900, "restart": "crashed"},
+        ]
+    )
     assert [(e["t_ms"], e["node"]) for e in of(events, "restart")] == [(600, "n3"), (700, "n2"), (800, "n1")]
-    assert [(e["t_ms"], e["target"], e["reason"]) for e in of(events, "skip")] == [(900, "crashed", "no crashed node")]
+    assert [(e["t_ms"], e["target"], e["reason"]) for e in of(events, "skip")] == [
+        (900, "crashed", "no crashed node")
+    ]
 
 
 def test_crashed_follows_a_crash_by_role() -> None:
@@ -103,19 +132,30 @@ def test_crashed_follows_a_crash_by_role() -> None:
 
 def test_cut_from_the_leader_to_a_follower() -> None:
     for seed in range(1, 6):
-        events = run([{"at_ms": 700, "cut": ["leader", "follower"]}, {"at_ms": 800, "cut": ["follower", "leader"]}],
-                     seed=seed)  # fmt: skip
+        events = run(
+            [{"at_ms": 700, "cut": ["leader", "follower"]}, {"at_ms": 800, "cut": ["follower", "leader"]}],
+            seed=seed,
+        )
         for cut in of(events, "cut"):
             roles = roles_before(events, cut)
-            leader_end, follower_end = (cut["from"], cut["to"]) if cut["t_ms"] == 700 else (cut["to"], cut["from"])
+            leader_end, follower_end = (
+                (cut["from"], cut["to"]) if cut["t_ms"] == 700 else (cut["to"], cut["from"])
+            )
             assert (roles[leader_end], roles[follower_end]) == ("leader", "follower")
 
 
 def test_a_follower_in_a_cut_is_never_the_other_end() -> None:
     """n1 leads, n4 and n5 are down: the followers are n2 and n3, and a cut from n2 can only go to n3."""
     for seed in range(1, 11):
-        events = run([{"at_ms": 0, "timeout": "n1"}, {"at_ms": 300, "crash": "n4"}, {"at_ms": 300, "crash": "n5"},
-                      {"at_ms": 400, "cut": ["n2", "follower"]}], seed=seed)  # fmt: skip
+        events = run(
+            [
+                {"at_ms": 0, "timeout": "n1"},
+                {"at_ms": 300, "crash": "n4"},
+                {"at_ms": 300, "crash": "n5"},
+                {"at_ms": 400, "cut": ["n2", "follower"]},
+            ],
+            seed=seed,
+        )
         assert [(e["from"], e["to"]) for e in of(events, "cut")] == [("n2", "n3")]
 
 
@@ -137,8 +177,13 @@ def test_a_write_to_a_follower_goes_to_a_live_follower(monkeypatch: pytest.Monke
         original(self, op, to)
 
     monkeypatch.setattr(Simulation, "scripted_write", spy)
-    run([{"at_ms": 600, "write": "x=1", "to": "follower"}, {"at_ms": 700, "write": "y=2", "to": "leader"},
-         {"at_ms": 800, "write": "z=3"}])  # fmt: skip
+    run(
+        [
+            {"at_ms": 600, "write": "x=1", "to": "follower"},
+            {"at_ms": 700, "write": "y=2", "to": "leader"},
+            {"at_ms": 800, "write": "z=3"},
+        ]
+    )
     (op1, to1, roles1), (op2, to2, roles2), (op3, to3, _) = sent
     assert (op1, roles1[to1 or ""]) == ("x=1", "follower")
     assert (op2, roles2[to2 or ""]) == ("y=2", "leader")
@@ -154,16 +199,27 @@ def test_timeout_at_zero_makes_that_node_the_first_leader(seed: int) -> None:
 
 
 def test_partial_heals_restore_exactly_the_named_links_in_the_running_network() -> None:
-    events = run([{"at_ms": 0, "timeout": "n3"}, {"at_ms": 300, "partition": [["n1", "n2"], ["n3", "n4", "n5"]]},
-                  {"at_ms": 400, "heal": ["n2", "n3"]}, {"at_ms": 500, "heal": "n5"}], duration_ms=1000)  # fmt: skip
+    events = run(
+        [
+            {"at_ms": 0, "timeout": "n3"},
+            {"at_ms": 300, "partition": [["n1", "n2"], ["n3", "n4", "n5"]]},
+            {"at_ms": 400, "heal": ["n2", "n3"]},
+            {"at_ms": 500, "heal": "n5"},
+        ],
+        duration_ms=1000,
+    )
     heals = [{k: v for k, v in e.items() if k != "t_ms"} for e in of(events, "heal")]
     assert heals == [{"type": "heal", "link": ["n2", "n3"]}, {"type": "heal", "node": "n5"}]
 
     def fate(a: str, b: str, start: float, stop: float) -> set[bool]:
         """For the messages between a and b (either way) arriving in (start, stop): delivered or not."""
-        return {e["type"] == "deliver" for e in events
-                if e["type"] in ("deliver", "drop") and {e["from"], e["to"]} == {a, b}
-                and start < e["t_ms"] < stop}  # fmt: skip
+        return {
+            e["type"] == "deliver"
+            for e in events
+            if e["type"] in ("deliver", "drop")
+            and {e["from"], e["to"]} == {a, b}
+            and start < e["t_ms"] < stop
+        }
 
     assert fate("n2", "n3", 320, 400) == {False}  # the leader's heartbeats to n2, cut by the partition
     assert fate("n2", "n3", 420, 1000) == {True}  # that link healed
@@ -227,15 +283,25 @@ def test_the_script_drives_any_world_through_its_protocol() -> None:
 
     from raft.sim.script import Script
 
-    events = scenario(size=3, duration_ms=100, events=[
-        {"at_ms": 30, "restart": "crashed"}, {"at_ms": 10, "crash": "leader"},
-        {"at_ms": 20, "partition": [["n1"], ["n2", "n3"]]}, {"at_ms": 40, "cut": ["leader", "n1"]},
-    ]).events  # fmt: skip
+    events = scenario(
+        size=3,
+        duration_ms=100,
+        events=[
+            {"at_ms": 30, "restart": "crashed"},
+            {"at_ms": 10, "crash": "leader"},
+            {"at_ms": 20, "partition": [["n1"], ["n2", "n3"]]},
+            {"at_ms": 40, "cut": ["leader", "n1"]},
+        ],
+    ).events
     world = _RecordingWorld()
     Script(world, events, random.Random(1))
     world.env.run(until=100)
-    assert world.calls == [(10, "crash", "n2"), (20, "partition", (("n1",), ("n2", "n3"))),
-                           (30, "skip", "restart", "crashed", "no crashed node"), (40, "cut", "n2", "n1")]  # fmt: skip
+    assert world.calls == [
+        (10, "crash", "n2"),
+        (20, "partition", (("n1",), ("n2", "n3"))),
+        (30, "skip", "restart", "crashed", "no crashed node"),
+        (40, "cut", "n2", "n1"),
+    ]
 
 
 # ------------------------------------------------------------ leadership transfer (thesis §3.10)
@@ -246,12 +312,19 @@ LEADS_N1 = {"at_ms": 0, "timeout": "n1"}
 def test_transfer_to_a_named_node_completes_and_is_traced() -> None:
     events = run([LEADS_N1, {"at_ms": 500, "transfer": "n3"}], size=3)
     [start] = of(events, "transfer")
-    assert {k: start[k] for k in ("t_ms", "node", "from", "term")} == {"t_ms": 500, "node": "n3", "from": "n1",
-                                                                     "term": 1}  # fmt: skip
+    assert {k: start[k] for k in ("t_ms", "node", "from", "term")} == {
+        "t_ms": 500,
+        "node": "n3",
+        "from": "n1",
+        "term": 1,
+    }
     [done] = of(events, "transfer_done")
     assert (done["node"], done["from"], done["term"], done["elected_term"]) == ("n3", "n1", 1, 2)
     assert done["took_ms"] == pytest.approx(done["t_ms"] - 500, abs=1e-3) and done["took_ms"] < 50
-    assert [(e["node"], e["term"]) for e in of(events, "role") if e["role"] == "leader"] == [("n1", 1), ("n3", 2)]
+    assert [(e["node"], e["term"]) for e in of(events, "role") if e["role"] == "leader"] == [
+        ("n1", 1),
+        ("n3", 2),
+    ]
     timeout_now = [e for e in of(events, "send") if e["msg"] == "TimeoutNow"]
     assert timeout_now and all((e["from"], e["to"]) == ("n1", "n3") for e in timeout_now)
 
@@ -264,8 +337,15 @@ def test_transfer_to_follower_picks_a_live_follower() -> None:
 
 
 def test_transfer_to_a_down_node_times_out_and_the_leader_takes_writes_again() -> None:
-    events = run([LEADS_N1, {"at_ms": 400, "crash": "n3"}, {"at_ms": 500, "transfer": "n3"},
-                  {"at_ms": 700, "write": "x=1"}], size=3)  # fmt: skip
+    events = run(
+        [
+            LEADS_N1,
+            {"at_ms": 400, "crash": "n3"},
+            {"at_ms": 500, "transfer": "n3"},
+            {"at_ms": 700, "write": "x=1"},
+        ],
+        size=3,
+    )
     [abort] = of(events, "transfer_abort")
     assert (abort["node"], abort["from"], abort["reason"]) == ("n3", "n1", "timed out")
     assert abort["t_ms"] == pytest.approx(650.0)  # an election timeout: the low end of [150, 300]
@@ -276,15 +356,28 @@ def test_transfer_to_a_down_node_times_out_and_the_leader_takes_writes_again() -
 
 
 def test_transfer_aborts_when_the_leader_crashes() -> None:
-    events = run([LEADS_N1, {"at_ms": 400, "crash": "n3"}, {"at_ms": 500, "transfer": "n3"},
-                  {"at_ms": 520, "crash": "n1"}], size=3)  # fmt: skip
+    events = run(
+        [
+            LEADS_N1,
+            {"at_ms": 400, "crash": "n3"},
+            {"at_ms": 500, "transfer": "n3"},
+            {"at_ms": 520, "crash": "n1"},
+        ],
+        size=3,
+    )
     assert [(e["node"], e["reason"]) for e in of(events, "transfer_abort")] == [("n3", "leader crashed")]
 
 
-@pytest.mark.parametrize(("events", "reason"), [
-    ([{"at_ms": 0, "crash": "n1"}, {"at_ms": 0, "crash": "n2"}, {"at_ms": 100, "transfer": "n3"}], "no live leader"),
-    ([LEADS_N1, {"at_ms": 500, "transfer": "n1"}], "n1 is the leader"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("events", "reason"),
+    [
+        (
+            [{"at_ms": 0, "crash": "n1"}, {"at_ms": 0, "crash": "n2"}, {"at_ms": 100, "transfer": "n3"}],
+            "no live leader",
+        ),
+        ([LEADS_N1, {"at_ms": 500, "transfer": "n1"}], "n1 is the leader"),
+    ],
+)
 def test_transfer_without_a_leader_or_to_the_leader_is_skipped(events: Events, reason: str) -> None:
     traced = run(events, size=3)
     assert [(e["action"], e["reason"]) for e in of(traced, "skip")] == [("transfer", reason)]
@@ -293,8 +386,18 @@ def test_transfer_without_a_leader_or_to_the_leader_is_skipped(events: Events, r
 
 def test_clients_wait_for_the_transfer_and_follow_it() -> None:
     """A write refused while n1 hands over is retried at n3 and acknowledged by it soon after the transfer."""
-    events = list(simulate(scenario(size=3, duration_ms=1500, events=[LEADS_N1, {"at_ms": 500, "transfer": "n3"}],
-                                    workload={"clients": 1, "writes_per_s": 200}), seed=3).events or ())  # fmt: skip
+    events = list(
+        simulate(
+            scenario(
+                size=3,
+                duration_ms=1500,
+                events=[LEADS_N1, {"at_ms": 500, "transfer": "n3"}],
+                workload={"clients": 1, "writes_per_s": 200},
+            ),
+            seed=3,
+        ).events
+        or ()
+    )
     [done] = of(events, "transfer_done")
     late = [e for e in of(events, "submit") if 500 <= e["t_ms"] <= done["t_ms"]]
     assert late
@@ -306,8 +409,12 @@ def test_clients_wait_for_the_transfer_and_follow_it() -> None:
 def test_transfer_with_pre_vote_and_check_quorum_is_a_marked_campaign_the_voters_grant() -> None:
     """Thesis §3.10 with §9.6 and §4.2.3, as etcd: the target skips PreVote, its RequestVotes carry
     ``transfer``, and the followers (which all heard from the leader just now) grant them; no property breaks."""
-    sc = scenario(size=5, duration_ms=1500, events=[LEADS_N1, {"at_ms": 500, "transfer": "n3"}],
-                  cluster={"pre_vote": True, "check_quorum": True})  # fmt: skip
+    sc = scenario(
+        size=5,
+        duration_ms=1500,
+        events=[LEADS_N1, {"at_ms": 500, "transfer": "n3"}],
+        cluster={"pre_vote": True, "check_quorum": True},
+    )
     result = simulate(sc, seed=1)
     events = list(result.events or ())
     [done] = of(events, "transfer_done")

@@ -55,8 +55,17 @@ class Wire:
 
     def send(self, src: str, dst: str, message: Message, reply_to: int | None) -> None:
         disk = self.storage
-        self.sent.append(Sent(self.env.now, dst, message, reply_to, disk.term, disk.voted_for,
-                              tuple(e.term for e in disk.entries)))  # fmt: skip
+        self.sent.append(
+            Sent(
+                self.env.now,
+                dst,
+                message,
+                reply_to,
+                disk.term,
+                disk.voted_for,
+                tuple(e.term for e in disk.entries),
+            )
+        )
 
     def of(self, kind: type[Message]) -> list[Sent]:
         return [s for s in self.sent if isinstance(s.message, kind)]
@@ -83,8 +92,17 @@ def rig(write_ms: float = WRITE_MS) -> Rig:
     bus = EventBus()
     events: list[dict[str, Any]] = []
     bus.subscribe(events.append)
-    server = SimServer(env, "n1", MajorityConfig(frozenset({"n1", "n2", "n3"})), NodeSettings(),
-                       random.Random(0), wire, bus, storage, write_ms=write_ms)  # type: ignore[arg-type]  # fmt: skip
+    server = SimServer(
+        env,
+        "n1",
+        MajorityConfig(frozenset({"n1", "n2", "n3"})),
+        NodeSettings(),
+        random.Random(0),
+        wire,
+        bus,
+        storage,
+        write_ms=write_ms,
+    )  # type: ignore[arg-type]
     server.start()
     return Rig(env, server, wire, storage, events)
 
@@ -149,15 +167,21 @@ def test_a_leaders_append_entries_leave_before_its_own_write_and_it_counts_itsel
     r = rig()
     r.server.force_timeout()
     r.run_to(WRITE_MS)
-    r.server.receive("n2", RequestVoteResponse(1, True), 1)  # leader at 10 ms; its no-op entry is being written
+    r.server.receive(
+        "n2", RequestVoteResponse(1, True), 1
+    )  # leader at 10 ms; its no-op entry is being written
     [role] = [e for e in r.events if e["type"] == "role" and e["role"] == "leader"]
     sent = r.wire.of(AppendEntries)
     assert sorted(s.to for s in sent) == ["n2", "n3"]
-    assert all(s.t_ms == WRITE_MS and s.durable_terms == () for s in sent), "AppendEntries waited for the disk"
+    assert all(s.t_ms == WRITE_MS and s.durable_terms == () for s in sent), (
+        "AppendEntries waited for the disk"
+    )
     assert role["t_ms"] == WRITE_MS
     r.run_to(WRITE_MS + 2)
     r.server.receive("n2", AppendEntriesResponse(1, True, match_index=1), None)
-    assert not [e for e in r.events if e["type"] == "commit"], "n2 alone is no majority while n1's write is pending"
+    assert not [e for e in r.events if e["type"] == "commit"], (
+        "n2 alone is no majority while n1's write is pending"
+    )
     r.run_to(3 * WRITE_MS)
     [commit] = [e for e in r.events if e["type"] == "commit"]
     assert (commit["t_ms"], commit["index"]) == (2 * WRITE_MS, 1)
@@ -176,8 +200,10 @@ def test_what_arrives_during_a_write_is_written_together_by_the_next_one() -> No
     replies = r.wire.of(AppendEntriesResponse)
     # One write per input would answer at 10, 20, 30 ms; grouped, the second and third share the write at 20.
     assert [(s.t_ms, s.message.match_index, s.reply_to) for s in replies] == [  # type: ignore[attr-defined]
-        (WRITE_MS, 1, 0), (2 * WRITE_MS, 2, 1), (2 * WRITE_MS, 3, 2),
-    ]  # fmt: skip
+        (WRITE_MS, 1, 0),
+        (2 * WRITE_MS, 2, 1),
+        (2 * WRITE_MS, 3, 2),
+    ]
     # Within the group, each input's write is made before its reply leaves.
     assert [s.durable_terms for s in replies] == [(1,), (1, 1), (1, 1, 1)]
 

@@ -25,8 +25,12 @@ def test_crash_cancels_timers_and_restart_draws_a_fresh_timeout() -> None:
 
 
 def test_restart_loses_volatile_state_and_reapplies_from_one() -> None:
-    result = simulate(scenario(workload={"writes_per_s": 20},
-                               events=[{"at_ms": 1500, "crash": "n2"}, {"at_ms": 1600, "restart": "n2"}]))  # fmt: skip
+    result = simulate(
+        scenario(
+            workload={"writes_per_s": 20},
+            events=[{"at_ms": 1500, "crash": "n2"}, {"at_ms": 1600, "restart": "n2"}],
+        )
+    )
     events = result.events or ()
     before = [e for e in events if e["type"] == "apply" and e["node"] == "n2" and e["t_ms"] < 1500]
     [restart] = [e for e in events if e["type"] == "restart"]
@@ -63,16 +67,24 @@ def test_crash_leader_without_a_leader_is_skipped_and_traced() -> None:
 def test_when_leader_trigger_fires_once_after_delay() -> None:
     first = simulate(scenario(duration_ms=1000), seed=1).summary["leaders"][0]
     node = first["node"]
-    sc = scenario(duration_ms=3000, events=[{"when": {"leader": node}, "after_ms": 100, "crash": node},
-                                            {"at_ms": 1500, "restart": node}])  # fmt: skip
+    sc = scenario(
+        duration_ms=3000,
+        events=[{"when": {"leader": node}, "after_ms": 100, "crash": node}, {"at_ms": 1500, "restart": node}],
+    )
     events = simulate(sc, seed=1).events or ()
     crashes = [e for e in events if e["type"] == "crash"]
     assert len(crashes) == 1 and abs(crashes[0]["t_ms"] - (first["from_ms"] + 100)) < 1e-6
 
 
 def test_events_at_the_same_time_run_in_file_order() -> None:
-    sc = scenario(duration_ms=500, events=[{"at_ms": 100, "isolate": "n1"}, {"at_ms": 100, "heal": True},
-                                           {"at_ms": 100, "cut": ["n2", "n3"]}])  # fmt: skip
+    sc = scenario(
+        duration_ms=500,
+        events=[
+            {"at_ms": 100, "isolate": "n1"},
+            {"at_ms": 100, "heal": True},
+            {"at_ms": 100, "cut": ["n2", "n3"]},
+        ],
+    )
     result = simulate(sc)
     kinds = [e["type"] for e in result.events or () if e["type"] in ("isolate", "heal", "cut")]
     assert kinds == ["isolate", "heal", "cut"]

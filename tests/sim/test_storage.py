@@ -46,17 +46,33 @@ def test_no_vote_or_request_leaves_before_the_write_is_durable() -> None:
     grants = [e for e in events if e["type"] == "vote" and e["granted"]]
     assert grants
     for vote in grants:
-        reply = next(s for s in sends if s["msg"] == "RequestVoteResponse" and s["from"] == vote["node"]
-                     and s["to"] == vote["candidate"] and s["term"] == vote["term"] and s["t_ms"] >= vote["t_ms"])  # fmt: skip
+        reply = next(
+            s
+            for s in sends
+            if s["msg"] == "RequestVoteResponse"
+            and s["from"] == vote["node"]
+            and s["to"] == vote["candidate"]
+            and s["term"] == vote["term"]
+            and s["t_ms"] >= vote["t_ms"]
+        )
         assert reply["t_ms"] >= vote["t_ms"] + 20 - 1e-9
     for timeout in (e for e in events if e["type"] == "timeout"):
-        requests = [s for s in sends if s["msg"] == "RequestVote" and s["from"] == timeout["node"]
-                    and s["term"] == timeout["term"] + 1]  # fmt: skip
+        requests = [
+            s
+            for s in sends
+            if s["msg"] == "RequestVote" and s["from"] == timeout["node"] and s["term"] == timeout["term"] + 1
+        ]
         assert all(s["t_ms"] >= timeout["t_ms"] + 20 - 1e-9 for s in requests)
     appends = [e for e in events if e["type"] == "append" and e["command"]]
     for append in appends[:20]:
-        ack = next(s for s in sends if s["msg"] == "AppendEntriesResponse" and s["from"] == append["node"]
-                   and s["t_ms"] >= append["t_ms"] and s["match_index"] >= append["index"])  # fmt: skip
+        ack = next(
+            s
+            for s in sends
+            if s["msg"] == "AppendEntriesResponse"
+            and s["from"] == append["node"]
+            and s["t_ms"] >= append["t_ms"]
+            and s["match_index"] >= append["index"]
+        )
         assert ack["t_ms"] >= append["t_ms"] + 20 - 1e-9
 
 
@@ -69,8 +85,9 @@ def test_crash_loses_a_write_in_progress() -> None:
     run.run(30.0)
     assert run.of("role", node="n1", role="candidate", term=1)  # it did become a candidate in memory ...
     assert run.sim.network.sent == 0  # ... but no RequestVote left before the write was durable
-    assert run.of("restart", node="n1") == [{"t_ms": 20.0, "type": "restart", "node": "n1", "term": 0,
-                                             "voted_for": None, "log": []}]  # fmt: skip
+    assert run.of("restart", node="n1") == [
+        {"t_ms": 20.0, "type": "restart", "node": "n1", "term": 0, "voted_for": None, "log": []}
+    ]
     assert n1.node is not None and n1.node.current_term == 0
 
 
@@ -113,16 +130,34 @@ def test_a_leader_replicates_in_parallel_with_its_own_write() -> None:
     )
     events = result.events or ()
     appends = [e for e in events if e["type"] == "append" and e["command"] is not None]
-    leader_appends = [a for a in appends if any(
-        e["type"] == "role" and e["node"] == a["node"] and e["role"] == "leader" for e in events
-        if e["t_ms"] <= a["t_ms"])]  # fmt: skip
+    leader_appends = [
+        a
+        for a in appends
+        if any(
+            e["type"] == "role" and e["node"] == a["node"] and e["role"] == "leader"
+            for e in events
+            if e["t_ms"] <= a["t_ms"]
+        )
+    ]
     assert leader_appends
     first = leader_appends[0]
-    sends = [e for e in events if e["type"] == "send" and e["msg"] == "AppendEntries" and e["from"] == first["node"]
-             and e["t_ms"] == first["t_ms"] and e["entries"] > 0]  # fmt: skip
+    sends = [
+        e
+        for e in events
+        if e["type"] == "send"
+        and e["msg"] == "AppendEntries"
+        and e["from"] == first["node"]
+        and e["t_ms"] == first["t_ms"]
+        and e["entries"] > 0
+    ]
     assert sends, "the leader sent the new entry at once"
-    replies = [e for e in events if e["type"] == "send" and e["msg"] == "AppendEntriesResponse"
-               and e["reply_to"] in {s["id"] for s in sends}]  # fmt: skip
+    replies = [
+        e
+        for e in events
+        if e["type"] == "send"
+        and e["msg"] == "AppendEntriesResponse"
+        and e["reply_to"] in {s["id"] for s in sends}
+    ]
     arrivals = {e["id"]: e["t_ms"] for e in events if e["type"] == "deliver"}
     assert replies and all(r["t_ms"] >= arrivals[r["reply_to"]] + 20 - 1e-9 for r in replies)
 

@@ -214,8 +214,13 @@ def test_trace_writer_leaves_no_temporary_file_when_it_cannot_publish(tmp_path: 
 
 def test_a_sliced_run_writes_the_same_bytes(tmp_path: Path) -> None:
     """Running in a pacer's slices (the CLI's progress) changes nothing: same seed, byte-identical trace."""
-    setup = scenario(5, 4000, workload={"writes_per_s": 50}, network={"latency_ms": [2, 9], "drop_rate": 0.05},
-                     events=[{"at_ms": 1500, "crash": "leader"}, {"at_ms": 2500, "restart": "crashed"}])  # fmt: skip
+    setup = scenario(
+        5,
+        4000,
+        workload={"writes_per_s": 50},
+        network={"latency_ms": [2, 9], "drop_rate": 0.05},
+        events=[{"at_ms": 1500, "crash": "leader"}, {"at_ms": 2500, "restart": "crashed"}],
+    )
     whole, sliced = tmp_path / "whole.jsonl", tmp_path / "sliced.jsonl"
     simulate(setup, trace=whole, record=False)
     steps = iter([0.5, 7.3, 100.0, 1.0] * 1000)
@@ -236,8 +241,11 @@ def test_a_stopped_run_ends_its_trace_there_valid(tmp_path: Path) -> None:
     """A pacer that says stop (Ctrl-C) ends the run at that instant: the trace is complete up to it and its last
     line, the ``end`` event, says it was interrupted; the summary covers the part that ran."""
     path = tmp_path / "t.jsonl"
-    result = simulate(scenario(3, 10_000, workload={"writes_per_s": 20}), trace=path,
-                      pacer=lambda now: None if now >= 1200 else 100.0)  # fmt: skip
+    result = simulate(
+        scenario(3, 10_000, workload={"writes_per_s": 20}),
+        trace=path,
+        pacer=lambda now: None if now >= 1200 else 100.0,
+    )
     assert result.interrupted
     assert result.outcome.end_ms == 1200.0
     assert result.summary["interrupted"] is True and result.summary["interrupted_at_ms"] == 1200.0

@@ -78,12 +78,23 @@ class ElectionTimeoutsResult:
         return {
             "experiment": "election-timeouts",
             "seed": self.seed,
-            "setup": {"servers": 5, "latency_ms": list(self.setup.latency_ms), "write_ms": self.setup.write_ms,
-                      "election_path_ms": self.setup.election_path_ms, "cap_ms": self.setup.cap_ms,
-                      "heartbeat": "half the minimum election timeout"},  # fmt: skip
+            "setup": {
+                "servers": 5,
+                "latency_ms": list(self.setup.latency_ms),
+                "write_ms": self.setup.write_ms,
+                "election_path_ms": self.setup.election_path_ms,
+                "cap_ms": self.setup.cap_ms,
+                "heartbeat": "half the minimum election timeout",
+            },
             "ranges": [
-                {"range": r.label, "trials": r.trials, "censored": r.censored, "never_elected": r.never_elected,
-                 "simulated": r.stats, "paper": r.paper}
+                {
+                    "range": r.label,
+                    "trials": r.trials,
+                    "censored": r.censored,
+                    "never_elected": r.never_elected,
+                    "simulated": r.stats,
+                    "paper": r.paper,
+                }
                 for r in self.ranges
             ],
         }
@@ -98,8 +109,16 @@ class ElectionTimeoutsResult:
         for r in self.ranges:
             stats = {name: math.nan if value is None else value for name, value in r.stats.items()}
             paper = {f"paper {name}": value for name, value in r.paper.items()}
-            rows.append({"range": r.label, "trials": r.trials, "censored": r.censored,
-                         "never_elected": r.never_elected, **stats, **paper})  # fmt: skip
+            rows.append(
+                {
+                    "range": r.label,
+                    "trials": r.trials,
+                    "censored": r.censored,
+                    "never_elected": r.never_elected,
+                    **stats,
+                    **paper,
+                }
+            )
         return pd.DataFrame(rows).set_index("range")
 
 
@@ -115,12 +134,16 @@ def run_election_timeouts(
 ) -> ElectionTimeoutsResult:
     """Every trial of every range (seeds ``seed`` …), run on ``runner``; the rows also to ``csv`` if given."""
     setup = setup or Setup()
-    done = run_trials(trials=trials, seed=seed, runner=runner, setup=setup, ranges=ranges, csv=csv,
-                      progress=progress)  # fmt: skip
+    done = run_trials(
+        trials=trials, seed=seed, runner=runner, setup=setup, ranges=ranges, csv=csv, progress=progress
+    )
     results = []
     for r in ranges:
         mine = [trial for trial in done if trial.range == r.label]
         downtimes = tuple(trial.downtime_ms for trial in mine)
-        results.append(RangeResult(r.label, len(mine), sum(1 for trial in mine if trial.censored), downtimes,
-                                   setup.cap_ms))  # fmt: skip
+        results.append(
+            RangeResult(
+                r.label, len(mine), sum(1 for trial in mine if trial.censored), downtimes, setup.cap_ms
+            )
+        )
     return ElectionTimeoutsResult(setup, seed, tuple(results))

@@ -58,9 +58,18 @@ def election_timeouts_figure(result: ElectionTimeoutsResult) -> Figure:
                 if r is not None and r.never_elected:
                     never.append((label, color))
         for k, (label, color) in enumerate(never):
-            axis.text(0.02, 0.95 - 0.07 * k, f"{label} ms: no leader in any trial within {cap / 1000:g} s",
-                      transform=axis.transAxes, fontsize=8, color=color, va="top", fontweight="bold",
-                      bbox={"fc": "white", "ec": color, "alpha": 0.9}, gid=f"never:{label}")  # fmt: skip
+            axis.text(
+                0.02,
+                0.95 - 0.07 * k,
+                f"{label} ms: no leader in any trial within {cap / 1000:g} s",
+                transform=axis.transAxes,
+                fontsize=8,
+                color=color,
+                va="top",
+                fontweight="bold",
+                bbox={"fc": "white", "ec": color, "alpha": 0.9},
+                gid=f"never:{label}",
+            )
         axis.set_ylabel("cumulative percent")
         axis.set_ylim(0, 100)
         axis.grid(alpha=0.3)
@@ -70,8 +79,14 @@ def election_timeouts_figure(result: ElectionTimeoutsResult) -> Figure:
             axis.set_xlim(100, 100_000)
             if 100 < cap < 100_000:
                 axis.axvline(cap, color="#777777", lw=1, ls=":", gid="cap")
-                axis.text(cap, 50, f" cap {cap / 1000:g} s:\n censored\n beyond", fontsize=7, color="#555555",
-                          va="center")  # fmt: skip
+                axis.text(
+                    cap,
+                    50,
+                    f" cap {cap / 1000:g} s:\n censored\n beyond",
+                    fontsize=7,
+                    color="#555555",
+                    va="center",
+                )
         else:
             axis.set_xlim(0, 600)
     bottom.set_xlabel("time without leader (ms)")

@@ -106,7 +106,11 @@ class _Downtime:
 
     def __call__(self, event: Event) -> None:
         if event["type"] == EventType.DELIVER:
-            if event["from"] == self.leader and event["term"] == self.term and event["msg"] == "AppendEntries":
+            if (
+                event["from"] == self.leader
+                and event["term"] == self.term
+                and event["msg"] == "AppendEntries"
+            ):
                 self.reached.add(event["to"])
                 if len(self.reached) == len(SURVIVORS) - 1:
                     self.end_ms = event["t_ms"]
@@ -133,8 +137,13 @@ class TrialTask:
         event = scenario.events[0].model_copy(update={"at_ms": crash_at})
         scenario = scenario.model_copy(update={"events": (event,)})
         probe = _Downtime()
-        simulate(scenario, seed=run.seed, duration_ms=crash_at + self.setup.cap_ms, record=False,
-                 consumers=[(probe, (EventType.CRASH, EventType.ROLE, EventType.DELIVER))])  # fmt: skip
+        simulate(
+            scenario,
+            seed=run.seed,
+            duration_ms=crash_at + self.setup.cap_ms,
+            record=False,
+            consumers=[(probe, (EventType.CRASH, EventType.ROLE, EventType.DELIVER))],
+        )
         censored = probe.end_ms is None
         return {
             "crash_ms": crash_at,
@@ -160,8 +169,15 @@ class Trial:
 
     @classmethod
     def from_row(cls, row: Row) -> Trial:
-        return cls(row["range"], row["seed"], row["crash_ms"], row["downtime_ms"], row["censored"], row["leader"],
-                   row["terms"])  # fmt: skip
+        return cls(
+            row["range"],
+            row["seed"],
+            row["crash_ms"],
+            row["downtime_ms"],
+            row["censored"],
+            row["leader"],
+            row["terms"],
+        )
 
 
 def trial_counts(scale: int | None) -> dict[str, int]:
@@ -192,8 +208,15 @@ def run_trials(
     # The slowest trials (little randomization) first, so that no worker is left with them at the end.
     order = sorted(runs, key=lambda run: 0 if dict(run.params)["range"] in ("150-150", "150-151") else 1)
     columns = columns_for((Column("range", "str"),), TRIAL_COLUMNS)
-    report = execute(TrialTask(setup), order, columns=columns, runner=runner, out=csv,
-                     progress=progress, description="election-timeouts")  # fmt: skip
+    report = execute(
+        TrialTask(setup),
+        order,
+        columns=columns,
+        runner=runner,
+        out=csv,
+        progress=progress,
+        description="election-timeouts",
+    )
     if csv is None:
         rows = report.rows or []
     else:  # resumed trials are in the file too

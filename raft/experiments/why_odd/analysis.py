@@ -43,8 +43,12 @@ SIZES = tuple(range(1, 10))
 def takes_writes(row: Row, duration_ms: float) -> bool:
     """Whether a crash or partition trial could take writes: safe, a leader elected, writes committed, and writes
     unavailable (:mod:`raft.analysis.availability`) for less than half the run."""
-    return (row["outcome"] != "unsafe" and row["first_leader_ms"] is not None and row["writes_committed"] > 0
-            and row["unavailable_ms"] < duration_ms / 2)  # fmt: skip
+    return (
+        row["outcome"] != "unsafe"
+        and row["first_leader_ms"] is not None
+        and row["writes_committed"] > 0
+        and row["unavailable_ms"] < duration_ms / 2
+    )
 
 
 def mean_ci(values: Sequence[float]) -> tuple[float, float, float]:
@@ -120,8 +124,11 @@ class WhyOddResult:
     lines: tuple[SizeLine, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"experiment": "why-odd", "node_availability": self.availability,
-                "sizes": [line.to_dict() for line in self.lines]}  # fmt: skip
+        return {
+            "experiment": "why-odd",
+            "node_availability": self.availability,
+            "sizes": [line.to_dict() for line in self.lines],
+        }
 
     def frame(self) -> pd.DataFrame:
         """One row per size, indexed by n, with the columns of the CSV file (:meth:`SizeLine.flat`)."""
@@ -144,10 +151,20 @@ def simulate_availability(
     """The availability part of the experiment alone: for each size n, ``trials`` runs of ``availability_s``
     simulated seconds in which every server fails and recovers independently (exponential times, means
     ``mtbf_s`` and ``mttr_s``) while a client writes (:class:`~raft.experiments.why_odd.trials.AvailabilityTask`)."""
-    rows = availability_trials(sizes, trials=trials, seed=seed, runner=runner, mtbf_s=mtbf_s, mttr_s=mttr_s,
-                               availability_s=availability_s, progress=progress)  # fmt: skip
+    rows = availability_trials(
+        sizes,
+        trials=trials,
+        seed=seed,
+        runner=runner,
+        mtbf_s=mtbf_s,
+        mttr_s=mttr_s,
+        availability_s=availability_s,
+        progress=progress,
+    )
     return {
-        n: MeasuredAvailability(n, *(mean_ci([r[m] for r in rows if r["n"] == n]) for m in ("serving", "majority_up")))
+        n: MeasuredAvailability(
+            n, *(mean_ci([r[m] for r in rows if r["n"] == n]) for m in ("serving", "majority_up"))
+        )
         for n in sizes
     }
 
@@ -166,12 +183,23 @@ def run_why_odd(
     """Every part of the experiment, each a batch of trials on ``runner``; one line per size."""
     crash_task, crash = crash_trials(sizes, trials=trials, seed=seed, runner=runner, progress=progress)
     part_task, part = partition_trials(sizes, trials=trials, seed=seed, runner=runner, progress=progress)
-    measured = simulate_availability(sizes=sizes, trials=trials, seed=seed, runner=runner, mtbf_s=mtbf_s,
-                                     mttr_s=mttr_s, availability_s=availability_s, progress=progress)  # fmt: skip
+    measured = simulate_availability(
+        sizes=sizes,
+        trials=trials,
+        seed=seed,
+        runner=runner,
+        mtbf_s=mtbf_s,
+        mttr_s=mttr_s,
+        availability_s=availability_s,
+        progress=progress,
+    )
     a = mtbf_s / (mtbf_s + mttr_s)
     lines = []
     for n in sizes:
-        survives = {k: all(takes_writes(r, crash_task.duration_ms) for r in crash if r["n"] == n and r["k"] == k) for k in range(n + 1)}
+        survives = {
+            k: all(takes_writes(r, crash_task.duration_ms) for r in crash if r["n"] == n and r["k"] == k)
+            for k in range(n + 1)
+        }
         shown = max((k for k in range(n + 1) if all(survives[j] for j in range(k + 1))), default=-1)
         shapes = dict(split_shapes(n))
         total = sum(shapes.values())
@@ -188,22 +216,24 @@ def run_why_odd(
         elections = sum(r["elections"] for r in base)
         lat = sorted(r["latency_p50_ms"] for r in base if r["latency_p50_ms"] is not None)
         first = [r["first_leader_ms"] for r in base if r["first_leader_ms"] is not None]
-        lines.append(SizeLine(
-            n=n,
-            majority=majority(n),
-            tolerated=failures_tolerated(n),
-            tolerated_simulated=shown,
-            majority_split_fraction=majority_split_fraction(n),
-            majority_split_fraction_simulated=sim_split,
-            availability_formula=availability(n, a),
-            availability_majority_up=majority_up[0],
-            availability_simulated=serving[0],
-            availability_ci95=clip_to_unit(serving[1], serving[2]),
-            formula_in_ci=serving[1] <= availability(n, a) <= serving[2] or
-            majority_up[1] <= availability(n, a) <= majority_up[2],
-            messages_per_write=sum(r["messages_sent"] for r in base) / committed if committed else None,
-            commit_latency_ms=nearest_rank(lat, 50),
-            first_leader_ms=sum(first) / len(first) if first else None,
-            split_vote_rate=sum(r["split_votes"] for r in base) / elections if elections else None,
-        ))  # fmt: skip
+        lines.append(
+            SizeLine(
+                n=n,
+                majority=majority(n),
+                tolerated=failures_tolerated(n),
+                tolerated_simulated=shown,
+                majority_split_fraction=majority_split_fraction(n),
+                majority_split_fraction_simulated=sim_split,
+                availability_formula=availability(n, a),
+                availability_majority_up=majority_up[0],
+                availability_simulated=serving[0],
+                availability_ci95=clip_to_unit(serving[1], serving[2]),
+                formula_in_ci=serving[1] <= availability(n, a) <= serving[2]
+                or majority_up[1] <= availability(n, a) <= majority_up[2],
+                messages_per_write=sum(r["messages_sent"] for r in base) / committed if committed else None,
+                commit_latency_ms=nearest_rank(lat, 50),
+                first_leader_ms=sum(first) / len(first) if first else None,
+                split_vote_rate=sum(r["split_votes"] for r in base) / elections if elections else None,
+            )
+        )
     return WhyOddResult(tuple(sizes), a, tuple(lines))

@@ -27,8 +27,10 @@ from raft.plots.files import save_figure
 
 #: Odd sizes green, even sizes magenta: light for computed bars, dark for simulated points and size labels.
 PARITY_COLORS = {"odd": ("#a6dba0", "#1b7837"), "even": ("#f1b6da", "#c51b7d")}
-HEADLINE = ("Lesson: 2k servers tolerate no more failures than 2k−1, survive fewer splits and cost more: "
-            "use odd sizes")  # fmt: skip
+HEADLINE = (
+    "Lesson: 2k servers tolerate no more failures than 2k−1, survive fewer splits and cost more: "
+    "use odd sizes"
+)
 
 
 def parity(n: int) -> str:
@@ -48,33 +50,66 @@ def why_odd_figure(result: WhyOddResult) -> Figure:
     _bars_and_points(ax, lines, "splits", "majority_split_fraction", "majority_split_fraction_simulated")
     for line in lines:
         if line.majority_split_fraction is None:
-            ax.text(line.n, 0.04, "n/a", ha="center", va="bottom", fontsize=9, color="#555555",
-                    gid=f"na:{line.n}")  # fmt: skip
+            ax.text(
+                line.n, 0.04, "n/a", ha="center", va="bottom", fontsize=9, color="#555555", gid=f"na:{line.n}"
+            )
     ax.set_title("two-way splits leaving a majority side (n/a: no split)", fontsize=10)
     ax.set_ylim(0, 1.15)
     ax = axes[1][0]
     ax.plot(n, [line.availability_formula for line in lines], "--", color="grey", lw=1, zorder=2)
     # Hollow and above the dots: on an axis from 0 the formula and the simulation nearly coincide, and filled
     # squares under the dots were hidden. Both values are also written under the points.
-    ax.plot(n, [line.availability_formula for line in lines], "s", ms=7, mfc="none", mec="#555555",
-            mew=1.0, zorder=4, gid="formula")  # fmt: skip
+    ax.plot(
+        n,
+        [line.availability_formula for line in lines],
+        "s",
+        ms=7,
+        mfc="none",
+        mec="#555555",
+        mew=1.0,
+        zorder=4,
+        gid="formula",
+    )
     for line in lines:
         sim = line.availability_simulated
         low, high = line.availability_ci95
         dark = PARITY_COLORS[parity(line.n)][1]
-        ax.errorbar([line.n], [sim], yerr=[[sim - low], [high - sim]], fmt="o", color=dark, capsize=3,
-                    zorder=3, gid=f"simulated:availability:{line.n}")  # fmt: skip
+        ax.errorbar(
+            [line.n],
+            [sim],
+            yerr=[[sim - low], [high - sim]],
+            fmt="o",
+            color=dark,
+            capsize=3,
+            zorder=3,
+            gid=f"simulated:availability:{line.n}",
+        )
         ax.text(line.n, 0.03, f"{sim:.3f}", ha="center", va="bottom", fontsize=7, color=dark)
-        ax.text(line.n, 0.11, f"{line.availability_formula:.3f}", ha="center", va="bottom", fontsize=7,
-                color="#555555", gid=f"formula-value:{line.n}")  # fmt: skip
+        ax.text(
+            line.n,
+            0.11,
+            f"{line.availability_formula:.3f}",
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            color="#555555",
+            gid=f"formula-value:{line.n}",
+        )
     ax.set_ylim(0, 1.08)
     ax.set_ylabel("fraction of time", fontsize=8)
-    ax.set_title(f"availability from 0, node availability {result.availability:.2f}\n"
-                 "(squares, grey: binomial formula; dots, coloured: simulated, 95% CI)",
-                 fontsize=9)  # fmt: skip
+    ax.set_title(
+        f"availability from 0, node availability {result.availability:.2f}\n"
+        "(squares, grey: binomial formula; dots, coloured: simulated, 95% CI)",
+        fontsize=9,
+    )
     ax = axes[1][1]
-    messages = ax.plot(n, [line.messages_per_write or 0 for line in lines], "o-", color="#1f77b4",
-                       label="messages / committed write (left)")  # fmt: skip
+    messages = ax.plot(
+        n,
+        [line.messages_per_write or 0 for line in lines],
+        "o-",
+        color="#1f77b4",
+        label="messages / committed write (left)",
+    )
     ax.set_xlabel("cluster size n")
     ax.set_ylabel("messages / committed write", fontsize=8)
     ax2 = ax.twinx()
@@ -95,11 +130,18 @@ def why_odd_figure(result: WhyOddResult) -> Figure:
                 label.set_fontweight("bold")
     axes[1][0].set_xlabel("cluster size n")
     fig.suptitle(HEADLINE, fontsize=11, fontweight="bold", gid="headline")
-    fig.legend(handles=[Patch(facecolor=PARITY_COLORS["odd"][0], edgecolor=PARITY_COLORS["odd"][1], label="odd n"),
-                        Patch(facecolor=PARITY_COLORS["even"][0], edgecolor=PARITY_COLORS["even"][1],
-                              label="even n"),
-                        Line2D([], [], color="#333333", marker="o", ls="none", label="simulated")],
-               loc="upper center", bbox_to_anchor=(0.5, 0.955), ncol=3, fontsize=9, frameon=False)  # fmt: skip
+    fig.legend(
+        handles=[
+            Patch(facecolor=PARITY_COLORS["odd"][0], edgecolor=PARITY_COLORS["odd"][1], label="odd n"),
+            Patch(facecolor=PARITY_COLORS["even"][0], edgecolor=PARITY_COLORS["even"][1], label="even n"),
+            Line2D([], [], color="#333333", marker="o", ls="none", label="simulated"),
+        ],
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.955),
+        ncol=3,
+        fontsize=9,
+        frameon=False,
+    )
     fig.tight_layout(rect=(0, 0, 1, 0.92))
     return fig
 
@@ -109,11 +151,25 @@ def _bars_and_points(ax: Any, lines: Sequence[SizeLine], panel: str, computed: s
     for line in lines:
         light, dark = PARITY_COLORS[parity(line.n)]
         if getattr(line, computed) is not None:
-            ax.bar([line.n], [getattr(line, computed)], color=light, edgecolor=dark, lw=0.8,
-                   gid=f"computed:{panel}:{line.n}")  # fmt: skip
+            ax.bar(
+                [line.n],
+                [getattr(line, computed)],
+                color=light,
+                edgecolor=dark,
+                lw=0.8,
+                gid=f"computed:{panel}:{line.n}",
+            )
         if getattr(line, simulated) is not None:
-            ax.plot([line.n], [getattr(line, simulated)], "o", color=dark, mec="black", mew=0.5, zorder=3,
-                    gid=f"simulated:{panel}:{line.n}")  # fmt: skip
+            ax.plot(
+                [line.n],
+                [getattr(line, simulated)],
+                "o",
+                color=dark,
+                mec="black",
+                mew=0.5,
+                zorder=3,
+                gid=f"simulated:{panel}:{line.n}",
+            )
     ax.set_ylim(bottom=0)
 
 

@@ -18,11 +18,15 @@ def render(result: WhyOddResult) -> str:
             return f"{value:.{digits}f}"
         return str(value)
 
-    head = ("n  majority  tolerates (sim)  majority-side splits (sim)   available: formula  sim [95% CI]"
-            "            msgs/write  commit p50 ms  1st leader ms  split votes")
+    head = (
+        "n  majority  tolerates (sim)  majority-side splits (sim)   available: formula  sim [95% CI]"
+        "            msgs/write  commit p50 ms  1st leader ms  split votes"
+    )
     out = [f"Why odd? node availability a = {result.availability:.3f}", head]
-    notes = ["95% CI: normal approximation over trials, clipped to [0, 1]. "
-             "commit p50 ms: the median over runs of each run's median commit latency."]  # fmt: skip
+    notes = [
+        "95% CI: normal approximation over trials, clipped to [0, 1]. "
+        "commit p50 ms: the median over runs of each run's median commit latency."
+    ]
     for line in result.lines:
         ci = line.availability_ci95
         out.append(

@@ -49,7 +49,9 @@ def scenario(name: str, n: int, duration_ms: float, events: list[dict[str, Any]]
 TRIAL_COLUMNS = (*RESULT_COLUMNS, Column("unavailable_ms", "float"))
 
 
-def _figures(name: str, n: int, duration_ms: float, events: list[dict[str, Any]], seed: int) -> dict[str, Any]:
+def _figures(
+    name: str, n: int, duration_ms: float, events: list[dict[str, Any]], seed: int
+) -> dict[str, Any]:
     """The summary figures of one run of ``n`` servers with these events and clients writing for 80 % of it,
     with ``unavailable_ms``, the total time writes were unavailable."""
     trial = scenario(name, n, duration_ms, events, stop_ms=duration_ms * 0.8)
@@ -147,11 +149,23 @@ class AvailabilityTask:
         n = dict(run.params)["n"]
         rng = random.Random(f"why-odd/failures/{n}/{run.seed}")
         events = failure_events(n, rng, self.mtbf_ms, self.mttr_ms, self.duration_ms)
-        trial = scenario("availability", n, self.duration_ms, events, clients=1,
-                         writes_per_s=self.writes_per_s, stop_ms=self.duration_ms)  # fmt: skip
+        trial = scenario(
+            "availability",
+            n,
+            self.duration_ms,
+            events,
+            clients=1,
+            writes_per_s=self.writes_per_s,
+            stop_ms=self.duration_ms,
+        )
         probe = _MajorityUp([f"n{i}" for i in range(1, n + 1)])
-        result = simulate(trial, seed=run.seed, duration_ms=self.duration_ms, record=False,
-                          consumers=[(probe, (EventType.CRASH, EventType.RESTART))])  # fmt: skip
+        result = simulate(
+            trial,
+            seed=run.seed,
+            duration_ms=self.duration_ms,
+            record=False,
+            consumers=[(probe, (EventType.CRASH, EventType.RESTART))],
+        )
         probe.advance(self.duration_ms)
         return {
             "majority_up": probe.majority_ms / self.duration_ms,
@@ -164,7 +178,10 @@ class AvailabilityTask:
 
 
 def runs(
-    sizes: Sequence[int], extra: Callable[[int], Iterable[tuple[tuple[str, int], ...]]], trials: int, seed: int
+    sizes: Sequence[int],
+    extra: Callable[[int], Iterable[tuple[tuple[str, int], ...]]],
+    trials: int,
+    seed: int,
 ) -> list[Run]:
     """For each size n and each extra parameter tuple of n, ``trials`` runs at seeds ``seed``, ``seed`` + 1, …"""
     out: list[Run] = []
@@ -181,8 +198,17 @@ def crash_trials(
     """For each size n and each k = 0..n, ``trials`` runs with n1..nk down; the task and its rows."""
     task = CrashTask()
     cols = columns_for((Column("n", "int"), Column("k", "int")), TRIAL_COLUMNS)
-    rows = execute(task, runs(sizes, lambda n: [(("k", k),) for k in range(n + 1)], trials, seed),
-                   columns=cols, runner=runner, progress=progress, description="why-odd crashes").rows or []  # fmt: skip
+    rows = (
+        execute(
+            task,
+            runs(sizes, lambda n: [(("k", k),) for k in range(n + 1)], trials, seed),
+            columns=cols,
+            runner=runner,
+            progress=progress,
+            description="why-odd crashes",
+        ).rows
+        or []
+    )
     return task, rows
 
 
@@ -194,8 +220,17 @@ def partition_trials(
     task = PartitionTask()
     cols = columns_for((Column("n", "int"), Column("a", "int")), TRIAL_COLUMNS)
     shapes = {n: dict(split_shapes(n)) for n in sizes}
-    rows = execute(task, runs(sizes, lambda n: [(("a", a),) for a in shapes[n]], trials, seed),
-                   columns=cols, runner=runner, progress=progress, description="why-odd partitions").rows or []  # fmt: skip
+    rows = (
+        execute(
+            task,
+            runs(sizes, lambda n: [(("a", a),) for a in shapes[n]], trials, seed),
+            columns=cols,
+            runner=runner,
+            progress=progress,
+            description="why-odd partitions",
+        ).rows
+        or []
+    )
     return task, rows
 
 
@@ -213,5 +248,14 @@ def availability_trials(
     """For each size n, ``trials`` runs of :class:`AvailabilityTask`; their rows."""
     task = AvailabilityTask(mtbf_s * 1000, mttr_s * 1000, availability_s * 1000)
     cols = columns_for((Column("n", "int"),), AVAILABILITY_COLUMNS)
-    return execute(task, runs(sizes, lambda n: [()], trials, seed), columns=cols, runner=runner,
-                   progress=progress, description="why-odd availability").rows or []  # fmt: skip
+    return (
+        execute(
+            task,
+            runs(sizes, lambda n: [()], trials, seed),
+            columns=cols,
+            runner=runner,
+            progress=progress,
+            description="why-odd availability",
+        ).rows
+        or []
+    )

@@ -19,7 +19,9 @@ def test_statistics_nearest_rank_and_censoring() -> None:
 def test_tiny_run_gives_sane_downtimes() -> None:
     ranges = [find_range("150-300"), find_range("50-100")]
     setup = Setup(cap_ms=5000.0)
-    result = analysis.run_election_timeouts(trials=8, seed=3, runner=SerialRunner(), setup=setup, ranges=ranges)
+    result = analysis.run_election_timeouts(
+        trials=8, seed=3, runner=SerialRunner(), setup=setup, ranges=ranges
+    )
     for r in result.ranges:
         low = float(r.label.split("-")[0])
         assert r.trials == 8 and r.censored == 0
@@ -29,7 +31,9 @@ def test_tiny_run_gives_sane_downtimes() -> None:
         assert math.isfinite(stats["mean"])
     slow, fast = result.ranges
     assert fast.stats["p50"] < slow.stats["p50"]
-    again = analysis.run_election_timeouts(trials=8, seed=3, runner=SerialRunner(), setup=setup, ranges=ranges)
+    again = analysis.run_election_timeouts(
+        trials=8, seed=3, runner=SerialRunner(), setup=setup, ranges=ranges
+    )
     assert again.ranges == result.ranges
     assert "150-300" in report.render(result) and result.to_dict()["ranges"][0]["paper"]["p50"] == 171
 
@@ -53,8 +57,10 @@ def test_resumed_run_reads_finished_trials_back(tmp_path) -> None:
 
 
 def test_frame_has_a_row_per_range_with_the_paper_beside_it() -> None:
-    ranges = (analysis.RangeResult("150-151", 4, 1, (100.0, 200.0, 300.0, None), 1000.0),
-              analysis.RangeResult("150-300", 2, 0, (100.0, 300.0), 1000.0))  # fmt: skip
+    ranges = (
+        analysis.RangeResult("150-151", 4, 1, (100.0, 200.0, 300.0, None), 1000.0),
+        analysis.RangeResult("150-300", 2, 0, (100.0, 300.0), 1000.0),
+    )
     frame = analysis.ElectionTimeoutsResult(Setup(cap_ms=1000.0), 1, ranges).frame()
     assert frame.index.tolist() == ["150-151", "150-300"]
     assert frame.loc["150-151", "censored"] == 1 and math.isnan(frame.loc["150-151", "max"])

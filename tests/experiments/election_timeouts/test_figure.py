@@ -11,9 +11,11 @@ from raft.experiments.election_timeouts.trials import Setup
 
 def _figure():
     setup = Setup(cap_ms=10_000.0)
-    ranges = (analysis.RangeResult("150-150", 3, 3, (None, None, None), 10_000.0),
-              analysis.RangeResult("150-151", 4, 2, (1500.0, 3000.0, None, None), 10_000.0),
-              analysis.RangeResult("150-300", 2, 0, (150.0, 250.0), 10_000.0))  # fmt: skip
+    ranges = (
+        analysis.RangeResult("150-150", 3, 3, (None, None, None), 10_000.0),
+        analysis.RangeResult("150-151", 4, 2, (1500.0, 3000.0, None, None), 10_000.0),
+        analysis.RangeResult("150-300", 2, 0, (150.0, 250.0), 10_000.0),
+    )
     return election_timeouts_figure(analysis.ElectionTimeoutsResult(setup, 1, ranges))
 
 

@@ -28,8 +28,9 @@ def test_binomial_availability_reference_values() -> None:
 
 
 def test_tiny_simulated_run_shows_four_no_better_than_three() -> None:
-    result = analysis.run_why_odd(sizes=(3, 4), trials=1, runner=SerialRunner(), availability_s=20.0,
-                                 mtbf_s=9.0, mttr_s=1.0)  # fmt: skip
+    result = analysis.run_why_odd(
+        sizes=(3, 4), trials=1, runner=SerialRunner(), availability_s=20.0, mtbf_s=9.0, mttr_s=1.0
+    )
     three, four = result.lines
     assert three.tolerated_simulated == 1 and four.tolerated_simulated == 1
     assert three.majority_split_fraction_simulated == 1.0
@@ -58,8 +59,9 @@ def test_interval_of_a_fraction_stays_inside_zero_and_one() -> None:
     assert analysis.clip_to_unit(0.726, 1.057) == (0.726, 1.0)
     assert analysis.clip_to_unit(-0.02, 0.3) == (0.0, 0.3)
     # A run whose trials spread widely near 1: the reported interval never passes 1, and the table says so.
-    result = analysis.run_why_odd(sizes=(3,), trials=3, runner=SerialRunner(), availability_s=20.0,
-                                 mtbf_s=9.0, mttr_s=1.0)  # fmt: skip
+    result = analysis.run_why_odd(
+        sizes=(3,), trials=3, runner=SerialRunner(), availability_s=20.0, mtbf_s=9.0, mttr_s=1.0
+    )
     low, high = result.lines[0].availability_ci95
     assert 0.0 <= low <= high <= 1.0
     assert "clipped to [0, 1]" in report.render(result)

@@ -18,14 +18,25 @@ def _result() -> WhyOddResult:
     lines = []
     for n in range(1, 7):
         a = availability(n, 0.9)
-        lines.append(SizeLine(n=n, majority=majority(n), tolerated=failures_tolerated(n),
-                              tolerated_simulated=failures_tolerated(n),
-                              majority_split_fraction=majority_split_fraction(n),
-                              majority_split_fraction_simulated=majority_split_fraction(n),
-                              availability_formula=a, availability_majority_up=a, availability_simulated=a - 0.005,
-                              availability_ci95=(a - 0.02, min(1.0, a + 0.01)), formula_in_ci=True,
-                              messages_per_write=4.4 * (n - 1), commit_latency_ms=15.0 if n == 1 else 30.0,
-                              first_leader_ms=200.0, split_vote_rate=0.0))  # fmt: skip
+        lines.append(
+            SizeLine(
+                n=n,
+                majority=majority(n),
+                tolerated=failures_tolerated(n),
+                tolerated_simulated=failures_tolerated(n),
+                majority_split_fraction=majority_split_fraction(n),
+                majority_split_fraction_simulated=majority_split_fraction(n),
+                availability_formula=a,
+                availability_majority_up=a,
+                availability_simulated=a - 0.005,
+                availability_ci95=(a - 0.02, min(1.0, a + 0.01)),
+                formula_in_ci=True,
+                messages_per_write=4.4 * (n - 1),
+                commit_latency_ms=15.0 if n == 1 else 30.0,
+                first_leader_ms=200.0,
+                split_vote_rate=0.0,
+            )
+        )
     return WhyOddResult(tuple(range(1, 7)), 0.9, tuple(lines))
 
 
@@ -95,7 +106,9 @@ def test_the_formula_is_visible_beside_the_simulation():
     fig = why_odd_figure(_result())
     formula = gids(fig, "formula")["formula"]
     dots = list(gids(fig, "simulated:availability:").values())
-    assert dots and formula.get_zorder() > max(d.get_zorder() for d in dots)  # over the dots, not hidden under
+    assert dots and formula.get_zorder() > max(
+        d.get_zorder() for d in dots
+    )  # over the dots, not hidden under
     assert formula.get_markerfacecolor() == "none"  # hollow: the dot under it shows
     values = {gid: t.get_text() for gid, t in gids(fig, "formula-value:").items()}
     assert values["formula-value:4"] == f"{availability(4, 0.9):.3f}" == "0.948"

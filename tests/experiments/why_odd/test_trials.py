@@ -23,8 +23,9 @@ def test_simulated_availability_is_the_time_writes_were_not_unavailable() -> Non
     task = trials.AvailabilityTask(mtbf_ms=3000.0, mttr_ms=1000.0, duration_ms=20_000.0)
     measured = task(Run(0, (("n", 3),), 4))
     events = trials.failure_events(3, random.Random("why-odd/failures/3/4"), 3000.0, 1000.0, 20_000.0)
-    scenario = trials.scenario("availability", 3, 20_000.0, events, clients=1, writes_per_s=10.0,
-                                 stop_ms=20_000.0)  # fmt: skip
+    scenario = trials.scenario(
+        "availability", 3, 20_000.0, events, clients=1, writes_per_s=10.0, stop_ms=20_000.0
+    )
     summary = simulate(scenario, seed=4, record=False).summary
     assert summary["unavailable"], "the failure schedule takes the majority down at least once"
     assert measured["serving"] == pytest.approx(1.0 - summary["unavailable_ms"] / 20_000.0)
