@@ -108,9 +108,11 @@ def parse_options(text: str, base: TranscriptOptions = TranscriptOptions()) -> T
     return replace(base, **changes)
 
 
-def transcript(events: Iterable[Event], options: TranscriptOptions = TranscriptOptions()) -> str:
-    """The transcript of ``events`` (a recorded run or a read trace), one line per shown event."""
-    return "".join(line + "\n" for line in transcript_lines(events, options))
+def transcript(events: Iterable[Event], options: TranscriptOptions | str = TranscriptOptions()) -> str:
+    """The transcript of ``events`` (a recorded run or a read trace), one line per shown event; ``options`` may
+    be given in their text form (``"to_ms=100 delivers"``)."""
+    chosen = parse_options(options) if isinstance(options, str) else options
+    return "".join(line + "\n" for line in transcript_lines(events, chosen))
 
 
 def transcript_lines(

@@ -69,6 +69,12 @@ def test_an_election_reads_line_by_line() -> None:
     ]
 
 
+def test_the_options_may_be_given_as_text() -> None:
+    assert transcript(ELECTION, "delivers to_ms=15") == transcript(
+        ELECTION, TranscriptOptions(delivers=True, to_ms=15)
+    )
+
+
 def test_message_switches_window_and_nodes() -> None:
     lines = transcript(
         ELECTION, parse_options("no-sends no-drops follower_terms from_ms=13 to_ms=20")
