@@ -13,6 +13,8 @@ ROLE_COLORS = {"follower": "#a9c6de", "candidate": "#f4a259", "leader": "#2a9d8f
 DOWN_COLOR = "#9e9e9e"
 CRASH_COLOR = "#c0392b"
 RESTART_COLOR = "#34495e"
+#: A leader stepping down on its own (CheckQuorum).
+STEP_DOWN_COLOR = "#6a1b9a"
 PARTITION_COLOR = "#7f7f7f"
 DROP_COLOR = "#c0392b"
 

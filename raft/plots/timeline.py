@@ -8,7 +8,8 @@ pair cut both ways, that split nobody off), ``partition-label`` (every cut named
 direction), ``leader-change``, ``crash``, ``restart``, ``commit:NODE``, ``commit-offset`` (the note saying the
 commit lines are drawn apart), ``latency`` (acknowledged writes), ``unacknowledged`` (writes never
 acknowledged, in their own strip above the latency panel: they have no latency to plot), ``violation`` and
-``violation-label`` (a safety violation), ``at-stop:ROLE:NODE`` (each node's role when the run stopped on it).
+``violation-label`` (a safety violation), ``step-down`` (a leader stepping down on its own, CheckQuorum: a
+hollow square on its lane), ``at-stop:ROLE:NODE`` (each node's role when the run stopped on it).
 
 Commit lines are drawn a point apart (in node order, the first highest), so lines with the same values lie side
 by side instead of hiding each other; a note in the panel says so.
@@ -60,6 +61,7 @@ from raft.plots.style import (
     PARTITION_COLOR,
     RESTART_COLOR,
     ROLE_COLORS,
+    STEP_DOWN_COLOR,
     TRANSFER_COLOR,
     TimeAxis,
     check_window,
@@ -242,6 +244,20 @@ def _draw_lanes(
                 zorder=6,
                 gid=kind,
             )
+    step_downs = _step_downs(events, y_of, start, stop)
+    if step_downs:
+        ax.plot(
+            [axis.value(t) for t, _ in step_downs],
+            [y_of[n] for _, n in step_downs],
+            marker="s",
+            ms=8,
+            mfc="white",
+            mec=STEP_DOWN_COLOR,
+            mew=1.6,
+            linestyle="none",
+            zorder=6,
+            gid="step-down",
+        )
     transfers = _draw_transfers(ax, events, y_of, start, stop, axis)
     small = {"fontsize": 8} if any(label != node for node, label in shown.items()) else {}
     ax.set_yticks([y_of[n] for n in shown], list(shown.values()), **small)
@@ -252,6 +268,19 @@ def _draw_lanes(
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     handles = _legend_handles(events, spans, start, stop) + transfers
+    if step_downs:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="s",
+                mfc="white",
+                mec=STEP_DOWN_COLOR,
+                mew=1.6,
+                ls="none",
+                label="step-down (CheckQuorum)",
+            )
+        )
     ax.legend(
         handles=handles,
         loc="lower left",
@@ -272,6 +301,17 @@ def _draw_lanes(
         fontsize=7,
         color="#555555",
     )
+
+
+def _step_downs(events: Events, y_of: dict[str, int], start: float, stop: float) -> list[tuple[float, str]]:
+    """The times and nodes of the leaders that stepped down on their own in the window, on a lane drawn."""
+    found: list[tuple[float, str]] = []
+    for e in events:
+        match e["type"]:
+            case EventType.STEP_DOWN:
+                if start <= e["t_ms"] <= stop and e["node"] in y_of:
+                    found.append((e["t_ms"], e["node"]))
+    return found
 
 
 def _draw_transfers(

@@ -503,3 +503,34 @@ def test_reads_are_drawn_and_named_apart_from_writes_in_the_latency_panel(trace)
     assert [t.get_text() for t in latency.get_legend().get_texts()] == ["writes", "reads"]
     assert latency.get_ylabel().startswith("latency")
     assert timeline(trace).axes[3].get_ylabel().startswith("write latency")  # no reads: writes only
+
+
+def legend_labels(ax):
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def step_down_trace(trace):
+    """The shared trace with n2 (leader in term 2 from 420 ms) stepping down by CheckQuorum at 800 ms."""
+    return [
+        *trace,
+        ev(800.0, "step_down", node="n2", term=2, reason="check_quorum"),
+        ev(800.0, "role", node="n2", role="follower", term=2),
+    ]
+
+
+def test_a_step_down_is_marked_on_the_leaders_lane_at_its_time_and_named_in_the_legend(trace):
+    ax = timeline(sorted(step_down_trace(trace), key=lambda e: e["t_ms"])).axes[0]
+    (mark,) = by_gid(ax, "step-down")
+    ticks = dict(zip([t.get_text() for t in ax.get_yticklabels()], ax.get_yticks(), strict=True))
+    assert list(mark.get_xdata()) == [800.0]
+    assert list(mark.get_ydata()) == [ticks["n2"]]
+    assert "step-down (CheckQuorum)" in legend_labels(ax)
+
+
+def test_no_step_down_marker_or_legend_entry_without_one_in_the_window(trace):
+    ax = timeline(trace).axes[0]
+    assert not by_gid(ax, "step-down")
+    assert "step-down (CheckQuorum)" not in legend_labels(ax)
+    ax = timeline(sorted(step_down_trace(trace), key=lambda e: e["t_ms"]), to_ms=700.0).axes[0]
+    assert not by_gid(ax, "step-down")
+    assert "step-down (CheckQuorum)" not in legend_labels(ax)
