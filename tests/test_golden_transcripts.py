@@ -99,6 +99,15 @@ def test_the_lessons_have_golden_transcripts() -> None:
     assert {f"bugs/{bug.value}" for bug in Bug} <= names  # every bug lesson, up to its violation
 
 
+def test_every_paper_versus_extension_scenario_has_a_golden_block() -> None:
+    shipped = {f"etcd/{p.stem}" for p in (GOLDEN.parents[1] / "scenarios" / "etcd").glob("*.yaml")}
+    directed = {
+        b.directive.split()[1] for p in FILES for b in parse_golden(p.read_text(encoding="utf-8"), p.name)
+    }
+    assert shipped, "no scenarios/etcd/*.yaml found"
+    assert shipped <= directed
+
+
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.relative_to(GOLDEN).with_suffix("").as_posix())
 def test_golden_transcript(path: Path, request: pytest.FixtureRequest) -> None:
     blocks = parse_golden(path.read_text(encoding="utf-8"), path.name)
