@@ -25,6 +25,7 @@ from raft.batch.runners import DaskRunner, JoblibRunner, Row, SerialRunner, Task
 from raft.batch.sink import Column, RowSink, kind_of
 from raft.errors import ScenarioError
 from raft.interrupts import Interrupted, stop_requests, until_stopped
+from raft.words import counted
 
 Runner = SerialRunner | JoblibRunner | DaskRunner
 
@@ -352,11 +353,11 @@ def render_invalid(reasons: Mapping[str, int], limit: int = 10) -> str:
         return ""
     ordered = sorted(reasons.items(), key=lambda item: -item[1])
     total = sum(reasons.values())
-    out = [f"{total} run{'s' if total != 1 else ''} could not be built:"]
+    out = [f"{counted(total, 'run')} could not be built:"]
     out += [f"  {count} x {reason}" for reason, count in ordered[:limit]]
     if len(ordered) > limit:
         rest = sum(count for _, count in ordered[limit:])
-        out.append(f"  ... and {len(ordered) - limit} more reasons ({rest} runs)")
+        out.append(f"  ... and {len(ordered) - limit} more reasons ({counted(rest, 'run')})")
     return "\n".join(out) + "\n"
 
 

@@ -24,6 +24,7 @@ from raft.fuzz.runner import FuzzReport, run_seeds
 from raft.fuzz.shrink import replay, reproducer, shrink, write_scenario
 from raft.sim.events import EventType
 from raft.sim.safety import Violation
+from raft.words import counted
 
 #: How many events before the failure are shown.
 LAST_EVENTS = 12
@@ -79,8 +80,8 @@ def fuzz_command(args: argparse.Namespace) -> int:
     found = report.first_failure
     if found is None or found.failure is None:
         print(
-            f"All {len(report.ran)} seeds passed: safety on every event, linearizability, liveness after the "
-            f"quiet phase ({report.unknown_linearizability} histories undecided within the checker's budget)."
+            f"All {counted(len(report.ran), 'seed')} passed: safety on every event, linearizability, liveness after the "
+            f"quiet phase ({counted(report.unknown_linearizability, 'history', 'histories')} undecided within the checker's budget)."
         )
         return EXIT_OK
     _report_failure(found.seed, found.failure, config, out)
@@ -99,7 +100,7 @@ def interrupted_verdicts(report: FuzzReport, total: int) -> str:
     """What an interrupted campaign found: the seeds that finished and their verdicts, as ranges (no shrinking:
     ``raft-sim fuzz --seeds N`` shrinks a failing seed)."""
     passed = [outcome.seed for outcome in report.ran if outcome.failure is None]
-    lines = [f"Interrupted after {len(report.ran)} of {total} seeds."]
+    lines = [f"Interrupted after {len(report.ran)} of {counted(total, 'seed')}."]
     lines.append(f"  passed: {seed_ranges(passed) or 'none'}")
     lines.extend(
         f"  FAILED: seed {outcome.seed}: {outcome.failure} (raft-sim fuzz --seeds {outcome.seed} shrinks it to a "
@@ -125,7 +126,9 @@ def seed_ranges(seeds: Sequence[int]) -> str:
 
 
 def _throughput(report: FuzzReport) -> str:
-    return f"Ran {len(report.ran)} seeds in {report.seconds:.1f} s: {report.seeds_per_s:.1f} seeds/s."
+    return (
+        f"Ran {counted(len(report.ran), 'seed')} in {report.seconds:.1f} s: {report.seeds_per_s:.1f} seeds/s."
+    )
 
 
 def _report_failure(seed: int, failure: Violation, config: FuzzConfig, out: Path) -> None:
@@ -143,7 +146,7 @@ def _report_failure(seed: int, failure: Violation, config: FuzzConfig, out: Path
     ]
     print(f"  {'; '.join(facts)}")
     print(
-        f"  (this is the shrunk reproducer, {shrunk.kept} of {shrunk.total} faults kept; the original run at "
+        f"  (this is the shrunk reproducer, {shrunk.kept} of {counted(shrunk.total, 'fault')} kept; the original run at "
         f"seed {seed}, with every fault, broke it at {failure.t_ms:.1f} ms on {', '.join(failure.nodes) or '-'})"
     )
     named = "-".join([f"seed-{seed}", *config.bugs, failure.property.lower().replace(" ", "-")])

@@ -32,6 +32,7 @@ from raft.files import check_output_file
 from raft.scenario import Scenario, load_scenario
 from raft.scenario.suggest import fmt_number
 from raft.sim.cost import estimate, warning
+from raft.words import counted
 
 
 def register(subparsers: Any) -> None:
@@ -292,6 +293,6 @@ def validate_scenarios(args: argparse.Namespace) -> int:
         else:
             print(
                 f"{path}: ok ({scenario.name}, {len(scenario.cluster.node_ids)} nodes, "
-                f"{len(scenario.events)} events, {len(scenario.expect)} expectations)"
+                f"{counted(len(scenario.events), 'event')}, {counted(len(scenario.expect), 'expectation')})"
             )
     return status

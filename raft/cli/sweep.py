@@ -18,6 +18,7 @@ from raft.cli.options import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, check_du
 from raft.cli.paths import find_scenario
 from raft.errors import RaftSimError
 from raft.files import check_output_file
+from raft.words import counted
 
 
 def register(subparsers: Any) -> None:
@@ -81,7 +82,12 @@ def run_sweep(args: argparse.Namespace) -> int:
     )
     sys.stdout.write(render_table(result.aggregate))
     report = result.report
-    note = f"{report.total} runs: {report.ran} ran, {report.skipped} already done"
+    # Runs that could not be built did not run; resumed rows are already done, whatever their outcome.
+    unbuilt = result.invalid if not report.skipped else 0
+    note = f"{counted(report.total, 'run')}: {report.ran - unbuilt} ran"
+    if unbuilt:
+        note += f", {unbuilt} could not be built"
+    note += f", {report.skipped} already done"
     if args.out:
         note += f"; rows in {args.out}"
     if report.interrupted:

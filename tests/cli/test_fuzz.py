@@ -100,3 +100,10 @@ def test_out_must_be_a_directory(tmp_path: Path, capsys: pytest.CaptureFixture[s
     blocker.write_text("x")
     assert main(["fuzz", "--seeds", "1", "--quiet", "--out", str(blocker)]) == 2
     assert "is not a directory" in capsys.readouterr().err
+
+
+def test_one_seed_is_counted_in_the_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["fuzz", "--seeds", "1", "--sizes", "3", "--jobs", "1", "--quiet", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Ran 1 seed in" in printed and "All 1 seed passed" in printed

@@ -396,3 +396,14 @@ def test_duration_beyond_a_simulated_year_is_refused(
         "--duration-ms: 1000000000000 ms is longer than one simulated year "
         "(31536000000 ms), the longest run raft-sim accepts\n"
     )
+
+
+def test_validate_counts_in_the_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    one = write(
+        tmp_path,
+        "one.yaml",
+        "name: one\nduration_ms: 500\ncluster: {size: 3}\nevents:\n  - {at_ms: 100, crash: n1}\n"
+        "expect:\n  - logs_identical_at_end: true\n",
+    )
+    assert main(["validate", str(one)]) == EXIT_OK
+    assert "(one, 3 nodes, 1 event, 1 expectation)" in capsys.readouterr().out

@@ -125,3 +125,18 @@ def test_invalid_runs_print_their_reasons(scenario: Path, capsys: pytest.Capture
         "4 runs could not be built:" in captured.out and "got 0" in captured.out and "got 200" in captured.out
     )
     assert "no run could be built" in captured.err
+
+
+def test_a_sweep_that_could_build_no_run_does_not_say_they_ran(
+    scenario: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["sweep", str(scenario), "--seeds", "1-2", "--jobs", "1", "--quiet"]
+    assert main([*args, "--set", "cluster.size=[200]"]) == 2
+    out = capsys.readouterr().out
+    assert "2 runs: 0 ran, 2 could not be built, 0 already done" in out
+    assert "2 ran" not in out
+
+
+def test_a_one_run_sweep_says_run(scenario: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sweep", str(scenario), "--seeds", "1", "--jobs", "1", "--quiet"]) == 0
+    assert "1 run: 1 ran, 0 already done" in capsys.readouterr().out
