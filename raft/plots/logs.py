@@ -259,8 +259,7 @@ def log_view(
         ax.spines[side].set_visible(False)
     ax.set_title(
         f"Logs at {at:.0f} ms{_range_note(logs, first, last, longest)}: {replay.title(events)}\n"
-        f"box = entry: its term{_commands_note(logs, first, last, texts)}; red bar = commitIndex; "
-        "dashed = not committed"
+        f"box = entry: its term{_commands_note(logs, first, last, texts)}{_key_note(logs, first, last)}"
         + (f"\n{_progress_note(progress)}" if progress else "")
         + (f"\n{_left_out_note(rows, left_out)}" if left_out else ""),
         fontsize=10,
@@ -284,6 +283,17 @@ def _command_texts(
                 return {}
             texts[(log.node, index)] = text
     return texts
+
+
+def _key_note(logs: Sequence[replay.NodeLog], first: int, last: int) -> str:
+    """The rest of the title's key, naming only what the picture shows: the commitIndex bar of a node whose
+    commitIndex lies in the shown range, dashed boxes where a shown entry is not committed."""
+    parts = []
+    if any(first <= log.commit_index <= last for log in logs):
+        parts.append("red bar = commitIndex")
+    if any(log.commit_index < min(len(log.terms), last) for log in logs if len(log.terms) >= first):
+        parts.append("dashed = not committed")
+    return "".join(f"; {part}" for part in parts)
 
 
 def _commands_note(

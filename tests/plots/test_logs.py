@@ -176,3 +176,18 @@ def test_nodes_names_the_rows(large):
     fig = log_view(large.recorded_events(), nodes=["n5", "n1"])
     assert [t.get_text().split(" ")[0] for t in fig.axes[0].get_yticklabels()] == ["n5", "n1"]
     assert "13 other nodes not shown" in fig.axes[0].get_title()
+
+
+def test_the_title_names_the_commit_bar_and_dashed_boxes_only_when_drawn(trace):
+    from pathlib import Path
+
+    from raft.api import simulate
+
+    figure_7 = (
+        simulate(Path(__file__).parents[2] / "scenarios" / "figure-7.yaml").log_view(0.0).axes[0]
+    )  # nothing committed yet at 0 ms
+    assert "red bar" not in figure_7.get_title() and "dashed = not committed" in figure_7.get_title()
+    assert not [a for a in figure_7.get_children() if str(a.get_gid()).startswith("commit:")]
+    drawn = log_view(trace).axes[0]
+    assert [a for a in drawn.get_children() if str(a.get_gid()).startswith("commit:")]
+    assert "red bar = commitIndex" in drawn.get_title()
