@@ -111,9 +111,9 @@ def interesting_moment(events: Events) -> tuple[float, float]:
     partition at 0 ms does), up to the next leader elected within :data:`OUTCOME_MS` (a crashed leader's
     successor, say); else the first election (first candidacy to the first leader, if elected within
     :data:`OUTCOME_MS`); else the start of the run."""
-    for event in events:
-        if event["type"] == EventType.VIOLATION:
-            return event["t_ms"], event["t_ms"]
+    found = violation.violation(events)
+    if found is not None:
+        return found.t_ms, found.t_ms
     changes = replay.leader_changes(events)
     first = next(
         (e["t_ms"] for e in events if e["type"] == EventType.ROLE and e["role"] == "candidate"), None

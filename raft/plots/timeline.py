@@ -244,7 +244,7 @@ def _draw_lanes(
                 zorder=6,
                 gid=kind,
             )
-    step_downs = _step_downs(events, y_of, start, stop)
+    step_downs = _on_lanes(events, (EventType.STEP_DOWN,), y_of, start, stop)[EventType.STEP_DOWN]
     if step_downs:
         ax.plot(
             [axis.value(t) for t, _ in step_downs],
@@ -303,14 +303,19 @@ def _draw_lanes(
     )
 
 
-def _step_downs(events: Events, y_of: dict[str, int], start: float, stop: float) -> list[tuple[float, str]]:
-    """The times and nodes of the leaders that stepped down on their own in the window, on a lane drawn."""
-    found: list[tuple[float, str]] = []
+def _on_lanes(
+    events: Events, kinds: tuple[EventType, ...], y_of: dict[str, int], start: float, stop: float
+) -> dict[EventType, list[tuple[float, str]]]:
+    """The times and nodes of the events of the given kinds (step-downs, transfers) in the window, on a lane
+    drawn, by kind."""
+    found: dict[EventType, list[tuple[float, str]]] = {kind: [] for kind in kinds}
     for e in events:
         match e["type"]:
-            case EventType.STEP_DOWN:
-                if start <= e["t_ms"] <= stop and e["node"] in y_of:
-                    found.append((e["t_ms"], e["node"]))
+            case (
+                EventType.STEP_DOWN | EventType.TRANSFER | EventType.TRANSFER_DONE | EventType.TRANSFER_ABORT
+            ):
+                if e["type"] in found and start <= e["t_ms"] <= stop and e["node"] in y_of:
+                    found[e["type"]].append((e["t_ms"], e["node"]))
     return found
 
 
@@ -324,12 +329,7 @@ def _draw_transfers(
         EventType.TRANSFER_DONE: ("D", TRANSFER_COLOR, "transfer done"),
         EventType.TRANSFER_ABORT: ("X", "white", "transfer aborted"),
     }
-    points: dict[EventType, list[tuple[float, str]]] = {kind: [] for kind in marks}
-    for e in events:
-        match e["type"]:
-            case EventType.TRANSFER | EventType.TRANSFER_DONE | EventType.TRANSFER_ABORT:
-                if start <= e["t_ms"] <= stop and e["node"] in y_of:
-                    points[e["type"]].append((e["t_ms"], e["node"]))
+    points = _on_lanes(events, tuple(marks), y_of, start, stop)
     drawn: list[Line2D] = []
     for kind, (marker, face, label) in marks.items():
         if not points[kind]:

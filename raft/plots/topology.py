@@ -95,17 +95,7 @@ def topology(events: Events, at_ms: float | None = None) -> Figure:
     )
     drawn.set_gid("nodes")
     if leaders:
-        ring = nx.draw_networkx_nodes(
-            graph,
-            pos,
-            nodelist=leaders,
-            ax=ax,
-            node_color="none",
-            node_size=1500,
-            edgecolors=LEADER_RING,
-            linewidths=4.0,
-        )
-        ring.set_gid("leader")
+        _draw_rings(ax, graph, pos, leaders, size=1500, color=LEADER_RING, width=4.0, gid="leader")
     labels = {n: n if roles[n] is None else f"{n}\nt{roles[n][1]}" for n in names}  # type: ignore[index]
     nx.draw_networkx_labels(graph, pos, labels=labels, ax=ax, font_size=9)
     for n in names:
@@ -138,23 +128,40 @@ def topology(events: Events, at_ms: float | None = None) -> Figure:
         violation.note_moment(ax, events, at, x=0.5, ha="center")
         named = [n for n in found.nodes if n in pos]
         if named:
-            rings = nx.draw_networkx_nodes(
-                graph,
-                pos,
-                nodelist=named,
-                ax=ax,
-                node_color="none",
-                node_size=2100,
-                edgecolors=VIOLATION_COLOR,
-                linewidths=2.0,
+            rings = _draw_rings(
+                ax, graph, pos, named, size=2100, color=VIOLATION_COLOR, width=2.0, gid="violation-nodes"
             )
             rings.set_linestyle("--")
-            rings.set_gid("violation-nodes")
     present = {roles[n][0] if roles[n] is not None else "down" for n in names}  # type: ignore[index]
     present |= set(states.values()) | ({"leader ring"} if leaders else set())
     handles = _legend_handles(present)
     fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=8, frameon=False)
     return fig
+
+
+def _draw_rings(
+    ax: Any,
+    graph: Any,
+    pos: dict[str, Any],
+    nodes: list[str],
+    size: float,
+    color: str,
+    width: float,
+    gid: str,
+) -> Any:
+    """Hollow rings of the given size and colour around the nodes (the leader ring, the violation's nodes)."""
+    rings = nx.draw_networkx_nodes(
+        graph,
+        pos,
+        nodelist=nodes,
+        ax=ax,
+        node_color="none",
+        node_size=size,
+        edgecolors=color,
+        linewidths=width,
+    )
+    rings.set_gid(gid)
+    return rings
 
 
 def _legend_handles(present: set[str]) -> list[Line2D]:
