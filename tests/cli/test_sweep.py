@@ -20,48 +20,28 @@ def test_sweep_writes_rows_and_aggregate(
     scenario: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "rows.csv"
-    status = main(
-        [
-            "sweep",
-            str(scenario),
-            "--set",
-            "cluster.size=[3,6]",
-            "--set",
-            "network.drop_rate=0",
-            "--seeds",
-            "1-3",
-            "--jobs",
-            "1",
-            "--out",
-            str(out),
-            "--quiet",
-        ]
-    )
+    argv = [
+        "sweep",
+        str(scenario),
+        "--set",
+        "cluster.size=[3,6]",
+        "--set",
+        "network.drop_rate=0",
+        "--seeds",
+        "1-3",
+        "--jobs",
+        "1",
+        "--out",
+        str(out),
+        "--quiet",
+    ]
+    status = main(argv)
     assert status == 0
     text = capsys.readouterr()
     assert "cluster.size" in text.out and "6 runs: 6 ran, 0 already done" in text.out
     assert text.err == ""
     assert len(out.read_text().splitlines()) == 7
-    assert (
-        main(
-            [
-                "sweep",
-                str(scenario),
-                "--set",
-                "cluster.size=[3,6]",
-                "--set",
-                "network.drop_rate=0",
-                "--seeds",
-                "1-3",
-                "--jobs",
-                "1",
-                "--out",
-                str(out),
-                "--quiet",
-            ]
-        )
-        == 0
-    )
+    assert main(argv) == 0
     assert "6 runs: 0 ran, 6 already done" in capsys.readouterr().out
 
 

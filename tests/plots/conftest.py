@@ -7,17 +7,9 @@ from typing import Any
 import matplotlib
 import pytest
 
+from tests.plots.tracekit import ev, msg
+
 matplotlib.use("Agg")
-
-
-def ev(t: float, kind: str, **fields: Any) -> dict[str, Any]:
-    return {"t_ms": t, "type": kind, **fields}
-
-
-def msg(
-    kind: str, t: float, src: str, dst: str, name: str, term: int, mid: int, **fields: Any
-) -> dict[str, Any]:
-    return {"t_ms": t, "type": kind, "from": src, "to": dst, "msg": name, "term": term, "id": mid, **fields}
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from raft.plots.logs import command_text, log_view
+from tests.plots.tracekit import ev
 
 
 def boxes(fig):
@@ -77,10 +78,6 @@ def _logs_trace(n2_terms, n1_len=100):
         events.append(ev(1.0, "append", node="n1", index=i, term=1, command=f"x={i}"))
         events.append(ev(1.0, "append", node="n2", index=i, term=n2_terms.get(i, 1), command=f"x={i}"))
     return events
-
-
-def ev(t, kind, **fields):
-    return {"t_ms": t, "type": kind, **fields}
 
 
 def shown(fig):

@@ -9,14 +9,7 @@ from raft.analysis.replay import leader_changes, message_arrivals
 from raft.errors import RaftSimError
 from raft.plots.messages import default_window, interesting_moment, message_diagram
 from raft.plots.style import DROP_COLOR
-
-
-def ev(t, kind, **fields):
-    return {"t_ms": t, "type": kind, **fields}
-
-
-def msg(kind, t, src, dst, name, term, mid, **fields):
-    return {"t_ms": t, "type": kind, "from": src, "to": dst, "msg": name, "term": term, "id": mid, **fields}
+from tests.plots.tracekit import ev, msg
 
 
 def arrows(fig):

@@ -12,10 +12,7 @@ from raft.errors import RaftSimError
 from raft.scenario import parse_scenario
 from raft.sim.events import EventBus
 from raft.sim.simulation import Simulation
-
-
-def ev(t, kind, **fields):
-    return {"t_ms": t, "type": kind, **fields}
+from tests.plots.tracekit import ev, msg
 
 
 def test_role_spans_follow_role_events_and_end_at_a_crash(trace):
@@ -202,18 +199,6 @@ def _refusal_trace():
     """n1 (term 2, log [1]) asks for votes: n2 holds a longer log of term 1, n3 already voted for n4 in term 2,
     n4 is in term 3. n5 leads term 3 and sends n1 an AppendEntries that n1 (term 3 by then) cannot match."""
 
-    def msg(kind, t, src, dst, name, term, mid, **fields):
-        return {
-            "t_ms": t,
-            "type": kind,
-            "from": src,
-            "to": dst,
-            "msg": name,
-            "term": term,
-            "id": mid,
-            **fields,
-        }
-
     names = ["n1", "n2", "n3", "n4", "n5"]
     events = [
         ev(
@@ -299,18 +284,6 @@ def test_logs_at_keeps_each_entry_command(trace):
 def _progress_trace(until_ms=20.0):
     """n1 leads term 2 with log [1, 1, 1, 2]; n2 and n3 hold [1]. n1 probes n2 from its nextIndex 4, n2
     refuses, n1 backs up to prevLogIndex 1 and n2 accepts (matchIndex 4); n3 never answers."""
-
-    def msg(kind, t, src, dst, name, term, mid, **fields):
-        return {
-            "t_ms": t,
-            "type": kind,
-            "from": src,
-            "to": dst,
-            "msg": name,
-            "term": term,
-            "id": mid,
-            **fields,
-        }
 
     names = ["n1", "n2", "n3"]
     events = [

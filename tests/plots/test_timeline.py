@@ -9,10 +9,7 @@ from matplotlib.collections import PathCollection
 from raft.analysis import replay
 from raft.errors import RaftSimError
 from raft.plots.timeline import BEFORE_VIOLATION_MS, timeline
-
-
-def ev(t, kind, **fields):
-    return {"t_ms": t, "type": kind, **fields}
+from tests.plots.tracekit import ev
 
 
 def by_gid(ax, prefix):

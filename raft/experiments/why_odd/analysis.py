@@ -137,30 +137,12 @@ class WhyOddResult:
         return pd.DataFrame([line.flat() for line in self.lines]).set_index("n")
 
 
-def simulate_availability(
-    *,
-    sizes: Sequence[int],
-    trials: int,
-    seed: int = 1,
-    runner: Runner,
-    mtbf_s: float = 90.0,
-    mttr_s: float = 10.0,
-    availability_s: float = 300.0,
-    progress: bool = False,
+def measured_availability(
+    rows: Sequence[dict[str, Any]], sizes: Sequence[int]
 ) -> dict[int, MeasuredAvailability]:
-    """The availability part of the experiment alone: for each size n, ``trials`` runs of ``availability_s``
-    simulated seconds in which every server fails and recovers independently (exponential times, means
-    ``mtbf_s`` and ``mttr_s``) while a client writes (:class:`~raft.experiments.why_odd.trials.AvailabilityTask`)."""
-    rows = availability_trials(
-        sizes,
-        trials=trials,
-        seed=seed,
-        runner=runner,
-        mtbf_s=mtbf_s,
-        mttr_s=mttr_s,
-        availability_s=availability_s,
-        progress=progress,
-    )
+    """The availability part of the experiment, per size n, from the rows of
+    :func:`~raft.experiments.why_odd.trials.availability_trials`: runs in which every server fails and recovers
+    independently while a client writes (:class:`~raft.experiments.why_odd.trials.AvailabilityTask`)."""
     return {
         n: MeasuredAvailability(
             n, *(mean_ci([r[m] for r in rows if r["n"] == n]) for m in ("serving", "majority_up"))
@@ -183,8 +165,8 @@ def run_why_odd(
     """Every part of the experiment, each a batch of trials on ``runner``; one line per size."""
     crash_task, crash = crash_trials(sizes, trials=trials, seed=seed, runner=runner, progress=progress)
     part_task, part = partition_trials(sizes, trials=trials, seed=seed, runner=runner, progress=progress)
-    measured = simulate_availability(
-        sizes=sizes,
+    rows = availability_trials(
+        sizes,
         trials=trials,
         seed=seed,
         runner=runner,
@@ -193,6 +175,7 @@ def run_why_odd(
         availability_s=availability_s,
         progress=progress,
     )
+    measured = measured_availability(rows, sizes)
     a = mtbf_s / (mtbf_s + mttr_s)
     lines = []
     for n in sizes:
