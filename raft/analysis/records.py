@@ -46,6 +46,20 @@ class Operations(TypedDict):
     latency_ms: Latency
 
 
+#: The event types of faults (and of fault actions skipped, and transfers): a ``Fault``'s ``type``.
+FaultEventType = Literal[
+    EventType.CRASH,
+    EventType.RESTART,
+    EventType.PARTITION,
+    EventType.ISOLATE,
+    EventType.CUT,
+    EventType.HEAL,
+    EventType.SKIP,
+    EventType.TRANSFER,
+    EventType.TRANSFER_DONE,
+    EventType.TRANSFER_ABORT,
+]
+
 #: A fault (or a skipped fault action) as the summary lists it: the event without a restart's ``log`` and
 #: ``voted_for``; the other keys those of its event (``from`` is a keyword, hence the functional form). Transfers
 #: (their start and outcome) are listed here too.
@@ -53,18 +67,7 @@ Fault = TypedDict(
     "Fault",
     {
         "t_ms": float,
-        "type": Literal[
-            EventType.CRASH,
-            EventType.RESTART,
-            EventType.PARTITION,
-            EventType.ISOLATE,
-            EventType.CUT,
-            EventType.HEAL,
-            EventType.SKIP,
-            EventType.TRANSFER,
-            EventType.TRANSFER_DONE,
-            EventType.TRANSFER_ABORT,
-        ],
+        "type": FaultEventType,
         "node": NotRequired[str],
         "term": NotRequired[int],
         "groups": NotRequired[list[list[str]]],

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Literal, cast
+from typing import Literal, cast, get_args
 
-from raft.analysis.records import Election, Fault, LeaderSpan, Operations, SummaryParts
+from raft.analysis.records import Election, Fault, FaultEventType, LeaderSpan, Operations, SummaryParts
 from raft.core.statemachine import OpKind, parse_op
 from raft.core.types import Role
 from raft.sim.events import (
@@ -26,20 +26,7 @@ from raft.sim.events import (
 )
 
 #: The event types of faults (and of fault actions skipped), listed in the summary's ``faults``.
-FAULT_EVENT_TYPES: frozenset[EventType] = frozenset(
-    {
-        EventType.CRASH,
-        EventType.RESTART,
-        EventType.PARTITION,
-        EventType.ISOLATE,
-        EventType.CUT,
-        EventType.HEAL,
-        EventType.SKIP,
-        EventType.TRANSFER,
-        EventType.TRANSFER_DONE,
-        EventType.TRANSFER_ABORT,
-    }
-)
+FAULT_EVENT_TYPES: frozenset[EventType] = frozenset(get_args(FaultEventType))
 #: The event types the summary reads.
 SUMMARY_TYPES: tuple[EventType, ...] = (
     EventType.META,

@@ -83,17 +83,19 @@ class Network:
         """Put ``message`` on the wire from ``src`` to ``dst``; it arrives after one latency draw."""
         self.sent += 1
         msg_id = next(self._ids)
+        fields = None  # the message's trace fields, described once for its send and its deliver/drop events
         if self._trace_send:
-            event: SendEvent = self._describe(_SEND, src, dst, message, msg_id, reply_to)
+            fields = describe_message(message)
+            event: SendEvent = self._describe(_SEND, src, dst, message, msg_id, reply_to, fields)
             self.bus.emit(event)
         copies = 2 if self.duplicate_rate and self.rng.random() < self.duplicate_rate else 1
         for _ in range(copies):
             lost = self.drop_rate > 0.0 and self.rng.random() < self.drop_rate
-            arrival = self.env.timeout(self.latency(), (src, dst, message, msg_id, reply_to, lost))
+            arrival = self.env.timeout(self.latency(), (src, dst, message, msg_id, reply_to, lost, fields))
             arrival.callbacks.append(self._arrive)
 
     def _arrive(self, arrival: Any) -> None:
-        src, dst, message, msg_id, reply_to, lost = arrival.value
+        src, dst, message, msg_id, reply_to, lost, fields = arrival.value
         if lost:
             reason = LOSS
         elif (src, dst) in self.topology.cut:
@@ -103,21 +105,31 @@ class Network:
         else:
             self.delivered += 1
             if self._trace_deliver:
-                delivered: DeliverEvent = self._describe(_DELIVER, src, dst, message, msg_id, reply_to)
+                delivered: DeliverEvent = self._describe(
+                    _DELIVER, src, dst, message, msg_id, reply_to, fields
+                )
                 self.bus.emit(delivered)
             self.deliver(src, dst, message, msg_id)
             return
         self.dropped += 1
         if self._trace_drop:
-            dropped: DropEvent = self._describe(_DROP, src, dst, message, msg_id, reply_to)
+            dropped: DropEvent = self._describe(_DROP, src, dst, message, msg_id, reply_to, fields)
             dropped["reason"] = reason
             self.bus.emit(dropped)
 
     def _describe(
-        self, kind: EventType, src: str, dst: str, message: Message, msg_id: int, reply_to: int | None
+        self,
+        kind: EventType,
+        src: str,
+        dst: str,
+        message: Message,
+        msg_id: int,
+        reply_to: int | None,
+        fields: dict[str, Any] | None = None,
     ) -> Any:
         """The event of ``message`` on the wire: a :class:`SendEvent`, :class:`DeliverEvent` or :class:`DropEvent`
-        by ``kind`` (built once as a plain dict: this is the hot path)."""
+        by ``kind`` (built once as a plain dict: this is the hot path); ``fields`` are the message's
+        :func:`describe_message`, if already described."""
         event: dict[str, Any] = {
             "t_ms": self.env.now,
             "type": kind,
@@ -129,7 +141,7 @@ class Network:
         }
         if reply_to is not None:
             event["reply_to"] = reply_to
-        event.update(describe_message(message))
+        event.update(describe_message(message) if fields is None else fields)
         return event
 
 

@@ -187,6 +187,10 @@ class SafetyChecker:
         self.violations.append(violation)
         raise SafetyViolationError(violation)
 
+    def _term_went_back(self, event: Event, node: str, term: int, detail: str) -> None:
+        """Fails Term Monotonicity: ``node`` is at ``term``, below a term it already had."""
+        self._fail(Property.TERM_MONOTONICITY, event, (node,), term, None, detail)
+
     # --------------------------------------------------------------- events
 
     def _on_meta(self, event: MetaEvent) -> None:
@@ -209,14 +213,7 @@ class SafetyChecker:
     def _on_role(self, event: RoleEvent) -> None:
         node, term, role = event["node"], event["term"], event["role"]
         if term < self.terms.get(node, 0):
-            self._fail(
-                Property.TERM_MONOTONICITY,
-                event,
-                (node,),
-                term,
-                None,
-                f"term went from {self.terms[node]} down to {term}",
-            )
+            self._term_went_back(event, node, term, f"term went from {self.terms[node]} down to {term}")
         if self.begun_terms is not None:
             self._check_term_begun(event, node, role, term)
         if role == "candidate":
@@ -469,12 +466,10 @@ class SafetyChecker:
         # A term change still being written at a crash is lost with it (no message carrying it left the
         # server), so a new life starts from the persisted term; the persisted term itself never goes back.
         if term < self.persisted_terms.get(node, 0):
-            self._fail(
-                Property.TERM_MONOTONICITY,
+            self._term_went_back(
                 event,
-                (node,),
+                node,
                 term,
-                None,
                 f"restarted with term {term}, below its persisted term {self.persisted_terms[node]}",
             )
         self.persisted_terms[node] = self.terms[node] = term

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import simpy
 
@@ -295,31 +295,30 @@ class SimServer:
 
     def _report_vote(self, note: Voted) -> None:
         if self._emit_vote:
-            event: VoteEvent = {
-                "t_ms": self.env.now,
-                "type": EventType.VOTE,
-                "node": self.id,
-                "candidate": note.candidate,
-                "term": note.term,
-                "granted": note.granted,
-            }
-            if note.refused is not None:
-                event["reason"] = note.refused.value
-            self.bus.emit(event)
+            self._report_ballot(EventType.VOTE, note)
 
     def _report_pre_vote(self, note: PreVoted) -> None:
         if self._emit_pre_vote:
-            event: PreVoteEvent = {
+            self._report_ballot(EventType.PRE_VOTE, note)
+
+    def _report_ballot(
+        self, kind: Literal[EventType.VOTE, EventType.PRE_VOTE], note: Voted | PreVoted
+    ) -> None:
+        """Emits the node's answer to a RequestVote or a PreVote (their events have the same fields)."""
+        event = cast(
+            VoteEvent | PreVoteEvent,
+            {
                 "t_ms": self.env.now,
-                "type": EventType.PRE_VOTE,
+                "type": kind,
                 "node": self.id,
                 "candidate": note.candidate,
                 "term": note.term,
                 "granted": note.granted,
-            }
-            if note.refused is not None:
-                event["reason"] = note.refused.value
-            self.bus.emit(event)
+            },
+        )
+        if note.refused is not None:
+            event["reason"] = note.refused.value
+        self.bus.emit(event)
 
     def _report_step_down(self, note: SteppedDown) -> None:
         self.bus.emit(
