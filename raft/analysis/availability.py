@@ -128,9 +128,6 @@ class _Leadership:
     contact: float
     #: Each follower's latest successful AppendEntries response in this term.
     answered: dict[str, float] = field(default_factory=dict)
-    #: The majority-th latest of ``answered`` (the leader counts itself) when last computed; None before a
-    #: majority answered.
-    quorum_time: float | None = None
     #: Its periods without a majority so far, as (from_ms, to_ms).
     gaps: list[tuple[float, float]] = field(default_factory=list)
 
@@ -240,16 +237,11 @@ class AvailabilityBuilder:
         if leading is None or event["term"] != leading.term:
             return
         t = event["t_ms"]
-        previous = leading.answered.get(event["from"])
         leading.answered[event["from"]] = t
-        quorum_time = leading.quorum_time
-        if quorum_time is not None and previous is not None and previous > quorum_time and t > quorum_time:
-            return  # a follower already later than the majority-th latest answer moved on: it stays the same
         others = self.majority - 1  # the leader counts itself
         if len(leading.answered) < others:
             return
-        leading.quorum_time = quorum_time = sorted(leading.answered.values(), reverse=True)[others - 1]
-        contact = max(leading.since, quorum_time)
+        contact = max(leading.since, sorted(leading.answered.values(), reverse=True)[others - 1])
         if contact > leading.contact:
             self._close_gap(leading, t)
             leading.contact = contact
