@@ -3,7 +3,7 @@
 They are off by default. A scenario switches one on with ``cluster.bugs: [NAME]``, the CLI with ``--bug NAME``,
 and every output of such a run names it.
 
-All of them live here. Twelve break a rule of the node: each is a subclass of :class:`~raft.core.node.RaftNode`
+All of them live here. Fourteen break a rule of the node: each is a subclass of :class:`~raft.core.node.RaftNode`
 that replaces exactly the rule methods it breaks (:data:`NODE_BUGS`), and :func:`node_class` composes the
 subclasses of the bugs switched on. The other two break a rule outside the node: ``majority-off-by-one`` the
 quorum arithmetic (:class:`~raft.core.quorum.MajorityConfig` ``off_by_one``), ``forget-vote-on-restart`` the
@@ -41,6 +41,8 @@ class Bug(Enum):
     TRANSFER_BEFORE_CAUGHT_UP = "transfer-before-caught-up"
     PREVOTE_INCREMENTS_TERM = "prevote-increments-term"
     VOTE_DESPITE_LEADER = "vote-despite-leader"
+    CONCURRENT_CHANGES = "concurrent-changes"
+    CHANGE_BEFORE_OWN_TERM_COMMIT = "change-before-own-term-commit"
 
 
 BUG_HELP: dict[Bug, str] = {
@@ -64,6 +66,12 @@ BUG_HELP: dict[Bug, str] = {
     "cluster.pre_vote)",
     Bug.VOTE_DESPITE_LEADER: "a server that heard from its leader within the minimum election timeout still adopts "
     "a candidate's higher term and votes: leader stickiness ignored (thesis §4.2.3; needs cluster.check_quorum)",
+    Bug.CONCURRENT_CHANGES: "a leader appends a single-server membership change while the previous one is still "
+    "uncommitted: two changes in flight at once, whose configurations' majorities need not overlap, so two "
+    "leaders can be elected in one term (thesis §4.1)",
+    Bug.CHANGE_BEFORE_OWN_TERM_COMMIT: "a new leader changes the configuration before an entry of its own term is "
+    "committed: a change made by an earlier leader on top of an uncommitted configuration can then erase a "
+    "committed entry (Ongaro's 2015 raft-dev correction, thesis §4.1)",
 }
 
 #: The scenario switch each bug of the thesis's extensions needs to show anything (``cluster.KEY: true``).
@@ -180,6 +188,22 @@ class VoteDespiteLeader(RaftNode):
         return False
 
 
+class ConcurrentChanges(RaftNode):
+    """``concurrent-changes``: a leader never sees a membership change in progress, so it appends the next
+    change before the previous one is committed."""
+
+    def change_in_progress(self) -> bool:
+        return False
+
+
+class ChangeBeforeOwnTermCommit(RaftNode):
+    """``change-before-own-term-commit``: a new leader changes the configuration at once, without first
+    committing an entry of its own term."""
+
+    def own_term_committed(self) -> bool:
+        return True
+
+
 #: The bugs that break a rule of the node, each with the subclass that breaks it.
 NODE_BUGS: dict[Bug, type[RaftNode]] = {
     Bug.COMMIT_OLD_TERM: CommitOldTerm,
@@ -194,6 +218,8 @@ NODE_BUGS: dict[Bug, type[RaftNode]] = {
     Bug.TRANSFER_BEFORE_CAUGHT_UP: TransferBeforeCaughtUp,
     Bug.PREVOTE_INCREMENTS_TERM: PreVoteIncrementsTerm,
     Bug.VOTE_DESPITE_LEADER: VoteDespiteLeader,
+    Bug.CONCURRENT_CHANGES: ConcurrentChanges,
+    Bug.CHANGE_BEFORE_OWN_TERM_COMMIT: ChangeBeforeOwnTermCommit,
 }
 
 

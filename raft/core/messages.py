@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import ClassVar
 
+from raft.core.membership import Configuration
 from raft.core.statemachine import Command
 
 
@@ -54,10 +55,12 @@ class Refusal(Enum):
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A log entry: the term in which a leader created it and its command (``None`` for a leader's no-op)."""
+    """A log entry: the term in which a leader created it and its command (``None`` for a leader's no-op and for
+    a configuration entry); ``config`` is set in a configuration entry: the configuration it installs (§4.1)."""
 
     term: int
     command: Command | None = None
+    config: Configuration | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,15 @@ from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from raft.core.durability import Durability
 from raft.core.log import RaftLog
+from raft.core.membership import (
+    CatchUp,
+    ChangeKind,
+    ChangeRefused,
+    ConfChange,
+    Configuration,
+    apply_change,
+    leave_joint,
+)
 from raft.core.messages import (
     AppendEntries,
     AppendEntriesResponse,
@@ -37,6 +46,8 @@ from raft.core.notes import (
     Appended,
     Applied,
     Committed,
+    ConfigNoted,
+    ConfigPhase,
     Note,
     PreVoted,
     RoleChanged,
@@ -48,7 +59,7 @@ from raft.core.notes import (
     Voted,
 )
 from raft.core.progress import Progress
-from raft.core.quorum import MajorityConfig, VoteResult
+from raft.core.quorum import JointConfig, MajorityConfig, VoteResult
 from raft.core.statemachine import ApplyResult, Command, KeyValueStore
 from raft.core.types import Role
 from raft.errors import RaftSimError
@@ -92,6 +103,9 @@ class NodeSettings:
     pre_vote: bool = False
     #: CheckQuorum (thesis §6.2) with leader stickiness (§4.2.3).
     check_quorum: bool = False
+    #: Membership changes are used (thesis chapter 4): leader stickiness (§4.2.3) is on, so that removed servers
+    #: that still time out do not disrupt the cluster.
+    membership: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +162,10 @@ class RaftNode:
     - ``durable_index <= log.last_index``: see :class:`~raft.core.durability.Durability`;
     - ``current_term`` never decreases, and ``voted_for`` changes within a term only from ``None``
       (:meth:`enter_term`, :meth:`handle_request_vote`);
-    - a leader's ``progress`` has ``match_index < next_index <= log.last_index + 1`` for every peer.
+    - a leader's ``progress`` has ``match_index < next_index <= log.last_index + 1`` for every peer;
+    - ``config`` is the configuration of the entry at ``config_index``, the last configuration entry in the log
+      (committed or not), or the configuration the node was built with when the log holds none (index 0);
+      ``voters`` and ``peers`` follow it (:meth:`use_config`).
     """
 
     #: The switchable bugs this class breaks the rules of: none (see :func:`raft.core.bugs.node_class`).
@@ -167,8 +184,20 @@ class RaftNode:
         now: float = 0.0,
     ) -> None:
         self.id = node_id
-        self.voters = voters
+        #: The quorum object of the configuration in use, and the other servers: ``peers`` are replicated to,
+        #: ``voter_peers`` asked for votes (see :meth:`use_config`).
+        self.voters: MajorityConfig | JointConfig = voters
         self.peers: tuple[str, ...] = tuple(sorted(v for v in voters.voters if v != node_id))
+        self.voter_peers = self.peers
+        #: The configuration the node was built with (used while its log holds no configuration entry).
+        self.initial_config = Configuration(voters.voters)
+        self.majority_off_by_one = voters.off_by_one
+        self.config = self.initial_config
+        self.config_index = 0
+        #: Learners this leader was asked to promote, until they have caught up (§4.2.1).
+        self.catch_up: dict[str, CatchUp] = {}
+        #: The time of the latest input (for rules that act inside a commit, such as a removed leader's step-down).
+        self.now = now
         if settings.bugs != self.bugs:
             raise ValueError(
                 f"{type(self).__name__} is built for bugs {sorted(b.value for b in self.bugs)}, the settings switch "
@@ -214,11 +243,13 @@ class RaftNode:
         #: Leaders with CheckQuorum: the peers heard from since the last check, and when the next check is due.
         self.recently_active: set[str] = set()
         self.quorum_check_deadline = 0.0
-        self._tracks_contact = settings.pre_vote or settings.check_quorum
+        self._sticky = settings.check_quorum or settings.membership
+        self._tracks_contact = settings.pre_vote or self._sticky
         # Outputs not yet taken.
         self._outbox: list[tuple[str, Message]] = []
         self._notes: list[Note] = [RoleChanged(Role.FOLLOWER, term)]
         self._hard_state_dirty = False
+        self.recover_config()
         self.reset_election_timer(now)
 
     # ----------------------------------------------------------------- outputs
@@ -282,6 +313,7 @@ class RaftNode:
 
     def tick(self, now: float) -> None:
         """Time has reached ``now``: fire whichever timer is due."""
+        self.now = now
         if self.role is Role.LEADER:
             if self.settings.check_quorum and now >= self.quorum_check_deadline - TIME_EPSILON:
                 self.check_quorum(now)
@@ -298,6 +330,9 @@ class RaftNode:
     def election_timeout(self, now: float) -> None:
         """Followers (§5.2): if the election timeout elapses, convert to candidate. A leader ignores it."""
         if self.role is Role.LEADER:
+            return
+        if not self.may_campaign():
+            self.reset_election_timer(now)
             return
         self._notes.append(TimedOut(self.current_term))
         if self.settings.pre_vote:
@@ -348,7 +383,7 @@ class RaftNode:
             self.become_leader(now)
             return
         request = RequestVote(self.current_term, self.id, self.log.last_index, self.log.last_term, transfer)
-        for peer in self.peers:
+        for peer in self.voter_peers:
             self._send(peer, request)
 
     def become_leader(self, now: float) -> None:
@@ -357,6 +392,7 @@ class RaftNode:
         self.leader_id = self.id
         next_index = self.log.last_index + 1
         self.progress = {peer: Progress(next_index) for peer in self.peers}
+        self.catch_up = {}
         self._notes.append(RoleChanged(Role.LEADER, self.current_term))
         if self.settings.leader_noop:
             self._append_local(Entry(self.current_term, None))
@@ -369,6 +405,7 @@ class RaftNode:
 
     def step(self, now: float, sender: str, message: Message) -> None:
         """A message from ``sender`` arrived: apply the rule for all servers, then the receiver's rules."""
+        self.now = now
         if message.term > self.current_term and self.adopts_term_of(now, message):
             self.step_down_on_higher_term(now, message.term)
         match message:
@@ -457,9 +494,7 @@ class RaftNode:
             case PreVoteResponse():
                 return not message.vote_granted
             case RequestVote():
-                return message.transfer or not (
-                    self.settings.check_quorum and self.heard_from_leader_recently(now)
-                )
+                return message.transfer or not (self._sticky and self.heard_from_leader_recently(now))
         return True
 
     def heard_from_leader_recently(self, now: float) -> bool:
@@ -496,7 +531,7 @@ class RaftNode:
             self.win_pre_vote(now)
             return
         request = PreVote(self.pre_vote_term, self.id, self.log.last_index, self.log.last_term)
-        for peer in self.peers:
+        for peer in self.voter_peers:
             self._send(peer, request)
 
     def handle_pre_vote(self, now: float, sender: str, m: PreVote) -> None:
@@ -649,11 +684,16 @@ class RaftNode:
         self.log.truncate_from(index)
         self.durability.changed_from(index)
         self._notes.append(Truncated(index))
+        if self.config_index >= index:
+            self.revert_config()
 
     def _append_local(self, entry: Entry) -> int:
         index = self.log.append(entry)
         self._notes.append(Appended(index, entry.term, entry.command))
         self.durability.changed_from(index)
+        if entry.config is not None:
+            self._notes.append(ConfigNoted(ConfigPhase.APPENDED, index, entry.config))
+            self.use_config(entry.config, index)
         return index
 
     def handle_append_entries_response(self, now: float, sender: str, m: AppendEntriesResponse) -> None:
@@ -666,7 +706,11 @@ class RaftNode:
             return
         if m.success:
             if progress.on_success(m.match_index):
+                if sender in self.catch_up:
+                    self.track_catch_up(now, sender, progress.match_index)
                 self.advance_leader_commit_index()
+                if self.progress.get(sender) is not progress:
+                    return  # the commit removed the sender from the configuration, or this leader stepped down
             if progress.next_index <= self.log.last_index:
                 self.send_append_entries(sender)
             if sender == self.transfer_target:
@@ -721,12 +765,18 @@ class RaftNode:
         self.commit_index = index
         self._notes.append(Committed(index))
         log = self.log
+        configs = False
         while self.last_applied < index:
             self.last_applied += 1
             entry = log.entry_at(self.last_applied)
             command = entry.command
             result = self.store.apply(self.last_applied, command) if command is not None else None
             self._notes.append(Applied(self.last_applied, entry.term, command, result))
+            if entry.config is not None:
+                self._notes.append(ConfigNoted(ConfigPhase.COMMITTED, self.last_applied, entry.config))
+                configs = True
+        if self.role is Role.LEADER and (configs or self.catch_up):
+            self.after_config_commit()
 
     # ------------------------------------------------------------ client, disk
 
@@ -773,7 +823,7 @@ class RaftNode:
         """
         if self.role is not Role.LEADER:
             raise NotLeader(self.leader_id)
-        if target not in self.progress:
+        if target not in self.voter_peers:
             raise ValueError(f"{target!r} is not another voter of {self.id}'s cluster")
         if target == self.transfer_target:
             return
@@ -819,3 +869,156 @@ class RaftNode:
         # marked so that leader stickiness does not refuse them (thesis §4.2.3, §3.10).
         self.pre_vote_term = None
         self.become_candidate(now, transfer=True)
+
+    # ============================================ membership changes (thesis chapter 4)
+
+    # ------------------------------------------------- the configuration in use
+
+    def recover_config(self) -> None:
+        """At a start: use the latest configuration in the log, if it holds one. Reference: §4.1."""
+        index, config = self.latest_config_in_log(self.log.last_index)
+        if index:
+            self.use_config(config, index)
+            self._notes.append(ConfigNoted(ConfigPhase.IN_FORCE, index, config))
+
+    def latest_config_in_log(self, upto: int) -> tuple[int, Configuration]:
+        """The last configuration entry at or before ``upto`` (index and configuration), else ``(0, initial)``."""
+        log = self.log
+        for index in range(upto, log.offset, -1):
+            config = log.entry_at(index).config
+            if config is not None:
+                return index, config
+        return 0, self.initial_config
+
+    def revert_config(self) -> None:
+        """The entry holding the configuration in use was truncated: go back to the one before. Reference:
+        §4.1 (a server always uses the latest configuration in its log)."""
+        index, config = self.latest_config_in_log(self.log.last_index)
+        self.use_config(config, index)
+        self._notes.append(ConfigNoted(ConfigPhase.IN_FORCE, index, config))
+
+    def use_config(self, config: Configuration, index: int) -> None:
+        """Use ``config`` (from the entry at ``index``) from now on, whether or not it is committed: its quorum
+        counts votes and commits, its members are replicated to. A leader starts tracking new members (and a
+        learner being added) and forgets removed ones. Reference: §4.1."""
+        if index:
+            self._notes.append(ConfigNoted(ConfigPhase.IN_FORCE, index, config))
+        self.config = config
+        self.config_index = index
+        self.voters = config.quorum(self.majority_off_by_one)
+        me = self.id
+        self.peers = tuple(sorted(m for m in config.members if m != me))
+        self.voter_peers = tuple(sorted(v for v in config.all_voters if v != me))
+        if self.role is not Role.LEADER:
+            return
+        progress = self.progress
+        for gone in [peer for peer in progress if peer not in config.members]:
+            del progress[gone]
+            self.catch_up.pop(gone, None)
+        for peer in self.peers:
+            if peer not in progress:
+                progress[peer] = Progress(self.log.last_index)
+        if self.transfer_target is not None and self.transfer_target not in self.voter_peers:
+            self.abort_transfer()
+
+    def may_campaign(self) -> bool:
+        """A learner does not campaign, nor a server that knows no voters yet (a new server before the leader's
+        log reached it). A server removed from its latest configuration still does: it may be needed until the
+        change commits, though its own vote does not count (§4.2.2); the others' leader stickiness keeps it from
+        disrupting them (§4.2.3)."""
+        config = self.config
+        return self.id not in config.learners and bool(config.voters)
+
+    # --------------------------------------------------------- changes (leader)
+
+    def propose_config_change(self, now: float, change: ConfChange) -> int | None:
+        """An operator asks this leader for a membership change; returns the index of the configuration entry
+        appended, or ``None`` for a promotion that waits until the learner has caught up (§4.2.1: it is
+        appended once the learner's last round of replication took less than an election timeout).
+
+        Raises :class:`~raft.core.node.NotLeader` if this server does not lead, and :class:`ChangeRefused` when
+        a rule refuses: a change is still uncommitted (one at a time, §4.1), no entry of this leader's term is
+        committed yet (§4.1, the correction of 2015), the configuration is joint, or the change does not fit
+        the configuration (adding a member, promoting a voter, removing a stranger, leaving no voter).
+        """
+        self.now = now
+        if self.role is not Role.LEADER:
+            raise NotLeader(self.leader_id)
+        new = apply_change(self.config, change)  # refuses a change that does not fit
+        if change.kind is ChangeKind.PROMOTE:
+            (learner,) = change.add
+            progress = self.progress[learner]
+            self.catch_up[learner] = CatchUp(self.log.last_index, now)
+            self.track_catch_up(now, learner, progress.match_index)
+            if not self.catch_up[learner].caught_up:
+                return None
+            self.catch_up.pop(learner)
+        self.check_change_allowed()
+        return self.append_config(new)
+
+    def check_change_allowed(self) -> None:
+        """The guards before a configuration entry is appended, each raising :class:`ChangeRefused`."""
+        if self.change_in_progress():
+            raise ChangeRefused(
+                f"a change is in progress: the configuration entry at index {self.config_index} is not "
+                "committed yet (one change at a time, §4.1)"
+            )
+        if not self.own_term_committed():
+            raise ChangeRefused(
+                f"no entry of term {self.current_term} is committed yet: a new leader commits one before it "
+                "changes the configuration (§4.1)"
+            )
+
+    def change_in_progress(self) -> bool:
+        """One change at a time: the latest configuration entry is not committed yet. Reference: §4.1."""
+        return self.config_index > self.commit_index
+
+    def own_term_committed(self) -> bool:
+        """A leader may change the configuration only once an entry of its own term is committed (the
+        correction of 2015 to single-server changes). Reference: §4.1, Ongaro's raft-dev post of July 2015."""
+        return self.commit_index > 0 and self.log.term_at(self.commit_index) == self.current_term
+
+    def append_config(self, config: Configuration) -> int:
+        """Append a configuration entry and replicate it at once; it is used from now on (§4.1)."""
+        index = self._append_local(Entry(self.current_term, None, config))
+        self.broadcast_append_entries()
+        return index
+
+    def track_catch_up(self, now: float, learner: str, match_index: int) -> None:
+        """A learner to promote matched up to ``match_index``: count its rounds of replication, and promote it
+        once caught up and no rule holds the change back (§4.2.1)."""
+        catch_up = self.catch_up[learner]
+        catch_up.on_match(now, match_index, self.log.last_index, self.settings.election_timeout_ms[0])
+        if catch_up.caught_up:
+            self.promote_caught_up()
+
+    def promote_caught_up(self) -> None:
+        """Append the promotion of the first learner that has caught up, if the rules allow a change now."""
+        for learner, catch_up in sorted(self.catch_up.items()):
+            if not catch_up.caught_up:
+                continue
+            if self.change_in_progress() or not self.own_term_committed():
+                return
+            del self.catch_up[learner]
+            if learner in self.config.learners and not self.config.is_joint:
+                promote = ConfChange(ChangeKind.PROMOTE, add=frozenset({learner}))
+                self.append_config(apply_change(self.config, promote))
+            return
+
+    def after_config_commit(self) -> None:
+        """Leaders, once commitIndex moved: a leader not in the committed configuration steps down (§4.2.2); a
+        committed joint configuration is left by appending C_new (§4.3); a caught-up learner waiting for the
+        change before it is promoted."""
+        if self.config_index > self.commit_index:
+            return
+        config = self.config
+        if self.id not in config.all_voters:
+            self._notes.append(SteppedDown(self.current_term, "removed"))
+            self.become_follower(self.current_term, self.now)
+            return
+        if config.is_joint:
+            if self.own_term_committed():
+                self.append_config(leave_joint(config))
+            return
+        if self.catch_up:
+            self.promote_caught_up()

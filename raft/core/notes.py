@@ -7,7 +7,9 @@ them back.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
+from raft.core.membership import Configuration
 from raft.core.messages import Refusal
 from raft.core.statemachine import ApplyResult, Command
 from raft.core.types import Role
@@ -108,6 +110,27 @@ class TransferAborted:
     term: int
 
 
+class ConfigPhase(Enum):
+    """Where a configuration entry stands at one server; the values are the trace's ``phase`` words."""
+
+    #: The entry was added to the log (the server uses it from now on, committed or not: §4.1).
+    APPENDED = "appended"
+    #: The entry is committed at this server.
+    COMMITTED = "committed"
+    #: The configuration this server uses changed: to the entry just appended, back to an earlier one when
+    #: the entry holding it was truncated, or to the one found in the log at a restart.
+    IN_FORCE = "in_force"
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigNoted:
+    """A configuration entry at ``index`` (0: the configuration the server started with) reached ``phase``."""
+
+    phase: ConfigPhase
+    index: int
+    config: Configuration
+
+
 Note = (
     RoleChanged
     | TimedOut
@@ -120,4 +143,5 @@ Note = (
     | SteppedDown
     | TransferStarted
     | TransferAborted
+    | ConfigNoted
 )

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from raft.core.quorum import MajorityConfig, VoteResult
+from raft.core.quorum import JointConfig, MajorityConfig, VoteResult
 
 
 def config(n: int, off_by_one: bool = False) -> MajorityConfig:
@@ -92,3 +92,14 @@ def test_vote_result_matches_oracle(case: tuple[list[str], set[str], set[str]]) 
     assert MajorityConfig(frozenset(voters)).vote_result(granted, rejected) is dumb_vote(
         voters, granted, rejected
     )
+
+
+def test_joint_config_needs_a_majority_of_each_half() -> None:
+    """Reference: §4.3: elections and commits need separate majorities of C_old and C_new."""
+    joint = JointConfig(MajorityConfig(frozenset("cde")), MajorityConfig(frozenset("abc")))
+    assert joint.voters == frozenset("abcde")
+    assert joint.vote_result({"a", "b"}, ()) is VoteResult.PENDING  # old half only
+    assert joint.vote_result({"a", "b", "d", "e"}, ()) is VoteResult.WON
+    assert joint.vote_result({"c", "d"}, {"a", "b"}) is VoteResult.LOST  # old half lost
+    assert joint.committed_index({"a": 5, "b": 5, "c": 2, "d": 1, "e": 1}) == 1
+    assert joint.committed_index({"a": 5, "b": 5, "c": 2, "d": 2, "e": 1}) == 2
