@@ -947,12 +947,11 @@ class RaftNode:
         new = apply_change(self.config, change)  # refuses a change that does not fit
         if change.kind is ChangeKind.PROMOTE:
             (learner,) = change.add
-            progress = self.progress[learner]
-            self.catch_up[learner] = CatchUp(self.log.last_index, now)
-            self.track_catch_up(now, learner, progress.match_index)
-            if not self.catch_up[learner].caught_up:
+            catch_up = CatchUp(self.log.last_index, now)
+            catch_up.on_match(now, self.progress[learner].match_index, self.log.last_index, 0.0)
+            if not catch_up.caught_up:
+                self.catch_up[learner] = catch_up
                 return None
-            self.catch_up.pop(learner)
         self.check_change_allowed()
         return self.append_config(new)
 
