@@ -264,6 +264,7 @@ def test_bug_concurrent_changes_appends_a_second_change_in_flight() -> None:
     node.step(5.0, "n4", ok(1, 3))
     node.step(5.0, "n5", ok(1, 3))
     assert node.propose_config_change(6.0, single(ChangeKind.PROMOTE, "n4")) == 4
+    node.step(7.0, "n5", ok(1, 4))
     assert node.propose_config_change(6.0, single(ChangeKind.PROMOTE, "n5")) == 5  # the first is uncommitted
     assert node.config.voters == {"n1", "n2", "n3", "n4", "n5"}
 
