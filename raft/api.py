@@ -267,7 +267,7 @@ def summarize(
     )
     expectations = evaluate(scenario.expect, facts)
     expected = expected_violations(scenario.expect, expectations)
-    return {
+    summary: Summary = {
         "scenario": scenario.name,
         "seed": seed,
         "duration_ms": duration_ms,
@@ -297,3 +297,6 @@ def summarize(
         "interrupted": outcome.interrupted,
         "interrupted_at_ms": outcome.end_ms if outcome.interrupted else None,
     }
+    if parts["configurations"]:
+        summary["configurations"] = parts["configurations"]
+    return summary

@@ -136,6 +136,19 @@ class Messages(TypedDict):
     dropped: int
 
 
+class ConfigurationRecord(TypedDict):
+    """A configuration entry of the run (thesis chapter 4): appended by ``node`` (the leader) at index
+    ``index``, first committed at ``committed_ms`` (``None``: never); ``outgoing`` only in joint consensus."""
+
+    index: int
+    node: str
+    appended_ms: float
+    committed_ms: float | None
+    voters: list[str]
+    learners: list[str]
+    outgoing: NotRequired[list[str]]
+
+
 class SummaryParts(TypedDict):
     """What :meth:`raft.analysis.summary.SummaryBuilder.finish` derives from the event stream."""
 
@@ -145,6 +158,7 @@ class SummaryParts(TypedDict):
     writes: Operations
     reads: Operations
     faults: list[Fault]
+    configurations: list[ConfigurationRecord]
 
 
 class Summary(TypedDict):
@@ -167,6 +181,8 @@ class Summary(TypedDict):
     reads: Operations
     messages: Messages
     faults: list[Fault]
+    #: Only in runs with membership changes: every configuration entry appended.
+    configurations: NotRequired[list[ConfigurationRecord]]
     safety_violations: list[ViolationRecord]
     linearizable: str | None
     expectations: list[ExpectationResult]

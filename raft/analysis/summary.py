@@ -10,6 +10,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Literal, cast, get_args
 
+from raft.analysis.membership import config_changes
 from raft.analysis.records import Election, Fault, FaultEventType, LeaderSpan, Operations, SummaryParts
 from raft.core.statemachine import OpKind, parse_op
 from raft.core.types import Role
@@ -43,6 +44,7 @@ SUMMARY_TYPES: tuple[EventType, ...] = (
     EventType.HEAL,
     EventType.SKIP,
     EventType.STEP_DOWN,
+    EventType.CONFIG,
     EventType.TRANSFER,
     EventType.TRANSFER_DONE,
     EventType.TRANSFER_ABORT,
@@ -78,6 +80,8 @@ class SummaryBuilder:
         self.latencies: dict[str, list[float]] = {"writes": [], "reads": []}
         self.acked: dict[str, int] = {"writes": 0, "reads": 0}
         self.faults: list[Fault] = []
+        #: The configuration events of runs with membership changes (rare: a few per change and server).
+        self.config_events: list[Event] = []
 
     def __call__(self, event: Event) -> None:
         match event["type"]:
@@ -101,6 +105,8 @@ class SummaryBuilder:
                 self.commit_index[event["node"]] = 0
             case EventType.STEP_DOWN:
                 self._on_step_down(event)
+            case EventType.CONFIG:
+                self.config_events.append(event)
             case kind if kind in FAULT_EVENT_TYPES:
                 self._on_fault(event)
 
@@ -187,6 +193,7 @@ class SummaryBuilder:
             "writes": self.operations("writes"),
             "reads": self.operations("reads"),
             "faults": list(self.faults),
+            "configurations": [change.record() for change in config_changes(self.config_events)],
         }
 
 

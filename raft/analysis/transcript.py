@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields, replace
 from typing import Any, TypeGuard
 
+from raft.analysis.membership import config_line
 from raft.core.messages import MessageKind
 from raft.core.types import Role
 from raft.errors import RaftSimError
@@ -273,6 +274,8 @@ def _describe(event: Event, roles: dict[str, str]) -> str | None:
                 return f"heal {a} <-> {b}"
             healed = event.get("node")
             return f"heal {healed}" if healed else "heal everything"
+        case EventType.CONFIG:
+            return config_line(event)
         case EventType.SKIP:
             return f"skip {event['action']} {event['target']}: {event['reason']}"
         case EventType.TRANSFER | EventType.TRANSFER_DONE | EventType.TRANSFER_ABORT:

@@ -10,8 +10,16 @@ from collections.abc import Callable
 from typing import cast
 
 from raft.analysis.expectations import is_expected_failure
+from raft.analysis.membership import describe_config
 from raft.analysis.nodesets import cluster_names, is_large, node_ranges, per_node
-from raft.analysis.records import Fault, LeaderSpan, Operations, Summary, ViolationRecord
+from raft.analysis.records import (
+    ConfigurationRecord,
+    Fault,
+    LeaderSpan,
+    Operations,
+    Summary,
+    ViolationRecord,
+)
 from raft.analysis.transcript import transfer_words
 from raft.sim.events import EventType, TransferAbortEvent, TransferDoneEvent, TransferEvent
 from raft.sim.safety import describe_place
@@ -146,6 +154,11 @@ def render_summary(summary: Summary) -> str:
         add("Faults:")
         for event in summary["faults"]:
             add(f"  {_ms(event['t_ms']):>12}  {_fault(event, summary['nodes'])}")
+    configurations = summary.get("configurations") or []
+    if configurations:
+        add("Configuration changes (thesis chapter 4):")
+        for change in configurations:
+            add(f"  {_ms(change['appended_ms']):>12}  {_configuration(change)}")
     commits = per_node(summary["commit_index"], summary["nodes"])
     add(f"Commit index at the end: {commits}")
     writes = summary["writes"]
@@ -177,3 +190,11 @@ def render_summary(summary: Summary) -> str:
         add(f"  [{mark}] {expectation['check']}: {expectation['detail']}")
     add("Result: " + _verdict(summary))
     return "\n".join(out) + "\n"
+
+
+def _configuration(change: ConfigurationRecord) -> str:
+    """``n1 appends index 4: voters n1, n2, n3, n4 (committed 1515.5 ms)``."""
+    words = describe_config(change["voters"], change["learners"], change.get("outgoing", ()))
+    committed = change["committed_ms"]
+    fate = f"committed {_ms(committed)}" if committed is not None else "never committed"
+    return f"{change['node']} appends index {change['index']}: {words} ({fate})"

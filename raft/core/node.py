@@ -879,7 +879,6 @@ class RaftNode:
         index, config = self.latest_config_in_log(self.log.last_index)
         if index:
             self.use_config(config, index)
-            self._notes.append(ConfigNoted(ConfigPhase.IN_FORCE, index, config))
 
     def latest_config_in_log(self, upto: int) -> tuple[int, Configuration]:
         """The last configuration entry at or before ``upto`` (index and configuration), else ``(0, initial)``."""
@@ -895,7 +894,8 @@ class RaftNode:
         §4.1 (a server always uses the latest configuration in its log)."""
         index, config = self.latest_config_in_log(self.log.last_index)
         self.use_config(config, index)
-        self._notes.append(ConfigNoted(ConfigPhase.IN_FORCE, index, config))
+        if not index:  # use_config notes a configuration from the log, not the initial one
+            self._notes.append(ConfigNoted(ConfigPhase.IN_FORCE, index, config))
 
     def use_config(self, config: Configuration, index: int) -> None:
         """Use ``config`` (from the entry at ``index``) from now on, whether or not it is committed: its quorum

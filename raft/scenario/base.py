@@ -21,8 +21,8 @@ LEADER, FOLLOWER, CRASHED = "leader", "follower", "crashed"
 ROLE_WORDS = (LEADER, FOLLOWER, CRASHED)
 #: Where each role word may stand for a node (the rest of the message of :func:`misplaced_role`).
 _ROLE_PLACES = {
-    LEADER: "it names the current leader only in crash, isolate, timeout, cut and a write's to",
-    FOLLOWER: "it names a live follower only in crash, isolate, timeout, transfer, cut and a write's to",
+    LEADER: "it names the current leader only in crash, isolate, timeout, remove, cut and a write's to",
+    FOLLOWER: "it names a live follower only in crash, isolate, timeout, remove, transfer, cut and a write's to",
     CRASHED: "it names the node crashed most recently only in restart",
 }
 NODE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")

@@ -21,6 +21,7 @@ _WRITE_KINDS = frozenset({OpKind.SET, OpKind.DELETE})
 #: The shapes of the values that are lists, each with an example (said when a value has another shape).
 GROUPS_EXPECTED = "expected a list of groups, such as [[n1, n2], [n3]]"
 CUT_EXPECTED = "expected [from, to], such as [n1, n2] (cuts n1 -> n2)"
+CHANGE_EXPECTED = "expected {add: [nodes], remove: [nodes]}, such as {add: [n4], remove: [n1]}"
 HEAL_EXPECTED = (
     "expected true (heal everything), a node such as n1 (every cut touching it) "
     "or a link such as [n1, n2] (both directions)"
@@ -31,6 +32,7 @@ _MISSING = {
     "groups": GROUPS_EXPECTED,
     "link": CUT_EXPECTED,
     "command": 'expected "key=value" (set) or "-key" (delete)',
+    "change": CHANGE_EXPECTED,
 }
 
 
@@ -61,11 +63,29 @@ class Action(Enum):
     TIMEOUT = "timeout"
     WRITE = "write"
     TRANSFER = "transfer"
+    #: Membership changes (thesis chapter 4), asked of the live leader.
+    ADD = "add"
+    PROMOTE = "promote"
+    REMOVE = "remove"
+    CHANGE = "change"
 
 
+#: Membership changes: single-server ones aim at a node (``target``), ``change`` (joint consensus) has ``change``.
+MEMBERSHIP_ACTIONS = frozenset({Action.ADD, Action.PROMOTE, Action.REMOVE, Action.CHANGE})
 #: Actions aimed at one node (``target``), and those of them that accept ``leader`` and ``follower``.
-TARGET_ACTIONS = frozenset({Action.CRASH, Action.RESTART, Action.ISOLATE, Action.TIMEOUT, Action.TRANSFER})
-LEADER_ACTIONS = frozenset({Action.CRASH, Action.ISOLATE, Action.TIMEOUT})
+TARGET_ACTIONS = frozenset(
+    {
+        Action.CRASH,
+        Action.RESTART,
+        Action.ISOLATE,
+        Action.TIMEOUT,
+        Action.TRANSFER,
+        Action.ADD,
+        Action.PROMOTE,
+        Action.REMOVE,
+    }
+)
+LEADER_ACTIONS = frozenset({Action.CRASH, Action.ISOLATE, Action.TIMEOUT, Action.REMOVE})
 
 
 def roles_for(action: Action, field: str) -> tuple[str, ...]:
@@ -88,6 +108,27 @@ def roles_for(action: Action, field: str) -> tuple[str, ...]:
     return ()
 
 
+class Change(Frozen):
+    """A joint-consensus change (thesis §4.3): the servers in ``add`` become voters, those in ``remove``
+    leave, in one step through C_old,new."""
+
+    add: Names = ()
+    remove: Names = ()
+
+    @model_validator(mode="after")
+    def _some(self) -> Change:
+        if not self.add and not self.remove:
+            raise problem(f"empty change: {CHANGE_EXPECTED}")
+        both = sorted(set(self.add) & set(self.remove))
+        if both:
+            raise problem(f"{show_name(both[0])} is both added and removed", "remove")
+        for field, names in (("add", self.add), ("remove", self.remove)):
+            for position, name in enumerate(names):
+                if name in names[:position]:
+                    raise problem(f"{show_name(name)} is listed twice", field, position)
+        return self
+
+
 class When(Frozen):
     """A trigger: fires once, the first time node ``leader`` becomes leader."""
 
@@ -100,7 +141,8 @@ class Event(Frozen):
     Exactly one payload field is set, the one the action needs: ``target`` (crash, restart, isolate, timeout,
     transfer: the node the live leader hands leadership to),
     ``groups`` (partition; after parsing they cover every node), ``link`` (cut, one-way ``(from, to)``) or
-    ``command`` (write, with the optional node ``to``); a heal has ``target`` (every cut touching that node),
+    ``command`` (write, with the optional node ``to``), ``change`` (change: joint consensus); add, promote and
+    remove have ``target`` (remove also takes ``leader`` or ``follower``); a heal has ``target`` (every cut touching that node),
     ``link`` (that link, both ways) or neither (everything). A node may be named by a role word where
     :func:`roles_for` allows it. ``index`` is the position in the file: events at the same time run in that
     order.
@@ -116,6 +158,7 @@ class Event(Frozen):
     link: Annotated[tuple[str, str], Strict(False)] | None = None
     command: str | None = None
     to: str | None = None
+    change: Change | None = None
 
     @field_validator("groups", mode="before")
     @classmethod
@@ -152,6 +195,7 @@ class Event(Frozen):
             "groups": action is Action.PARTITION,
             "link": action is Action.CUT,
             "command": action is Action.WRITE,
+            "change": action is Action.CHANGE,
         }
         for name, wanted in expected.items():
             if action is Action.HEAL and name in ("target", "link"):
@@ -215,6 +259,9 @@ class Event(Frozen):
             named += [(("link",), name) for name in self.link]
         if self.to is not None:
             named.append((("to",), self.to))
+        if self.change is not None:
+            named += [(("change", "add", n), name) for n, name in enumerate(self.change.add)]
+            named += [(("change", "remove", n), name) for n, name in enumerate(self.change.remove)]
         if self.when is not None:
             named.append((("when", "leader"), self.when.leader))
         return named

@@ -50,6 +50,10 @@ _PAYLOAD: dict[str, str | None] = {
     "cut": "link",
     "write": "command",
     "heal": None,
+    "add": "target",
+    "promote": "target",
+    "remove": "target",
+    "change": "change",
 }
 _EVENT_KEYS = ("at_ms", "when", "after_ms", "to")
 _ACTIONS = tuple(action.value for action in Action)

@@ -78,6 +78,22 @@ class ClusterConfig(Frozen):
     max_entries_per_append: int = Field(default=64, ge=1)
     initial_state: dict[str, InitialState] = Field(default_factory=dict)
     bugs: Names = ()
+    #: Servers that are not members at the start (thesis chapter 4): a count ``k`` (names n(N+1)..n(N+k)) or a
+    #: list of names. Each is started, empty, by the event that adds it; until then it is down.
+    spares: int | Names = ()
+
+    @property
+    def spare_ids(self) -> tuple[str, ...]:
+        """The spare servers' names: as listed, or from a count ``n(N+1)...`` after the N nodes."""
+        if isinstance(self.spares, int):
+            first = len(self.node_ids) + 1
+            return tuple(f"n{i}" for i in range(first, first + self.spares))
+        return self.spares
+
+    @property
+    def all_ids(self) -> tuple[str, ...]:
+        """The nodes and the spares: every server a scenario may name."""
+        return self.node_ids + self.spare_ids
 
     @property
     def node_ids(self) -> tuple[str, ...]:
@@ -110,6 +126,24 @@ class ClusterConfig(Frozen):
             if name in nodes[:position]:
                 raise problem(f"node {name} is listed twice", position)
         return nodes
+
+    @field_validator("spares")
+    @classmethod
+    def _spares(cls, spares: int | tuple[str, ...]) -> int | tuple[str, ...]:
+        if isinstance(spares, int):
+            if not 0 <= spares <= MAX_NODES:
+                raise problem(f"expected a count from 0 to {MAX_NODES} or a list of names, got {spares}")
+            return spares
+        for position, name in enumerate(spares):
+            if name in ROLE_WORDS:
+                raise problem(f"'{name}' is reserved (in events it names a node by its role)", position)
+            if not NODE_NAME.match(name):
+                raise problem(
+                    f"bad node name {show(name)} (a letter, then letters, digits, _ or -)", position
+                )
+            if name in spares[:position]:
+                raise problem(f"spare {name} is listed twice", position)
+        return spares
 
     @field_validator("election_timeout_ms", mode="before")
     @classmethod
@@ -146,6 +180,12 @@ class ClusterConfig(Frozen):
                 "election_timeout_ms",
             )
         nodes = self.node_ids
+        for position, name in enumerate(self.spare_ids):
+            if name in nodes:
+                where = ("spares",) if isinstance(self.spares, int) else ("spares", position)
+                raise problem(f"spare {name} is already a node of the cluster", *where)
+        if len(self.all_ids) > MAX_NODES:
+            raise problem(f"at most {MAX_NODES} nodes and spares together, got {len(self.all_ids)}", "spares")
         for name, state in self.initial_state.items():
             if name not in nodes:
                 raise problem(unknown_node(name, nodes), "initial_state", name)
@@ -293,7 +333,7 @@ class Scenario(Frozen):
         duration: float | None = info.data.get("duration_ms")
         if cluster is None or duration is None:
             return events  # their own errors are reported
-        nodes = cluster.node_ids
+        nodes = cluster.all_ids
         completed = []
         for position, event in enumerate(events):
             if event.at_ms is not None and not 0 <= event.at_ms <= duration:
@@ -334,8 +374,8 @@ class Scenario(Frozen):
                     )
             if check == "final_leader_in" and cluster is not None:
                 for name in value:
-                    if name not in cluster.node_ids:
-                        raise problem(unknown_node(name, cluster.node_ids), position, check)
+                    if name not in cluster.all_ids:
+                        raise problem(unknown_node(name, cluster.all_ids), position, check)
         return expect
 
 

@@ -35,6 +35,7 @@ class EventType(StrEnum):
     VOTE = "vote"
     PRE_VOTE = "pre_vote"
     STEP_DOWN = "step_down"
+    CONFIG = "config"
     SEND = "send"
     DELIVER = "deliver"
     DROP = "drop"
@@ -74,6 +75,8 @@ class MetaEvent(TypedDict):
     seed: int
     duration_ms: float
     nodes: list[str]
+    #: Servers declared in ``cluster.spares``, started only when a scenario event adds them.
+    spares: NotRequired[list[str]]
     bugs: list[str]
     config: dict[str, Any]
     events: list[dict[str, Any]]
@@ -154,6 +157,22 @@ class StepDownEvent(TypedDict):
     node: str
     term: int
     reason: str
+
+
+class ConfigEvent(TypedDict):
+    """A configuration entry at one server (thesis chapter 4): ``appended`` to its log, ``committed`` there, or
+    ``in_force``: the configuration the server uses changed (to one just appended, back to an earlier one when
+    the entry was truncated, or to the one in its log at a restart). ``index`` is the entry's (0: the
+    configuration the cluster started with); ``outgoing`` (the old voters) only in joint consensus."""
+
+    t_ms: float
+    type: Literal[EventType.CONFIG]
+    node: str
+    phase: str
+    index: int
+    voters: list[str]
+    learners: list[str]
+    outgoing: NotRequired[list[str]]
 
 
 class AppendEvent(TypedDict):
@@ -367,6 +386,7 @@ Event = (
     | VoteEvent
     | PreVoteEvent
     | StepDownEvent
+    | ConfigEvent
     | SendEvent
     | DeliverEvent
     | DropEvent

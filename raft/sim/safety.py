@@ -199,7 +199,7 @@ class SafetyChecker:
             self.begun_terms = {0}
         if cluster.get("check_quorum"):
             self.sticky_ms = float(cluster["election_timeout_ms"][0])
-        for node in event["nodes"]:
+        for node in [*event["nodes"], *event.get("spares", [])]:
             state = event.get("initial_state", {}).get(node, {})
             terms = state.get("log", [])
             self.logs[node] = []

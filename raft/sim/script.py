@@ -1,5 +1,5 @@
 """The scenario's scripted events: crashes, restarts, partitions, cuts, heals, forced timeouts, leadership
-transfers and single writes.
+transfers, membership changes and single writes.
 
 Timed events are scheduled up front in file order, so events at the same time run in file order. Conditional
 events (``when: {leader: NODE}``) fire once, ``after_ms`` after the first time that node becomes leader.
@@ -15,9 +15,11 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any, Protocol
 
+from raft.core.membership import ChangeKind, ConfChange
 from raft.core.types import Role
 from raft.scenario import Action
 from raft.scenario.base import CRASHED, FOLLOWER, LEADER
+from raft.scenario.events import MEMBERSHIP_ACTIONS
 from raft.sim.events import EventType
 
 if TYPE_CHECKING:
@@ -67,6 +69,9 @@ class World(Protocol):
 
     def transfer(self, node: str) -> None:
         """The live leader hands leadership to ``node`` (or the action is skipped: no live leader)."""
+
+    def change_membership(self, change: ConfChange, target: str) -> None:
+        """Ask the live leader for a membership change (``target`` names it in a skip)."""
 
 
 class Script:
@@ -122,6 +127,11 @@ class Script:
         elif action is Action.CUT:
             assert event.link is not None
             self._cut(*event.link)
+        elif action is Action.CHANGE:
+            spec = event.change
+            assert spec is not None
+            change = ConfChange(ChangeKind.CHANGE, frozenset(spec.add), frozenset(spec.remove))
+            sim.change_membership(change, ",".join((*spec.add, *(f"-{n}" for n in spec.remove))))
         elif action is Action.WRITE:
             assert event.command is not None
             to = None if event.to is None else self.resolve(event.to)
@@ -145,6 +155,8 @@ class Script:
                 sim.force_timeout(node)
             elif action is Action.TRANSFER:
                 sim.transfer(node)
+            elif action in MEMBERSHIP_ACTIONS:
+                sim.change_membership(ConfChange.single(ChangeKind(action.value), node), node)
             else:  # pragma: no cover - the schema admits no other action
                 raise AssertionError(f"unknown action {action}")
 

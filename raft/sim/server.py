@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import simpy
 
 from raft.core.bugs import node_class
+from raft.core.membership import ConfChange
 from raft.core.messages import Message, MessageKind
 from raft.core.node import TIME_EPSILON, NodeSettings, NotLeader, RaftNode, Ready
 from raft.core.notes import (
     Appended,
     Applied,
     Committed,
+    ConfigNoted,
     PreVoted,
     RoleChanged,
     SteppedDown,
@@ -33,7 +35,15 @@ from raft.core.notes import (
 )
 from raft.core.quorum import MajorityConfig
 from raft.core.statemachine import ApplyResult, Command
-from raft.sim.events import AppendEvent, ApplyEvent, EventBus, EventType, PreVoteEvent, VoteEvent
+from raft.sim.events import (
+    AppendEvent,
+    ApplyEvent,
+    ConfigEvent,
+    EventBus,
+    EventType,
+    PreVoteEvent,
+    VoteEvent,
+)
 from raft.sim.network import Network
 from raft.sim.storage import Storage
 
@@ -96,6 +106,7 @@ class SimServer:
             SteppedDown: self._report_step_down,
             TransferStarted: self._report_transfer,
             TransferAborted: self._report_transfer_abort,
+            ConfigNoted: self._report_config,
         }
 
     # ------------------------------------------------------------ life cycle
@@ -163,6 +174,19 @@ class SimServer:
             raise NotLeader(None)
         node.transfer_leadership(self.env.now, target)
         self._process()
+
+    def change_membership(self, change: ConfChange) -> int | None:
+        """Ask this server, as leader, for a membership change (scenario actions ``add``, ``promote``,
+        ``remove``, ``change``); returns the index of the configuration entry, or ``None`` for a promotion that
+        waits for the learner to catch up. Raises :class:`NotLeader`, or
+        :class:`~raft.core.membership.ChangeRefused` naming the rule that refused."""
+        node = self.node
+        if node is None:
+            raise NotLeader(None)
+        try:
+            return node.propose_config_change(self.env.now, change)
+        finally:
+            self._process()
 
     def _on_wake(self, event: Any) -> None:
         if event.value != self.incarnation:
@@ -403,3 +427,18 @@ class SimServer:
                 "reason": "timed out",
             }
         )
+
+    def _report_config(self, note: ConfigNoted) -> None:
+        config = note.config
+        event: ConfigEvent = {
+            "t_ms": self.env.now,
+            "type": EventType.CONFIG,
+            "node": self.id,
+            "phase": note.phase.value,
+            "index": note.index,
+            "voters": sorted(config.voters),
+            "learners": sorted(config.learners),
+        }
+        if config.outgoing:
+            event["outgoing"] = sorted(config.outgoing)
+        self.bus.emit(event)

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from raft.core.bugs import Bug
+from raft.core.membership import ChangeKind, ChangeRefused, ConfChange
 from raft.core.messages import Entry, Message, TimeoutNow
-from raft.core.node import NodeSettings
+from raft.core.node import NodeSettings, NotLeader
 from raft.core.quorum import MajorityConfig
 from raft.core.types import Role
 from raft.properties import Property
+from raft.scenario.events import MEMBERSHIP_ACTIONS
 from raft.sim.clients import Client, open_loop
 from raft.sim.events import TRACE_SCHEMA_VERSION, EndEvent, Event, EventBus, EventType, MetaEvent
 from raft.sim.network import Network
@@ -82,8 +84,14 @@ class Simulation:
         self.env = simpy.Environment(initial_time=0.0)
         cluster = scenario.cluster
         self.nodes: tuple[str, ...] = tuple(cluster.node_ids)
+        #: Servers that join only when an event adds them (thesis chapter 4); started once, by that event.
+        self.spares: tuple[str, ...] = cluster.spare_ids
+        self.started: set[str] = set(self.nodes)
         self.bugs = frozenset(Bug(name) for name in cluster.bugs)
-        voters = MajorityConfig(frozenset(self.nodes), off_by_one=Bug.MAJORITY_OFF_BY_ONE in self.bugs)
+        off_by_one = Bug.MAJORITY_OFF_BY_ONE in self.bugs
+        voters = MajorityConfig(frozenset(self.nodes), off_by_one=off_by_one)
+        #: Whether membership changes are used: leader stickiness (thesis §4.2.3) is then on.
+        self.membership = bool(self.spares) or any(e.action in MEMBERSHIP_ACTIONS for e in scenario.events)
         settings = NodeSettings(
             election_timeout_ms=cluster.election_timeout_ms,
             heartbeat_ms=cluster.heartbeat_ms,
@@ -92,11 +100,12 @@ class Simulation:
             bugs=self.bugs,
             pre_vote=cluster.pre_vote,
             check_quorum=cluster.check_quorum,
+            membership=self.membership,
         )
         net = scenario.network
         self.network = Network(
             self.env,
-            self.nodes,
+            self.nodes + self.spares,
             stream(seed, "network"),
             bus,
             latency_ms=net.latency_ms,
@@ -105,7 +114,8 @@ class Simulation:
             reorder_ms=net.reorder_ms,
         )
         self.servers: dict[str, SimServer] = {}
-        for node in self.nodes:
+        newcomer = MajorityConfig(frozenset(), off_by_one=off_by_one)  # a spare knows no configuration yet
+        for node in self.nodes + self.spares:
             initial = cluster.initial_state.get(node)
             storage = Storage(forget_vote=Bug.FORGET_VOTE_ON_RESTART in self.bugs)
             if initial is not None:
@@ -115,7 +125,7 @@ class Simulation:
             self.servers[node] = SimServer(
                 self.env,
                 node,
-                voters,
+                voters if node in self.started else newcomer,
                 settings,
                 stream(seed, "node", node),
                 self.network,
@@ -161,10 +171,10 @@ class Simulation:
         """The trace's first line: schema version, nodes, configuration and initial state."""
         scenario = self.scenario
         config = scenario.model_dump(mode="json", exclude={"events", "expect", "source"})
-        for key in ("pre_vote", "check_quorum"):  # the thesis's switches appear only when on: a paper-Raft
-            if not config["cluster"][key]:  # trace is what it always was
+        for key in ("pre_vote", "check_quorum", "spares"):  # the thesis's switches appear only when on: a
+            if not config["cluster"][key]:  # paper-Raft trace is what it always was
                 del config["cluster"][key]
-        return {
+        meta: MetaEvent = {
             "t_ms": 0.0,
             "type": EventType.META,
             "schema": TRACE_SCHEMA_VERSION,
@@ -174,12 +184,17 @@ class Simulation:
             "nodes": list(self.nodes),
             "bugs": sorted(bug.value for bug in self.bugs),
             "config": config,
-            "events": [e.model_dump(mode="json") for e in scenario.events],
+            "events": [
+                e.model_dump(mode="json", exclude=None if e.change else {"change"}) for e in scenario.events
+            ],
             "initial_state": {
                 node: {"term": s.term, "voted_for": s.voted_for, "log": list(s.log)}
                 for node, s in scenario.cluster.initial_state.items()
             },
         }
+        if self.spares:
+            meta["spares"] = list(self.spares)
+        return meta
 
     def run(self, pacer: Pacer | None = None) -> RunOutcome:
         """Run to ``duration_ms`` or to the first safety violation; with a ``pacer``, in the slices it asks for,
@@ -188,8 +203,8 @@ class Simulation:
         violation: Violation | None = None
         interrupted = False
         try:
-            for server in self.servers.values():
-                server.start()
+            for node in self.nodes:
+                self.servers[node].start()
             Script(self, self.scenario.events, stream(self.seed, "script", "follower"))
             workload = self.scenario.workload
             if workload.clients:
@@ -327,6 +342,9 @@ class Simulation:
 
     def restart(self, node: str) -> None:
         server = self.servers[node]
+        if node not in self.started:
+            self.skip("restart", node, "a spare not added yet")
+            return
         if server.up:
             self.skip("restart", node, "already up")
             return
@@ -378,6 +396,26 @@ class Simulation:
     def cut(self, src: str, dst: str) -> None:
         self.network.topology.cut_link(src, dst)
         self.bus.emit({"t_ms": self.env.now, "type": EventType.CUT, "from": src, "to": dst})
+
+    # ------------------------------------------------------ membership changes
+
+    def change_membership(self, change: ConfChange, target: str) -> None:
+        """Ask the live leader for a membership change (thesis chapter 4); ``add`` first starts the server, empty,
+        if it never ran. A change the leader refuses (one is in progress, its term has no committed entry yet,
+        the change does not fit) is skipped with the leader's reason, as is one with no live leader."""
+        action = change.kind.value
+        leader = self.live_leader()
+        if leader is None:
+            self.skip(action, target, "no live leader")
+            return
+        if change.kind is ChangeKind.ADD or change.kind is ChangeKind.CHANGE:
+            for node in sorted(change.add - self.started):
+                self.started.add(node)
+                self.servers[node].start()
+        try:
+            self.servers[leader].change_membership(change)
+        except (ChangeRefused, NotLeader) as refused:
+            self.skip(action, target, f"{leader} refused: {refused}")
 
     def scripted_write(self, op: str, to: str | None) -> None:
         self.script_client.submit(op, to)

@@ -429,6 +429,10 @@ def test_action_values() -> None:
         "timeout",
         "write",
         "transfer",
+        "add",
+        "promote",
+        "remove",
+        "change",
     ]
 
 
