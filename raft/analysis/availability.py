@@ -25,8 +25,12 @@ runs from the last majority contact to the response that restores a majority, or
 the election timeout range, the time after which every follower that has not heard from it has started an
 election (the threshold etcd's CheckQuorum uses is one election timeout too).
 
-Both need only ``meta`` (nodes, settings), ``role``, ``crash``, ``commit``, ``submit``, ``ack`` and ``deliver``
-events; :class:`AvailabilityBuilder` is an event consumer and :func:`availability` replays a list of events.
+With membership changes (thesis chapter 4) "a majority" is one of the configuration the leader uses (its
+latest ``config`` event of phase ``in_force``): a majority of its voters, counting the leader only if it is one of
+them, and during joint consensus a majority of each half.
+
+Both need only ``meta`` (nodes, settings), ``role``, ``crash``, ``commit``, ``submit``, ``ack``, ``deliver`` and
+``config`` events; :class:`AvailabilityBuilder` is an event consumer and :func:`availability` replays a list of events.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ AVAILABILITY_TYPES: tuple[EventType, ...] = (
     EventType.SUBMIT,
     EventType.ACK,
     EventType.DELIVER,
+    EventType.CONFIG,
 )
 #: Looked up once: a traced run delivers every message through :meth:`AvailabilityBuilder.__call__`.
 _DELIVER: Final = EventType.DELIVER
@@ -151,6 +156,9 @@ class AvailabilityBuilder:
         self._unavailable: list[Period] = []
         # leaders without a majority
         self._leading: dict[str, _Leadership] = {}
+        #: With membership changes: the voting halves of the configuration each server uses (one set, or two in
+        #: joint consensus); empty while every server uses the initial configuration.
+        self._halves: dict[str, tuple[frozenset[str], ...]] = {}
         self._without: list[LeaderWithoutMajority] = []
 
     def __call__(self, event: Event) -> None:
@@ -170,6 +178,12 @@ class AvailabilityBuilder:
                 self._step_down(event["node"], event["t_ms"])
             case EventType.META:
                 self._on_meta(event)
+            case EventType.CONFIG:
+                if event["phase"] == "in_force":
+                    halves = [frozenset(event["voters"])]
+                    if event.get("outgoing"):
+                        halves.append(frozenset(event.get("outgoing", ())))
+                    self._halves[event["node"]] = tuple(halves)
 
     def _on_meta(self, event: MetaEvent) -> None:
         config = event.get("config") or {}
@@ -238,16 +252,42 @@ class AvailabilityBuilder:
             return
         t = event["t_ms"]
         leading.answered[event["from"]] = t
-        others = self.majority - 1  # the leader counts itself
-        if len(leading.answered) < others:
-            return
-        contact = max(leading.since, sorted(leading.answered.values(), reverse=True)[others - 1])
+        halves = self._halves.get(event["to"]) if self._halves else None
+        if halves is not None:
+            latest = self._quorum_contact(event["to"], t, leading.answered, halves)
+            if latest is None:
+                return
+            contact = max(leading.since, latest)
+        else:
+            others = self.majority - 1  # the leader counts itself
+            if len(leading.answered) < others:
+                return
+            contact = max(leading.since, sorted(leading.answered.values(), reverse=True)[others - 1])
         if contact > leading.contact:
             self._close_gap(leading, t)
             leading.contact = contact
 
+    @staticmethod
+    def _quorum_contact(
+        leader: str, now: float, answered: dict[str, float], halves: tuple[frozenset[str], ...]
+    ) -> float | None:
+        """The latest time since which a majority of each half of the leader's configuration answered (the
+        leader counting for itself when it is a voter); ``None`` while some half has no such majority."""
+        latest = None
+        for voters in halves:
+            times = sorted(
+                (now if v == leader else answered[v] for v in voters if v == leader or v in answered),
+                reverse=True,
+            )
+            needed = len(voters) // 2 + 1
+            if len(times) < needed:
+                return None
+            contact = times[needed - 1]
+            latest = contact if latest is None else min(latest, contact)
+        return latest
+
     def _close_gap(self, leading: _Leadership, t: float) -> None:
-        if self.majority == 1 or t - leading.contact <= self._majority_timeout_ms:
+        if (self.majority == 1 and not self._halves) or t - leading.contact <= self._majority_timeout_ms:
             return
         if leading.gaps and leading.contact < leading.gaps[-1][1]:  # overlapping gaps: one period
             leading.gaps[-1] = (leading.gaps[-1][0], t)

@@ -4,7 +4,8 @@ Checked, in this order: safety (the simulator's checker, on every event; the run
 linearizability of the clients' history, then liveness after the quiet phase starts: no period without a leader
 longer than the bound (the scenario's ``max_leaderless_ms_after`` expectation), and every write acknowledged at
 least :data:`SETTLE_MS` before the end still held, at the index it was acknowledged with, by a majority of the
-servers' final logs and replaced in none (see :func:`missing_acknowledged_write`).
+servers' final logs and replaced in none (see :func:`missing_acknowledged_write`). With membership changes the
+servers judged are the members of the configuration the final leader uses, and the majority one of its voters.
 
 A broken property is a :class:`~raft.sim.safety.Violation`, like the safety checker's; the liveness and
 acknowledged-writes checks judge the run as a whole, so their violations are dated at its end.
@@ -23,7 +24,7 @@ from raft.sim.safety import Violation
 LIVENESS = "Liveness"
 ACKED_WRITES = "Acknowledged Writes"
 #: Events a fuzz run records: enough for the history and the acknowledged-writes check, no per-message ones.
-RECORDED_TYPES = (EventType.APPEND, EventType.SUBMIT, EventType.ACK)
+RECORDED_TYPES = (EventType.APPEND, EventType.SUBMIT, EventType.ACK, EventType.CONFIG)
 #: A write acknowledged this long before the end must have reached every server by then.
 SETTLE_MS = 1000.0
 
@@ -40,8 +41,9 @@ def missing_acknowledged_write(result: Result, settle_ms: float = SETTLE_MS) -> 
                 (event["index"], event["term"]), (event.get("command"), event.get("client"), event.get("seq"))
             )
     deadline = result.outcome.end_ms - settle_ms
-    nodes = result.outcome.nodes
-    needed = majority(len(nodes))
+    members, voters = final_configuration(result)
+    nodes = {node: state for node, state in result.outcome.nodes.items() if node in members}
+    needed = majority(len(voters))
     for event in events:
         if event["type"] != EventType.ACK or event["command"].startswith("?") or event["t_ms"] > deadline:
             continue
@@ -65,17 +67,38 @@ def missing_acknowledged_write(result: Result, settle_ms: float = SETTLE_MS) -> 
                     index,
                     f"{what}, is replaced in {node}'s log at the end by an entry of term {terms[index - 1]}",
                 )
-            holders.append(node)
+            if node in voters:
+                holders.append(node)
         if len(holders) < needed:
             return Violation(
                 ACKED_WRITES,
                 result.outcome.end_ms,
-                tuple(n for n in nodes if n not in holders),
+                tuple(n for n in voters if n not in holders),
                 None,
                 index,
-                f"{what}, is held by only {len(holders)} of {len(nodes)} servers at the end",
+                f"{what}, is held by only {len(holders)} of the {len(voters)} voters at the end",
             )
     return None
+
+
+def final_configuration(result: Result) -> tuple[frozenset[str], frozenset[str]]:
+    """The members and the voters of the configuration in force at the end: the one the final leader uses (with
+    no leader, the one of the latest configuration entry any server uses); the cluster's initial servers when
+    that is the initial configuration."""
+    in_force: dict[str, tuple[int, frozenset[str], frozenset[str]]] = {}
+    for event in result.events or ():
+        if event["type"] == EventType.CONFIG and event["phase"] == "in_force":
+            voters = frozenset(event["voters"])
+            in_force[event["node"]] = (event["index"], voters | frozenset(event["learners"]), voters)
+    leader = result.outcome.final_leader
+    if leader in in_force:
+        _, members, voters = in_force[leader]
+        return members, voters
+    if in_force and leader is None:
+        _, members, voters = max(in_force.values(), key=lambda config: config[0])
+        return members, voters
+    nodes = frozenset(result.summary["nodes"])
+    return nodes, nodes
 
 
 def first_failure(result: Result) -> Violation | None:

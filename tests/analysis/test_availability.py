@@ -225,3 +225,48 @@ def test_periods_carry_node_and_term_as_a_dict() -> None:
     period = LeaderWithoutMajority("n1", 3, 10.0, 20.0)
     assert period.to_dict() == {"node": "n1", "term": 3, "from_ms": 10.0, "to_ms": 20.0}
     assert Period(1.0, 2.0).to_dict() == {"from_ms": 1.0, "to_ms": 2.0}
+
+
+def config(t: float, node: str, voters: list[str], outgoing: list[str] | None = None) -> dict[str, Any]:
+    event = ev(t, "config", node=node, phase="in_force", index=2, voters=voters, learners=[])
+    if outgoing:
+        event["outgoing"] = outgoing
+    return event
+
+
+def test_a_majority_is_one_of_the_configuration_the_leader_uses() -> None:
+    """Three nodes grow to five (thesis chapter 4): the leader and one answering follower are a majority of
+    three, not of five: from the change on, n1 is a leader without a majority."""
+    events = [
+        meta(3),
+        lead(10, "n1", 1),
+        *heartbeats("n1", ["n2"], 1, 20, 1001),
+        config(1001, "n1", ["n1", "n2", "n3", "n4", "n5"]),
+        *heartbeats("n1", ["n2"], 1, 1050, 3000),
+    ]
+    assert without(events, 3000) == [("n1", 1, 970.0, 3000.0)]
+    assert without([e for e in events if e["type"] != "config"], 3000) == []
+
+
+def test_a_leader_outside_its_configuration_does_not_count_itself() -> None:
+    """A leader removed from the configuration (§4.2.2) needs a majority of the others: n2 alone of {n2, n3}
+    is not one."""
+    events = [
+        meta(3),
+        lead(10, "n1", 1),
+        config(15, "n1", ["n2", "n3"]),
+        *heartbeats("n1", ["n2"], 1, 20, 3000),
+    ]
+    assert without(events, 3000) == [("n1", 1, 10.0, 3000.0)]
+
+
+def test_joint_consensus_needs_a_majority_of_each_half() -> None:
+    events = [
+        meta(3),
+        lead(10, "n1", 1),
+        config(15, "n1", ["n1", "n4", "n5"], outgoing=["n1", "n2", "n3"]),
+        *heartbeats("n1", ["n4", "n5"], 1, 20, 3000),  # all of C_new, but of C_old only n1
+    ]
+    assert without(events, 3000) == [("n1", 1, 10.0, 3000.0)]
+    both = [*events[:3], *heartbeats("n1", ["n2", "n4"], 1, 20, 3000)]
+    assert without(both, 3000) == []
