@@ -289,6 +289,7 @@ def summarize(
             "dropped": outcome.messages["dropped"],
         },
         "faults": parts["faults"],
+        "configurations": parts["configurations"],
         "safety_violations": violations,
         "linearizable": verdict,
         "expectations": expectations,
@@ -297,6 +298,4 @@ def summarize(
         "interrupted": outcome.interrupted,
         "interrupted_at_ms": outcome.end_ms if outcome.interrupted else None,
     }
-    if parts["configurations"]:
-        summary["configurations"] = parts["configurations"]
     return summary

@@ -181,8 +181,8 @@ class Summary(TypedDict):
     reads: Operations
     messages: Messages
     faults: list[Fault]
-    #: Only in runs with membership changes: every configuration entry appended.
-    configurations: NotRequired[list[ConfigurationRecord]]
+    #: Every configuration entry appended (membership changes, thesis chapter 4); empty without them.
+    configurations: list[ConfigurationRecord]
     safety_violations: list[ViolationRecord]
     linearizable: str | None
     expectations: list[ExpectationResult]
