@@ -40,9 +40,15 @@ FAULT_TYPES: tuple[str, ...] = (
     "duplicate",
     "reorder",
     "transfer",
+    "membership",
 )
-#: The fault type drawn from its own random stream, so that adding it left every other draw of a seed as it was.
+#: The fault types drawn from their own random streams, so that adding them left every other draw of a seed as
+#: it was.
 TRANSFER = "transfer"
+MEMBERSHIP = "membership"
+OWN_STREAMS = frozenset({TRANSFER, MEMBERSHIP})
+#: How many spare servers a seed with membership changes declares (``cluster.spares``).
+SPARES = 2
 EVENT_FAULTS = frozenset({"crash", "restart", "partition", "one-way", "leader-churn"})
 #: How long the quiet phase lasts, and the bound on any period without a leader in it (ms).
 QUIET_MS = 3000.0
@@ -100,6 +106,128 @@ def _transfer_events(rng: random.Random, nodes: list[str], fault_ms: float) -> l
         events.append({"at_ms": t, "transfer": target})
     events.sort(key=lambda event: event["at_ms"])
     return events
+
+
+def _membership_events(
+    rng: random.Random, nodes: list[str], spares: list[str], fault_ms: float, max_delay_ms: float
+) -> tuple[list[dict[str, Any]], tuple[float, float] | None]:
+    """Membership changes in the fault phase (fault type ``membership``), in time order, and the window a
+    pattern occupies (``None``: no pattern): one to five single
+    changes at random times (add a spare as a learner, promote, remove a node or the leader, a joint change), and
+    with luck one of two patterns that put two configurations whose majorities need not overlap in use at once:
+    :func:`_promotion_race` (two promotions in flight, bug ``concurrent-changes``) and :func:`_stale_base_change`
+    (a new leader's change on top of an uncommitted one, bug ``change-before-own-term-commit``). A change the
+    leader refuses, or with no leader, is skipped when it fires. The other scripted faults are kept out of a
+    pattern's window (see :func:`generate`), which would otherwise rarely play out."""
+    timed: list[tuple[float, dict[str, Any]]] = []
+    window: tuple[float, float] | None = None
+
+    def at(t: float, **action: Any) -> None:
+        t = _ms(min(max(t, 50.0), fault_ms - 1.0))
+        timed.append((t, {"at_ms": t, **action}))
+
+    pattern = rng.random()
+    if len(nodes) >= 3 and pattern < 0.7:
+        start = 50.0  # before any election timer fires: A's forced campaign makes it the first leader
+        draw = _promotion_race if pattern < 0.35 else _stale_base_change
+        actions = draw(rng, nodes, spares, max_delay_ms)
+        for offset, action in actions:
+            at(start + offset, **action)
+        window = (start, max(t for t, _ in timed) + 1000.0)
+    for _ in range(rng.randint(1, 5)):
+        t = rng.uniform(50.0, fault_ms - 1.0)
+        kind = rng.choice(["add", "add", "promote", "remove", "change"])
+        if kind == "add":
+            spare = rng.choice(spares)
+            at(t, add=spare)
+            if rng.random() < 0.7:
+                at(t + rng.uniform(2.0, 20.0) * max_delay_ms, promote=spare)
+        elif kind == "promote":
+            at(t, promote=rng.choice(spares))
+        elif kind == "remove":
+            at(t, remove="leader" if rng.random() < 0.3 else rng.choice(nodes + spares))
+        else:
+            added = rng.sample(spares, rng.randint(0, len(spares)))
+            removed = rng.sample(nodes, rng.randint(0 if added else 1, max(1, len(nodes) // 2)))
+            at(t, change={"add": sorted(added), "remove": sorted(removed)})
+    timed.sort(key=lambda pair: pair[0])
+    return [event for _, event in timed], window
+
+
+def _make_leader(node: str, rtt: float) -> list[tuple[float, dict[str, Any]]]:
+    """``node`` campaigns (which makes it leader when nobody leads yet) and, a few round trips later, the live
+    leader hands it leadership (with membership changes in use, servers that hear from a leader ignore a forced
+    campaign: leader stickiness, thesis §4.2.3)."""
+    return [(0.0, {"timeout": node}), (3.0 * rtt, {"transfer": node})]
+
+
+def _promotion_race(
+    rng: random.Random, nodes: list[str], spares: list[str], max_delay_ms: float
+) -> list[tuple[float, dict[str, Any]]]:
+    """Two promotions in flight, as (offset in ms, action) pairs: server A leads and adds both spares as learners;
+    the old voters are split so that a majority of them (side B) is cut off from A, the spares and the rest (side
+    A, a majority of the configuration with both spares); A promotes one spare and soon the other, then crashes
+    and restarts. With the rule of one change at a time the second promotion waits for the first to commit,
+    which side B prevents; without it, each side may elect a leader of the same term."""
+    rtt = 2.0 * max_delay_ms
+    a = rng.choice(nodes)
+    others = [node for node in nodes if node != a]
+    rng.shuffle(others)
+    side_b = sorted(others[: len(nodes) // 2 + 1])
+    side_a = sorted([a, *others[len(nodes) // 2 + 1 :], *spares])
+    actions = _make_leader(a, rtt)
+    t = actions[-1][0] + rng.uniform(2.0, 4.0) * rtt
+    for spare in spares:
+        actions.append((t, {"add": spare}))
+        t += rng.uniform(2.0, 4.0) * rtt
+    actions.append((t, {"partition": [side_a, side_b]}))
+    t += rng.uniform(0.5, 2.0) * rtt
+    actions.append((t, {"promote": spares[0]}))
+    t += rng.uniform(0.1, 2.0) * rtt
+    actions.append((t, {"promote": spares[1]}))
+    t += rng.uniform(0.2, 2.0) * rtt
+    actions.append((t, {"crash": a}))
+    actions.append((t + 0.1, {"restart": a}))
+    return actions
+
+
+def _stale_base_change(
+    rng: random.Random, nodes: list[str], spares: list[str], max_delay_ms: float
+) -> list[tuple[float, dict[str, Any]]]:
+    """The shape of Ongaro's 2015 counterexample, as (offset in ms, action) pairs. Server A leads, adds and promotes the first spare
+    (so the voters C0 are one more than the cluster), and adds the second. A and the second spare are cut off; A
+    promotes it (C1, uncommitted, on A and the spare only). B, on the other side, is made to campaign once the
+    others have not heard from A for a minimum election timeout; soon after, its side is split so that B keeps a
+    majority of C0 without A (C2), and the live leader (B, with luck) is asked to remove A. A new leader that commits an entry of its
+    own term first cannot change the configuration here; one that does not commits C2 with B's side only. B's
+    side then stops and the rest heals: A's side may elect a leader of C1 that lacks the committed C2."""
+    rtt = 2.0 * max_delay_ms
+    a, b = rng.sample(nodes, 2)
+    first, second = spares
+    rest = [node for node in [*nodes, first] if node not in (a, b)]
+    rng.shuffle(rest)
+    keep = len(nodes) // 2  # B and these commit C2 = C0 without A (n voters)
+    side_b = sorted([b, *rest[:keep]])
+    stragglers = sorted(rest[keep:])
+    actions = _make_leader(a, rtt)
+    t = actions[-1][0] + rng.uniform(2.0, 4.0) * rtt
+    for action in ({"add": first}, {"promote": first}, {"add": second}):
+        actions.append((t, action))
+        t += rng.uniform(2.0, 4.0) * rtt
+    actions.append((t, {"partition": [sorted([a, second]), sorted([b, *rest])]}))
+    t += rng.uniform(0.2, 1.0) * rtt
+    actions.append((t, {"promote": second}))
+    t += rng.uniform(150.0, 170.0)  # once the others have not heard from A for a minimum election timeout
+    actions.append((t, {"timeout": b}))
+    t += (
+        rng.uniform(1.2, 2.5) * rtt
+    )  # B leads by now, with luck (and its no-op, if any, reached the stragglers)
+    actions.append((t, {"partition": [sorted([a, second]), side_b, stragglers]}))
+    actions.append((t + 0.1, {"remove": a}))
+    t += rng.uniform(2.0, 5.0) * rtt
+    actions += [(t, {"crash": node}) for node in side_b]
+    actions.append((t + 0.1, {"heal": True}))
+    return actions
 
 
 def _fault_events(
@@ -261,7 +389,7 @@ def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
     nodes = [f"n{i}" for i in range(1, size + 1)]
     # Transfers are drawn from a stream of their own (``raft-sim/fuzz/SEED/transfer``): the draws of the other
     # fault types, and so a seed's scenario without transfers, are what they were before transfers existed.
-    others = [fault for fault in config.faults if fault != TRANSFER]
+    others = [fault for fault in config.faults if fault not in OWN_STREAMS]
     enabled = _swarm(rng, others) if others else []
     transfer_rng = random.Random(f"raft-sim/fuzz/{seed}/transfer")
     if TRANSFER in config.faults and (not others or transfer_rng.random() < 0.5):
@@ -300,8 +428,20 @@ def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
     if TRANSFER in enabled:
         events += _transfer_events(transfer_rng, nodes, fault_ms)
         events.sort(key=lambda event: event["at_ms"])  # stable: events at one time keep their order
+    # Membership changes, from a stream of their own too (``raft-sim/fuzz/SEED/membership``).
+    membership_rng = random.Random(f"raft-sim/fuzz/{seed}/membership")
+    spares: list[str] = []
+    if MEMBERSHIP in config.faults and (len(config.faults) == 1 or membership_rng.random() < 0.5):
+        enabled.append(MEMBERSHIP)
+        spares = [f"n{i}" for i in range(size + 1, size + 1 + SPARES)]
+        cluster["spares"] = SPARES
+        changes, window = _membership_events(membership_rng, nodes, spares, fault_ms, max_delay)
+        if window is not None:  # the pattern plays out undisturbed by the other scripted faults
+            events = [event for event in events if not window[0] <= event["at_ms"] <= window[1]]
+        events += changes
+        events.sort(key=lambda event: event["at_ms"])
     events.append({"at_ms": fault_ms, "heal": True})
-    events += [{"at_ms": fault_ms, "restart": node} for node in nodes]
+    events += [{"at_ms": fault_ms, "restart": node} for node in nodes + spares]
     return {
         "name": f"fuzz-{seed}",
         "description": f"raft-sim fuzz seed {seed}: faults {', '.join(enabled)}; quiet from {fault_ms:g} ms",

@@ -439,7 +439,12 @@ class Simulation:
             self.bus.subscribe(
                 self._watch_transfer, [EventType.TRANSFER, EventType.TRANSFER_ABORT, EventType.ROLE]
             )
-        self.servers[leader].transfer_leadership(node)
+        try:
+            self.servers[leader].transfer_leadership(node)
+        except (
+            ValueError
+        ):  # with membership changes, the target may be no voter of the leader's configuration
+            self.skip("transfer", node, f"{node} is not a voter of {leader}'s configuration")
 
     def _watch_transfer(self, event: Event) -> None:
         match event["type"]:
