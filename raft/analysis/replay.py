@@ -181,7 +181,9 @@ def meta(events: Events) -> MetaEvent:
 
 
 def nodes(events: Events) -> list[str]:
-    return list(meta(events)["nodes"])
+    """The cluster's servers, then its spares (servers that join by a membership change)."""
+    info = meta(events)
+    return [*info["nodes"], *info.get("spares", ())]
 
 
 def end_ms(events: Events) -> float:
@@ -348,7 +350,7 @@ def refusal_reasons(events: Events) -> dict[int, str]:
     A refused vote that fits none of these (possible only with a bug switched on) has no entry."""
     info = meta(events)
     initial = info.get("initial_state") or {}
-    logs: dict[str, list[int]] = {n: list(initial.get(n, {}).get("log", [])) for n in info["nodes"]}
+    logs: dict[str, list[int]] = {n: list(initial.get(n, {}).get("log", [])) for n in nodes(events)}
     voted: dict[tuple[str, int], str] = {}
     for node, state in initial.items():
         if state.get("voted_for"):
@@ -472,7 +474,7 @@ def logs_at(events: Events, at_ms: float) -> list[NodeLog]:
     """Each node's log, commitIndex, role and term at ``at_ms``, rebuilt from the initial state, ``append``,
     ``truncate``, ``commit``, ``crash`` and ``restart`` events (a restart brings back the persisted log)."""
     info = meta(events)
-    names = list(info["nodes"])
+    names = nodes(events)
     initial = info.get("initial_state") or {}
     logs: dict[str, list[int]] = {n: list(initial.get(n, {}).get("log", [])) for n in names}
     commands: dict[str, list[str | None]] = {n: ["?"] * len(logs[n]) for n in names}

@@ -52,6 +52,7 @@ from matplotlib.transforms import offset_copy
 from raft.analysis import replay
 from raft.analysis.activity import STOOD, activity
 from raft.analysis.availability import availability
+from raft.analysis.membership import ConfigChange, config_changes
 from raft.analysis.nodesets import is_large, node_ranges
 from raft.analysis.replay import Events
 from raft.plots import violation
@@ -259,6 +260,7 @@ def _draw_lanes(
             gid="step-down",
         )
     transfers = _draw_transfers(ax, events, y_of, start, stop, axis)
+    transfers += _draw_config_changes(ax, events, len(shown), start, stop, axis)
     small = {"fontsize": 8} if any(label != node for node, label in shown.items()) else {}
     ax.set_yticks([y_of[n] for n in shown], list(shown.values()), **small)
     # A violation's label gets a row of its own above the partition labels.
@@ -317,6 +319,71 @@ def _on_lanes(
                 if e["type"] in found and start <= e["t_ms"] <= stop and e["node"] in y_of:
                     found[e["type"]].append((e["t_ms"], e["node"]))
     return found
+
+
+#: The colour of membership changes (configuration entries, thesis chapter 4).
+CONFIG_COLOR = "#7b3fa0"
+
+
+def _config_label(before: ConfigChange | None, change: ConfigChange) -> str:
+    """What a configuration entry changed, in a few words: ``+n4 learner``, ``n4 voter``, ``-n1``, ``joint``."""
+    if change.outgoing:
+        return "joint " + ",".join(change.voters)
+    old_voters = set(before.voters) if before is not None else set(change.voters)
+    old_learners = set(before.learners) if before is not None else set()
+    if before is not None and before.outgoing:
+        return "left joint"
+    words = [f"+{n} learner" for n in change.learners if n not in old_learners and n not in old_voters]
+    words += [f"{n} voter" for n in change.voters if n not in old_voters]
+    words += [
+        f"-{n}" for n in sorted((old_voters | old_learners) - set(change.voters) - set(change.learners))
+    ]
+    return " ".join(words) or "config"
+
+
+def _draw_config_changes(
+    ax: Any, events: Events, lanes: int, start: float, stop: float, axis: TimeAxis
+) -> list[Line2D]:
+    """Membership changes: a dashed line across the lanes where the leader appended a configuration entry,
+    labelled with what it changed, and a solid one where that entry was first committed. Returns legend handles
+    for what was drawn."""
+    drawn = False
+    initial = tuple(replay.meta(events)["nodes"])
+    before: ConfigChange | None = ConfigChange(0, 0.0, 0.0, "", initial, (), ())
+    for change in config_changes(events):
+        label = _config_label(before, change)
+        before = change
+        if not start <= change.appended_ms <= stop:
+            continue
+        drawn = True
+        x = axis.value(change.appended_ms)
+        ax.axvline(x, color=CONFIG_COLOR, lw=1.0, ls="--", zorder=1.6, gid="config-appended")
+        ax.text(
+            x,
+            lanes - 1 + 0.55,
+            label,
+            fontsize=7,
+            color=CONFIG_COLOR,
+            ha="left",
+            va="bottom",
+            rotation=0,
+            gid="config-label",
+            clip_on=True,
+        )
+        if change.committed_ms is not None and change.committed_ms <= stop:
+            ax.axvline(
+                axis.value(change.committed_ms),
+                color=CONFIG_COLOR,
+                lw=1.0,
+                zorder=1.6,
+                gid="config-committed",
+            )
+    if not drawn:
+        return []
+    return [
+        Line2D([], [], color=CONFIG_COLOR, lw=1.0, ls="--", label="config appended"),
+        Line2D([], [], color=CONFIG_COLOR, lw=1.0, label="config committed"),
+    ]
 
 
 def _draw_transfers(

@@ -38,7 +38,7 @@ def test_every_generated_scenario_is_valid_and_has_a_quiet_phase() -> None:
         assert scenario.workload.stop_ms == quiet
         tail = [e for e in data["events"] if e["at_ms"] == quiet and is_quiet_event(e, quiet)]
         assert {"heal": True} in [{k: v for k, v in e.items() if k != "at_ms"} for e in tail]
-        assert sorted(e["restart"] for e in tail if "restart" in e) == sorted(scenario.cluster.node_ids)
+        assert sorted(e["restart"] for e in tail if "restart" in e) == sorted(scenario.cluster.all_ids)
         assert all(e["at_ms"] < quiet for e in data["events"] if not is_quiet_event(e, quiet))
         assert [(x.check, x.value) for x in scenario.expect] == [
             ("max_leaderless_ms_after", (quiet, LEADER_BOUND_MS))
@@ -133,10 +133,11 @@ def test_a_leader_churn_round_is_figure_8(size: int) -> None:
 def test_transfers_are_drawn_from_their_own_stream() -> None:
     """Fault type ``transfer``: about half the seeds get one to four transfers in the fault phase, and every
     other draw of a seed is what it is without the fault type (docs/testing.md §6)."""
-    without = FuzzConfig(faults=tuple(f for f in FAULT_TYPES if f != "transfer"))
+    base = FuzzConfig(faults=tuple(f for f in FAULT_TYPES if f != "membership"))
+    without = FuzzConfig(faults=tuple(f for f in base.faults if f != "transfer"))
     with_transfers = 0
     for seed in SEEDS:
-        data = generate(seed)
+        data = generate(seed, base)
         transfers = [e for e in data["events"] if "transfer" in e]
         if transfers:
             with_transfers += 1
@@ -176,3 +177,23 @@ def test_the_extension_bugs_are_found_within_the_first_seeds(bug: str, prop: str
 
     found = run_seeds(range(1, 11), FuzzConfig(bugs=(bug,))).first_failure
     assert found is not None and found.failure is not None and found.failure.property == prop
+
+
+def test_membership_changes_are_drawn_from_their_own_stream() -> None:
+    """Fault type ``membership``: about half the seeds get two spares and membership changes; a seed without
+    them is exactly what it is without the fault type, and one with them keeps its cluster, network and
+    workload draws (its other scripted faults leave room for a pattern's window)."""
+    without = FuzzConfig(faults=tuple(f for f in FAULT_TYPES if f != "membership"))
+    with_changes = 0
+    for seed in SEEDS:
+        data, plain = generate(seed), generate(seed, without)
+        if "spares" not in data["cluster"]:
+            assert data == plain, seed
+            continue
+        with_changes += 1
+        parse_scenario(data)
+        keys = ("add", "promote", "remove", "change")
+        assert any(key in e for e in data["events"] for key in keys)
+        assert {k: v for k, v in data["cluster"].items() if k != "spares"} == plain["cluster"]
+        assert (data["network"], data["workload"]) == (plain["network"], plain["workload"])
+    assert 60 < with_changes < 140

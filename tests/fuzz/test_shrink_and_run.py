@@ -44,7 +44,8 @@ def test_with_faults_keeps_the_quiet_phase_and_neutralizes_network_faults() -> N
     stripped = with_faults(data, [])
     assert faults_of(stripped) == []
     assert stripped["network"]["drop_rate"] == 0.0
-    assert len(stripped["events"]) == data["cluster"]["size"] + 1  # heal + a restart per node
+    spares = data["cluster"].get("spares", 0)
+    assert len(stripped["events"]) == data["cluster"]["size"] + spares + 1  # heal + a restart per server
     parse_scenario(stripped)
 
 

@@ -12,7 +12,7 @@ def run(events: list[dict[str, Any]], **cluster: Any) -> Any:
     data = {
         "name": "t",
         "duration_ms": 2000,
-        "cluster": {"size": 3, "spares": [n for n in ("n4", "n5")], **cluster},
+        "cluster": {"size": 3, "spares": ["n4", "n5"], **cluster},
         "network": {"latency_ms": 5},
         "events": [{"at_ms": 10, "timeout": "n1"}, *events],
     }
