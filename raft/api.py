@@ -151,6 +151,11 @@ class Result:
 
         return leader_without_majority_frame(self.recorded_events())
 
+    def configurations_frame(self) -> pd.DataFrame:
+        from raft.analysis.frames import configurations_frame
+
+        return configurations_frame(self.recorded_events())
+
 
 def with_bugs(scenario: Scenario, bugs: tuple[str, ...]) -> Scenario:
     """``scenario`` with these switchable bugs added (each checked against the known names)."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from raft.analysis import replay
 from raft.analysis.availability import availability
 from raft.analysis.replay import Events
+from raft.analysis.membership import config_changes
 from raft.analysis.summary import SUMMARY_TYPES, SummaryBuilder
 from raft.sim.events import EventType
 
@@ -155,4 +156,32 @@ def leader_without_majority_frame(events: Events) -> pd.DataFrame:
     for column in ("from_ms", "to_ms", "duration_ms"):
         frame[column] = frame[column].astype(float)
     frame["term"] = frame["term"].astype(int)
+    return frame
+
+
+def configurations_frame(events: Events) -> pd.DataFrame:
+    """One row per configuration entry appended (membership changes, thesis chapter 4): ``index``, ``node`` (the
+    leader that appended it), ``appended_ms``, ``committed_ms`` (NaN: never committed), ``voters``,
+    ``learners`` and ``outgoing`` (comma-separated names; ``outgoing`` only during joint consensus), and
+    ``quorum``: the votes an election or a commit needs (per half in joint consensus, as ``3+2``)."""
+    import pandas as pd
+
+    rows = [
+        {
+            "index": change.index,
+            "node": change.node,
+            "appended_ms": change.appended_ms,
+            "committed_ms": change.committed_ms,
+            "voters": ",".join(change.voters),
+            "learners": ",".join(change.learners),
+            "outgoing": ",".join(change.outgoing),
+            "quorum": "+".join(str(len(half) // 2 + 1) for half in (change.voters, change.outgoing) if half),
+        }
+        for change in config_changes(events)
+    ]
+    columns = ["index", "node", "appended_ms", "committed_ms", "voters", "learners", "outgoing", "quorum"]
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("appended_ms", "committed_ms"):
+        frame[column] = frame[column].astype(float)
+    frame["index"] = frame["index"].astype(int)
     return frame

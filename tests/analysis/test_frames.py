@@ -125,3 +125,20 @@ def test_availability_frames_are_empty_tables_for_a_healthy_run(run):
 
     assert unavailable_frame(list(run.events)).empty == (run.summary["unavailable"] == [])
     assert leader_without_majority_frame(list(run.events)).empty
+
+
+def test_configurations_frame_has_a_row_per_configuration_entry() -> None:
+    from raft.api import simulate
+    from raft.scenario import parse_scenario
+
+    data = {
+        "name": "t",
+        "duration_ms": 1500,
+        "cluster": {"size": 3, "spares": 1},
+        "events": [{"at_ms": 500, "add": "n4"}, {"at_ms": 900, "change": {"add": ["n4"], "remove": ["n1"]}}],
+    }
+    frame = simulate(parse_scenario(data)).configurations_frame()
+    assert list(frame["learners"]) == ["n4", "", ""]
+    assert list(frame["quorum"]) == ["2", "2+2", "2"]
+    assert list(frame["outgoing"]) == ["", "n1,n2,n3", ""]
+    assert frame["committed_ms"].notna().all() and (frame["committed_ms"] >= frame["appended_ms"]).all()

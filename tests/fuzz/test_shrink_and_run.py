@@ -161,11 +161,22 @@ def test_an_expected_violation_is_still_a_fuzz_finding(name: str, prop: str) -> 
 
 
 def test_transfer_before_caught_up_is_found_within_the_documented_seeds() -> None:
-    """docs/testing.md §4: the fuzzer finds transfer-before-caught-up at seed 6 (a TimeoutNow reaches a target
+    """docs/testing.md §4: the fuzzer finds transfer-before-caught-up at seed 15 (a TimeoutNow reaches a target
     lacking the leader's last entry: Leadership Transfer); with the rule kept, the same seed passes."""
-    report = run_seeds(range(1, 7), FuzzConfig(bugs=("transfer-before-caught-up",)))
+    report = run_seeds(range(1, 16), FuzzConfig(bugs=("transfer-before-caught-up",)))
     found = report.first_failure
     assert found is not None and found.failure is not None
-    assert found.seed == 6 and found.failure.property == "Leadership Transfer"
-    assert any("transfer" in e for e in generate(6)["events"])
-    assert run_seed(6, FuzzConfig()).failure is None
+    assert found.seed == 15 and found.failure.property == "Leadership Transfer"
+    assert any("transfer" in e for e in generate(15)["events"])
+    assert run_seed(15, FuzzConfig()).failure is None
+
+
+@pytest.mark.parametrize(("bug", "seed"), [("concurrent-changes", 5), ("change-before-own-term-commit", 7)])
+def test_the_membership_bugs_are_found_within_the_documented_seeds(bug: str, seed: int) -> None:
+    """docs/testing.md §4: the membership patterns of the fuzzer find both bugs of thesis §4.1 within the
+    first seeds; with the rules kept, the same seed passes."""
+    report = run_seeds(range(1, seed + 1), FuzzConfig(bugs=(bug,)))
+    found = report.first_failure
+    assert found is not None and found.failure is not None and found.seed == seed
+    assert "membership" in generate(seed)["description"]
+    assert run_seed(seed, FuzzConfig()).failure is None
