@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from raft.analysis import replay
 from raft.analysis.availability import availability
-from raft.analysis.replay import Events
 from raft.analysis.membership import config_changes
+from raft.analysis.replay import Events
 from raft.analysis.summary import SUMMARY_TYPES, SummaryBuilder
 from raft.sim.events import EventType
 
