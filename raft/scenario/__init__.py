@@ -17,6 +17,7 @@ from raft.scenario.schema import (
     NetworkConfig,
     Scenario,
     StorageConfig,
+    TimingConfig,
     WorkloadConfig,
 )
 
@@ -32,6 +33,7 @@ __all__ = [
     "Scenario",
     "ScenarioData",
     "StorageConfig",
+    "TimingConfig",
     "When",
     "WorkloadConfig",
     "apply_overrides",

@@ -24,6 +24,7 @@ from raft.scenario.schema import (
     NetworkConfig,
     Scenario,
     StorageConfig,
+    TimingConfig,
     WorkloadConfig,
 )
 from raft.scenario.suggest import (
@@ -59,6 +60,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "network": NetworkConfig,
     "storage": StorageConfig,
     "workload": WorkloadConfig,
+    "timing": TimingConfig,
     "analysis": AnalysisConfig,
 }
 

@@ -183,6 +183,38 @@ class StorageConfig(Frozen):
     write_ms: float = Field(default=0.0, ge=0)
 
 
+#: The largest clock-rate error ``timing.drift_ppm`` accepts, in ppm (10 %): a clock further off is broken, not
+#: drifting (quartz oscillators are specified to tens of ppm).
+MAX_DRIFT_PPM = 100_000.0
+
+
+class TimingConfig(Frozen):
+    """The time model of the servers (:mod:`raft.sim.clock`). The default is exact time: every clock runs at the
+    simulation's rate.
+
+    ``drift_ppm``: each server's clock-rate error in parts per million (a fast clock, positive, reaches its
+    deadlines early). A number ``x`` draws each server's drift uniformly in [-x, x] from its own seeded stream; a
+    mapping gives it per node (nodes not listed: 0).
+    """
+
+    drift_ppm: float | dict[str, float] = 0.0
+
+    @field_validator("drift_ppm")
+    @classmethod
+    def _drift(cls, drift: float | dict[str, float]) -> float | dict[str, float]:
+        if isinstance(drift, dict):
+            for node, ppm in drift.items():
+                if abs(ppm) > MAX_DRIFT_PPM:
+                    raise problem(
+                        f"must be within ±{fmt_number(MAX_DRIFT_PPM)} ppm, got {fmt_number(ppm)}", node
+                    )
+        elif not 0 <= drift <= MAX_DRIFT_PPM:
+            raise problem(
+                f"must be between 0 and {fmt_number(MAX_DRIFT_PPM)} ppm (drifts are drawn in ±it), got {fmt_number(drift)}"
+            )
+        return drift
+
+
 class WorkloadConfig(Frozen):
     """The clients: how many, how fast they write and read, when they stop, and how they retry."""
 
@@ -254,6 +286,7 @@ class Scenario(Frozen):
     network: NetworkConfig = Field(default_factory=NetworkConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     workload: WorkloadConfig = Field(default_factory=WorkloadConfig)
+    timing: TimingConfig = Field(default_factory=TimingConfig)
     analysis: AnalysisConfig = Field(default_factory=AnalysisConfig)
     events: Annotated[tuple[Event, ...], Strict(False)] = ()
     expect: Annotated[tuple[Expectation, ...], Strict(False)] = ()
@@ -285,6 +318,16 @@ class Scenario(Frozen):
                 "stop_ms",
             )
         return workload
+
+    @field_validator("timing")
+    @classmethod
+    def _timing_names_nodes(cls, timing: TimingConfig, info: ValidationInfo) -> TimingConfig:
+        cluster: ClusterConfig | None = info.data.get("cluster")
+        if cluster is not None and isinstance(timing.drift_ppm, dict):
+            for name in timing.drift_ppm:
+                if name not in cluster.node_ids:
+                    raise problem(unknown_node(name, cluster.node_ids), "drift_ppm", name)
+        return timing
 
     @field_validator("events")
     @classmethod
@@ -347,5 +390,6 @@ __all__ = [
     "NetworkConfig",
     "Scenario",
     "StorageConfig",
+    "TimingConfig",
     "WorkloadConfig",
 ]

@@ -33,6 +33,7 @@ from raft.core.notes import (
 )
 from raft.core.quorum import MajorityConfig
 from raft.core.statemachine import ApplyResult, Command
+from raft.sim.clock import Clock
 from raft.sim.events import AppendEvent, ApplyEvent, EventBus, EventType, PreVoteEvent, VoteEvent
 from raft.sim.network import Network
 from raft.sim.storage import Storage
@@ -59,6 +60,7 @@ class SimServer:
         storage: Storage,
         *,
         write_ms: float = 0.0,
+        clock: Clock | None = None,
     ) -> None:
         self.env = env
         self.id = node_id
@@ -69,6 +71,8 @@ class SimServer:
         self.bus = bus
         self.storage = storage
         self.write_ms = write_ms
+        #: The server's local clock: the core is handed its readings and sets its deadlines in local time.
+        self.clock = Clock(env) if clock is None else clock
         self.node: RaftNode | None = None
         self.up = False
         self.incarnation = 0
@@ -116,7 +120,7 @@ class SimServer:
             term=term,
             voted_for=voted_for,
             log=log,
-            now=self.env.now,
+            now=self.clock.now(),
         )
         self._process()
 
@@ -133,13 +137,13 @@ class SimServer:
     def receive(self, src: str, message: Message, msg_id: int) -> None:
         node = self.node
         assert node is not None
-        node.step(self.env.now, src, message)
+        node.step(self.clock.now(), src, message)
         self._process(src, msg_id)
 
     def force_timeout(self) -> None:
         """The election timer fires now (scenario action ``timeout``); a leader ignores it."""
         assert self.node is not None
-        self.node.election_timeout(self.env.now)
+        self.node.election_timeout(self.clock.now())
         self._process()
 
     def propose(self, command: Command, on_applied: AckHandler) -> int:
@@ -161,13 +165,13 @@ class SimServer:
         node = self.node
         if node is None:
             raise NotLeader(None)
-        node.transfer_leadership(self.env.now, target)
+        node.transfer_leadership(self.clock.now(), target)
         self._process()
 
     def _on_wake(self, event: Any) -> None:
         if event.value != self.incarnation:
             return
-        now = self.env.now
+        now = self.clock.now()
         if now >= self._wake_at - TIME_EPSILON:
             self._wake_at = math.inf
         assert self.node is not None
@@ -177,7 +181,8 @@ class SimServer:
     # --------------------------------------------------------------- outputs
 
     def _process(self, src: str | None = None, msg_id: int | None = None) -> None:
-        """Carry out whatever the node produced, then make sure the timer wakes at its next deadline."""
+        """Carry out whatever the node produced, then make sure the timer wakes at its next deadline (local
+        time, converted by the clock)."""
         node = self.node
         assert node is not None
         ready = node.take_ready()
@@ -188,7 +193,7 @@ class SimServer:
         deadline = node.next_deadline
         if deadline < self._wake_at:
             self._wake_at = deadline
-            wake = self.env.timeout(max(0.0, deadline - self.env.now), self.incarnation)
+            wake = self.env.timeout(self.clock.delay_until(deadline), self.incarnation)
             wake.callbacks.append(self._on_wake)
 
     def _carry_out(self, ready: Ready, src: str | None, msg_id: int | None) -> bool:

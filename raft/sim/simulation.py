@@ -1,7 +1,7 @@
 """One simulated run of a scenario: builds the cluster, runs simpy to the end, reports the final state.
 
 Randomness: every stream derives from the seed by name (one per server, one for the network, one per client,
-one for the script's choice of ``follower``), seeded with strings, which Python hashes with SHA-512 whatever
+one for the script's choice of ``follower``, and one per server's clock when the time model draws), seeded with strings, which Python hashes with SHA-512 whatever
 PYTHONHASHSEED is. Same scenario, same seed: same events in the same order, in any process.
 """
 
@@ -21,6 +21,7 @@ from raft.core.quorum import MajorityConfig
 from raft.core.types import Role
 from raft.properties import Property
 from raft.sim.clients import Client, open_loop
+from raft.sim.clock import Clock
 from raft.sim.events import TRACE_SCHEMA_VERSION, EndEvent, Event, EventBus, EventType, MetaEvent
 from raft.sim.network import Network
 from raft.sim.safety import SafetyViolationError, Violation
@@ -122,6 +123,7 @@ class Simulation:
                 bus,
                 storage,
                 write_ms=scenario.storage.write_ms,
+                clock=Clock(self.env, self.drift_ppm(node)),
             )
         servers = self.servers
         self.network.is_up = lambda node: servers[node].up
@@ -144,6 +146,14 @@ class Simulation:
         #: The leadership transfer under way: (target, leader, term, start time), until its outcome is traced.
         self.transfer_pending: tuple[str, str, int, float] | None = None
         self._watching_transfers = False
+
+    def drift_ppm(self, node: str) -> float:
+        """The clock-rate error of ``node`` (``timing.drift_ppm``): given, or drawn in ±the bound from the
+        node's clock stream (no draw when the bound is 0)."""
+        drift = self.scenario.timing.drift_ppm
+        if isinstance(drift, dict):
+            return drift.get(node, 0.0)
+        return stream(self.seed, "clock", node).uniform(-drift, drift) if drift else 0.0
 
     def _deliver(self, src: str, dst: str, message: Message, msg_id: int) -> None:
         self.servers[dst].receive(src, message, msg_id)
