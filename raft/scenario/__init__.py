@@ -17,9 +17,9 @@ from raft.scenario.schema import (
     NetworkConfig,
     Scenario,
     StorageConfig,
-    TimingConfig,
     WorkloadConfig,
 )
+from raft.scenario.timing import TimingConfig
 
 __all__ = [
     "EXPECTATION_CHECKS",

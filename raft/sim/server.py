@@ -34,6 +34,7 @@ from raft.core.notes import (
 from raft.core.quorum import MajorityConfig
 from raft.core.statemachine import ApplyResult, Command
 from raft.sim.clock import Clock
+from raft.sim.delays import Sampler
 from raft.sim.events import AppendEvent, ApplyEvent, EventBus, EventType, PreVoteEvent, VoteEvent
 from raft.sim.network import Network
 from raft.sim.storage import Storage
@@ -59,7 +60,7 @@ class SimServer:
         bus: EventBus,
         storage: Storage,
         *,
-        write_ms: float = 0.0,
+        write_time: Sampler | None = None,
         clock: Clock | None = None,
     ) -> None:
         self.env = env
@@ -70,7 +71,8 @@ class SimServer:
         self.network = network
         self.bus = bus
         self.storage = storage
-        self.write_ms = write_ms
+        #: How long each disk write takes (a draw per write), or None: writes are durable at once.
+        self.write_time = write_time
         #: The server's local clock: the core is handed its readings and sets its deadlines in local time.
         self.clock = Clock(env) if clock is None else clock
         self.node: RaftNode | None = None
@@ -193,13 +195,13 @@ class SimServer:
         deadline = node.next_deadline
         if deadline < self._wake_at:
             self._wake_at = deadline
-            wake = self.env.timeout(self.clock.delay_until(deadline), self.incarnation)
+            wake = self.env.timeout(self.clock.timer(deadline), self.incarnation)
             wake.callbacks.append(self._on_wake)
 
     def _carry_out(self, ready: Ready, src: str | None, msg_id: int | None) -> bool:
         """Persist, send and report ``ready``; returns whether the node was told of a durable log write.
 
-        With a slow disk (``write_ms`` > 0) writes are grouped: everything produced while a write is in
+        With a slow disk (``write_time``) writes are grouped: everything produced while a write is in
         progress is persisted together by the next one. Replies, votes and RequestVotes leave only once every
         write issued before them is durable; a leader's AppendEntries leave at once, since the leader writes
         its own log in parallel with replicating it and counts itself only for durable entries (thesis
@@ -207,7 +209,7 @@ class SimServer:
         """
         if ready.notes:
             self._report(ready.notes)
-        if self.write_ms <= 0.0:
+        if self.write_time is None:
             if ready.must_persist:
                 self.storage.write(ready)
             self._send(ready.messages, src, msg_id)
@@ -233,10 +235,11 @@ class SimServer:
         return False
 
     def _start_write(self) -> None:
-        """Write everything queued as one batch, taking ``write_ms``."""
+        """Write everything queued as one batch, taking one draw of ``write_time``."""
         batch, self._queued = self._queued, []
         self._writing = True
-        done = self.env.timeout(self.write_ms, (self.incarnation, batch))
+        assert self.write_time is not None
+        done = self.env.timeout(self.write_time(), (self.incarnation, batch))
         done.callbacks.append(self._write_done)
 
     def _write_done(self, event: Any) -> None:
