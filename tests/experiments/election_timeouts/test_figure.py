@@ -73,4 +73,4 @@ def test_two_timings_are_drawn_side_by_side() -> None:
     left_top, right_top = (ax for ax in axes if ax.get_xscale() == "log")
     assert any(a.get_gid() == "never:150-150" for a in left_top.texts)
     assert not any(a.get_gid() == "never:150-150" for a in right_top.texts)
-    assert right_top.get_xlim()[1] == 1_000_000  # room for 150-150's long elections
+    assert right_top.get_xlim()[1] == left_top.get_xlim()[1] == 1_000_000  # room for 150-150's long elections
