@@ -126,3 +126,17 @@ def test_jitter_and_drift_compose() -> None:
     )
     assert fired["n2"] == pytest.approx(300 / 1.001 + 0.5, abs=1e-9)
     assert fired["n1"] == pytest.approx(300.5, abs=1e-9)
+
+
+def test_by_default_nothing_is_drawn_and_the_meta_line_names_the_model() -> None:
+    """Exact time draws nothing (no jitter, no disk stream: a constant write stays a constant), so traces without
+    the model are what they were; the trace's meta line says which model ran."""
+    run = Driven(scenario(size=3, storage={"write_ms": 4}))
+    for server in run.sim.servers.values():
+        assert server.clock.rate == 1.0 and server.clock.jitter is None
+        assert server.write_time is not None and {server.write_time() for _ in range(5)} == {4.0}
+    assert Driven(scenario(size=3)).sim.servers["n1"].write_time is None
+    config = run.sim.meta()["config"]
+    assert config["timing"] == {"profile": "exact", "drift_ppm": 0.0, "timer_jitter_ms": 0.0}
+    assert config["network"]["link_latency_ms"] == {} and config["network"]["latency_ms"] == [5.0, 10.0]
+    assert config["storage"] == {"write_ms": 4.0, "fsync_stall_rate": 0.0, "fsync_stall_ms": 0.0}
