@@ -13,6 +13,9 @@ The model of one trial (the paper's setup, made explicit):
   first heartbeat's arrival (candidate, voter, then the new leader's heartbeat): with the defaults (0.2-0.6 ms,
   4 ms) about 9 ms, the part of the paper's ~15 ms broadcast time that lies on that path. Writing 12 ms per
   write (15 ms per RPC) triples it: see docs/experiments.md.
+- Under a timing profile (``Setup.timing``, ``lan``: :mod:`raft.scenario.timing`) the clocks drift, the timers
+  jitter, and latency and disk writes are drawn from the profile's distributions instead; the cap of a range
+  without randomization (150-150) is then lifted (:data:`SYMMETRIC_CAP_MS`) so that its median is measured.
 - The time without a leader runs from the crash until every other survivor has received an AppendEntries of the
   new leader's term. A trial that has not got there after ``cap_ms`` of simulated time is censored.
 """
