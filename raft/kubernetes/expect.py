@@ -26,7 +26,9 @@ def describe(e: Expectation) -> str:
     return f"{e.check.value} {value} {when}"
 
 
-def last_before(record: Sequence[dict[str, Any]], at_s: float, kind: str, **match: Any) -> dict[str, Any] | None:
+def last_before(
+    record: Sequence[dict[str, Any]], at_s: float, kind: str, **match: Any
+) -> dict[str, Any] | None:
     """The last event of ``kind`` matching ``match`` at or before ``at_s``."""
     found = None
     for event in record:
@@ -55,16 +57,22 @@ def _judge(e: Expectation, record: Sequence[dict[str, Any]]) -> tuple[bool, str]
         )
     if check is Check.API:
         assert e.from_s is not None and e.to_s is not None
-        calls = [r for r in record if r["type"] == "api" and e.from_s <= r["sent_s"] <= e.to_s]
+        calls = [r for r in record if r["type"] == "probe" and e.from_s <= r["sent_s"] <= e.to_s]
         failed = [r for r in calls if not r["ok"]]
         ok = [r for r in calls if r["ok"]]
         if e.value == "up":
             if failed:
                 first = failed[0]
-                return False, f"{len(failed)} of {len(calls)} requests failed, first at {first['sent_s']:g} s: {first['what']} ({first['reason']})"
+                return (
+                    False,
+                    f"{len(failed)} of {len(calls)} requests failed, first at {first['sent_s']:g} s: {first['reason']}",
+                )
             return bool(calls), f"{len(calls)} requests, all ok"
         if ok:
-            return False, f"{len(ok)} of {len(calls)} requests succeeded, first at {ok[0]['sent_s']:g} s: {ok[0]['what']}"
+            return (
+                False,
+                f"{len(ok)} of {len(calls)} requests succeeded, first at {ok[0]['sent_s']:g} s: the API answered",
+            )
         return bool(calls), f"{len(calls)} requests, all failed"
     assert e.at_s is not None
     if check in (Check.RUNNING, Check.DESIRED):

@@ -60,12 +60,16 @@ def _event_form(item: Any, position: int) -> dict[str, Any]:
         form["groups"] = value
     elif action == Action.SCALE:
         if not isinstance(value, Mapping) or len(value) != 1:
-            raise KeyProblem((*path, action), f"expected {{DEPLOYMENT: REPLICAS}}, e.g. {{web: 5}}, got {show(value)}")
+            raise KeyProblem(
+                (*path, action), f"expected {{DEPLOYMENT: REPLICAS}}, e.g. {{web: 5}}, got {show(value)}"
+            )
         [(deployment, replicas)] = value.items()
         form["deployment"], form["replicas"] = deployment, replicas
     elif action == Action.HEAL:
         if value != "zones":
-            raise KeyProblem((*path, action), f"expected 'zones' (heal every cut between zones), got {show(value)}")
+            raise KeyProblem(
+                (*path, action), f"expected 'zones' (heal every cut between zones), got {show(value)}"
+            )
     else:
         form["target"] = value
     return form
@@ -102,10 +106,13 @@ def _check_names(scenario: KubeScenario) -> None:
             raise KeyProblem((*path, action.value), unknown("zone", event.target, zones, name_it=True))
         if action is Action.GET and event.target not in ("pods", "nodes", "deployments"):
             raise KeyProblem(
-                (*path, action.value), unknown("resource", event.target, ("pods", "nodes", "deployments"), name_it=True)
+                (*path, action.value),
+                unknown("resource", event.target, ("pods", "nodes", "deployments"), name_it=True),
             )
         if action is Action.SCALE and event.deployment not in deployments:
-            raise KeyProblem((*path, action.value), unknown("Deployment", event.deployment, deployments, name_it=True))
+            raise KeyProblem(
+                (*path, action.value), unknown("Deployment", event.deployment, deployments, name_it=True)
+            )
         if action is Action.PARTITION_ZONES:
             listed = [zone for group in event.groups for zone in group]
             for zone in listed:
@@ -121,7 +128,12 @@ def _check_names(scenario: KubeScenario) -> None:
 
 
 def _check_expectation(
-    e: Expectation, path: KeyPath, spec: ClusterSpec, deployments: tuple[str, ...], end: float, kubectl: set[float]
+    e: Expectation,
+    path: KeyPath,
+    spec: ClusterSpec,
+    deployments: tuple[str, ...],
+    end: float,
+    kubectl: set[float],
 ) -> None:
     check = e.check
     timed = check is not Check.API
@@ -144,10 +156,14 @@ def _check_expectation(
             raise KeyProblem((*path, check.value), unknown("state", value, ("up", "down"), name_it=True))
     elif check in (Check.RUNNING, Check.DESIRED):
         if not isinstance(value, Mapping) or not value:
-            raise KeyProblem((*path, check.value), f"expected {{DEPLOYMENT: PODS}}, e.g. {{web: 3}}, got {show(value)}")
+            raise KeyProblem(
+                (*path, check.value), f"expected {{DEPLOYMENT: PODS}}, e.g. {{web: 3}}, got {show(value)}"
+            )
         for name, count in value.items():
             if name not in deployments:
-                raise KeyProblem((*path, check.value, name), unknown("Deployment", name, deployments, name_it=True))
+                raise KeyProblem(
+                    (*path, check.value, name), unknown("Deployment", name, deployments, name_it=True)
+                )
             if not isinstance(count, int) or isinstance(count, bool) or count < 0:
                 raise KeyProblem((*path, check.value, name), f"expected a number of pods, got {show(count)}")
     elif value not in spec.machines:
@@ -161,7 +177,9 @@ def _describe(error: ErrorDetails) -> tuple[KeyPath, str]:
         return (*loc, *ctx.get("path", ())), str(ctx["problem"])
     if kind == "extra_forbidden":
         parent = loc[:-1]
-        known = tuple(_SECTIONS[parent].model_fields) if parent in _SECTIONS else _TOP_KEYS if not parent else ()
+        known = (
+            tuple(_SECTIONS[parent].model_fields) if parent in _SECTIONS else _TOP_KEYS if not parent else ()
+        )
         if len(parent) == 3 and parent[:2] == ("kubernetes", "deployments"):
             known = tuple(Deployment.model_fields)
         return loc, unknown("key", loc[-1], known)

@@ -46,7 +46,9 @@ class Pod:
 class ControlPlane:
     """One cluster's control plane, living inside ``sim``'s environment from :meth:`start` to the run's end."""
 
-    def __init__(self, scenario: KubeScenario, sim: Simulation, intervals: Intervals, record: list[dict[str, Any]]):
+    def __init__(
+        self, scenario: KubeScenario, sim: Simulation, intervals: Intervals, record: list[dict[str, Any]]
+    ):
         self.scenario = scenario
         self.spec = spec = scenario.kubernetes
         self.sim = sim
@@ -69,10 +71,15 @@ class ControlPlane:
         self.leading_since: dict[str, float] = dict.fromkeys(COMPONENTS, 0.0)
         self.last_renewed: dict[str, float] = dict.fromkeys(COMPONENTS, 0.0)
         self.readyz: dict[str, str | None] = {}
+        #: API servers shutting down gracefully: the load balancer sends them nothing new.
+        self.draining: set[str] = set()
+        self.in_flight: dict[str, int] = dict.fromkeys(spec.control_plane_nodes, 0)
         self._shown: dict[str, tuple[int, int]] = {}
         self._turn = 0
         workers = spec.worker_nodes
-        for d in spec.deployments:  # the cluster was set up before the run: its pods run, spread over the workers
+        for (
+            d
+        ) in spec.deployments:  # the cluster was set up before the run: its pods run, spread over the workers
             for _ in range(d.replicas):
                 pod = self._new_pod(d.name)
                 if workers:
@@ -129,7 +136,7 @@ class ControlPlane:
                 return host
         return None
 
-    def call(self, api_server: str | None, op: str, caller: str, what: str) -> Steps:
+    def call(self, api_server: str | None, op: str, caller: str, what: str, *, log: bool = True) -> Steps:
         """One API request (a write ``k=v`` or a quorum read ``?k``) through ``api_server``: yields until etcd
         answers; returns ``None`` when it succeeded, else the error the caller sees."""
         sent = self.now_s
@@ -137,6 +144,7 @@ class ControlPlane:
         if api_server is None or not self.up[api_server]:
             reason = CONNECTION_REFUSED
         else:
+            self.in_flight[api_server] += 1
             member = self._member_for(api_server)
             if member is None:
                 yield self.env.timeout(self.timeout_ms())
@@ -149,9 +157,11 @@ class ControlPlane:
                     reason = ETCD_ERROR[failed.refusal]
                 if not self.up[api_server]:  # the API server died while it waited
                     reason = CONNECTION_REFUSED
-        self.note(
-            "api", sent_s=sent, via=api_server, caller=caller, what=what, ok=reason is None, reason=reason
-        )
+            self.in_flight[api_server] -= 1
+        if log:
+            self.note(
+                "api", sent_s=sent, via=api_server, caller=caller, what=what, ok=reason is None, reason=reason
+            )
         return reason
 
     def balanced(self, source: str | None) -> str | None:
@@ -160,7 +170,11 @@ class ControlPlane:
         servers = self.spec.control_plane_nodes
         for i in range(len(servers)):
             server = servers[(self._turn + i) % len(servers)]
-            if self.up[server] and (source is None or self.reachable(source, server)):
+            if (
+                self.up[server]
+                and server not in self.draining
+                and (source is None or self.reachable(source, server))
+            ):
                 self._turn += i + 1
                 return server
         return None
@@ -176,6 +190,7 @@ class ControlPlane:
             env.process(self._loop(component))
         for cp in self.spec.control_plane_nodes:
             env.process(self._readyz(cp))
+        env.process(self._probe_api())
         for number, worker in enumerate(self.spec.worker_nodes):
             env.process(self._kubelet(worker, stagger_s=1.0 * number))
         for event in self.scenario.events:
@@ -191,20 +206,28 @@ class ControlPlane:
         while True:
             yield env.timeout(iv.retry_period_s * 1000.0)
             leading = self.leader[component] == cp
-            if not self.up[cp]:
+            if not self.up[cp] or cp in self.draining:
                 if leading:
                     self._stop_leading(component, cp, "node down")
                 continue
             holder, renewed = self.leases[component]
             if leading:
-                reason = yield from self.call(cp, f"lease/{component}={cp}", f"{component}/{cp}", "renew lease")
+                reason = yield from self.call(
+                    cp, f"lease/{component}={cp}", f"{component}/{cp}", "renew lease"
+                )
                 if reason is None and self.leader[component] == cp:
                     self.leases[component] = (cp, env.now)
                     self.last_renewed[component] = env.now
-                elif reason is not None and env.now - self.last_renewed[component] > iv.renew_deadline_s * 1000:
-                    self._stop_leading(component, cp, f"could not renew its lease for {iv.renew_deadline_s:g} s")
+                elif (
+                    reason is not None and env.now - self.last_renewed[component] > iv.renew_deadline_s * 1000
+                ):
+                    self._stop_leading(
+                        component, cp, f"could not renew its lease for {iv.renew_deadline_s:g} s"
+                    )
             elif self.leader[component] is None and env.now - renewed >= iv.lease_duration_s * 1000.0:
-                reason = yield from self.call(cp, f"lease/{component}={cp}", f"{component}/{cp}", "acquire lease")
+                reason = yield from self.call(
+                    cp, f"lease/{component}={cp}", f"{component}/{cp}", "acquire lease"
+                )
                 if reason is None and self.leases[component] == (holder, renewed) and self.up[cp]:
                     self.leases[component] = (cp, env.now)
                     self.leader[component] = cp
@@ -246,7 +269,9 @@ class ControlPlane:
             seen = max(since, self.node_lease[worker])
             marked = self.not_ready_since.get(worker)
             if marked is None and env.now - seen > iv.node_monitor_grace_s * 1000.0:
-                if (yield from self.call(cp, f"node/{worker}=NotReady", caller, f"mark {worker} NotReady")) is None:
+                if (
+                    yield from self.call(cp, f"node/{worker}=NotReady", caller, f"mark {worker} NotReady")
+                ) is None:
                     self.not_ready_since[worker] = env.now
                     self.note("node", node=worker, ready=False)
             elif marked is not None and self.node_lease[worker] > marked:
@@ -257,7 +282,9 @@ class ControlPlane:
                 for pod in [p for p in self.pods.values() if p.node == worker]:
                     if (yield from self.call(cp, f"-pod/{pod.name}", caller, f"evict {pod.name}")) is None:
                         self.pods.pop(pod.name, None)
-                        self.note("pod", pod=pod.name, deployment=pod.deployment, change="evicted", node=worker)
+                        self.note(
+                            "pod", pod=pod.name, deployment=pod.deployment, change="evicted", node=worker
+                        )
                         self.show_pods()
 
     def _reconcile_deployments(self, cp: str) -> Steps:
@@ -267,7 +294,9 @@ class ControlPlane:
             mine = [p for p in self.pods.values() if p.deployment == name]
             if len(mine) < desired:
                 pod = self._new_pod(name)
-                if (yield from self.call(cp, f"pod/{pod.name}=Pending", caller, f"create {pod.name}")) is None:
+                if (
+                    yield from self.call(cp, f"pod/{pod.name}=Pending", caller, f"create {pod.name}")
+                ) is None:
                     self.pods[pod.name] = pod
                     self.note("pod", pod=pod.name, deployment=name, change="created", node=None)
             elif len(mine) > desired:
@@ -303,7 +332,9 @@ class ControlPlane:
                 yield env.timeout(iv.node_lease_renew_s * 1000.0)
                 continue
             server = self.balanced(worker)
-            reason = yield from self.call(server, f"lease/{worker}={self.now_s}", f"kubelet/{worker}", "renew node lease")
+            reason = yield from self.call(
+                server, f"lease/{worker}={self.now_s}", f"kubelet/{worker}", "renew node lease"
+            )
             if reason is None and self.up[worker]:
                 self.node_lease[worker] = env.now
                 yield env.timeout(iv.node_lease_renew_s * 1000.0)
@@ -322,6 +353,17 @@ class ControlPlane:
                 self.readyz[cp] = reason
                 self.note("readyz", node=cp, ok=reason is None, reason=reason)
             yield env.timeout(iv.readyz_period_s * 1000.0)
+
+    def _probe_api(self) -> Steps:
+        """The API as its users see it: every second, a quorum read through the load balancer (``kubectl get``);
+        recorded as ``probe`` events, the API's availability."""
+        while True:
+            yield self.env.timeout(1000.0)
+            sent = self.now_s
+            reason = yield from self.call(
+                self.balanced(None), "?healthz", "probe", "kubectl get --raw /healthz/etcd", log=False
+            )
+            self.note("probe", sent_s=sent, ok=reason is None, reason=reason)
 
     def _probe(self, cp: str) -> Steps:
         member = self._member_for(cp)
@@ -381,10 +423,20 @@ class ControlPlane:
         self.show_pods()
 
     def stop(self, machine: str) -> Steps:
-        """A graceful shutdown, as an upgrade does it: an etcd member that leads first hands leadership to a
-        live, reachable member (as etcd does before it stops), then the machine goes down."""
+        """A graceful shutdown, as an upgrade does it: the load balancer stops sending to its API server, which
+        finishes the requests it has (kube-apiserver drains before it exits); an etcd member that leads first
+        hands leadership to a live, reachable member (as etcd does before it stops); then the machine goes down."""
+        if machine in self.in_flight:
+            self.draining.add(machine)
+            self.note("machine", node=machine, change="drain")
+            for _ in range(100):  # up to 10 s for the requests in flight
+                if not self.in_flight[machine]:
+                    break
+                yield self.env.timeout(100.0)
         if machine in self.members and self.sim.live_leader() == machine:
-            targets = [m for m in self.spec.members if m != machine and self.up[m] and self.sim.connected(machine, m)]
+            targets = [
+                m for m in self.spec.members if m != machine and self.up[m] and self.sim.connected(machine, m)
+            ]
             if targets:
                 self.note("machine", node=machine, change="move-leader", to=targets[0])
                 self.sim.transfer(targets[0])
@@ -393,6 +445,7 @@ class ControlPlane:
                     if self.sim.live_leader() != machine:
                         break
         self.up[machine] = False
+        self.draining.discard(machine)
         self.note("machine", node=machine, change="stop")
         if machine in self.members:
             self.sim.crash(machine)
@@ -412,7 +465,9 @@ class ControlPlane:
     def kubectl_scale(self, deployment: str, replicas: int) -> Steps:
         command = f"kubectl scale deployment {deployment} --replicas={replicas}"
         sent = self.now_s
-        reason = yield from self.call(self.balanced(None), f"deploy/{deployment}={replicas}", "kubectl", command)
+        reason = yield from self.call(
+            self.balanced(None), f"deploy/{deployment}={replicas}", "kubectl", command
+        )
         if reason is None:
             self.desired[deployment] = replicas
             self.show_pods()
@@ -423,4 +478,3 @@ class ControlPlane:
         sent = self.now_s
         reason = yield from self.call(self.balanced(None), f"?{resource}", "kubectl", command)
         self.note("kubectl", sent_s=sent, command=command, ok=reason is None, reason=reason)
-

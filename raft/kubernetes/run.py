@@ -91,8 +91,6 @@ def simulate_kubernetes(
     def setup(sim: Simulation) -> None:
         ControlPlane(scenario, sim, intervals, kube_record).start()
 
-    raft = simulate(
-        etcd_scenario(scenario, duration_s), seed=seed, record=record, pacer=pacer, setup=setup
-    )
+    raft = simulate(etcd_scenario(scenario, duration_s), seed=seed, record=record, pacer=pacer, setup=setup)
     records = tuple(kube_record)
     return KubeResult(scenario, raft, records, tuple(evaluate(scenario, records)))

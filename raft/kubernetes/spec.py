@@ -73,7 +73,9 @@ class ClusterSpec(Frozen):
             raise problem(f"expected 1 to 5 zone names, got {len(zones)}")
         for position, zone in enumerate(zones):
             if not NODE_NAME.match(zone):
-                raise problem(f"bad zone name {show(zone)} (a letter, then letters, digits, _ or -)", position)
+                raise problem(
+                    f"bad zone name {show(zone)} (a letter, then letters, digits, _ or -)", position
+                )
             if zone in zones[:position]:
                 raise problem(f"zone {zone} is listed twice", position)
         return zones
@@ -158,7 +160,8 @@ class Check(StrEnum):
     """What an expectation checks."""
 
     KUBECTL = "kubectl"  #: the kubectl command at ``at_s`` succeeded (``ok``) or failed (``failed``)
-    API = "api"  #: every API request started in [from_s, to_s] succeeded (``up``) or failed (``down``)
+    API = "api"  #: every probe of the API (a quorum read through the load balancer, each second) started in
+    #: [from_s, to_s] succeeded (``up``) or failed (``down``)
     RUNNING = "running"  #: pods running per Deployment at ``at_s``
     DESIRED = "desired"  #: replicas asked for per Deployment at ``at_s``
     NOT_READY = "not_ready"  #: the node is marked NotReady at ``at_s``

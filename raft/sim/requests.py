@@ -5,7 +5,8 @@ A request names the member it is sent to. The member hands it to the leader it k
 forward proposals: on the member itself when it leads, else one network hop away (lost when that link is cut).
 The request's event succeeds with the command's :class:`~raft.core.statemachine.ApplyResult` once the leader has
 applied it, and fails with :class:`RequestFailed` when the member is down, knows no leader, or nothing answers
-within the timeout. Reads (``?key``) go through the log like the clients' reads, so they are linearizable.
+within the timeout. A server that refuses the proposal with a leader hint (it is handing leadership over) has it
+tried again at the hinted leader; one that refuses without a hint drops it, and the timeout answers. Reads (``?key``) go through the log like the clients' reads, so they are linearizable.
 
 Nothing here is traced: the layer that asks keeps its own record. A run that sends no request draws nothing from
 the network's random stream on its behalf, so its trace is what it was.
@@ -28,6 +29,11 @@ if TYPE_CHECKING:
 
     from raft.sim.network import Network
     from raft.sim.server import SimServer
+
+
+#: The pause before a proposal refused with a leader hint is tried at that leader: etcd's client waits 25 ms
+#: between retries (``defaultBackoffWaitBetween`` in clientv3), as :data:`raft.sim.clients.TRANSFER_PAUSE_MS`.
+RETRY_PAUSE_MS = 25.0
 
 
 class Refusal(StrEnum):
@@ -107,8 +113,13 @@ class Requests:
 
         try:
             server.propose(command, applied)
-        except NotLeader:
-            return
+        except NotLeader as refusal:
+            hint = refusal.leader_hint
+            if hint is not None and hint != leader and self.network.topology.connected(leader, hint):
+                # a leader handing over (or a follower that knows better) points at the next leader: after
+                # etcd's client pause between retries, the proposal goes there
+                again = self.env.timeout(self.network.latency() + RETRY_PAUSE_MS, (hint, command, done))
+                again.callbacks.append(self._forwarded)
 
     def _answer(self, done: simpy.Event, result: ApplyResult) -> None:
         if not done.triggered:
