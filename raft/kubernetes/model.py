@@ -183,6 +183,8 @@ class ControlPlane:
 
     def start(self) -> None:
         env = self.env
+        for pod in self.pods.values():
+            self.note("pod", pod=pod.name, deployment=pod.deployment, change="scheduled", node=pod.node)
         self.show_pods()
         for component in COMPONENTS:
             for number, cp in enumerate(self.spec.control_plane_nodes):
