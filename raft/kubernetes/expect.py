@@ -65,15 +65,15 @@ def _judge(e: Expectation, record: Sequence[dict[str, Any]]) -> tuple[bool, str]
                 first = failed[0]
                 return (
                     False,
-                    f"{len(failed)} of {len(calls)} requests failed, first at {first['sent_s']:g} s: {first['reason']}",
+                    f"{len(failed)} of {len(calls)} probes failed, first at {first['sent_s']:g} s: {first['reason']}",
                 )
-            return bool(calls), f"{len(calls)} requests, all ok"
+            return bool(calls), f"{len(calls)} probes, all ok"
         if ok:
             return (
                 False,
-                f"{len(ok)} of {len(calls)} requests succeeded, first at {ok[0]['sent_s']:g} s: the API answered",
+                f"{len(ok)} of {len(calls)} probes succeeded, first at {ok[0]['sent_s']:g} s: the API answered",
             )
-        return bool(calls), f"{len(calls)} requests, all failed"
+        return bool(calls), f"{len(calls)} probes, all failed"
     assert e.at_s is not None
     if check in (Check.RUNNING, Check.DESIRED):
         seen = {name: pods_at(record, e.at_s, name)[0 if check is Check.DESIRED else 1] for name in e.value}

@@ -358,7 +358,10 @@ class ControlPlane:
 
     def _probe_api(self) -> Steps:
         """The API as its users see it: every second, a quorum read through the load balancer (``kubectl get``);
-        recorded as ``probe`` events, the API's availability."""
+        recorded as ``probe`` events, the API's availability. The first probe waits for etcd's first leader: the
+        cluster was running before the scenario starts, and its bootstrap election is not part of the story."""
+        while self.sim.live_leader() is None:
+            yield self.env.timeout(100.0)
         while True:
             yield self.env.timeout(1000.0)
             sent = self.now_s
