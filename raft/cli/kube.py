@@ -9,11 +9,11 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from raft.batch.sweep import show_progress
 from raft.cli.options import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from raft.cli.progress import RunPacer
 from raft.cli.report import render_summary
 from raft.errors import RaftSimError
-from raft.batch.sweep import show_progress
 from raft.kubernetes.loader import parse_kube_scenario
 from raft.kubernetes.run import RAFT_EVENTS, simulate_kubernetes
 from raft.kubernetes.summary import kube_summary
@@ -98,10 +98,15 @@ def render_kubernetes(summary: Mapping[str, Any]) -> str:
         out.append(f"  Deployment {name} at the end: {pods['desired']} desired, {pods['running']} running")
     requests = summary["requests"]
     failures = ", ".join(f"{reason} x{n}" for reason, n in requests["failures"].items())
-    out.append(f"  API requests: {requests['ok']} ok, {requests['failed']} failed" + (f" ({failures})" if failures else ""))
+    out.append(
+        f"  API requests: {requests['ok']} ok, {requests['failed']} failed"
+        + (f" ({failures})" if failures else "")
+    )
     if summary["expectations"]:
         out.append("Kubernetes expectations:")
-        for e in summary["expectations"]:
-            out.append(f"  {'ok  ' if e['ok'] else 'FAIL'}  {e['expectation']}: {e['detail']}")
+        out += [
+            f"  {'ok  ' if e['ok'] else 'FAIL'}  {e['expectation']}: {e['detail']}"
+            for e in summary["expectations"]
+        ]
     out.append("Result: " + ("ok" if summary["ok"] else "FAILED"))
     return "\n".join(out) + "\n"

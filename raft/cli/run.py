@@ -31,7 +31,7 @@ from raft.errors import RaftSimError
 from raft.files import check_output_file
 from raft.kubernetes.loader import is_kubernetes_data, parse_kube_scenario
 from raft.kubernetes.spec import KubeScenario
-from raft.scenario import Scenario, load_scenario, parse_scenario
+from raft.scenario import Scenario, parse_scenario
 from raft.scenario.reader import read_scenario_data
 from raft.scenario.suggest import fmt_number
 from raft.sim.cost import estimate, warning
@@ -86,7 +86,10 @@ def register(subparsers: Any) -> None:
         help="Kubernetes scenarios: write the cluster diagram (zones, nodes, etcd roles, API state, pods) at --at",
     )
     run.add_argument(
-        "--at", type=float, metavar="S", help="with --diagram: the moment drawn, in seconds (default: the end)"
+        "--at",
+        type=float,
+        metavar="S",
+        help="with --diagram: the moment drawn, in seconds (default: the end)",
     )
     run.add_argument(
         "--quiet",
@@ -245,7 +248,9 @@ def kube_listing(scenarios: list[tuple[Path, KubeScenario]], long: bool = False)
         story = " ".join((scenario.description or scenario.name).split())
         if long:
             out.append(f"  {name}")
-            out += textwrap.wrap(story, LIST_WIDTH, initial_indent="      ", subsequent_indent="      ")
+            out += textwrap.wrap(
+                story, LIST_WIDTH, initial_indent="      ", subsequent_indent="      ", break_on_hyphens=False
+            )
         else:
             start = f"  {name:<{width}}  "
             out.append(start + _fit(_first_sentence(story), LIST_WIDTH - len(start)))

@@ -20,7 +20,6 @@ from raft.kubernetes.spec import (
     Check,
     ClusterSpec,
     Deployment,
-    Event,
     Expectation,
     KubeScenario,
 )

@@ -302,7 +302,7 @@ class ControlPlane:
                     self.pods[pod.name] = pod
                     self.note("pod", pod=pod.name, deployment=name, change="created", node=None)
             elif len(mine) > desired:
-                pod = sorted(mine, key=lambda p: (p.node is not None, -int(p.name.rsplit("-", 1)[1])))[0]
+                pod = min(mine, key=lambda p: (p.node is not None, -int(p.name.rsplit("-", 1)[1])))
                 if (yield from self.call(cp, f"-pod/{pod.name}", caller, f"delete {pod.name}")) is None:
                     self.pods.pop(pod.name, None)
                     self.note("pod", pod=pod.name, deployment=name, change="deleted", node=pod.node)
@@ -317,11 +317,11 @@ class ControlPlane:
             load = {w: sum(1 for p in self.pods.values() if p.node == w) for w in ready}
             worker = min(ready, key=lambda w: (load[w], w))
             caller = f"kube-scheduler/{cp}"
-            if (yield from self.call(cp, f"pod/{pod.name}={worker}", caller, f"bind {pod.name}")) is None:
-                if pod.name in self.pods:
-                    pod.node = worker
-                    self.note("pod", pod=pod.name, deployment=pod.deployment, change="scheduled", node=worker)
-                    self.show_pods()
+            reason = yield from self.call(cp, f"pod/{pod.name}={worker}", caller, f"bind {pod.name}")
+            if reason is None and pod.name in self.pods:
+                pod.node = worker
+                self.note("pod", pod=pod.name, deployment=pod.deployment, change="scheduled", node=worker)
+                self.show_pods()
 
     # ------------------------------------------------------------------ kubelets and readiness
 

@@ -54,7 +54,9 @@ def spans(points: Sequence[tuple[float, bool, str | None]], end_s: float) -> lis
 
 def api_spans(record: Record, end_s: float) -> list[Span]:
     """The API's availability to its users (the probes), as periods; a failure counts from when it was sent."""
-    points = [(r["sent_s"], r["ok"], None if r["ok"] else r["reason"]) for r in record if r["type"] == "probe"]
+    points = [
+        (r["sent_s"], r["ok"], None if r["ok"] else r["reason"]) for r in record if r["type"] == "probe"
+    ]
     return spans(sorted(points, key=lambda p: p[0]), end_s)
 
 
@@ -65,7 +67,11 @@ def readyz_spans(record: Record, node: str, end_s: float) -> list[Span]:
 
 def pods_series(record: Record, deployment: str) -> list[tuple[float, int, int]]:
     """(time, desired, running) of ``deployment`` at each change."""
-    return [(r["t_s"], r["desired"], r["running"]) for r in record if r["type"] == "pods" and r["deployment"] == deployment]
+    return [
+        (r["t_s"], r["desired"], r["running"])
+        for r in record
+        if r["type"] == "pods" and r["deployment"] == deployment
+    ]
 
 
 def lease_spans(record: Record, component: str, end_s: float) -> list[tuple[float, float, str]]:

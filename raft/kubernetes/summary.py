@@ -54,15 +54,21 @@ def kube_summary(result: KubeResult) -> dict[str, Any]:
             for r in record
             if r["type"] == "kubectl"
         ],
-        "leases": {c: [[round(a, 3), round(b, 3), n] for a, b, n in lease_spans(record, c, end)] for c in COMPONENTS},
+        "leases": {
+            c: [[round(a, 3), round(b, 3), n] for a, b, n in lease_spans(record, c, end)] for c in COMPONENTS
+        },
         "not_ready": [[r["t_s"], r["node"], r["ready"]] for r in record if r["type"] == "node"],
-        "evicted": [[r["t_s"], r["pod"], r["node"]] for r in record if r["type"] == "pod" and r["change"] == "evicted"],
+        "evicted": [
+            [r["t_s"], r["pod"], r["node"]] for r in record if r["type"] == "pod" and r["change"] == "evicted"
+        ],
         "deployments": deployments,
         "requests": {
             "ok": sum(1 for r in requests if r["ok"]),
             "failed": sum(failures.values()),
             "failures": dict(sorted(failures.items())),
         },
-        "expectations": [{"expectation": e.expectation, "ok": e.ok, "detail": e.detail} for e in result.expectations],
+        "expectations": [
+            {"expectation": e.expectation, "ok": e.ok, "detail": e.detail} for e in result.expectations
+        ],
         "ok": result.ok,
     }
