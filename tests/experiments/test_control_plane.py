@@ -18,7 +18,9 @@ def test_the_arithmetic_of_stacked_and_external_etcd() -> None:
     assert arithmetic.api_availability(1, "stacked", 0.9, 3) == pytest.approx(0.9)
     assert arithmetic.api_availability(2, "stacked", 0.9, 3) == pytest.approx(0.81)  # worse than one
     assert arithmetic.api_availability(3, "stacked", 0.9, 3) == pytest.approx(0.972)
-    assert arithmetic.api_availability(4, "stacked", 0.9, 3) < arithmetic.api_availability(3, "stacked", 0.9, 3)
+    assert arithmetic.api_availability(4, "stacked", 0.9, 3) < arithmetic.api_availability(
+        3, "stacked", 0.9, 3
+    )
     # external: a quorum of the three etcd hosts and one API server of n
     assert arithmetic.api_availability(2, "external", 0.9, 3) == pytest.approx(0.972 * 0.99)
     assert arithmetic.per_zone(5, 3) == [2, 2, 1] and arithmetic.layout(4, 2) == "2+2"
@@ -38,8 +40,15 @@ def small() -> analysis.ControlPlaneResult:
     return analysis.run_control_plane(sizes=(2, 3), trials=12, seed=1, runner=SerialRunner())
 
 
-def test_each_simulated_trial_agrees_with_the_count_of_its_failures(small: analysis.ControlPlaneResult) -> None:
-    assert {(line.n, line.etcd) for line in small.availability} == {(2, "stacked"), (2, "external"), (3, "stacked"), (3, "external")}
+def test_each_simulated_trial_agrees_with_the_count_of_its_failures(
+    small: analysis.ControlPlaneResult,
+) -> None:
+    assert {(line.n, line.etcd) for line in small.availability} == {
+        (2, "stacked"),
+        (2, "external"),
+        (3, "stacked"),
+        (3, "external"),
+    }
     for line in small.availability:
         assert line.agreeing == line.trials == 12
         assert line.low <= line.simulated <= line.high
