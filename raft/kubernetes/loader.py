@@ -169,8 +169,21 @@ def _check_expectation(
         raise KeyProblem((*path, check.value), unknown("machine", value, spec.machines, name_it=True))
 
 
-def _describe(error: ErrorDetails) -> tuple[KeyPath, str]:
-    loc: KeyPath = tuple(error["loc"])
+def _yaml_path(loc: KeyPath, data: Mapping[str, Any]) -> KeyPath:
+    """A model-form location in the terms of the YAML form: ``events[0].target`` is ``events[0].crash``."""
+    if len(loc) < 3 or not isinstance(loc[1], int):
+        return loc
+    items = data.get(str(loc[0]))
+    item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+    if not isinstance(item, Mapping) or loc[2] in item:
+        return loc
+    keys = _ACTIONS if loc[0] == "events" else _CHECKS
+    found = next((key for key in item if key in keys), None)
+    return loc if found is None else (*loc[:2], found, *loc[3:])
+
+
+def _describe(error: ErrorDetails, data: Mapping[str, Any]) -> tuple[KeyPath, str]:
+    loc: KeyPath = _yaml_path(tuple(error["loc"]), data)
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "scenario":
         return (*loc, *ctx.get("path", ())), str(ctx["problem"])
@@ -211,7 +224,7 @@ def parse_kube_scenario(data: Mapping[str, Any], source: str = "<scenario>") -> 
     except ValidationError as invalid:
         errors = invalid.errors()
         first = next((error for error in errors if error["type"] == "extra_forbidden"), errors[0])
-        path, message = _describe(first)
+        path, message = _describe(first, data)
         raise scenario_error(source, message, path, line_of(lines, path)) from None
 
 

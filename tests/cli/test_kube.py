@@ -64,3 +64,15 @@ def test_validate_and_list_know_kubernetes_scenarios(capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert "The Kubernetes control plane over etcd (raft-sim run NAME):" in out
     assert "  kubernetes/three-lose-two " in out
+
+
+def test_a_bad_kubernetes_file_is_one_line_with_its_line_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: b\nduration_s: 10\nkubernetes:\n  control_plane: 3\nevents:\n  - {at_s: 1, crash: cp-7}\n"
+    )
+    assert main(["run", str(bad)]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err.strip()
+    assert err == "bad.yaml: line 6: events[0].crash: unknown machine 'cp-7' (did you mean 'cp-3'?)"

@@ -81,6 +81,12 @@ def test_a_valid_scenario_names_its_machines_and_spreads_them_over_the_zones() -
             "expect[0].not_ready: unknown machine 'worker-9'",
         ),
         ({"kubernetse": {}}, "kubernetse: unknown key (did you mean 'kubernetes'?)"),
+        ({"events": [{"at_s": 1, "crash": 5}]}, "events[0].crash: input should be a valid string, got 5"),
+        ({"events": [{"at_s": 1, "scale": {"web": -1}}]}, "events[0].scale: "),
+        (
+            {"kubernetes": {"deployments": [{"name": "web", "replica": 2}]}},
+            "kubernetes.deployments[0].replica: unknown key (did you mean 'replicas'?)",
+        ),
     ],
 )
 def test_bad_input_is_one_line_naming_the_key(changes: dict[str, Any], message: str) -> None:
