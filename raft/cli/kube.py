@@ -14,6 +14,7 @@ from raft.cli.options import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from raft.cli.progress import RunPacer
 from raft.cli.report import render_summary
 from raft.errors import RaftSimError
+from raft.files import check_output_file
 from raft.kubernetes.loader import parse_kube_scenario
 from raft.kubernetes.run import RAFT_EVENTS, simulate_kubernetes
 from raft.kubernetes.summary import kube_summary
@@ -30,6 +31,8 @@ def run_kubernetes(args: argparse.Namespace, data: Mapping[str, Any]) -> int:
     duration_s = scenario.duration_s if args.duration_ms is None else args.duration_ms / 1000.0
     if args.at is not None and not 0 <= args.at <= duration_s:
         raise RaftSimError(f"--at: must be between 0 and the run's {duration_s:g} s, got {args.at:g}")
+    if args.trace:
+        check_output_file(args.trace)
     for path in (args.plot, args.diagram):
         if path:
             from raft.plots.files import check_figure_path
@@ -39,7 +42,12 @@ def run_kubernetes(args: argparse.Namespace, data: Mapping[str, Any]) -> int:
     try:
         with pacer.catching_interrupts():
             result = simulate_kubernetes(
-                scenario, seed=args.seed, duration_s=duration_s, record=RAFT_EVENTS, pacer=pacer
+                scenario,
+                seed=args.seed,
+                duration_s=duration_s,
+                record=RAFT_EVENTS,
+                pacer=pacer,
+                trace=args.trace,
             )
     finally:
         pacer.close()
@@ -59,6 +67,8 @@ def run_kubernetes(args: argparse.Namespace, data: Mapping[str, Any]) -> int:
         print(f"etcd underneath ({len(scenario.kubernetes.members)} members):")
         sys.stdout.write(render_summary(result.raft.summary))
         sys.stdout.write(render_kubernetes(summary))
+        if args.trace:
+            print(f"etcd's Raft trace written to {args.trace}")
         if args.plot:
             print(f"Kubernetes timeline written to {args.plot}")
         if args.diagram:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,8 +83,10 @@ def simulate_kubernetes(
     intervals: Intervals = DEFAULT_INTERVALS,
     record: bool | Collection[EventType] = RAFT_EVENTS,
     pacer: Pacer | None = None,
+    trace: str | os.PathLike[str] | None = None,
 ) -> KubeResult:
-    """Run a Kubernetes scenario (or the file it is in) once; ``seed`` and ``duration_s`` override its own."""
+    """Run a Kubernetes scenario (or the file it is in) once; ``seed`` and ``duration_s`` override its own;
+    ``trace`` writes the etcd members' Raft trace (the Kubernetes record is :attr:`KubeResult.record`)."""
     if not isinstance(scenario, KubeScenario):
         scenario = load_kube_scenario(scenario)
     kube_record: list[dict[str, Any]] = []
@@ -91,6 +94,8 @@ def simulate_kubernetes(
     def setup(sim: Simulation) -> None:
         ControlPlane(scenario, sim, intervals, kube_record).start()
 
-    raft = simulate(etcd_scenario(scenario, duration_s), seed=seed, record=record, pacer=pacer, setup=setup)
+    raft = simulate(
+        etcd_scenario(scenario, duration_s), seed=seed, record=record, pacer=pacer, setup=setup, trace=trace
+    )
     records = tuple(kube_record)
     return KubeResult(scenario, raft, records, tuple(evaluate(scenario, records)))

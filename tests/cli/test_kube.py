@@ -29,12 +29,15 @@ def test_run_json_carries_the_kubernetes_summary(capsys: pytest.CaptureFixture[s
     assert any(b - a > 60 for a, b, _ in kube["api_down"])
 
 
-def test_plot_and_diagram_write_pictures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    plot, drawing = tmp_path / "t.png", tmp_path / "d.png"
+def test_plot_diagram_and_trace_are_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plot, drawing, trace = tmp_path / "t.png", tmp_path / "d.png", tmp_path / "t.jsonl"
     args = ["run", "kubernetes/careless-upgrade", "--quiet", "--plot", str(plot), "--diagram", str(drawing)]
-    assert main([*args, "--at", "45"]) == EXIT_OK
+    assert main([*args, "--at", "45", "--trace", str(trace)]) == EXIT_OK
     assert plot.stat().st_size > 10_000 and drawing.stat().st_size > 10_000
     assert "Cluster diagram written to" in capsys.readouterr().out
+    lines = [json.loads(line) for line in trace.read_text().splitlines()]
+    assert lines[0]["nodes"] == ["cp-1", "cp-2", "cp-3"]
+    assert {"node": "cp-1"}.items() <= next(e for e in lines if e["type"] == "crash").items()
 
 
 @pytest.mark.parametrize(

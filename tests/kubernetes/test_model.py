@@ -99,3 +99,11 @@ def test_shorter_intervals_change_when_things_happen_not_what() -> None:
     )
     pods = [r for r in result.record if r["type"] == "pods"]
     assert (pods[-1]["desired"], pods[-1]["running"]) == (2, 2)
+
+
+def test_same_seed_same_record_other_seed_other_timing() -> None:
+    sc = scenario(duration_s=40, events=[{"at_s": 10, "crash": "cp-1"}, {"at_s": 20, "scale": {"web": 3}}])
+    first, again = simulate_kubernetes(sc, seed=4), simulate_kubernetes(sc, seed=4)
+    other = simulate_kubernetes(sc, seed=5)
+    assert first.record == again.record
+    assert first.record != other.record
