@@ -406,7 +406,7 @@ def _draw_machine(
     down = machine in state.down
     width, height = 0.84, 0.8
     is_cp = machine.startswith("cp-")
-    edge = DOWN_COLOR
+    edge = DOWN_COLOR if down else "#546e7a"
     lines = []
     if is_cp and not down:
         reason = state.readyz.get(machine)
