@@ -71,3 +71,25 @@ def test_a_rolling_upgrade_moves_etcd_leadership_and_keeps_the_api_a_careless_on
     assert kube_summary(rolling)["api_down"] == []
     careless = kube_summary(run("careless-upgrade"))
     assert any(b - a > 20 for a, b, _ in careless["api_down"])
+
+
+def test_a_run_is_the_same_in_any_process() -> None:
+    import hashlib
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib, json, sys; from raft.kubernetes import simulate_kubernetes; "
+        "r = simulate_kubernetes(sys.argv[1]); "
+        "print(hashlib.sha256(json.dumps(r.record).encode()).hexdigest())"
+    )
+    path = str(SCENARIOS / "careless-upgrade.yaml")
+    here = hashlib.sha256(json.dumps(run("careless-upgrade").record).encode()).hexdigest()
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        out = subprocess.run(
+            [sys.executable, "-c", code, path], capture_output=True, text=True, env=env, check=True
+        )
+        assert out.stdout.strip() == here
