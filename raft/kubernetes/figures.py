@@ -53,9 +53,12 @@ def outages(result: KubeResult) -> list[tuple[float, float, list[str]]]:
 
 def story(result: KubeResult) -> str:
     """One line for the title: when the API was down and why, or that it never was."""
-    long = [o for o in outages(result) if o[1] - o[0] >= 2.0]
-    if not long:
+    found = outages(result)
+    long = [o for o in found if o[1] - o[0] >= 2.0]
+    if not found:
         return "the API answered throughout"
+    if not long:
+        return "the API answered throughout, but for blips under 2 s (an etcd election)"
     parts = [f"{a:.0f}–{b:.0f} s ({', then '.join(reasons)})" for a, b, reasons in long[:2]]
     return "API down " + "; ".join(parts) + (" …" if len(long) > 2 else "")
 
@@ -276,6 +279,22 @@ def timeline(result: KubeResult) -> Figure:
                 if m in not_ready_since:
                     start = not_ready_since.pop(m)
                     machine_ax.broken_barh([(start, r["t_s"] - start)], (my[m] - 0.08, 0.16), color="#e67e22")
+    cut: tuple[float, str] | None = None
+    for r in [*record, {"t_s": end, "type": "zones", "groups": [list(spec.zones)]}]:
+        if r["type"] != "zones":
+            continue
+        if cut is not None:
+            machine_ax.axvspan(cut[0], r["t_s"], color="#9e9e9e", alpha=0.18, zorder=0, gid="zone-cut")
+            machine_ax.text(
+                cut[0],
+                max(len(machines), 1) - 0.45,
+                f" zones cut: {cut[1]}",
+                fontsize=7.5,
+                color="#424242",
+                va="bottom",
+            )
+        groups = r["groups"]
+        cut = (r["t_s"], " | ".join(" ".join(g) for g in groups)) if len(groups) > 1 else None
     machine_ax.set_yticks(list(my.values()), list(my))
     machine_ax.set_ylim(-0.6, max(len(machines), 1) - 0.4)
     machine_ax.legend(

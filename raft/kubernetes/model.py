@@ -166,18 +166,22 @@ class ControlPlane:
 
     def balanced(self, source: str | None) -> str | None:
         """The API server a load balancer in front of the control plane picks for a client on ``source`` (``None``:
-        outside the cluster, reaching every zone): the next live, reachable one in turn."""
+        outside the cluster, reaching every zone): the next live, reachable one in turn whose ``/readyz`` passes
+        (the load balancer's health check), or, when none passes, the next live, reachable one."""
         servers = self.spec.control_plane_nodes
-        for i in range(len(servers)):
-            server = servers[(self._turn + i) % len(servers)]
-            if (
-                self.up[server]
-                and server not in self.draining
-                and (source is None or self.reachable(source, server))
-            ):
-                self._turn += i + 1
-                return server
-        return None
+        reachable = [
+            i
+            for i, server in enumerate(servers)
+            if self.up[server]
+            and server not in self.draining
+            and (source is None or self.reachable(source, server))
+        ]
+        if not reachable:
+            return None
+        ready = [i for i in reachable if self.readyz.get(servers[i]) is None] or reachable
+        chosen = min(ready, key=lambda i: (i - self._turn) % len(servers))
+        self._turn = chosen + 1
+        return servers[chosen]
 
     # ------------------------------------------------------------------ start
 

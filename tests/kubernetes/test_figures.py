@@ -49,6 +49,15 @@ def test_the_diagram_shows_roles_pods_and_quorum_at_a_moment() -> None:
     assert "2 of 3" in later.get_suptitle() and "(quorum" in later.get_suptitle()
 
 
+def test_a_zone_cut_is_drawn_and_named_on_the_timeline() -> None:
+    result = run("zone-partition")
+    fig = timeline(result)
+    assert "zone-cut" in gids(fig)
+    texts = [t.get_text() for t in fig.findobj() if hasattr(t, "get_text")]
+    assert " zones cut: a | b c" in texts
+    assert story(result).startswith("the API answered throughout")
+
+
 def test_the_diagram_draws_a_cut_between_partitioned_zones() -> None:
     sc = parse_kube_scenario(
         {

@@ -21,6 +21,7 @@ def test_the_lessons_are_shipped() -> None:
         "external-lose-two-nodes",
         "rolling-upgrade",
         "careless-upgrade",
+        "zone-partition",
     }
 
 
@@ -93,3 +94,15 @@ def test_a_run_is_the_same_in_any_process() -> None:
             [sys.executable, "-c", code, path], capture_output=True, text=True, env=env, check=True
         )
         assert out.stdout.strip() == here
+
+
+def test_a_cut_off_zone_loses_its_api_server_and_its_worker_not_the_api() -> None:
+    result = run("zone-partition")
+    summary = kube_summary(result)
+    assert not any(b - a >= 2 for a, b, _ in summary["api_down"])
+    assert [n[1:] for n in summary["not_ready"]] == [["worker-1", False], ["worker-1", True]]
+    readyz = [
+        r for r in result.record if r["type"] == "readyz" and r["node"] == "cp-1" and 40 < r["t_s"] < 120
+    ]
+    assert readyz and not readyz[-1]["ok"]
+    assert summary["deployments"]["web"] == {"desired": 4, "running": 4}  # worker-1's pods ran all along
