@@ -58,7 +58,7 @@ def story(result: KubeResult) -> str:
     if not found:
         return "the API answered throughout"
     if not long:
-        return "the API answered throughout, but for blips under 2 s (an etcd election)"
+        return "the API answered throughout, but for blips under 2 s"
     parts = [f"{a:.0f}–{b:.0f} s ({', then '.join(reasons)})" for a, b, reasons in long[:2]]
     return "API down " + "; ".join(parts) + (" …" if len(long) > 2 else "")
 
