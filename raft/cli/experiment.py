@@ -57,7 +57,7 @@ def register(subparsers: Any) -> None:
         "control-plane",
         help="Kubernetes: how many control-plane nodes, stacked or external etcd, in how many zones",
     )
-    _common(control, "simulated clusters per case for the independent failures (default 60)")
+    _common(control, "simulated clusters per case for the independent failures (default 50)")
     control.add_argument(
         "--sizes", default="1-7", help="control-plane node counts, e.g. 1-7 or 3,5 (default 1-7)"
     )

@@ -19,7 +19,7 @@ ZONE_COUNTS = (1, 2, 3)
 #: case shows the differences), three external etcd hosts.
 NODE_AVAILABILITY = 0.9
 ETCD_MEMBERS = 3
-TRIALS = 60
+TRIALS = 50
 
 
 def wilson(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
