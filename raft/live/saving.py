@@ -122,4 +122,6 @@ def scenario_yaml(data: Mapping[str, Any]) -> str:
     text = dict(data)
     if isinstance(text.get("events"), list):
         text["events"] = [_OneLine(item) if isinstance(item, Mapping) else item for item in text["events"]]
-    return yaml.dump(text, Dumper=_Dumper, sort_keys=False, default_flow_style=None, width=110, allow_unicode=True)
+    return yaml.dump(
+        text, Dumper=_Dumper, sort_keys=False, default_flow_style=None, width=110, allow_unicode=True
+    )

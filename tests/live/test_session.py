@@ -17,7 +17,13 @@ from tests.live.livekit import FakeClock, of_type, replayed_lines
 def quiet_cluster(size: int = 3, **sections: object) -> Scenario:
     """A cluster without clients (its save runs exactly to the time reached)."""
     return parse_scenario(
-        {"name": "quiet", "seed": 3, "duration_ms": 1000, "cluster": {"size": size}, "workload": {"clients": 0}}
+        {
+            "name": "quiet",
+            "seed": 3,
+            "duration_ms": 1000,
+            "cluster": {"size": size},
+            "workload": {"clients": 0},
+        }
         | sections
     )
 
