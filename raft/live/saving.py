@@ -5,7 +5,8 @@ The file is the scenario as written, with:
 - every event sent to the session appended, in the order they were sent, each at the simulated time at which it
   happened (``{at_ms: 1235, crash: n1}``); the scenario's own timed events after the time reached are left out
   (they never happened), its ``expect`` list too (it describes the scenario's story, not the session's);
-- ``duration_ms``: the simulated time the session reached. When clients were active, the run goes on past it by
+- ``duration_ms``: the simulated time the session reached (a millisecond more if a violation stopped it then,
+  so that the replay reaches the violation). When clients were active, the run goes on past it by
   :func:`retry_tail_ms`: a client caps its retry backoff by the time left in a run (:mod:`raft.sim.clients`),
   and the session's clients, in a run that goes on for a year, never did; with that much time left, neither do
   the replay's before the time reached. The workload's ``stop_ms`` is set to the time reached at the latest, for
@@ -29,6 +30,9 @@ from raft.scenario.suggest import fmt_number
 from raft.sim.clients import END_FRACTION
 from raft.words import counted
 
+#: How far past the time reached the replay of a session stopped by a violation runs (the violation happened
+#: while that instant's events were carried out; a run to exactly that time would stop before them).
+VIOLATION_TAIL_MS = 1.0
 #: How a saved scenario is named in error messages (it is always valid; a failure is a bug here).
 SAVED_SOURCE = "<live session>"
 
@@ -68,12 +72,14 @@ def live_scenario(
     reached_ms: float,
     clients_stop_ms: float,
     clients_active: bool,
+    violated: bool = False,
 ) -> dict[str, Any]:
     """The scenario mapping (YAML form) that replays a live session of ``scenario`` (written as ``data``) in
     which the events ``injected`` happened, at their ``at_ms``, and which reached ``reached_ms``; its clients
-    stopped submitting at ``clients_stop_ms`` (or will), and ``clients_active`` says whether any submitted."""
+    stopped submitting at ``clients_stop_ms`` (or will), and ``clients_active`` says whether any submitted.
+    A session ``violated`` stopped at a violation at ``reached_ms``: the replay runs past it, to stop there too."""
     saved: dict[str, Any] = copy.deepcopy(dict(data))
-    tail = retry_tail_ms(scenario) if clients_active else 0.0
+    tail = retry_tail_ms(scenario) if clients_active else VIOLATION_TAIL_MS if violated else 0.0
     saved["name"] = f"{scenario.name} (live)"
     saved["description"] = (
         f"A live session of {scenario.name}, saved at {fmt_number(reached_ms)} ms (simulated) with "
@@ -82,7 +88,9 @@ def live_scenario(
             f" The run goes on {fmt_number(tail)} ms past that time so that clients retry as they did live "
             f"(a client caps its retry backoff by the time left in a run); up to {fmt_number(reached_ms)} ms its "
             "trace is the session's."
-            if tail
+            if clients_active
+            else " The run goes on past that time to the violation that stopped the session."
+            if violated
             else ""
         )
     )

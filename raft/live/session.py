@@ -246,6 +246,7 @@ class LiveSession:
             reached_ms=self.now_ms,
             clients_stop_ms=self.sim.stop_ms,
             clients_active=self.clients_active,
+            violated=self.violation is not None,
         )
         return scenario_yaml(data)
 

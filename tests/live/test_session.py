@@ -209,3 +209,14 @@ def test_a_violation_ends_the_session_as_it_ends_a_run() -> None:
     before = list(live.lines)
     live.run_to(2000.0)
     assert live.lines == before
+
+
+def test_a_session_stopped_by_a_violation_replays_to_the_same_violation(tmp_path: Path) -> None:
+    live, _ = session(load_scenario("scenarios/bugs/forget-vote-on-restart.yaml"))
+    live.run_to(3.5)
+    live.inject({"cut": ["n1", "n2"]})
+    live.run_to(1000.0)
+    assert live.violation is not None and live.over
+    assert yaml.safe_load(live.save())["duration_ms"] == live.now_ms + 1.0  # past the violation
+    replayed = replayed_lines(live.save(), tmp_path, math.inf)
+    assert replayed == live.lines[1:]  # up to the violation and the end line
