@@ -247,15 +247,16 @@ def serve(session: LiveSession, *, port: int = 0, ready: Callable[[str], None] =
 
 
 async def _serve(server: LiveServer, sock: socket.socket, ready: Callable[[str], None]) -> None:
-    runner = web.AppRunner(server.app(), access_log=None)
+    runner = web.AppRunner(server.app(), access_log=None, shutdown_timeout=1.0)
     await runner.setup()
     try:
-        await web.SockSite(runner, sock, shutdown_timeout=1.0).start()
+        await web.SockSite(runner, sock).start()
         host, port = sock.getsockname()[:2]
         ready(f"http://{host}:{port}/")
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
+        sock.close()
 
 
 __all__ = ["BATCH_S", "HOST", "LiveServer", "listening_socket", "live_page", "serve"]
