@@ -41,6 +41,10 @@ MAX_SPEED = 100.0
 #: The most real time one :meth:`LiveSession.advance` makes up for: after a stall (a busy machine, a laptop
 #: asleep) the simulation goes on from where it was rather than racing through the time missed.
 MAX_STEP_S = 0.25
+#: The most real time one :meth:`LiveSession.advance` spends simulating (so that the server stays responsive), in
+#: at most this many slices: a cluster too large to simulate at the speed asked for runs as fast as it can.
+MAX_WORK_S = 0.1
+SLICES = 10
 #: How long a session may run (simulated): the longest run a scenario may ask for.
 SESSION_MS = MAX_DURATION_MS
 #: How an event sent to a session is named in its error messages.
@@ -151,13 +155,18 @@ class LiveSession:
 
     def advance(self) -> None:
         """Run the simulation on by the real time passed since the last call times :attr:`speed` (at most
-        :data:`MAX_STEP_S` of it); nothing while paused."""
+        :data:`MAX_STEP_S` of it, and for at most :data:`MAX_WORK_S` of real time); nothing while paused."""
         now = self.clock()
         elapsed = min(now - self._last_clock, MAX_STEP_S)
         self._last_clock = now
         if self.paused or self.over or elapsed <= 0:
             return
-        self.run_to(min(self.now_ms + elapsed * 1000.0 * self.speed, SESSION_MS))
+        target = min(self.now_ms + elapsed * 1000.0 * self.speed, SESSION_MS)
+        slice_ms = (target - self.now_ms) / SLICES
+        while self.now_ms < target and not self.over:
+            self.run_to(min(target, self.now_ms + slice_ms))
+            if self.clock() - now >= MAX_WORK_S:  # a simulation slower than asked for goes at its own pace
+                return
 
     def run_to(self, t_ms: float) -> None:
         """Run the simulation to the simulated time ``t_ms``, carrying out the events sent meanwhile at their

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from raft.live.session import MAX_SPEED, MAX_STEP_S, LiveError, LiveSession
+from raft.live.session import MAX_SPEED, MAX_STEP_S, MAX_WORK_S, SLICES, LiveError, LiveSession
 from raft.scenario import Scenario, load_scenario, parse_scenario, read_scenario_data
 from tests.live.livekit import FakeClock, of_type, replayed_lines
 
@@ -60,6 +60,20 @@ def test_a_stall_is_not_made_up_for() -> None:
     clock.wait(30.0)
     live.advance()
     assert live.now_ms == pytest.approx(MAX_STEP_S * 1000.0)
+
+
+def test_a_simulation_slower_than_asked_for_goes_at_its_own_pace() -> None:
+    live, clock = session(speed=10.0)
+    clock.wait(0.2)
+
+    def slow() -> float:
+        clock.wait(MAX_WORK_S / 4)  # as if each slice took a quarter of the work allowed
+        return clock.now
+
+    live.clock = slow
+    live.advance()  # the clock now reads 0.2 s + a quarter of the work allowed: that much is asked for
+    asked_ms = (0.2 + MAX_WORK_S / 4) * 1000.0 * 10.0
+    assert live.now_ms == pytest.approx(4 * asked_ms / SLICES)  # four slices used up the work allowed
 
 
 def test_starting_paused() -> None:
