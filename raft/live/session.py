@@ -28,7 +28,7 @@ from raft.scenario import Event as ScenarioEvent
 from raft.scenario import Scenario, parse_scenario
 from raft.scenario.schema import MAX_DURATION_MS
 from raft.scenario.suggest import fmt_number, show
-from raft.sim.events import Event, EventBus, EventType, MetaEvent
+from raft.sim.events import Event, EventBus, EventType
 from raft.sim.safety import SafetyChecker, SafetyViolationError, Violation, checked_types
 from raft.sim.simulation import Simulation
 from raft.sim.trace import dumps
@@ -120,11 +120,6 @@ class LiveSession:
         self.lines.append(dumps(event))
 
     # ------------------------------------------------------------------ watching
-
-    @property
-    def meta(self) -> MetaEvent:
-        """The trace's meta line."""
-        return self.sim.meta()
 
     @property
     def now_ms(self) -> float:
