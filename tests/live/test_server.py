@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
@@ -14,7 +15,7 @@ import pytest
 from aiohttp import ClientWebSocketResponse
 from aiohttp.test_utils import TestClient, TestServer
 
-from raft.live.server import LiveServer, live_page
+from raft.live.server import COMMANDS, LiveServer, live_page
 from raft.live.session import LiveSession
 from raft.scenario import load_scenario, parse_scenario, read_scenario_data
 from tests.live.livekit import FakeClock, replayed_lines
@@ -229,3 +230,17 @@ def test_the_page_is_the_players_and_says_so_when_the_player_is_missing(
     run(test)
     monkeypatch.setitem(sys.modules, "raft.player", None)
     assert "the player page is not installed" in live_page()
+
+
+def test_the_readme_states_the_protocol_the_server_speaks() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Live mode (`raft-sim serve`)", 1)[1].split("\n## ", 1)[0]
+    to_page, to_server = section.split("Page to server:", 1)
+    assert re.findall(r'\{"type": "(\w+)"', to_page.split("Server to page:", 1)[1]) == [
+        "meta",
+        "events",
+        "status",
+        "scenario",
+        "error",
+    ]
+    assert re.findall(r'\{"type": "(\w+)"', to_server) == list(COMMANDS)
