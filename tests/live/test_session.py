@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import random
 from pathlib import Path
 
 import pytest
@@ -234,3 +236,53 @@ def test_a_session_stopped_by_a_violation_replays_to_the_same_violation(tmp_path
     assert yaml.safe_load(live.save())["duration_ms"] == live.now_ms + 1.0  # past the violation
     replayed = replayed_lines(live.save(), tmp_path, math.inf)
     assert replayed == live.lines[1:]  # up to the violation and the end line
+
+
+def random_session(seed: int) -> LiveSession:
+    """A session of a shipped scenario (its own events run too) sent random events at random times, several of
+    them in the same millisecond, some refused."""
+    rng = random.Random(seed)
+    data = read_scenario_data(f"scenarios/{rng.choice(RANDOM_SCENARIOS)}.yaml")
+    live, _ = session(parse_scenario(data), data=data)
+    nodes = list(live.scenario.cluster.node_ids)
+    t_ms = 0.0
+    for _ in range(rng.randint(2, 8)):
+        t_ms += rng.choice([0.0, 0.3, 1.0, rng.uniform(0, 800)])
+        live.run_to(t_ms)
+        node = rng.choice([*nodes, "leader", "follower"])
+        for event in rng.sample(
+            [
+                {"crash": node},
+                {"restart": rng.choice([*nodes, "crashed"])},
+                {"timeout": rng.choice(nodes)},
+                {"partition": [rng.sample(nodes, 2)]},
+                {"heal": True},
+                {"cut": rng.sample(nodes, 2)},
+                {"write": f"k{rng.randint(0, 3)}=v"},
+                {"transfer": rng.choice([*nodes, "follower"])},
+                {"isolate": node},
+            ],
+            rng.randint(1, 3),
+        ):
+            with contextlib.suppress(LiveError):  # the run may be over
+                live.inject(event)
+    live.run_to(t_ms + rng.uniform(1, 2000))
+    return live
+
+
+RANDOM_SCENARIOS = [
+    "cold-start-5",
+    "leader-crash",
+    "split-5",
+    "lossy-network",
+    "maintenance-transfer",
+    "bugs/vote-twice",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(8))
+def test_random_sessions_replay_to_the_same_trace(seed: int, tmp_path: Path) -> None:
+    live = random_session(seed)
+    until = math.inf if live.over else live.now_ms
+    assert replayed_lines(live.save(), tmp_path, until) == live.lines[1:]
