@@ -7,6 +7,7 @@ import json
 import re
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,10 @@ Message = dict[str, Any]
 
 
 def run(test: Callable[[], Coroutine[Any, Any, None]]) -> None:
-    asyncio.run(test())
+    """Run an async test in a thread of its own (the thread running the tests may have an event loop already:
+    Playwright's, in the browser tests)."""
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, test()).result()
 
 
 @asynccontextmanager

@@ -1,6 +1,6 @@
-"""Live mode in a real browser: ``raft-sim serve``'s server (raft/live/server.py) with the player's live page
-(raft/player), in headless Chromium: a click crashes a node, the simulation reacts, and "save as scenario" replays
-to the same trace."""
+"""Live mode in a real browser: the player's live page (raft/player) served by ``raft-sim serve``'s server
+(raft/live/server.py) with a real session, in headless Chromium (the fixtures of tests/player/conftest.py): a click
+crashes a node, the simulation reacts, and "save as scenario" replays to the same trace."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any, Self
 
 import pytest
 
-# Until the player (raft/player, tests/player) is merged beside live mode, there is no page to test.
+# Until the player (raft/player, tests/player/conftest.py) is merged beside live mode, there is no page to test.
 pytest.importorskip("raft.player", reason="the player's live page (raft.player) is not in this tree yet")
 
 from aiohttp import web  # noqa: E402
@@ -22,7 +22,6 @@ from raft.live.server import LiveServer, listening_socket  # noqa: E402
 from raft.live.session import LiveSession  # noqa: E402
 from raft.scenario import parse_scenario, read_scenario_data  # noqa: E402
 from tests.live.livekit import replayed_lines  # noqa: E402
-from tests.player.conftest import browser, page  # noqa: E402, F401  (the player's Chromium fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -72,18 +71,15 @@ ROLES = (
 
 
 def test_a_click_crashes_a_node_the_cluster_reacts_and_the_save_replays_to_the_same_trace(
-    page: Any,  # noqa: F811
+    page: Any,
     served: ServedSession,
     tmp_path: Path,
 ) -> None:
     page.goto(served.url)
     page.wait_for_function(f"Object.values({ROLES}).includes('leader')", timeout=30_000)
     [leader] = [node for node, role in page.evaluate(ROLES).items() if role == "leader"]
-    page.locator("#live-pause").click()  # the details panel is redrawn as the simulation runs: pause to click
-    page.wait_for_function("raftPlayer.view.paused === true")
-    page.locator(f"[data-node={leader}]").click()
+    page.locator(f"[data-node={leader}]").click()  # while the simulation runs
     page.locator("#details [data-act=crash]").click()
-    page.locator("#live-resume").click()
     # the simulation reacts: the node goes down, and the others elect a new leader
     page.wait_for_function(
         f"(r => r['{leader}'] === 'down' && Object.values(r).includes('leader'))({ROLES})", timeout=30_000
