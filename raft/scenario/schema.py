@@ -178,9 +178,16 @@ class NetworkConfig(Frozen):
 
 
 class StorageConfig(Frozen):
-    """Stable storage: how long persisting state takes before a reply or vote may leave."""
+    """Stable storage: how long persisting state takes before a reply or vote may leave, and log compaction.
+
+    ``snapshot_every``: a server snapshots its state machine once its log holds more than this many applied
+    entries since its last snapshot, and discards them (thesis §5.1; 0, the default: never). ``snapshot_write_ms``:
+    how much longer than ``write_ms`` a write that stores a snapshot takes.
+    """
 
     write_ms: float = Field(default=0.0, ge=0)
+    snapshot_every: int = Field(default=0, ge=0)
+    snapshot_write_ms: float = Field(default=5.0, ge=0)
 
 
 class WorkloadConfig(Frozen):
