@@ -268,8 +268,8 @@ def _describe(event: Event, roles: dict[str, str]) -> str | None:
             snapshot = event.get("snapshot")
             start = snapshot[0] if snapshot else 0
             last = f", last {start + len(log)}/{log[-1]}" if log else ""
-            kept = f"snapshot up to {snapshot[0]}/{snapshot[1]}, " if snapshot else ""
-            return f"{event['node']} restarts (term {event['term']}, voted for {voted}, {kept}log of {len(log)}{last})"
+            stored = f"snapshot up to {snapshot[0]}/{snapshot[1]}, " if snapshot else ""
+            return f"{event['node']} restarts (term {event['term']}, voted for {voted}, {stored}log of {len(log)}{last})"
         case EventType.PARTITION:
             return "partition " + " | ".join(",".join(group) for group in event["groups"])
         case EventType.ISOLATE:

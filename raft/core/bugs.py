@@ -73,6 +73,8 @@ BUG_HELP: dict[Bug, str] = {
 
 #: The scenario switch each bug of the thesis's extensions needs to show anything (``cluster.KEY: true``).
 BUG_NEEDS: dict[Bug, str] = {Bug.PREVOTE_INCREMENTS_TERM: "pre_vote", Bug.VOTE_DESPITE_LEADER: "check_quorum"}
+#: The bugs that show only when servers compact their logs (``storage.snapshot_every`` above 0).
+BUG_NEEDS_SNAPSHOTS: frozenset[Bug] = frozenset({Bug.SNAPSHOT_OVER_NEWER_ENTRIES})
 
 
 class CommitOldTerm(RaftNode):

@@ -504,15 +504,17 @@ class RaftNode:
         )
 
     def record_contact(self, now: float, sender: str, message: Message) -> None:
-        """Remember who was heard from: a follower, when the leader of its term last sent AppendEntries; a
-        leader, which followers answered in its term (for CheckQuorum)."""
+        """Remember who was heard from: a follower, when the leader of its term last sent AppendEntries (or
+        InstallSnapshot); a leader, which followers answered in its term (for CheckQuorum)."""
         if self.role is Role.LEADER:
             if (
                 type(message) is AppendEntriesResponse or type(message) is InstallSnapshotResponse
             ) and message.term == self.current_term:
                 self.recently_active.add(sender)
         elif (
-            type(message) is AppendEntries and message.term == self.current_term and self.leader_id == sender
+            (type(message) is AppendEntries or type(message) is InstallSnapshot)
+            and message.term == self.current_term
+            and self.leader_id == sender
         ):
             self.leader_heard_at = now
 

@@ -339,7 +339,7 @@ class Scenario(Frozen):
                         position,
                         check,
                     )
-            if check == "final_leader_in" and cluster is not None:
+            if check in ("final_leader_in", "caught_up_by_snapshot") and cluster is not None:
                 for name in value:
                     if name not in cluster.node_ids:
                         raise problem(unknown_node(name, cluster.node_ids), position, check)

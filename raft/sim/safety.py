@@ -67,6 +67,8 @@ CHECKED_TYPES: tuple[EventType, ...] = (
 
 #: What the checker reads besides, with ``cluster.check_quorum`` on, for Leader Stickiness.
 STICKINESS_TYPES: tuple[EventType, ...] = (EventType.DELIVER, EventType.VOTE, EventType.TIMEOUT)
+#: The requests only a leader sends, which a server not behind their term follows (thesis §5.1 for the second).
+_FROM_LEADER = frozenset({"AppendEntries", "InstallSnapshot"})
 #: Responses whose higher term a server adopts (a reason, besides a new leader, to forget the leader it heard).
 _TERM_BEARING_RESPONSES = frozenset({"RequestVoteResponse", "PreVoteResponse", "AppendEntriesResponse"})
 
@@ -275,14 +277,14 @@ class SafetyChecker:
             )
 
     def _on_deliver(self, event: DeliverEvent) -> None:
-        """Leader Stickiness bookkeeping: an AppendEntries not behind the receiver's term comes from a current
-        leader; a response of a higher term makes the receiver adopt it and forget that leader; so does the
+        """Leader Stickiness bookkeeping: an AppendEntries (or InstallSnapshot) not behind the receiver's term
+        comes from a current leader; a response of a higher term makes the receiver adopt it and forget that leader; so does the
         RequestVote of a transfer campaign (``transfer``: its candidate got TimeoutNow from the leader, which asked
         for this election, thesis §3.10), which voters honour despite stickiness."""
         if self.sticky_ms is None:
             return
         node, term, kind = event["to"], event["term"], event["msg"]
-        if kind == "AppendEntries":
+        if kind in _FROM_LEADER:
             if term >= self.terms.get(node, 0):
                 self.leader_heard[node] = (event["t_ms"], term)
         elif term > self.terms.get(node, 0) and (
@@ -495,6 +497,7 @@ class SafetyChecker:
         self.logs[node] = self.committed[:start] + [
             (term, self.registry[(index, term)][1]) for index, term in enumerate(event["log"], start + 1)
         ]
+        self.commit[node] = start  # a snapshot is applied, hence committed, from the start
 
     def _check_snapshot_committed(self, event: Event, node: str, index: int, term: int) -> None:
         """State Machine Safety: a snapshot covers only committed entries, and ends at the committed entry of
