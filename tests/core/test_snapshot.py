@@ -254,3 +254,19 @@ def test_bug_snapshot_over_newer_entries_discards_what_it_should_keep(
         correct.step(1.0, "n1", append(1, "n1", 5, 1, (), commit=commit))
     install(correct, snapshot_of([1, 1, 1], [None, "x=1", "x=2"]))
     assert correct.log.last_index == 5
+
+
+def test_install_snapshot_counts_as_hearing_from_the_leader_for_stickiness() -> None:
+    """With CheckQuorum, a follower fed by InstallSnapshot has heard from its leader: it refuses a candidate's
+    later term within the minimum election timeout (thesis §4.2.3), as after an AppendEntries."""
+    node = make_node("n2", term=1, check_quorum=True)
+    node.step(200.0, "n1", InstallSnapshot(1, "n1", snapshot_of([1, 1], [None, "x=1"])))
+    take(node)
+    assert node.heard_from_leader_recently(250.0)
+    leader = leader_with_compacted_log()
+    leader.step(3.0, "n2", InstallSnapshotResponse(1, 6))
+    assert leader.recently_active == set()  # without CheckQuorum nothing is tracked
+    sticky = make_node(snapshot_every=3, check_quorum=True)
+    elect(sticky)
+    sticky.step(3.0, "n2", InstallSnapshotResponse(1, 1))
+    assert sticky.recently_active == {"n2"}

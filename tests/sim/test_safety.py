@@ -419,3 +419,21 @@ def test_snapshots_that_lose_or_invent_committed_state_are_violations(event: Ev,
     with pytest.raises(SafetyViolationError, match=detail) as raised:
         feed([*SNAP_BASE, event])
     assert raised.value.violation.property in (Property.STATE_MACHINE_SAFETY, Property.LOG_MATCHING)
+
+
+def test_leader_stickiness_an_install_snapshot_of_a_new_leader_is_hearing_from_it() -> None:
+    """A follower that adopts a new leader's term from its InstallSnapshot heard from that leader, as from an
+    AppendEntries (thesis §5.1, §4.2.3): no violation; one of the old term counts as hearing the old leader."""
+    heard = [meta_with(check_quorum=True), role(0, "b", "follower", 1), deliver(100, "b", "AppendEntries", 1)]
+    assert (
+        feed([*heard, deliver(120, "b", "InstallSnapshot", 2), role(120, "b", "follower", 2)]).violations
+        == []
+    )
+    stale = [
+        meta_with(check_quorum=True),
+        role(0, "b", "follower", 1),
+        deliver(100, "b", "InstallSnapshot", 1),
+    ]
+    with pytest.raises(SafetyViolationError) as raised:
+        feed([*stale, role(200, "b", "follower", 2)])
+    assert raised.value.violation.property == Property.LEADER_STICKINESS
