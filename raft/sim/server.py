@@ -34,6 +34,8 @@ from raft.core.notes import (
 )
 from raft.core.quorum import MajorityConfig
 from raft.core.statemachine import ApplyResult, Command
+from raft.sim.clock import Clock
+from raft.sim.delays import Sampler
 from raft.sim.events import (
     AppendEvent,
     ApplyEvent,
@@ -70,7 +72,8 @@ class SimServer:
         bus: EventBus,
         storage: Storage,
         *,
-        write_ms: float = 0.0,
+        write_time: Sampler | None = None,
+        clock: Clock | None = None,
         snapshot_write_ms: float = 0.0,
     ) -> None:
         self.env = env
@@ -81,7 +84,10 @@ class SimServer:
         self.network = network
         self.bus = bus
         self.storage = storage
-        self.write_ms = write_ms
+        #: How long each disk write takes (a draw per write), or None: writes are durable at once.
+        self.write_time = write_time
+        #: The server's local clock: the core is handed its readings and sets its deadlines in local time.
+        self.clock = Clock(env) if clock is None else clock
         #: How much longer a write that stores a snapshot takes (thesis §5.1: a snapshot is much larger).
         self.snapshot_write_ms = snapshot_write_ms
         self.node: RaftNode | None = None
@@ -133,7 +139,7 @@ class SimServer:
             voted_for=voted_for,
             log=log,
             snapshot=self.storage.snapshot,
-            now=self.env.now,
+            now=self.clock.now(),
         )
         self._process()
 
@@ -150,13 +156,13 @@ class SimServer:
     def receive(self, src: str, message: Message, msg_id: int) -> None:
         node = self.node
         assert node is not None
-        node.step(self.env.now, src, message)
+        node.step(self.clock.now(), src, message)
         self._process(src, msg_id)
 
     def force_timeout(self) -> None:
         """The election timer fires now (scenario action ``timeout``); a leader ignores it."""
         assert self.node is not None
-        self.node.election_timeout(self.env.now)
+        self.node.election_timeout(self.clock.now())
         self._process()
 
     def propose(self, command: Command, on_applied: AckHandler) -> int:
@@ -178,13 +184,13 @@ class SimServer:
         node = self.node
         if node is None:
             raise NotLeader(None)
-        node.transfer_leadership(self.env.now, target)
+        node.transfer_leadership(self.clock.now(), target)
         self._process()
 
     def _on_wake(self, event: Any) -> None:
         if event.value != self.incarnation:
             return
-        now = self.env.now
+        now = self.clock.now()
         if now >= self._wake_at - TIME_EPSILON:
             self._wake_at = math.inf
         assert self.node is not None
@@ -194,7 +200,8 @@ class SimServer:
     # --------------------------------------------------------------- outputs
 
     def _process(self, src: str | None = None, msg_id: int | None = None) -> None:
-        """Carry out whatever the node produced, then make sure the timer wakes at its next deadline."""
+        """Carry out whatever the node produced, then make sure the timer wakes at its next deadline (local
+        time, converted by the clock)."""
         node = self.node
         assert node is not None
         ready = node.take_ready()
@@ -205,13 +212,13 @@ class SimServer:
         deadline = node.next_deadline
         if deadline < self._wake_at:
             self._wake_at = deadline
-            wake = self.env.timeout(max(0.0, deadline - self.env.now), self.incarnation)
+            wake = self.env.timeout(self.clock.timer(deadline), self.incarnation)
             wake.callbacks.append(self._on_wake)
 
     def _carry_out(self, ready: Ready, src: str | None, msg_id: int | None) -> bool:
         """Persist, send and report ``ready``; returns whether the node was told of a durable log write.
 
-        With a slow disk (``write_ms`` > 0, or a snapshot to store with ``snapshot_write_ms`` > 0) writes are
+        With a slow disk (``write_time``, or a snapshot to store with ``snapshot_write_ms`` > 0) writes are
         grouped: everything produced while a write is in progress is persisted together by the next one.
         Replies, votes and RequestVotes leave only once every write issued before them is durable; a leader's
         AppendEntries and InstallSnapshots leave at once, since the leader writes its own log in parallel with
@@ -219,7 +226,7 @@ class SimServer:
         """
         if ready.notes:
             self._report(ready.notes)
-        if self.write_ms <= 0.0 and not (
+        if self.write_time is None and not (
             self._writing or self._queued or (ready.snapshot is not None and self.snapshot_write_ms > 0.0)
         ):
             if ready.must_persist:
@@ -247,11 +254,11 @@ class SimServer:
         return False
 
     def _start_write(self) -> None:
-        """Write everything queued as one batch, taking ``write_ms`` (and ``snapshot_write_ms`` more if it
-        stores a snapshot)."""
+        """Write everything queued as one batch, taking one draw of ``write_time`` (and ``snapshot_write_ms``
+        more if it stores a snapshot)."""
         batch, self._queued = self._queued, []
         self._writing = True
-        took = self.write_ms
+        took = self.write_time() if self.write_time is not None else 0.0
         if any(ready.snapshot is not None for ready, _, _ in batch):
             took += self.snapshot_write_ms
         done = self.env.timeout(took, (self.incarnation, batch))
