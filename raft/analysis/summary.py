@@ -46,6 +46,7 @@ SUMMARY_TYPES: tuple[EventType, ...] = (
     EventType.TRANSFER,
     EventType.TRANSFER_DONE,
     EventType.TRANSFER_ABORT,
+    EventType.READ,
 )
 
 
@@ -78,6 +79,8 @@ class SummaryBuilder:
         self.latencies: dict[str, list[float]] = {"writes": [], "reads": []}
         self.acked: dict[str, int] = {"writes": 0, "reads": 0}
         self.faults: list[Fault] = []
+        #: Reads answered without the log, by mode (``read`` events).
+        self.answered: dict[str, int] = {}
 
     def __call__(self, event: Event) -> None:
         match event["type"]:
@@ -101,6 +104,8 @@ class SummaryBuilder:
                 self.commit_index[event["node"]] = 0
             case EventType.STEP_DOWN:
                 self._on_step_down(event)
+            case EventType.READ:
+                self.answered[event["mode"]] = self.answered.get(event["mode"], 0) + 1
             case kind if kind in FAULT_EVENT_TYPES:
                 self._on_fault(event)
 
@@ -169,7 +174,7 @@ class SummaryBuilder:
     def operations(self, part: Literal["writes", "reads"]) -> Operations:
         keys = [k for k, (_, command) in self.submitted.items() if _is_read(command) == (part == "reads")]
         latencies = sorted(self.latencies[part])
-        return {
+        operations: Operations = {
             "submitted": len(keys),
             "committed": sum(1 for k in keys if k in self.committed),
             "acknowledged": self.acked[part],
@@ -177,6 +182,9 @@ class SummaryBuilder:
             "outstanding": len(keys) - self.acked[part],
             "latency_ms": {"p50": nearest_rank(latencies, 50), "p99": nearest_rank(latencies, 99)},
         }
+        if part == "reads" and self.answered:
+            operations["answered"] = dict(sorted(self.answered.items()))
+        return operations
 
     def finish(self) -> SummaryParts:
         """The summary's event-derived parts."""

@@ -2,7 +2,8 @@
 
 Every input enters through one of a few doors: :meth:`RaftNode.step` (a message arrived),
 :meth:`RaftNode.tick` (time passed), :meth:`RaftNode.election_timeout` (the election timer fired),
-:meth:`RaftNode.propose` (a client command), :meth:`RaftNode.transfer_leadership` (an operator hands leadership
+:meth:`RaftNode.propose` (a client command), :meth:`RaftNode.read` (a client read, thesis §6.4),
+:meth:`RaftNode.transfer_leadership` (an operator hands leadership
 to another server, thesis §3.10) and :meth:`RaftNode.on_persisted` (storage made the log durable).
 Outputs accumulate until the caller takes them with :meth:`RaftNode.take_ready`. Time is a float of
 milliseconds passed in by the caller; randomness comes from the ``random.Random`` the caller injects.
@@ -39,6 +40,7 @@ from raft.core.notes import (
     Committed,
     Note,
     PreVoted,
+    ReadAnswered,
     RoleChanged,
     SteppedDown,
     TimedOut,
@@ -49,7 +51,8 @@ from raft.core.notes import (
 )
 from raft.core.progress import Progress
 from raft.core.quorum import MajorityConfig, VoteResult
-from raft.core.statemachine import ApplyResult, Command, KeyValueStore
+from raft.core.reads import PendingRead, ReadMode, ReadState, lease_duration_ms
+from raft.core.statemachine import ApplyResult, Command, KeyValueStore, OpKind
 from raft.core.types import Role
 from raft.errors import RaftSimError
 
@@ -92,6 +95,10 @@ class NodeSettings:
     pre_vote: bool = False
     #: CheckQuorum (thesis §6.2) with leader stickiness (§4.2.3).
     check_quorum: bool = False
+    #: How reads are answered (thesis §6.4): through the log, by ReadIndex, or under a lease (needs CheckQuorum).
+    read_mode: ReadMode = ReadMode.LOG
+    #: The bound on clock drift a lease allows for, in parts per million (thesis §6.4.1).
+    lease_drift_bound_ppm: float = 10_000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +181,7 @@ class RaftNode:
                 f"{type(self).__name__} is built for bugs {sorted(b.value for b in self.bugs)}, the settings switch "
                 f"on {sorted(b.value for b in settings.bugs)}: build the node with raft.core.bugs.node_class"
             )
+        self.check_read_settings(settings)
         self.settings = settings
         self.rng = rng
         # Persistent state on all servers (Figure 2).
@@ -215,6 +223,13 @@ class RaftNode:
         self.recently_active: set[str] = set()
         self.quorum_check_deadline = 0.0
         self._tracks_contact = settings.pre_vote or settings.check_quorum
+        #: Leaders answering reads without the log (thesis §6.4): heartbeat rounds, pending reads, the lease.
+        self._serves_reads = settings.read_mode is not ReadMode.LOG
+        self.reads = ReadState()
+        #: With lease reads, a server that starts votes for nobody until then (see :meth:`wait_out_leases`).
+        self.votes_withheld_until = -math.inf
+        if settings.read_mode is ReadMode.LEASE:
+            self.wait_out_leases(now)
         # Outputs not yet taken.
         self._outbox: list[tuple[str, Message]] = []
         self._notes: list[Note] = [RoleChanged(Role.FOLLOWER, term)]
@@ -290,14 +305,20 @@ class RaftNode:
             if self.transfer_target is not None and now >= self.transfer_deadline - TIME_EPSILON:
                 self.abort_transfer()
             if now >= self.heartbeat_deadline - TIME_EPSILON:
+                if self._serves_reads:
+                    self.reads.begin_round(now)
                 self.broadcast_append_entries()
                 self.heartbeat_deadline = now + self.settings.heartbeat_ms
+            if self._serves_reads:
+                self.serve_reads(now)
         elif now >= self.election_deadline - TIME_EPSILON:
             self.election_timeout(now)
 
     def election_timeout(self, now: float) -> None:
         """Followers (§5.2): if the election timeout elapses, convert to candidate. A leader ignores it."""
         if self.role is Role.LEADER:
+            return
+        if self.campaign_would_break_lease(now):
             return
         self._notes.append(TimedOut(self.current_term))
         if self.settings.pre_vote:
@@ -360,6 +381,9 @@ class RaftNode:
         self._notes.append(RoleChanged(Role.LEADER, self.current_term))
         if self.settings.leader_noop:
             self._append_local(Entry(self.current_term, None))
+        self.reads = ReadState()
+        if self._serves_reads:
+            self.reads.begin_round(now)
         self.broadcast_append_entries()
         self.heartbeat_deadline = now + self.settings.heartbeat_ms
         self.recently_active = set()
@@ -388,6 +412,11 @@ class RaftNode:
                 self.handle_timeout_now(now, sender, message)
         if self._tracks_contact:
             self.record_contact(now, sender, message)
+        if self._serves_reads and self.role is Role.LEADER:
+            if type(message) is AppendEntriesResponse and message.term == self.current_term:
+                self.reads.acknowledge(sender, message.heartbeat_round)
+                self.confirm_leadership(now)
+            self.serve_reads(now)
 
     def step_down_on_higher_term(self, now: float, term: int) -> None:
         """If an RPC request or response contains term T > currentTerm: set currentTerm = T, convert to
@@ -470,7 +499,7 @@ class RaftNode:
             return True
         return (
             self.leader_id is not None and now - self.leader_heard_at < self.settings.election_timeout_ms[0]
-        )
+        ) or now < self.votes_withheld_until
 
     def record_contact(self, now: float, sender: str, message: Message) -> None:
         """Remember who was heard from: a follower, when the leader of its term last sent AppendEntries; a
@@ -582,7 +611,9 @@ class RaftNode:
         self.append_new_entries(m.entries[first_new:])
         last_new = m.prev_log_index + len(m.entries)
         self.commit_up_to_leader_commit(m.leader_commit, last_new)
-        self._send(sender, AppendEntriesResponse(term, True, match_index=last_new))
+        self._send(
+            sender, AppendEntriesResponse(term, True, match_index=last_new, heartbeat_round=m.heartbeat_round)
+        )
 
     def term_is_stale(self, m: AppendEntries) -> bool:
         """Rule 1: reply false if term < currentTerm. Reference: §5.1."""
@@ -616,6 +647,7 @@ class RaftNode:
             conflict_term=conflict_term,
             conflict_index=conflict_index,
             refused=Refusal.LOG_MISMATCH,
+            heartbeat_round=m.heartbeat_round,
         )
 
     def delete_conflicting_entries(self, prev: int, entries: tuple[Entry, ...]) -> int:
@@ -688,7 +720,15 @@ class RaftNode:
         entries = log.slice(prev + 1, self.settings.max_entries_per_append) if prev < log.last_index else ()
         self._send(
             peer,
-            AppendEntries(self.current_term, self.id, prev, log.term_at(prev), entries, self.commit_index),
+            AppendEntries(
+                self.current_term,
+                self.id,
+                prev,
+                log.term_at(prev),
+                entries,
+                self.commit_index,
+                self.reads.latest_round,
+            ),
         )
         progress.sent(prev + len(entries))
 
@@ -779,6 +819,7 @@ class RaftNode:
             return
         self.transfer_target = target
         self.transfer_deadline = now + self.settings.election_timeout_ms[0]
+        self.end_lease()
         self._notes.append(TransferStarted(target, self.current_term))
         self.send_timeout_now_if_caught_up(target)
 
@@ -819,3 +860,127 @@ class RaftNode:
         # marked so that leader stickiness does not refuse them (thesis §4.2.3, §3.10).
         self.pre_vote_term = None
         self.become_candidate(now, transfer=True)
+
+    # ------------------------------------------------------- reads (thesis §6.4)
+
+    def check_read_settings(self, settings: NodeSettings) -> None:
+        """Lease reads need CheckQuorum: only its leader stickiness makes followers refuse to elect another
+        leader while the lease holds. A node configured for them without it is refused (``ValueError``); the
+        scenario schema refuses such a scenario first. Reference: §6.4.1 of the thesis."""
+        if settings.read_mode is ReadMode.LEASE and not settings.check_quorum:
+            raise ValueError("lease reads need check_quorum (leader stickiness is what makes a lease hold)")
+        if not 0.0 <= settings.lease_drift_bound_ppm < 1e6:
+            raise ValueError(f"lease_drift_bound_ppm must be in [0, 1e6), got {settings.lease_drift_bound_ppm}")
+
+    def read(self, now: float, command: Command) -> Proposal:
+        """A client's read. With ``read_mode: log`` it goes through the log like any command (:meth:`propose`,
+        §8). Otherwise the leader accepts it without writing the log and answers it later with a
+        :class:`~raft.core.notes.ReadAnswered` note, by ReadIndex or under its lease (:meth:`serve_reads`);
+        the proposal's index is 0 (no log entry). Reference: §6.4 of the thesis.
+
+        Raises :class:`NotLeader` if this server is not the leader (a follower does not forward reads: the
+        client follows the hint, as it does for writes), ``ValueError`` for a command that is not a read.
+        """
+        if command.kind is not OpKind.READ:
+            raise ValueError(f"not a read: {command.op!r}")
+        if not self._serves_reads:
+            return self.propose(command)
+        if self.role is not Role.LEADER:
+            raise NotLeader(self.leader_id)
+        self.reads.pending.append(PendingRead(command))
+        self.serve_reads(now)
+        return Proposal(0, None)
+
+    def serve_reads(self, now: float) -> None:
+        """Leaders: move the pending reads on. Once an entry of this term is committed, each new read gets
+        the commitIndex as its read index and, unless the lease holds, waits for a heartbeat round begun after
+        it (begun now, one for all of them); every read whose leadership is confirmed and whose read index is
+        applied is answered. Reference: §6.4 of the thesis."""
+        reads = self.reads
+        if not reads.pending or self.role is not Role.LEADER:
+            return
+        self.confirm_leadership(now)
+        if not self.committed_in_current_term():
+            return
+        fresh = [read for read in reads.pending if read.index is None]
+        if fresh:
+            leased = self.settings.read_mode is ReadMode.LEASE and self.lease_holds(now)
+            needs_round = 0 if leased else reads.latest_round + 1
+            for read in fresh:
+                read.index = self.commit_index
+                read.needs_round = needs_round
+            if needs_round:
+                reads.begin_round(now)
+                self.broadcast_append_entries()
+        waiting: list[PendingRead] = []
+        for read in reads.pending:
+            assert read.index is not None
+            if self.leadership_confirmed(read) and self.applied_up_to(read.index):
+                self.answer_read(read)
+            else:
+                waiting.append(read)
+        reads.pending = waiting
+
+    def committed_in_current_term(self) -> bool:
+        """The leader answers no read before it has committed an entry of its term (its no-op, §8): until
+        then its commitIndex may lag behind entries earlier leaders committed. Reference: §6.4 of the thesis."""
+        return self.log.term_at(self.commit_index) == self.current_term
+
+    def confirm_leadership(self, now: float) -> None:
+        """The latest heartbeat round a majority acknowledged (counting this leader) confirms that this server
+        was the leader when the round was sent; with read_mode lease, it extends the lease from that send time.
+        Reference: §6.4, §6.4.1 of the thesis."""
+        reads = self.reads
+        sent = reads.confirm(self.voters.committed_index(reads.acknowledged_rounds(self.id)))
+        if sent is not None and self.settings.read_mode is ReadMode.LEASE and not reads.lease_forbidden:
+            settings = self.settings
+            until = sent + lease_duration_ms(settings.election_timeout_ms[0], settings.lease_drift_bound_ppm)
+            reads.lease_until = max(reads.lease_until, until)
+
+    def leadership_confirmed(self, read: PendingRead) -> bool:
+        """A read is answered only once a heartbeat round begun after it arrived was acknowledged by a majority
+        (or a lease held when its read index was recorded). Reference: §6.4 of the thesis."""
+        return self.reads.confirmed >= read.needs_round
+
+    def lease_holds(self, now: float) -> bool:
+        """The lease holds: ``now`` is before the send time of the last round a majority acknowledged plus the
+        lease's duration (:func:`~raft.core.reads.lease_duration_ms`). Reference: §6.4.1 of the thesis."""
+        return now < self.reads.lease_until
+
+    def applied_up_to(self, index: int) -> bool:
+        """The leader waits until lastApplied reaches the read index before it answers from its state
+        machine. Reference: §6.4 of the thesis."""
+        return self.last_applied >= index
+
+    def answer_read(self, read: PendingRead) -> None:
+        """Answer ``read`` from the state machine, as of its read index."""
+        assert read.index is not None
+        mode = ReadMode.READ_INDEX if read.needs_round else ReadMode.LEASE
+        value = self.store.data.get(read.command.key)
+        self._notes.append(ReadAnswered(read.command, read.index, mode, value))
+
+    def end_lease(self) -> None:
+        """A leader that begins a leadership transfer trusts no lease for the rest of its term: the target's
+        election skips leader stickiness (thesis §3.10), even after the transfer aborts, if its TimeoutNow
+        arrives late. Its reads go through ReadIndex rounds instead."""
+        self.reads.lease_until = float("-inf")
+        self.reads.lease_forbidden = True
+
+    def wait_out_leases(self, now: float) -> None:
+        """With lease reads, a server that (re)starts may have acknowledged a leader's heartbeat just before it
+        crashed, and has forgotten when: it refuses votes and pre-votes, as if it had heard from a leader, for
+        the minimum election timeout after its start, so that no lease it helped confirm is outlived by its
+        vote. Reference: §6.4.1 of the thesis (a lease rests on leader stickiness, §4.2.3)."""
+        self.votes_withheld_until = now + self.settings.election_timeout_ms[0]
+
+    def campaign_would_break_lease(self, now: float) -> bool:
+        """With lease reads, an election forced before the timer is due (the scenario action ``timeout``) is
+        ignored while this follower has heard from its leader within the minimum election timeout: its own
+        vote would count against the leader's lease, which this follower helped confirm. A timer that is due
+        always fires. Reference: §6.4.1 of the thesis."""
+        return (
+            self.settings.read_mode is ReadMode.LEASE
+            and now < self.election_deadline - TIME_EPSILON
+            and self.leader_id is not None
+            and now - self.leader_heard_at < self.settings.election_timeout_ms[0]
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from raft.core.messages import Refusal
+from raft.core.reads import ReadMode
 from raft.core.statemachine import ApplyResult, Command
 from raft.core.types import Role
 
@@ -108,6 +109,17 @@ class TransferAborted:
     term: int
 
 
+@dataclass(frozen=True, slots=True)
+class ReadAnswered:
+    """The leader answered a read without writing the log (thesis §6.4): ``command`` read ``value`` as of
+    ``index`` (its read index), confirmed by ``mode`` (a heartbeat round for READ_INDEX, the lease for LEASE)."""
+
+    command: Command
+    index: int
+    mode: ReadMode
+    value: str | None
+
+
 Note = (
     RoleChanged
     | TimedOut
@@ -120,4 +132,5 @@ Note = (
     | SteppedDown
     | TransferStarted
     | TransferAborted
+    | ReadAnswered
 )
