@@ -179,8 +179,9 @@ class ClusterConfig(Frozen):
                 f"the bug {bug} serves them without it)",
                 "read_mode",
             )
+        modes = {bug.value: mode for bug, mode in BUG_READ_MODE.items()}
         for name in self.bugs:
-            needed = BUG_READ_MODE.get(Bug(name))
+            needed = modes.get(name)
             if needed is not None and self.read_mode != needed.value:
                 raise problem(f"bug {name} needs read_mode: {needed.value}, got {self.read_mode}", "read_mode")
 

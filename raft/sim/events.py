@@ -229,6 +229,7 @@ MessageFields = TypedDict(
         "commit": NotRequired[int],
         "success": NotRequired[bool],
         "match_index": NotRequired[int],
+        "round": NotRequired[int],
     },
 )
 
