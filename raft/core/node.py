@@ -912,6 +912,7 @@ class RaftNode:
             if needs_round:
                 reads.begin_round(now)
                 self.broadcast_append_entries()
+                self.confirm_leadership(now)  # a cluster of one confirms its round at once
         waiting: list[PendingRead] = []
         for read in reads.pending:
             assert read.index is not None

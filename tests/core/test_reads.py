@@ -237,3 +237,12 @@ def test_lease_without_check_quorum_builds_and_trusts_the_lease_while_it_leads()
     node = committed_leader(ReadMode.LEASE, check_quorum=False, bugs=[Bug.LEASE_WITHOUT_CHECK_QUORUM])
     node.read(10_000.0, cmd("?x"))  # long after any lease lapsed
     assert [n.mode for n in answered(node)] == [ReadMode.LEASE]
+
+
+def test_a_leader_alone_answers_a_read_index_read_at_once() -> None:
+    """A cluster of one: the leader is its own majority, so its round is acknowledged as soon as it is sent."""
+    node = make_node("n1", voters=("n1",), read_mode=ReadMode.READ_INDEX)
+    elect(node)
+    node.read(1.0, cmd("?x"))
+    [note] = answered(node)
+    assert note.mode is ReadMode.READ_INDEX and note.index == 1
