@@ -180,7 +180,9 @@ def _linearizable(expected: bool, facts: Facts) -> tuple[bool, str]:
     if verdict is None:
         return False, "the clients' history was not checked (the workload issues no reads)"
     wanted = (Verdict.LINEARIZABLE if expected else Verdict.NOT_LINEARIZABLE).value
-    return verdict == wanted, f"the clients' history is {verdict}" + ("" if verdict == wanted else f", not {wanted}")
+    return verdict == wanted, f"the clients' history is {verdict}" + (
+        "" if verdict == wanted else f", not {wanted}"
+    )
 
 
 CHECKS: dict[str, Check] = {

@@ -870,7 +870,9 @@ class RaftNode:
         if settings.read_mode is ReadMode.LEASE and not settings.check_quorum:
             raise ValueError("lease reads need check_quorum (leader stickiness is what makes a lease hold)")
         if not 0.0 <= settings.lease_drift_bound_ppm < 1e6:
-            raise ValueError(f"lease_drift_bound_ppm must be in [0, 1e6), got {settings.lease_drift_bound_ppm}")
+            raise ValueError(
+                f"lease_drift_bound_ppm must be in [0, 1e6), got {settings.lease_drift_bound_ppm}"
+            )
 
     def read(self, now: float, command: Command) -> Proposal:
         """A client's read. With ``read_mode: log`` it goes through the log like any command (:meth:`propose`,

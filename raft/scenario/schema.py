@@ -168,7 +168,6 @@ class ClusterConfig(Frozen):
                 raise problem(unknown_node(state.voted_for, nodes), "initial_state", name, "voted_for")
         return self
 
-
     def _reads_consistent(self) -> None:
         """Lease reads need CheckQuorum (its leader stickiness is what a lease rests on), unless the bug that
         serves them without it is switched on; a bug of reads needs its read mode."""
@@ -183,7 +182,9 @@ class ClusterConfig(Frozen):
         for name in self.bugs:
             needed = modes.get(name)
             if needed is not None and self.read_mode != needed.value:
-                raise problem(f"bug {name} needs read_mode: {needed.value}, got {self.read_mode}", "read_mode")
+                raise problem(
+                    f"bug {name} needs read_mode: {needed.value}, got {self.read_mode}", "read_mode"
+                )
 
 
 class NetworkConfig(Frozen):

@@ -150,10 +150,8 @@ class SimServer:
         node = self.node
         if node is None:
             raise NotLeader(None)
-        if command.kind is OpKind.READ:
-            proposal = node.read(self.env.now, command)
-        else:
-            proposal = node.propose(command)
+        is_read = command.kind is OpKind.READ
+        proposal = node.read(self.env.now, command) if is_read else node.propose(command)
         if proposal.answer is not None:
             on_applied(self.id, command, proposal.answer)
             return proposal.index

@@ -193,7 +193,8 @@ def test_every_read_mode_is_drawn_and_lease_brings_check_quorum() -> None:
 
 
 @pytest.mark.parametrize(
-    ("bug", "mode"), [("lease-without-check-quorum", "lease"), ("read-index-without-confirmation", "read_index")]
+    ("bug", "mode"),
+    [("lease-without-check-quorum", "lease"), ("read-index-without-confirmation", "read_index")],
 )
 def test_a_read_bug_sets_its_read_mode_and_has_reads(bug: str, mode: str) -> None:
     for seed in range(1, 31):
