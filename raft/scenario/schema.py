@@ -182,9 +182,7 @@ class ClusterConfig(Frozen):
         for name in self.bugs:
             needed = modes.get(name)
             if needed is not None and self.read_mode != needed.value:
-                raise problem(
-                    f"bug {name} needs read_mode: {needed.value}, got {self.read_mode}", "read_mode"
-                )
+                raise problem(f"bug {name} needs read_mode: {needed.value}, got {self.read_mode}", "bugs")
 
 
 class NetworkConfig(Frozen):
