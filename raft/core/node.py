@@ -40,7 +40,6 @@ from raft.core.notes import (
     Committed,
     Note,
     PreVoted,
-    ReadAnswered,
     RoleChanged,
     SteppedDown,
     TimedOut,
@@ -51,9 +50,9 @@ from raft.core.notes import (
 )
 from raft.core.progress import Progress
 from raft.core.quorum import MajorityConfig, VoteResult
-from raft.core.reads import PendingRead, ReadMode, ReadState, lease_duration_ms
+from raft.core.reads import LinearizableReads, PendingRead, ReadState
 from raft.core.statemachine import ApplyResult, Command, KeyValueStore, OpKind
-from raft.core.types import Role
+from raft.core.types import ReadMode, Role
 from raft.errors import RaftSimError
 
 if TYPE_CHECKING:
@@ -141,7 +140,7 @@ class Proposal:
     answer: ApplyResult | None
 
 
-class RaftNode:
+class RaftNode(LinearizableReads):
     """A server's whole life between a start (or restart) and a crash.
 
     Persistent state (``current_term``, ``voted_for``, ``log``) is given at construction, as stored; volatile
@@ -862,17 +861,7 @@ class RaftNode:
         self.become_candidate(now, transfer=True)
 
     # ------------------------------------------------------- reads (thesis §6.4)
-
-    def check_read_settings(self, settings: NodeSettings) -> None:
-        """Lease reads need CheckQuorum: only its leader stickiness makes followers refuse to elect another
-        leader while the lease holds. A node configured for them without it is refused (``ValueError``); the
-        scenario schema refuses such a scenario first. Reference: §6.4.1 of the thesis."""
-        if settings.read_mode is ReadMode.LEASE and not settings.check_quorum:
-            raise ValueError("lease reads need check_quorum (leader stickiness is what makes a lease hold)")
-        if not 0.0 <= settings.lease_drift_bound_ppm < 1e6:
-            raise ValueError(
-                f"lease_drift_bound_ppm must be in [0, 1e6), got {settings.lease_drift_bound_ppm}"
-            )
+    # The rules are in raft.core.reads.LinearizableReads; here the door and the guard on elections.
 
     def read(self, now: float, command: Command) -> Proposal:
         """A client's read. With ``read_mode: log`` it goes through the log like any command (:meth:`propose`,
@@ -892,89 +881,6 @@ class RaftNode:
         self.reads.pending.append(PendingRead(command))
         self.serve_reads(now)
         return Proposal(0, None)
-
-    def serve_reads(self, now: float) -> None:
-        """Leaders: move the pending reads on. Once an entry of this term is committed, each new read gets
-        the commitIndex as its read index and, unless the lease holds, waits for a heartbeat round begun after
-        it (begun now, one for all of them); every read whose leadership is confirmed and whose read index is
-        applied is answered. Reference: §6.4 of the thesis."""
-        reads = self.reads
-        if not reads.pending or self.role is not Role.LEADER:
-            return
-        self.confirm_leadership(now)
-        if not self.committed_in_current_term():
-            return
-        fresh = [read for read in reads.pending if read.index is None]
-        if fresh:
-            leased = self.settings.read_mode is ReadMode.LEASE and self.lease_holds(now)
-            needs_round = 0 if leased else reads.latest_round + 1
-            for read in fresh:
-                read.index = self.commit_index
-                read.needs_round = needs_round
-            if needs_round:
-                reads.begin_round(now)
-                self.broadcast_append_entries()
-                self.confirm_leadership(now)  # a cluster of one confirms its round at once
-        waiting: list[PendingRead] = []
-        for read in reads.pending:
-            assert read.index is not None
-            if self.leadership_confirmed(read) and self.applied_up_to(read.index):
-                self.answer_read(read)
-            else:
-                waiting.append(read)
-        reads.pending = waiting
-
-    def committed_in_current_term(self) -> bool:
-        """The leader answers no read before it has committed an entry of its term (its no-op, §8): until
-        then its commitIndex may lag behind entries earlier leaders committed. Reference: §6.4 of the thesis."""
-        return self.log.term_at(self.commit_index) == self.current_term
-
-    def confirm_leadership(self, now: float) -> None:
-        """The latest heartbeat round a majority acknowledged (counting this leader) confirms that this server
-        was the leader when the round was sent; with read_mode lease, it extends the lease from that send time.
-        Reference: §6.4, §6.4.1 of the thesis."""
-        reads = self.reads
-        sent = reads.confirm(self.voters.committed_index(reads.acknowledged_rounds(self.id)))
-        if sent is not None and self.settings.read_mode is ReadMode.LEASE and not reads.lease_forbidden:
-            settings = self.settings
-            until = sent + lease_duration_ms(settings.election_timeout_ms[0], settings.lease_drift_bound_ppm)
-            reads.lease_until = max(reads.lease_until, until)
-
-    def leadership_confirmed(self, read: PendingRead) -> bool:
-        """A read is answered only once a heartbeat round begun after it arrived was acknowledged by a majority
-        (or a lease held when its read index was recorded). Reference: §6.4 of the thesis."""
-        return self.reads.confirmed >= read.needs_round
-
-    def lease_holds(self, now: float) -> bool:
-        """The lease holds: ``now`` is before the send time of the last round a majority acknowledged plus the
-        lease's duration (:func:`~raft.core.reads.lease_duration_ms`). Reference: §6.4.1 of the thesis."""
-        return now < self.reads.lease_until
-
-    def applied_up_to(self, index: int) -> bool:
-        """The leader waits until lastApplied reaches the read index before it answers from its state
-        machine. Reference: §6.4 of the thesis."""
-        return self.last_applied >= index
-
-    def answer_read(self, read: PendingRead) -> None:
-        """Answer ``read`` from the state machine, as of its read index."""
-        assert read.index is not None
-        mode = ReadMode.READ_INDEX if read.needs_round else ReadMode.LEASE
-        value = self.store.data.get(read.command.key)
-        self._notes.append(ReadAnswered(read.command, read.index, mode, value))
-
-    def end_lease(self) -> None:
-        """A leader that begins a leadership transfer trusts no lease for the rest of its term: the target's
-        election skips leader stickiness (thesis §3.10), even after the transfer aborts, if its TimeoutNow
-        arrives late. Its reads go through ReadIndex rounds instead."""
-        self.reads.lease_until = float("-inf")
-        self.reads.lease_forbidden = True
-
-    def wait_out_leases(self, now: float) -> None:
-        """With lease reads, a server that (re)starts may have acknowledged a leader's heartbeat just before it
-        crashed, and has forgotten when: it refuses votes and pre-votes, as if it had heard from a leader, for
-        the minimum election timeout after its start, so that no lease it helped confirm is outlived by its
-        vote. Reference: §6.4.1 of the thesis (a lease rests on leader stickiness, §4.2.3)."""
-        self.votes_withheld_until = now + self.settings.election_timeout_ms[0]
 
     def campaign_would_break_lease(self, now: float) -> bool:
         """With lease reads, an election forced before the timer is due (the scenario action ``timeout``) is

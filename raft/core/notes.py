@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from raft.core.messages import Refusal
-from raft.core.reads import ReadMode
 from raft.core.statemachine import ApplyResult, Command
-from raft.core.types import Role
+from raft.core.types import ReadMode, Role
 
 
 @dataclass(frozen=True, slots=True)

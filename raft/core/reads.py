@@ -1,8 +1,9 @@
 """Linearizable reads without writing the log (thesis §6.4): what a leader keeps to answer them.
 
 A read through the log (the paper's way, §8) costs a log entry, a disk write and a replication round. The thesis
-describes two cheaper ways that stay linearizable; the node's rule methods (:mod:`raft.core.node`, section
-"reads") follow them, and this module owns the leader's volatile state for them:
+describes two cheaper ways that stay linearizable. This module owns their rules (:class:`LinearizableReads`, a part of
+:class:`~raft.core.node.RaftNode`, whose ``read`` door takes the reads) and the leader's volatile state for them
+(:class:`ReadState`):
 
 - **ReadIndex** (§6.4): once the leader has committed an entry of its current term, it records its commitIndex
   as the read's *read index*, confirms that it is still the leader with a round of heartbeats that a majority
@@ -23,20 +24,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from typing import TYPE_CHECKING
 
-from raft.core.statemachine import Command
+from raft.core.notes import Note, ReadAnswered
+from raft.core.statemachine import Command, KeyValueStore
+from raft.core.types import ReadMode, Role
 
+if TYPE_CHECKING:
+    from raft.core.log import RaftLog
+    from raft.core.node import NodeSettings
+    from raft.core.quorum import MajorityConfig
 
-class ReadMode(Enum):
-    """How a leader answers reads. Values are the scenario's ``cluster.read_mode`` words and the trace's."""
-
-    #: Through the log, as the paper does (§8): the read is an entry, answered when applied.
-    LOG = "log"
-    #: ReadIndex: commitIndex, a heartbeat round acknowledged by a majority, then the state machine (§6.4).
-    READ_INDEX = "read_index"
-    #: Lease: at once while a lease holds, else as ReadIndex (§6.4.1); needs CheckQuorum.
-    LEASE = "lease"
+__all__ = ["PPM", "LinearizableReads", "PendingRead", "ReadMode", "ReadState", "lease_duration_ms"]
 
 
 #: What a drift bound of one part per million is, as a fraction.
@@ -111,3 +110,119 @@ class ReadState:
     def acknowledged_rounds(self, leader: str) -> Mapping[str, int]:
         """The latest round each voter acknowledged, the leader its own latest (it sent it)."""
         return {**self.acked, leader: self.latest_round}
+
+
+class LinearizableReads:
+    """The rules of reads without the log, as a part of :class:`~raft.core.node.RaftNode` (which inherits
+    them, and whose :meth:`~raft.core.node.RaftNode.read` door and message handling call them): kept here so
+    that the node's module stays the paper's Figure 2. The attributes below are the node's."""
+
+    if TYPE_CHECKING:
+        id: str
+        voters: MajorityConfig
+        settings: NodeSettings
+        role: Role
+        current_term: int
+        commit_index: int
+        last_applied: int
+        log: RaftLog
+        store: KeyValueStore
+        reads: ReadState
+        votes_withheld_until: float
+        _notes: list[Note]
+
+        def broadcast_append_entries(self) -> None: ...
+
+    def check_read_settings(self, settings: NodeSettings) -> None:
+        """Lease reads need CheckQuorum: only its leader stickiness makes followers refuse to elect another
+        leader while the lease holds. A node configured for them without it is refused (``ValueError``); the
+        scenario schema refuses such a scenario first. Reference: §6.4.1 of the thesis."""
+        if settings.read_mode is ReadMode.LEASE and not settings.check_quorum:
+            raise ValueError("lease reads need check_quorum (leader stickiness is what makes a lease hold)")
+        if not 0.0 <= settings.lease_drift_bound_ppm < 1e6:
+            raise ValueError(
+                f"lease_drift_bound_ppm must be in [0, 1e6), got {settings.lease_drift_bound_ppm}"
+            )
+
+    def serve_reads(self, now: float) -> None:
+        """Leaders: move the pending reads on. Once an entry of this term is committed, each new read gets
+        the commitIndex as its read index and, unless the lease holds, waits for a heartbeat round begun after
+        it (begun now, one for all of them); every read whose leadership is confirmed and whose read index is
+        applied is answered. Reference: §6.4 of the thesis."""
+        reads = self.reads
+        if not reads.pending or self.role is not Role.LEADER:
+            return
+        self.confirm_leadership(now)
+        if not self.committed_in_current_term():
+            return
+        fresh = [read for read in reads.pending if read.index is None]
+        if fresh:
+            leased = self.settings.read_mode is ReadMode.LEASE and self.lease_holds(now)
+            needs_round = 0 if leased else reads.latest_round + 1
+            for read in fresh:
+                read.index = self.commit_index
+                read.needs_round = needs_round
+            if needs_round:
+                reads.begin_round(now)
+                self.broadcast_append_entries()
+                self.confirm_leadership(now)  # a cluster of one confirms its round at once
+        waiting: list[PendingRead] = []
+        for read in reads.pending:
+            assert read.index is not None
+            if self.leadership_confirmed(read) and self.applied_up_to(read.index):
+                self.answer_read(read)
+            else:
+                waiting.append(read)
+        reads.pending = waiting
+
+    def committed_in_current_term(self) -> bool:
+        """The leader answers no read before it has committed an entry of its term (its no-op, §8): until
+        then its commitIndex may lag behind entries earlier leaders committed. Reference: §6.4 of the thesis."""
+        return self.log.term_at(self.commit_index) == self.current_term
+
+    def confirm_leadership(self, now: float) -> None:
+        """The latest heartbeat round a majority acknowledged (counting this leader) confirms that this server
+        was the leader when the round was sent; with read_mode lease, it extends the lease from that send time.
+        Reference: §6.4, §6.4.1 of the thesis."""
+        reads = self.reads
+        sent = reads.confirm(self.voters.committed_index(reads.acknowledged_rounds(self.id)))
+        if sent is not None and self.settings.read_mode is ReadMode.LEASE and not reads.lease_forbidden:
+            settings = self.settings
+            until = sent + lease_duration_ms(settings.election_timeout_ms[0], settings.lease_drift_bound_ppm)
+            reads.lease_until = max(reads.lease_until, until)
+
+    def leadership_confirmed(self, read: PendingRead) -> bool:
+        """A read is answered only once a heartbeat round begun after it arrived was acknowledged by a majority
+        (or a lease held when its read index was recorded). Reference: §6.4 of the thesis."""
+        return self.reads.confirmed >= read.needs_round
+
+    def lease_holds(self, now: float) -> bool:
+        """The lease holds: ``now`` is before the send time of the last round a majority acknowledged plus the
+        lease's duration (:func:`~raft.core.reads.lease_duration_ms`). Reference: §6.4.1 of the thesis."""
+        return now < self.reads.lease_until
+
+    def applied_up_to(self, index: int) -> bool:
+        """The leader waits until lastApplied reaches the read index before it answers from its state
+        machine. Reference: §6.4 of the thesis."""
+        return self.last_applied >= index
+
+    def answer_read(self, read: PendingRead) -> None:
+        """Answer ``read`` from the state machine, as of its read index."""
+        assert read.index is not None
+        mode = ReadMode.READ_INDEX if read.needs_round else ReadMode.LEASE
+        value = self.store.data.get(read.command.key)
+        self._notes.append(ReadAnswered(read.command, read.index, mode, value))
+
+    def end_lease(self) -> None:
+        """A leader that begins a leadership transfer trusts no lease for the rest of its term: the target's
+        election skips leader stickiness (thesis §3.10), even after the transfer aborts, if its TimeoutNow
+        arrives late. Its reads go through ReadIndex rounds instead."""
+        self.reads.lease_until = float("-inf")
+        self.reads.lease_forbidden = True
+
+    def wait_out_leases(self, now: float) -> None:
+        """With lease reads, a server that (re)starts may have acknowledged a leader's heartbeat just before it
+        crashed, and has forgotten when: it refuses votes and pre-votes, as if it had heard from a leader, for
+        the minimum election timeout after its start, so that no lease it helped confirm is outlived by its
+        vote. Reference: §6.4.1 of the thesis (a lease rests on leader stickiness, §4.2.3)."""
+        self.votes_withheld_until = now + self.settings.election_timeout_ms[0]
