@@ -1,9 +1,9 @@
 """Linearizable reads without writing the log (thesis §6.4): what a leader keeps to answer them.
 
 A read through the log (the paper's way, §8) costs a log entry, a disk write and a replication round. The thesis
-describes two cheaper ways that stay linearizable. This module owns their rules (:class:`LinearizableReads`, a part of
-:class:`~raft.core.node.RaftNode`, whose ``read`` door takes the reads) and the leader's volatile state for them
-(:class:`ReadState`):
+describes two cheaper ways that stay linearizable. This module owns their rules (:class:`LinearizableReads`, a
+part of :class:`~raft.core.node.RaftNode`, whose ``read`` door takes the reads) and the leader's volatile state
+for them (:class:`ReadState`):
 
 - **ReadIndex** (§6.4): once the leader has committed an entry of its current term, it records its commitIndex
   as the read's *read index*, confirms that it is still the leader with a round of heartbeats that a majority
