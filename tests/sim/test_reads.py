@@ -95,7 +95,7 @@ def test_a_lease_holds_only_while_the_leaders_clock_drifts_within_the_bound(
     """Reference: thesis §6.4.1: the lease is safe only if clocks drift apart by no more than the bound; the
     core sees only its own clock (``timing.drift_ppm``), so a slow leader clock stretches its lease in real
     time."""
-    data = load_scenario(find_scenario("etcd/reads-lease-drift")).model_dump(mode="json", exclude={"source"})
+    data = load_scenario(find_scenario("etcd/reads-clock-drift")).model_dump(mode="json", exclude={"source"})
     data["timing"]["drift_ppm"] = {"n1": drift_ppm}
     data["cluster"]["lease_drift_bound_ppm"] = bound_ppm
     data["expect"] = []
