@@ -18,6 +18,7 @@ from raft.core.bugs import Bug
 from raft.core.messages import Entry, Message, TimeoutNow
 from raft.core.node import NodeSettings
 from raft.core.quorum import MajorityConfig
+from raft.core.reads import ReadMode
 from raft.core.types import Role
 from raft.properties import Property
 from raft.scenario.delays import Delay, distribution
@@ -118,6 +119,8 @@ class Simulation:
             pre_vote=cluster.pre_vote,
             check_quorum=cluster.check_quorum,
             snapshot_every=scenario.storage.snapshot_every,
+            read_mode=ReadMode(cluster.read_mode),
+            lease_drift_bound_ppm=cluster.lease_drift_bound_ppm,
         )
         net = scenario.network
         net_rng = stream(seed, "network")
@@ -226,6 +229,8 @@ class Simulation:
         for key in ("pre_vote", "check_quorum"):  # the thesis's switches appear only when on: a paper-Raft
             if not config["cluster"][key]:  # trace is what it always was
                 del config["cluster"][key]
+        if config["cluster"]["read_mode"] == ReadMode.LOG.value:  # likewise reads through the log
+            del config["cluster"]["read_mode"], config["cluster"]["lease_drift_bound_ppm"]
         return {
             "t_ms": 0.0,
             "type": EventType.META,
