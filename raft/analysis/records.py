@@ -44,6 +44,9 @@ class Operations(TypedDict):
     acknowledged: int
     outstanding: int
     latency_ms: Latency
+    #: Reads only, and only when some were answered without the log (thesis §6.4): how many by each
+    #: ``read`` event mode (``read_index``, ``lease``).
+    answered: NotRequired[dict[str, int]]
 
 
 #: The event types of faults (and of fault actions skipped, and transfers): a ``Fault``'s ``type``.
@@ -149,6 +152,16 @@ class ConfigurationRecord(TypedDict):
     outgoing: NotRequired[list[str]]
 
 
+class SnapshotCounts(TypedDict):
+    """One server's snapshots in a run (thesis §5.1): how many it took of its own state machine, how many it
+    installed from a leader (InstallSnapshot), and the last included index of its latest one."""
+
+    node: str
+    taken: int
+    installed: int
+    last_index: int
+
+
 class SummaryParts(TypedDict):
     """What :meth:`raft.analysis.summary.SummaryBuilder.finish` derives from the event stream."""
 
@@ -159,6 +172,7 @@ class SummaryParts(TypedDict):
     reads: Operations
     faults: list[Fault]
     configurations: list[ConfigurationRecord]
+    snapshots: list[SnapshotCounts]
 
 
 class Summary(TypedDict):
@@ -183,6 +197,7 @@ class Summary(TypedDict):
     faults: list[Fault]
     #: Every configuration entry appended (membership changes, thesis chapter 4); empty without them.
     configurations: list[ConfigurationRecord]
+    snapshots: list[SnapshotCounts]
     safety_violations: list[ViolationRecord]
     linearizable: str | None
     expectations: list[ExpectationResult]

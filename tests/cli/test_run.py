@@ -168,8 +168,9 @@ def test_list_shows_teaching_scenarios_then_bug_lessons_one_line_each(
     assert main(["list"]) == EXIT_OK
     lines = capsys.readouterr().out.splitlines()
     lessons = [f"membership/{p.stem}" for p in (SCENARIOS / "membership").glob("*.yaml")]
-    teaching = sorted([*(p.stem for p in SCENARIOS.glob("*.yaml")), *lessons])
-    assert lessons
+    snapshots = [f"snapshots/{p.stem}" for p in (SCENARIOS / "snapshots").glob("*.yaml")]
+    teaching = sorted([*(p.stem for p in SCENARIOS.glob("*.yaml")), *lessons, *snapshots])
+    assert lessons and snapshots
     pairs = sorted(f"etcd/{p.stem}" for p in (SCENARIOS / "etcd").glob("*.yaml"))
     bugs = sorted(f"bugs/{p.stem}" for p in (SCENARIOS / "bugs").glob("*.yaml"))
     assert lines[0] == "Teaching scenarios (raft-sim run NAME):"

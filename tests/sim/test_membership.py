@@ -78,3 +78,57 @@ def test_without_membership_events_the_trace_is_unchanged() -> None:
     meta = simulate(parse_scenario(data)).events[0]
     assert "spares" not in meta and "spares" not in meta["config"]["cluster"]
     assert all("change" not in e for e in meta["events"])
+
+
+def test_a_learner_added_after_compaction_catches_up_by_snapshot_with_its_configuration() -> None:
+    """Thesis §5.1 with §4.2.1: the leader has discarded the entries a new server needs, so the learner gets
+    the snapshot and uses its configuration (the one in force at its last included index: here from before the
+    add), then the entries after it, whose configuration entries it uses in turn: it ends a promoted voter."""
+    data = {
+        "name": "t",
+        "duration_ms": 3000,
+        "cluster": {"size": 3, "spares": ["n4"]},
+        "network": {"latency_ms": 5},
+        "storage": {"snapshot_every": 5},
+        "workload": {"writes_per_s": 50, "stop_ms": 2500},
+        "events": [
+            {"at_ms": 10, "timeout": "n1"},
+            {"at_ms": 1000, "add": "n4"},
+            {"at_ms": 1500, "promote": "n4"},
+        ],
+    }
+    result = simulate(parse_scenario(data))
+    installed = [e for e in of(result, "snapshot") if e["node"] == "n4"]
+    assert installed and installed[0]["from"] == "n1" and installed[0]["index"] > 5
+    n4_configs = [e for e in of(result, "config") if e["node"] == "n4"]
+    first = n4_configs[0]
+    assert (first["phase"], first["index"]) == ("in_force", installed[0]["index"])
+    assert first["voters"] == ["n1", "n2", "n3"]
+    in_force = [(e["voters"], e["learners"]) for e in n4_configs if e["phase"] == "in_force"]
+    assert in_force[1:] == [(["n1", "n2", "n3"], ["n4"]), (["n1", "n2", "n3", "n4"], [])]
+    assert n4_configs[-1]["voters"] == ["n1", "n2", "n3", "n4"] and n4_configs[-1]["phase"] == "committed"
+    assert result.summary["safety_violations"] == [] and result.summary["commit_index"]["n4"] > 50
+
+
+def test_snapshots_without_membership_changes_trace_no_configuration() -> None:
+    """A restart from a snapshot and an install take the snapshot's configuration, which without membership
+    changes is the one in use: nothing is traced (the traces of runs with compaction alone are unchanged)."""
+    data = {
+        "name": "t",
+        "duration_ms": 4000,
+        "cluster": {"size": 3},
+        "network": {"latency_ms": 5},
+        "storage": {"snapshot_every": 5},
+        "workload": {"writes_per_s": 50, "stop_ms": 3500},
+        "events": [
+            {"at_ms": 1000, "crash": "n2"},
+            {"at_ms": 1500, "restart": "n2"},
+            {"at_ms": 2000, "crash": "n3"},
+            {"at_ms": 3000, "restart": "n3"},
+        ],
+    }
+    result = simulate(parse_scenario(data))
+    restarts = [e for e in of(result, "restart") if "snapshot" in e]
+    installs = [e for e in of(result, "snapshot") if "from" in e]
+    assert restarts and installs  # both ways of taking a snapshot's configuration happened
+    assert of(result, "config") == []
