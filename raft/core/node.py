@@ -92,6 +92,9 @@ class NodeSettings:
     pre_vote: bool = False
     #: CheckQuorum (thesis §6.2) with leader stickiness (§4.2.3).
     check_quorum: bool = False
+    #: etcd's timers (:mod:`raft.core.ticks`): time passes in ticks of ``heartbeat_ms``, and every timeout is a
+    #: whole number of ticks. Off: the paper's timers, deadlines on the caller's clock.
+    tick_timers: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +179,10 @@ class RaftNode:
             )
         self.settings = settings
         self.rng = rng
+        #: The timers' units, read by every timer: the range election timeouts are drawn from (its low end is
+        #: also the minimum election timeout of leader stickiness, CheckQuorum and transfers) and the heartbeat
+        #: interval. In ms on the caller's clock; in ticks with etcd's timers (:mod:`raft.core.ticks`).
+        self.election_range, self.heartbeat_interval = self.timer_units(settings)
         # Persistent state on all servers (Figure 2).
         self.current_term = term
         self.voted_for = voted_for
@@ -270,6 +277,11 @@ class RaftNode:
             return deadline
         return self.election_deadline
 
+    @staticmethod
+    def timer_units(settings: NodeSettings) -> tuple[tuple[float, float], float]:
+        """The election timeout range and the heartbeat interval, in the units of ``now``: ms."""
+        return settings.election_timeout_ms, settings.heartbeat_ms
+
     def reset_election_timer(self, now: float) -> None:
         """The election timer restarts with a fresh timeout. Reference: §5.2."""
         self.election_deadline = now + self.random_election_timeout()
@@ -277,7 +289,7 @@ class RaftNode:
     def random_election_timeout(self) -> float:
         """Election timeouts are chosen randomly from a fixed interval (uniform over the configured range).
         Reference: §5.2."""
-        low, high = self.settings.election_timeout_ms
+        low, high = self.election_range
         return self.rng.uniform(low, high)
 
     def tick(self, now: float) -> None:
@@ -291,7 +303,7 @@ class RaftNode:
                 self.abort_transfer()
             if now >= self.heartbeat_deadline - TIME_EPSILON:
                 self.broadcast_append_entries()
-                self.heartbeat_deadline = now + self.settings.heartbeat_ms
+                self.heartbeat_deadline = now + self.heartbeat_interval
         elif now >= self.election_deadline - TIME_EPSILON:
             self.election_timeout(now)
 
@@ -361,9 +373,9 @@ class RaftNode:
         if self.settings.leader_noop:
             self._append_local(Entry(self.current_term, None))
         self.broadcast_append_entries()
-        self.heartbeat_deadline = now + self.settings.heartbeat_ms
+        self.heartbeat_deadline = now + self.heartbeat_interval
         self.recently_active = set()
-        self.quorum_check_deadline = now + self.settings.election_timeout_ms[0]
+        self.quorum_check_deadline = now + self.election_range[0]
 
     # ---------------------------------------------------------------- messages
 
@@ -469,7 +481,7 @@ class RaftNode:
         if self.role is Role.LEADER:
             return True
         return (
-            self.leader_id is not None and now - self.leader_heard_at < self.settings.election_timeout_ms[0]
+            self.leader_id is not None and now - self.leader_heard_at < self.election_range[0]
         )
 
     def record_contact(self, now: float, sender: str, message: Message) -> None:
@@ -553,7 +565,7 @@ class RaftNode:
         Reference: §6.2 of the thesis."""
         if self.quorum_is_active():
             self.recently_active = set()
-            self.quorum_check_deadline = now + self.settings.election_timeout_ms[0]
+            self.quorum_check_deadline = now + self.election_range[0]
             return
         self._notes.append(SteppedDown(self.current_term, "check_quorum"))
         self.become_follower(self.current_term, now)
@@ -778,7 +790,7 @@ class RaftNode:
         if target == self.transfer_target:
             return
         self.transfer_target = target
-        self.transfer_deadline = now + self.settings.election_timeout_ms[0]
+        self.transfer_deadline = now + self.election_range[0]
         self._notes.append(TransferStarted(target, self.current_term))
         self.send_timeout_now_if_caught_up(target)
 
