@@ -26,7 +26,7 @@ from raft.cli.options import (
 )
 from raft.cli.paths import SCENARIO_DIR, find_scenario
 from raft.cli.progress import RunPacer
-from raft.cli.report import render_summary
+from raft.cli.report import raft_settings, render_summary
 from raft.errors import RaftSimError
 from raft.files import check_output_file
 from raft.scenario import Scenario, load_scenario
@@ -151,7 +151,7 @@ def run_scenario(args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
         if result.interrupted:
             print(interrupted_line(result.summary))
-        sys.stdout.write(render_summary(result.summary))
+        sys.stdout.write(render_summary(result.summary, raft_settings(scenario.cluster)))
         if args.trace:
             print(f"Trace written to {args.trace}")
         if args.plot:

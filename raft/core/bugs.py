@@ -207,7 +207,9 @@ def node_class(bugs: Iterable[Bug] = (), *, tick_timers: bool = False) -> type[R
 
 @functools.cache
 def _node_class(bugs: frozenset[Bug], tick_timers: bool) -> type[RaftNode]:
-    bases: tuple[type[RaftNode], ...] = tuple(NODE_BUGS[bug] for bug in Bug if bug in bugs and bug in NODE_BUGS)
+    bases: tuple[type[RaftNode], ...] = tuple(
+        NODE_BUGS[bug] for bug in Bug if bug in bugs and bug in NODE_BUGS
+    )
     if tick_timers:
         bases = (*bases, TickTimers)
     if not bugs:

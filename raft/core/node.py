@@ -480,9 +480,7 @@ class RaftNode:
         Reference: §4.2.3, §9.6 of the thesis."""
         if self.role is Role.LEADER:
             return True
-        return (
-            self.leader_id is not None and now - self.leader_heard_at < self.election_range[0]
-        )
+        return self.leader_id is not None and now - self.leader_heard_at < self.election_range[0]
 
     def record_contact(self, now: float, sender: str, message: Message) -> None:
         """Remember who was heard from: a follower, when the leader of its term last sent AppendEntries; a

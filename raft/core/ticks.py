@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import random
 
+from raft.core.log import RaftLog
 from raft.core.messages import Message
 from raft.core.node import NodeSettings, RaftNode
 from raft.core.quorum import MajorityConfig
-from raft.core.log import RaftLog
 
 
 def ticks_of(ms: float, tick_ms: float) -> int:

@@ -35,6 +35,7 @@ class EventType(StrEnum):
     VOTE = "vote"
     PRE_VOTE = "pre_vote"
     STEP_DOWN = "step_down"
+    TICK_ADVANCE = "tick_advance"
     SEND = "send"
     DELIVER = "deliver"
     DROP = "drop"
@@ -154,6 +155,17 @@ class StepDownEvent(TypedDict):
     node: str
     term: int
     reason: str
+
+
+class TickAdvanceEvent(TypedDict):
+    """A member that started with etcd's timers fast-forwarded ``ticks`` election ticks at once (etcd's initial
+    election tick advance: ElectionTick - 2 once it reaches more than one peer; ElectionTick - 1 in a cluster of
+    one)."""
+
+    t_ms: float
+    type: Literal[EventType.TICK_ADVANCE]
+    node: str
+    ticks: int
 
 
 class AppendEvent(TypedDict):
@@ -367,6 +379,7 @@ Event = (
     | VoteEvent
     | PreVoteEvent
     | StepDownEvent
+    | TickAdvanceEvent
     | SendEvent
     | DeliverEvent
     | DropEvent

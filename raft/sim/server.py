@@ -36,6 +36,7 @@ from raft.core.statemachine import ApplyResult, Command
 from raft.sim.events import AppendEvent, ApplyEvent, EventBus, EventType, PreVoteEvent, VoteEvent
 from raft.sim.network import Network
 from raft.sim.storage import Storage
+from raft.sim.ticker import Ticker, TickPlan
 
 if TYPE_CHECKING:
     from raft.core.notes import Note
@@ -59,6 +60,7 @@ class SimServer:
         storage: Storage,
         *,
         write_ms: float = 0.0,
+        tick_plan: TickPlan | None = None,
     ) -> None:
         self.env = env
         self.id = node_id
@@ -69,6 +71,9 @@ class SimServer:
         self.bus = bus
         self.storage = storage
         self.write_ms = write_ms
+        #: etcd's timers (a ticker per life drives the node's timers), or ``None``: the paper's, woken at the
+        #: node's next deadline.
+        self.tick_plan = tick_plan
         self.node: RaftNode | None = None
         self.up = False
         self.incarnation = 0
@@ -108,7 +113,7 @@ class SimServer:
         self._writing = False
         self._queued = []
         self._wake_at = math.inf
-        self.node = node_class(self.settings.bugs)(
+        self.node = node_class(self.settings.bugs, tick_timers=self.settings.tick_timers)(
             self.id,
             self.voters,
             self.settings,
@@ -119,6 +124,8 @@ class SimServer:
             now=self.env.now,
         )
         self._process()
+        if self.tick_plan is not None:
+            self._start_ticker(self.tick_plan)
 
     def crash(self) -> None:
         """Lose everything volatile: timers, writes in progress, pending client answers, the node itself."""
@@ -164,6 +171,42 @@ class SimServer:
         node.transfer_leadership(self.env.now, target)
         self._process()
 
+    def _start_ticker(self, plan: TickPlan) -> None:
+        incarnation = self.incarnation
+        Ticker(
+            self.env,
+            plan,
+            alive=lambda: self.incarnation == incarnation,
+            tick=self._tick,
+            advance=self._advance_ticks,
+            reachable_peers=self._reachable_peers,
+        ).start()
+
+    def _tick(self) -> None:
+        """etcd's timers: one tick of the node's timers."""
+        assert self.node is not None
+        self.node.tick(self.env.now)
+        self._process()
+
+    def _advance_ticks(self, ticks: int) -> None:
+        """etcd's initial election tick advance: the node ticked ``ticks`` times at once."""
+        node = self.node
+        assert node is not None
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.TICK_ADVANCE, "node": self.id, "ticks": ticks})
+        for _ in range(ticks):
+            node.tick(self.env.now)
+        self._process()
+
+    def _reachable_peers(self) -> int:
+        """The other members that are up and reachable both ways (etcd: peers whose connection is active)."""
+        network = self.network
+        topology = network.topology
+        return sum(
+            1
+            for peer in self.voters.voters
+            if peer != self.id and network.is_up(peer) and topology.connected(self.id, peer)
+        )
+
     def _on_wake(self, event: Any) -> None:
         if event.value != self.incarnation:
             return
@@ -185,6 +228,8 @@ class SimServer:
             ready = node.take_ready()  # what acknowledging a synchronous write produced (a commit)
             if ready is not None:
                 self._carry_out(ready, None, None)
+        if self.tick_plan is not None:
+            return  # the ticker drives the timers
         deadline = node.next_deadline
         if deadline < self._wake_at:
             self._wake_at = deadline

@@ -27,6 +27,7 @@ from raft.sim.safety import SafetyViolationError, Violation
 from raft.sim.script import Script
 from raft.sim.server import SimServer
 from raft.sim.storage import Storage
+from raft.sim.ticker import TickPlan
 
 if TYPE_CHECKING:
     from raft.scenario import Scenario
@@ -92,6 +93,17 @@ class Simulation:
             bugs=self.bugs,
             pre_vote=cluster.pre_vote,
             check_quorum=cluster.check_quorum,
+            tick_timers=cluster.timers == "ticks",
+        )
+        tick_plan = (
+            TickPlan(
+                tick_ms=cluster.heartbeat_ms,
+                election_ticks=round(cluster.election_timeout_ms[0] / cluster.heartbeat_ms),
+                initial_advance=cluster.initial_election_tick_advance,
+                cluster_size=len(self.nodes),
+            )
+            if settings.tick_timers
+            else None
         )
         net = scenario.network
         self.network = Network(
@@ -122,6 +134,7 @@ class Simulation:
                 bus,
                 storage,
                 write_ms=scenario.storage.write_ms,
+                tick_plan=tick_plan,
             )
         servers = self.servers
         self.network.is_up = lambda node: servers[node].up
@@ -161,9 +174,14 @@ class Simulation:
         """The trace's first line: schema version, nodes, configuration and initial state."""
         scenario = self.scenario
         config = scenario.model_dump(mode="json", exclude={"events", "expect", "source"})
+        cluster = config["cluster"]
         for key in ("pre_vote", "check_quorum"):  # the thesis's switches appear only when on: a paper-Raft
-            if not config["cluster"][key]:  # trace is what it always was
-                del config["cluster"][key]
+            if not cluster[key]:  # trace is what it always was
+                del cluster[key]
+        if cluster["profile"] == "paper":  # likewise the profile, and etcd's timers only when in use
+            del cluster["profile"]
+        if cluster["timers"] == "continuous":
+            del cluster["timers"], cluster["initial_election_tick_advance"]
         return {
             "t_ms": 0.0,
             "type": EventType.META,

@@ -44,7 +44,10 @@ def test_an_election_fires_after_a_whole_number_of_ticks_in_election_tick_to_twi
     drawn = Counter()
     for seed in range(300):
         node = node_class((), tick_timers=True)(
-            "n1", MajorityConfig(frozenset(THREE)), NodeSettings(**ETCD), random.Random(seed)  # type: ignore[arg-type]
+            "n1",
+            MajorityConfig(frozenset(THREE)),
+            NodeSettings(**ETCD),
+            random.Random(seed),  # type: ignore[arg-type]
         )
         take(node)
         drawn[ticks_until_timeout(node)] += 1
