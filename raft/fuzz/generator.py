@@ -11,8 +11,10 @@ expectation (``max_leaderless_ms_after: [quiet_ms, LEADER_BOUND_MS]``), so a rep
 failure as well as a safety one.
 
 The generator also varies ``cluster.leader_noop``, ``cluster.max_entries_per_append`` and the storage delay:
-without them, the Figure 8 hazard can hardly arise; and it switches the thesis's ``cluster.pre_vote`` and
-``cluster.check_quorum`` on, each for half the seeds (always, when a bug switched on needs one).
+without them, the Figure 8 hazard can hardly arise; it switches the thesis's ``cluster.pre_vote`` and
+``cluster.check_quorum`` on, each for half the seeds (always, when a bug switched on needs one); and it draws
+``cluster.profile: etcd`` (both switched on, etcd's tick timers and initial election tick advance) for 30 % of
+the seeds, with etcd's ten-tick election timeout on the fuzzer's time scale (:data:`ETCD_PROFILE`).
 """
 
 from __future__ import annotations
@@ -251,6 +253,25 @@ def _extensions(seed: int, bugs: Sequence[str]) -> dict[str, bool]:
     return on
 
 
+#: The etcd profile as the fuzzer draws it: etcd's tick structure (HeartbeatTick 1, ElectionTick 10, timeouts
+#: of 10 to 19 ticks) on the fuzzer's time scale (ticks of 20 ms rather than 100 ms), so that the fault phase
+#: sees elections and the quiet phase's liveness bound holds as for paper Raft.
+ETCD_PROFILE: dict[str, Any] = {"profile": "etcd", "heartbeat_ms": 20, "election_timeout_ms": [200, 400]}
+
+
+def _profile(seed: int) -> dict[str, Any]:
+    """The cluster keys of the profile a seed draws: the etcd profile for 30 % of the seeds (a quarter of those
+    without the initial election tick advance), else none (paper Raft); from a generator of its own, so that the
+    rest of the scenario is what it was."""
+    rng = random.Random(f"raft-sim/fuzz/{seed}/profile")
+    if rng.random() >= 0.3:
+        return {}
+    keys = dict(ETCD_PROFILE)
+    if rng.random() < 0.25:
+        keys["initial_election_tick_advance"] = False
+    return keys
+
+
 def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
     """The scenario of fuzz seed ``seed``, as a scenario mapping (the YAML form ``parse_scenario`` reads).
 
@@ -284,6 +305,7 @@ def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
         "max_entries_per_append": rng.choice([1, 2, 4, 64]),
     }
     cluster.update(_extensions(seed, config.bugs))
+    cluster.update(_profile(seed))
     if config.bugs:
         cluster["bugs"] = list(config.bugs)
     workload: dict[str, Any] = {
