@@ -176,3 +176,24 @@ def test_the_extension_bugs_are_found_within_the_first_seeds(bug: str, prop: str
 
     found = run_seeds(range(1, 11), FuzzConfig(bugs=(bug,))).first_failure
     assert found is not None and found.failure is not None and found.failure.property == prop
+
+
+def test_the_etcd_profile_is_drawn_for_about_a_third_of_the_seeds_at_etcds_ten_ticks() -> None:
+    """About 30 % of the seeds run the etcd profile (PreVote, CheckQuorum, tick timers with ElectionTick 10 on
+    the fuzzer's time scale, some without the initial election tick advance); the rest keep paper Raft's timing."""
+    from raft.fuzz.generator import _profile
+
+    with_profile = without_advance = 0
+    for seed in SEEDS:
+        data = generate(seed)
+        cluster = parse_scenario(data).cluster
+        if _profile(seed):
+            with_profile += 1
+            without_advance += not cluster.initial_election_tick_advance
+            assert cluster.profile == "etcd" and cluster.timers == "ticks"
+            assert cluster.pre_vote and cluster.check_quorum
+            assert cluster.election_timeout_ms == (200.0, 400.0) and cluster.heartbeat_ms == 20.0  # 10 to 19 ticks
+        else:
+            assert "profile" not in data["cluster"] and cluster.timers == "continuous"
+            assert cluster.election_timeout_ms == (150.0, 300.0) and cluster.heartbeat_ms == 50.0
+    assert 30 < with_profile < 90 and 0 < without_advance < with_profile / 2
