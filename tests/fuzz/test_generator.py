@@ -192,7 +192,9 @@ def test_the_etcd_profile_is_drawn_for_about_a_third_of_the_seeds_at_etcds_ten_t
             without_advance += not cluster.initial_election_tick_advance
             assert cluster.profile == "etcd" and cluster.timers == "ticks"
             assert cluster.pre_vote and cluster.check_quorum
-            assert cluster.election_timeout_ms == (200.0, 400.0) and cluster.heartbeat_ms == 20.0  # 10 to 19 ticks
+            assert (
+                cluster.election_timeout_ms == (200.0, 400.0) and cluster.heartbeat_ms == 20.0
+            )  # 10 to 19 ticks
         else:
             assert "profile" not in data["cluster"] and cluster.timers == "continuous"
             assert cluster.election_timeout_ms == (150.0, 300.0) and cluster.heartbeat_ms == 50.0
