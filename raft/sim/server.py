@@ -33,6 +33,8 @@ from raft.core.notes import (
 )
 from raft.core.quorum import MajorityConfig
 from raft.core.statemachine import ApplyResult, Command
+from raft.sim.clock import Clock
+from raft.sim.delays import Sampler
 from raft.sim.events import AppendEvent, ApplyEvent, EventBus, EventType, PreVoteEvent, VoteEvent
 from raft.sim.network import Network
 from raft.sim.storage import Storage
@@ -59,7 +61,8 @@ class SimServer:
         bus: EventBus,
         storage: Storage,
         *,
-        write_ms: float = 0.0,
+        write_time: Sampler | None = None,
+        clock: Clock | None = None,
         tick_plan: TickPlan | None = None,
     ) -> None:
         self.env = env
@@ -70,9 +73,12 @@ class SimServer:
         self.network = network
         self.bus = bus
         self.storage = storage
-        self.write_ms = write_ms
-        #: etcd's timers (a ticker per life drives the node's timers), or ``None``: the paper's, woken at the
-        #: node's next deadline.
+        #: How long each disk write takes (a draw per write), or None: writes are durable at once.
+        self.write_time = write_time
+        #: The server's local clock: the core is handed its readings and sets its deadlines in local time.
+        self.clock = Clock(env) if clock is None else clock
+        #: etcd's timers (a ticker per life drives the node's timers, on the local clock), or ``None``: the
+        #: paper's, woken at the node's next deadline.
         self.tick_plan = tick_plan
         self.node: RaftNode | None = None
         self.up = False
@@ -121,7 +127,7 @@ class SimServer:
             term=term,
             voted_for=voted_for,
             log=log,
-            now=self.env.now,
+            now=self.clock.now(),
         )
         self._process()
         if self.tick_plan is not None:
@@ -140,13 +146,13 @@ class SimServer:
     def receive(self, src: str, message: Message, msg_id: int) -> None:
         node = self.node
         assert node is not None
-        node.step(self.env.now, src, message)
+        node.step(self.clock.now(), src, message)
         self._process(src, msg_id)
 
     def force_timeout(self) -> None:
         """The election timer fires now (scenario action ``timeout``); a leader ignores it."""
         assert self.node is not None
-        self.node.election_timeout(self.env.now)
+        self.node.election_timeout(self.clock.now())
         self._process()
 
     def propose(self, command: Command, on_applied: AckHandler) -> int:
@@ -168,13 +174,14 @@ class SimServer:
         node = self.node
         if node is None:
             raise NotLeader(None)
-        node.transfer_leadership(self.env.now, target)
+        node.transfer_leadership(self.clock.now(), target)
         self._process()
 
     def _start_ticker(self, plan: TickPlan) -> None:
         incarnation = self.incarnation
         Ticker(
             self.env,
+            self.clock,
             plan,
             alive=lambda: self.incarnation == incarnation,
             tick=self._tick,
@@ -185,7 +192,7 @@ class SimServer:
     def _tick(self) -> None:
         """etcd's timers: one tick of the node's timers."""
         assert self.node is not None
-        self.node.tick(self.env.now)
+        self.node.tick(self.clock.now())
         self._process()
 
     def _advance_ticks(self, ticks: int) -> None:
@@ -193,8 +200,9 @@ class SimServer:
         node = self.node
         assert node is not None
         self.bus.emit({"t_ms": self.env.now, "type": EventType.TICK_ADVANCE, "node": self.id, "ticks": ticks})
+        now = self.clock.now()
         for _ in range(ticks):
-            node.tick(self.env.now)
+            node.tick(now)
         self._process()
 
     def _reachable_peers(self) -> int:
@@ -210,7 +218,7 @@ class SimServer:
     def _on_wake(self, event: Any) -> None:
         if event.value != self.incarnation:
             return
-        now = self.env.now
+        now = self.clock.now()
         if now >= self._wake_at - TIME_EPSILON:
             self._wake_at = math.inf
         assert self.node is not None
@@ -220,7 +228,8 @@ class SimServer:
     # --------------------------------------------------------------- outputs
 
     def _process(self, src: str | None = None, msg_id: int | None = None) -> None:
-        """Carry out whatever the node produced, then make sure the timer wakes at its next deadline."""
+        """Carry out whatever the node produced, then make sure the timer wakes at its next deadline (local
+        time, converted by the clock)."""
         node = self.node
         assert node is not None
         ready = node.take_ready()
@@ -233,13 +242,13 @@ class SimServer:
         deadline = node.next_deadline
         if deadline < self._wake_at:
             self._wake_at = deadline
-            wake = self.env.timeout(max(0.0, deadline - self.env.now), self.incarnation)
+            wake = self.env.timeout(self.clock.timer(deadline), self.incarnation)
             wake.callbacks.append(self._on_wake)
 
     def _carry_out(self, ready: Ready, src: str | None, msg_id: int | None) -> bool:
         """Persist, send and report ``ready``; returns whether the node was told of a durable log write.
 
-        With a slow disk (``write_ms`` > 0) writes are grouped: everything produced while a write is in
+        With a slow disk (``write_time``) writes are grouped: everything produced while a write is in
         progress is persisted together by the next one. Replies, votes and RequestVotes leave only once every
         write issued before them is durable; a leader's AppendEntries leave at once, since the leader writes
         its own log in parallel with replicating it and counts itself only for durable entries (thesis
@@ -247,7 +256,7 @@ class SimServer:
         """
         if ready.notes:
             self._report(ready.notes)
-        if self.write_ms <= 0.0:
+        if self.write_time is None:
             if ready.must_persist:
                 self.storage.write(ready)
             self._send(ready.messages, src, msg_id)
@@ -273,10 +282,11 @@ class SimServer:
         return False
 
     def _start_write(self) -> None:
-        """Write everything queued as one batch, taking ``write_ms``."""
+        """Write everything queued as one batch, taking one draw of ``write_time``."""
         batch, self._queued = self._queued, []
         self._writing = True
-        done = self.env.timeout(self.write_ms, (self.incarnation, batch))
+        assert self.write_time is not None
+        done = self.env.timeout(self.write_time(), (self.incarnation, batch))
         done.callbacks.append(self._write_done)
 
     def _write_done(self, event: Any) -> None:

@@ -3,7 +3,10 @@
 etcd's server calls ``Tick()`` on its Raft node from a ``time.Ticker`` of the heartbeat interval started with the
 process; messages are stepped into the node as they arrive, between ticks. Each life of a simulated server
 (a start or a restart) gets a ticker of its own: its first tick comes one interval after the start, so members
-that start at different times tick with different phases. A crash stops it (the node it ticked is gone).
+that start at different times tick with different phases. A crash stops it (the node it ticked is gone). The
+ticker keeps time by the server's local clock (:class:`~raft.sim.clock.Clock`): tick ``k`` is due when that clock
+reads the start plus ``k`` intervals, so a clock that drifts ticks a little fast or slow, and a tick that timer
+jitter makes late does not delay the ones after it (as Go's ``time.Ticker`` keeps its cadence).
 
 It also carries out etcd's *initial election tick advance* (``--initial-election-tick-advance``, on by
 default; etcd-io/etcd ``server/etcdserver/server.go``, ``adjustTicks``): a member that is alone in its cluster
@@ -22,6 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import simpy
+
+from raft.sim.clock import Clock
 
 #: etcd's advance: how often a starting member checks for active peers, and for how long (rafthttp's
 #: ConnReadTimeout, 5 s).
@@ -46,6 +51,7 @@ class Ticker:
     def __init__(
         self,
         env: simpy.Environment,
+        clock: Clock,
         plan: TickPlan,
         *,
         alive: Callable[[], bool],
@@ -54,33 +60,40 @@ class Ticker:
         reachable_peers: Callable[[], int],
     ) -> None:
         self.env = env
+        self.clock = clock
         self.plan = plan
         self._alive = alive
         self._tick = tick
         self._advance = advance
         self._reachable_peers = reachable_peers
         self._polls_left = int(POLL_FOR_MS / POLL_MS)
+        #: When, on the local clock, the next tick and the next check for peers are due.
+        self._next_tick = self._next_poll = 0.0
 
     def start(self) -> None:
         """The member has started: schedule its first tick, and carry out (or start checking for) the advance."""
-        self._schedule(self.plan.tick_ms, self._on_tick)
         plan = self.plan
+        start = self.clock.now()
+        self._next_tick = start + plan.tick_ms
+        self._schedule(self._next_tick, self._on_tick)
         if not plan.initial_advance:
             return
         if plan.cluster_size == 1:
             self._advance(max(0, plan.election_ticks - 1))
         else:
-            self._schedule(POLL_MS, self._on_poll)
+            self._next_poll = start + POLL_MS
+            self._schedule(self._next_poll, self._on_poll)
 
-    def _schedule(self, delay: float, callback: Callable[[Any], None]) -> None:
-        event = self.env.timeout(delay)
+    def _schedule(self, local_deadline: float, callback: Callable[[Any], None]) -> None:
+        event = self.env.timeout(self.clock.timer(local_deadline))
         event.callbacks.append(callback)
 
     def _on_tick(self, _: Any) -> None:
         if not self._alive():
             return
         self._tick()
-        self._schedule(self.plan.tick_ms, self._on_tick)
+        self._next_tick += self.plan.tick_ms
+        self._schedule(self._next_tick, self._on_tick)
 
     def _on_poll(self, _: Any) -> None:
         if not self._alive():
@@ -90,4 +103,5 @@ class Ticker:
             return
         self._polls_left -= 1
         if self._polls_left > 0:
-            self._schedule(POLL_MS, self._on_poll)
+            self._next_poll += POLL_MS
+            self._schedule(self._next_poll, self._on_poll)

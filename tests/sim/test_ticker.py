@@ -126,3 +126,23 @@ def test_the_transcript_tells_the_tick_advance() -> None:
     assert (
         "     50.0 ms  n2 fast-forwards 8 election ticks (initial election tick advance)" in text.splitlines()
     )
+
+
+def test_a_drifting_clock_ticks_on_its_own_time() -> None:
+    """The ticker keeps time by the server's local clock: with n1's clock 1 % fast (timing.drift_ppm), its ticks
+    come every 100 / 1.01 ms of simulation time, the others' every 100 ms."""
+    data = {
+        "name": "t",
+        "seed": 4,
+        "duration_ms": 6000,
+        "cluster": {"size": 3, "profile": "etcd"},
+        "timing": {"drift_ppm": {"n1": 10000}},
+        "events": [{"at_ms": 0, "isolate": "n1"}],
+    }
+    events = simulate(parse_scenario(data), record=True).events or []
+    n1 = of(events, "timeout", node="n1")
+    assert len(n1) >= 2
+    for e in n1:
+        ticks = e["t_ms"] * 1.01 / TICK
+        assert abs(ticks - round(ticks)) < 1e-6 and not on_a_tick(e["t_ms"])
+    assert all(on_a_tick(e["t_ms"]) for e in of(events, "timeout") if e["node"] != "n1")
