@@ -141,6 +141,11 @@ class Result:
 
         return messages_frame(self.recorded_events())
 
+    def snapshots_frame(self) -> pd.DataFrame:
+        from raft.analysis.frames import snapshots_frame
+
+        return snapshots_frame(self.recorded_events())
+
     def unavailable_frame(self) -> pd.DataFrame:
         from raft.analysis.frames import unavailable_frame
 
@@ -270,6 +275,8 @@ def summarize(
         tuple(v["property"] for v in violations),
         tuple((p["from_ms"], p["to_ms"]) for p in unavailable),
         tuple((p["node"], p["from_ms"], p["to_ms"]) for p in without),
+        tuple(builder.installs),
+        dict(builder.restarts),
     )
     expectations = evaluate(scenario.expect, facts)
     expected = expected_violations(scenario.expect, expectations)
@@ -295,6 +302,7 @@ def summarize(
             "dropped": outcome.messages["dropped"],
         },
         "faults": parts["faults"],
+        "snapshots": parts["snapshots"],
         "safety_violations": violations,
         "linearizable": verdict,
         "expectations": expectations,

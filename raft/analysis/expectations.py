@@ -7,8 +7,8 @@ it: a run that shows exactly it is ok (:func:`run_ok`); one that shows none, or 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from raft.analysis.nodesets import is_large, node_ranges, per_node
@@ -34,6 +34,10 @@ class Facts:
     #: The periods in which a leader held its title without a majority, (node, from_ms, to_ms)
     #: (:mod:`raft.analysis.availability`: only those longer than an election timeout are kept).
     without_majority: tuple[tuple[str, float, float], ...] = ()
+    #: Every snapshot a server installed from a leader, (node, t_ms, last included index), in time order.
+    installs: tuple[tuple[str, float, int], ...] = ()
+    #: Each server's last restart: (t_ms, the index its recovered log ended at).
+    restarts: Mapping[str, tuple[float, int]] = field(default_factory=dict)
 
 
 Check = Callable[[Any, Facts], tuple[bool, str]]
@@ -152,13 +156,43 @@ def _logs_identical(_: Any, facts: Facts) -> tuple[bool, str]:
         return False, "no leader at the end, so no connected majority to compare"
     group = next((g for g in facts.outcome.groups if leader in g), [leader])
     nodes = [n for n in group if facts.outcome.nodes[n].up]
-    reference = facts.outcome.nodes[leader].log_terms
-    differ = [n for n in nodes if facts.outcome.nodes[n].log_terms != reference]
+    states = facts.outcome.nodes
+    reference = states[leader]
+    # Entries a snapshot replaced are committed (the safety checker holds every snapshot to that), so logs
+    # are compared from the latest snapshot of the group on.
+    after = max(states[n].snapshot_index for n in nodes)
+    wanted = reference.log_terms[after - reference.snapshot_index :]
+    differ = [n for n in nodes if states[n].log_terms[after - states[n].snapshot_index :] != wanted]
     order = list(facts.outcome.nodes)
     names = (lambda found: node_ranges(found, order)) if is_large(len(order)) else ", ".join
     if differ:
-        return False, f"logs of {names(differ)} differ from the leader {leader}'s ({len(reference)} entries)"
-    return True, f"{names(nodes)} hold the same {len(reference)} entries"
+        return (
+            False,
+            f"logs of {names(differ)} differ from the leader {leader}'s ({reference.last_index} entries)",
+        )
+    return True, f"{names(nodes)} hold the same {reference.last_index} entries"
+
+
+def _caught_up_by_snapshot(nodes: Iterable[str], facts: Facts) -> tuple[bool, str]:
+    """Each node, after its last restart, installed a leader's snapshot covering entries its log lacked: it
+    caught up from the snapshot, not entry by entry from where its log ended (thesis §5.1)."""
+    seen: list[str] = []
+    missing: list[str] = []
+    for node in nodes:
+        since, log_end = facts.restarts.get(node, (0.0, 0))
+        install = next(
+            ((t, index) for n, t, index in facts.installs if n == node and t >= since and index > log_end),
+            None,
+        )
+        if install is None:
+            missing.append(node)
+            seen.append(f"{node} installed no snapshot beyond its log's end ({log_end}) after {since:.1f} ms")
+        else:
+            seen.append(
+                f"{node} (log ending at {log_end} after {since:.1f} ms) installed a snapshot up to {install[1]} at "
+                f"{install[0]:.1f} ms"
+            )
+    return not missing, "; ".join(seen)
 
 
 def _safety_violation(prop: str, facts: Facts) -> tuple[bool, str]:
@@ -185,6 +219,7 @@ CHECKS: dict[str, Check] = {
     "final_leader_in": _final_leader_in,
     "committed_on_live_nodes_at_least": _committed_on_live,
     "logs_identical_at_end": _logs_identical,
+    "caught_up_by_snapshot": _caught_up_by_snapshot,
     "safety_violation": _safety_violation,
 }
 

@@ -253,16 +253,25 @@ def _describe(event: Event, roles: dict[str, str]) -> str | None:
             return f"{event['node']} truncates its log from index {event['index']}"
         case EventType.COMMIT:
             return f"{event['node']} commits up to index {event['index']}"
+        case EventType.SNAPSHOT:
+            node, last = event["node"], f"{event['index']}/{event['term']}"
+            leader = event.get("from")
+            if leader is None:
+                return f"{node} snapshots its state machine up to {last} and discards those entries"
+            kept = event.get("kept", 0)
+            rest = f"keeps the {kept} entries after it" if kept else "discards its log"
+            return f"{node} installs {leader}'s snapshot up to {last}, {rest}"
         case EventType.CRASH:
             roles.pop(event["node"], None)
             return f"{event['node']} crashes"
         case EventType.RESTART:
             voted = event.get("voted_for") or "nobody"
             log = event.get("log") or []
-            last = f", last {len(log)}/{log[-1]}" if log else ""
-            return (
-                f"{event['node']} restarts (term {event['term']}, voted for {voted}, log of {len(log)}{last})"
-            )
+            snapshot = event.get("snapshot")
+            start = snapshot[0] if snapshot else 0
+            last = f", last {start + len(log)}/{log[-1]}" if log else ""
+            stored = f"snapshot up to {snapshot[0]}/{snapshot[1]}, " if snapshot else ""
+            return f"{event['node']} restarts (term {event['term']}, voted for {voted}, {stored}log of {len(log)}{last})"
         case EventType.PARTITION:
             return "partition " + " | ".join(",".join(group) for group in event["groups"])
         case EventType.ISOLATE:
@@ -336,6 +345,10 @@ def _message(event: MessageEvent) -> str:
         body += f" prev {event['prev_index']}/{event['prev_term']} {what} commit {event['commit']}"
     elif kind == "AppendEntriesResponse":
         body += f" ok match {event['match_index']}" if event["success"] else " refused"
+    elif kind == "InstallSnapshot":
+        body += f" snapshot up to {event['last_index']}/{event['last_term']}"
+    elif kind == "InstallSnapshotResponse" and not event.get("refused"):
+        body += f" match {event['match_index']}"
     if event["type"] == EventType.DROP:
         return f"{head}  {body}  dropped ({event['reason']})"
     refused = event.get("refused")  # the rule that refused a request, on its refusing reply

@@ -175,6 +175,13 @@ def render_summary(summary: Summary, raft: str | None = None) -> str:
         add("Faults:")
         for event in summary["faults"]:
             add(f"  {_ms(event['t_ms']):>12}  {_fault(event, summary['nodes'])}")
+    if summary.get("snapshots"):
+        add("Snapshots (taken / installed from a leader, last included index):")
+        for counts in summary["snapshots"]:
+            add(
+                f"  {counts['node']:<6} {counts['taken']} taken, {counts['installed']} installed, "
+                f"up to {counts['last_index']}"
+            )
     commits = per_node(summary["commit_index"], summary["nodes"])
     add(f"Commit index at the end: {commits}")
     writes = summary["writes"]

@@ -3,7 +3,7 @@
 They are off by default. A scenario switches one on with ``cluster.bugs: [NAME]``, the CLI with ``--bug NAME``,
 and every output of such a run names it.
 
-All of them live here. Twelve break a rule of the node: each is a subclass of :class:`~raft.core.node.RaftNode`
+All of them live here. Thirteen break a rule of the node: each is a subclass of :class:`~raft.core.node.RaftNode`
 that replaces exactly the rule methods it breaks (:data:`NODE_BUGS`), and :func:`node_class` composes the
 subclasses of the bugs switched on. The other two break a rule outside the node: ``majority-off-by-one`` the
 quorum arithmetic (:class:`~raft.core.quorum.MajorityConfig` ``off_by_one``), ``forget-vote-on-restart`` the
@@ -20,6 +20,7 @@ from raft.core.messages import AppendEntries, Entry, PreVote, RequestVote
 from raft.core.node import Proposal, RaftNode
 from raft.core.notes import RoleChanged
 from raft.core.progress import Progress
+from raft.core.snapshot import Snapshot
 from raft.core.statemachine import ApplyResult, Command, OpKind
 from raft.core.ticks import TickTimers
 from raft.core.types import Role
@@ -42,6 +43,7 @@ class Bug(Enum):
     TRANSFER_BEFORE_CAUGHT_UP = "transfer-before-caught-up"
     PREVOTE_INCREMENTS_TERM = "prevote-increments-term"
     VOTE_DESPITE_LEADER = "vote-despite-leader"
+    SNAPSHOT_OVER_NEWER_ENTRIES = "snapshot-over-newer-entries"
 
 
 BUG_HELP: dict[Bug, str] = {
@@ -65,10 +67,15 @@ BUG_HELP: dict[Bug, str] = {
     "cluster.pre_vote)",
     Bug.VOTE_DESPITE_LEADER: "a server that heard from its leader within the minimum election timeout still adopts "
     "a candidate's higher term and votes: leader stickiness ignored (thesis §4.2.3; needs cluster.check_quorum)",
+    Bug.SNAPSHOT_OVER_NEWER_ENTRIES: "a follower installing a snapshot discards its entire log, even the entries "
+    "after the snapshot that match it, and installs a snapshot older than its commitIndex: committed entries are "
+    "lost and its state machine rolls back (thesis §5.1, Figure 5.3 rules 6 and 7; needs storage.snapshot_every)",
 }
 
 #: The scenario switch each bug of the thesis's extensions needs to show anything (``cluster.KEY: true``).
 BUG_NEEDS: dict[Bug, str] = {Bug.PREVOTE_INCREMENTS_TERM: "pre_vote", Bug.VOTE_DESPITE_LEADER: "check_quorum"}
+#: The bugs that show only when servers compact their logs (``storage.snapshot_every`` above 0).
+BUG_NEEDS_SNAPSHOTS: frozenset[Bug] = frozenset({Bug.SNAPSHOT_OVER_NEWER_ENTRIES})
 
 
 class CommitOldTerm(RaftNode):
@@ -181,6 +188,20 @@ class VoteDespiteLeader(RaftNode):
         return False
 
 
+class SnapshotOverNewerEntries(RaftNode):
+    """``snapshot-over-newer-entries``: a follower installs every snapshot of a current leader, even one that
+    ends before its commitIndex, and always discards its entire log (rule 7), never keeping the entries that
+    follow a matching last included entry (rule 6). A duplicated or late InstallSnapshot then wipes out entries
+    the follower already holds, committed ones included."""
+
+    def snapshot_is_stale(self, snapshot: Snapshot) -> bool:
+        return False
+
+    def retain_entries_following(self, snapshot: Snapshot) -> int:
+        self.discard_log(snapshot)
+        return 0
+
+
 #: The bugs that break a rule of the node, each with the subclass that breaks it.
 NODE_BUGS: dict[Bug, type[RaftNode]] = {
     Bug.COMMIT_OLD_TERM: CommitOldTerm,
@@ -195,6 +216,7 @@ NODE_BUGS: dict[Bug, type[RaftNode]] = {
     Bug.TRANSFER_BEFORE_CAUGHT_UP: TransferBeforeCaughtUp,
     Bug.PREVOTE_INCREMENTS_TERM: PreVoteIncrementsTerm,
     Bug.VOTE_DESPITE_LEADER: VoteDespiteLeader,
+    Bug.SNAPSHOT_OVER_NEWER_ENTRIES: SnapshotOverNewerEntries,
 }
 
 

@@ -108,6 +108,18 @@ class TransferAborted:
     term: int
 
 
+@dataclass(frozen=True, slots=True)
+class SnapshotTaken:
+    """The node replaced its log up to ``index`` (term ``term``) by a snapshot: one it took of its own state
+    machine (``leader`` None), or one it installed from ``leader``, keeping the ``kept`` entries that followed
+    it in its log (thesis §5.1, Figure 5.3)."""
+
+    index: int
+    term: int
+    leader: str | None = None
+    kept: int = 0
+
+
 Note = (
     RoleChanged
     | TimedOut
@@ -120,4 +132,5 @@ Note = (
     | SteppedDown
     | TransferStarted
     | TransferAborted
+    | SnapshotTaken
 )

@@ -11,8 +11,10 @@ expectation (``max_leaderless_ms_after: [quiet_ms, LEADER_BOUND_MS]``), so a rep
 failure as well as a safety one.
 
 The generator also varies ``cluster.leader_noop``, ``cluster.max_entries_per_append`` and the storage delay:
-without them, the Figure 8 hazard can hardly arise; it switches the thesis's ``cluster.pre_vote`` and
-``cluster.check_quorum`` on, each for half the seeds (always, when a bug switched on needs one); and it draws
+without them, the Figure 8 hazard can hardly arise; and it switches the thesis's ``cluster.pre_vote`` and
+``cluster.check_quorum`` on, each for half the seeds (always, when a bug switched on needs one). Half the seeds
+compact their logs (``storage.snapshot_every`` of 2 to 50 entries, ``storage.snapshot_write_ms`` of 0 to 20 ms;
+always, when a bug switched on needs snapshots), so that followers that fall behind catch up by InstallSnapshot. It draws
 ``cluster.profile: etcd`` (both switched on, etcd's tick timers and initial election tick advance) for 30 % of
 the seeds, with etcd's ten-tick election timeout on the fuzzer's time scale (:data:`ETCD_PROFILE`).
 """
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from raft.batch.grid import parse_int_ranges
-from raft.core.bugs import BUG_NEEDS, Bug
+from raft.core.bugs import BUG_NEEDS, BUG_NEEDS_SNAPSHOTS, Bug
 from raft.errors import RaftSimError
 
 #: Fault types, in the order ``--faults`` lists them. The first five are scripted events, then network rates,
@@ -272,6 +274,22 @@ def _profile(seed: int) -> dict[str, Any]:
     return keys
 
 
+#: The compaction thresholds (``storage.snapshot_every``) and snapshot write times the fuzzer draws from.
+SNAPSHOT_EVERY: tuple[int, ...] = (2, 3, 5, 8, 16, 50)
+SNAPSHOT_WRITE_MS: tuple[float, ...] = (0.0, 1.0, 5.0, 20.0)
+
+
+def _compaction(seed: int, bugs: Sequence[str]) -> dict[str, float]:
+    """Log compaction for half the seeds (always when a bug switched on needs snapshots): the storage keys to
+    add, drawn from a generator of their own so that the rest of the scenario is what it was."""
+    rng = random.Random(f"raft-sim/fuzz/{seed}/compaction")
+    on = rng.random() < 0.5
+    every, write_ms = rng.choice(SNAPSHOT_EVERY), rng.choice(SNAPSHOT_WRITE_MS)
+    if not (on or any(Bug(name) in BUG_NEEDS_SNAPSHOTS for name in bugs)):
+        return {}
+    return {"snapshot_every": every, "snapshot_write_ms": write_ms}
+
+
 def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
     """The scenario of fuzz seed ``seed``, as a scenario mapping (the YAML form ``parse_scenario`` reads).
 
@@ -331,7 +349,7 @@ def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
         "duration_ms": _ms(fault_ms + QUIET_MS),
         "cluster": cluster,
         "network": network,
-        "storage": {"write_ms": rng.choice([0, 0, 1, 3])},
+        "storage": {"write_ms": rng.choice([0, 0, 1, 3]), **_compaction(seed, config.bugs)},
         "workload": workload,
         "events": events,
         "expect": [{"max_leaderless_ms_after": [fault_ms, LEADER_BOUND_MS]}],

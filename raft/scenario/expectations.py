@@ -98,6 +98,8 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "final_leader_in": _nodes,
     "committed_on_live_nodes_at_least": _count,
     "logs_identical_at_end": _true,
+    # each node, after its last restart, installed a leader's snapshot beyond its log's end (thesis §5.1)
+    "caught_up_by_snapshot": _nodes,
     "safety_violation": _safety_property,  # the run is expected to violate this property
 }
 EXPECTATION_CHECKS: tuple[str, ...] = tuple(_CHECKS)

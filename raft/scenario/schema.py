@@ -266,12 +266,19 @@ class NetworkConfig(Frozen):
 
 class StorageConfig(Frozen):
     """Stable storage: how long persisting state takes before a reply or vote may leave (a constant, or a
-    distribution of durations), and occasional slow writes: with probability ``fsync_stall_rate`` a write takes
-    ``fsync_stall_ms`` more (an fsync that waits behind the device's flush)."""
+    distribution of durations), occasional slow writes: with probability ``fsync_stall_rate`` a write takes
+    ``fsync_stall_ms`` more (an fsync that waits behind the device's flush), and log compaction.
+
+    ``snapshot_every``: a server snapshots its state machine once its log holds more than this many applied
+    entries since its last snapshot, and discards them (thesis §5.1; 0, the default: never). ``snapshot_write_ms``:
+    how much longer than a write of ``write_ms`` a write that stores a snapshot takes.
+    """
 
     write_ms: Duration = 0.0
     fsync_stall_rate: float = Field(default=0.0, ge=0, le=1)
     fsync_stall_ms: Duration = 0.0
+    snapshot_every: int = Field(default=0, ge=0)
+    snapshot_write_ms: float = Field(default=5.0, ge=0)
 
 
 class WorkloadConfig(Frozen):
@@ -452,7 +459,7 @@ class Scenario(Frozen):
                         position,
                         check,
                     )
-            if check == "final_leader_in" and cluster is not None:
+            if check in ("final_leader_in", "caught_up_by_snapshot") and cluster is not None:
                 for name in value:
                     if name not in cluster.node_ids:
                         raise problem(unknown_node(name, cluster.node_ids), position, check)

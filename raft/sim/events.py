@@ -43,6 +43,7 @@ class EventType(StrEnum):
     TRUNCATE = "truncate"
     COMMIT = "commit"
     APPLY = "apply"
+    SNAPSHOT = "snapshot"
     CRASH = "crash"
     RESTART = "restart"
     PARTITION = "partition"
@@ -212,13 +213,32 @@ class ApplyEvent(TypedDict):
     duplicate: NotRequired[bool]
 
 
+#: A node replaced its log up to ``index`` (whose entry had ``term``) by a snapshot (thesis §5.1): one it took of
+#: its own state machine, or (with ``from``, the leader) one it installed from an InstallSnapshot, keeping the
+#: ``kept`` entries that followed the snapshot's last included entry in its log (0: it discarded its entire log).
+SnapshotEvent = TypedDict(
+    "SnapshotEvent",
+    {
+        "t_ms": float,
+        "type": Literal[EventType.SNAPSHOT],
+        "node": str,
+        "index": int,
+        "term": int,
+        "from": NotRequired[str],
+        "kept": NotRequired[int],
+    },
+)
+
+
 # ------------------------------------------------------------------------------------------------ messages
 
 #: The fields of a message on the wire (``from`` is a keyword, hence the functional form). ``reply_to`` on a
 #: response to a request; the rest by ``msg``: RequestVote ``last_index``/``last_term``; RequestVoteResponse
 #: ``granted`` (``refused`` names the rule), and ``transfer`` (only when true) on the RequestVote of an election
 #: started by TimeoutNow; PreVote and TimeoutNow ``last_index``/``last_term``; AppendEntries ``prev_index``/``prev_term``/``entries``/``commit``;
-#: AppendEntriesResponse ``success``/``match_index`` (``refused`` names the rule).
+#: AppendEntriesResponse ``success``/``match_index`` (``refused`` names the rule); InstallSnapshot
+#: ``last_index``/``last_term`` (the snapshot's last included entry); InstallSnapshotResponse ``match_index``
+#: (``refused`` names the rule).
 MessageFields = TypedDict(
     "MessageFields",
     {
@@ -269,7 +289,9 @@ class CrashEvent(TypedDict):
 
 
 class RestartEvent(TypedDict):
-    """A node came back with what its storage kept: term, vote, and the terms of its log's entries."""
+    """A node came back with what its storage kept: term, vote, and the terms of its log's entries; with a
+    snapshot, its last included index and term (``snapshot``: ``[index, term]``), the log then holding the
+    entries after it."""
 
     t_ms: float
     type: Literal[EventType.RESTART]
@@ -277,6 +299,7 @@ class RestartEvent(TypedDict):
     term: int
     voted_for: str | None
     log: list[int]
+    snapshot: NotRequired[list[int]]
 
 
 class PartitionEvent(TypedDict):
@@ -387,6 +410,7 @@ Event = (
     | TruncateEvent
     | CommitEvent
     | ApplyEvent
+    | SnapshotEvent
     | CrashEvent
     | RestartEvent
     | PartitionEvent

@@ -180,6 +180,13 @@ def describe_message(message: Message) -> dict[str, Any]:
         fields["match_index"] = message.match_index  # type: ignore[union-attr]
         if message.refused is not None:  # type: ignore[union-attr]
             fields["refused"] = message.refused.value  # type: ignore[union-attr]
+    elif kind == "InstallSnapshot":
+        fields["last_index"] = message.last_included_index  # type: ignore[union-attr]
+        fields["last_term"] = message.last_included_term  # type: ignore[union-attr]
+    elif kind == "InstallSnapshotResponse":
+        fields["match_index"] = message.match_index  # type: ignore[union-attr]
+        if message.refused is not None:  # type: ignore[union-attr]
+            fields["refused"] = message.refused.value  # type: ignore[union-attr]
     elif kind in ("RequestVote", "PreVote", "TimeoutNow"):
         fields["last_index"] = message.last_log_index  # type: ignore[union-attr]
         fields["last_term"] = message.last_log_term  # type: ignore[union-attr]

@@ -24,6 +24,7 @@ from raft.core.notes import (
     Committed,
     PreVoted,
     RoleChanged,
+    SnapshotTaken,
     SteppedDown,
     TimedOut,
     TransferAborted,
@@ -35,13 +36,24 @@ from raft.core.quorum import MajorityConfig
 from raft.core.statemachine import ApplyResult, Command
 from raft.sim.clock import Clock
 from raft.sim.delays import Sampler
-from raft.sim.events import AppendEvent, ApplyEvent, EventBus, EventType, PreVoteEvent, VoteEvent
+from raft.sim.events import (
+    AppendEvent,
+    ApplyEvent,
+    EventBus,
+    EventType,
+    PreVoteEvent,
+    SnapshotEvent,
+    VoteEvent,
+)
 from raft.sim.network import Network
 from raft.sim.storage import Storage
 from raft.sim.ticker import Ticker, TickPlan
 
 if TYPE_CHECKING:
     from raft.core.notes import Note
+
+#: The messages a leader sends without waiting for its own log write (thesis §10.2.1).
+_LEADER_SENDS_AT_ONCE = frozenset({MessageKind.APPEND_ENTRIES, MessageKind.INSTALL_SNAPSHOT})
 
 #: Called with the (client, seq) of an applied command and its result, at the server that accepted it.
 AckHandler = Callable[[str, Command, ApplyResult], None]
@@ -64,6 +76,7 @@ class SimServer:
         write_time: Sampler | None = None,
         clock: Clock | None = None,
         tick_plan: TickPlan | None = None,
+        snapshot_write_ms: float = 0.0,
     ) -> None:
         self.env = env
         self.id = node_id
@@ -80,6 +93,8 @@ class SimServer:
         #: etcd's timers (a ticker per life drives the node's timers, on the local clock), or ``None``: the
         #: paper's, woken at the node's next deadline.
         self.tick_plan = tick_plan
+        #: How much longer a write that stores a snapshot takes (thesis §5.1: a snapshot is much larger).
+        self.snapshot_write_ms = snapshot_write_ms
         self.node: RaftNode | None = None
         self.up = False
         self.incarnation = 0
@@ -107,6 +122,7 @@ class SimServer:
             SteppedDown: self._report_step_down,
             TransferStarted: self._report_transfer,
             TransferAborted: self._report_transfer_abort,
+            SnapshotTaken: self._report_snapshot,
         }
 
     # ------------------------------------------------------------ life cycle
@@ -127,6 +143,7 @@ class SimServer:
             term=term,
             voted_for=voted_for,
             log=log,
+            snapshot=self.storage.snapshot,
             now=self.clock.now(),
         )
         self._process()
@@ -248,15 +265,17 @@ class SimServer:
     def _carry_out(self, ready: Ready, src: str | None, msg_id: int | None) -> bool:
         """Persist, send and report ``ready``; returns whether the node was told of a durable log write.
 
-        With a slow disk (``write_time``) writes are grouped: everything produced while a write is in
-        progress is persisted together by the next one. Replies, votes and RequestVotes leave only once every
-        write issued before them is durable; a leader's AppendEntries leave at once, since the leader writes
-        its own log in parallel with replicating it and counts itself only for durable entries (thesis
-        §10.2.1).
+        With a slow disk (``write_time``, or a snapshot to store with ``snapshot_write_ms`` > 0) writes are
+        grouped: everything produced while a write is in progress is persisted together by the next one.
+        Replies, votes and RequestVotes leave only once every write issued before them is durable; a leader's
+        AppendEntries and InstallSnapshots leave at once, since the leader writes its own log in parallel with
+        replicating it and counts itself only for durable entries (thesis §10.2.1).
         """
         if ready.notes:
             self._report(ready.notes)
-        if self.write_time is None:
+        if self.write_time is None and not (
+            self._writing or self._queued or (ready.snapshot is not None and self.snapshot_write_ms > 0.0)
+        ):
             if ready.must_persist:
                 self.storage.write(ready)
             self._send(ready.messages, src, msg_id)
@@ -270,7 +289,7 @@ class SimServer:
         urgent: list[tuple[str, Message]] = []
         held: list[tuple[str, Message]] = []
         for item in ready.messages:
-            (urgent if item[1].kind is MessageKind.APPEND_ENTRIES else held).append(item)
+            (urgent if item[1].kind in _LEADER_SENDS_AT_ONCE else held).append(item)
         if urgent:
             self._send(tuple(urgent), src, msg_id)
             ready = ready._replace(messages=tuple(held))
@@ -282,11 +301,14 @@ class SimServer:
         return False
 
     def _start_write(self) -> None:
-        """Write everything queued as one batch, taking one draw of ``write_time``."""
+        """Write everything queued as one batch, taking one draw of ``write_time`` (and ``snapshot_write_ms``
+        more if it stores a snapshot)."""
         batch, self._queued = self._queued, []
         self._writing = True
-        assert self.write_time is not None
-        done = self.env.timeout(self.write_time(), (self.incarnation, batch))
+        took = self.write_time() if self.write_time is not None else 0.0
+        if any(ready.snapshot is not None for ready, _, _ in batch):
+            took += self.snapshot_write_ms
+        done = self.env.timeout(took, (self.incarnation, batch))
         done.callbacks.append(self._write_done)
 
     def _write_done(self, event: Any) -> None:
@@ -458,3 +480,16 @@ class SimServer:
                 "reason": "timed out",
             }
         )
+
+    def _report_snapshot(self, note: SnapshotTaken) -> None:
+        event: SnapshotEvent = {
+            "t_ms": self.env.now,
+            "type": EventType.SNAPSHOT,
+            "node": self.id,
+            "index": note.index,
+            "term": note.term,
+        }
+        if note.leader is not None:
+            event["from"] = note.leader
+            event["kept"] = note.kept
+        self.bus.emit(event)

@@ -24,7 +24,15 @@ from raft.scenario.delays import Delay, distribution
 from raft.sim.clients import Client, open_loop
 from raft.sim.clock import Clock
 from raft.sim.delays import Sampler, sampler, with_stalls
-from raft.sim.events import TRACE_SCHEMA_VERSION, EndEvent, Event, EventBus, EventType, MetaEvent
+from raft.sim.events import (
+    TRACE_SCHEMA_VERSION,
+    EndEvent,
+    Event,
+    EventBus,
+    EventType,
+    MetaEvent,
+    RestartEvent,
+)
 from raft.sim.network import Network
 from raft.sim.requests import Requests
 from raft.sim.safety import SafetyViolationError, Violation
@@ -45,7 +53,8 @@ def stream(seed: int, *names: str) -> random.Random:
 
 @dataclass(frozen=True, slots=True)
 class NodeState:
-    """A server's state at the end of a run."""
+    """A server's state at the end of a run. ``log_terms`` are the terms of the log's entries after its
+    snapshot, whose last included index is ``snapshot_index`` (0: no snapshot, the log starts at index 1)."""
 
     up: bool
     role: str
@@ -55,6 +64,17 @@ class NodeState:
     last_applied: int
     log_terms: tuple[int, ...]
     store: dict[str, str]
+    snapshot_index: int = 0
+
+    @property
+    def last_index(self) -> int:
+        return self.snapshot_index + len(self.log_terms)
+
+    def term_at(self, index: int) -> int | None:
+        """The term of the entry at ``index``; ``None`` if a snapshot replaced it or the log ends before it."""
+        if index <= self.snapshot_index or index > self.last_index:
+            return None
+        return self.log_terms[index - self.snapshot_index - 1]
 
 
 #: Paces a run from outside (the CLI's progress and Ctrl-C): called with the simulated time reached, it returns how
@@ -99,6 +119,7 @@ class Simulation:
             pre_vote=cluster.pre_vote,
             check_quorum=cluster.check_quorum,
             tick_timers=cluster.timers == "ticks",
+            snapshot_every=scenario.storage.snapshot_every,
         )
         tick_plan = (
             TickPlan(
@@ -144,6 +165,7 @@ class Simulation:
                 write_time=self.write_time(node),
                 clock=self.clock(node),
                 tick_plan=tick_plan,
+                snapshot_write_ms=scenario.storage.snapshot_write_ms,
             )
         servers = self.servers
         self.network.is_up = lambda node: servers[node].up
@@ -355,6 +377,7 @@ class Simulation:
                     0,
                     tuple(e.term for e in storage.entries),
                     {},
+                    storage.offset,
                 )
             else:
                 states[name] = NodeState(
@@ -366,6 +389,7 @@ class Simulation:
                     node.last_applied,
                     tuple(node.log.terms()),
                     dict(node.store.data),
+                    node.log.offset,
                 )
         net = self.network
         return RunOutcome(
@@ -436,16 +460,17 @@ class Simulation:
         if node in self.crash_order:
             self.crash_order.remove(node)
         storage = server.storage
-        self.bus.emit(
-            {
-                "t_ms": self.env.now,
-                "type": EventType.RESTART,
-                "node": node,
-                "term": storage.term,
-                "voted_for": storage.durable_vote,
-                "log": [e.term for e in storage.entries],
-            }
-        )
+        event: RestartEvent = {
+            "t_ms": self.env.now,
+            "type": EventType.RESTART,
+            "node": node,
+            "term": storage.term,
+            "voted_for": storage.durable_vote,
+            "log": [e.term for e in storage.entries],
+        }
+        if storage.snapshot is not None:
+            event["snapshot"] = [storage.snapshot.index, storage.snapshot.term]
+        self.bus.emit(event)
         server.start()
 
     def force_timeout(self, node: str) -> None:

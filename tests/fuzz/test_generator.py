@@ -12,6 +12,8 @@ from raft.fuzz.generator import (
     FAULT_TYPES,
     LEADER_BOUND_MS,
     QUIET_MS,
+    SNAPSHOT_EVERY,
+    SNAPSHOT_WRITE_MS,
     FuzzConfig,
     _leader_churn,
     generate,
@@ -199,3 +201,31 @@ def test_the_etcd_profile_is_drawn_for_about_a_third_of_the_seeds_at_etcds_ten_t
             assert "profile" not in data["cluster"] and cluster.timers == "continuous"
             assert cluster.election_timeout_ms == (150.0, 300.0) and cluster.heartbeat_ms == 50.0
     assert 30 < with_profile < 90 and 0 < without_advance < with_profile / 2
+
+
+def test_half_the_seeds_compact_their_logs_and_a_bug_that_needs_snapshots_switches_it_on() -> None:
+    """Compaction thresholds are drawn from a stream of their own: a seed's scenario differs from its scenario
+    without compaction only by the storage keys added (docs/testing.md §6)."""
+    drawn = [generate(seed)["storage"] for seed in range(1, 41)]
+    compacting = [s for s in drawn if "snapshot_every" in s]
+    assert 10 < len(compacting) < 30
+    assert {s["snapshot_every"] for s in compacting} <= set(SNAPSHOT_EVERY)
+    assert {s["snapshot_write_ms"] for s in compacting} <= set(SNAPSHOT_WRITE_MS)
+    assert len({s["snapshot_every"] for s in compacting}) > 2
+    bug = FuzzConfig(bugs=("snapshot-over-newer-entries",))
+    for seed in range(1, 11):
+        with_bug = generate(seed, bug)
+        assert with_bug["storage"]["snapshot_every"] in SNAPSHOT_EVERY
+        plain = generate(seed)
+        assert {k: v for k, v in with_bug["storage"].items() if k == "write_ms"} == {
+            "write_ms": plain["storage"]["write_ms"]
+        }
+        assert with_bug["events"] == plain["events"]
+
+
+def test_snapshot_over_newer_entries_is_found_within_the_first_seeds() -> None:
+    from raft.fuzz.runner import run_seeds
+
+    found = run_seeds(range(1, 4), FuzzConfig(bugs=("snapshot-over-newer-entries",))).first_failure
+    assert found is not None and found.failure is not None
+    assert (found.seed, found.failure.property) == (1, "State Machine Safety")
