@@ -29,6 +29,7 @@ from raft.core.log import RaftLog
 from raft.core.messages import Message
 from raft.core.node import NodeSettings, RaftNode
 from raft.core.quorum import MajorityConfig
+from raft.core.snapshot import Snapshot
 
 
 def ticks_of(ms: float, tick_ms: float) -> int:
@@ -53,11 +54,14 @@ class TickTimers(RaftNode):
         term: int = 0,
         voted_for: str | None = None,
         log: RaftLog | None = None,
+        snapshot: Snapshot | None = None,
         now: float = 0.0,
     ) -> None:
         #: Ticks since this node started. Invariant: every deadline and ``leader_heard_at`` is a tick count.
         self.ticks = 0
-        super().__init__(node_id, voters, settings, rng, term=term, voted_for=voted_for, log=log, now=0)
+        super().__init__(
+            node_id, voters, settings, rng, term=term, voted_for=voted_for, log=log, snapshot=snapshot, now=0
+        )
 
     @staticmethod
     def timer_units(settings: NodeSettings) -> tuple[tuple[float, float], float]:
