@@ -167,6 +167,15 @@ def with_bugs(scenario: Scenario, bugs: tuple[str, ...]) -> Scenario:
     return parse_scenario(data, scenario.source)
 
 
+def wants_linearizability(scenario: Scenario) -> bool:
+    """Whether a run checks the clients' history by default: when its workload issues reads (a read is what a
+    stale leader gets wrong), or its expectations name the verdict."""
+    return scenario.workload.reads_per_s > 0 or any(
+        (e.check == "safety_violation" and e.value == LINEARIZABILITY) or e.check == "linearizable"
+        for e in scenario.expect
+    )
+
+
 def simulate(
     scenario: Scenario | str | os.PathLike[str],
     *,
@@ -186,7 +195,8 @@ def simulate(
     (needed for plots and tables), or only the events of the types it lists (cheaper: a per-message type
     listed costs an event per message); ``trace`` writes the JSON Lines trace to that path; ``bugs`` switches on
     named bugs for a lesson. Safety is always checked. ``linearizability`` checks the clients' history after
-    the run (``None``: only when the scenario expects a Linearizability violation); the summary's
+    the run (``None``: when the workload issues reads, or the scenario expects a Linearizability violation or
+    states ``linearizable``); the summary's
     ``linearizable`` is then the verdict, and a non-linearizable history is listed among its violations.
     ``consumers`` are extra event consumers, each a handler and the event types it wants: how an experiment
     measures what the summary does not without recording every event (a handler may end the run early with
@@ -216,9 +226,7 @@ def simulate(
     bus.subscribe(available, AVAILABILITY_TYPES)
     bus.subscribe(SafetyChecker(), checked_types(scenario.cluster.check_quorum))
     if linearizability is None:
-        linearizability = any(
-            e.check == "safety_violation" and e.value == LINEARIZABILITY for e in scenario.expect
-        )
+        linearizability = wants_linearizability(scenario)
     history = HistoryRecorder() if linearizability else None
     if history is not None:
         bus.subscribe(history, HISTORY_TYPES)
@@ -277,6 +285,7 @@ def summarize(
         tuple((p["node"], p["from_ms"], p["to_ms"]) for p in without),
         tuple(builder.installs),
         dict(builder.restarts),
+        verdict,
     )
     expectations = evaluate(scenario.expect, facts)
     expected = expected_violations(scenario.expect, expectations)

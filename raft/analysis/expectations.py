@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from raft.analysis.linearizability import Verdict
 from raft.analysis.nodesets import is_large, node_ranges, per_node
 from raft.analysis.records import ExpectationResult, LeaderSpan
 from raft.analysis.summary import leaderless_periods
@@ -38,6 +39,8 @@ class Facts:
     installs: tuple[tuple[str, float, int], ...] = ()
     #: Each server's last restart: (t_ms, the index its recovered log ended at).
     restarts: Mapping[str, tuple[float, int]] = field(default_factory=dict)
+    #: The linearizability checker's verdict on the clients' history (``None``: not checked).
+    linearizable: str | None = None
 
 
 Check = Callable[[Any, Facts], tuple[bool, str]]
@@ -206,6 +209,16 @@ def _safety_violation(prop: str, facts: Facts) -> tuple[bool, str]:
     return False, f"expected a violation of {prop}; violated instead: {', '.join(facts.violated)}"
 
 
+def _linearizable(expected: bool, facts: Facts) -> tuple[bool, str]:
+    verdict = facts.linearizable
+    if verdict is None:
+        return False, "the clients' history was not checked (the workload issues no reads)"
+    wanted = (Verdict.LINEARIZABLE if expected else Verdict.NOT_LINEARIZABLE).value
+    return verdict == wanted, f"the clients' history is {verdict}" + (
+        "" if verdict == wanted else f", not {wanted}"
+    )
+
+
 CHECKS: dict[str, Check] = {
     "leader_elected_within_ms": _leader_elected_within,
     "max_leaderless_ms": _max_leaderless,
@@ -221,6 +234,7 @@ CHECKS: dict[str, Check] = {
     "logs_identical_at_end": _logs_identical,
     "caught_up_by_snapshot": _caught_up_by_snapshot,
     "safety_violation": _safety_violation,
+    "linearizable": _linearizable,
 }
 
 
@@ -236,6 +250,7 @@ LIVENESS_CHECKS = frozenset(
     }
 )
 LIVENESS = Property.LIVENESS
+LINEARIZABILITY = Property.LINEARIZABILITY
 
 
 def evaluate(expectations: Iterable[Any], facts: Facts) -> list[ExpectationResult]:
@@ -265,12 +280,13 @@ def evaluate(expectations: Iterable[Any], facts: Facts) -> list[ExpectationResul
 
 
 def expected_violations(expectations: Sequence[Any], results: Sequence[ExpectationResult]) -> list[str]:
-    """The properties the scenario expects to be violated (``safety_violation``) that the run did violate, in the
+    """The properties the scenario expects to be violated (``safety_violation``, and Linearizability for
+    ``linearizable: false``) that the run did violate, in the
     order of the ``expect`` list; ``results`` are :func:`evaluate`'s, in the same order."""
     met = [
-        str(e.value)
+        str(e.value) if e.check == "safety_violation" else str(LINEARIZABILITY)
         for e, r in zip(expectations, results, strict=True)
-        if e.check == "safety_violation" and r["ok"]
+        if r["ok"] and (e.check == "safety_violation" or (e.check == "linearizable" and e.value is False))
     ]
     return list(dict.fromkeys(met))
 

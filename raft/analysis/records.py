@@ -44,6 +44,9 @@ class Operations(TypedDict):
     acknowledged: int
     outstanding: int
     latency_ms: Latency
+    #: Reads only, and only when some were answered without the log (thesis §6.4): how many by each
+    #: ``read`` event mode (``read_index``, ``lease``).
+    answered: NotRequired[dict[str, int]]
 
 
 #: The event types of faults (and of fault actions skipped, and transfers): a ``Fault``'s ``type``.

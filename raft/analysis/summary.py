@@ -57,6 +57,7 @@ SUMMARY_TYPES: tuple[EventType, ...] = (
     EventType.TRANSFER_DONE,
     EventType.TRANSFER_ABORT,
     EventType.SNAPSHOT,
+    EventType.READ,
 )
 
 
@@ -95,6 +96,8 @@ class SummaryBuilder:
         #: (t_ms, index its log ended at).
         self.installs: list[tuple[str, float, int]] = []
         self.restarts: dict[str, tuple[float, int]] = {}
+        #: Reads answered without the log, by mode (``read`` events).
+        self.answered: dict[str, int] = {}
 
     def __call__(self, event: Event) -> None:
         match event["type"]:
@@ -122,6 +125,8 @@ class SummaryBuilder:
                 self._on_step_down(event)
             case EventType.SNAPSHOT:
                 self._on_snapshot(event)
+            case EventType.READ:
+                self.answered[event["mode"]] = self.answered.get(event["mode"], 0) + 1
             case kind if kind in FAULT_EVENT_TYPES:
                 self._on_fault(event)
 
@@ -202,7 +207,7 @@ class SummaryBuilder:
     def operations(self, part: Literal["writes", "reads"]) -> Operations:
         keys = [k for k, (_, command) in self.submitted.items() if _is_read(command) == (part == "reads")]
         latencies = sorted(self.latencies[part])
-        return {
+        operations: Operations = {
             "submitted": len(keys),
             "committed": sum(1 for k in keys if k in self.committed),
             "acknowledged": self.acked[part],
@@ -210,6 +215,9 @@ class SummaryBuilder:
             "outstanding": len(keys) - self.acked[part],
             "latency_ms": {"p50": nearest_rank(latencies, 50), "p99": nearest_rank(latencies, 99)},
         }
+        if part == "reads" and self.answered:
+            operations["answered"] = dict(sorted(self.answered.items()))
+        return operations
 
     def finish(self) -> SummaryParts:
         """The summary's event-derived parts."""

@@ -40,7 +40,7 @@ __all__ = ["TranscriptOptions", "parse_options", "transcript", "transcript_lines
 #: Event types never shown: the meta line (the scenario itself) and the end line (the summary says it better).
 _HIDDEN = frozenset({EventType.META, EventType.END})
 _MESSAGE_TYPES = frozenset({EventType.SEND, EventType.DELIVER, EventType.DROP})
-_CLIENT_TYPES = frozenset({EventType.SUBMIT, EventType.ACK})
+_CLIENT_TYPES = frozenset({EventType.SUBMIT, EventType.ACK, EventType.READ})
 #: A node's run of appends (or applies) longer than this shows its first two entries and its last.
 _LONG_RUN = 10
 _ARROWS = {EventType.SEND: "->", EventType.DELIVER: "<-", EventType.DROP: "-x"}
@@ -59,7 +59,7 @@ class TranscriptOptions:
     these nodes (cluster-wide events such as partitions are kept); ``sends``, ``delivers`` and ``drops``
     show node-to-node messages as they leave, arrive or are lost; ``heartbeats`` includes AppendEntries without
     entries and their replies among those messages; ``applies`` shows each entry applied to a state machine;
-    ``clients`` shows client submissions and acknowledgements;
+    ``clients`` shows client submissions and acknowledgements (and reads answered without the log);
     ``follower_terms`` shows a follower moving to a newer term without changing role (its vote or its new
     leader's messages usually say it).
     """
@@ -299,6 +299,13 @@ def _describe(event: Event, roles: dict[str, str]) -> str | None:
                 value = "(unset)" if event.get("value") is None else event["value"]
                 return f"{client} read {command[1:]} = {value} (seq {seq})"
             return f"{client} acknowledged {command} (seq {seq}) at index {event['index']}"
+        case EventType.READ:
+            value = "(unset)" if event["value"] is None else event["value"]
+            how = "under its lease" if event["mode"] == "lease" else "by ReadIndex"
+            return (
+                f"{event['node']} answers {event['client']}'s read of {event['command'][1:]} = {value} "
+                f"(seq {event['seq']}) {how}, read index {event['index']}"
+            )
         case EventType.VIOLATION:
             on = ", ".join(event.get("nodes") or ())
             return f"VIOLATION {event['property']}" + (f" on {on}" if on else "") + f": {event['detail']}"

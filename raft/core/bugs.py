@@ -3,7 +3,7 @@
 They are off by default. A scenario switches one on with ``cluster.bugs: [NAME]``, the CLI with ``--bug NAME``,
 and every output of such a run names it.
 
-All of them live here. Thirteen break a rule of the node: each is a subclass of :class:`~raft.core.node.RaftNode`
+All of them live here. Fifteen break a rule of the node: each is a subclass of :class:`~raft.core.node.RaftNode`
 that replaces exactly the rule methods it breaks (:data:`NODE_BUGS`), and :func:`node_class` composes the
 subclasses of the bugs switched on. The other two break a rule outside the node: ``majority-off-by-one`` the
 quorum arithmetic (:class:`~raft.core.quorum.MajorityConfig` ``off_by_one``), ``forget-vote-on-restart`` the
@@ -17,9 +17,10 @@ from collections.abc import Iterable
 from enum import Enum
 
 from raft.core.messages import AppendEntries, Entry, PreVote, RequestVote
-from raft.core.node import Proposal, RaftNode
+from raft.core.node import NodeSettings, Proposal, RaftNode
 from raft.core.notes import RoleChanged
 from raft.core.progress import Progress
+from raft.core.reads import PendingRead, ReadMode
 from raft.core.snapshot import Snapshot
 from raft.core.statemachine import ApplyResult, Command, OpKind
 from raft.core.ticks import TickTimers
@@ -44,6 +45,8 @@ class Bug(Enum):
     PREVOTE_INCREMENTS_TERM = "prevote-increments-term"
     VOTE_DESPITE_LEADER = "vote-despite-leader"
     SNAPSHOT_OVER_NEWER_ENTRIES = "snapshot-over-newer-entries"
+    LEASE_WITHOUT_CHECK_QUORUM = "lease-without-check-quorum"
+    READ_INDEX_WITHOUT_CONFIRMATION = "read-index-without-confirmation"
 
 
 BUG_HELP: dict[Bug, str] = {
@@ -70,12 +73,24 @@ BUG_HELP: dict[Bug, str] = {
     Bug.SNAPSHOT_OVER_NEWER_ENTRIES: "a follower installing a snapshot discards its entire log, even the entries "
     "after the snapshot that match it, and installs a snapshot older than its commitIndex: committed entries are "
     "lost and its state machine rolls back (thesis §5.1, Figure 5.3 rules 6 and 7; needs storage.snapshot_every)",
+    Bug.LEASE_WITHOUT_CHECK_QUORUM: "lease reads are served with CheckQuorum off, the lease taken to hold while "
+    "the server leads (as etcd's lease-based reads rely on CheckQuorum to depose a cut-off leader): a leader cut "
+    "off with a minority never steps down, and answers reads from stale state after a new leader took over "
+    "(thesis §6.4.1; needs cluster.read_mode: lease)",
+    Bug.READ_INDEX_WITHOUT_CONFIRMATION: "a leader answers a ReadIndex read at its commit index without the "
+    "heartbeat round that confirms it still leads: a deposed leader returns stale data (thesis §6.4; needs "
+    "cluster.read_mode: read_index)",
 }
 
 #: The scenario switch each bug of the thesis's extensions needs to show anything (``cluster.KEY: true``).
 BUG_NEEDS: dict[Bug, str] = {Bug.PREVOTE_INCREMENTS_TERM: "pre_vote", Bug.VOTE_DESPITE_LEADER: "check_quorum"}
 #: The bugs that show only when servers compact their logs (``storage.snapshot_every`` above 0).
 BUG_NEEDS_SNAPSHOTS: frozenset[Bug] = frozenset({Bug.SNAPSHOT_OVER_NEWER_ENTRIES})
+#: The read mode (``cluster.read_mode``) each bug of reads without the log needs to show anything.
+BUG_READ_MODE: dict[Bug, ReadMode] = {
+    Bug.LEASE_WITHOUT_CHECK_QUORUM: ReadMode.LEASE,
+    Bug.READ_INDEX_WITHOUT_CONFIRMATION: ReadMode.READ_INDEX,
+}
 
 
 class CommitOldTerm(RaftNode):
@@ -160,6 +175,9 @@ class LocalRead(RaftNode):
             return Proposal(answer.index, answer)
         return super().propose(command)
 
+    def read(self, now: float, command: Command) -> Proposal:
+        return self.propose(command)  # whatever the read mode
+
 
 class TransferBeforeCaughtUp(RaftNode):
     """``transfer-before-caught-up``: a leader transferring leadership takes the target to be caught up at
@@ -202,6 +220,29 @@ class SnapshotOverNewerEntries(RaftNode):
         return 0
 
 
+class LeaseWithoutCheckQuorum(RaftNode):
+    """``lease-without-check-quorum``: lease reads are allowed with CheckQuorum off, and the lease is taken to
+    hold for as long as the server leads, as etcd's lease-based reads do (they trust CheckQuorum to make a leader
+    cut off from its majority step down). Without CheckQuorum nothing does: a deposed leader that has not heard
+    of the new term still believes its lease."""
+
+    def check_read_settings(self, settings: NodeSettings) -> None:
+        if settings.read_mode is not ReadMode.LEASE or settings.check_quorum:
+            super().check_read_settings(settings)
+
+    def lease_holds(self, now: float) -> bool:
+        return self.role is Role.LEADER
+
+
+class ReadIndexWithoutConfirmation(RaftNode):
+    """``read-index-without-confirmation``: a ReadIndex read is answered at the leader's commit index without
+    waiting for a heartbeat round acknowledged by a majority, so a leader cut off from its majority (deposed
+    without knowing it) answers from stale state."""
+
+    def leadership_confirmed(self, read: PendingRead) -> bool:
+        return True
+
+
 #: The bugs that break a rule of the node, each with the subclass that breaks it.
 NODE_BUGS: dict[Bug, type[RaftNode]] = {
     Bug.COMMIT_OLD_TERM: CommitOldTerm,
@@ -217,6 +258,8 @@ NODE_BUGS: dict[Bug, type[RaftNode]] = {
     Bug.PREVOTE_INCREMENTS_TERM: PreVoteIncrementsTerm,
     Bug.VOTE_DESPITE_LEADER: VoteDespiteLeader,
     Bug.SNAPSHOT_OVER_NEWER_ENTRIES: SnapshotOverNewerEntries,
+    Bug.LEASE_WITHOUT_CHECK_QUORUM: LeaseWithoutCheckQuorum,
+    Bug.READ_INDEX_WITHOUT_CONFIRMATION: ReadIndexWithoutConfirmation,
 }
 
 

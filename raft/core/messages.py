@@ -103,6 +103,9 @@ class AppendEntries:
     prev_log_term: int
     entries: tuple[Entry, ...]
     leader_commit: int
+    #: The leader's latest heartbeat round when it sent this, echoed by the answer, so that the leader knows
+    #: which reads a follower's answer confirms (thesis §6.4); always 0 with ``read_mode: log``.
+    heartbeat_round: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +127,8 @@ class AppendEntriesResponse:
     conflict_term: int = 0
     conflict_index: int = 0
     refused: Refusal | None = field(default=None, compare=False)
+    #: The ``heartbeat_round`` of the AppendEntries this answers (thesis §6.4).
+    heartbeat_round: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 Every input enters through one of a few doors: :meth:`RaftNode.step` (a message arrived),
 :meth:`RaftNode.tick` (time passed), :meth:`RaftNode.election_timeout` (the election timer fired),
-:meth:`RaftNode.propose` (a client command), :meth:`RaftNode.transfer_leadership` (an operator hands leadership
+:meth:`RaftNode.propose` (a client command), :meth:`RaftNode.read` (a client read, thesis §6.4),
+:meth:`RaftNode.transfer_leadership` (an operator hands leadership
 to another server, thesis §3.10) and :meth:`RaftNode.on_persisted` (storage made the log durable). With
 ``snapshot_every`` set, a node compacts its log into snapshots and a leader sends InstallSnapshot to a follower
 that needs entries it discarded (thesis chapter 5; the methods of the "snapshots" section).
@@ -54,9 +55,10 @@ from raft.core.notes import (
 )
 from raft.core.progress import Progress
 from raft.core.quorum import MajorityConfig, VoteResult
+from raft.core.reads import LinearizableReads, PendingRead, ReadState
 from raft.core.snapshot import Snapshot, SnapshotMetadata, should_snapshot
-from raft.core.statemachine import ApplyResult, Command, KeyValueStore
-from raft.core.types import Role
+from raft.core.statemachine import ApplyResult, Command, KeyValueStore, OpKind
+from raft.core.types import ReadMode, Role
 from raft.errors import RaftSimError
 
 if TYPE_CHECKING:
@@ -104,6 +106,10 @@ class NodeSettings:
     #: Log compaction (thesis §5.1): snapshot the state machine once the log holds more than this many applied
     #: entries since the last snapshot; 0: never.
     snapshot_every: int = 0
+    #: How reads are answered (thesis §6.4): through the log, by ReadIndex, or under a lease (needs CheckQuorum).
+    read_mode: ReadMode = ReadMode.LOG
+    #: The bound on clock drift a lease allows for, in parts per million (thesis §6.4.1).
+    lease_drift_bound_ppm: float = 10_000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +155,7 @@ class Proposal:
     answer: ApplyResult | None
 
 
-class RaftNode:
+class RaftNode(LinearizableReads):
     """A server's whole life between a start (or restart) and a crash.
 
     Persistent state (``current_term``, ``voted_for``, ``log``, ``snapshot``) is given at construction, as
@@ -193,6 +199,7 @@ class RaftNode:
                 f"{type(self).__name__} is built for bugs {sorted(b.value for b in self.bugs)}, the settings switch "
                 f"on {sorted(b.value for b in settings.bugs)}: build the node with raft.core.bugs.node_class"
             )
+        self.check_read_settings(settings)
         self.settings = settings
         self.rng = rng
         #: The timers' units, read by every timer: the range election timeouts are drawn from (its low end is
@@ -243,6 +250,13 @@ class RaftNode:
         self.recently_active: set[str] = set()
         self.quorum_check_deadline = 0.0
         self._tracks_contact = settings.pre_vote or settings.check_quorum
+        #: Leaders answering reads without the log (thesis §6.4): heartbeat rounds, pending reads, the lease.
+        self._serves_reads = settings.read_mode is not ReadMode.LOG
+        self.reads = ReadState()
+        #: With lease reads, a server that starts votes for nobody until then (see :meth:`wait_out_leases`).
+        self.votes_withheld_until = -math.inf
+        if settings.read_mode is ReadMode.LEASE:
+            self.wait_out_leases(now)
         # Outputs not yet taken.
         self._outbox: list[tuple[str, Message]] = []
         self._notes: list[Note] = [RoleChanged(Role.FOLLOWER, term)]
@@ -329,14 +343,20 @@ class RaftNode:
             if self.transfer_target is not None and now >= self.transfer_deadline - TIME_EPSILON:
                 self.abort_transfer()
             if now >= self.heartbeat_deadline - TIME_EPSILON:
+                if self._serves_reads:
+                    self.reads.begin_round(now)
                 self.broadcast_append_entries()
                 self.heartbeat_deadline = now + self.heartbeat_interval
+            if self._serves_reads:
+                self.serve_reads(now)
         elif now >= self.election_deadline - TIME_EPSILON:
             self.election_timeout(now)
 
     def election_timeout(self, now: float) -> None:
         """Followers (§5.2): if the election timeout elapses, convert to candidate. A leader ignores it."""
         if self.role is Role.LEADER:
+            return
+        if self.campaign_would_break_lease(now):
             return
         self._notes.append(TimedOut(self.current_term))
         if self.settings.pre_vote:
@@ -399,6 +419,9 @@ class RaftNode:
         self._notes.append(RoleChanged(Role.LEADER, self.current_term))
         if self.settings.leader_noop:
             self._append_local(Entry(self.current_term, None))
+        self.reads = ReadState()
+        if self._serves_reads:
+            self.reads.begin_round(now)
         self.broadcast_append_entries()
         self.heartbeat_deadline = now + self.heartbeat_interval
         self.recently_active = set()
@@ -431,6 +454,11 @@ class RaftNode:
                 self.handle_install_snapshot_response(now, sender, message)
         if self._tracks_contact:
             self.record_contact(now, sender, message)
+        if self._serves_reads and self.role is Role.LEADER:
+            if type(message) is AppendEntriesResponse and message.term == self.current_term:
+                self.reads.acknowledge(sender, message.heartbeat_round)
+                self.confirm_leadership(now)
+            self.serve_reads(now)
 
     def step_down_on_higher_term(self, now: float, term: int) -> None:
         """If an RPC request or response contains term T > currentTerm: set currentTerm = T, convert to
@@ -511,7 +539,9 @@ class RaftNode:
         Reference: §4.2.3, §9.6 of the thesis."""
         if self.role is Role.LEADER:
             return True
-        return self.leader_id is not None and now - self.leader_heard_at < self.election_range[0]
+        return (
+            self.leader_id is not None and now - self.leader_heard_at < self.election_range[0]
+        ) or now < self.votes_withheld_until
 
     def record_contact(self, now: float, sender: str, message: Message) -> None:
         """Remember who was heard from: a follower, when the leader of its term last sent AppendEntries (or
@@ -627,7 +657,9 @@ class RaftNode:
         self.append_new_entries(m.entries[first_new:])
         last_new = m.prev_log_index + len(m.entries)
         self.commit_up_to_leader_commit(m.leader_commit, last_new)
-        self._send(sender, AppendEntriesResponse(term, True, match_index=last_new))
+        self._send(
+            sender, AppendEntriesResponse(term, True, match_index=last_new, heartbeat_round=m.heartbeat_round)
+        )
 
     def term_is_stale(self, m: AppendEntries) -> bool:
         """Rule 1: reply false if term < currentTerm. Reference: §5.1."""
@@ -661,6 +693,7 @@ class RaftNode:
             conflict_term=conflict_term,
             conflict_index=conflict_index,
             refused=Refusal.LOG_MISMATCH,
+            heartbeat_round=m.heartbeat_round,
         )
 
     def delete_conflicting_entries(self, prev: int, entries: tuple[Entry, ...]) -> int:
@@ -739,7 +772,15 @@ class RaftNode:
         entries = log.slice(prev + 1, self.settings.max_entries_per_append) if prev < log.last_index else ()
         self._send(
             peer,
-            AppendEntries(self.current_term, self.id, prev, log.term_at(prev), entries, self.commit_index),
+            AppendEntries(
+                self.current_term,
+                self.id,
+                prev,
+                log.term_at(prev),
+                entries,
+                self.commit_index,
+                self.reads.latest_round,
+            ),
         )
         progress.sent(prev + len(entries))
 
@@ -832,6 +873,7 @@ class RaftNode:
             return
         self.transfer_target = target
         self.transfer_deadline = now + self.election_range[0]
+        self.end_lease()
         self._notes.append(TransferStarted(target, self.current_term))
         self.send_timeout_now_if_caught_up(target)
 
@@ -958,3 +1000,37 @@ class RaftNode:
             self.advance_leader_commit_index()
         if progress.next_index <= self.log.last_index:
             self.send_append_entries(sender)
+
+    # ------------------------------------------------------- reads (thesis §6.4)
+    # The rules are in raft.core.reads.LinearizableReads; here the door and the guard on elections.
+
+    def read(self, now: float, command: Command) -> Proposal:
+        """A client's read. With ``read_mode: log`` it goes through the log like any command (:meth:`propose`,
+        §8). Otherwise the leader accepts it without writing the log and answers it later with a
+        :class:`~raft.core.notes.ReadAnswered` note, by ReadIndex or under its lease (:meth:`serve_reads`);
+        the proposal's index is 0 (no log entry). Reference: §6.4 of the thesis.
+
+        Raises :class:`NotLeader` if this server is not the leader (a follower does not forward reads: the
+        client follows the hint, as it does for writes), ``ValueError`` for a command that is not a read.
+        """
+        if command.kind is not OpKind.READ:
+            raise ValueError(f"not a read: {command.op!r}")
+        if not self._serves_reads:
+            return self.propose(command)
+        if self.role is not Role.LEADER:
+            raise NotLeader(self.leader_id)
+        self.reads.pending.append(PendingRead(command))
+        self.serve_reads(now)
+        return Proposal(0, None)
+
+    def campaign_would_break_lease(self, now: float) -> bool:
+        """With lease reads, an election forced before the timer is due (the scenario action ``timeout``) is
+        ignored while this follower has heard from its leader within the minimum election timeout: its own
+        vote would count against the leader's lease, which this follower helped confirm. A timer that is due
+        always fires. Reference: §6.4.1 of the thesis."""
+        return (
+            self.settings.read_mode is ReadMode.LEASE
+            and now < self.election_deadline - TIME_EPSILON
+            and self.leader_id is not None
+            and now - self.leader_heard_at < self.election_range[0]
+        )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from raft.core.messages import Refusal
 from raft.core.statemachine import ApplyResult, Command
-from raft.core.types import Role
+from raft.core.types import ReadMode, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +120,17 @@ class SnapshotTaken:
     kept: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class ReadAnswered:
+    """The leader answered a read without writing the log (thesis §6.4): ``command`` read ``value`` as of
+    ``index`` (its read index), confirmed by ``mode`` (a heartbeat round for READ_INDEX, the lease for LEASE)."""
+
+    command: Command
+    index: int
+    mode: ReadMode
+    value: str | None
+
+
 Note = (
     RoleChanged
     | TimedOut
@@ -133,4 +144,5 @@ Note = (
     | TransferStarted
     | TransferAborted
     | SnapshotTaken
+    | ReadAnswered
 )

@@ -12,9 +12,12 @@ failure as well as a safety one.
 
 The generator also varies ``cluster.leader_noop``, ``cluster.max_entries_per_append`` and the storage delay:
 without them, the Figure 8 hazard can hardly arise; and it switches the thesis's ``cluster.pre_vote`` and
-``cluster.check_quorum`` on, each for half the seeds (always, when a bug switched on needs one). Half the seeds
-compact their logs (``storage.snapshot_every`` of 2 to 50 entries, ``storage.snapshot_write_ms`` of 0 to 20 ms;
-always, when a bug switched on needs snapshots), so that followers that fall behind catch up by InstallSnapshot. It draws
+``cluster.check_quorum`` on, each for half the seeds (always, when a bug switched on needs one), and draws
+``cluster.read_mode`` (log, read_index or lease, a third of the seeds each; lease switches CheckQuorum on, which
+it needs) so that the workload's reads go every way (thesis §6.4). A bug of reads sets its read mode, and
+the reads that show it. Half the seeds compact their logs (``storage.snapshot_every`` of 2 to 50 entries,
+``storage.snapshot_write_ms`` of 0 to 20 ms; always, when a bug switched on needs snapshots), so that followers
+that fall behind catch up by InstallSnapshot. It draws
 ``cluster.profile: etcd`` (both switched on, etcd's tick timers and initial election tick advance) for 30 % of
 the seeds, with etcd's ten-tick election timeout on the fuzzer's time scale (:data:`ETCD_PROFILE`).
 """
@@ -28,7 +31,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from raft.batch.grid import parse_int_ranges
-from raft.core.bugs import BUG_NEEDS, BUG_NEEDS_SNAPSHOTS, Bug
+from raft.core.bugs import BUG_NEEDS, BUG_NEEDS_SNAPSHOTS, BUG_READ_MODE, Bug
+from raft.core.reads import ReadMode
 from raft.errors import RaftSimError
 
 #: Fault types, in the order ``--faults`` lists them. The first five are scripted events, then network rates,
@@ -290,6 +294,20 @@ def _compaction(seed: int, bugs: Sequence[str]) -> dict[str, float]:
     return {"snapshot_every": every, "snapshot_write_ms": write_ms}
 
 
+def _read_mode(seed: int, bugs: Sequence[str]) -> ReadMode:
+    """How a seed's reads are answered: each mode for a third of the seeds, or the mode a bug switched on
+    needs; drawn from a generator of its own, so that the rest of the scenario is what it was."""
+    for name in bugs:
+        needed = BUG_READ_MODE.get(Bug(name))
+        if needed is not None:
+            return needed
+    return random.Random(f"raft-sim/fuzz/{seed}/reads").choice(tuple(ReadMode))
+
+
+#: The read rate of a seed whose bug needs reads but drew none.
+BUG_READS_PER_S = 20.0
+
+
 def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
     """The scenario of fuzz seed ``seed``, as a scenario mapping (the YAML form ``parse_scenario`` reads).
 
@@ -323,6 +341,13 @@ def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
         "max_entries_per_append": rng.choice([1, 2, 4, 64]),
     }
     cluster.update(_extensions(seed, config.bugs))
+    read_mode = _read_mode(seed, config.bugs)
+    if read_mode is not ReadMode.LOG:  # a seed that reads through the log keeps the scenario it always had
+        cluster["read_mode"] = read_mode.value
+        if Bug.LEASE_WITHOUT_CHECK_QUORUM.value in config.bugs:
+            cluster.pop("check_quorum", None)  # the bug is lease reads without it
+        elif read_mode is ReadMode.LEASE:
+            cluster["check_quorum"] = True
     cluster.update(_profile(seed))
     if config.bugs:
         cluster["bugs"] = list(config.bugs)
@@ -334,6 +359,8 @@ def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
         "timeout_ms": 300,
         "max_backoff_ms": 1000,
     }
+    if any(Bug(name) in BUG_READ_MODE for name in config.bugs) and not workload["reads_per_s"]:
+        workload["reads_per_s"] = BUG_READS_PER_S
     low, high = network["latency_ms"]
     max_delay = float(high) + network.get("reorder_ms", 0.0) / 2  # a typical late message, for timing
     events = _fault_events(rng, nodes, enabled, fault_ms, (float(low), float(high)), max_delay)

@@ -15,7 +15,8 @@ from typing import Annotated, Any
 
 from pydantic import Field, Strict, ValidationInfo, field_validator, model_validator
 
-from raft.core.bugs import Bug
+from raft.core.bugs import BUG_READ_MODE, Bug
+from raft.core.reads import ReadMode
 from raft.scenario.base import (
     MAX_NODES,
     NODE_NAME,
@@ -35,6 +36,8 @@ from raft.scenario.timing import TimingConfig, apply_profile
 
 #: Switchable bugs a scenario may turn on in ``cluster.bugs``: the names of :class:`raft.core.bugs.Bug`.
 KNOWN_BUGS: tuple[str, ...] = tuple(bug.value for bug in Bug)
+#: How reads may be answered (``cluster.read_mode``): the values of :class:`raft.core.reads.ReadMode`.
+READ_MODES: tuple[str, ...] = tuple(mode.value for mode in ReadMode)
 
 #: ``cluster.profile``: the settings each profile gives the keys a scenario leaves out (a key given explicitly
 #: wins). ``paper`` is the paper's Raft (every key at its default); ``etcd`` is what etcd ships with, the Raft
@@ -48,6 +51,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "election_timeout_ms": (1000.0, 2000.0),  # --election-timeout, randomized up to twice that
         "timers": "ticks",  # one Tick() per heartbeat interval
         "initial_election_tick_advance": True,  # --initial-election-tick-advance
+        "read_mode": "read_index",  # etcd's default linearizable reads (raft.ReadOnlySafe)
     },
 }
 #: ``cluster.timers``: the paper's (a deadline on a continuous clock) or etcd's (whole ticks of heartbeat_ms).
@@ -102,6 +106,10 @@ class ClusterConfig(Frozen):
     #: With ``timers: ticks``: a member that starts fast-forwards its election ticks as etcd's
     #: ``--initial-election-tick-advance`` does (:mod:`raft.sim.ticker`).
     initial_election_tick_advance: bool = True
+    #: How reads are answered (thesis §6.4): ``log`` (through the log, the paper's way), ``read_index`` or
+    #: ``lease`` (needs ``check_quorum``); and the bound on clock drift a lease allows for, in parts per million.
+    read_mode: str = "log"
+    lease_drift_bound_ppm: float = Field(default=10_000.0, ge=0, lt=1_000_000)
     max_entries_per_append: int = Field(default=64, ge=1)
     initial_state: dict[str, InitialState] = Field(default_factory=dict)
     bugs: Names = ()
@@ -172,6 +180,13 @@ class ClusterConfig(Frozen):
     def _timeout_range(cls, value: tuple[float, float]) -> tuple[float, float]:
         return check_range(value, positive=True)
 
+    @field_validator("read_mode")
+    @classmethod
+    def _read_mode(cls, mode: str) -> str:
+        if mode not in READ_MODES:
+            raise problem(unknown("read mode", mode, READ_MODES, name_it=True))
+        return mode
+
     @field_validator("bugs")
     @classmethod
     def _bugs(cls, bugs: tuple[str, ...]) -> tuple[str, ...]:
@@ -205,6 +220,7 @@ class ClusterConfig(Frozen):
                         f"passes in ticks of heartbeat_ms {fmt_number(self.heartbeat_ms)}",
                         "election_timeout_ms",
                     )
+        self._reads_consistent()
         nodes = self.node_ids
         for name, state in self.initial_state.items():
             if name not in nodes:
@@ -212,6 +228,22 @@ class ClusterConfig(Frozen):
             if state.voted_for is not None and state.voted_for not in nodes:
                 raise problem(unknown_node(state.voted_for, nodes), "initial_state", name, "voted_for")
         return self
+
+    def _reads_consistent(self) -> None:
+        """Lease reads need CheckQuorum (its leader stickiness is what a lease rests on), unless the bug that
+        serves them without it is switched on; a bug of reads needs its read mode."""
+        bug = Bug.LEASE_WITHOUT_CHECK_QUORUM.value
+        if self.read_mode == ReadMode.LEASE.value and not self.check_quorum and bug not in self.bugs:
+            raise problem(
+                "lease reads need check_quorum: true (leader stickiness is what makes a lease hold; "
+                f"the bug {bug} serves them without it)",
+                "read_mode",
+            )
+        modes = {bug.value: mode for bug, mode in BUG_READ_MODE.items()}
+        for name in self.bugs:
+            needed = modes.get(name)
+            if needed is not None and self.read_mode != needed.value:
+                raise problem(f"bug {name} needs read_mode: {needed.value}, got {self.read_mode}", "bugs")
 
 
 class NetworkConfig(Frozen):

@@ -54,6 +54,7 @@ class EventType(StrEnum):
     TRANSFER = "transfer"
     TRANSFER_DONE = "transfer_done"
     TRANSFER_ABORT = "transfer_abort"
+    READ = "read"
     SUBMIT = "submit"
     ACK = "ack"
     VIOLATION = "violation"
@@ -260,6 +261,7 @@ MessageFields = TypedDict(
         "commit": NotRequired[int],
         "success": NotRequired[bool],
         "match_index": NotRequired[int],
+        "round": NotRequired[int],
     },
 )
 
@@ -394,6 +396,22 @@ class AckEvent(TypedDict):
     value: str | None
 
 
+class ReadEvent(TypedDict):
+    """A leader answered a client's read without writing the log (thesis §6.4): ``index`` is its read index,
+    ``mode`` how leadership was confirmed (``read_index``: a heartbeat round a majority acknowledged; ``lease``:
+    the lease held), ``value`` what it read."""
+
+    t_ms: float
+    type: Literal[EventType.READ]
+    node: str
+    client: str
+    seq: int
+    command: str
+    index: int
+    mode: str
+    value: str | None
+
+
 #: Any event of the stream (and any line of a trace file).
 Event = (
     MetaEvent
@@ -423,6 +441,7 @@ Event = (
     | TransferAbortEvent
     | SubmitEvent
     | AckEvent
+    | ReadEvent
     | ViolationEvent
     | EndEvent
 )

@@ -23,6 +23,7 @@ from raft.core.notes import (
     Applied,
     Committed,
     PreVoted,
+    ReadAnswered,
     RoleChanged,
     SnapshotTaken,
     SteppedDown,
@@ -33,7 +34,7 @@ from raft.core.notes import (
     Voted,
 )
 from raft.core.quorum import MajorityConfig
-from raft.core.statemachine import ApplyResult, Command
+from raft.core.statemachine import ApplyResult, Command, OpKind
 from raft.sim.clock import Clock
 from raft.sim.delays import Sampler
 from raft.sim.events import (
@@ -123,6 +124,7 @@ class SimServer:
             TransferStarted: self._report_transfer,
             TransferAborted: self._report_transfer_abort,
             SnapshotTaken: self._report_snapshot,
+            ReadAnswered: self._report_read,
         }
 
     # ------------------------------------------------------------ life cycle
@@ -173,11 +175,13 @@ class SimServer:
         self._process()
 
     def propose(self, command: Command, on_applied: AckHandler) -> int:
-        """Hand a client command to the node; raises :class:`NotLeader` when it is not the leader."""
+        """Hand a client command to the node (a read to :meth:`RaftNode.read`, which answers it the scenario's
+        ``read_mode`` way); raises :class:`NotLeader` when it is not the leader."""
         node = self.node
         if node is None:
             raise NotLeader(None)
-        proposal = node.propose(command)
+        is_read = command.kind is OpKind.READ
+        proposal = node.read(self.clock.now(), command) if is_read else node.propose(command)
         if proposal.answer is not None:
             on_applied(self.id, command, proposal.answer)
             return proposal.index
@@ -493,3 +497,22 @@ class SimServer:
             event["from"] = note.leader
             event["kept"] = note.kept
         self.bus.emit(event)
+
+    def _report_read(self, note: ReadAnswered) -> None:
+        command = note.command
+        self.bus.emit(
+            {
+                "t_ms": self.env.now,
+                "type": EventType.READ,
+                "node": self.id,
+                "client": command.client,
+                "seq": command.seq,
+                "command": command.op,
+                "index": note.index,
+                "mode": note.mode.value,
+                "value": note.value,
+            }
+        )
+        on_applied = self.pending_acks.pop((command.client, command.seq), None)
+        if on_applied is not None:
+            on_applied(self.id, command, ApplyResult(note.index, note.value, duplicate=False))

@@ -18,6 +18,7 @@ from raft.core.bugs import Bug
 from raft.core.messages import Entry, Message, TimeoutNow
 from raft.core.node import NodeSettings
 from raft.core.quorum import MajorityConfig
+from raft.core.reads import ReadMode
 from raft.core.types import Role
 from raft.properties import Property
 from raft.scenario.delays import Delay, distribution
@@ -120,6 +121,8 @@ class Simulation:
             check_quorum=cluster.check_quorum,
             tick_timers=cluster.timers == "ticks",
             snapshot_every=scenario.storage.snapshot_every,
+            read_mode=ReadMode(cluster.read_mode),
+            lease_drift_bound_ppm=cluster.lease_drift_bound_ppm,
         )
         tick_plan = (
             TickPlan(
@@ -244,6 +247,8 @@ class Simulation:
             del cluster["profile"]
         if cluster["timers"] == "continuous":
             del cluster["timers"], cluster["initial_election_tick_advance"]
+        if cluster["read_mode"] == ReadMode.LOG.value:  # likewise reads through the log
+            del cluster["read_mode"], cluster["lease_drift_bound_ppm"]
         return {
             "t_ms": 0.0,
             "type": EventType.META,
