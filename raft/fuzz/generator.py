@@ -350,7 +350,9 @@ def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
             cluster["check_quorum"] = True
     cluster.update(_profile(seed))
     if Bug.LEASE_WITHOUT_CHECK_QUORUM.value in config.bugs and "profile" in cluster:
-        cluster["check_quorum"] = False  # the bug is lease reads without it, which the etcd profile switches on
+        cluster["check_quorum"] = (
+            False  # the bug is lease reads without it, which the etcd profile switches on
+        )
     if config.bugs:
         cluster["bugs"] = list(config.bugs)
     workload: dict[str, Any] = {
