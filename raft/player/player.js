@@ -1,0 +1,1104 @@
+// raft-sim player: animates a run's trace (replay mode) or a running simulation (live mode).
+// Plain JavaScript, no dependencies. The model rebuilds each server's state from the trace's events with the
+// rules of raft/analysis/replay.py, keeping a keyframe of the whole state every KEYFRAME events: the state at
+// time t is a binary search for the last event at or before t, a copy of the keyframe before it and at most
+// KEYFRAME events replayed. window.raftPlayer exposes the model and the view (the browser tests read it).
+"use strict";
+(function () {
+  const KEYFRAME = 500;
+  const SVG = "http://www.w3.org/2000/svg";
+  const RING_MAX = 15; // full details on a ring up to this many servers; beyond it the ring is scaled down
+  const DROP_SHOW_MS = 25; // a drop stays marked this long (simulated ms)
+  const ACK_SHOW_MS = 150; // an acknowledged write stays listed this long
+  const EVENT_STEP_REAL_MS = 700; // slowest speed: one event per this many real ms
+  // simulated ms per real ms; 0 is the message-by-message mode
+  const SPEEDS = [0, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5];
+  const DEFAULT_SPEED = 0.02;
+  const FAULTS = new Set(["crash", "restart", "partition", "isolate", "cut", "heal"]);
+  const MSG_COLORS = {
+    RequestVote: "var(--rv)", RequestVoteResponse: "var(--rv)", PreVote: "var(--pv)",
+    PreVoteResponse: "var(--pv)", AppendEntries: "var(--ae)", AppendEntriesResponse: "var(--ae)",
+    TimeoutNow: "var(--tn)",
+  };
+  const MSG_SHORT = {
+    RequestVote: "RV", RequestVoteResponse: "rv", PreVote: "PV", PreVoteResponse: "pv",
+    AppendEntries: "AE", AppendEntriesResponse: "ae", TimeoutNow: "TimeoutNow",
+  };
+  const DROP_AT = { partition: 0.5, cut: 0.5, loss: 0.8, down: 1.0 };
+  const GROUP_COLORS = ["#2f6fd6", "#e0a800", "#8a4fd0", "#1e9e5a", "#c2278f", "#555"];
+
+  // ------------------------------------------------------------------------------------------ helpers
+  function upperBound(arr, x) { // first index with arr[i] > x
+    let lo = 0, hi = arr.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (arr[mid] <= x) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+  function lowerBound(arr, x, key) { // first index with key(arr[i]) >= x
+    let lo = 0, hi = arr.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (key(arr[mid]) < x) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+  function fmt(ms) {
+    if (!isFinite(ms)) return "-";
+    return (Math.round(ms * 10) / 10).toFixed(1) + " ms";
+  }
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  }
+  function el(tag, attrs, parent) {
+    const node = document.createElementNS(SVG, tag);
+    for (const k in attrs) node.setAttribute(k, attrs[k]);
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+  function decode(data) {
+    const shapes = data.shapes;
+    const out = new Array(data.rows.length);
+    for (let r = 0; r < data.rows.length; r++) {
+      const row = data.rows[r];
+      const shape = shapes[row[0]];
+      const keys = shape[1];
+      const e = { t_ms: row[1], type: shape[0] };
+      for (let i = 0; i < keys.length; i++) e[keys[i]] = row[i + 2];
+      out[r] = e;
+    }
+    return out;
+  }
+  function describe(e) { // one event as a short line
+    switch (e.type) {
+      case "role": return `${e.node} becomes ${e.role} (term ${e.term})`;
+      case "timeout": return `${e.node}: election timeout (term ${e.term})`;
+      case "vote": return `${e.node} ${e.granted ? "votes for" : "refuses"} ${e.candidate} (term ${e.term})${e.reason ? ": " + e.reason : ""}`;
+      case "pre_vote": return `${e.node} ${e.granted ? "grants" : "refuses"} PreVote to ${e.candidate}${e.reason ? ": " + e.reason : ""}`;
+      case "step_down": return `${e.node} steps down (${e.reason})`;
+      case "send": case "deliver": case "drop": {
+        let what = e.msg;
+        if (e.msg === "AppendEntries") what += ` (${e.entries || 0} entr${e.entries === 1 ? "y" : "ies"})`;
+        if ("granted" in e) what += e.granted ? " granted" : " refused";
+        if ("success" in e) what += e.success ? " ok" : " refused";
+        return `${e.type} ${what} ${e.from}→${e.to}${e.type === "drop" ? " (" + e.reason + ")" : ""}`;
+      }
+      case "append": return `${e.node} appends #${e.index} (term ${e.term}${e.command == null ? ", no-op" : ", " + e.command})`;
+      case "truncate": return `${e.node} truncates its log from #${e.index}`;
+      case "commit": return `${e.node} commits up to #${e.index}`;
+      case "apply": return `${e.node} applies #${e.index}`;
+      case "crash": return `${e.node} crashes`;
+      case "restart": return `${e.node} restarts (term ${e.term}, ${e.log.length} entries kept)`;
+      case "partition": return `partition ${e.groups.map((g) => g.join(" ")).join(" | ")}`;
+      case "isolate": return `${e.node} isolated`;
+      case "cut": return `link ${e.from}→${e.to} cut`;
+      case "heal": return e.link ? `link ${e.link[0]}↔${e.link[1]} healed` : e.node ? `links of ${e.node} healed` : "network healed";
+      case "skip": return `skipped ${e.action} ${e.target}: ${e.reason}`;
+      case "transfer": return `${e.from} transfers leadership to ${e.node}`;
+      case "transfer_done": return `transfer to ${e.node} done (term ${e.elected_term})`;
+      case "transfer_abort": return `transfer to ${e.node} aborted: ${e.reason}`;
+      case "submit": return `${e.client} submits ${e.command}`;
+      case "ack": return `${e.client} acknowledged ${e.command} (#${e.index})`;
+      case "violation": return `VIOLATION ${e.property}: ${e.detail}`;
+      case "end": return "end of run";
+      default: return e.type;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ the model
+  function initialState(meta) {
+    const init = meta.initial_state || {};
+    return {
+      nodes: meta.nodes.map((name) => {
+        const s = init[name] || {};
+        const log = (s.log || []).slice();
+        return {
+          role: "follower", term: s.term || 0, vote: s.voted_for || null, commit: 0, up: true,
+          log: log, cmds: log.map(() => "?"), resetT: 0,
+        };
+      }),
+      cut: new Set(), // "a>b": messages from a to b are lost
+      progress: {}, // leader -> {term, f: {follower: [nextIndex, matchIndex, replicating]}}
+      transfer: null,
+      violation: null,
+    };
+  }
+  function cloneState(s) {
+    const progress = {};
+    for (const leader in s.progress) {
+      const p = s.progress[leader];
+      const f = {};
+      for (const k in p.f) f[k] = p.f[k].slice();
+      progress[leader] = { term: p.term, f: f };
+    }
+    return {
+      nodes: s.nodes.map((n) => Object.assign({}, n, { log: n.log.slice(), cmds: n.cmds.slice() })),
+      cut: new Set(s.cut), progress: progress, transfer: s.transfer, violation: s.violation,
+    };
+  }
+
+  class Model {
+    constructor(meta) {
+      this.meta = meta;
+      this.names = meta.nodes.slice();
+      this.index = new Map(this.names.map((n, i) => [n, i]));
+      const cluster = (meta.config && meta.config.cluster) || {};
+      this.eto = cluster.election_timeout_ms || [150, 300];
+      const net = (meta.config && meta.config.network) || {};
+      this.latency = net.latency_ms || [5, 10];
+      this.events = [];
+      this.times = [];
+      this.keyframes = [initialState(meta)]; // keyframes[k]: the state after k * KEYFRAME events
+      this.cur = initialState(meta);
+      this.msgs = []; // in send order: {t0, e, arr: [[t1, dropReason or null], ...]}
+      this.msgById = new Map();
+      this.maxFlight = 0;
+      this.drops = []; // {t, e, t0}
+      this.resets = this.names.map(() => []); // per node: times its election timer was reset
+      this.timeouts = this.names.map(() => []); // per node: times its election timer fired
+      this.marks = { election: [], fault: [], violation: [] };
+      this.writes = [];
+      this.writeByKey = new Map();
+      this.violation = null;
+      this.endMs = 0;
+      this.lastCandidateTerm = -1;
+      this.cache = null; // {n, state}: the state after n events, reused when the view moves forward
+    }
+
+    add(events) {
+      for (const e of events) this.ingest(e);
+    }
+
+    ingest(e) {
+      if (e.type === "meta") return;
+      const n = this.events.length;
+      if (n > 0 && n % KEYFRAME === 0) this.keyframes.push(cloneState(this.cur));
+      this.events.push(e);
+      this.times.push(e.t_ms);
+      this.endMs = Math.max(this.endMs, e.t_ms);
+      const reset = applyEvent(this.cur, e, this.index);
+      if (reset >= 0) this.resets[reset].push(e.t_ms);
+      switch (e.type) {
+        case "send": {
+          const m = { t0: e.t_ms, e: e, arr: [] };
+          this.msgs.push(m);
+          this.msgById.set(e.id, m);
+          break;
+        }
+        case "deliver": case "drop": {
+          const m = this.msgById.get(e.id);
+          if (m) {
+            m.arr.push([e.t_ms, e.type === "drop" ? e.reason : null]);
+            this.maxFlight = Math.max(this.maxFlight, e.t_ms - m.t0);
+          }
+          if (e.type === "drop") this.drops.push({ t: e.t_ms, e: e, t0: m ? m.t0 : e.t_ms });
+          break;
+        }
+        case "timeout": this.timeouts[this.index.get(e.node)].push(e.t_ms); break;
+        case "role":
+          if (e.role === "candidate" && e.term > this.lastCandidateTerm) {
+            this.lastCandidateTerm = e.term;
+            this.marks.election.push(e.t_ms);
+          }
+          break;
+        case "submit": {
+          const w = { client: e.client, seq: e.seq, command: e.command, t0: e.t_ms, t1: Infinity, index: null };
+          this.writes.push(w);
+          this.writeByKey.set(e.client + "\u0000" + e.seq, w);
+          break;
+        }
+        case "ack": {
+          const w = this.writeByKey.get(e.client + "\u0000" + e.seq);
+          if (w && w.t1 === Infinity) { w.t1 = e.t_ms; w.index = e.index; }
+          break;
+        }
+        case "violation": this.violation = e; this.marks.violation.push(e.t_ms); break;
+        case "end": break;
+        default:
+          if (FAULTS.has(e.type)) {
+            const marks = this.marks.fault;
+            if (!marks.length || marks[marks.length - 1] !== e.t_ms) marks.push(e.t_ms);
+          }
+      }
+    }
+
+    get duration() {
+      return Math.max(this.endMs, 0);
+    }
+
+    count(t) { // how many events happened at or before t
+      return upperBound(this.times, t);
+    }
+
+    stateAfter(n) { // the state after the first n events
+      if (this.cache && this.cache.n <= n && n - this.cache.n <= KEYFRAME) {
+        for (let i = this.cache.n; i < n; i++) applyEvent(this.cache.state, this.events[i], this.index);
+        this.cache.n = n;
+        return this.cache.state;
+      }
+      const k = Math.min(Math.floor(n / KEYFRAME), this.keyframes.length - 1);
+      const state = cloneState(this.keyframes[k]);
+      for (let i = k * KEYFRAME; i < n; i++) applyEvent(state, this.events[i], this.index);
+      this.cache = { n: n, state: state };
+      return state;
+    }
+
+    stateAt(t) {
+      return this.stateAfter(this.count(t));
+    }
+
+    inFlight(t) { // messages on the wire at t: [msg, t1, dropReason]
+      const out = [];
+      const from = lowerBound(this.msgs, t - this.maxFlight - 1e-9, (m) => m.t0);
+      const pending = this.latency[1] * 4; // live mode: not yet arrived
+      for (let i = from; i < this.msgs.length; i++) {
+        const m = this.msgs[i];
+        if (m.t0 > t) break;
+        if (!m.arr.length) { if (t - m.t0 < pending) out.push([m, Infinity, null]); continue; }
+        for (const [t1, reason] of m.arr) if (t < t1) out.push([m, t1, reason]);
+      }
+      return out;
+    }
+
+    dropsNear(t) {
+      const from = lowerBound(this.drops, t - DROP_SHOW_MS, (d) => d.t);
+      const out = [];
+      for (let i = from; i < this.drops.length && this.drops[i].t <= t; i++) out.push(this.drops[i]);
+      return out;
+    }
+
+    timer(i, state, t) { // the election timer of node i at t: {start, end, known}
+      const start = state.nodes[i].resetT;
+      const tos = this.timeouts[i];
+      const j = upperBound(tos, start);
+      if (j < tos.length) {
+        const fire = tos[j];
+        const resets = this.resets[i];
+        const k = upperBound(resets, start);
+        if (k >= resets.length || resets[k] >= fire) return { start: start, end: fire, known: true };
+      }
+      return { start: start, end: start + this.eto[1], known: false };
+    }
+  }
+
+  // Apply one event to a state (the rules of raft/analysis/replay.py). Returns the index of the node whose
+  // election timer the event reset, or -1.
+  function applyEvent(s, e, index) {
+    const i = e.node !== undefined ? index.get(e.node) : undefined;
+    switch (e.type) {
+      case "role": {
+        const n = s.nodes[i];
+        if (e.term > n.term) n.vote = null;
+        n.term = e.term;
+        n.role = e.role;
+        if (e.role === "candidate") n.vote = e.node;
+        if (e.role !== "leader") delete s.progress[e.node];
+        else if (!s.progress[e.node] || s.progress[e.node].term !== e.term) {
+          const f = {};
+          for (const other of index.keys()) if (other !== e.node) f[other] = [n.log.length + 1, 0, false];
+          s.progress[e.node] = { term: e.term, f: f };
+        }
+        n.resetT = e.t_ms;
+        return i;
+      }
+      case "timeout": s.nodes[i].resetT = e.t_ms; return i;
+      case "vote":
+        if (e.granted) { const n = s.nodes[i]; n.vote = e.candidate; n.resetT = e.t_ms; return i; }
+        return -1;
+      case "append": {
+        const n = s.nodes[i];
+        n.log.length = Math.min(n.log.length, e.index - 1);
+        n.cmds.length = Math.min(n.cmds.length, e.index - 1);
+        while (n.log.length < e.index - 1) { n.log.push(0); n.cmds.push("?"); }
+        n.log.push(e.term);
+        n.cmds.push(e.command === undefined ? "?" : e.command);
+        return -1;
+      }
+      case "truncate": {
+        const n = s.nodes[i];
+        n.log.length = Math.min(n.log.length, e.index - 1);
+        n.cmds.length = Math.min(n.cmds.length, e.index - 1);
+        return -1;
+      }
+      case "commit": s.nodes[i].commit = e.index; return -1;
+      case "crash": {
+        const n = s.nodes[i];
+        n.up = false; n.commit = 0;
+        delete s.progress[e.node];
+        return -1;
+      }
+      case "restart": {
+        const n = s.nodes[i];
+        const before = n.log;
+        n.up = true; n.commit = 0; n.role = "follower"; n.term = e.term; n.vote = e.voted_for;
+        n.log = e.log.slice();
+        n.cmds = n.log.map((term, k) => (k < before.length && before[k] === term ? n.cmds[k] : "?"));
+        n.resetT = e.t_ms;
+        return i;
+      }
+      case "send":
+        if (e.msg === "AppendEntries" && s.progress[e.from]) {
+          const p = s.progress[e.from];
+          const f = p.f[e.to];
+          if (f && e.term === p.term) f[0] = e.prev_index + 1 + (f[2] ? e.entries || 0 : 0);
+        }
+        return -1;
+      case "deliver": {
+        if (e.msg === "AppendEntriesResponse" && s.progress[e.to]) {
+          const p = s.progress[e.to];
+          const f = p.f[e.from];
+          if (f && e.term === p.term) {
+            if (e.success) { f[2] = true; f[1] = Math.max(f[1], e.match_index || 0); f[0] = Math.max(f[0], f[1] + 1); }
+            else f[2] = false;
+          }
+        }
+        if (e.msg === "AppendEntries") {
+          const j = index.get(e.to);
+          const n = s.nodes[j];
+          if (n.up && e.term >= n.term) { n.resetT = e.t_ms; return j; }
+        }
+        return -1;
+      }
+      case "partition": {
+        s.cut = new Set();
+        const group = new Map();
+        e.groups.forEach((g, k) => g.forEach((name) => group.set(name, k)));
+        for (const a of index.keys()) for (const b of index.keys()) {
+          if (a !== b && (!group.has(a) || group.get(a) !== group.get(b))) s.cut.add(a + ">" + b);
+        }
+        return -1;
+      }
+      case "isolate":
+        for (const other of index.keys()) if (other !== e.node) { s.cut.add(e.node + ">" + other); s.cut.add(other + ">" + e.node); }
+        return -1;
+      case "cut": if (e.from !== e.to) s.cut.add(e.from + ">" + e.to); return -1;
+      case "heal":
+        if (e.link) { s.cut.delete(e.link[0] + ">" + e.link[1]); s.cut.delete(e.link[1] + ">" + e.link[0]); }
+        else if (e.node) { for (const other of index.keys()) { s.cut.delete(e.node + ">" + other); s.cut.delete(other + ">" + e.node); } }
+        else s.cut = new Set();
+        return -1;
+      case "transfer": s.transfer = { from: e.from, to: e.node }; return -1;
+      case "transfer_done": case "transfer_abort": s.transfer = null; return -1;
+      case "violation": s.violation = e; return -1;
+      default: return -1;
+    }
+  }
+
+  function groupsOf(names, cut) { // servers that can exchange messages at least one way, chained
+    const parent = new Map(names.map((n) => [n, n]));
+    const root = (n) => { while (parent.get(n) !== n) n = parent.get(n); return n; };
+    for (let a = 0; a < names.length; a++) for (let b = a + 1; b < names.length; b++) {
+      const x = names[a], y = names[b];
+      if (!cut.has(x + ">" + y) || !cut.has(y + ">" + x)) {
+        const rx = root(x), ry = root(y);
+        if (rx !== ry) parent.set(names.indexOf(rx) < names.indexOf(ry) ? ry : rx, names.indexOf(rx) < names.indexOf(ry) ? rx : ry);
+      }
+    }
+    const groups = new Map();
+    for (const n of names) { const r = root(n); if (!groups.has(r)) groups.set(r, []); groups.get(r).push(n); }
+    return Array.from(groups.values());
+  }
+
+  // ------------------------------------------------------------------------------------------ the view
+  class View {
+    constructor(model, live) {
+      this.model = model;
+      this.live = live;
+      this.t = 0;
+      this.playing = false;
+      this.speed = DEFAULT_SPEED;
+      this.selected = null;
+      this.lastFrame = null;
+      this.stepTimer = 0;
+      this.shownN = -1;
+      this.svg = document.getElementById("cluster");
+      this.layout();
+      this.buildStatic();
+      this.buildControls();
+      this.render();
+    }
+
+    // ---- layout
+    layout() {
+      const names = this.model.names;
+      const count = names.length;
+      const cx = 400, cy = 400;
+      this.small = count <= RING_MAX;
+      const R = this.small ? 270 : 340;
+      this.nodeR = this.small ? Math.min(46, 520 / count + 8) : Math.max(6, Math.min(20, (2 * Math.PI * R) / count / 2.4));
+      this.pos = names.map((_, i) => {
+        const a = -Math.PI / 2 + (2 * Math.PI * i) / count;
+        return [cx + R * Math.cos(a), cy + R * Math.sin(a)];
+      });
+    }
+
+    buildStatic() {
+      const svg = this.svg;
+      svg.textContent = "";
+      this.gLinks = el("g", { id: "links" }, svg);
+      this.gCuts = el("g", { id: "cuts" }, svg);
+      this.gWrites = el("g", { id: "writeflows" }, svg);
+      this.gNodes = el("g", { id: "nodes" }, svg);
+      this.gMsgs = el("g", { id: "messages" }, svg);
+      this.gDrops = el("g", { id: "drops" }, svg);
+      const names = this.model.names;
+      if (this.small) {
+        for (let a = 0; a < names.length; a++) for (let b = a + 1; b < names.length; b++) {
+          const [x1, y1] = this.pos[a], [x2, y2] = this.pos[b];
+          el("line", { class: "link", x1, y1, x2, y2 }, this.gLinks);
+          if (this.live) {
+            for (const [s, d, xs, ys, xd, yd] of [[a, b, x1, y1, x2, y2], [b, a, x2, y2, x1, y1]]) {
+              // each half of a link is a button cutting the direction away from its own end
+              const mx = (xs + xd) / 2, my = (ys + yd) / 2;
+              const hit = el("line", { class: "linkhit", x1: xs, y1: ys, x2: mx, y2: my, "data-from": names[s], "data-to": names[d] }, this.gLinks);
+              const title = el("title", {}, hit);
+              title.textContent = `cut ${names[s]} → ${names[d]} (messages from ${names[s]} to ${names[d]} are lost)`;
+              hit.addEventListener("click", () => this.send({ type: "event", event: { cut: [names[s], names[d]] } }));
+            }
+          }
+        }
+      }
+      this.nodeEls = names.map((name, i) => {
+        const [x, y] = this.pos[i];
+        const g = el("g", { class: "node follower", "data-node": name, transform: `translate(${x},${y})` }, this.gNodes);
+        const r = this.nodeR;
+        const group = el("circle", { class: "group", r: r + 9, stroke: "transparent" }, g);
+        const ring = el("circle", { class: "ring", r: r + 4, stroke: "none" }, g);
+        const timer = el("path", { class: "timer", d: "", "stroke-width": this.small ? 3 : 1.5 }, g);
+        const body = el("circle", { class: "body", r: r }, g);
+        const label = el("text", { class: "name", y: this.small ? -r * 0.12 : 4, "font-size": this.small ? Math.max(12, r * 0.42) : Math.max(8, r * 0.9) }, g);
+        label.textContent = this.small ? name : "";
+        const sub1 = el("text", { class: "name", y: r * 0.38, "font-size": Math.max(10, r * 0.3) }, g);
+        const below = el("text", { class: "sub", y: r + (this.small ? 22 : 14), "font-size": this.small ? 13 : 10 }, g);
+        const title = el("title", {}, g);
+        g.addEventListener("click", (ev) => { ev.stopPropagation(); this.select(name); });
+        return { g, group, ring, timer, body, label, sub1, below, title };
+      });
+      this.svg.addEventListener("click", () => this.select(null));
+      const legend = document.getElementById("legend");
+      legend.innerHTML =
+        '<span><i style="background:var(--follower)"></i>follower</span><span><i style="background:var(--candidate)"></i>candidate</span>' +
+        '<span><i style="background:var(--leader)"></i>leader</span><span><i style="background:#c9ccd1;border:1px dashed #333"></i>down</span>' +
+        '<span><i style="background:var(--rv)"></i>RequestVote</span><span><i style="background:var(--pv)"></i>PreVote</span>' +
+        '<span><i style="background:var(--ae)"></i>AppendEntries</span><span><i style="background:var(--tn)"></i>TimeoutNow</span>' +
+        '<span>hollow: a refusal · ✕: a drop, where and why · red dashes: a cut link (an arrow: cut one way only) · arc: election time left (dashed: reset before it fired)</span>';
+    }
+
+    buildControls() {
+      const speed = document.getElementById("speed");
+      speed.textContent = "";
+      for (const s of SPEEDS) {
+        const o = document.createElement("option");
+        o.value = String(s);
+        o.textContent = s === 0 ? "event by event" : s >= 1 ? `${s}× real time` : `1/${Math.round(1 / s)} real time`;
+        if (s === this.speed) o.selected = true;
+        speed.appendChild(o);
+      }
+      speed.onchange = () => this.setSpeed(Number(speed.value));
+      document.getElementById("play").onclick = () => this.togglePlay();
+      document.getElementById("prev-event").onclick = () => this.stepEvent(-1);
+      document.getElementById("next-event").onclick = () => this.stepEvent(1);
+      document.getElementById("jump-election").onclick = (ev) => this.jump("election", ev.shiftKey ? -1 : 1);
+      document.getElementById("jump-fault").onclick = (ev) => this.jump("fault", ev.shiftKey ? -1 : 1);
+      document.getElementById("jump-violation").onclick = () => this.jump("violation", 1);
+      document.getElementById("large").onclick = () => document.body.classList.toggle("large");
+      document.getElementById("help-button").onclick = () => { const h = document.getElementById("help"); h.hidden = !h.hidden; };
+      const slider = document.getElementById("slider");
+      slider.oninput = () => { this.pause(); this.seek((Number(slider.value) / 1000) * this.model.duration); };
+      document.addEventListener("keydown", (ev) => this.key(ev));
+      this.drawMarks();
+    }
+
+    drawMarks() {
+      const marks = document.getElementById("marks");
+      marks.textContent = "";
+      const d = this.model.duration || 1;
+      for (const kind of ["election", "fault", "violation"]) {
+        for (const t of this.model.marks[kind]) {
+          const i = document.createElement("i");
+          i.className = kind;
+          i.style.left = `${(100 * t) / d}%`;
+          i.title = `${kind} at ${fmt(t)}`;
+          i.onclick = () => { this.pause(); this.seek(t); };
+          marks.appendChild(i);
+        }
+      }
+      document.getElementById("jump-violation").disabled = !this.model.marks.violation.length;
+    }
+
+    key(ev) {
+      if (ev.target && (ev.target.tagName === "INPUT" && ev.target.type !== "range" || ev.target.tagName === "SELECT")) return;
+      const k = ev.key;
+      let done = true;
+      if (k === " ") this.togglePlay();
+      else if (k === "ArrowRight") ev.shiftKey ? (this.pause(), this.seek(this.t + 10)) : this.stepEvent(1);
+      else if (k === "ArrowLeft") ev.shiftKey ? (this.pause(), this.seek(this.t - 10)) : this.stepEvent(-1);
+      else if (k === "[" || k === "-") this.changeSpeed(-1);
+      else if (k === "]" || k === "+" || k === "=") this.changeSpeed(1);
+      else if (k === "e" || k === "E") this.jump("election", ev.shiftKey ? -1 : 1);
+      else if (k === "f" || k === "F") this.jump("fault", ev.shiftKey ? -1 : 1);
+      else if (k === "v" || k === "V") this.jump("violation", 1);
+      else if (k === "Home") { this.pause(); this.seek(0); }
+      else if (k === "End") { this.pause(); this.seek(this.model.duration); }
+      else if (k === "l" || k === "L") document.body.classList.toggle("large");
+      else if (k === "?") { const h = document.getElementById("help"); h.hidden = !h.hidden; }
+      else if (k === "Escape") { document.getElementById("help").hidden = true; this.select(null); }
+      else if (this.live && this.selected && (k === "c" || k === "r" || k === "t")) {
+        this.send({ type: "event", event: { [{ c: "crash", r: "restart", t: "timeout" }[k]]: this.selected } });
+      } else if (this.live && k === "w") this.submitWrite();
+      else done = false;
+      if (done) ev.preventDefault();
+    }
+
+    // ---- time
+    setSpeed(s) {
+      this.speed = s;
+      document.getElementById("speed").value = String(s);
+      if (this.live && s > 0) this.send({ type: "speed", value: s });
+    }
+    changeSpeed(dir) {
+      const i = SPEEDS.indexOf(this.speed);
+      const j = Math.max(this.live ? 1 : 0, Math.min(SPEEDS.length - 1, (i < 0 ? SPEEDS.indexOf(DEFAULT_SPEED) : i) + dir));
+      this.setSpeed(SPEEDS[j]);
+    }
+    togglePlay() { this.playing ? this.pause() : this.play(); }
+    play() {
+      if (this.live) { this.send({ type: "resume" }); this.following = true; return; }
+      if (this.t >= this.model.duration) this.t = 0;
+      this.playing = true;
+      this.lastFrame = null;
+      this.stepTimer = 0;
+      document.getElementById("play").innerHTML = "&#10074;&#10074;";
+      requestAnimationFrame((now) => this.frame(now));
+    }
+    pause() {
+      if (this.live) { if (this.playing) this.send({ type: "pause" }); return; }
+      this.playing = false;
+      document.getElementById("play").innerHTML = "&#9654;";
+    }
+    frame(now) {
+      if (!this.playing) return;
+      if (this.lastFrame !== null) {
+        const dt = Math.min(now - this.lastFrame, 250);
+        if (this.speed === 0) {
+          this.stepTimer += dt;
+          if (this.stepTimer >= EVENT_STEP_REAL_MS) { this.stepTimer = 0; this.t = this.nextEventTime(this.t, 1); }
+        } else this.t += dt * this.speed;
+      }
+      this.lastFrame = now;
+      if (this.t >= this.model.duration) { this.t = this.model.duration; this.render(); this.pause(); return; }
+      this.render();
+      requestAnimationFrame((n) => this.frame(n));
+    }
+    seek(t) {
+      this.t = Math.max(0, Math.min(this.model.duration, t));
+      this.render();
+    }
+    nextEventTime(t, dir) {
+      const times = this.model.times;
+      if (dir > 0) { const i = upperBound(times, t); return i < times.length ? times[i] : this.model.duration; }
+      const i = lowerBound(times, t, (x) => x) - 1;
+      return i >= 0 ? times[i] : 0;
+    }
+    stepEvent(dir) { this.pause(); this.seek(this.nextEventTime(this.t, dir)); }
+    jump(kind, dir) {
+      const marks = this.model.marks[kind];
+      if (!marks.length) return;
+      let t;
+      if (dir > 0) { const i = upperBound(marks, this.t + 1e-9); t = i < marks.length ? marks[i] : (kind === "violation" ? marks[0] : null); }
+      else { const i = lowerBound(marks, this.t - 1e-9, (x) => x) - 1; t = i >= 0 ? marks[i] : null; }
+      if (t === null) return;
+      this.pause();
+      this.seek(t);
+    }
+
+    select(name) {
+      this.selected = name;
+      this.shownN = -1;
+      this.render();
+    }
+
+    // ---- drawing
+    render() {
+      const m = this.model;
+      const t = this.t;
+      const n = m.count(t);
+      const state = m.stateAfter(n);
+      this.state = state;
+      const slider = document.getElementById("slider");
+      if (document.activeElement !== slider || !this.playing) slider.value = String(m.duration ? (1000 * t) / m.duration : 0);
+      document.getElementById("clock").textContent = `${fmt(t)} / ${fmt(m.duration)}`;
+      this.drawNodes(state, t);
+      this.drawCuts(state);
+      this.drawMessages(t);
+      this.drawDrops(t);
+      if (n !== this.shownN) {
+        this.shownN = n;
+        this.drawStatus(state, n);
+        this.drawLogs(state);
+        this.drawDetails(state, n);
+      }
+      this.drawWrites(state, t);
+    }
+
+    leaderOf(state) { // the leader of the highest term among live leaders
+      let best = null;
+      state.nodes.forEach((nd, i) => { if (nd.up && nd.role === "leader" && (best === null || nd.term > state.nodes[best].term)) best = i; });
+      return best;
+    }
+
+    drawStatus(state, n) {
+      const m = this.model;
+      const meta = m.meta;
+      const leader = this.leaderOf(state);
+      const groups = groupsOf(m.names, state.cut);
+      const parts = [
+        `<b>${esc(meta.scenario || "run")}</b> seed ${esc(meta.seed)}`,
+        `${m.names.length} servers`,
+        leader === null ? "<b>no leader</b>" : `leader <b>${esc(m.names[leader])}</b> (term ${state.nodes[leader].term})`,
+        `event ${n} of ${m.events.length}`,
+      ];
+      if (groups.length > 1) parts.push(`<b>partition</b> ${esc(groups.map((g) => g.join(" ")).join(" | "))}`);
+      else if (state.cut.size) parts.push(`<b>${state.cut.size} link direction${state.cut.size > 1 ? "s" : ""} cut</b>`);
+      if (state.transfer) parts.push(`transfer ${esc(state.transfer.from)} → ${esc(state.transfer.to)}`);
+      if (meta.bugs && meta.bugs.length) parts.push(`bugs on: ${esc(meta.bugs.join(", "))}`);
+      document.getElementById("status").innerHTML = parts.join(" · ");
+      const banner = document.getElementById("violation-banner");
+      const v = m.violation;
+      if (v && state.violation) {
+        banner.hidden = false;
+        banner.className = "hit";
+        banner.textContent = `⚠ SAFETY VIOLATION at ${fmt(v.t_ms)}: ${v.property} on ${v.nodes.join(", ")} — ${v.detail}`;
+      } else if (v) {
+        banner.hidden = false;
+        banner.className = "pending";
+        banner.textContent = `This run breaks ${v.property} at ${fmt(v.t_ms)} (press v to jump there).`;
+      } else banner.hidden = true;
+    }
+
+    drawNodes(state, t) {
+      const m = this.model;
+      const leader = this.leaderOf(state);
+      const violating = new Set(state.violation ? state.violation.nodes : []);
+      const groups = state.cut.size ? groupsOf(m.names, state.cut) : [m.names];
+      const groupOf = new Map();
+      if (groups.length > 1) groups.forEach((g, k) => g.forEach((name) => groupOf.set(name, k)));
+      state.nodes.forEach((nd, i) => {
+        const v = this.nodeEls[i];
+        const name = m.names[i];
+        const role = nd.up ? nd.role : "down";
+        const cls = `node ${role}` + (this.selected === name ? " selected" : "") + (violating.has(name) ? " violating" : "");
+        if (v.g.getAttribute("class") !== cls) v.g.setAttribute("class", cls);
+        v.g.setAttribute("data-role", role);
+        v.g.setAttribute("data-term", String(nd.term));
+        v.g.setAttribute("data-up", String(nd.up));
+        v.g.setAttribute("data-commit", String(nd.commit));
+        v.g.setAttribute("data-vote", nd.vote || "");
+        v.ring.setAttribute("stroke", violating.has(name) ? "var(--bad)" : "none");
+        v.group.setAttribute("stroke", groupOf.has(name) ? GROUP_COLORS[groupOf.get(name) % GROUP_COLORS.length] : "transparent");
+        const r = this.nodeR;
+        if (this.small) {
+          v.sub1.textContent = nd.up ? `T${nd.term}` : "down";
+          v.below.textContent = nd.up ? `vote ${nd.vote || "-"} · commit ${nd.commit}` : `term ${nd.term}`;
+        } else {
+          const show = i === leader || role === "candidate" || this.selected === name || violating.has(name);
+          v.below.textContent = show ? `${name} T${nd.term}` : "";
+        }
+        v.title.textContent = `${name}: ${role}, term ${nd.term}, vote ${nd.vote || "-"}, commit ${nd.commit}, log ${nd.log.length}`;
+        // election timer: the part still to run, as an arc around the server
+        let d = "";
+        let guess = false;
+        if (nd.up && nd.role !== "leader") {
+          const timer = m.timer(i, state, t);
+          const left = Math.max(0, Math.min(1, (timer.end - t) / (timer.end - timer.start || 1)));
+          guess = !timer.known;
+          if (left > 0.001) {
+            const rr = r + 4;
+            const a1 = -Math.PI / 2, a2 = a1 + 2 * Math.PI * Math.min(left, 0.9999);
+            const large = left > 0.5 ? 1 : 0;
+            d = `M ${rr * Math.cos(a1)} ${rr * Math.sin(a1)} A ${rr} ${rr} 0 ${large} 1 ${rr * Math.cos(a2)} ${rr * Math.sin(a2)}`;
+          }
+        }
+        v.timer.setAttribute("d", d);
+        v.timer.setAttribute("class", guess ? "timer guess" : "timer");
+      });
+    }
+
+    drawCuts(state) {
+      const key = Array.from(state.cut).sort().join(",");
+      if (key === this.cutKey) return;
+      this.cutKey = key;
+      const g = this.gCuts;
+      g.textContent = "";
+      const m = this.model;
+      if (!state.cut.size) return;
+      if (!this.small) { // a large cluster: only the isolated or split-off servers' links would be unreadable
+        return;
+      }
+      for (const link of state.cut) {
+        const [a, b] = link.split(">");
+        const both = state.cut.has(b + ">" + a);
+        if (both && a > b) continue; // a link cut both ways: one line, drawn once
+        const [x1, y1] = this.pos[m.index.get(a)], [x2, y2] = this.pos[m.index.get(b)];
+        const dx = x2 - x1, dy = y2 - y1, len = Math.hypot(dx, dy);
+        const off = both ? 0 : 5; // a one-way cut on its own side of the link, with an arrow
+        const ox = (-dy / len) * off, oy = (dx / len) * off;
+        const px = (-dy / len) * 8, py = (dx / len) * 8;
+        const r = this.nodeR + 6;
+        const sx = x1 + (dx / len) * r + ox, sy = y1 + (dy / len) * r + oy;
+        const ex = x2 - (dx / len) * r + ox, ey = y2 - (dy / len) * r + oy;
+        el("line", { class: "cutline", x1: sx, y1: sy, x2: ex, y2: ey, "data-cut": both ? `${a}<>${b}` : link }, g);
+        if (!both) {
+          const ax = ex - (dx / len) * 12, ay = ey - (dy / len) * 12;
+          el("path", { d: `M ${ex} ${ey} L ${ax + px / 1.6} ${ay + py / 1.6} L ${ax - px / 1.6} ${ay - py / 1.6} Z`, fill: "var(--bad)" }, g);
+        }
+        const mx = (x1 + x2) / 2 + ox, my = (y1 + y2) / 2 + oy;
+        el("line", { class: "cutbar", x1: mx - px, y1: my - py, x2: mx + px, y2: my + py }, g);
+      }
+    }
+
+    drawMessages(t) {
+      const m = this.model;
+      const g = this.gMsgs;
+      const flying = m.inFlight(t);
+      const pool = g.children;
+      let used = 0;
+      const labels = this.small && flying.length <= 60;
+      for (const [msg, t1, reason] of flying) {
+        const e = msg.e;
+        const ia = m.index.get(e.from), ib = m.index.get(e.to);
+        if (ia === undefined || ib === undefined) continue;
+        const end = t1 === Infinity ? msg.t0 + (m.latency[0] + m.latency[1]) / 2 : t1;
+        let p = Math.max(0, Math.min(1, (t - msg.t0) / (end - msg.t0 || 1)));
+        if (t1 === Infinity) p = Math.min(p, 0.95);
+        if (reason) p *= DROP_AT[reason] || 1;
+        const [x1, y1] = this.pos[ia], [x2, y2] = this.pos[ib];
+        const dx = x2 - x1, dy = y2 - y1, len = Math.hypot(dx, dy) || 1;
+        const r = this.nodeR;
+        const ox = (-dy / len) * 5, oy = (dx / len) * 5;
+        const x = x1 + (dx / len) * r + (dx - (2 * dx * r) / len) * p + ox;
+        const y = y1 + (dy / len) * r + (dy - (2 * dy * r) / len) * p + oy;
+        let node = pool[used];
+        if (!node) {
+          node = el("g", {}, g);
+          el("circle", { class: "msg" }, node);
+          el("text", { class: "msglabel", x: 8, y: 4 }, node);
+        }
+        used++;
+        const refused = e.granted === false || e.success === false;
+        const color = MSG_COLORS[e.msg] || "#444";
+        const big = e.msg === "AppendEntries" && e.entries > 0;
+        const c = node.firstChild;
+        c.setAttribute("r", this.small ? (big ? 8 : 5.5) : 3.5);
+        c.setAttribute("fill", refused ? "#fff" : color);
+        c.setAttribute("stroke", refused ? "var(--bad)" : "#fff");
+        c.setAttribute("stroke-width", refused ? 2.5 : 1);
+        node.setAttribute("transform", `translate(${x.toFixed(1)},${y.toFixed(1)})`);
+        node.setAttribute("data-msg", e.msg);
+        node.setAttribute("data-id", String(e.id));
+        let label = "";
+        if (labels) {
+          label = MSG_SHORT[e.msg] || e.msg;
+          if (e.msg === "AppendEntries" && e.entries) label += " +" + e.entries;
+          if (e.transfer) label += " (transfer)";
+          if (refused) label += " ✗";
+        }
+        node.lastChild.textContent = label;
+        node.style.display = "";
+      }
+      for (let i = used; i < pool.length; i++) pool[i].style.display = "none";
+      this.flyingCount = used;
+    }
+
+    drawDrops(t) {
+      const m = this.model;
+      const g = this.gDrops;
+      g.textContent = "";
+      for (const d of m.dropsNear(t)) {
+        const e = d.e;
+        const ia = m.index.get(e.from), ib = m.index.get(e.to);
+        const [x1, y1] = this.pos[ia], [x2, y2] = this.pos[ib];
+        const f = DROP_AT[e.reason] || 1;
+        const dx = x2 - x1, dy = y2 - y1, len = Math.hypot(dx, dy) || 1;
+        const r = this.nodeR;
+        const x = x1 + (dx / len) * r + (dx - (2 * dx * r) / len) * f, y = y1 + (dy / len) * r + (dy - (2 * dy * r) / len) * f;
+        const s = this.small ? 7 : 4;
+        const grp = el("g", { class: "dropmark", "data-reason": e.reason, opacity: String(1 - (t - d.t) / DROP_SHOW_MS * 0.6) }, g);
+        el("line", { class: "drop", x1: x - s, y1: y - s, x2: x + s, y2: y + s }, grp);
+        el("line", { class: "drop", x1: x - s, y1: y + s, x2: x + s, y2: y - s }, grp);
+        if (this.small) {
+          const txt = el("text", { class: "droplabel", x: x + s + 3, y: y - s }, grp);
+          txt.textContent = `${MSG_SHORT[e.msg] || e.msg} ${e.reason}`;
+        }
+      }
+    }
+
+    drawWrites(state, t) {
+      const m = this.model;
+      const box = document.getElementById("writes");
+      const pending = [], acked = [];
+      const start = lowerBound(m.writes, t - 60000, (w) => w.t0);
+      for (let i = start; i < m.writes.length; i++) {
+        const w = m.writes[i];
+        if (w.t0 > t) break;
+        if (t < w.t1) pending.push(w);
+        else if (t - w.t1 <= ACK_SHOW_MS) acked.push(w);
+      }
+      const key = pending.map((w) => w.seq).join() + "/" + acked.map((w) => w.seq).join() + "/" + Math.round(t);
+      if (key === this.writesKey) return;
+      this.writesKey = key;
+      const lines = pending.slice(-8).map((w) => `<div class="w pending">${esc(w.client)} ${esc(w.command)} waiting ${fmt(t - w.t0)}</div>`);
+      const done = acked.slice(-5).map((w) => `<div class="w acked">✓ ${esc(w.client)} ${esc(w.command)} → #${w.index} in ${fmt(w.t1 - w.t0)}</div>`);
+      box.innerHTML = `<h3>Client requests</h3>` + (lines.length + done.length ? lines.join("") + done.join("") : `<p class="hint">none in flight</p>`) +
+        (pending.length > 8 ? `<div class="hint">and ${pending.length - 8} more waiting</div>` : "");
+      // the clients in a corner, a dotted line to the leader while their requests wait
+      const g = this.gWrites;
+      g.textContent = "";
+      const leader = this.leaderOf(state);
+      if (pending.length) {
+        const clients = Array.from(new Set(pending.map((w) => w.client))).join(" ");
+        const box = el("g", { class: "clients", transform: "translate(20,20)" }, g);
+        el("rect", { width: 150, height: 34, rx: 5, fill: "#fff5e6", stroke: "var(--candidate)" }, box);
+        const txt = el("text", { x: 8, y: 22, "font-size": 14 }, box);
+        txt.textContent = `${clients}: ${pending.length} waiting`;
+        if (leader !== null) {
+          const [x, y] = this.pos[leader];
+          el("path", { class: "writeflow", d: `M 170 37 L ${x} ${y}` }, g);
+        }
+      }
+    }
+
+    logRows(state) {
+      const m = this.model;
+      if (this.small) return m.names.map((_, i) => i);
+      const rows = new Set();
+      const leader = this.leaderOf(state);
+      if (leader !== null) rows.add(leader);
+      if (this.selected !== null) rows.add(m.index.get(this.selected));
+      state.nodes.forEach((nd, i) => { if (nd.up && nd.role !== "follower") rows.add(i); });
+      if (state.violation) for (const name of state.violation.nodes) rows.add(m.index.get(name));
+      for (let i = 0; rows.size < 6 && i < m.names.length; i++) rows.add(i);
+      return Array.from(rows).sort((a, b) => a - b);
+    }
+
+    drawLogs(state) {
+      const m = this.model;
+      const box = document.getElementById("logs");
+      const leader = this.leaderOf(state);
+      const progress = leader !== null ? state.progress[m.names[leader]] : null;
+      const rows = this.logRows(state);
+      let longest = 0;
+      for (const i of rows) longest = Math.max(longest, state.nodes[i].log.length);
+      const width = Math.max(8, Math.floor((box.clientWidth || 900) / (document.body.classList.contains("large") ? 40 : 26)) - 10);
+      const first = Math.max(1, longest - width + 1);
+      const html = [];
+      for (const i of rows) {
+        const nd = state.nodes[i];
+        const name = m.names[i];
+        const role = nd.up ? nd.role : "down";
+        const p = progress && progress.f[name];
+        const cells = [];
+        if (first > 1) cells.push(`<span class="elided">…${first - 1}</span>`);
+        for (let k = first; k <= nd.log.length; k++) {
+          const term = nd.log[k - 1];
+          const cmd = nd.cmds[k - 1];
+          const hue = (term * 67) % 360;
+          const cls = ["cell", k <= nd.commit ? "committed" : "uncommitted"];
+          if (p && k === p[0]) cls.push("next");
+          cells.push(`<span class="${cls.join(" ")}" style="background:hsl(${hue},60%,88%)" title="#${k} term ${term}: ${cmd === null ? "no-op" : esc(cmd)}">${term}</span>`);
+          if (k === nd.commit && k < nd.log.length) cells.push('<span class="commitmark" title="commitIndex"></span>');
+        }
+        const prog = p ? `<span class="progress">next ${p[0]} · match ${p[1]}</span>` : (leader === i ? '<span class="progress">leader</span>' : "");
+        html.push(`<div class="logrow ${role}" data-log="${esc(name)}" data-length="${nd.log.length}"><span class="who" data-select="${esc(name)}">${esc(name)} <small>${role} T${nd.term}</small></span>${cells.join("")}${prog}</div>`);
+      }
+      if (rows.length < m.names.length) html.push(`<div class="lognote">${m.names.length - rows.length} more servers not shown: the leader, candidates, the selected server and the first few are.</div>`);
+      box.innerHTML = html.join("");
+      for (const who of box.querySelectorAll("[data-select]")) who.onclick = () => this.select(who.getAttribute("data-select"));
+    }
+
+    drawDetails(state, n) {
+      const box = document.getElementById("details");
+      const m = this.model;
+      if (this.selected === null) {
+        box.innerHTML = '<p class="hint">Click a server for its full state.</p>';
+        return;
+      }
+      const i = m.index.get(this.selected);
+      const nd = state.nodes[i];
+      const name = this.selected;
+      const role = nd.up ? nd.role : "down";
+      const timer = m.timer(i, state, this.t);
+      const rows = [
+        ["role", role], ["currentTerm", nd.term], ["votedFor", nd.vote || "none"], ["up", nd.up ? "yes" : "no (crashed)"],
+        ["commitIndex", nd.commit], ["log length", nd.log.length], ["last log term", nd.log.length ? nd.log[nd.log.length - 1] : 0],
+      ];
+      if (nd.up && nd.role !== "leader") {
+        rows.push(["election timer", timer.known ? `reset at ${fmt(timer.start)}, fires at ${fmt(timer.end)}` : `reset at ${fmt(timer.start)} (reset again before it fired)`]);
+      }
+      const leader = this.leaderOf(state);
+      if (leader !== null && leader !== i) {
+        const p = state.progress[m.names[leader]];
+        const f = p && p.f[name];
+        if (f) rows.push([`${m.names[leader]}'s view`, `nextIndex ${f[0]}, matchIndex ${f[1]}`]);
+      }
+      let html = `<h3>${esc(name)}</h3><table data-details="${esc(name)}">` + rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td data-field="${esc(k)}">${esc(v)}</td></tr>`).join("") + "</table>";
+      if (nd.up && nd.role === "leader" && state.progress[name]) {
+        const f = state.progress[name].f;
+        html += "<h3>nextIndex / matchIndex</h3><table>" + Object.keys(f).map((k) => `<tr><td>${esc(k)}</td><td>${f[k][0]} / ${f[k][1]}</td></tr>`).join("") + "</table>";
+      }
+      if (this.live) {
+        html += `<div class="nodemenu"><button data-act="crash">crash (c)</button><button data-act="restart">restart (r)</button><button data-act="timeout">force timeout (t)</button></div>`;
+      }
+      const recent = [];
+      for (let k = n - 1; k >= 0 && recent.length < 10 && k > n - 3000; k--) {
+        const e = m.events[k];
+        if (e.node === name || e.from === name || e.to === name) recent.push(`${fmt(e.t_ms)} ${describe(e)}`);
+      }
+      html += `<h3>Latest events</h3><div class="recent">${recent.map(esc).join("<br>") || "none"}</div>`;
+      box.innerHTML = html;
+      for (const b of box.querySelectorAll("[data-act]")) b.onclick = () => this.send({ type: "event", event: { [b.getAttribute("data-act")]: name } });
+    }
+
+    send() {} // live mode only
+    submitWrite() {}
+  }
+
+  // ------------------------------------------------------------------------------------------ live mode
+  class LiveView extends View {
+    constructor(model, socket) {
+      super(model, true);
+      this.socket = socket;
+      this.now = 0;
+      this.nowAt = performance.now();
+      this.paused = false;
+      this.following = true;
+      this.buildLivePanel();
+      requestAnimationFrame((n) => this.liveFrame(n));
+    }
+    send(message) {
+      if (this.socket && this.socket.readyState === 1) this.socket.send(JSON.stringify(message));
+    }
+    buildLivePanel() {
+      const panel = document.getElementById("live-panel");
+      panel.hidden = false;
+      const names = this.model.names;
+      this.groupOf = new Map(names.map((n) => [n, "A"]));
+      panel.innerHTML =
+        '<h3>Live</h3><div class="conn" id="conn">connected</div>' +
+        '<div class="row"><button id="live-pause">pause</button><button id="live-resume">resume</button></div>' +
+        '<div class="row"><input id="write-text" value="x=1" size="10" aria-label="command"><button id="write">write (w)</button></div>' +
+        '<div class="row">partition: click a server\'s button to move it to the next group</div>' +
+        `<div class="row groups">${names.map((n) => `<button class="gA" data-group="${esc(n)}">${esc(n)}: A</button>`).join("")}</div>` +
+        '<div class="row"><button id="partition">partition</button><button id="heal">heal all</button></div>' +
+        '<div class="row hint">Click a link near a server to cut the direction leaving it. Click a server to crash, restart or time it out.</div>' +
+        '<div class="row"><button id="save">save as scenario</button></div>';
+      document.getElementById("live-pause").onclick = () => this.send({ type: "pause" });
+      document.getElementById("live-resume").onclick = () => this.send({ type: "resume" });
+      document.getElementById("write").onclick = () => this.submitWrite();
+      document.getElementById("heal").onclick = () => this.send({ type: "event", event: { heal: true } });
+      document.getElementById("save").onclick = () => this.send({ type: "save" });
+      document.getElementById("partition").onclick = () => {
+        const groups = ["A", "B", "C"].map((g) => names.filter((n) => this.groupOf.get(n) === g)).filter((g) => g.length);
+        if (groups.length > 1) this.send({ type: "event", event: { partition: groups } });
+      };
+      for (const b of panel.querySelectorAll("[data-group]")) {
+        b.onclick = () => {
+          const n = b.getAttribute("data-group");
+          const next = { A: "B", B: "C", C: "A" }[this.groupOf.get(n)];
+          this.groupOf.set(n, next);
+          b.className = "g" + next;
+          b.textContent = `${n}: ${next}`;
+        };
+      }
+      const speed = document.getElementById("speed");
+      if (speed.options[0] && speed.options[0].value === "0") speed.remove(0);
+      document.getElementById("play").onclick = () => this.send({ type: this.paused ? "resume" : "pause" });
+      const slider = document.getElementById("slider");
+      slider.oninput = () => { this.following = false; this.t = (Number(slider.value) / 1000) * this.model.duration; this.render(); };
+      document.getElementById("jump-violation").disabled = false;
+    }
+    submitWrite() {
+      const text = document.getElementById("write-text").value.trim();
+      if (text) this.send({ type: "event", event: { write: text } });
+    }
+    status(msg) {
+      this.now = msg.now_ms;
+      this.nowAt = performance.now();
+      this.paused = msg.paused;
+      this.playing = !msg.paused;
+      document.getElementById("play").innerHTML = msg.paused ? "&#9654;" : "&#10074;&#10074;";
+      if (msg.speed > 0 && SPEEDS.indexOf(msg.speed) >= 0) { this.speed = msg.speed; document.getElementById("speed").value = String(msg.speed); }
+      else if (msg.speed > 0) this.speed = msg.speed;
+    }
+    events(msg) {
+      const before = this.model.marks.election.length + this.model.marks.fault.length + this.model.marks.violation.length;
+      this.model.add(msg.events);
+      if (typeof msg.now_ms === "number") { this.now = msg.now_ms; this.nowAt = performance.now(); }
+      this.model.endMs = Math.max(this.model.endMs, this.now);
+      const after = this.model.marks.election.length + this.model.marks.fault.length + this.model.marks.violation.length;
+      if (after !== before) this.drawMarks();
+      this.shownN = -1;
+    }
+    liveFrame(now) {
+      if (this.following) {
+        const ahead = this.paused ? 0 : Math.min((now - this.nowAt) * this.speed, 100 * this.speed);
+        this.t = this.now + ahead;
+        this.model.endMs = Math.max(this.model.endMs, this.now);
+      }
+      this.render();
+      requestAnimationFrame((n) => this.liveFrame(n));
+    }
+    seek(t) { this.following = t >= this.now; super.seek(t); }
+    play() { this.following = true; this.send({ type: "resume" }); }
+    pause() { this.send({ type: "pause" }); }
+    jump(kind, dir) { this.following = false; super.jump(kind, dir); }
+    stepEvent(dir) { this.following = false; this.seek(this.nextEventTime(this.t, dir)); }
+  }
+
+  function download(name, text) {
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([text], { type: "application/x-yaml" }));
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+
+  function startLive() {
+    const api = { model: null, view: null, received: [], download: null };
+    window.raftPlayer = api;
+    const socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws");
+    const pending = [];
+    socket.onmessage = (ev) => {
+      const msg = JSON.parse(ev.data);
+      api.received.push(msg.type);
+      if (msg.type === "meta") {
+        api.model = new Model(msg.meta);
+        document.getElementById("title").textContent = `raft-sim live: ${msg.meta.scenario || ""}`;
+        api.view = new LiveView(api.model, socket);
+        for (const p of pending.splice(0)) socket.onmessage({ data: JSON.stringify(p) });
+      } else if (!api.view) pending.push(msg);
+      else if (msg.type === "events") api.view.events(msg);
+      else if (msg.type === "status") api.view.status(msg);
+      else if (msg.type === "scenario") {
+        api.download = msg.yaml;
+        download(`${(api.model.meta.scenario || "live")}-live.yaml`, msg.yaml);
+      }
+    };
+    socket.onclose = () => {
+      const conn = document.getElementById("conn");
+      if (conn) { conn.textContent = "disconnected: the server stopped"; conn.className = "conn bad"; }
+      else document.getElementById("status").textContent = "disconnected";
+    };
+    socket.onerror = () => { document.getElementById("status").textContent = "cannot connect to the live server"; };
+  }
+
+  function startReplay(data) {
+    const t0 = performance.now();
+    const model = new Model(data.meta);
+    model.add(decode(data));
+    model.endMs = Math.max(model.endMs, 0);
+    const view = new View(model, false);
+    document.getElementById("title").textContent = "raft-sim player";
+    window.raftPlayer = { model: model, view: view, loadMs: performance.now() - t0 };
+  }
+
+  const mode = document.body.getAttribute("data-mode");
+  if (mode === "live") startLive();
+  else startReplay(JSON.parse(document.getElementById("trace").textContent));
+})();
