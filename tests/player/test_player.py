@@ -89,7 +89,8 @@ def test_scrubbed_times_show_the_traced_roles_terms_and_commit_indexes(page: Any
 def test_leader_progress_and_partition_at_scrubbed_times(page: Any, tmp_path: Path) -> None:
     events = events_of("old-leader-minority")
     open_player(page, events, tmp_path)
-    for fraction in (0.05, 0.104, 0.2, 0.5, 0.9):
+    rng = random.Random(3)
+    for fraction in [0.05, 0.104, 0.2, 0.5, 0.9] + [rng.random() for _ in range(25)]:
         t = scrub(page, fraction)
         progress = {p.follower: (p.next_index, p.match_index) for p in replication_at(events, t)}
         shown = page.evaluate(
