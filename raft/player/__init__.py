@@ -75,7 +75,9 @@ def player_html(events: Sequence[Event]) -> str:
     """The player page of a run (a trace's events, meta line first), as one self-contained HTML document."""
     head = meta(events)
     ended = any(e["type"] == EventType.VIOLATION for e in events)
-    title = f"{head.get('scenario', 'run')} (seed {head.get('seed', '?')})" + (" - violation" if ended else "")
+    title = f"{head.get('scenario', 'run')} (seed {head.get('seed', '?')})" + (
+        " - violation" if ended else ""
+    )
     return _page(f"raft-sim player: {title}", _script_json(encode(events)), live=False)
 
 

@@ -9,7 +9,7 @@ import json
 import queue
 import socket
 import threading
-from typing import Any
+from typing import Any, Self
 
 from aiohttp import WSMsgType, web
 
@@ -50,7 +50,7 @@ class FakeLiveServer:
         await self._runner.setup()
         await web.SockSite(self._runner, self._listener).start()
 
-    def __enter__(self) -> FakeLiveServer:
+    def __enter__(self) -> Self:
         self._thread.start()
         asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(10)
         return self

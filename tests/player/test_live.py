@@ -53,7 +53,7 @@ def test_the_page_has_no_trace_and_connects_to_ws(run: list[Event]) -> None:
     html = live_page()
     assert 'data-mode="live"' in html
     assert '<script id="trace" type="application/json">null</script>' in html
-    assert "://" not in html.replace("http://www.w3.org/2000/svg", "").replace("\"wss://\" : \"ws://\"", "")
+    assert "://" not in html.replace("http://www.w3.org/2000/svg", "").replace('"wss://" : "ws://"', "")
 
 
 def test_it_shows_the_events_it_is_sent(live: tuple[Any, FakeLiveServer], run: list[Event]) -> None:
@@ -71,14 +71,18 @@ def test_it_shows_the_events_it_is_sent(live: tuple[Any, FakeLiveServer], run: l
     assert page.evaluate("raftPlayer.view.t") == 550
 
 
-def test_a_click_on_a_server_crashes_it_and_the_page_shows_the_crash(live: tuple[Any, FakeLiveServer]) -> None:
+def test_a_click_on_a_server_crashes_it_and_the_page_shows_the_crash(
+    live: tuple[Any, FakeLiveServer],
+) -> None:
     page, server = live
     leader = next(n for n, (role, _) in roles_shown(page).items() if role == "leader")
     page.locator(f"[data-node={leader}]").click()
     page.locator("#details [data-act=crash]").click()
     assert server.next_message() == {"type": "event", "event": {"crash": leader}}
     # the simulation reacts: the server reports the crash
-    server.send({"type": "events", "events": [{"t_ms": 401.0, "type": "crash", "node": leader}], "now_ms": 401.0})
+    server.send(
+        {"type": "events", "events": [{"t_ms": 401.0, "type": "crash", "node": leader}], "now_ms": 401.0}
+    )
     page.wait_for_function(f"document.querySelector('[data-node={leader}]').dataset.role === 'down'")
     page.locator("#details [data-act=restart]").click()
     assert server.next_message() == {"type": "event", "event": {"restart": leader}}
@@ -112,7 +116,13 @@ def test_controls_send_the_protocols_messages(live: tuple[Any, FakeLiveServer]) 
 
 def test_a_cut_sent_back_is_drawn(live: tuple[Any, FakeLiveServer]) -> None:
     page, server = live
-    server.send({"type": "events", "events": [{"t_ms": 402.0, "type": "cut", "from": "n1", "to": "n2"}], "now_ms": 402.0})
+    server.send(
+        {
+            "type": "events",
+            "events": [{"t_ms": 402.0, "type": "cut", "from": "n1", "to": "n2"}],
+            "now_ms": 402.0,
+        }
+    )
     page.wait_for_function("document.querySelector('[data-cut=\"n1>n2\"]') !== null")
 
 

@@ -4,6 +4,7 @@ and the file asks for nothing over the network."""
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,9 @@ def test_leader_progress_and_partition_at_scrubbed_times(page: Any, tmp_path: Pa
         )
         assert {k: tuple(v) for k, v in shown.items()} == progress, t
         cut = cut_links_at(events, t)
-        drawn = set(page.evaluate("Array.from(document.querySelectorAll('[data-cut]')).map(l => l.dataset.cut)"))
+        drawn = set(
+            page.evaluate("Array.from(document.querySelectorAll('[data-cut]')).map(l => l.dataset.cut)")
+        )
         expected = {f"{min(a, b)}<>{max(a, b)}" for a, b in cut if (b, a) in cut}
         expected |= {f"{a}>{b}" for a, b in cut if (b, a) not in cut}
         assert drawn == expected, t
@@ -123,15 +126,20 @@ def test_messages_in_flight_and_drops_where_they_happen(page: Any, tmp_path: Pat
     drop = next(e for e in events if e["type"] == "drop")
     sent = next(e for e in events if e["type"] == "send" and e["id"] == drop["id"])
     page.evaluate(f"raftPlayer.view.seek({(sent['t_ms'] + drop['t_ms']) / 2})")
-    flying = page.evaluate("Array.from(document.querySelectorAll('#messages [data-id]')).filter("
-                           "g => g.style.display !== 'none').map(g => Number(g.dataset.id))")
+    flying = page.evaluate(
+        "Array.from(document.querySelectorAll('#messages [data-id]')).filter("
+        "g => g.style.display !== 'none').map(g => Number(g.dataset.id))"
+    )
     assert drop["id"] in flying
     t = (sent["t_ms"] + drop["t_ms"]) / 2
     in_flight = {
         e["id"]
         for e in events
-        if e["type"] == "send" and e["t_ms"] <= t
-        and not any(a["type"] in ("deliver", "drop") and a["id"] == e["id"] and a["t_ms"] <= t for a in events)
+        if e["type"] == "send"
+        and e["t_ms"] <= t
+        and not any(
+            a["type"] in ("deliver", "drop") and a["id"] == e["id"] and a["t_ms"] <= t for a in events
+        )
     }
     assert set(flying) == in_flight
     page.evaluate(f"raftPlayer.view.seek({drop['t_ms']})")
@@ -214,14 +222,19 @@ def test_a_violation_is_marked_loudly(page: Any, tmp_path: Path) -> None:
     assert page.evaluate("raftPlayer.view.t") == violation["t_ms"]
     assert "SAFETY VIOLATION" in banner.inner_text()
     assert violation["property"] in banner.inner_text()
-    violating = page.evaluate("Array.from(document.querySelectorAll('.node.violating')).map(g => g.dataset.node)")
+    violating = page.evaluate(
+        "Array.from(document.querySelectorAll('.node.violating')).map(g => g.dataset.node)"
+    )
     assert sorted(violating) == sorted(violation["nodes"])
 
 
 def test_the_file_asks_for_nothing_over_the_network(page: Any, tmp_path: Path) -> None:
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    page.context.route("**/*", lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_())
+    page.context.route(
+        "**/*",
+        lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_(),
+    )
     url = open_player(page, events_of("leader-crash"), tmp_path)
     page.locator("#play").click()
     page.wait_for_function("raftPlayer.view.t > 5")
@@ -239,3 +252,19 @@ def test_a_large_cluster_is_drawn_scaled_and_scrubs_correctly(page: Any, tmp_pat
         for node, (role, term) in expected_roles(events, t).items():
             assert (shown[node]["role"], int(shown[node]["term"])) == (role, term), (t, node)
     assert page.locator("[data-log]").count() < 101  # the log panel shows the servers that matter
+
+
+def test_the_page_decodes_the_trace_exactly(page: Any, tmp_path: Path) -> None:
+    events = events_of("leader-crash")
+    open_player(page, events, tmp_path)
+    decoded = json.loads(page.evaluate("JSON.stringify(raftPlayer.model.events)"))
+    assert decoded == json.loads(json.dumps(events[1:]))
+
+
+def test_result_player_plays_inline_in_a_notebook_iframe(page: Any) -> None:
+    view = simulate(SCENARIO_DIR / "leader-crash.yaml", duration_ms=400).player()
+    page.set_content(view._repr_html_())
+    frame = page.frame_locator("iframe")
+    assert frame.locator("#nodes [data-node]").count() == 5
+    frame.locator("#jump-election").click()
+    assert frame.locator("[data-role=candidate]").count() == 1
