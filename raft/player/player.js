@@ -379,18 +379,18 @@
     }
   }
 
-  function groupsOf(names, cut) { // servers that can exchange messages at least one way, chained
-    const parent = new Map(names.map((n) => [n, n]));
-    const root = (n) => { while (parent.get(n) !== n) n = parent.get(n); return n; };
+  function groupsOf(names, cut) { // servers joined by links that work at least one way, chained; in node order
+    if (!cut.size) return [names.slice()];
+    const parent = names.map((_, i) => i); // union-find; every root is the first of its group
+    const root = (i) => { while (parent[i] !== i) i = parent[i]; return i; };
     for (let a = 0; a < names.length; a++) for (let b = a + 1; b < names.length; b++) {
-      const x = names[a], y = names[b];
-      if (!cut.has(x + ">" + y) || !cut.has(y + ">" + x)) {
-        const rx = root(x), ry = root(y);
-        if (rx !== ry) parent.set(names.indexOf(rx) < names.indexOf(ry) ? ry : rx, names.indexOf(rx) < names.indexOf(ry) ? rx : ry);
+      if (!cut.has(names[a] + ">" + names[b]) || !cut.has(names[b] + ">" + names[a])) {
+        const ra = root(a), rb = root(b);
+        if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
       }
     }
     const groups = new Map();
-    for (const n of names) { const r = root(n); if (!groups.has(r)) groups.set(r, []); groups.get(r).push(n); }
+    names.forEach((n, i) => { const r = root(i); if (!groups.has(r)) groups.set(r, []); groups.get(r).push(n); });
     return Array.from(groups.values());
   }
 
@@ -1095,7 +1095,7 @@
     model.endMs = Math.max(model.endMs, 0);
     const view = new View(model, false);
     document.getElementById("title").textContent = "raft-sim player";
-    window.raftPlayer = { model: model, view: view, loadMs: performance.now() - t0 };
+    window.raftPlayer = { model: model, view: view, loadMs: performance.now() - t0, apply: applyEvent, initialState: initialState };
   }
 
   const mode = document.body.getAttribute("data-mode");
