@@ -51,6 +51,15 @@
     if (parent) parent.appendChild(node);
     return node;
   }
+  // Set an attribute (or the text) only when it changes: an unchanged write still costs a style recalculation.
+  function attr(node, name, value) {
+    const cache = node.__attrs || (node.__attrs = {});
+    const text = String(value);
+    if (cache[name] !== text) { cache[name] = text; node.setAttribute(name, text); }
+  }
+  function text(node, value) {
+    if (node.__text !== value) { node.__text = value; node.textContent = value; }
+  }
   function decode(data) {
     const shapes = data.shapes;
     const out = new Array(data.rows.length);
@@ -262,17 +271,17 @@
       return out;
     }
 
-    timer(i, state, t) { // the election timer of node i at t: {start, end, known}
+    timer(i, state, t) { // the election timer of node i at t: {start, end, known, resetAgain}
       const start = state.nodes[i].resetT;
       const tos = this.timeouts[i];
+      const resets = this.resets[i];
+      const k = upperBound(resets, start);
+      const resetAgain = k < resets.length ? resets[k] : null;
       const j = upperBound(tos, start);
-      if (j < tos.length) {
-        const fire = tos[j];
-        const resets = this.resets[i];
-        const k = upperBound(resets, start);
-        if (k >= resets.length || resets[k] >= fire) return { start: start, end: fire, known: true };
+      if (j < tos.length && (resetAgain === null || resetAgain >= tos[j])) {
+        return { start: start, end: tos[j], known: true, resetAgain: null };
       }
-      return { start: start, end: start + this.eto[1], known: false };
+      return { start: start, end: start + this.eto[1], known: false, resetAgain: resetAgain };
     }
   }
 
@@ -464,7 +473,7 @@
         const label = el("text", { class: "name", y: this.small ? -r * 0.12 : 4, "font-size": this.small ? Math.max(12, r * 0.42) : Math.max(8, r * 0.9) }, g);
         label.textContent = this.small ? name : "";
         const sub1 = el("text", { class: "name", y: r * 0.38, "font-size": Math.max(10, r * 0.3) }, g);
-        const below = el("text", { class: "sub", y: r + (this.small ? 22 : 14), "font-size": this.small ? 13 : 10 }, g);
+        const below = el("text", { class: "sub", y: r + (this.small ? 22 : 16), "font-size": this.small ? 13 : 13 }, g);
         const title = el("title", {}, g);
         g.addEventListener("click", (ev) => { ev.stopPropagation(); this.select(name); });
         return { g, group, ring, timer, body, label, sub1, below, title };
@@ -476,7 +485,7 @@
         '<span><i style="background:var(--leader)"></i>leader</span><span><i style="background:#c9ccd1;border:1px dashed #333"></i>down</span>' +
         '<span><i style="background:var(--rv)"></i>RequestVote</span><span><i style="background:var(--pv)"></i>PreVote</span>' +
         '<span><i style="background:var(--ae)"></i>AppendEntries</span><span><i style="background:var(--tn)"></i>TimeoutNow</span>' +
-        '<span>hollow: a refusal · ✕: a drop, where and why · red dashes: a cut link (an arrow: cut one way only) · arc: election time left (dashed: reset before it fired)</span>';
+        '<span class="notes">hollow: a refusal · ✕: a drop, where and why · red dashes: a cut link (an arrow: cut one way only) · arc: election time left (grey: the timer was reset before it fired, drawn against the longest timeout)</span>';
     }
 
     buildControls() {
@@ -496,11 +505,12 @@
       document.getElementById("jump-election").onclick = (ev) => this.jump("election", ev.shiftKey ? -1 : 1);
       document.getElementById("jump-fault").onclick = (ev) => this.jump("fault", ev.shiftKey ? -1 : 1);
       document.getElementById("jump-violation").onclick = () => this.jump("violation", 1);
-      document.getElementById("large").onclick = () => document.body.classList.toggle("large");
+      document.getElementById("large").onclick = () => this.toggleLarge();
       document.getElementById("help-button").onclick = () => { const h = document.getElementById("help"); h.hidden = !h.hidden; };
       const slider = document.getElementById("slider");
       slider.oninput = () => { this.pause(); this.seek((Number(slider.value) / 1000) * this.model.duration); };
       document.addEventListener("keydown", (ev) => this.key(ev));
+      window.addEventListener("resize", () => { this.logWidth = 0; this.shownN = -1; this.render(); });
       this.drawMarks();
     }
 
@@ -535,7 +545,7 @@
       else if (k === "v" || k === "V") this.jump("violation", 1);
       else if (k === "Home") { this.pause(); this.seek(0); }
       else if (k === "End") { this.pause(); this.seek(this.model.duration); }
-      else if (k === "l" || k === "L") document.body.classList.toggle("large");
+      else if (k === "l" || k === "L") this.toggleLarge();
       else if (k === "?") { const h = document.getElementById("help"); h.hidden = !h.hidden; }
       else if (k === "Escape") { document.getElementById("help").hidden = true; this.select(null); }
       else if (this.live && this.selected && (k === "c" || k === "r" || k === "t")) {
@@ -543,6 +553,12 @@
       } else if (this.live && k === "w") this.submitWrite();
       else done = false;
       if (done) ev.preventDefault();
+    }
+
+    toggleLarge() {
+      document.body.classList.toggle("large");
+      this.shownN = -1;
+      this.render();
     }
 
     // ---- time
@@ -683,23 +699,23 @@
         const name = m.names[i];
         const role = nd.up ? nd.role : "down";
         const cls = `node ${role}` + (this.selected === name ? " selected" : "") + (violating.has(name) ? " violating" : "");
-        if (v.g.getAttribute("class") !== cls) v.g.setAttribute("class", cls);
-        v.g.setAttribute("data-role", role);
-        v.g.setAttribute("data-term", String(nd.term));
-        v.g.setAttribute("data-up", String(nd.up));
-        v.g.setAttribute("data-commit", String(nd.commit));
-        v.g.setAttribute("data-vote", nd.vote || "");
-        v.ring.setAttribute("stroke", violating.has(name) ? "var(--bad)" : "none");
-        v.group.setAttribute("stroke", groupOf.has(name) ? GROUP_COLORS[groupOf.get(name) % GROUP_COLORS.length] : "transparent");
+        attr(v.g, "class", cls);
+        attr(v.g, "data-role", role);
+        attr(v.g, "data-term", String(nd.term));
+        attr(v.g, "data-up", String(nd.up));
+        attr(v.g, "data-commit", String(nd.commit));
+        attr(v.g, "data-vote", nd.vote || "");
+        attr(v.ring, "stroke", violating.has(name) ? "var(--bad)" : "none");
+        attr(v.group, "stroke", groupOf.has(name) ? GROUP_COLORS[groupOf.get(name) % GROUP_COLORS.length] : "transparent");
         const r = this.nodeR;
         if (this.small) {
-          v.sub1.textContent = nd.up ? `T${nd.term}` : "down";
-          v.below.textContent = nd.up ? `vote ${nd.vote || "-"} · commit ${nd.commit}` : `term ${nd.term}`;
+          text(v.sub1, nd.up ? `T${nd.term}` : "down");
+          text(v.below, nd.up ? `vote ${nd.vote || "-"} · commit ${nd.commit}` : `term ${nd.term}`);
         } else {
-          const show = i === leader || role === "candidate" || this.selected === name || violating.has(name);
-          v.below.textContent = show ? `${name} T${nd.term}` : "";
+          const show = i === leader || role !== "follower" || this.selected === name || violating.has(name);
+          text(v.below, show ? `${name} T${nd.term}` : "");
         }
-        v.title.textContent = `${name}: ${role}, term ${nd.term}, vote ${nd.vote || "-"}, commit ${nd.commit}, log ${nd.log.length}`;
+        text(v.title, `${name}: ${role}, term ${nd.term}, vote ${nd.vote || "-"}, commit ${nd.commit}, log ${nd.log.length}`);
         // election timer: the part still to run, as an arc around the server
         let d = "";
         let guess = false;
@@ -711,11 +727,11 @@
             const rr = r + 4;
             const a1 = -Math.PI / 2, a2 = a1 + 2 * Math.PI * Math.min(left, 0.9999);
             const large = left > 0.5 ? 1 : 0;
-            d = `M ${rr * Math.cos(a1)} ${rr * Math.sin(a1)} A ${rr} ${rr} 0 ${large} 1 ${rr * Math.cos(a2)} ${rr * Math.sin(a2)}`;
+            d = `M ${(rr * Math.cos(a1)).toFixed(1)} ${(rr * Math.sin(a1)).toFixed(1)} A ${rr} ${rr} 0 ${large} 1 ${(rr * Math.cos(a2)).toFixed(1)} ${(rr * Math.sin(a2)).toFixed(1)}`;
           }
         }
-        v.timer.setAttribute("d", d);
-        v.timer.setAttribute("class", guess ? "timer guess" : "timer");
+        attr(v.timer, "d", d);
+        attr(v.timer, "class", guess ? "timer guess" : "timer");
       });
     }
 
@@ -784,13 +800,13 @@
         const color = MSG_COLORS[e.msg] || "#444";
         const big = e.msg === "AppendEntries" && e.entries > 0;
         const c = node.firstChild;
-        c.setAttribute("r", this.small ? (big ? 8 : 5.5) : 3.5);
-        c.setAttribute("fill", refused ? "#fff" : color);
-        c.setAttribute("stroke", refused ? "var(--bad)" : "#fff");
-        c.setAttribute("stroke-width", refused ? 2.5 : 1);
-        node.setAttribute("transform", `translate(${x.toFixed(1)},${y.toFixed(1)})`);
-        node.setAttribute("data-msg", e.msg);
-        node.setAttribute("data-id", String(e.id));
+        attr(c, "r", this.small ? (big ? 8 : 5.5) : 3.5);
+        attr(c, "fill", refused ? "#fff" : color);
+        attr(c, "stroke", refused ? "var(--bad)" : "#fff");
+        attr(c, "stroke-width", refused ? 2.5 : 1);
+        attr(node, "transform", `translate(${x.toFixed(1)},${y.toFixed(1)})`);
+        attr(node, "data-msg", e.msg);
+        attr(node, "data-id", String(e.id));
         let label = "";
         if (labels) {
           label = MSG_SHORT[e.msg] || e.msg;
@@ -798,10 +814,10 @@
           if (e.transfer) label += " (transfer)";
           if (refused) label += " ✗";
         }
-        node.lastChild.textContent = label;
-        node.style.display = "";
+        text(node.lastChild, label);
+        attr(node, "display", "inline");
       }
-      for (let i = used; i < pool.length; i++) pool[i].style.display = "none";
+      for (let i = used; i < pool.length; i++) attr(pool[i], "display", "none");
       this.flyingCount = used;
     }
 
@@ -884,7 +900,8 @@
       const rows = this.logRows(state);
       let longest = 0;
       for (const i of rows) longest = Math.max(longest, state.nodes[i].log.length);
-      const width = Math.max(8, Math.floor((box.clientWidth || 900) / (document.body.classList.contains("large") ? 40 : 26)) - 10);
+      if (!this.logWidth) this.logWidth = box.clientWidth || 900; // read once (and on resize): a read forces a layout
+      const width = Math.max(8, Math.floor(this.logWidth / (document.body.classList.contains("large") ? 40 : 26)) - 10);
       const first = Math.max(1, longest - width + 1);
       const html = [];
       for (const i of rows) {
@@ -928,7 +945,8 @@
         ["commitIndex", nd.commit], ["log length", nd.log.length], ["last log term", nd.log.length ? nd.log[nd.log.length - 1] : 0],
       ];
       if (nd.up && nd.role !== "leader") {
-        rows.push(["election timer", timer.known ? `reset at ${fmt(timer.start)}, fires at ${fmt(timer.end)}` : `reset at ${fmt(timer.start)} (reset again before it fired)`]);
+        const when = timer.known ? `, fires at ${fmt(timer.end)}` : timer.resetAgain !== null ? `, reset again at ${fmt(timer.resetAgain)} before it fired` : "";
+        rows.push(["election timer", `reset at ${fmt(timer.start)}${when}`]);
       }
       const leader = this.leaderOf(state);
       if (leader !== null && leader !== i) {

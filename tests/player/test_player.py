@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from raft.analysis.replay import cut_links_at, logs_at, replication_at, role_at
+from raft.analysis.replay import cut_links_at, logs_at, replication_at, role_at, writes
 from raft.api import simulate
 from raft.cli.paths import SCENARIO_DIR
 from raft.player import write_player
@@ -128,7 +128,7 @@ def test_messages_in_flight_and_drops_where_they_happen(page: Any, tmp_path: Pat
     page.evaluate(f"raftPlayer.view.seek({(sent['t_ms'] + drop['t_ms']) / 2})")
     flying = page.evaluate(
         "Array.from(document.querySelectorAll('#messages [data-id]')).filter("
-        "g => g.style.display !== 'none').map(g => Number(g.dataset.id))"
+        "g => g.getAttribute('display') !== 'none').map(g => Number(g.dataset.id))"
     )
     assert drop["id"] in flying
     t = (sent["t_ms"] + drop["t_ms"]) / 2
@@ -268,3 +268,30 @@ def test_result_player_plays_inline_in_a_notebook_iframe(page: Any) -> None:
     assert frame.locator("#nodes [data-node]").count() == 5
     frame.locator("#jump-election").click()
     assert frame.locator("[data-role=candidate]").count() == 1
+
+
+def test_the_election_timer_arc_runs_down_to_the_timeout(leader_crash: Any) -> None:
+    page = leader_crash
+    events = events_of("leader-crash")
+    fired = next(e for e in events if e["type"] == "timeout")  # every timer was reset at 0 (role events)
+    lengths = []
+    for t in (fired["t_ms"] * 0.2, fired["t_ms"] * 0.6, fired["t_ms"] * 0.95):
+        page.evaluate(f"raftPlayer.view.seek({t})")
+        timer = page.locator(f"[data-node={fired['node']}] .timer")
+        assert timer.get_attribute("class") == "timer"  # the trace says when it fires
+        lengths.append(timer.evaluate("p => p.getTotalLength()"))
+    assert lengths[0] > lengths[1] > lengths[2] > 0
+    ratio = lengths[1] / lengths[0]
+    assert abs(ratio - 0.4 / 0.8) < 0.02  # the arc is the share of the timeout still to run
+
+
+def test_client_writes_from_submit_to_acknowledgement(leader_crash: Any) -> None:
+    page = leader_crash
+    events = events_of("leader-crash")
+    write = next(w for w in writes(events) if w.ack_ms is not None)
+    page.evaluate(f"raftPlayer.view.seek({(write.submit_ms + write.ack_ms) / 2})")
+    waiting = page.locator("#writes .pending").all_inner_texts()
+    assert any(write.command in line for line in waiting)
+    page.evaluate(f"raftPlayer.view.seek({write.ack_ms})")
+    acked = page.locator("#writes .acked").all_inner_texts()
+    assert any(write.command in line and f"#{write.index}" in line for line in acked)
