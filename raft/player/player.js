@@ -902,7 +902,12 @@
       for (const i of rows) longest = Math.max(longest, state.nodes[i].log.length);
       if (!this.logWidth) this.logWidth = box.clientWidth || 900; // read once (and on resize): a read forces a layout
       const width = Math.max(8, Math.floor(this.logWidth / (document.body.classList.contains("large") ? 40 : 26)) - 10);
-      const first = Math.max(1, longest - width + 1);
+      // the window of indexes shown: the newest entries, and the last few of every server's log (so a server far
+      // behind still shows where it stands); when that is wider than the panel, the cells narrow and drop their text
+      let first = Math.max(1, longest - width + 1);
+      for (const i of rows) if (state.nodes[i].log.length) first = Math.min(first, Math.max(1, state.nodes[i].log.length - 2));
+      first = Math.max(first, longest - 4 * width + 1, 1);
+      const narrow = longest - first + 1 > width;
       const html = [];
       for (const i of rows) {
         const nd = state.nodes[i];
@@ -916,8 +921,9 @@
           const cmd = nd.cmds[k - 1];
           const hue = (term * 67) % 360;
           const cls = ["cell", k <= nd.commit ? "committed" : "uncommitted"];
+          if (narrow) cls.push("narrow");
           if (p && k === p[0]) cls.push("next");
-          cells.push(`<span class="${cls.join(" ")}" style="background:hsl(${hue},60%,88%)" title="#${k} term ${term}: ${cmd === null ? "no-op" : esc(cmd)}">${term}</span>`);
+          cells.push(`<span class="${cls.join(" ")}" style="--h:${hue}" title="#${k} term ${term}: ${cmd === null ? "no-op" : esc(cmd)}">${narrow ? "" : term}</span>`);
           if (k === nd.commit && k < nd.log.length) cells.push('<span class="commitmark" title="commitIndex"></span>');
         }
         const prog = p ? `<span class="progress">next ${p[0]} · match ${p[1]}</span>` : (leader === i ? '<span class="progress">leader</span>' : "");
