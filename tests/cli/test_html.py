@@ -61,3 +61,21 @@ def test_missing_or_corrupt_trace_and_bad_output_are_one_line_and_no_file(tmp_pa
     assert err.count("\n") == 3
     assert not out.exists()
     assert main(["run", str(SCENARIO), "--html", str(tmp_path / "no-dir" / "o.html")]) == 2
+
+
+def test_the_readmes_player_commands_work(tmp_path, monkeypatch, capsys):
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The player: see it move", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", section, re.S)
+    assert block is not None
+    monkeypatch.chdir(tmp_path)
+    commands = [shlex.split(line.split("#", 1)[0]) for line in block.group(1).splitlines() if line.strip()]
+    assert [c[:2] for c in commands] == [["raft-sim", "run"], ["raft-sim", "run"], ["raft-sim", "html"]]
+    for command in commands:
+        assert main(command[1:]) == 0, command
+    for page in ("run.html", "olm.html"):
+        assert embedded((tmp_path / page).read_text(encoding="utf-8"))["meta"]["type"] == "meta"
+    assert "docs/img/player-old-leader-minority.png" in section
+    assert (ROOT / "docs" / "img" / "player-old-leader-minority.png").stat().st_size > 10_000
