@@ -68,7 +68,7 @@ def test_the_readmes_player_commands_work(tmp_path, monkeypatch, capsys):
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## The player: see it move", 1)[1].split("\n## ", 1)[0]
-    block = re.search(r"```sh\n(.*?)```", section, re.S)
+    block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
     assert block is not None
     monkeypatch.chdir(tmp_path)
     commands = [shlex.split(line.split("#", 1)[0]) for line in block.group(1).splitlines() if line.strip()]
