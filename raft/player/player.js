@@ -1034,7 +1034,6 @@
       document.getElementById("play").onclick = () => this.send({ type: this.paused ? "resume" : "pause" });
       const slider = document.getElementById("slider");
       slider.oninput = () => { this.following = false; this.t = (Number(slider.value) / 1000) * this.model.duration; this.render(); };
-      document.getElementById("jump-violation").disabled = false;
     }
     submitWrite() {
       const text = document.getElementById("write-text").value.trim();
@@ -1046,8 +1045,17 @@
       this.paused = msg.paused;
       this.playing = !msg.paused;
       document.getElementById("play").innerHTML = msg.paused ? "&#9654;" : "&#10074;&#10074;";
-      if (msg.speed > 0 && SPEEDS.indexOf(msg.speed) >= 0) { this.speed = msg.speed; document.getElementById("speed").value = String(msg.speed); }
-      else if (msg.speed > 0) this.speed = msg.speed;
+      if (msg.speed > 0) {
+        const select = document.getElementById("speed");
+        if (!Array.from(select.options).some((o) => Number(o.value) === msg.speed)) {
+          const o = document.createElement("option"); // a speed the server chose: listed too
+          o.value = String(msg.speed);
+          o.textContent = `${msg.speed} simulated ms per ms`;
+          select.appendChild(o);
+        }
+        this.speed = msg.speed;
+        select.value = String(msg.speed);
+      }
     }
     events(msg) {
       const before = this.model.marks.election.length + this.model.marks.fault.length + this.model.marks.violation.length;
@@ -1092,6 +1100,7 @@
       const msg = JSON.parse(ev.data);
       api.received.push(msg.type);
       if (msg.type === "meta") {
+        if (api.view) { location.reload(); return; } // a new simulation: start the page afresh
         api.model = new Model(msg.meta);
         document.getElementById("title").textContent = `raft-sim live: ${msg.meta.scenario || ""}`;
         api.view = new LiveView(api.model, socket);

@@ -137,3 +137,11 @@ def test_save_as_scenario_downloads_the_servers_yaml(live: tuple[Any, FakeLiveSe
     assert download.suggested_filename.endswith(".yaml")
     with open(download.path(), encoding="utf-8") as saved:
         assert saved.read() == yaml
+
+
+def test_a_speed_the_server_chose_is_shown(live: tuple[Any, FakeLiveServer]) -> None:
+    page, server = live
+    server.send({"type": "status", "now_ms": START_MS, "paused": False, "speed": 0.25})
+    page.wait_for_function("raftPlayer.view.speed === 0.25")
+    assert page.locator("#speed").input_value() == "0.25"
+    assert page.evaluate("raftPlayer.view.playing") is True

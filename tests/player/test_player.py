@@ -295,3 +295,32 @@ def test_client_writes_from_submit_to_acknowledgement(leader_crash: Any) -> None
     page.evaluate(f"raftPlayer.view.seek({write.ack_ms})")
     acked = page.locator("#writes .acked").all_inner_texts()
     assert any(write.command in line and f"#{write.index}" in line for line in acked)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "kind", "label"),
+    [("etcd/isolated-rejoin-prevote", "PreVote", "PV"), ("maintenance-transfer", "TimeoutNow", "TimeoutNow")],
+)
+def test_prevote_and_timeoutnow_messages_fly_too(
+    page: Any, tmp_path: Path, scenario: str, kind: str, label: str
+) -> None:
+    events = events_of(scenario)
+    sent = next(e for e in events if e["type"] == "send" and e["msg"] == kind)
+    arrived = next(e for e in events if e["type"] in ("deliver", "drop") and e["id"] == sent["id"])
+    open_player(page, events, tmp_path)
+    page.evaluate(f"raftPlayer.view.seek({(sent['t_ms'] + arrived['t_ms']) / 2})")
+    flying = page.locator(f"#messages [data-id='{sent['id']}']")
+    assert flying.get_attribute("data-msg") == kind
+    assert flying.get_attribute("display") != "none"
+    assert flying.text_content().startswith(label)
+
+
+def test_event_by_event_speed_steps_one_event_at_a_time(leader_crash: Any) -> None:
+    page = leader_crash
+    times = sorted({e["t_ms"] for e in events_of("leader-crash")[1:]})
+    page.locator("#speed").select_option("0")
+    page.evaluate(f"raftPlayer.view.seek({times[5]})")
+    page.keyboard.press(" ")
+    page.wait_for_function(f"raftPlayer.view.t > {times[5]}")
+    page.keyboard.press(" ")
+    assert page.evaluate("raftPlayer.view.t") == times[6]
