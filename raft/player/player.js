@@ -292,6 +292,9 @@
     switch (e.type) {
       case "role": {
         const n = s.nodes[i];
+        // the election timer restarts when an election starts, and when a leader steps down (its timer was not
+        // running); not when a follower only moves to a higher term (raft/core/node.py, become_follower)
+        const resets = e.role === "candidate" || (n.role === "leader" && e.role !== "leader");
         if (e.term > n.term) n.vote = null;
         n.term = e.term;
         n.role = e.role;
@@ -302,6 +305,7 @@
           for (const other of index.keys()) if (other !== e.node) f[other] = [n.log.length + 1, 0, false];
           s.progress[e.node] = { term: e.term, f: f };
         }
+        if (!resets) return -1;
         n.resetT = e.t_ms;
         return i;
       }

@@ -324,3 +324,38 @@ def test_event_by_event_speed_steps_one_event_at_a_time(leader_crash: Any) -> No
     page.wait_for_function(f"raftPlayer.view.t > {times[5]}")
     page.keyboard.press(" ")
     assert page.evaluate("raftPlayer.view.t") == times[6]
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    # split-5: followers moved to a higher term by a RequestVote they refuse keep their timer running
+    [
+        "leader-crash",
+        "old-leader-minority",
+        "etcd/isolated-rejoin-prevote",
+        "follower-crash-rejoin",
+        "split-5",
+    ],
+)
+def test_every_timeout_fires_within_the_range_after_the_reset_the_page_shows(
+    page: Any, tmp_path: Path, scenario: str
+) -> None:
+    """The page restarts a server's election timer where the simulation does: then every timeout in the trace
+    fired between the shortest and the longest election timeout after the last restart the page saw."""
+    events = events_of(scenario)
+    open_player(page, events, tmp_path)
+    low, high = events[0]["config"]["cluster"]["election_timeout_ms"]
+    waited = page.evaluate(
+        """() => { const m = raftPlayer.model, out = [];
+             m.events.forEach((e, n) => { if (e.type !== "timeout") return;
+               const i = m.index.get(e.node), state = m.stateAfter(n);
+               out.push([e.node, e.t_ms, e.t_ms - m.timer(i, state, e.t_ms).start, m.timer(i, state, e.t_ms).known]); });
+             return out; }"""
+    )
+    assert len(waited) == sum(e["type"] == "timeout" for e in events) > 0
+    forced = {(e.get("target"), e.get("at_ms")) for e in events[0]["events"] if e["action"] == "timeout"}
+    for node, at, after, known in waited:
+        if (node, at) in forced:  # a scripted timeout, not the timer's
+            continue
+        assert low - 1e-6 <= after <= high + 1e-6, (node, at, after)
+        assert known, (node, at)
