@@ -477,7 +477,15 @@
         const label = el("text", { class: "name", y: this.small ? -r * 0.12 : 4, "font-size": this.small ? Math.max(12, r * 0.42) : Math.max(8, r * 0.9) }, g);
         label.textContent = this.small ? name : "";
         const sub1 = el("text", { class: "name", y: r * 0.38, "font-size": Math.max(10, r * 0.3) }, g);
-        const below = el("text", { class: "sub", y: r + (this.small ? 22 : 16), "font-size": this.small ? 13 : 13 }, g);
+        let below;
+        if (this.small) below = el("text", { class: "sub", y: r + 22, "font-size": 13, "text-anchor": "middle" }, g);
+        else { // outside the ring, away from the neighbours
+          const a = Math.atan2(y - 400, x - 400), c = Math.cos(a);
+          below = el("text", {
+            class: "sub", x: (r + 8) * c, y: (r + 12) * Math.sin(a) + 4, "font-size": 13,
+            "text-anchor": c > 0.3 ? "start" : c < -0.3 ? "end" : "middle",
+          }, g);
+        }
         const title = el("title", {}, g);
         g.addEventListener("click", (ev) => { ev.stopPropagation(); this.select(name); });
         return { g, group, ring, timer, body, label, sub1, below, title };
