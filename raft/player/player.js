@@ -520,7 +520,7 @@
       document.getElementById("large").onclick = () => this.toggleLarge();
       document.getElementById("help-button").onclick = () => { const h = document.getElementById("help"); h.hidden = !h.hidden; };
       const slider = document.getElementById("slider");
-      slider.oninput = () => { this.pause(); this.seek((Number(slider.value) / 1000) * this.model.duration); };
+      slider.oninput = () => { this.hold(); this.seek((Number(slider.value) / 1000) * this.model.duration); };
       document.addEventListener("keydown", (ev) => this.key(ev));
       window.addEventListener("resize", () => { this.logWidth = 0; this.shownN = -1; this.render(); });
       this.drawMarks();
@@ -536,7 +536,7 @@
           i.className = kind;
           i.style.left = `${(100 * t) / d}%`;
           i.title = `${kind} at ${fmt(t)}`;
-          i.onclick = () => { this.pause(); this.seek(t); };
+          i.onclick = () => { this.hold(); this.seek(t); };
           marks.appendChild(i);
         }
       }
@@ -548,15 +548,15 @@
       const k = ev.key;
       let done = true;
       if (k === " ") this.togglePlay();
-      else if (k === "ArrowRight") ev.shiftKey ? (this.pause(), this.seek(this.t + 10)) : this.stepEvent(1);
-      else if (k === "ArrowLeft") ev.shiftKey ? (this.pause(), this.seek(this.t - 10)) : this.stepEvent(-1);
+      else if (k === "ArrowRight") ev.shiftKey ? (this.hold(), this.seek(this.t + 10)) : this.stepEvent(1);
+      else if (k === "ArrowLeft") ev.shiftKey ? (this.hold(), this.seek(this.t - 10)) : this.stepEvent(-1);
       else if (k === "[" || k === "-") this.changeSpeed(-1);
       else if (k === "]" || k === "+" || k === "=") this.changeSpeed(1);
       else if (k === "e" || k === "E") this.jump("election", ev.shiftKey ? -1 : 1);
       else if (k === "f" || k === "F") this.jump("fault", ev.shiftKey ? -1 : 1);
       else if (k === "v" || k === "V") this.jump("violation", 1);
-      else if (k === "Home") { this.pause(); this.seek(0); }
-      else if (k === "End") { this.pause(); this.seek(this.model.duration); }
+      else if (k === "Home") { this.hold(); this.seek(0); }
+      else if (k === "End") { this.hold(); this.seek(this.model.duration); }
       else if (k === "l" || k === "L") this.toggleLarge();
       else if (k === "?") { const h = document.getElementById("help"); h.hidden = !h.hidden; }
       else if (k === "Escape") { document.getElementById("help").hidden = true; this.select(null); }
@@ -585,8 +585,8 @@
       this.setSpeed(SPEEDS[j]);
     }
     togglePlay() { this.playing ? this.pause() : this.play(); }
+    hold() { this.pause(); } // the user moved time by hand: stop playing (live mode: stop following the simulation)
     play() {
-      if (this.live) { this.send({ type: "resume" }); this.following = true; return; }
       if (this.t >= this.model.duration) this.t = 0;
       this.playing = true;
       this.lastFrame = null;
@@ -595,7 +595,6 @@
       requestAnimationFrame((now) => this.frame(now));
     }
     pause() {
-      if (this.live) { if (this.playing) this.send({ type: "pause" }); return; }
       this.playing = false;
       document.getElementById("play").innerHTML = "&#9654;";
     }
@@ -623,7 +622,7 @@
       const i = lowerBound(times, t, (x) => x) - 1;
       return i >= 0 ? times[i] : 0;
     }
-    stepEvent(dir) { this.pause(); this.seek(this.nextEventTime(this.t, dir)); }
+    stepEvent(dir) { this.hold(); this.seek(this.nextEventTime(this.t, dir)); }
     jump(kind, dir) {
       const marks = this.model.marks[kind];
       if (!marks.length) return;
@@ -631,7 +630,7 @@
       if (dir > 0) { const i = upperBound(marks, this.t + 1e-9); t = i < marks.length ? marks[i] : (kind === "violation" ? marks[0] : null); }
       else { const i = lowerBound(marks, this.t - 1e-9, (x) => x) - 1; t = i >= 0 ? marks[i] : null; }
       if (t === null) return;
-      this.pause();
+      this.hold();
       this.seek(t);
     }
 
@@ -1045,7 +1044,6 @@
       if (speed.options[0] && speed.options[0].value === "0") speed.remove(0);
       document.getElementById("play").onclick = () => this.send({ type: this.paused ? "resume" : "pause" });
       const slider = document.getElementById("slider");
-      slider.oninput = () => { this.following = false; this.t = (Number(slider.value) / 1000) * this.model.duration; this.render(); };
     }
     submitWrite() {
       const text = document.getElementById("write-text").value.trim();
@@ -1090,8 +1088,7 @@
     seek(t) { this.following = t >= this.now; super.seek(t); }
     play() { this.following = true; this.send({ type: "resume" }); }
     pause() { this.send({ type: "pause" }); }
-    jump(kind, dir) { this.following = false; super.jump(kind, dir); }
-    stepEvent(dir) { this.following = false; this.seek(this.nextEventTime(this.t, dir)); }
+    hold() { this.following = false; }
   }
 
   function download(name, text) {

@@ -145,3 +145,19 @@ def test_a_speed_the_server_chose_is_shown(live: tuple[Any, FakeLiveServer]) -> 
     page.wait_for_function("raftPlayer.view.speed === 0.25")
     assert page.locator("#speed").input_value() == "0.25"
     assert page.evaluate("raftPlayer.view.playing") is True
+
+
+def test_looking_back_stops_following_and_end_follows_again(
+    live: tuple[Any, FakeLiveServer], run: list[Event]
+) -> None:
+    page, server = live
+    page.locator("#slider").evaluate("s => { s.value = '500'; s.dispatchEvent(new Event('input')); }")
+    assert page.evaluate("raftPlayer.view.t") == START_MS / 2
+    more = [e for e in run[1:] if START_MS < e["t_ms"] <= 550]
+    server.send({"type": "events", "events": more, "now_ms": 550.0})
+    page.wait_for_function("raftPlayer.view.now === 550")
+    assert page.evaluate("raftPlayer.view.t") == START_MS / 2  # still where the user looked
+    assert roles_shown(page) == {n: r for n, r in role_at(run, START_MS / 2).items() if r is not None}
+    page.keyboard.press("End")
+    page.wait_for_function("raftPlayer.view.following && raftPlayer.view.t === 550")
+    assert server.received.empty()  # moving in time is the page's own business: nothing sent
