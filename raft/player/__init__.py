@@ -1,8 +1,9 @@
 """The player: a run as one self-contained HTML page that animates it in a browser (``raft-sim run --html``,
 ``raft-sim html``, ``Result.player()``), and the same page in live mode (:func:`live_page`) for ``raft-sim serve``.
 
-The page is plain JavaScript and CSS shipped beside this module (``player.js``, ``player.css``, ``page.html``),
-inlined into the file it writes: no network access, no CDN, no build step. The trace is embedded compactly
+The page is plain JavaScript and CSS shipped beside this module (``model.js``: the state rebuilt from events;
+``player.js``: drawing and controls; ``player.css``; ``page.html``), inlined into the file it writes: no network
+access, no CDN, no build step. The trace is embedded compactly
 (:func:`encode`): each event's keys are written once per shape, each event as a row of values. The page rebuilds
 every node's state from the events itself (the same rules as :mod:`raft.analysis.replay`), keeping a keyframe of
 the whole state every few hundred events, so the state at any time is a binary search and a short replay away.
@@ -67,7 +68,7 @@ def _page(title: str, data: str, live: bool) -> str:
         .replace("{{MODE}}", "live" if live else "replay")
         .replace("/*{{CSS}}*/", _asset("player.css"))
         .replace("{{DATA}}", data)
-        .replace("/*{{JS}}*/", _asset("player.js"))
+        .replace("/*{{JS}}*/", _asset("model.js") + "\n" + _asset("player.js"))
     )
 
 
