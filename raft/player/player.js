@@ -589,7 +589,18 @@
       const m = this.model;
       if (this.selected === null) {
         box.innerHTML = '<p class="hint">Click a server for its full state.</p>';
+        this.detailsFor = null;
         return;
+      }
+      if (this.detailsFor !== this.selected) {
+        // the heading and live mode's buttons stay put while the state below them is redrawn (a click on a
+        // button must not land on a button being replaced)
+        const who = this.selected;
+        box.innerHTML = `<h3>${esc(who)}</h3>` + (this.live
+          ? '<div class="nodemenu"><button data-act="crash">crash (c)</button><button data-act="restart">restart (r)</button><button data-act="timeout">force timeout (t)</button></div>'
+          : "") + '<div class="state"></div>';
+        for (const b of box.querySelectorAll("[data-act]")) b.onclick = () => this.send({ type: "event", event: { [b.getAttribute("data-act")]: who } });
+        this.detailsFor = who;
       }
       const i = m.index.get(this.selected);
       const nd = state.nodes[i];
@@ -610,13 +621,10 @@
         const f = p && p.f[name];
         if (f) rows.push([`${m.names[leader]}'s view`, `nextIndex ${f[0]}, matchIndex ${f[1]}`]);
       }
-      let html = `<h3>${esc(name)}</h3><table data-details="${esc(name)}">` + rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td data-field="${esc(k)}">${esc(v)}</td></tr>`).join("") + "</table>";
+      let html = `<table data-details="${esc(name)}">` + rows.map(([k, v]) => `<tr><td>${esc(k)}</td><td data-field="${esc(k)}">${esc(v)}</td></tr>`).join("") + "</table>";
       if (nd.up && nd.role === "leader" && state.progress[name]) {
         const f = state.progress[name].f;
         html += "<h3>nextIndex / matchIndex</h3><table>" + Object.keys(f).map((k) => `<tr><td>${esc(k)}</td><td>${f[k][0]} / ${f[k][1]}</td></tr>`).join("") + "</table>";
-      }
-      if (this.live) {
-        html += `<div class="nodemenu"><button data-act="crash">crash (c)</button><button data-act="restart">restart (r)</button><button data-act="timeout">force timeout (t)</button></div>`;
       }
       const recent = [];
       for (let k = n - 1; k >= 0 && recent.length < 10 && k > n - 3000; k--) {
@@ -624,8 +632,7 @@
         if (e.node === name || e.from === name || e.to === name) recent.push(`${fmt(e.t_ms)} ${describe(e)}`);
       }
       html += `<h3>Latest events</h3><div class="recent">${recent.map(esc).join("<br>") || "none"}</div>`;
-      box.innerHTML = html;
-      for (const b of box.querySelectorAll("[data-act]")) b.onclick = () => this.send({ type: "event", event: { [b.getAttribute("data-act")]: name } });
+      box.querySelector(".state").innerHTML = html;
     }
 
     send() {} // live mode only
@@ -683,6 +690,11 @@
       if (speed.options[0] && speed.options[0].value === "0") speed.remove(0);
       document.getElementById("play").onclick = () => this.send({ type: this.paused ? "resume" : "pause" });
       const slider = document.getElementById("slider");
+    }
+    error(message) { // the server refused something the page sent: say so where the user is looking
+      const conn = document.getElementById("conn");
+      conn.textContent = `server: ${message}`;
+      conn.className = "conn bad";
     }
     submitWrite() {
       const text = document.getElementById("write-text").value.trim();
@@ -756,6 +768,7 @@
       } else if (!api.view) pending.push(msg);
       else if (msg.type === "events") api.view.events(msg);
       else if (msg.type === "status") api.view.status(msg);
+      else if (msg.type === "error") api.view.error(msg.message);
       else if (msg.type === "scenario") {
         api.download = msg.yaml;
         download(`${(api.model.meta.scenario || "live")}-live.yaml`, msg.yaml);

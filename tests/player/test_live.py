@@ -161,3 +161,25 @@ def test_looking_back_stops_following_and_end_follows_again(
     page.keyboard.press("End")
     page.wait_for_function("raftPlayer.view.following && raftPlayer.view.t === 550")
     assert server.received.empty()  # moving in time is the page's own business: nothing sent
+
+
+def test_a_server_error_is_shown(live: tuple[Any, FakeLiveServer]) -> None:
+    page, server = live
+    server.send({"type": "error", "message": "crash: unknown node n9"})
+    page.wait_for_function("document.getElementById('conn').textContent.includes('unknown node n9')")
+    assert "bad" in (page.locator("#conn").get_attribute("class") or "")
+
+
+def test_the_node_menu_stays_put_while_events_arrive(
+    live: tuple[Any, FakeLiveServer], run: list[Event]
+) -> None:
+    page, server = live
+    page.locator("[data-node=n2]").click()
+    page.locator("#details [data-act=crash]").evaluate("b => { b.dataset.mark = 'kept'; }")
+    more = [e for e in run[1:] if START_MS < e["t_ms"] <= 500]
+    server.send({"type": "events", "events": more, "now_ms": 500.0})
+    page.wait_for_function("raftPlayer.view.now === 500 && raftPlayer.view.t === 500")
+    page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    assert page.locator("#details [data-act=crash]").get_attribute("data-mark") == "kept"  # the same button
+    page.locator("#details [data-act=crash]").click()
+    assert server.next_message() == {"type": "event", "event": {"crash": "n2"}}
