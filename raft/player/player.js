@@ -731,7 +731,7 @@
       if (this.following) {
         const ahead = this.paused ? 0 : Math.min((now - this.nowAt) * this.speed, 100 * this.speed);
         this.t = this.now + ahead;
-        this.model.endMs = Math.max(this.model.endMs, this.now);
+        this.model.endMs = Math.max(this.model.endMs, this.t); // the time bar ends where the page shows
       }
       this.render();
       requestAnimationFrame((n) => this.liveFrame(n));
