@@ -359,3 +359,27 @@ def test_every_timeout_fires_within_the_range_after_the_reset_the_page_shows(
             continue
         assert low - 1e-6 <= after <= high + 1e-6, (node, at, after)
         assert known, (node, at)
+
+
+@pytest.mark.parametrize("scenario", ["leader-crash", "follower-crash-rejoin", "split-5", "figure-8"])
+def test_at_the_end_the_page_shows_the_simulations_final_state(
+    page: Any, tmp_path: Path, scenario: str
+) -> None:
+    """Checked against the servers themselves (not the trace): role, term, vote, commitIndex and log."""
+    result = simulate(SCENARIO_DIR / f"{scenario}.yaml")
+    open_player(page, result.recorded_events(), tmp_path)
+    page.keyboard.press("End")
+    shown = page.evaluate(
+        """() => Object.fromEntries(raftPlayer.view.state.nodes.map((n, i) => [raftPlayer.model.names[i],
+             {up: n.up, role: n.role, term: n.term, vote: n.vote, commit: n.commit, log: n.log}]))"""
+    )
+    for name, node in result.outcome.nodes.items():
+        expected = {
+            "up": node.up,
+            "term": node.term,
+            "vote": node.voted_for,
+            "log": list(node.log_terms),
+        }
+        if node.up:
+            expected |= {"role": node.role, "commit": node.commit_index}
+        assert {k: shown[name][k] for k in expected} == expected, name
