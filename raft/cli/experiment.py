@@ -12,6 +12,10 @@ from raft.cli.options import EXIT_OK, non_negative_int
 from raft.errors import RaftSimError
 from raft.files import check_output_file
 
+#: The timing profiles of the election-timeouts experiment, and the one it runs by default.
+TIMINGS = ("exact", "lan")
+DEFAULT_TIMING = "exact"
+
 
 def _common(parser: argparse.ArgumentParser, trials_help: str) -> None:
     parser.add_argument("--trials", type=int, help=trials_help)
@@ -46,9 +50,20 @@ def register(subparsers: Any) -> None:
         nargs=2,
         metavar=("LOW", "HIGH"),
         default=None,
-        help="one-way latency range (default 0.2 0.6)",
+        help="one-way latency range (default: 0.2 0.6 under exact, the profile's distribution)",
     )
-    timeouts.add_argument("--write-ms", type=float, default=None, help="disk write time (default 4)")
+    timeouts.add_argument(
+        "--write-ms", type=float, default=None, help="disk write time (default: 4 under exact, the profile's)"
+    )
+    timeouts.add_argument(
+        "--timing",
+        metavar="PROFILE",
+        action="append",
+        choices=TIMINGS,
+        help="timing profile: exact (default: perfect clocks, 0.2-0.6 ms hops, 4 ms writes) or lan (drifting "
+        "clocks, timer jitter, drawn disk and network times); give it twice (--timing exact --timing lan) to run "
+        "both, side by side in the table and figure",
+    )
     timeouts.add_argument(
         "--cap-s", type=float, default=None, help="simulated seconds before a trial is censored"
     )
@@ -115,25 +130,43 @@ def run_election_timeouts(args: argparse.Namespace) -> int:
     from raft.experiments.election_timeouts.trials import Setup
 
     runner = _check(args)
-    default = Setup()
-    latency = tuple(args.latency_ms) if args.latency_ms else default.latency_ms
-    if latency[0] < 0 or latency[1] < latency[0]:
+    latency = tuple(args.latency_ms) if args.latency_ms else None
+    if latency is not None and (latency[0] < 0 or latency[1] < latency[0]):
         raise RaftSimError(f"--latency-ms: expected 0 <= LOW <= HIGH, got {latency[0]:g} {latency[1]:g}")
-    write = default.write_ms if args.write_ms is None else args.write_ms
-    cap = default.cap_ms if args.cap_s is None else args.cap_s * 1000
-    if write < 0 or not cap > 0:
+    cap = None if args.cap_s is None else args.cap_s * 1000
+    if (args.write_ms is not None and args.write_ms < 0) or (cap is not None and not cap > 0):
         raise RaftSimError("--write-ms must be >= 0 and --cap-s positive")
-    setup = Setup((float(latency[0]), float(latency[1])), write, cap)
-    result = analysis.run_election_timeouts(
-        trials=args.trials,
-        seed=args.seed,
-        runner=runner,
-        setup=setup,
-        csv=args.csv,
-        progress=show_progress(args.quiet),
-    )
+    timings = list(dict.fromkeys(args.timing or [DEFAULT_TIMING]))
+    results = []
+    for timing in timings:
+        setup = Setup.for_timing(
+            timing,
+            latency_ms=None if latency is None else (float(latency[0]), float(latency[1])),
+            write_ms=args.write_ms,
+            cap_ms=cap,
+        )
+        csv = args.csv if len(timings) == 1 or not args.csv else _suffixed(args.csv, timing)
+        results.append(
+            analysis.run_election_timeouts(
+                trials=args.trials,
+                seed=args.seed,
+                runner=runner,
+                setup=setup,
+                csv=csv,
+                progress=show_progress(args.quiet),
+            )
+        )
     if args.plot:
         from raft.experiments.election_timeouts import figure
 
-        figure.plot(result, args.plot)
-    return _print(args, result.to_dict(), report.render(result))
+        figure.plot(results, args.plot)
+    if len(results) == 1:
+        return _print(args, results[0].to_dict(), report.render(results[0]))
+    data = {"experiment": "election-timeouts", "runs": [result.to_dict() for result in results]}
+    return _print(args, data, "\n".join(report.render(result) for result in results))
+
+
+def _suffixed(path: str, timing: str) -> str:
+    """``trials.csv`` for the ``lan`` run of several: ``trials-lan.csv``."""
+    stem, dot, ext = path.rpartition(".")
+    return f"{stem}-{timing}.{ext}" if dot and "/" not in ext else f"{path}-{timing}"

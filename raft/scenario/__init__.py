@@ -19,6 +19,7 @@ from raft.scenario.schema import (
     StorageConfig,
     WorkloadConfig,
 )
+from raft.scenario.timing import TimingConfig
 
 __all__ = [
     "EXPECTATION_CHECKS",
@@ -32,6 +33,7 @@ __all__ = [
     "Scenario",
     "ScenarioData",
     "StorageConfig",
+    "TimingConfig",
     "When",
     "WorkloadConfig",
     "apply_overrides",

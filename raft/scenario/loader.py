@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from raft.scenario.delays import Delay
 from raft.scenario.events import HEAL_EXPECTED, Action, When
 from raft.scenario.reader import ScenarioData, not_a_mapping, read_scenario_data
 from raft.scenario.schema import (
@@ -37,6 +38,7 @@ from raft.scenario.suggest import (
     show_name,
     unknown,
 )
+from raft.scenario.timing import TimingConfig
 
 DEFAULT_SOURCE = "<scenario>"
 #: YAML action key -> the model field that holds its value (``heal``'s depends on the value: see _heal_form).
@@ -59,8 +61,17 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "network": NetworkConfig,
     "storage": StorageConfig,
     "workload": WorkloadConfig,
+    "timing": TimingConfig,
     "analysis": AnalysisConfig,
 }
+
+#: The keys whose value may be a distribution (:class:`~raft.scenario.delays.Delay`).
+_DURATIONS = (
+    ("network", "latency_ms"),
+    ("storage", "write_ms"),
+    ("storage", "fsync_stall_ms"),
+    ("timing", "timer_jitter_ms"),
+)
 
 
 # --- from the YAML form to the model form -----------------------------------------------------------------
@@ -176,6 +187,8 @@ def _known_keys(parent: KeyPath) -> tuple[str, ...]:
         return _TOP_KEYS
     if len(parent) == 1 and parent[0] in _SECTIONS:
         return tuple(_SECTIONS[str(parent[0])].model_fields)
+    if len(parent) == 2 and parent in _DURATIONS:
+        return tuple(Delay.model_fields)
     if len(parent) == 3 and parent[:2] == ("cluster", "initial_state"):
         return tuple(InitialState.model_fields)
     if len(parent) == 3 and parent[0] == "events" and parent[2] == "when":

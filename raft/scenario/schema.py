@@ -27,9 +27,11 @@ from raft.scenario.base import (
     check_range,
     unknown_node,
 )
+from raft.scenario.delays import Delay, Duration
 from raft.scenario.events import Action, Event, roles_for
 from raft.scenario.expectations import WINDOW_CHECKS, Expectation
 from raft.scenario.suggest import fmt_number, problem, show, unknown
+from raft.scenario.timing import TimingConfig, apply_profile
 
 #: Switchable bugs a scenario may turn on in ``cluster.bugs``: the names of :class:`raft.core.bugs.Bug`.
 KNOWN_BUGS: tuple[str, ...] = tuple(bug.value for bug in Bug)
@@ -155,9 +157,15 @@ class ClusterConfig(Frozen):
 
 
 class NetworkConfig(Frozen):
-    """One-way message delivery: latency (a constant or a uniform [low, high]), loss, duplication, reordering."""
+    """One-way message delivery: latency (a constant, a uniform [low, high], or a distribution), a base latency
+    per link, loss, duplication, reordering.
 
-    latency_ms: Pair = (5.0, 10.0)
+    ``link_latency_ms`` adds a fixed one-way latency to the links it names, in both directions (``{a: {b: 30}}``:
+    30 ms more from a to b and from b to a), for servers in different zones or data centres.
+    """
+
+    latency_ms: Annotated[Pair | Delay, Field(union_mode="left_to_right")] = (5.0, 10.0)
+    link_latency_ms: dict[str, dict[str, float]] = Field(default_factory=dict)
     drop_rate: float = Field(default=0.0, ge=0, le=1)
     duplicate_rate: float = Field(default=0.0, ge=0, le=1)
     reorder_ms: float = Field(default=0.0, ge=0)
@@ -169,18 +177,43 @@ class NetworkConfig(Frozen):
             if not math.isfinite(value) or value < 0:
                 raise problem(f"must be a finite number >= 0, got {show(value)}")
             return (value, value)  # a constant latency
+        if isinstance(value, dict):
+            return Delay.model_validate(value)
         return as_pair(value)
 
     @field_validator("latency_ms")
     @classmethod
-    def _latency_range(cls, value: tuple[float, float]) -> tuple[float, float]:
-        return check_range(value, positive=False)
+    def _latency_range(cls, value: tuple[float, float] | Delay) -> tuple[float, float] | Delay:
+        return value if isinstance(value, Delay) else check_range(value, positive=False)
+
+    @field_validator("link_latency_ms")
+    @classmethod
+    def _links(cls, links: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        for a, row in links.items():
+            for b, ms in row.items():
+                if a == b:
+                    raise problem("a link joins two different nodes", a, b)
+                if ms < 0 or not math.isfinite(ms):
+                    raise problem(f"must be a finite number >= 0, got {show(ms)}", a, b)
+                back = links.get(b, {}).get(a)
+                if back is not None and back != ms:
+                    raise problem(
+                        f"{fmt_number(ms)} here but {fmt_number(back)} for {b} -> {a} (a link's base latency "
+                        "applies both ways: give it once)",
+                        a,
+                        b,
+                    )
+        return links
 
 
 class StorageConfig(Frozen):
-    """Stable storage: how long persisting state takes before a reply or vote may leave."""
+    """Stable storage: how long persisting state takes before a reply or vote may leave (a constant, or a
+    distribution of durations), and occasional slow writes: with probability ``fsync_stall_rate`` a write takes
+    ``fsync_stall_ms`` more (an fsync that waits behind the device's flush)."""
 
-    write_ms: float = Field(default=0.0, ge=0)
+    write_ms: Duration = 0.0
+    fsync_stall_rate: float = Field(default=0.0, ge=0, le=1)
+    fsync_stall_ms: Duration = 0.0
 
 
 class WorkloadConfig(Frozen):
@@ -254,11 +287,17 @@ class Scenario(Frozen):
     network: NetworkConfig = Field(default_factory=NetworkConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     workload: WorkloadConfig = Field(default_factory=WorkloadConfig)
+    timing: TimingConfig = Field(default_factory=TimingConfig)
     analysis: AnalysisConfig = Field(default_factory=AnalysisConfig)
     events: Annotated[tuple[Event, ...], Strict(False)] = ()
     expect: Annotated[tuple[Expectation, ...], Strict(False)] = ()
     #: Where the scenario came from (a file name, or "<scenario>"); set by the loader, not by the file.
     source: str = Field(default="<scenario>", exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _timing_profile(cls, data: Any) -> Any:
+        return apply_profile(data)
 
     @field_validator("name")
     @classmethod
@@ -285,6 +324,29 @@ class Scenario(Frozen):
                 "stop_ms",
             )
         return workload
+
+    @field_validator("timing")
+    @classmethod
+    def _timing_names_nodes(cls, timing: TimingConfig, info: ValidationInfo) -> TimingConfig:
+        cluster: ClusterConfig | None = info.data.get("cluster")
+        if cluster is not None and isinstance(timing.drift_ppm, dict):
+            for name in timing.drift_ppm:
+                if name not in cluster.node_ids:
+                    raise problem(unknown_node(name, cluster.node_ids), "drift_ppm", name)
+        return timing
+
+    @field_validator("network")
+    @classmethod
+    def _links_name_nodes(cls, network: NetworkConfig, info: ValidationInfo) -> NetworkConfig:
+        cluster: ClusterConfig | None = info.data.get("cluster")
+        if cluster is not None:
+            nodes = cluster.node_ids
+            for a, row in network.link_latency_ms.items():
+                for b in (a, *row):
+                    if b not in nodes:
+                        path = ("link_latency_ms", a) if b == a else ("link_latency_ms", a, b)
+                        raise problem(unknown_node(b, nodes), *path)
+        return network
 
     @field_validator("events")
     @classmethod

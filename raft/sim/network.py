@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 import simpy
 
 from raft.core.messages import Message
+from raft.sim.delays import Sampler
 from raft.sim.events import DeliverEvent, DropEvent, EventBus, EventType, SendEvent
 from raft.sim.topology import Topology
 
@@ -34,6 +35,9 @@ _DROP: Final = EventType.DROP
 class Network:
     """Carries messages between servers, one simpy event per message.
 
+    Latency: a uniform [low, high] range or a drawn distribution (``latency_ms``), plus a link's base latency
+    (``link_latency_ms``, the same both ways); every draw comes from the network's stream.
+
     Counters ``sent``, ``delivered`` and ``dropped`` count node-to-node RPCs and replies (a duplicated message
     counts once as sent and once per copy delivered or dropped).
     """
@@ -45,7 +49,8 @@ class Network:
         rng: random.Random,
         bus: EventBus,
         *,
-        latency_ms: tuple[float, float],
+        latency_ms: tuple[float, float] | Sampler,
+        link_latency_ms: Mapping[str, Mapping[str, float]] | None = None,
         drop_rate: float = 0.0,
         duplicate_rate: float = 0.0,
         reorder_ms: float = 0.0,
@@ -54,7 +59,18 @@ class Network:
         self.nodes = tuple(nodes)
         self.rng = rng
         self.bus = bus
-        self.latency_low, self.latency_high = latency_ms
+        #: A drawn latency (a distribution), or None: uniform over [latency_low, latency_high].
+        self.draw_latency: Sampler | None = None
+        if callable(latency_ms):
+            self.draw_latency = latency_ms
+            self.latency_low = self.latency_high = 0.0
+        else:
+            self.latency_low, self.latency_high = latency_ms
+        #: The base one-way latency of each link that has one (both directions), added to every draw.
+        self.link_ms: dict[tuple[str, str], float] = {}
+        for a, row in (link_latency_ms or {}).items():
+            for b, ms in row.items():
+                self.link_ms[(a, b)] = self.link_ms[(b, a)] = ms
         self.drop_rate = drop_rate
         self.duplicate_rate = duplicate_rate
         self.reorder_ms = reorder_ms
@@ -72,9 +88,13 @@ class Network:
     # -------------------------------------------------------------- messages
 
     def latency(self) -> float:
-        """One draw of the one-way latency (uniform over the configured range)."""
-        low, high = self.latency_low, self.latency_high
-        delay = low if low == high else self.rng.uniform(low, high)
+        """One draw of the one-way latency (uniform over the configured range, or the configured distribution),
+        without any link's base latency."""
+        if self.draw_latency is not None:
+            delay = self.draw_latency()
+        else:
+            low, high = self.latency_low, self.latency_high
+            delay = low if low == high else self.rng.uniform(low, high)
         if self.reorder_ms and self.rng.random() < 0.5:
             delay += self.rng.uniform(0.0, self.reorder_ms)
         return delay
@@ -91,7 +111,8 @@ class Network:
         copies = 2 if self.duplicate_rate and self.rng.random() < self.duplicate_rate else 1
         for _ in range(copies):
             lost = self.drop_rate > 0.0 and self.rng.random() < self.drop_rate
-            arrival = self.env.timeout(self.latency(), (src, dst, message, msg_id, reply_to, lost, fields))
+            latency = self.latency() + self.link_ms.get((src, dst), 0.0) if self.link_ms else self.latency()
+            arrival = self.env.timeout(latency, (src, dst, message, msg_id, reply_to, lost, fields))
             arrival.callbacks.append(self._arrive)
 
     def _arrive(self, arrival: Any) -> None:

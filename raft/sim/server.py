@@ -33,6 +33,8 @@ from raft.core.notes import (
 )
 from raft.core.quorum import MajorityConfig
 from raft.core.statemachine import ApplyResult, Command
+from raft.sim.clock import Clock
+from raft.sim.delays import Sampler
 from raft.sim.events import AppendEvent, ApplyEvent, EventBus, EventType, PreVoteEvent, VoteEvent
 from raft.sim.network import Network
 from raft.sim.storage import Storage
@@ -58,7 +60,8 @@ class SimServer:
         bus: EventBus,
         storage: Storage,
         *,
-        write_ms: float = 0.0,
+        write_time: Sampler | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.env = env
         self.id = node_id
@@ -68,7 +71,10 @@ class SimServer:
         self.network = network
         self.bus = bus
         self.storage = storage
-        self.write_ms = write_ms
+        #: How long each disk write takes (a draw per write), or None: writes are durable at once.
+        self.write_time = write_time
+        #: The server's local clock: the core is handed its readings and sets its deadlines in local time.
+        self.clock = Clock(env) if clock is None else clock
         self.node: RaftNode | None = None
         self.up = False
         self.incarnation = 0
@@ -116,7 +122,7 @@ class SimServer:
             term=term,
             voted_for=voted_for,
             log=log,
-            now=self.env.now,
+            now=self.clock.now(),
         )
         self._process()
 
@@ -133,13 +139,13 @@ class SimServer:
     def receive(self, src: str, message: Message, msg_id: int) -> None:
         node = self.node
         assert node is not None
-        node.step(self.env.now, src, message)
+        node.step(self.clock.now(), src, message)
         self._process(src, msg_id)
 
     def force_timeout(self) -> None:
         """The election timer fires now (scenario action ``timeout``); a leader ignores it."""
         assert self.node is not None
-        self.node.election_timeout(self.env.now)
+        self.node.election_timeout(self.clock.now())
         self._process()
 
     def propose(self, command: Command, on_applied: AckHandler) -> int:
@@ -161,13 +167,13 @@ class SimServer:
         node = self.node
         if node is None:
             raise NotLeader(None)
-        node.transfer_leadership(self.env.now, target)
+        node.transfer_leadership(self.clock.now(), target)
         self._process()
 
     def _on_wake(self, event: Any) -> None:
         if event.value != self.incarnation:
             return
-        now = self.env.now
+        now = self.clock.now()
         if now >= self._wake_at - TIME_EPSILON:
             self._wake_at = math.inf
         assert self.node is not None
@@ -177,7 +183,8 @@ class SimServer:
     # --------------------------------------------------------------- outputs
 
     def _process(self, src: str | None = None, msg_id: int | None = None) -> None:
-        """Carry out whatever the node produced, then make sure the timer wakes at its next deadline."""
+        """Carry out whatever the node produced, then make sure the timer wakes at its next deadline (local
+        time, converted by the clock)."""
         node = self.node
         assert node is not None
         ready = node.take_ready()
@@ -188,13 +195,13 @@ class SimServer:
         deadline = node.next_deadline
         if deadline < self._wake_at:
             self._wake_at = deadline
-            wake = self.env.timeout(max(0.0, deadline - self.env.now), self.incarnation)
+            wake = self.env.timeout(self.clock.timer(deadline), self.incarnation)
             wake.callbacks.append(self._on_wake)
 
     def _carry_out(self, ready: Ready, src: str | None, msg_id: int | None) -> bool:
         """Persist, send and report ``ready``; returns whether the node was told of a durable log write.
 
-        With a slow disk (``write_ms`` > 0) writes are grouped: everything produced while a write is in
+        With a slow disk (``write_time``) writes are grouped: everything produced while a write is in
         progress is persisted together by the next one. Replies, votes and RequestVotes leave only once every
         write issued before them is durable; a leader's AppendEntries leave at once, since the leader writes
         its own log in parallel with replicating it and counts itself only for durable entries (thesis
@@ -202,7 +209,7 @@ class SimServer:
         """
         if ready.notes:
             self._report(ready.notes)
-        if self.write_ms <= 0.0:
+        if self.write_time is None:
             if ready.must_persist:
                 self.storage.write(ready)
             self._send(ready.messages, src, msg_id)
@@ -228,10 +235,11 @@ class SimServer:
         return False
 
     def _start_write(self) -> None:
-        """Write everything queued as one batch, taking ``write_ms``."""
+        """Write everything queued as one batch, taking one draw of ``write_time``."""
         batch, self._queued = self._queued, []
         self._writing = True
-        done = self.env.timeout(self.write_ms, (self.incarnation, batch))
+        assert self.write_time is not None
+        done = self.env.timeout(self.write_time(), (self.incarnation, batch))
         done.callbacks.append(self._write_done)
 
     def _write_done(self, event: Any) -> None:

@@ -1,7 +1,7 @@
 """One simulated run of a scenario: builds the cluster, runs simpy to the end, reports the final state.
 
 Randomness: every stream derives from the seed by name (one per server, one for the network, one per client,
-one for the script's choice of ``follower``), seeded with strings, which Python hashes with SHA-512 whatever
+one for the script's choice of ``follower``, and one per server's clock when the time model draws), seeded with strings, which Python hashes with SHA-512 whatever
 PYTHONHASHSEED is. Same scenario, same seed: same events in the same order, in any process.
 """
 
@@ -20,7 +20,10 @@ from raft.core.node import NodeSettings
 from raft.core.quorum import MajorityConfig
 from raft.core.types import Role
 from raft.properties import Property
+from raft.scenario.delays import Delay, distribution
 from raft.sim.clients import Client, open_loop
+from raft.sim.clock import Clock
+from raft.sim.delays import Sampler, sampler, with_stalls
 from raft.sim.events import TRACE_SCHEMA_VERSION, EndEvent, Event, EventBus, EventType, MetaEvent
 from raft.sim.network import Network
 from raft.sim.safety import SafetyViolationError, Violation
@@ -94,12 +97,15 @@ class Simulation:
             check_quorum=cluster.check_quorum,
         )
         net = scenario.network
+        net_rng = stream(seed, "network")
+        net_latency = net.latency_ms
         self.network = Network(
             self.env,
             self.nodes,
-            stream(seed, "network"),
+            net_rng,
             bus,
-            latency_ms=net.latency_ms,
+            latency_ms=sampler(net_latency, net_rng) if isinstance(net_latency, Delay) else net_latency,
+            link_latency_ms=net.link_latency_ms,
             drop_rate=net.drop_rate,
             duplicate_rate=net.duplicate_rate,
             reorder_ms=net.reorder_ms,
@@ -121,7 +127,8 @@ class Simulation:
                 self.network,
                 bus,
                 storage,
-                write_ms=scenario.storage.write_ms,
+                write_time=self.write_time(node),
+                clock=self.clock(node),
             )
         servers = self.servers
         self.network.is_up = lambda node: servers[node].up
@@ -144,6 +151,34 @@ class Simulation:
         #: The leadership transfer under way: (target, leader, term, start time), until its outcome is traced.
         self.transfer_pending: tuple[str, str, int, float] | None = None
         self._watching_transfers = False
+
+    def clock(self, node: str) -> Clock:
+        """The local clock of ``node``: its drift, and its timer jitter drawn from its own stream."""
+        jitter = self.scenario.timing.jitter
+        draw = None if jitter is None else sampler(jitter, stream(self.seed, "jitter", node))
+        return Clock(self.env, self.drift_ppm(node), jitter=draw)
+
+    def write_time(self, node: str) -> Sampler | None:
+        """How long each of ``node``'s disk writes takes (``storage``), drawn from its own stream; ``None``
+        when writes are durable at once."""
+        disk = self.scenario.storage
+        write, stall = distribution(disk.write_ms), distribution(disk.fsync_stall_ms)
+        if write is None and (stall is None or not disk.fsync_stall_rate):
+            return None
+        if write is not None and write.dist == "constant" and stall is None:
+            ms = float(write.ms)  # type: ignore[arg-type]
+            return lambda: ms
+        rng = stream(self.seed, "disk", node)
+        base = sampler(write or Delay(dist="constant", ms=0), rng)
+        return base if stall is None else with_stalls(base, disk.fsync_stall_rate, sampler(stall, rng), rng)
+
+    def drift_ppm(self, node: str) -> float:
+        """The clock-rate error of ``node`` (``timing.drift_ppm``): given, or drawn in ±the bound from the
+        node's clock stream (no draw when the bound is 0)."""
+        drift = self.scenario.timing.drift_ppm
+        if isinstance(drift, dict):
+            return drift.get(node, 0.0)
+        return stream(self.seed, "clock", node).uniform(-drift, drift) if drift else 0.0
 
     def _deliver(self, src: str, dst: str, message: Message, msg_id: int) -> None:
         self.servers[dst].receive(src, message, msg_id)

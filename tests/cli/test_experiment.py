@@ -86,3 +86,31 @@ def test_bad_sizes_name_sizes(sizes: str, message: str, capsys: pytest.CaptureFi
 def test_jobs_and_dask_are_exclusive(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["experiment", "why-odd", "--jobs", "2", "--dask", "tcp://nowhere:8786", "--quiet"]) == 2
     assert "--jobs and --dask: give one or the other" in capsys.readouterr().err
+
+
+def test_election_timeouts_under_both_timings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--timing twice: one run per profile, each in the JSON's runs and in its own CSV; the figure has a column
+    each."""
+    csv, png = tmp_path / "trials.csv", tmp_path / "fig16.png"
+    args = ["experiment", "election-timeouts", "--trials", "2", "--jobs", "1", "--cap-s", "1", "--quiet"]
+    status = main(
+        [*args, "--timing", "exact", "--timing", "lan", "--json", "--csv", str(csv), "--plot", str(png)]
+    )
+    assert status == 0
+    runs = json.loads(capsys.readouterr().out)["runs"]
+    assert [run["setup"]["timing"] for run in runs] == ["exact", "lan"]
+    assert runs[0]["setup"]["write_ms"] == 4.0 and runs[1]["setup"]["write_ms"] is None
+    assert runs[1]["setup"]["symmetric_cap_ms"] == 600_000.0
+    assert (tmp_path / "trials-exact.csv").exists() and (tmp_path / "trials-lan.csv").exists()
+    assert png.stat().st_size > 10_000
+    with pytest.raises(SystemExit) as refused:
+        main([*args, "--timing", "lam"])
+    assert refused.value.code == 2
+    assert "invalid choice: 'lam'" in capsys.readouterr().err
+
+
+def test_the_clis_timings_are_the_schemas_profiles() -> None:
+    from raft.cli.experiment import DEFAULT_TIMING, TIMINGS
+    from raft.scenario.timing import PROFILES
+
+    assert tuple(PROFILES) == TIMINGS and DEFAULT_TIMING == "exact"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import pytest
 import simpy
 
 from raft.core.messages import Message, RequestVote, RequestVoteResponse
@@ -218,3 +219,35 @@ def test_same_seed_same_draws() -> None:
         return [t for t, *_ in h.received]
 
     assert times(1) == times(1) != times(2)
+
+
+def test_a_lognormal_latency_has_its_median_and_floor_and_a_long_tail() -> None:
+    from raft.scenario.delays import Delay
+    from raft.sim.delays import sampler
+
+    rng = random.Random(0)
+    spec = Delay.model_validate({"dist": "lognormal", "min_ms": 0.05, "median_ms": 0.2, "sigma": 0.8})
+    h = Harness(latency_ms=sampler(spec, rng))
+    h.net.rng = rng
+    for _ in range(4000):
+        h.send("n1", "n2")
+    h.env.run()
+    times = sorted(t for t, *_ in h.received)
+    assert len(times) == 4000 and times[0] >= 0.05
+    assert times[2000] == pytest.approx(0.2, rel=0.05)
+    assert times[3960] > 4 * times[2000]  # p99 far beyond the median
+
+
+def test_a_links_base_latency_is_added_both_ways_and_only_there() -> None:
+    h = Harness(link_latency_ms={"n1": {"n3": 30.0}})
+    h.send("n1", "n3")
+    h.send("n3", "n1")
+    h.send("n1", "n2")
+    h.send("n2", "n3")
+    h.env.run()
+    assert sorted((t, src, dst) for t, src, dst, _ in h.received) == [
+        (5.0, "n1", "n2"),
+        (5.0, "n2", "n3"),
+        (35.0, "n1", "n3"),
+        (35.0, "n3", "n1"),
+    ]

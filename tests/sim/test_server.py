@@ -101,7 +101,7 @@ def rig(write_ms: float = WRITE_MS) -> Rig:
         wire,
         bus,
         storage,
-        write_ms=write_ms,
+        write_time=(lambda: write_ms) if write_ms > 0 else None,
     )  # type: ignore[arg-type]
     server.start()
     return Rig(env, server, wire, storage, events)

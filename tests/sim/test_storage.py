@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from raft.api import simulate
 from raft.core.messages import Entry
 from raft.core.node import HardState, Ready
@@ -195,3 +197,34 @@ def test_what_a_node_counts_durable_is_what_storage_keeps_through_truncations() 
         assert node is not None
         if not server.storage.pending_log_from:
             assert node.durable_index == server.storage.durable_index == node.log.last_index
+
+
+def test_disk_writes_take_their_drawn_durations_with_occasional_stalls() -> None:
+    """A candidate persists its term and vote before its RequestVotes leave: over many seeds, the time from its
+    timeout to its RequestVote is one write, whose durations have the configured median and whose stalls come at
+    the configured rate and add the configured time."""
+    gaps = []
+    for seed in range(600):
+        sc = scenario(
+            size=3,
+            duration_ms=400,
+            cluster={"size": 3, "election_timeout_ms": [150, 300]},
+            storage={
+                "write_ms": {"dist": "lognormal", "median_ms": 2.0, "sigma": 0.3},
+                "fsync_stall_rate": 0.1,
+                "fsync_stall_ms": 40,
+            },
+        ).model_copy(update={"seed": seed})
+        events = simulate(sc, seed=seed).recorded_events()
+        timeout = next(e for e in events if e["type"] == "timeout")
+        vote = next(
+            e
+            for e in events
+            if e["type"] == "send" and e["msg"] == "RequestVote" and e["from"] == timeout["node"]
+        )
+        gaps.append(vote["t_ms"] - timeout["t_ms"])
+    fast = sorted(g for g in gaps if g < 20)
+    stalled = [g for g in gaps if g >= 20]
+    assert len(stalled) / len(gaps) == pytest.approx(0.1, abs=0.03)
+    assert fast[len(fast) // 2] == pytest.approx(2.0, rel=0.06)
+    assert sorted(stalled)[len(stalled) // 2] == pytest.approx(42.0, rel=0.06)

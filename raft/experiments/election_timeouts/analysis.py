@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from raft.analysis.summary import nearest_rank
 from raft.batch.sweep import Runner
 from raft.experiments.election_timeouts.paper import PAPER, RANGES, STATS, TimeoutRange
-from raft.experiments.election_timeouts.trials import Setup, run_trials
+from raft.experiments.election_timeouts.trials import EXACT_LATENCY_MS, EXACT_WRITE_MS, Setup, run_trials
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -75,15 +75,24 @@ class ElectionTimeoutsResult:
     ranges: tuple[RangeResult, ...]
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as JSON data. ``latency_ms`` and ``write_ms`` are ``null`` where a timing profile draws
+        them (its values: ``raft.scenario.timing.PROFILES``), as is ``election_path_ms``."""
+        exact = self.setup.election_path_ms is not None
+        latency = self.setup.latency_ms or (EXACT_LATENCY_MS if exact else None)
+        write = (
+            self.setup.write_ms if self.setup.write_ms is not None else (EXACT_WRITE_MS if exact else None)
+        )
         return {
             "experiment": "election-timeouts",
             "seed": self.seed,
             "setup": {
                 "servers": 5,
-                "latency_ms": list(self.setup.latency_ms),
-                "write_ms": self.setup.write_ms,
+                "timing": self.setup.timing,
+                "latency_ms": None if latency is None else list(latency),
+                "write_ms": write,
                 "election_path_ms": self.setup.election_path_ms,
                 "cap_ms": self.setup.cap_ms,
+                "symmetric_cap_ms": self.setup.symmetric_cap_ms,
                 "heartbeat": "half the minimum election timeout",
             },
             "ranges": [
@@ -143,7 +152,11 @@ def run_election_timeouts(
         downtimes = tuple(trial.downtime_ms for trial in mine)
         results.append(
             RangeResult(
-                r.label, len(mine), sum(1 for trial in mine if trial.censored), downtimes, setup.cap_ms
+                r.label,
+                len(mine),
+                sum(1 for trial in mine if trial.censored),
+                downtimes,
+                setup.cap_for(r.low, r.high),
             )
         )
     return ElectionTimeoutsResult(setup, seed, tuple(results))

@@ -12,10 +12,7 @@ def render(result: ElectionTimeoutsResult) -> str:
     """The table: per range, the simulated statistics and the paper's below them."""
     setup = result.setup
     lines = [
-        f"Time without a leader after the leader crashes (ms), 5 servers; latency {setup.latency_ms[0]:g}-"
-        f"{setup.latency_ms[1]:g} ms one way, disk write {setup.write_ms:g} ms "
-        f"(timeout to first heartbeat ~{setup.election_path_ms:.1f} ms); "
-        f"cap {setup.cap_ms / 1000:g} s simulated per trial ('>cap': censored).",
+        f"Time without a leader after the leader crashes (ms), 5 servers; {setup.description} ('>cap': censored).",
         "'>cap': the quantile falls on a censored trial. mean: over all trials; '>=N' where trials were censored:",
         "a lower bound (censored trials counted at the cap), not a mean of the uncensored trials alone.",
         "range     source  trials  cens  " + "  ".join(f"{s:>7}" for s in STATS),

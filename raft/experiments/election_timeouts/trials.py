@@ -13,6 +13,9 @@ The model of one trial (the paper's setup, made explicit):
   first heartbeat's arrival (candidate, voter, then the new leader's heartbeat): with the defaults (0.2-0.6 ms,
   4 ms) about 9 ms, the part of the paper's ~15 ms broadcast time that lies on that path. Writing 12 ms per
   write (15 ms per RPC) triples it: see docs/experiments.md.
+- Under a timing profile (``Setup.timing``, ``lan``: :mod:`raft.scenario.timing`) the clocks drift, the timers
+  jitter, and latency and disk writes are drawn from the profile's distributions instead; the cap of a range
+  without randomization (150-150) is then lifted (:data:`SYMMETRIC_CAP_MS`) so that its median is measured.
 - The time without a leader runs from the crash until every other survivor has received an AppendEntries of the
   new leader's term. A trial that has not got there after ``cap_ms`` of simulated time is censored.
 """
@@ -48,20 +51,83 @@ TRIAL_COLUMNS = (
 )
 
 
+#: The timing of the paper's setup under exact time: one-way latency (uniform, ms) and disk write (ms).
+EXACT_LATENCY_MS = (0.2, 0.6)
+EXACT_WRITE_MS = 4.0
+#: The cap of a range without randomization under a timing profile: beyond the paper's longest trial (528 s).
+SYMMETRIC_CAP_MS = 600_000.0
+#: The cap of every other range (and of 150-150 under exact time).
+CAP_MS = 10_000.0
+
+
 @dataclass(frozen=True, slots=True)
 class Setup:
-    """The timing model: one-way latency range, disk write time, and the cap on simulated time per trial."""
+    """The timing model: the scenario's ``timing.profile`` (``exact`` or ``lan``), the one-way latency range and
+    disk write time if given (``None``: under ``exact`` 0.2-0.6 ms and 4 ms, under a profile the profile's
+    distributions), and the caps on simulated time per trial: ``cap_ms``, and ``symmetric_cap_ms`` for a range
+    without randomization (150-150), whose elections, when anything breaks the symmetry at all, take tens of
+    seconds (``None``: ``cap_ms``)."""
 
-    latency_ms: tuple[float, float] = (0.2, 0.6)
-    write_ms: float = 4.0
-    cap_ms: float = 10_000.0
+    latency_ms: tuple[float, float] | None = None
+    write_ms: float | None = None
+    cap_ms: float = CAP_MS
+    timing: str = "exact"
+    symmetric_cap_ms: float | None = None
+
+    @classmethod
+    def for_timing(
+        cls,
+        timing: str,
+        *,
+        latency_ms: tuple[float, float] | None = None,
+        write_ms: float | None = None,
+        cap_ms: float | None = None,
+    ) -> Setup:
+        """The setup of a run under ``timing``: exact time keeps every range's cap (150-150 never elects at
+        any cap: nothing breaks the symmetry); a profile lifts the cap of 150-150 to :data:`SYMMETRIC_CAP_MS`
+        so that its median is measured, not censored."""
+        cap = CAP_MS if cap_ms is None else cap_ms
+        symmetric = None if timing == "exact" else max(cap, SYMMETRIC_CAP_MS)
+        return cls(latency_ms, write_ms, cap, timing, symmetric)
 
     @property
-    def election_path_ms(self) -> float:
+    def description(self) -> str:
+        """The timing in words, for the table's title."""
+        if self.election_path_ms is not None:
+            latency = EXACT_LATENCY_MS if self.latency_ms is None else self.latency_ms
+            write = EXACT_WRITE_MS if self.write_ms is None else self.write_ms
+            model = (
+                f"latency {latency[0]:g}-{latency[1]:g} ms one way, disk write {write:g} ms "
+                f"(timeout to first heartbeat ~{self.election_path_ms:.1f} ms)"
+            )
+        else:
+            model = "drawn from the profile's distributions"
+            if self.latency_ms is not None:
+                model += f", latency {self.latency_ms[0]:g}-{self.latency_ms[1]:g} ms one way"
+            if self.write_ms is not None:
+                model += f", disk write {self.write_ms:g} ms"
+        caps = f"cap {self.cap_ms / 1000:g} s"
+        if self.symmetric_cap_ms is not None:
+            caps += f" ({self.symmetric_cap_ms / 1000:g} s for 150-150)"
+        return f"timing {self.timing}: {model}; {caps} simulated per trial"
+
+    def cap_for(self, low: float, high: float) -> float:
+        """The cap of the range ``low``-``high``."""
+        if low == high and self.symmetric_cap_ms is not None:
+            return self.symmetric_cap_ms
+        return self.cap_ms
+
+    @property
+    def election_path_ms(self) -> float | None:
         """The fixed cost of a won election from the winner's timeout to its first heartbeat's arrival: two
         disk writes in sequence (the candidate's term and vote, the voter's vote; the new leader's
-        AppendEntries leave without waiting for its own write) and three one-way hops (mean latency)."""
-        return 2 * self.write_ms + 3 * sum(self.latency_ms) / 2
+        AppendEntries leave without waiting for its own write) and three one-way hops (mean latency). ``None``
+        when it is drawn (a profile's distributions)."""
+        if self.timing != "exact" and (self.latency_ms is None or self.write_ms is None):
+            return None
+        latency = EXACT_LATENCY_MS if self.latency_ms is None else self.latency_ms
+        write = EXACT_WRITE_MS if self.write_ms is None else self.write_ms
+        return 2 * write + 3 * sum(latency) / 2
 
 
 @functools.lru_cache(maxsize=32)
@@ -72,7 +138,7 @@ def trial_scenario(low: float, high: float, setup: Setup) -> Any:
     log2, log1 = [1, 1], [1]
     data = {
         "name": f"figure16-{low:g}-{high:g}",
-        "duration_ms": setup.cap_ms + low,
+        "duration_ms": setup.cap_for(low, high) + low,
         "cluster": {
             "size": 5,
             "election_timeout_ms": [low, high],
@@ -85,11 +151,14 @@ def trial_scenario(low: float, high: float, setup: Setup) -> Any:
                 "n5": {"term": 1, "voted_for": "n1", "log": log1},
             },
         },
-        "network": {"latency_ms": list(setup.latency_ms)},
-        "storage": {"write_ms": setup.write_ms},
         "workload": {"clients": 0},
+        "timing": {"profile": setup.timing},
         "events": [{"at_ms": 0, "crash": CRASHED}],
     }
+    if setup.timing == "exact" or setup.latency_ms is not None:
+        data["network"] = {"latency_ms": list(setup.latency_ms or EXACT_LATENCY_MS)}
+    if setup.timing == "exact" or setup.write_ms is not None:
+        data["storage"] = {"write_ms": EXACT_WRITE_MS if setup.write_ms is None else setup.write_ms}
     return parse_scenario(data, "<election-timeouts>")
 
 
@@ -140,7 +209,7 @@ class TrialTask:
         simulate(
             scenario,
             seed=run.seed,
-            duration_ms=crash_at + self.setup.cap_ms,
+            duration_ms=crash_at + self.setup.cap_for(low, high),
             record=False,
             consumers=[(probe, (EventType.CRASH, EventType.ROLE, EventType.DELIVER))],
         )

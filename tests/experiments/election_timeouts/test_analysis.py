@@ -66,3 +66,18 @@ def test_frame_has_a_row_per_range_with_the_paper_beside_it() -> None:
     assert frame.loc["150-151", "censored"] == 1 and math.isnan(frame.loc["150-151", "max"])
     assert frame.loc["150-151", "mean_at_least"] == 400.0 and math.isnan(frame.loc["150-151", "mean"])
     assert frame.loc["150-300", "p50"] == 100.0 and frame.loc["150-300", "paper p50"] == 171
+
+
+def test_lan_timing_brings_the_narrow_and_the_wide_ranges_near_the_paper() -> None:
+    """A small version of the Figure 16 criteria under the lan profile (the full run is in docs/experiments.md):
+    one profile, medians of a wide, a short and a narrow range close to the paper's."""
+    labels = ("150-155", "150-300", "12-24")
+    result = analysis.run_election_timeouts(
+        trials=60,
+        runner=SerialRunner(),
+        setup=Setup.for_timing("lan"),
+        ranges=[find_range(x) for x in labels],
+    )
+    ratio = {r.label: r.stats["p50"] / r.paper["p50"] for r in result.ranges}
+    assert 0.75 <= ratio["150-300"] <= 1.25 and 0.75 <= ratio["12-24"] <= 1.25
+    assert 0.5 <= ratio["150-155"] <= 2

@@ -54,3 +54,23 @@ def test_a_range_not_simulated_says_its_curve_is_the_papers_only():
     legend = [t.get_text() for t in bottom.get_legend().get_texts()]
     assert "12-24 ms: paper only (not simulated)" in legend  # its dashed curve is drawn, no solid one
     assert "150-300 ms" in legend
+
+
+def test_two_timings_are_drawn_side_by_side() -> None:
+    from raft.experiments.election_timeouts.analysis import ElectionTimeoutsResult, RangeResult
+    from raft.experiments.election_timeouts.figure import election_timeouts_figure
+    from raft.experiments.election_timeouts.trials import Setup
+
+    exact = ElectionTimeoutsResult(Setup(), 1, (RangeResult("150-150", 1, 1, (None,), 10_000.0),))
+    lan = ElectionTimeoutsResult(
+        Setup.for_timing("lan"), 1, (RangeResult("150-150", 2, 0, (20_000.0, 40_000.0), 600_000.0),)
+    )
+    fig = election_timeouts_figure([exact, lan])
+    axes = fig.get_axes()
+    assert len(axes) == 4
+    titles = [ax.get_title() for ax in axes if ax.get_title()]
+    assert any("timing exact" in t for t in titles) and any("timing lan" in t for t in titles)
+    left_top, right_top = (ax for ax in axes if ax.get_xscale() == "log")
+    assert any(a.get_gid() == "never:150-150" for a in left_top.texts)
+    assert not any(a.get_gid() == "never:150-150" for a in right_top.texts)
+    assert right_top.get_xlim()[1] == left_top.get_xlim()[1] == 1_000_000  # room for 150-150's long elections
