@@ -182,6 +182,7 @@ def simulate(
     linearizability: bool | None = None,
     consumers: Sequence[Consumer] = (),
     pacer: Pacer | None = None,
+    setup: Callable[[Simulation], None] | None = None,
 ) -> Result:
     """Run ``scenario`` (a Scenario or a path to a YAML file) once.
 
@@ -196,6 +197,8 @@ def simulate(
     :func:`raft.experiments.observe.stop`). ``pacer`` runs the simulation in slices (the CLI's progress and
     Ctrl-C, see :data:`raft.sim.simulation.Pacer`); it never changes the events, and when it stops the run early
     the result is ``interrupted``, its summary covers the part that ran and the trace ends there, valid.
+    ``setup`` is called with the simulation before it runs: how a layer above it (:mod:`raft.kubernetes`)
+    starts its own processes in the run's environment and drives the cluster through its public methods.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(Path(scenario))
@@ -224,7 +227,10 @@ def simulate(
     if history is not None:
         bus.subscribe(history, HISTORY_TYPES)
     try:
-        outcome = Simulation(scenario, seed=seed, duration_ms=duration, bus=bus).run(pacer)
+        simulation = Simulation(scenario, seed=seed, duration_ms=duration, bus=bus)
+        if setup is not None:
+            setup(simulation)
+        outcome = simulation.run(pacer)
     except BaseException:
         if writer is not None:
             writer.abort()

@@ -1,5 +1,5 @@
-"""``raft-sim experiment why-odd`` and ``raft-sim experiment election-timeouts``: the two studies, built on the
-sweep engine; a quick classroom run and the full study are the same command with different ``--trials``."""
+"""``raft-sim experiment why-odd``, ``raft-sim experiment election-timeouts`` and ``raft-sim experiment
+control-plane``: the studies, built on the sweep engine; a quick classroom run and the full study are the same command with different ``--trials``."""
 
 from __future__ import annotations
 
@@ -68,6 +68,24 @@ def register(subparsers: Any) -> None:
         "--cap-s", type=float, default=None, help="simulated seconds before a trial is censored"
     )
     timeouts.set_defaults(func=run_election_timeouts)
+    control = which.add_parser(
+        "control-plane",
+        help="Kubernetes: how many control-plane nodes, stacked or external etcd, in how many zones",
+    )
+    _common(control, "simulated clusters per case for the independent failures (default 50)")
+    control.add_argument(
+        "--sizes", default="1-7", help="control-plane node counts, e.g. 1-7 or 3,5 (default 1-7)"
+    )
+    control.add_argument(
+        "--node-availability",
+        type=float,
+        default=0.9,
+        help="fraction of the time each machine is up, failing independently (default 0.9)",
+    )
+    control.add_argument(
+        "--etcd-members", type=int, default=3, help="etcd hosts of an external etcd (default 3)"
+    )
+    control.set_defaults(func=run_control_plane)
 
 
 def _check(args: argparse.Namespace) -> Any:
@@ -170,3 +188,35 @@ def _suffixed(path: str, timing: str) -> str:
     """``trials.csv`` for the ``lan`` run of several: ``trials-lan.csv``."""
     stem, dot, ext = path.rpartition(".")
     return f"{stem}-{timing}.{ext}" if dot and "/" not in ext else f"{path}-{timing}"
+
+
+def run_control_plane(args: argparse.Namespace) -> int:
+    from raft.batch.grid import parse_int_ranges
+    from raft.batch.sweep import show_progress
+    from raft.experiments.control_plane import analysis, report
+    from raft.kubernetes.spec import MAX_CONTROL_PLANE
+
+    runner = _check(args)
+    sizes = parse_int_ranges(args.sizes, "--sizes", low=1, high=MAX_CONTROL_PLANE)
+    if not 0.0 < args.node_availability <= 1.0:
+        raise RaftSimError(f"--node-availability: must be in (0, 1], got {args.node_availability:g}")
+    if not 1 <= args.etcd_members <= MAX_CONTROL_PLANE:
+        raise RaftSimError(
+            f"--etcd-members: must be between 1 and {MAX_CONTROL_PLANE}, got {args.etcd_members}"
+        )
+    result = analysis.run_control_plane(
+        sizes=sizes,
+        trials=args.trials or analysis.TRIALS,
+        seed=args.seed,
+        runner=runner,
+        node_availability=args.node_availability,
+        etcd_members=args.etcd_members,
+        progress=show_progress(args.quiet),
+    )
+    if args.csv:
+        report.write_csv(result, args.csv)
+    if args.plot:
+        from raft.experiments.control_plane import figure
+
+        figure.plot(result, args.plot)
+    return _print(args, result.to_dict(), report.render(result))

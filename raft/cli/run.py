@@ -29,7 +29,10 @@ from raft.cli.progress import RunPacer
 from raft.cli.report import render_summary
 from raft.errors import RaftSimError
 from raft.files import check_output_file
-from raft.scenario import Scenario, load_scenario
+from raft.kubernetes.loader import is_kubernetes_data, parse_kube_scenario
+from raft.kubernetes.spec import KubeScenario
+from raft.scenario import Scenario, parse_scenario
+from raft.scenario.reader import read_scenario_data
 from raft.scenario.suggest import fmt_number
 from raft.sim.cost import estimate, warning
 from raft.words import counted
@@ -83,6 +86,17 @@ def register(subparsers: Any) -> None:
         "something, the others summarised)",
     )
     run.add_argument(
+        "--diagram",
+        metavar="FILE",
+        help="Kubernetes scenarios: write the cluster diagram (zones, nodes, etcd roles, API state, pods) at --at",
+    )
+    run.add_argument(
+        "--at",
+        type=float,
+        metavar="S",
+        help="with --diagram: the moment drawn, in seconds (default: the end)",
+    )
+    run.add_argument(
         "--quiet",
         action="store_true",
         help="no progress and no cost warning on stderr (progress shows only on a terminal, for runs "
@@ -110,8 +124,22 @@ def register(subparsers: Any) -> None:
 def run_scenario(args: argparse.Namespace) -> int:
     check_duration(args.duration_ms)
     bugs = check_bugs(args.bug)
+    path = find_scenario(args.scenario)
+    data = read_scenario_data(path)
+    if is_kubernetes_data(data):
+        from raft.cli.kube import run_kubernetes
+
+        if args.html:
+            raise RaftSimError(
+                "--html: not for Kubernetes scenarios; write etcd's trace with --trace FILE, then "
+                "'raft-sim html FILE -o PAGE'"
+            )
+
+        return run_kubernetes(args, data)
+    if args.diagram or args.at is not None:
+        raise RaftSimError("--diagram, --at: only for Kubernetes scenarios (scenarios/kubernetes/)")
     shown = check_events(args.events, args.show, args.json)
-    scenario = load_scenario(find_scenario(args.scenario))
+    scenario = parse_scenario(data)
     if args.trace:
         check_output_file(args.trace)
     if args.html:
@@ -214,10 +242,36 @@ def list_scenarios(args: argparse.Namespace) -> int:
     paths = sorted(root.rglob("*.yaml"))
     if not paths:
         raise RaftSimError(f"{root}: no scenario files found")
-    sys.stdout.write(
-        scenario_listing([(path.relative_to(root), load_scenario(path)) for path in paths], args.long)
-    )
+    raft: list[tuple[Path, Scenario]] = []
+    kube: list[tuple[Path, KubeScenario]] = []
+    for path in paths:
+        data = read_scenario_data(path)
+        if is_kubernetes_data(data):
+            kube.append((path.relative_to(root), parse_kube_scenario(data)))
+        else:
+            raft.append((path.relative_to(root), parse_scenario(data)))
+    sys.stdout.write(scenario_listing(raft, args.long))
+    if kube:
+        sys.stdout.write("\n" + kube_listing(kube, args.long))
     return EXIT_OK
+
+
+def kube_listing(scenarios: list[tuple[Path, KubeScenario]], long: bool = False) -> str:
+    """The Kubernetes scenarios' part of ``raft-sim list``, in the words of :func:`scenario_listing`."""
+    out = ["The Kubernetes control plane over etcd (raft-sim run NAME):"]
+    width = max(len(path.with_suffix("").as_posix()) for path, _ in scenarios)
+    for path, scenario in scenarios:
+        name = path.with_suffix("").as_posix()
+        story = " ".join((scenario.description or scenario.name).split())
+        if long:
+            out.append(f"  {name}")
+            out += textwrap.wrap(
+                story, LIST_WIDTH, initial_indent="      ", subsequent_indent="      ", break_on_hyphens=False
+            )
+        else:
+            start = f"  {name:<{width}}  "
+            out.append(start + _fit(_first_sentence(story), LIST_WIDTH - len(start)))
+    return "\n".join(out) + "\n"
 
 
 def is_bug_lesson(scenario: Scenario) -> bool:
@@ -297,7 +351,16 @@ def validate_scenarios(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for path in args.scenarios:
         try:
-            scenario = load_scenario(find_scenario(path))
+            data = read_scenario_data(find_scenario(path))
+            if is_kubernetes_data(data):
+                kube = parse_kube_scenario(data)
+                spec = kube.kubernetes
+                print(
+                    f"{path}: ok ({kube.name}, Kubernetes: {spec.control_plane} control-plane nodes, {spec.etcd} "
+                    f"etcd, {counted(len(kube.events), 'event')}, {counted(len(kube.expect), 'expectation')})"
+                )
+                continue
+            scenario = parse_scenario(data)
         except RaftSimError as error:
             print(error, file=sys.stderr)
             status = EXIT_BAD_INPUT

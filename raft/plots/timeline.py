@@ -157,6 +157,16 @@ def timeline(
     return fig
 
 
+def draw_election_lanes(ax: Any, events: Events, start: float, stop: float) -> None:
+    """One election lane per node on ``ax`` (roles, terms, crashes, partitions, leader changes), for pictures
+    that set them beneath panels of their own (the Kubernetes timeline, :mod:`raft.kubernetes.figures`)."""
+    shown = {node: node for node in replay.nodes(events)}
+    y_of = {node: len(shown) - 1 - i for i, node in enumerate(shown)}
+    axis = TimeAxis.for_window(start, stop)
+    _draw_partitions(ax, events, len(shown) - 1, start, stop, axis, False)
+    _draw_lanes(ax, events, shown, y_of, start, stop, axis)
+
+
 def _draw_lanes(
     ax: Any,
     events: Events,

@@ -26,6 +26,7 @@ from raft.sim.clock import Clock
 from raft.sim.delays import Sampler, sampler, with_stalls
 from raft.sim.events import TRACE_SCHEMA_VERSION, EndEvent, Event, EventBus, EventType, MetaEvent
 from raft.sim.network import Network
+from raft.sim.requests import Requests
 from raft.sim.safety import SafetyViolationError, Violation
 from raft.sim.script import Script
 from raft.sim.server import SimServer
@@ -151,6 +152,7 @@ class Simulation:
         #: The leadership transfer under way: (target, leader, term, start time), until its outcome is traced.
         self.transfer_pending: tuple[str, str, int, float] | None = None
         self._watching_transfers = False
+        self._requests: Requests | None = None
 
     def clock(self, node: str) -> Clock:
         """The local clock of ``node``: its drift, and its timer jitter drawn from its own stream."""
@@ -416,6 +418,21 @@ class Simulation:
 
     def scripted_write(self, op: str, to: str | None) -> None:
         self.script_client.submit(op, to)
+
+    def request(self, member: str, op: str, *, session: str, timeout_ms: float) -> simpy.Event:
+        """Send ``op`` for ``session`` to ``member`` now (see :mod:`raft.sim.requests`): the event succeeds with
+        the command's result once applied, or fails with :class:`raft.sim.requests.RequestFailed` (member down,
+        no leader, timed out). The hook a layer above the simulation drives the store through."""
+        if self._requests is None:
+            self._requests = Requests(self.env, self.servers, self.network)
+        return self._requests.submit(member, op, session=session, timeout_ms=timeout_ms)
+
+    def connected(self, a: str, b: str) -> bool:
+        """Can members ``a`` and ``b`` exchange messages both ways right now?"""
+        return self.network.topology.connected(a, b)
+
+    def is_up(self, member: str) -> bool:
+        return self.servers[member].up
 
     # ------------------------------------------------------ leadership transfer
 

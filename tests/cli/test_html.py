@@ -79,3 +79,14 @@ def test_the_readmes_player_commands_work(tmp_path, monkeypatch, capsys):
         assert embedded((tmp_path / page).read_text(encoding="utf-8"))["meta"]["type"] == "meta"
     assert "docs/img/player-old-leader-minority.png" in section
     assert (ROOT / "docs" / "img" / "player-old-leader-minority.png").stat().st_size > 10_000
+
+
+def test_run_html_refuses_a_kubernetes_scenario_and_says_what_works(tmp_path, capsys):
+    page = tmp_path / "k.html"
+    assert (
+        main(["run", str(ROOT / "scenarios" / "kubernetes" / "rolling-upgrade.yaml"), "--html", str(page)])
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--trace" in err and "raft-sim html" in err
+    assert not page.exists()

@@ -177,10 +177,14 @@ def test_list_shows_teaching_scenarios_then_bug_lessons_one_line_each(
     assert lines[bug_heading].startswith("Bug lessons: each switches one bug on and shows the violation")
     assert [line.split()[0] for line in lines[1 : pair_heading - 1]] == teaching
     assert [line.split()[0] for line in lines[pair_heading + 1 : bug_heading - 1]] == pairs
-    assert [line.split()[0] for line in lines[bug_heading + 1 :]] == bugs
+    kube_heading = lines.index("", bug_heading) + 1
+    kube = sorted(f"kubernetes/{p.stem}" for p in (SCENARIOS / "kubernetes").glob("*.yaml"))
+    assert lines[kube_heading] == "The Kubernetes control plane over etcd (raft-sim run NAME):"
+    assert [line.split()[0] for line in lines[bug_heading + 1 : kube_heading - 1]] == bugs
+    assert [line.split()[0] for line in lines[kube_heading + 1 :]] == kube
     assert (
-        len(lines) == len(teaching) + len(pairs) + len(bugs) + 5
-    )  # one line each, three headings, two blanks
+        len(lines) == len(teaching) + len(pairs) + len(bugs) + len(kube) + 7
+    )  # one line each, four headings, three blanks
     assert all(len(line) <= 110 for line in lines)
     assert any(
         line.split()
