@@ -21,6 +21,7 @@ from raft.cli import fuzz as fuzz_command
 from raft.cli import html as html_command
 from raft.cli import plot as plot_command
 from raft.cli import run as run_command
+from raft.cli import serve as serve_command
 from raft.cli import sweep as sweep_command
 from raft.cli.options import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
 from raft.errors import RaftSimError
@@ -29,7 +30,15 @@ from raft.interrupts import Interrupted
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "build_parser", "entry", "main"]
 
 #: Subcommand modules, in the order ``raft-sim --help`` lists them.
-COMMANDS = [run_command, fuzz_command, plot_command, html_command, sweep_command, experiment_command]
+COMMANDS = [
+    run_command,
+    fuzz_command,
+    plot_command,
+    html_command,
+    sweep_command,
+    experiment_command,
+    serve_command,
+]
 
 
 class _Parser(argparse.ArgumentParser):

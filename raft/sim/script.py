@@ -76,13 +76,21 @@ class Script:
         self.sim = sim
         self.follower_rng = follower_rng  # draws the node each ``follower`` stands for
         self.waiting: list[ScenarioEvent] = []
+        self._watching_roles = False
         for event in events:
-            if event.at_ms is not None:
-                self._at(event.at_ms, event)
-            else:
-                self.waiting.append(event)
-        if self.waiting:
-            sim.bus.subscribe(self._on_role, [EventType.ROLE])
+            self.schedule(event)
+
+    def schedule(self, event: ScenarioEvent) -> None:
+        """Carry out ``event`` at its time (``at_ms``, not before now) or on its trigger. The scenario's events
+        are scheduled this way when the script is built; a live session schedules the events it is sent the same
+        way, each at a time it has run to (:meth:`raft.sim.simulation.Simulation.advance_to`)."""
+        if event.at_ms is not None:
+            self._at(event.at_ms, event)
+            return
+        if not self._watching_roles:
+            self._watching_roles = True
+            self.sim.bus.subscribe(self._on_role, [EventType.ROLE])
+        self.waiting.append(event)
 
     def _at(self, t_ms: float, event: ScenarioEvent) -> None:
         env = self.sim.env

@@ -33,6 +33,7 @@ from raft.sim.server import SimServer
 from raft.sim.storage import Storage
 
 if TYPE_CHECKING:
+    from raft.scenario import Event as ScenarioEvent
     from raft.scenario import Scenario
 
 
@@ -152,6 +153,8 @@ class Simulation:
         #: The leadership transfer under way: (target, leader, term, start time), until its outcome is traced.
         self.transfer_pending: tuple[str, str, int, float] | None = None
         self._watching_transfers = False
+        #: The scenario's events being carried out (built by :meth:`start`).
+        self.script: Script
         self._requests: Requests | None = None
 
     def clock(self, node: str) -> Clock:
@@ -221,30 +224,45 @@ class Simulation:
     def run(self, pacer: Pacer | None = None) -> RunOutcome:
         """Run to ``duration_ms`` or to the first safety violation; with a ``pacer``, in the slices it asks for,
         stopping early (interrupted) when it returns ``None``."""
-        self.bus.emit(self.meta())
         violation: Violation | None = None
         interrupted = False
         try:
-            for server in self.servers.values():
-                server.start()
-            Script(self, self.scenario.events, stream(self.seed, "script", "follower"))
-            workload = self.scenario.workload
-            if workload.clients:
-                for kind, rate in (("writes", workload.writes_per_s), ("reads", workload.reads_per_s)):
-                    if rate > 0:
-                        for client in self.clients:
-                            rng = stream(self.seed, "client", client.id, kind)
-                            open_loop(
-                                self.env,
-                                client,
-                                rng,
-                                rate / len(self.clients),
-                                self.stop_ms,
-                                reads=kind == "reads",
-                            )
+            self.start()
             interrupted = not self._run_paced(pacer)
         except SafetyViolationError as error:
             violation = error.violation
+        return self.finish(violation, interrupted)
+
+    def start(self) -> None:
+        """Begin the run at time 0: the meta line, the servers, the script and the clients' arrivals.
+
+        :meth:`run` does this, runs, and calls :meth:`finish`. A caller that paces the run itself (a live
+        session) calls the three steps in turn: :meth:`start`, :meth:`advance_to` as often as it likes (with
+        :meth:`schedule` in between), and :meth:`finish`. :meth:`advance_to` raises
+        :class:`~raft.sim.safety.SafetyViolationError` as a run stops on a violation; ``finish`` records it.
+        """
+        self.bus.emit(self.meta())
+        for server in self.servers.values():
+            server.start()
+        self.script = Script(self, self.scenario.events, stream(self.seed, "script", "follower"))
+        workload = self.scenario.workload
+        if workload.clients:
+            for kind, rate in (("writes", workload.writes_per_s), ("reads", workload.reads_per_s)):
+                if rate > 0:
+                    for client in self.clients:
+                        rng = stream(self.seed, "client", client.id, kind)
+                        open_loop(
+                            self.env,
+                            client,
+                            rng,
+                            rate / len(self.clients),
+                            self.stop_ms,
+                            reads=kind == "reads",
+                        )
+
+    def finish(self, violation: Violation | None = None, interrupted: bool = False) -> RunOutcome:
+        """End the run where it stands: the violation that stopped it (if any), then the ``end`` line."""
+        if violation is not None:
             self.bus.emit(violation.event())
         outcome = self.outcome(violation, interrupted)
         end: EndEvent = {
@@ -257,6 +275,36 @@ class Simulation:
             end["interrupted"] = True
         self.bus.emit(end)
         return outcome
+
+    @property
+    def now_ms(self) -> float:
+        """The simulated time reached."""
+        return float(self.env.now)
+
+    def advance_to(self, t_ms: float) -> bool:
+        """Carry out every event due before ``t_ms`` and stop with the clock at exactly ``t_ms``; return whether
+        no event is due at ``t_ms`` itself.
+
+        When none is, an event given to :meth:`schedule` now for ``t_ms`` happens first at that instant, as a scripted
+        event of the same time does in a run that has it in its scenario from the start (scheduled then, ahead of
+        everything due at that instant later). This is how a live session makes its events reproducible.
+        """
+        env = self.env
+        if t_ms <= env.now:
+            raise ValueError(f"advance_to({t_ms}): the run is at {env.now} ms already")
+        if env.now < t_ms / 2:  # from half-way on, t_ms - now is exact (Sterbenz), and so is the stop below
+            env.run(until=0.75 * t_ms)
+        env.run(until=t_ms)
+        # simpy stops a run with a marker event that it puts back at t_ms (with no callbacks left), ahead of
+        # everything else due then: one step takes it off, and the next event's time tells whether any is due.
+        env.step()
+        assert env.now == t_ms, f"the run stopped at {env.now} ms, not {t_ms}"
+        return bool(env.peek() > t_ms)
+
+    def schedule(self, event: ScenarioEvent) -> None:
+        """Carry out the scenario event ``event`` at its time (``at_ms``, not before now), as the script does the
+        scenario's own events (after :meth:`start`)."""
+        self.script.schedule(event)
 
     def _run_paced(self, pacer: Pacer | None) -> bool:
         """Run simpy to ``duration_ms`` (in the pacer's slices); ``False`` if the pacer stopped it first."""

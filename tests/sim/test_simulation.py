@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from raft.api import simulate
+from raft.scenario import Scenario, parse_scenario
+from raft.sim.events import EventBus
+from raft.sim.simulation import Simulation
 from tests.sim.simkit import Driven, scenario
 
 
@@ -100,3 +105,46 @@ def test_forced_timeout_is_ignored_by_a_leader_and_skipped_for_a_down_node() -> 
     run.run(200.0)
     assert [e["term"] for e in run.of("role", node="n1")] == [0, 1, 1]
     assert run.of("skip", action="timeout", target="n3")
+
+
+# ------------------------------------------------ a run driven step by step (start, advance_to, schedule, finish)
+
+
+def _stepped(sc: Scenario) -> tuple[Simulation, list[dict[str, Any]]]:
+    bus = EventBus()
+    events: list[dict[str, Any]] = []
+    bus.subscribe(events.append)
+    sim = Simulation(sc, seed=sc.seed, duration_ms=sc.duration_ms, bus=bus)
+    sim.start()
+    return sim, events
+
+
+def test_steps_give_the_events_of_run() -> None:
+    sc = scenario(workload={"writes_per_s": 20}, events=[{"at_ms": 700, "crash": "leader"}])
+    whole = simulate(sc).events or ()
+    sim, events = _stepped(sc)
+    for t_ms in (0.3, 1.0, 333.3, 700.0, 701.5, 2999.0, 3000.0):
+        sim.advance_to(t_ms)
+        assert sim.now_ms == t_ms
+    sim.finish()
+    assert events == list(whole)
+
+
+def test_advance_to_lands_exactly_and_says_whether_anything_is_due_then() -> None:
+    sim, events = _stepped(scenario(events=[{"at_ms": 500, "crash": "n1"}]))
+    assert sim.advance_to(0.1) is True
+    assert sim.advance_to(499.9) is True
+    assert sim.advance_to(500.0) is False  # the scripted crash is due
+    assert not [e for e in events if e["type"] == "crash"]  # and has not happened yet
+    assert sim.advance_to(500.5) is True
+    assert [e["t_ms"] for e in events if e["type"] == "crash"] == [500.0]
+
+
+def test_an_event_scheduled_when_nothing_is_due_happens_as_a_scripted_one() -> None:
+    crash = {"at_ms": 401.0, "crash": "leader"}
+    sim, events = _stepped(scenario())
+    assert sim.advance_to(401.0)
+    sim.schedule(parse_scenario({**scenario().model_dump(mode="json"), "events": [crash]}).events[0])
+    sim.advance_to(3000.0)
+    sim.finish()
+    assert events[1:] == list(simulate(scenario(events=[crash])).events or ())[1:]
