@@ -150,6 +150,11 @@ class Result:
 
         return messages_frame(self.recorded_events())
 
+    def snapshots_frame(self) -> pd.DataFrame:
+        from raft.analysis.frames import snapshots_frame
+
+        return snapshots_frame(self.recorded_events())
+
     def unavailable_frame(self) -> pd.DataFrame:
         from raft.analysis.frames import unavailable_frame
 
@@ -171,6 +176,15 @@ def with_bugs(scenario: Scenario, bugs: tuple[str, ...]) -> Scenario:
     return parse_scenario(data, scenario.source)
 
 
+def wants_linearizability(scenario: Scenario) -> bool:
+    """Whether a run checks the clients' history by default: when its workload issues reads (a read is what a
+    stale leader gets wrong), or its expectations name the verdict."""
+    return scenario.workload.reads_per_s > 0 or any(
+        (e.check == "safety_violation" and e.value == LINEARIZABILITY) or e.check == "linearizable"
+        for e in scenario.expect
+    )
+
+
 def simulate(
     scenario: Scenario | str | os.PathLike[str],
     *,
@@ -190,7 +204,8 @@ def simulate(
     (needed for plots and tables), or only the events of the types it lists (cheaper: a per-message type
     listed costs an event per message); ``trace`` writes the JSON Lines trace to that path; ``bugs`` switches on
     named bugs for a lesson. Safety is always checked. ``linearizability`` checks the clients' history after
-    the run (``None``: only when the scenario expects a Linearizability violation); the summary's
+    the run (``None``: when the workload issues reads, or the scenario expects a Linearizability violation or
+    states ``linearizable``); the summary's
     ``linearizable`` is then the verdict, and a non-linearizable history is listed among its violations.
     ``consumers`` are extra event consumers, each a handler and the event types it wants: how an experiment
     measures what the summary does not without recording every event (a handler may end the run early with
@@ -220,9 +235,7 @@ def simulate(
     bus.subscribe(available, AVAILABILITY_TYPES)
     bus.subscribe(SafetyChecker(), checked_types(scenario.cluster.check_quorum))
     if linearizability is None:
-        linearizability = any(
-            e.check == "safety_violation" and e.value == LINEARIZABILITY for e in scenario.expect
-        )
+        linearizability = wants_linearizability(scenario)
     history = HistoryRecorder() if linearizability else None
     if history is not None:
         bus.subscribe(history, HISTORY_TYPES)
@@ -279,6 +292,9 @@ def summarize(
         tuple(v["property"] for v in violations),
         tuple((p["from_ms"], p["to_ms"]) for p in unavailable),
         tuple((p["node"], p["from_ms"], p["to_ms"]) for p in without),
+        tuple(builder.installs),
+        dict(builder.restarts),
+        verdict,
     )
     expectations = evaluate(scenario.expect, facts)
     expected = expected_violations(scenario.expect, expectations)
@@ -304,6 +320,7 @@ def summarize(
             "dropped": outcome.messages["dropped"],
         },
         "faults": parts["faults"],
+        "snapshots": parts["snapshots"],
         "safety_violations": violations,
         "linearizable": verdict,
         "expectations": expectations,

@@ -59,6 +59,8 @@ def test_bug_scenario_breaks_the_property_it_expects(bug: str, capsys: pytest.Ca
 
     data = scenario.model_dump(mode="json", exclude={"source"})
     data["cluster"]["bugs"] = []
+    if bug == Bug.LEASE_WITHOUT_CHECK_QUORUM.value:  # without the bug, lease reads need CheckQuorum
+        data["cluster"]["check_quorum"] = True
     healthy = simulate(parse_scenario(data, str(path)), record=False, linearizability=True)
     assert healthy.violations == []
     assert all(e["ok"] for e in healthy.expectations if e["check"] != "safety_violation")

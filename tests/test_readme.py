@@ -142,3 +142,12 @@ def test_notebooks_that_say_what_is_checked_name_the_monotonicity_properties_too
         assert every_name or re.search(r"Figure 3.{0,40}term and commit monotonicity", text), (
             f"{path.name}: a cell says what is checked but leaves out term and commit monotonicity: {text[:160]}"
         )
+
+
+def test_the_reads_section_commands_give_the_verdicts_they_state(capsys: pytest.CaptureFixture[str]) -> None:
+    section = README.split("### Linearizable reads without the log", 1)[1].split("\n## ", 1)[0]
+    runs = re.findall(r"^raft-sim run (\S+)\s+#.*\"((?:not )?linearizable)\"", section, re.MULTILINE)
+    assert len(runs) == 4
+    for path, verdict in runs:
+        assert main(["run", str(ROOT / path), "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["linearizable"] == verdict

@@ -7,10 +7,11 @@ it: a run that shows exactly it is ok (:func:`run_ok`); one that shows none, or 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from raft.analysis.linearizability import Verdict
 from raft.analysis.nodesets import is_large, node_ranges, per_node
 from raft.analysis.records import ExpectationResult, LeaderSpan
 from raft.analysis.summary import leaderless_periods
@@ -34,6 +35,12 @@ class Facts:
     #: The periods in which a leader held its title without a majority, (node, from_ms, to_ms)
     #: (:mod:`raft.analysis.availability`: only those longer than an election timeout are kept).
     without_majority: tuple[tuple[str, float, float], ...] = ()
+    #: Every snapshot a server installed from a leader, (node, t_ms, last included index), in time order.
+    installs: tuple[tuple[str, float, int], ...] = ()
+    #: Each server's last restart: (t_ms, the index its recovered log ended at).
+    restarts: Mapping[str, tuple[float, int]] = field(default_factory=dict)
+    #: The linearizability checker's verdict on the clients' history (``None``: not checked).
+    linearizable: str | None = None
 
 
 Check = Callable[[Any, Facts], tuple[bool, str]]
@@ -152,13 +159,43 @@ def _logs_identical(_: Any, facts: Facts) -> tuple[bool, str]:
         return False, "no leader at the end, so no connected majority to compare"
     group = next((g for g in facts.outcome.groups if leader in g), [leader])
     nodes = [n for n in group if facts.outcome.nodes[n].up]
-    reference = facts.outcome.nodes[leader].log_terms
-    differ = [n for n in nodes if facts.outcome.nodes[n].log_terms != reference]
+    states = facts.outcome.nodes
+    reference = states[leader]
+    # Entries a snapshot replaced are committed (the safety checker holds every snapshot to that), so logs
+    # are compared from the latest snapshot of the group on.
+    after = max(states[n].snapshot_index for n in nodes)
+    wanted = reference.log_terms[after - reference.snapshot_index :]
+    differ = [n for n in nodes if states[n].log_terms[after - states[n].snapshot_index :] != wanted]
     order = list(facts.outcome.nodes)
     names = (lambda found: node_ranges(found, order)) if is_large(len(order)) else ", ".join
     if differ:
-        return False, f"logs of {names(differ)} differ from the leader {leader}'s ({len(reference)} entries)"
-    return True, f"{names(nodes)} hold the same {len(reference)} entries"
+        return (
+            False,
+            f"logs of {names(differ)} differ from the leader {leader}'s ({reference.last_index} entries)",
+        )
+    return True, f"{names(nodes)} hold the same {reference.last_index} entries"
+
+
+def _caught_up_by_snapshot(nodes: Iterable[str], facts: Facts) -> tuple[bool, str]:
+    """Each node, after its last restart, installed a leader's snapshot covering entries its log lacked: it
+    caught up from the snapshot, not entry by entry from where its log ended (thesis §5.1)."""
+    seen: list[str] = []
+    missing: list[str] = []
+    for node in nodes:
+        since, log_end = facts.restarts.get(node, (0.0, 0))
+        install = next(
+            ((t, index) for n, t, index in facts.installs if n == node and t >= since and index > log_end),
+            None,
+        )
+        if install is None:
+            missing.append(node)
+            seen.append(f"{node} installed no snapshot beyond its log's end ({log_end}) after {since:.1f} ms")
+        else:
+            seen.append(
+                f"{node} (log ending at {log_end} after {since:.1f} ms) installed a snapshot up to {install[1]} at "
+                f"{install[0]:.1f} ms"
+            )
+    return not missing, "; ".join(seen)
 
 
 def _safety_violation(prop: str, facts: Facts) -> tuple[bool, str]:
@@ -170,6 +207,16 @@ def _safety_violation(prop: str, facts: Facts) -> tuple[bool, str]:
     if violation is None and not facts.violated:
         return False, f"expected a violation of {prop}; none happened"
     return False, f"expected a violation of {prop}; violated instead: {', '.join(facts.violated)}"
+
+
+def _linearizable(expected: bool, facts: Facts) -> tuple[bool, str]:
+    verdict = facts.linearizable
+    if verdict is None:
+        return False, "the clients' history was not checked (the workload issues no reads)"
+    wanted = (Verdict.LINEARIZABLE if expected else Verdict.NOT_LINEARIZABLE).value
+    return verdict == wanted, f"the clients' history is {verdict}" + (
+        "" if verdict == wanted else f", not {wanted}"
+    )
 
 
 CHECKS: dict[str, Check] = {
@@ -185,7 +232,9 @@ CHECKS: dict[str, Check] = {
     "final_leader_in": _final_leader_in,
     "committed_on_live_nodes_at_least": _committed_on_live,
     "logs_identical_at_end": _logs_identical,
+    "caught_up_by_snapshot": _caught_up_by_snapshot,
     "safety_violation": _safety_violation,
+    "linearizable": _linearizable,
 }
 
 
@@ -201,6 +250,7 @@ LIVENESS_CHECKS = frozenset(
     }
 )
 LIVENESS = Property.LIVENESS
+LINEARIZABILITY = Property.LINEARIZABILITY
 
 
 def evaluate(expectations: Iterable[Any], facts: Facts) -> list[ExpectationResult]:
@@ -230,12 +280,13 @@ def evaluate(expectations: Iterable[Any], facts: Facts) -> list[ExpectationResul
 
 
 def expected_violations(expectations: Sequence[Any], results: Sequence[ExpectationResult]) -> list[str]:
-    """The properties the scenario expects to be violated (``safety_violation``) that the run did violate, in the
+    """The properties the scenario expects to be violated (``safety_violation``, and Linearizability for
+    ``linearizable: false``) that the run did violate, in the
     order of the ``expect`` list; ``results`` are :func:`evaluate`'s, in the same order."""
     met = [
-        str(e.value)
+        str(e.value) if e.check == "safety_violation" else str(LINEARIZABILITY)
         for e, r in zip(expectations, results, strict=True)
-        if e.check == "safety_violation" and r["ok"]
+        if r["ok"] and (e.check == "safety_violation" or (e.check == "linearizable" and e.value is False))
     ]
     return list(dict.fromkeys(met))
 

@@ -1,5 +1,5 @@
 """pandas DataFrames of a run, computed from its events (a trace, or ``Result.events``): elections, leaders,
-client writes, messages, write unavailability and leaders without a majority. One row per thing, times in milliseconds, ready for ``groupby`` and plotting.
+client writes, messages (InstallSnapshot among them), snapshots, write unavailability and leaders without a majority. One row per thing, times in milliseconds, ready for ``groupby`` and plotting.
 
 The rows come from the run's summary (:mod:`raft.analysis.summary`) and from the replay of its events
 (:mod:`raft.analysis.replay`, which the plots draw from too); this module only lays them out as tables.
@@ -96,8 +96,9 @@ def writes_frame(events: Events) -> pd.DataFrame:
 
 def messages_frame(events: Events) -> pd.DataFrame:
     """One row per message arrival (delivered or dropped; its send must be among ``events``): ``id``, ``msg`` (kind), ``from``, ``to``, ``term``,
-    ``sent_ms``, ``arrived_ms``, ``delivered``, ``reason`` (of a drop), plus ``entries``, ``success`` and
-    ``granted`` where the kind has them."""
+    ``sent_ms``, ``arrived_ms``, ``delivered``, ``reason`` (of a drop), plus ``entries``, ``success``,
+    ``granted`` and ``last_index`` (RequestVote, PreVote, TimeoutNow; an InstallSnapshot's last included index)
+    where the kind has them."""
     import pandas as pd
 
     rows = [
@@ -114,6 +115,7 @@ def messages_frame(events: Events) -> pd.DataFrame:
             "entries": m.get("entries"),
             "success": m.get("success"),
             "granted": m.get("granted"),
+            "last_index": m.get("last_index"),
         }
         for m in replay.message_arrivals(events)
     ]
@@ -130,8 +132,30 @@ def messages_frame(events: Events) -> pd.DataFrame:
         "entries",
         "success",
         "granted",
+        "last_index",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def snapshots_frame(events: Events) -> pd.DataFrame:
+    """One row per snapshot a server took or installed (``snapshot`` events, thesis §5.1): ``t_ms``, ``node``,
+    ``index`` and ``term`` (of its last included entry), ``from`` (the leader it was installed from; ``None``
+    for a snapshot the server took itself), ``kept`` (log entries kept after an installed snapshot)."""
+    import pandas as pd
+
+    rows = [
+        {
+            "t_ms": e["t_ms"],
+            "node": e["node"],
+            "index": e["index"],
+            "term": e["term"],
+            "from": e.get("from"),
+            "kept": e.get("kept", 0),
+        }
+        for e in events
+        if e["type"] == EventType.SNAPSHOT
+    ]
+    return pd.DataFrame(rows, columns=["t_ms", "node", "index", "term", "from", "kept"])
 
 
 def unavailable_frame(events: Events) -> pd.DataFrame:

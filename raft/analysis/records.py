@@ -44,6 +44,9 @@ class Operations(TypedDict):
     acknowledged: int
     outstanding: int
     latency_ms: Latency
+    #: Reads only, and only when some were answered without the log (thesis §6.4): how many by each
+    #: ``read`` event mode (``read_index``, ``lease``).
+    answered: NotRequired[dict[str, int]]
 
 
 #: The event types of faults (and of fault actions skipped, and transfers): a ``Fault``'s ``type``.
@@ -136,6 +139,16 @@ class Messages(TypedDict):
     dropped: int
 
 
+class SnapshotCounts(TypedDict):
+    """One server's snapshots in a run (thesis §5.1): how many it took of its own state machine, how many it
+    installed from a leader (InstallSnapshot), and the last included index of its latest one."""
+
+    node: str
+    taken: int
+    installed: int
+    last_index: int
+
+
 class SummaryParts(TypedDict):
     """What :meth:`raft.analysis.summary.SummaryBuilder.finish` derives from the event stream."""
 
@@ -145,6 +158,7 @@ class SummaryParts(TypedDict):
     writes: Operations
     reads: Operations
     faults: list[Fault]
+    snapshots: list[SnapshotCounts]
 
 
 class Summary(TypedDict):
@@ -167,6 +181,7 @@ class Summary(TypedDict):
     reads: Operations
     messages: Messages
     faults: list[Fault]
+    snapshots: list[SnapshotCounts]
     safety_violations: list[ViolationRecord]
     linearizable: str | None
     expectations: list[ExpectationResult]

@@ -16,7 +16,7 @@ from typing import Any
 from raft.core.messages import Refusal
 from raft.core.statemachine import OpKind, parse_op
 from raft.errors import RaftSimError
-from raft.sim.events import Event, EventType, MetaEvent, SendEvent
+from raft.sim.events import Event, EventType, MetaEvent, RestartEvent, SendEvent
 from raft.sim.topology import Topology
 
 #: A run's events, in order (a trace, or ``Result.events``).
@@ -145,8 +145,8 @@ class Write:
 
 @dataclass(frozen=True, slots=True)
 class NodeLog:
-    """One node's log at a moment: the term of each entry (index 1 first), its commitIndex, role and term, and
-    each entry's command (``None`` for a leader's no-op, ``"?"`` when the trace does not say: an initial log, or
+    """One node's log at a moment: the term of each entry (index 1 first, including those a snapshot replaced, up
+    to ``snapshot_index``), its commitIndex, role and term, and each entry's command (``None`` for a leader's no-op, ``"?"`` when the trace does not say: an initial log, or
     an entry brought back by a restart that the trace never showed appended)."""
 
     node: str
@@ -156,6 +156,9 @@ class NodeLog:
     role: str
     term: int
     commands: tuple[str | None, ...] = ()
+    #: The last index a snapshot replaced (0: none): entries up to it are shown, but the node no longer stores
+    #: them (thesis §5.1).
+    snapshot_index: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +303,20 @@ def cut_links_at(events: Events, at_ms: float) -> frozenset[tuple[str, str]]:
 # ------------------------------------------------------------------ messages
 
 
+def snapshot_index(event: RestartEvent) -> int:
+    """The last included index of the snapshot a server restarted from (0: none)."""
+    snapshot = event.get("snapshot")
+    return snapshot[0] if snapshot else 0
+
+
+def recovered_log(event: RestartEvent, before: list[Any]) -> list[Any]:
+    """The terms of a restarted server's whole log: the prefix its snapshot replaced (as ``before``, its log
+    before the crash, had it), then the stored entries of the ``restart`` event."""
+    start = snapshot_index(event)
+    prefix = before[:start]
+    return [*prefix, *([0] * (start - len(prefix))), *event["log"]]
+
+
 def message_arrivals(
     events: Events, from_ms: float = float("-inf"), to_ms: float = float("inf")
 ) -> list[dict[str, Any]]:
@@ -364,7 +381,7 @@ def refusal_reasons(events: Events) -> dict[int, str]:
             del logs[event["node"]][event["index"] - 1 :]
         elif event["type"] == EventType.RESTART:
             if "log" in event:
-                logs[event["node"]] = list(event["log"])
+                logs[event["node"]] = recovered_log(event, logs[event["node"]])
             voted_for = event.get("voted_for")
             if voted_for:
                 voted[(event["node"], int(event.get("term", 0)))] = voted_for
@@ -410,7 +427,7 @@ def commit_series(events: Events) -> dict[str, list[tuple[float, float]]]:
         elif event["type"] == EventType.CRASH:
             series[event["node"]].append((event["t_ms"], float("nan")))
         elif event["type"] == EventType.RESTART:
-            series[event["node"]].append((event["t_ms"], 0.0))
+            series[event["node"]].append((event["t_ms"], float(snapshot_index(event))))
     stop = end_ms(events)
     for points in series.values():
         points.append((stop, points[-1][1]))
@@ -459,9 +476,14 @@ def write_commits(events: Events) -> dict[tuple[str, int], float]:
         elif event["type"] == EventType.CRASH:
             commit[event["node"]] = 0
         elif event["type"] == EventType.RESTART:
-            commit[event["node"]] = 0
+            commit[event["node"]] = snapshot_index(event)
             if "log" in event:
-                del entries[event["node"]][len(event["log"]) :]
+                del entries[event["node"]][snapshot_index(event) + len(event["log"]) :]
+        elif event["type"] == EventType.SNAPSHOT and "from" in event:
+            node, index = event["node"], event["index"]
+            kept = entries[node][index : index + event.get("kept", 0)]
+            entries[node] = entries[event["from"]][:index] + kept
+            commit[node] = max(commit[node], index)
     return committed
 
 
@@ -477,6 +499,7 @@ def logs_at(events: Events, at_ms: float) -> list[NodeLog]:
     logs: dict[str, list[int]] = {n: list(initial.get(n, {}).get("log", [])) for n in names}
     commands: dict[str, list[str | None]] = {n: ["?"] * len(logs[n]) for n in names}
     commit: dict[str, int] = dict.fromkeys(names, 0)
+    snapshot: dict[str, int] = dict.fromkeys(names, 0)
     up: dict[str, bool] = dict.fromkeys(names, True)
     role: dict[str, tuple[str, int]] = {
         n: ("follower", int(initial.get(n, {}).get("term", 0))) for n in names
@@ -504,14 +527,24 @@ def logs_at(events: Events, at_ms: float) -> list[NodeLog]:
             up[event["node"]], commit[event["node"]] = False, 0
         elif event["type"] == EventType.RESTART:
             node = event["node"]
-            up[node], commit[node] = True, 0
+            up[node], commit[node] = True, snapshot_index(event)
             if "log" in event:
                 before = logs[node]
-                logs[node] = list(event["log"])
+                logs[node] = recovered_log(event, before)
                 commands[node] = [
                     commands[node][i] if i < len(before) and before[i] == term else "?"
                     for i, term in enumerate(logs[node])
                 ]
+            snapshot[node] = snapshot_index(event)
+        elif event["type"] == EventType.SNAPSHOT:
+            node, index = event["node"], event["index"]
+            snapshot[node] = index
+            leader = event.get("from")
+            if leader is not None:  # installed: the leader's prefix, then the entries kept after it
+                kept = event.get("kept", 0)
+                logs[node] = logs[leader][:index] + logs[node][index : index + kept]
+                commands[node] = commands[leader][:index] + commands[node][index : index + kept]
+                commit[node] = max(commit[node], index)
         elif event["type"] == EventType.ROLE:
             role[event["node"]] = (event["role"], event["term"])
     return [
@@ -523,6 +556,7 @@ def logs_at(events: Events, at_ms: float) -> list[NodeLog]:
             role[n][0] if up[n] else "down",
             role[n][1],
             tuple(commands[n]),
+            snapshot[n],
         )
         for n in names
     ]
@@ -538,7 +572,9 @@ def replication_at(events: Events, at_ms: float) -> list[FollowerProgress]:
       the leader in its term; nextIndex is then at least matchIndex + 1.
     - nextIndex, at each AppendEntries the leader sends the follower: prevLogIndex + 1 while probing (no success
       yet, or a refusal since: the leader backs up and resends at once, so a refusal shows as the next send's
-      prevLogIndex), or just after the last entry sent while replicating (after a success: entries are streamed).
+      prevLogIndex), or just after the last entry sent while replicating (after a success: entries are streamed);
+      at an InstallSnapshot, the index after the snapshot's last included index, probing; its reply counts as a
+      successful one (thesis §5.1).
     """
     role: dict[str, tuple[str, int]] = {}
     length: dict[str, int] = {
@@ -554,7 +590,9 @@ def replication_at(events: Events, at_ms: float) -> list[FollowerProgress]:
         elif event["type"] == EventType.TRUNCATE:
             length[event["node"]] = min(length[event["node"]], event["index"] - 1)
         elif event["type"] == EventType.RESTART and "log" in event:
-            length[event["node"]] = len(event["log"])
+            length[event["node"]] = snapshot_index(event) + len(event["log"])
+        elif event["type"] == EventType.SNAPSHOT and "from" in event:
+            length[event["node"]] = event["index"] + event.get("kept", 0)
         elif event["type"] == EventType.CRASH:
             role.pop(event["node"], None)
             progress.pop(event["node"], None)
@@ -574,15 +612,26 @@ def replication_at(events: Events, at_ms: float) -> list[FollowerProgress]:
             if p is not None and event["term"] == term:
                 p[0] = event["prev_index"] + 1 + (event.get("entries", 0) if p[2] else 0)
         elif (
+            event["type"] == EventType.SEND
+            and event["msg"] == "InstallSnapshot"
+            and event["from"] in progress
+        ):
+            term, followers = progress[event["from"]]
+            p = followers.get(event["to"])
+            if p is not None and event["term"] == term:  # probe from the entry after the snapshot
+                p[0], p[2] = max(p[1], int(event.get("last_index", 0))) + 1, False
+        elif (
             event["type"] == EventType.DELIVER
-            and event["msg"] == "AppendEntriesResponse"
+            and event["msg"] in ("AppendEntriesResponse", "InstallSnapshotResponse")
             and event["to"] in progress
         ):
             term, followers = progress[event["to"]]
             p = followers.get(event["from"])
             if p is None or event["term"] != term:
                 continue
-            if event.get("success"):
+            if event.get("success") or (
+                event["msg"] == "InstallSnapshotResponse" and not event.get("refused")
+            ):
                 p[2] = True
                 p[1] = max(p[1], int(event.get("match_index", 0)))
                 p[0] = max(p[0], p[1] + 1)

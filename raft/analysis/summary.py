@@ -1,7 +1,8 @@
 """The figures of a run's summary, computed from its event stream (live, or from a saved trace).
 
 ``SummaryBuilder`` is an event consumer; :meth:`SummaryBuilder.finish` turns what it saw into the JSON summary's
-``leaders``, ``elections``, ``commit_index`` and ``writes`` parts, plus the periods without a leader.
+``leaders``, ``elections``, ``commit_index``, ``writes`` and ``snapshots`` parts, plus the periods without a
+leader.
 """
 
 from __future__ import annotations
@@ -10,7 +11,15 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Literal, cast, get_args
 
-from raft.analysis.records import Election, Fault, FaultEventType, LeaderSpan, Operations, SummaryParts
+from raft.analysis.records import (
+    Election,
+    Fault,
+    FaultEventType,
+    LeaderSpan,
+    Operations,
+    SnapshotCounts,
+    SummaryParts,
+)
 from raft.core.statemachine import OpKind, parse_op
 from raft.core.types import Role
 from raft.sim.events import (
@@ -21,6 +30,7 @@ from raft.sim.events import (
     EventType,
     MetaEvent,
     RoleEvent,
+    SnapshotEvent,
     StepDownEvent,
     SubmitEvent,
 )
@@ -46,6 +56,8 @@ SUMMARY_TYPES: tuple[EventType, ...] = (
     EventType.TRANSFER,
     EventType.TRANSFER_DONE,
     EventType.TRANSFER_ABORT,
+    EventType.SNAPSHOT,
+    EventType.READ,
 )
 
 
@@ -78,6 +90,14 @@ class SummaryBuilder:
         self.latencies: dict[str, list[float]] = {"writes": [], "reads": []}
         self.acked: dict[str, int] = {"writes": 0, "reads": 0}
         self.faults: list[Fault] = []
+        #: Per server with a snapshot: its counts (in the order servers first took or installed one).
+        self.snapshots: dict[str, SnapshotCounts] = {}
+        #: Every snapshot installed from a leader: (node, t_ms, index); and each server's last restart:
+        #: (t_ms, index its log ended at).
+        self.installs: list[tuple[str, float, int]] = []
+        self.restarts: dict[str, tuple[float, int]] = {}
+        #: Reads answered without the log, by mode (``read`` events).
+        self.answered: dict[str, int] = {}
 
     def __call__(self, event: Event) -> None:
         match event["type"]:
@@ -98,9 +118,15 @@ class SummaryBuilder:
                 self._close(event["node"], event["t_ms"])
             case EventType.RESTART:
                 self._on_fault(event)
-                self.commit_index[event["node"]] = 0
+                start = event["snapshot"][0] if "snapshot" in event else 0
+                self.commit_index[event["node"]] = start
+                self.restarts[event["node"]] = (event["t_ms"], start + len(event["log"]))
             case EventType.STEP_DOWN:
                 self._on_step_down(event)
+            case EventType.SNAPSHOT:
+                self._on_snapshot(event)
+            case EventType.READ:
+                self.answered[event["mode"]] = self.answered.get(event["mode"], 0) + 1
             case kind if kind in FAULT_EVENT_TYPES:
                 self._on_fault(event)
 
@@ -139,7 +165,19 @@ class SummaryBuilder:
             self.latencies[part].append(event["t_ms"] - submitted[0])
 
     def _on_fault(self, event: Event) -> None:
-        self.faults.append(cast(Fault, {k: v for k, v in event.items() if k not in ("log", "voted_for")}))
+        self.faults.append(
+            cast(Fault, {k: v for k, v in event.items() if k not in ("log", "voted_for", "snapshot")})
+        )
+
+    def _on_snapshot(self, event: SnapshotEvent) -> None:
+        node = event["node"]
+        counts = self.snapshots.setdefault(node, {"node": node, "taken": 0, "installed": 0, "last_index": 0})
+        if "from" in event:
+            counts["installed"] += 1
+            self.installs.append((node, event["t_ms"], event["index"]))
+        else:
+            counts["taken"] += 1
+        counts["last_index"] = event["index"]
 
     def _close(self, node: str, t: float) -> None:
         span = self._open.pop(node, None)
@@ -169,7 +207,7 @@ class SummaryBuilder:
     def operations(self, part: Literal["writes", "reads"]) -> Operations:
         keys = [k for k, (_, command) in self.submitted.items() if _is_read(command) == (part == "reads")]
         latencies = sorted(self.latencies[part])
-        return {
+        operations: Operations = {
             "submitted": len(keys),
             "committed": sum(1 for k in keys if k in self.committed),
             "acknowledged": self.acked[part],
@@ -177,6 +215,9 @@ class SummaryBuilder:
             "outstanding": len(keys) - self.acked[part],
             "latency_ms": {"p50": nearest_rank(latencies, 50), "p99": nearest_rank(latencies, 99)},
         }
+        if part == "reads" and self.answered:
+            operations["answered"] = dict(sorted(self.answered.items()))
+        return operations
 
     def finish(self) -> SummaryParts:
         """The summary's event-derived parts."""
@@ -187,6 +228,7 @@ class SummaryBuilder:
             "writes": self.operations("writes"),
             "reads": self.operations("reads"),
             "faults": list(self.faults),
+            "snapshots": list(self.snapshots.values()),
         }
 
 

@@ -40,7 +40,7 @@ __all__ = ["TranscriptOptions", "parse_options", "transcript", "transcript_lines
 #: Event types never shown: the meta line (the scenario itself) and the end line (the summary says it better).
 _HIDDEN = frozenset({EventType.META, EventType.END})
 _MESSAGE_TYPES = frozenset({EventType.SEND, EventType.DELIVER, EventType.DROP})
-_CLIENT_TYPES = frozenset({EventType.SUBMIT, EventType.ACK})
+_CLIENT_TYPES = frozenset({EventType.SUBMIT, EventType.ACK, EventType.READ})
 #: A node's run of appends (or applies) longer than this shows its first two entries and its last.
 _LONG_RUN = 10
 _ARROWS = {EventType.SEND: "->", EventType.DELIVER: "<-", EventType.DROP: "-x"}
@@ -59,7 +59,7 @@ class TranscriptOptions:
     these nodes (cluster-wide events such as partitions are kept); ``sends``, ``delivers`` and ``drops``
     show node-to-node messages as they leave, arrive or are lost; ``heartbeats`` includes AppendEntries without
     entries and their replies among those messages; ``applies`` shows each entry applied to a state machine;
-    ``clients`` shows client submissions and acknowledgements;
+    ``clients`` shows client submissions and acknowledgements (and reads answered without the log);
     ``follower_terms`` shows a follower moving to a newer term without changing role (its vote or its new
     leader's messages usually say it).
     """
@@ -251,16 +251,25 @@ def _describe(event: Event, roles: dict[str, str]) -> str | None:
             return f"{event['node']} truncates its log from index {event['index']}"
         case EventType.COMMIT:
             return f"{event['node']} commits up to index {event['index']}"
+        case EventType.SNAPSHOT:
+            node, last = event["node"], f"{event['index']}/{event['term']}"
+            leader = event.get("from")
+            if leader is None:
+                return f"{node} snapshots its state machine up to {last} and discards those entries"
+            kept = event.get("kept", 0)
+            rest = f"keeps the {kept} entries after it" if kept else "discards its log"
+            return f"{node} installs {leader}'s snapshot up to {last}, {rest}"
         case EventType.CRASH:
             roles.pop(event["node"], None)
             return f"{event['node']} crashes"
         case EventType.RESTART:
             voted = event.get("voted_for") or "nobody"
             log = event.get("log") or []
-            last = f", last {len(log)}/{log[-1]}" if log else ""
-            return (
-                f"{event['node']} restarts (term {event['term']}, voted for {voted}, log of {len(log)}{last})"
-            )
+            snapshot = event.get("snapshot")
+            start = snapshot[0] if snapshot else 0
+            last = f", last {start + len(log)}/{log[-1]}" if log else ""
+            stored = f"snapshot up to {snapshot[0]}/{snapshot[1]}, " if snapshot else ""
+            return f"{event['node']} restarts (term {event['term']}, voted for {voted}, {stored}log of {len(log)}{last})"
         case EventType.PARTITION:
             return "partition " + " | ".join(",".join(group) for group in event["groups"])
         case EventType.ISOLATE:
@@ -288,6 +297,13 @@ def _describe(event: Event, roles: dict[str, str]) -> str | None:
                 value = "(unset)" if event.get("value") is None else event["value"]
                 return f"{client} read {command[1:]} = {value} (seq {seq})"
             return f"{client} acknowledged {command} (seq {seq}) at index {event['index']}"
+        case EventType.READ:
+            value = "(unset)" if event["value"] is None else event["value"]
+            how = "under its lease" if event["mode"] == "lease" else "by ReadIndex"
+            return (
+                f"{event['node']} answers {event['client']}'s read of {event['command'][1:]} = {value} "
+                f"(seq {event['seq']}) {how}, read index {event['index']}"
+            )
         case EventType.VIOLATION:
             on = ", ".join(event.get("nodes") or ())
             return f"VIOLATION {event['property']}" + (f" on {on}" if on else "") + f": {event['detail']}"
@@ -334,6 +350,10 @@ def _message(event: MessageEvent) -> str:
         body += f" prev {event['prev_index']}/{event['prev_term']} {what} commit {event['commit']}"
     elif kind == "AppendEntriesResponse":
         body += f" ok match {event['match_index']}" if event["success"] else " refused"
+    elif kind == "InstallSnapshot":
+        body += f" snapshot up to {event['last_index']}/{event['last_term']}"
+    elif kind == "InstallSnapshotResponse" and not event.get("refused"):
+        body += f" match {event['match_index']}"
     if event["type"] == EventType.DROP:
         return f"{head}  {body}  dropped ({event['reason']})"
     refused = event.get("refused")  # the rule that refused a request, on its refusing reply

@@ -50,6 +50,10 @@ def leaders_of_term(leaders: list[LeaderSpan], term: int) -> str:
     return f"leaders of term {term}: {', '.join(found) or 'none'}"
 
 
+#: How the text summary words each read mode of ``read`` events.
+_READ_WAYS = {"read_index": "by ReadIndex (a heartbeat round)", "lease": "under the leader's lease"}
+
+
 def _operations(operations: Operations) -> str:
     """``44 submitted, 44 committed, 43 acknowledged, 1 still outstanding at the end``. Outstanding: submitted,
     not acknowledged, its client still retrying when the run ended. Never "lost": a committed write that
@@ -146,6 +150,13 @@ def render_summary(summary: Summary) -> str:
         add("Faults:")
         for event in summary["faults"]:
             add(f"  {_ms(event['t_ms']):>12}  {_fault(event, summary['nodes'])}")
+    if summary.get("snapshots"):
+        add("Snapshots (taken / installed from a leader, last included index):")
+        for counts in summary["snapshots"]:
+            add(
+                f"  {counts['node']:<6} {counts['taken']} taken, {counts['installed']} installed, "
+                f"up to {counts['last_index']}"
+            )
     commits = per_node(summary["commit_index"], summary["nodes"])
     add(f"Commit index at the end: {commits}")
     writes = summary["writes"]
@@ -154,6 +165,10 @@ def render_summary(summary: Summary) -> str:
     reads = summary.get("reads")
     if reads and reads["submitted"]:
         add(f"Reads: {_operations(reads)}")
+        answered = reads.get("answered")
+        if answered:
+            ways = ", ".join(f"{count} {_READ_WAYS.get(mode, mode)}" for mode, count in answered.items())
+            add(f"  answered without the log (thesis §6.4): {ways}")
     msgs = summary["messages"]
     add(f"Messages: {msgs['sent']} sent, {msgs['delivered']} delivered, {msgs['dropped']} dropped")
     add("")

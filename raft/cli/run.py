@@ -295,11 +295,11 @@ def scenario_listing(scenarios: list[tuple[Path, Scenario]], long: bool = False)
         ),
         (
             "Paper Raft (-paper) versus one of the extensions etcd runs, in pairs (raft-sim run NAME):",
-            [(p, s) for p, s in scenarios if not is_bug_lesson(s) and is_extension_pair(p)],
+            [(p, s) for p, s in scenarios if is_extension_pair(p)],
         ),
         (
             "Bug lessons: each switches one bug on and shows the violation the rule prevents (raft-sim run NAME):",
-            [(p, s) for p, s in scenarios if is_bug_lesson(s)],
+            [(p, s) for p, s in scenarios if is_bug_lesson(s) and not is_extension_pair(p)],
         ),
     ]
     out: list[str] = []

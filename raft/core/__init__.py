@@ -30,7 +30,7 @@ from raft.core.node import (
 )
 from raft.core.quorum import MajorityConfig, VoteResult
 from raft.core.statemachine import ApplyResult, Command, KeyValueStore
-from raft.core.types import Role
+from raft.core.types import ReadMode, Role
 
 __all__ = [
     "AppendEntries",
@@ -49,6 +49,7 @@ __all__ = [
     "RaftLog",
     "Proposal",
     "RaftNode",
+    "ReadMode",
     "Ready",
     "Refusal",
     "RequestVote",

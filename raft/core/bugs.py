@@ -3,7 +3,7 @@
 They are off by default. A scenario switches one on with ``cluster.bugs: [NAME]``, the CLI with ``--bug NAME``,
 and every output of such a run names it.
 
-All of them live here. Twelve break a rule of the node: each is a subclass of :class:`~raft.core.node.RaftNode`
+All of them live here. Fifteen break a rule of the node: each is a subclass of :class:`~raft.core.node.RaftNode`
 that replaces exactly the rule methods it breaks (:data:`NODE_BUGS`), and :func:`node_class` composes the
 subclasses of the bugs switched on. The other two break a rule outside the node: ``majority-off-by-one`` the
 quorum arithmetic (:class:`~raft.core.quorum.MajorityConfig` ``off_by_one``), ``forget-vote-on-restart`` the
@@ -17,9 +17,11 @@ from collections.abc import Iterable
 from enum import Enum
 
 from raft.core.messages import AppendEntries, Entry, PreVote, RequestVote
-from raft.core.node import Proposal, RaftNode
+from raft.core.node import NodeSettings, Proposal, RaftNode
 from raft.core.notes import RoleChanged
 from raft.core.progress import Progress
+from raft.core.reads import PendingRead, ReadMode
+from raft.core.snapshot import Snapshot
 from raft.core.statemachine import ApplyResult, Command, OpKind
 from raft.core.types import Role
 
@@ -41,6 +43,9 @@ class Bug(Enum):
     TRANSFER_BEFORE_CAUGHT_UP = "transfer-before-caught-up"
     PREVOTE_INCREMENTS_TERM = "prevote-increments-term"
     VOTE_DESPITE_LEADER = "vote-despite-leader"
+    SNAPSHOT_OVER_NEWER_ENTRIES = "snapshot-over-newer-entries"
+    LEASE_WITHOUT_CHECK_QUORUM = "lease-without-check-quorum"
+    READ_INDEX_WITHOUT_CONFIRMATION = "read-index-without-confirmation"
 
 
 BUG_HELP: dict[Bug, str] = {
@@ -64,10 +69,27 @@ BUG_HELP: dict[Bug, str] = {
     "cluster.pre_vote)",
     Bug.VOTE_DESPITE_LEADER: "a server that heard from its leader within the minimum election timeout still adopts "
     "a candidate's higher term and votes: leader stickiness ignored (thesis §4.2.3; needs cluster.check_quorum)",
+    Bug.SNAPSHOT_OVER_NEWER_ENTRIES: "a follower installing a snapshot discards its entire log, even the entries "
+    "after the snapshot that match it, and installs a snapshot older than its commitIndex: committed entries are "
+    "lost and its state machine rolls back (thesis §5.1, Figure 5.3 rules 6 and 7; needs storage.snapshot_every)",
+    Bug.LEASE_WITHOUT_CHECK_QUORUM: "lease reads are served with CheckQuorum off, the lease taken to hold while "
+    "the server leads (as etcd's lease-based reads rely on CheckQuorum to depose a cut-off leader): a leader cut "
+    "off with a minority never steps down, and answers reads from stale state after a new leader took over "
+    "(thesis §6.4.1; needs cluster.read_mode: lease)",
+    Bug.READ_INDEX_WITHOUT_CONFIRMATION: "a leader answers a ReadIndex read at its commit index without the "
+    "heartbeat round that confirms it still leads: a deposed leader returns stale data (thesis §6.4; needs "
+    "cluster.read_mode: read_index)",
 }
 
 #: The scenario switch each bug of the thesis's extensions needs to show anything (``cluster.KEY: true``).
 BUG_NEEDS: dict[Bug, str] = {Bug.PREVOTE_INCREMENTS_TERM: "pre_vote", Bug.VOTE_DESPITE_LEADER: "check_quorum"}
+#: The bugs that show only when servers compact their logs (``storage.snapshot_every`` above 0).
+BUG_NEEDS_SNAPSHOTS: frozenset[Bug] = frozenset({Bug.SNAPSHOT_OVER_NEWER_ENTRIES})
+#: The read mode (``cluster.read_mode``) each bug of reads without the log needs to show anything.
+BUG_READ_MODE: dict[Bug, ReadMode] = {
+    Bug.LEASE_WITHOUT_CHECK_QUORUM: ReadMode.LEASE,
+    Bug.READ_INDEX_WITHOUT_CONFIRMATION: ReadMode.READ_INDEX,
+}
 
 
 class CommitOldTerm(RaftNode):
@@ -152,6 +174,9 @@ class LocalRead(RaftNode):
             return Proposal(answer.index, answer)
         return super().propose(command)
 
+    def read(self, now: float, command: Command) -> Proposal:
+        return self.propose(command)  # whatever the read mode
+
 
 class TransferBeforeCaughtUp(RaftNode):
     """``transfer-before-caught-up``: a leader transferring leadership takes the target to be caught up at
@@ -180,6 +205,43 @@ class VoteDespiteLeader(RaftNode):
         return False
 
 
+class SnapshotOverNewerEntries(RaftNode):
+    """``snapshot-over-newer-entries``: a follower installs every snapshot of a current leader, even one that
+    ends before its commitIndex, and always discards its entire log (rule 7), never keeping the entries that
+    follow a matching last included entry (rule 6). A duplicated or late InstallSnapshot then wipes out entries
+    the follower already holds, committed ones included."""
+
+    def snapshot_is_stale(self, snapshot: Snapshot) -> bool:
+        return False
+
+    def retain_entries_following(self, snapshot: Snapshot) -> int:
+        self.discard_log(snapshot)
+        return 0
+
+
+class LeaseWithoutCheckQuorum(RaftNode):
+    """``lease-without-check-quorum``: lease reads are allowed with CheckQuorum off, and the lease is taken to
+    hold for as long as the server leads, as etcd's lease-based reads do (they trust CheckQuorum to make a leader
+    cut off from its majority step down). Without CheckQuorum nothing does: a deposed leader that has not heard
+    of the new term still believes its lease."""
+
+    def check_read_settings(self, settings: NodeSettings) -> None:
+        if settings.read_mode is not ReadMode.LEASE or settings.check_quorum:
+            super().check_read_settings(settings)
+
+    def lease_holds(self, now: float) -> bool:
+        return self.role is Role.LEADER
+
+
+class ReadIndexWithoutConfirmation(RaftNode):
+    """``read-index-without-confirmation``: a ReadIndex read is answered at the leader's commit index without
+    waiting for a heartbeat round acknowledged by a majority, so a leader cut off from its majority (deposed
+    without knowing it) answers from stale state."""
+
+    def leadership_confirmed(self, read: PendingRead) -> bool:
+        return True
+
+
 #: The bugs that break a rule of the node, each with the subclass that breaks it.
 NODE_BUGS: dict[Bug, type[RaftNode]] = {
     Bug.COMMIT_OLD_TERM: CommitOldTerm,
@@ -194,6 +256,9 @@ NODE_BUGS: dict[Bug, type[RaftNode]] = {
     Bug.TRANSFER_BEFORE_CAUGHT_UP: TransferBeforeCaughtUp,
     Bug.PREVOTE_INCREMENTS_TERM: PreVoteIncrementsTerm,
     Bug.VOTE_DESPITE_LEADER: VoteDespiteLeader,
+    Bug.SNAPSHOT_OVER_NEWER_ENTRIES: SnapshotOverNewerEntries,
+    Bug.LEASE_WITHOUT_CHECK_QUORUM: LeaseWithoutCheckQuorum,
+    Bug.READ_INDEX_WITHOUT_CONFIRMATION: ReadIndexWithoutConfirmation,
 }
 
 

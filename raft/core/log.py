@@ -93,5 +93,22 @@ class RaftLog:
             return last_log_term > self.last_term
         return last_log_index >= self.last_index
 
+    def compact_to(self, index: int, term: int) -> None:
+        """Discard the entries up to ``index`` (whose term is ``term``), which a snapshot now replaces; later
+        entries keep their indexes. A log that does not reach ``index`` ends up empty, starting after it.
+        Reference: thesis §5.1."""
+        if index <= self.offset:
+            return
+        del self.entries[: index - self.offset]
+        self.offset, self.offset_term = index, term
+        self.last_index = max(self.last_index, index)
+
+    def reset_to(self, index: int, term: int) -> None:
+        """Discard every entry: the log is empty and starts after ``index`` (term ``term``), as after installing
+        a snapshot that the log does not match (thesis §5.1, Figure 5.3 rule 7)."""
+        self.entries.clear()
+        self.offset, self.offset_term = index, term
+        self.last_index = index
+
     def terms(self) -> list[int]:
         return [e.term for e in self.entries]

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import ClassVar
 
+from raft.core.snapshot import Snapshot
 from raft.core.statemachine import Command
 
 
 class MessageKind(Enum):
-    """The four message kinds of Figure 2, the PreVote pair of the thesis, and TimeoutNow. Values are the names
-    used in traces."""
+    """The four message kinds of Figure 2, the PreVote pair of the thesis, TimeoutNow and the InstallSnapshot
+    pair. Values are the names used in traces."""
 
     REQUEST_VOTE = "RequestVote"
     REQUEST_VOTE_RESPONSE = "RequestVoteResponse"
@@ -26,6 +27,9 @@ class MessageKind(Enum):
     #: PreVote (thesis §9.6), sent only with ``cluster.pre_vote`` on.
     PRE_VOTE = "PreVote"
     PRE_VOTE_RESPONSE = "PreVoteResponse"
+    #: InstallSnapshot (thesis §5.1, Figure 5.3), sent only once a leader has compacted its log.
+    INSTALL_SNAPSHOT = "InstallSnapshot"
+    INSTALL_SNAPSHOT_RESPONSE = "InstallSnapshotResponse"
 
 
 class Refusal(Enum):
@@ -99,6 +103,9 @@ class AppendEntries:
     prev_log_term: int
     entries: tuple[Entry, ...]
     leader_commit: int
+    #: The leader's latest heartbeat round when it sent this, echoed by the answer, so that the leader knows
+    #: which reads a follower's answer confirms (thesis §6.4); always 0 with ``read_mode: log``.
+    heartbeat_round: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +127,8 @@ class AppendEntriesResponse:
     conflict_term: int = 0
     conflict_index: int = 0
     refused: Refusal | None = field(default=None, compare=False)
+    #: The ``heartbeat_round`` of the AppendEntries this answers (thesis §6.4).
+    heartbeat_round: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +173,39 @@ class PreVoteResponse:
     refused: Refusal | None = field(default=None, compare=False)
 
 
+@dataclass(frozen=True, slots=True)
+class InstallSnapshot:
+    """Invoked by the leader to send a follower the snapshot that replaces the entries it needs and the leader
+    has discarded, in one chunk (offset 0, done). Reference: thesis §5.1, Figure 5.3."""
+
+    kind: ClassVar[MessageKind] = MessageKind.INSTALL_SNAPSHOT
+    is_response: ClassVar[bool] = False
+    term: int
+    leader_id: str
+    snapshot: Snapshot
+
+    @property
+    def last_included_index(self) -> int:
+        return self.snapshot.index
+
+    @property
+    def last_included_term(self) -> int:
+        return self.snapshot.term
+
+
+@dataclass(frozen=True, slots=True)
+class InstallSnapshotResponse:
+    """The answer to an InstallSnapshot: the receiver's term (Figure 5.3), and ``match_index``, the index up to
+    which the receiver's log now agrees with the leader's (the snapshot's last included index, or the receiver's
+    commitIndex if that is later), so that the leader updates matchIndex and nextIndex as after AppendEntries."""
+
+    kind: ClassVar[MessageKind] = MessageKind.INSTALL_SNAPSHOT_RESPONSE
+    is_response: ClassVar[bool] = True
+    term: int
+    match_index: int = 0
+    refused: Refusal | None = field(default=None, compare=False)
+
+
 Message = (
     RequestVote
     | RequestVoteResponse
@@ -172,4 +214,6 @@ Message = (
     | PreVote
     | PreVoteResponse
     | TimeoutNow
+    | InstallSnapshot
+    | InstallSnapshotResponse
 )

@@ -2,8 +2,11 @@
 
 Every input enters through one of a few doors: :meth:`RaftNode.step` (a message arrived),
 :meth:`RaftNode.tick` (time passed), :meth:`RaftNode.election_timeout` (the election timer fired),
-:meth:`RaftNode.propose` (a client command), :meth:`RaftNode.transfer_leadership` (an operator hands leadership
-to another server, thesis §3.10) and :meth:`RaftNode.on_persisted` (storage made the log durable).
+:meth:`RaftNode.propose` (a client command), :meth:`RaftNode.read` (a client read, thesis §6.4),
+:meth:`RaftNode.transfer_leadership` (an operator hands leadership
+to another server, thesis §3.10) and :meth:`RaftNode.on_persisted` (storage made the log durable). With
+``snapshot_every`` set, a node compacts its log into snapshots and a leader sends InstallSnapshot to a follower
+that needs entries it discarded (thesis chapter 5; the methods of the "snapshots" section).
 Outputs accumulate until the caller takes them with :meth:`RaftNode.take_ready`. Time is a float of
 milliseconds passed in by the caller; randomness comes from the ``random.Random`` the caller injects.
 
@@ -25,6 +28,8 @@ from raft.core.messages import (
     AppendEntries,
     AppendEntriesResponse,
     Entry,
+    InstallSnapshot,
+    InstallSnapshotResponse,
     Message,
     PreVote,
     PreVoteResponse,
@@ -40,6 +45,7 @@ from raft.core.notes import (
     Note,
     PreVoted,
     RoleChanged,
+    SnapshotTaken,
     SteppedDown,
     TimedOut,
     TransferAborted,
@@ -49,8 +55,10 @@ from raft.core.notes import (
 )
 from raft.core.progress import Progress
 from raft.core.quorum import MajorityConfig, VoteResult
-from raft.core.statemachine import ApplyResult, Command, KeyValueStore
-from raft.core.types import Role
+from raft.core.reads import LinearizableReads, PendingRead, ReadState
+from raft.core.snapshot import Snapshot, SnapshotMetadata, should_snapshot
+from raft.core.statemachine import ApplyResult, Command, KeyValueStore, OpKind
+from raft.core.types import ReadMode, Role
 from raft.errors import RaftSimError
 
 if TYPE_CHECKING:
@@ -92,6 +100,13 @@ class NodeSettings:
     pre_vote: bool = False
     #: CheckQuorum (thesis §6.2) with leader stickiness (§4.2.3).
     check_quorum: bool = False
+    #: Log compaction (thesis §5.1): snapshot the state machine once the log holds more than this many applied
+    #: entries since the last snapshot; 0: never.
+    snapshot_every: int = 0
+    #: How reads are answered (thesis §6.4): through the log, by ReadIndex, or under a lease (needs CheckQuorum).
+    read_mode: ReadMode = ReadMode.LOG
+    #: The bound on clock drift a lease allows for, in parts per million (thesis §6.4.1).
+    lease_drift_bound_ppm: float = 10_000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +120,9 @@ class HardState:
 class Ready(NamedTuple):
     """Everything one or more inputs produced, to be carried out by the caller in this order:
 
-    1. persist ``hard_state`` (:class:`HardState`) if given, and the log from index ``log_from`` on (truncate the
-       stored log there, then store ``entries``), after every write of earlier Readies;
+    1. persist ``hard_state`` (:class:`HardState`) if given, then ``snapshot`` if given (it replaces the stored
+       snapshot and the stored log up to its last included index), then the log from index ``log_from`` on
+       (truncate the stored log there, then store ``entries``), after every write of earlier Readies;
     2. only once that is durable, send ``messages`` (each a ``(to, message)`` pair);
     3. if the log was written, tell the node with :meth:`RaftNode.on_persisted` where the stored log now ends;
     4. read ``notes`` for what changed.
@@ -119,10 +135,12 @@ class Ready(NamedTuple):
     log_from: int | None
     entries: tuple[Entry, ...]
     notes: tuple[Note, ...]
+    #: A snapshot to store (thesis §5.1): one this node took, or one it installed from its leader.
+    snapshot: Snapshot | None = None
 
     @property
     def must_persist(self) -> bool:
-        return self.hard_state is not None or self.log_from is not None
+        return self.hard_state is not None or self.log_from is not None or self.snapshot is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,11 +152,12 @@ class Proposal:
     answer: ApplyResult | None
 
 
-class RaftNode:
+class RaftNode(LinearizableReads):
     """A server's whole life between a start (or restart) and a crash.
 
-    Persistent state (``current_term``, ``voted_for``, ``log``) is given at construction, as stored; volatile
-    state (``commit_index``, ``last_applied``, the key-value ``store``, leader progress) starts empty.
+    Persistent state (``current_term``, ``voted_for``, ``log``, ``snapshot``) is given at construction, as
+    stored; volatile state (``commit_index``, ``last_applied``, the key-value ``store``, leader progress) starts
+    empty, or from the snapshot if there is one (thesis §5.1).
 
     Invariants, kept by the methods that move these indexes (with every rule in force; a bug may break them,
     which the simulation's safety checker then reports):
@@ -148,7 +167,9 @@ class RaftNode:
     - ``durable_index <= log.last_index``: see :class:`~raft.core.durability.Durability`;
     - ``current_term`` never decreases, and ``voted_for`` changes within a term only from ``None``
       (:meth:`enter_term`, :meth:`handle_request_vote`);
-    - a leader's ``progress`` has ``match_index < next_index <= log.last_index + 1`` for every peer.
+    - a leader's ``progress`` has ``match_index < next_index <= log.last_index + 1`` for every peer;
+    - ``log.offset`` is the last included index of ``snapshot`` (0 without one), and
+      ``log.offset <= last_applied``: only applied entries are ever compacted.
     """
 
     #: The switchable bugs this class breaks the rules of: none (see :func:`raft.core.bugs.node_class`).
@@ -164,6 +185,7 @@ class RaftNode:
         term: int = 0,
         voted_for: str | None = None,
         log: RaftLog | None = None,
+        snapshot: Snapshot | None = None,
         now: float = 0.0,
     ) -> None:
         self.id = node_id
@@ -174,6 +196,7 @@ class RaftNode:
                 f"{type(self).__name__} is built for bugs {sorted(b.value for b in self.bugs)}, the settings switch "
                 f"on {sorted(b.value for b in settings.bugs)}: build the node with raft.core.bugs.node_class"
             )
+        self.check_read_settings(settings)
         self.settings = settings
         self.rng = rng
         # Persistent state on all servers (Figure 2).
@@ -193,6 +216,11 @@ class RaftNode:
         #: What of the log is on stable storage (the stored log, as given, is), and the writes in progress.
         #: Invariant: ``durable_index <= log.last_index``.
         self.durability = Durability(self.log.last_index)
+        #: The latest snapshot (thesis §5.1); ``_snapshot_unsent``: it changed since the last Ready.
+        self.snapshot: Snapshot | None = None
+        self._snapshot_unsent = False
+        if snapshot is not None:
+            self.restore_snapshot(snapshot)
         # Volatile state on candidates and leaders.
         self.votes_granted: set[str] = set()
         self.votes_rejected: set[str] = set()
@@ -215,6 +243,13 @@ class RaftNode:
         self.recently_active: set[str] = set()
         self.quorum_check_deadline = 0.0
         self._tracks_contact = settings.pre_vote or settings.check_quorum
+        #: Leaders answering reads without the log (thesis §6.4): heartbeat rounds, pending reads, the lease.
+        self._serves_reads = settings.read_mode is not ReadMode.LOG
+        self.reads = ReadState()
+        #: With lease reads, a server that starts votes for nobody until then (see :meth:`wait_out_leases`).
+        self.votes_withheld_until = -math.inf
+        if settings.read_mode is ReadMode.LEASE:
+            self.wait_out_leases(now)
         # Outputs not yet taken.
         self._outbox: list[tuple[str, Message]] = []
         self._notes: list[Note] = [RoleChanged(Role.FOLLOWER, term)]
@@ -227,19 +262,25 @@ class RaftNode:
         """Hand out (and forget) what the inputs since the last call produced; ``None`` if nothing."""
         log = self.log
         log_changed = self.durability.unsent_from is not None
-        if not (self._outbox or self._notes or self._hard_state_dirty or log_changed):
+        if not (
+            self._outbox or self._notes or self._hard_state_dirty or log_changed or self._snapshot_unsent
+        ):
             return None
         log_from = self.durability.hand_out(log.last_index, log.last_term) if log_changed else None
+        if log_from is not None and log_from <= log.offset:  # the snapshot stored with it covers the rest
+            log_from = log.offset + 1
         ready = Ready(
             messages=tuple(self._outbox),
             hard_state=self.hard_state if self._hard_state_dirty else None,
             log_from=log_from,
             entries=log.slice(log_from, log.last_index - log_from + 1) if log_from is not None else (),
             notes=tuple(self._notes),
+            snapshot=self.snapshot if self._snapshot_unsent else None,
         )
         self._outbox.clear()
         self._notes.clear()
         self._hard_state_dirty = False
+        self._snapshot_unsent = False
         return ready
 
     def _send(self, to: str, message: Message) -> None:
@@ -290,14 +331,20 @@ class RaftNode:
             if self.transfer_target is not None and now >= self.transfer_deadline - TIME_EPSILON:
                 self.abort_transfer()
             if now >= self.heartbeat_deadline - TIME_EPSILON:
+                if self._serves_reads:
+                    self.reads.begin_round(now)
                 self.broadcast_append_entries()
                 self.heartbeat_deadline = now + self.settings.heartbeat_ms
+            if self._serves_reads:
+                self.serve_reads(now)
         elif now >= self.election_deadline - TIME_EPSILON:
             self.election_timeout(now)
 
     def election_timeout(self, now: float) -> None:
         """Followers (§5.2): if the election timeout elapses, convert to candidate. A leader ignores it."""
         if self.role is Role.LEADER:
+            return
+        if self.campaign_would_break_lease(now):
             return
         self._notes.append(TimedOut(self.current_term))
         if self.settings.pre_vote:
@@ -360,6 +407,9 @@ class RaftNode:
         self._notes.append(RoleChanged(Role.LEADER, self.current_term))
         if self.settings.leader_noop:
             self._append_local(Entry(self.current_term, None))
+        self.reads = ReadState()
+        if self._serves_reads:
+            self.reads.begin_round(now)
         self.broadcast_append_entries()
         self.heartbeat_deadline = now + self.settings.heartbeat_ms
         self.recently_active = set()
@@ -386,8 +436,17 @@ class RaftNode:
                 self.handle_pre_vote_response(now, sender, message)
             case TimeoutNow():
                 self.handle_timeout_now(now, sender, message)
+            case InstallSnapshot():
+                self.handle_install_snapshot(now, sender, message)
+            case InstallSnapshotResponse():
+                self.handle_install_snapshot_response(now, sender, message)
         if self._tracks_contact:
             self.record_contact(now, sender, message)
+        if self._serves_reads and self.role is Role.LEADER:
+            if type(message) is AppendEntriesResponse and message.term == self.current_term:
+                self.reads.acknowledge(sender, message.heartbeat_round)
+                self.confirm_leadership(now)
+            self.serve_reads(now)
 
     def step_down_on_higher_term(self, now: float, term: int) -> None:
         """If an RPC request or response contains term T > currentTerm: set currentTerm = T, convert to
@@ -470,16 +529,20 @@ class RaftNode:
             return True
         return (
             self.leader_id is not None and now - self.leader_heard_at < self.settings.election_timeout_ms[0]
-        )
+        ) or now < self.votes_withheld_until
 
     def record_contact(self, now: float, sender: str, message: Message) -> None:
-        """Remember who was heard from: a follower, when the leader of its term last sent AppendEntries; a
-        leader, which followers answered in its term (for CheckQuorum)."""
+        """Remember who was heard from: a follower, when the leader of its term last sent AppendEntries (or
+        InstallSnapshot); a leader, which followers answered in its term (for CheckQuorum)."""
         if self.role is Role.LEADER:
-            if type(message) is AppendEntriesResponse and message.term == self.current_term:
+            if (
+                type(message) is AppendEntriesResponse or type(message) is InstallSnapshotResponse
+            ) and message.term == self.current_term:
                 self.recently_active.add(sender)
         elif (
-            type(message) is AppendEntries and message.term == self.current_term and self.leader_id == sender
+            (type(message) is AppendEntries or type(message) is InstallSnapshot)
+            and message.term == self.current_term
+            and self.leader_id == sender
         ):
             self.leader_heard_at = now
 
@@ -582,13 +645,15 @@ class RaftNode:
         self.append_new_entries(m.entries[first_new:])
         last_new = m.prev_log_index + len(m.entries)
         self.commit_up_to_leader_commit(m.leader_commit, last_new)
-        self._send(sender, AppendEntriesResponse(term, True, match_index=last_new))
+        self._send(
+            sender, AppendEntriesResponse(term, True, match_index=last_new, heartbeat_round=m.heartbeat_round)
+        )
 
     def term_is_stale(self, m: AppendEntries) -> bool:
         """Rule 1: reply false if term < currentTerm. Reference: §5.1."""
         return m.term < self.current_term
 
-    def recognize_leader(self, now: float, m: AppendEntries) -> None:
+    def recognize_leader(self, now: float, m: AppendEntries | InstallSnapshot) -> None:
         """An AppendEntries of this term comes from its leader: a candidate returns to follower (it lost), and
         the election timer restarts. Reference: §5.2."""
         if self.role is not Role.FOLLOWER:
@@ -616,6 +681,7 @@ class RaftNode:
             conflict_term=conflict_term,
             conflict_index=conflict_index,
             refused=Refusal.LOG_MISMATCH,
+            heartbeat_round=m.heartbeat_round,
         )
 
     def delete_conflicting_entries(self, prev: int, entries: tuple[Entry, ...]) -> int:
@@ -625,6 +691,8 @@ class RaftNode:
         log = self.log
         for offset, entry in enumerate(entries):
             index = prev + 1 + offset
+            if index <= log.offset:  # in this server's snapshot: applied, hence committed, hence matching
+                continue
             if index > log.last_index:
                 return offset
             if log.term_at(index) != entry.term:
@@ -681,14 +749,26 @@ class RaftNode:
             self.send_append_entries(sender)
 
     def send_append_entries(self, peer: str) -> None:
-        """Send ``peer`` the entries from its nextIndex on (at most ``max_entries_per_append``)."""
+        """Send ``peer`` the entries from its nextIndex on (at most ``max_entries_per_append``), or the snapshot
+        if this leader has discarded the entry before them (thesis §5.1)."""
         progress = self.progress[peer]
         log = self.log
+        if progress.next_index <= log.offset:
+            self.send_install_snapshot(peer)
+            return
         prev = progress.next_index - 1
         entries = log.slice(prev + 1, self.settings.max_entries_per_append) if prev < log.last_index else ()
         self._send(
             peer,
-            AppendEntries(self.current_term, self.id, prev, log.term_at(prev), entries, self.commit_index),
+            AppendEntries(
+                self.current_term,
+                self.id,
+                prev,
+                log.term_at(prev),
+                entries,
+                self.commit_index,
+                self.reads.latest_round,
+            ),
         )
         progress.sent(prev + len(entries))
 
@@ -727,6 +807,8 @@ class RaftNode:
             command = entry.command
             result = self.store.apply(self.last_applied, command) if command is not None else None
             self._notes.append(Applied(self.last_applied, entry.term, command, result))
+        if should_snapshot(self.last_applied, log.offset, self.settings.snapshot_every):
+            self.take_snapshot()
 
     # ------------------------------------------------------------ client, disk
 
@@ -779,6 +861,7 @@ class RaftNode:
             return
         self.transfer_target = target
         self.transfer_deadline = now + self.settings.election_timeout_ms[0]
+        self.end_lease()
         self._notes.append(TransferStarted(target, self.current_term))
         self.send_timeout_now_if_caught_up(target)
 
@@ -819,3 +902,123 @@ class RaftNode:
         # marked so that leader stickiness does not refuse them (thesis §4.2.3, §3.10).
         self.pre_vote_term = None
         self.become_candidate(now, transfer=True)
+
+    # --------------------------------------------------------------- snapshots
+
+    def take_snapshot(self) -> None:
+        """Snapshot the state machine as of lastApplied, with the index and term of the last entry it covers and
+        the configuration in force there, and discard the log up to it. Reference: thesis §5.1, Figure 5.1."""
+        index = self.last_applied
+        term = self.log.term_at(index)
+        metadata = SnapshotMetadata(index, term, self.voters)
+        self.snapshot = Snapshot(metadata, self.store.image())
+        self._snapshot_unsent = True
+        self.log.compact_to(index, term)
+        self._notes.append(SnapshotTaken(index, term))
+
+    def restore_snapshot(self, snapshot: Snapshot) -> None:
+        """Reset the state machine using the snapshot's contents, and load its configuration; everything it
+        covers is applied, hence committed. Reference: thesis §5.1 (Figure 5.3, receiver rule 8)."""
+        self.snapshot = snapshot
+        self.store = KeyValueStore.from_image(snapshot.state)
+        self.voters = snapshot.metadata.configuration
+        self.last_applied = snapshot.index
+        self.commit_index = snapshot.index
+
+    def send_install_snapshot(self, peer: str) -> None:
+        """Leaders: send ``peer`` the snapshot, when it needs entries this leader has discarded; probe from the
+        entry after it. Reference: thesis §5.1."""
+        snapshot = self.snapshot
+        assert snapshot is not None, "a compacted log always has a snapshot"
+        self._send(peer, InstallSnapshot(self.current_term, self.id, snapshot))
+        self.progress[peer].snapshot_sent(snapshot.index)
+
+    def handle_install_snapshot(self, now: float, sender: str, m: InstallSnapshot) -> None:
+        """InstallSnapshot receiver, Figure 5.3 (one chunk, so rules 2 to 4 do not arise): reply immediately if
+        term < currentTerm (rule 1); save the snapshot (5); if an existing entry has the same index and term as
+        its last included entry, retain the entries following it (6), else discard the entire log (7); reset the
+        state machine using the snapshot (8). A snapshot that covers no more than this server has committed is
+        ignored (etcd's rule): it would roll the state machine back. Reference: thesis §5.1."""
+        if m.term < self.current_term:
+            self._send(sender, InstallSnapshotResponse(self.current_term, refused=Refusal.STALE_TERM))
+            return
+        self.recognize_leader(now, m)
+        snapshot = m.snapshot
+        if self.snapshot_is_stale(snapshot):
+            self._send(sender, InstallSnapshotResponse(self.current_term, self.commit_index))
+            return
+        kept = self.retain_entries_following(snapshot)
+        self.restore_snapshot(snapshot)
+        self._snapshot_unsent = True
+        self._notes.append(SnapshotTaken(snapshot.index, snapshot.term, sender, kept))
+        self._notes.append(Committed(snapshot.index))
+        self._send(sender, InstallSnapshotResponse(self.current_term, snapshot.index))
+
+    def snapshot_is_stale(self, snapshot: Snapshot) -> bool:
+        """A snapshot that ends at or before commitIndex adds nothing: every entry it covers is already here, and
+        installing it would roll the state machine back (etcd's rule). Reference: §5.1 of the thesis."""
+        return snapshot.index <= self.commit_index
+
+    def retain_entries_following(self, snapshot: Snapshot) -> int:
+        """Rules 6 and 7: if the log holds the snapshot's last included entry, keep the entries that follow it
+        (they may be newer than the snapshot); otherwise discard the entire log. Returns how many were kept.
+        Reference: §5.1 of the thesis, Figure 5.3."""
+        log = self.log
+        if log.matches(snapshot.index, snapshot.term):
+            kept = log.last_index - snapshot.index
+            log.compact_to(snapshot.index, snapshot.term)
+            return kept
+        self.discard_log(snapshot)
+        return 0
+
+    def discard_log(self, snapshot: Snapshot) -> None:
+        """Rule 7: the log becomes empty, starting after the snapshot's last included entry."""
+        self.log.reset_to(snapshot.index, snapshot.term)
+        self.durability.changed_from(snapshot.index + 1)
+
+    def handle_install_snapshot_response(self, now: float, sender: str, m: InstallSnapshotResponse) -> None:
+        """Leaders: the follower's log now agrees up to ``match_index``: update matchIndex and nextIndex as
+        after a successful AppendEntries, and go on replicating. Reference: thesis §5.1."""
+        if self.role is not Role.LEADER or m.term != self.current_term:
+            return
+        progress = self.progress.get(sender)
+        if progress is None:
+            return
+        if progress.on_success(m.match_index):
+            self.advance_leader_commit_index()
+        if progress.next_index <= self.log.last_index:
+            self.send_append_entries(sender)
+
+    # ------------------------------------------------------- reads (thesis §6.4)
+    # The rules are in raft.core.reads.LinearizableReads; here the door and the guard on elections.
+
+    def read(self, now: float, command: Command) -> Proposal:
+        """A client's read. With ``read_mode: log`` it goes through the log like any command (:meth:`propose`,
+        §8). Otherwise the leader accepts it without writing the log and answers it later with a
+        :class:`~raft.core.notes.ReadAnswered` note, by ReadIndex or under its lease (:meth:`serve_reads`);
+        the proposal's index is 0 (no log entry). Reference: §6.4 of the thesis.
+
+        Raises :class:`NotLeader` if this server is not the leader (a follower does not forward reads: the
+        client follows the hint, as it does for writes), ``ValueError`` for a command that is not a read.
+        """
+        if command.kind is not OpKind.READ:
+            raise ValueError(f"not a read: {command.op!r}")
+        if not self._serves_reads:
+            return self.propose(command)
+        if self.role is not Role.LEADER:
+            raise NotLeader(self.leader_id)
+        self.reads.pending.append(PendingRead(command))
+        self.serve_reads(now)
+        return Proposal(0, None)
+
+    def campaign_would_break_lease(self, now: float) -> bool:
+        """With lease reads, an election forced before the timer is due (the scenario action ``timeout``) is
+        ignored while this follower has heard from its leader within the minimum election timeout: its own
+        vote would count against the leader's lease, which this follower helped confirm. A timer that is due
+        always fires. Reference: §6.4.1 of the thesis."""
+        return (
+            self.settings.read_mode is ReadMode.LEASE
+            and now < self.election_deadline - TIME_EPSILON
+            and self.leader_id is not None
+            and now - self.leader_heard_at < self.settings.election_timeout_ms[0]
+        )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from raft.core.messages import Refusal
 from raft.core.statemachine import ApplyResult, Command
-from raft.core.types import Role
+from raft.core.types import ReadMode, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +108,29 @@ class TransferAborted:
     term: int
 
 
+@dataclass(frozen=True, slots=True)
+class SnapshotTaken:
+    """The node replaced its log up to ``index`` (term ``term``) by a snapshot: one it took of its own state
+    machine (``leader`` None), or one it installed from ``leader``, keeping the ``kept`` entries that followed
+    it in its log (thesis §5.1, Figure 5.3)."""
+
+    index: int
+    term: int
+    leader: str | None = None
+    kept: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ReadAnswered:
+    """The leader answered a read without writing the log (thesis §6.4): ``command`` read ``value`` as of
+    ``index`` (its read index), confirmed by ``mode`` (a heartbeat round for READ_INDEX, the lease for LEASE)."""
+
+    command: Command
+    index: int
+    mode: ReadMode
+    value: str | None
+
+
 Note = (
     RoleChanged
     | TimedOut
@@ -120,4 +143,6 @@ Note = (
     | SteppedDown
     | TransferStarted
     | TransferAborted
+    | SnapshotTaken
+    | ReadAnswered
 )

@@ -49,3 +49,9 @@ class Progress:
         """Entries up to ``last_index`` were sent: while replicating, the next message starts after them."""
         if self.replicating and last_index >= self.next_index:
             self.next_index = last_index + 1
+
+    def snapshot_sent(self, index: int) -> None:
+        """A snapshot up to ``index`` was sent: probe from the entry after it (its reply or the next heartbeat
+        tells whether it arrived; a rejection backs nextIndex up again). Reference: thesis §5.1."""
+        self.replicating = False
+        self.next_index = max(self.match_index, index) + 1

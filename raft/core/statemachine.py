@@ -74,6 +74,15 @@ class ApplyResult:
     duplicate: bool
 
 
+@dataclass(frozen=True, slots=True)
+class StoreImage:
+    """A copy of a :class:`KeyValueStore` at one moment, for a snapshot (thesis §5.1): its data and its client
+    sessions (so that a command retried after a snapshot is still applied at most once, §6.3), sorted."""
+
+    data: tuple[tuple[str, str], ...] = ()
+    sessions: tuple[tuple[str, tuple[tuple[int, ApplyResult], ...]], ...] = ()
+
+
 class KeyValueStore:
     """The state machine of one server's life: empty at start and after a restart, rebuilt by re-applying.
 
@@ -101,3 +110,18 @@ class KeyValueStore:
             result = ApplyResult(index, self.data.get(key), duplicate=False)
         session[command.seq] = result
         return result
+
+    def image(self) -> StoreImage:
+        """The store as it stands, as an immutable value (what a snapshot keeps)."""
+        return StoreImage(
+            tuple(sorted(self.data.items())),
+            tuple((client, tuple(sorted(s.items()))) for client, s in sorted(self._sessions.items())),
+        )
+
+    @classmethod
+    def from_image(cls, image: StoreImage) -> KeyValueStore:
+        """A store holding exactly what ``image`` kept (a server reset from a snapshot, thesis §5.1)."""
+        store = cls()
+        store.data = dict(image.data)
+        store._sessions = {client: dict(session) for client, session in image.sessions}
+        return store

@@ -12,7 +12,12 @@ failure as well as a safety one.
 
 The generator also varies ``cluster.leader_noop``, ``cluster.max_entries_per_append`` and the storage delay:
 without them, the Figure 8 hazard can hardly arise; and it switches the thesis's ``cluster.pre_vote`` and
-``cluster.check_quorum`` on, each for half the seeds (always, when a bug switched on needs one).
+``cluster.check_quorum`` on, each for half the seeds (always, when a bug switched on needs one), and draws
+``cluster.read_mode`` (log, read_index or lease, a third of the seeds each; lease switches CheckQuorum on, which
+it needs) so that the workload's reads go every way (thesis §6.4). A bug of reads sets its read mode, and
+the reads that show it. Half the seeds compact their logs (``storage.snapshot_every`` of 2 to 50 entries,
+``storage.snapshot_write_ms`` of 0 to 20 ms; always, when a bug switched on needs snapshots), so that followers
+that fall behind catch up by InstallSnapshot.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from raft.batch.grid import parse_int_ranges
-from raft.core.bugs import BUG_NEEDS, Bug
+from raft.core.bugs import BUG_NEEDS, BUG_NEEDS_SNAPSHOTS, BUG_READ_MODE, Bug
+from raft.core.reads import ReadMode
 from raft.errors import RaftSimError
 
 #: Fault types, in the order ``--faults`` lists them. The first five are scripted events, then network rates,
@@ -251,6 +257,36 @@ def _extensions(seed: int, bugs: Sequence[str]) -> dict[str, bool]:
     return on
 
 
+#: The compaction thresholds (``storage.snapshot_every``) and snapshot write times the fuzzer draws from.
+SNAPSHOT_EVERY: tuple[int, ...] = (2, 3, 5, 8, 16, 50)
+SNAPSHOT_WRITE_MS: tuple[float, ...] = (0.0, 1.0, 5.0, 20.0)
+
+
+def _compaction(seed: int, bugs: Sequence[str]) -> dict[str, float]:
+    """Log compaction for half the seeds (always when a bug switched on needs snapshots): the storage keys to
+    add, drawn from a generator of their own so that the rest of the scenario is what it was."""
+    rng = random.Random(f"raft-sim/fuzz/{seed}/compaction")
+    on = rng.random() < 0.5
+    every, write_ms = rng.choice(SNAPSHOT_EVERY), rng.choice(SNAPSHOT_WRITE_MS)
+    if not (on or any(Bug(name) in BUG_NEEDS_SNAPSHOTS for name in bugs)):
+        return {}
+    return {"snapshot_every": every, "snapshot_write_ms": write_ms}
+
+
+def _read_mode(seed: int, bugs: Sequence[str]) -> ReadMode:
+    """How a seed's reads are answered: each mode for a third of the seeds, or the mode a bug switched on
+    needs; drawn from a generator of its own, so that the rest of the scenario is what it was."""
+    for name in bugs:
+        needed = BUG_READ_MODE.get(Bug(name))
+        if needed is not None:
+            return needed
+    return random.Random(f"raft-sim/fuzz/{seed}/reads").choice(tuple(ReadMode))
+
+
+#: The read rate of a seed whose bug needs reads but drew none.
+BUG_READS_PER_S = 20.0
+
+
 def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
     """The scenario of fuzz seed ``seed``, as a scenario mapping (the YAML form ``parse_scenario`` reads).
 
@@ -284,6 +320,13 @@ def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
         "max_entries_per_append": rng.choice([1, 2, 4, 64]),
     }
     cluster.update(_extensions(seed, config.bugs))
+    read_mode = _read_mode(seed, config.bugs)
+    if read_mode is not ReadMode.LOG:  # a seed that reads through the log keeps the scenario it always had
+        cluster["read_mode"] = read_mode.value
+        if Bug.LEASE_WITHOUT_CHECK_QUORUM.value in config.bugs:
+            cluster.pop("check_quorum", None)  # the bug is lease reads without it
+        elif read_mode is ReadMode.LEASE:
+            cluster["check_quorum"] = True
     if config.bugs:
         cluster["bugs"] = list(config.bugs)
     workload: dict[str, Any] = {
@@ -294,6 +337,8 @@ def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
         "timeout_ms": 300,
         "max_backoff_ms": 1000,
     }
+    if any(Bug(name) in BUG_READ_MODE for name in config.bugs) and not workload["reads_per_s"]:
+        workload["reads_per_s"] = BUG_READS_PER_S
     low, high = network["latency_ms"]
     max_delay = float(high) + network.get("reorder_ms", 0.0) / 2  # a typical late message, for timing
     events = _fault_events(rng, nodes, enabled, fault_ms, (float(low), float(high)), max_delay)
@@ -309,7 +354,7 @@ def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
         "duration_ms": _ms(fault_ms + QUIET_MS),
         "cluster": cluster,
         "network": network,
-        "storage": {"write_ms": rng.choice([0, 0, 1, 3])},
+        "storage": {"write_ms": rng.choice([0, 0, 1, 3]), **_compaction(seed, config.bugs)},
         "workload": workload,
         "events": events,
         "expect": [{"max_leaderless_ms_after": [fault_ms, LEADER_BOUND_MS]}],

@@ -5,7 +5,9 @@ term, the entry's command (``x←3``, shortened with ``…`` to fit the box; not
 leader's no-op, or an initial log). When a shown command would not fit its box even shortened, no command is
 written at all and the title says so, rather than some boxes with text and some without. Entries up to
 the node's commitIndex have a solid black edge, the others a dashed grey one; a red bar after the last committed
-entry marks the commitIndex. A node that is down at that moment is drawn faded (its persisted log).
+entry marks the commitIndex. A node that is down at that moment is drawn faded (its persisted log). Entries a
+snapshot replaced (thesis §5.1) are still drawn, hatched, and a green bar after the snapshot's last included
+index marks the snapshot boundary: the node keeps only the entries after it (the row label says up to where).
 
 Which indexes are shown: when the logs differ (an entry of another term, or missing on some node), the region
 where they start to differ, from a few entries before it; when they all agree, the latest entries. At most
@@ -21,8 +23,8 @@ differs from the reference (the leader of the highest term up, else the first li
 :data:`MAX_ROWS`; the title says how many nodes are left out and that their log and commitIndex are the
 reference's. ``nodes`` names the rows instead.
 
-Artists carry a ``gid``: ``entry:NODE:INDEX`` for boxes, ``commit:NODE`` for commit markers, ``command`` for
-command texts, ``next:NODE`` and ``match:NODE`` for the leader's nextIndex and matchIndex of a follower.
+Artists carry a ``gid``: ``entry:NODE:INDEX`` for boxes, ``commit:NODE`` for commit markers, ``snapshot:NODE``
+for snapshot boundaries, ``command`` for command texts, ``next:NODE`` and ``match:NODE`` for the leader's nextIndex and matchIndex of a follower.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from raft.analysis.nodesets import is_large
 from raft.analysis.replay import Events
 from raft.plots import violation
 from raft.plots.messages import check_nodes
-from raft.plots.style import CRASH_COLOR, term_color
+from raft.plots.style import CRASH_COLOR, SNAPSHOT_COLOR, term_color
 
 #: Entries shown before the first index where the logs differ.
 CONTEXT = 3
@@ -171,6 +173,7 @@ def log_view(
                     edgecolor="black" if committed else "#888888",
                     lw=1.1 if committed else 0.8,
                     linestyle="-" if committed else "--",
+                    hatch="////" if index <= log.snapshot_index else None,
                     gid=f"entry:{log.node}:{index}",
                 )
             )
@@ -207,6 +210,19 @@ def log_view(
                 fontsize=8,
                 color="#555555",
                 alpha=alpha,
+            )
+        if log.snapshot_index and first <= log.snapshot_index <= last:
+            boundary = (
+                log.snapshot_index - first + 1 - 0.09
+            )  # just left of a commitIndex bar at the same index
+            ax.plot(
+                [boundary, boundary],
+                [y - 0.5, y + 0.5],
+                color=SNAPSHOT_COLOR,
+                lw=3.0,
+                solid_capstyle="butt",
+                zorder=5,
+                gid=f"snapshot:{log.node}",
             )
         if first <= log.commit_index <= last:
             x = log.commit_index - first + 1
@@ -291,6 +307,8 @@ def _key_note(logs: Sequence[replay.NodeLog], first: int, last: int) -> str:
     parts = []
     if any(first <= log.commit_index <= last for log in logs):
         parts.append("red bar = commitIndex")
+    if any(log.snapshot_index and log.snapshot_index >= first for log in logs):
+        parts.append("hatched = in a snapshot, green bar = snapshot boundary")
     if any(log.commit_index < min(len(log.terms), last) for log in logs if len(log.terms) >= first):
         parts.append("dashed = not committed")
     return "".join(f"; {part}" for part in parts)
@@ -328,6 +346,8 @@ def _progress_note(progress: dict[str, replay.FollowerProgress]) -> str:
 
 def _row_label(log: replay.NodeLog, progress: replay.FollowerProgress | None) -> str:
     label = f"{log.node} (down)" if not log.up else f"{log.node} ({log.role}, term {log.term})"
+    if log.snapshot_index:
+        label += f"\nsnapshot ≤ {log.snapshot_index}"
     if progress is not None:
         # Named as the leader's view: under "n1 (leader, term 1)" a bare "next 15" would read as n1's own.
         label += f"\n{progress.leader}'s next {progress.next_index} · match {progress.match_index}"

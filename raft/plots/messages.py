@@ -3,7 +3,8 @@ way textbooks draw RPCs.
 
 RequestVote and its replies are orange, PreVote and its replies (thesis §9.6) crimson, AppendEntries and its replies
 blue (a heartbeat, with no entries, is
-thinner); a dropped message is a red dashed arrow that stops short of its receiver with a cross, labelled with
+thinner), InstallSnapshot (thesis §5.1) a thick green arrow labelled with the snapshot's last included index, its
+reply thin green; a dropped message is a red dashed arrow that stops short of its receiver with a cross, labelled with
 the reason. Life lines are coloured by the node's role and break while it is down.
 
 Refusals are drawn by their reason, which :func:`raft.analysis.replay.refusal_reasons` reads from the trace (or
@@ -85,6 +86,7 @@ _SHORT = {
     "AppendEntriesResponse": "AE reply",
     "PreVote": "PreVote",
     "PreVoteResponse": "pre-vote",
+    "InstallSnapshot": "InstallSnapshot",
 }
 
 
@@ -240,6 +242,10 @@ def _label(message: dict[str, Any], reason: str | None, prev_index: int | None =
     if kind == "AppendEntries":
         entries = message.get("entries", 0)
         text += f" +{entries}" if entries else " ♥"
+    elif kind == "InstallSnapshot":
+        text += f" ≤{message.get('last_index', '?')}"
+    elif kind == "InstallSnapshotResponse":
+        text = f"snapshot ok {message.get('match_index', '')}".rstrip()
     elif kind == "RequestVoteResponse":
         if message.get("granted"):
             text = f"granted t{message['term']}"
@@ -357,7 +363,7 @@ REASONS = (LOG_MISMATCH, LOG_NOT_UP_TO_DATE, ALREADY_VOTED)
 
 def _kind(message: dict[str, Any], reason: str | None) -> str:
     """How an arrow is drawn: ``dropped``, ``stale``, ``refused``, ``heartbeat``, ``pre-vote``, ``vote``,
-    ``timeout-now`` or ``append``."""
+    ``timeout-now``, ``snapshot`` or ``append``."""
     if message["dropped"]:
         return "dropped"
     if _refused(message):
@@ -368,6 +374,8 @@ def _kind(message: dict[str, Any], reason: str | None) -> str:
         return "pre-vote"
     if message["msg"] == "TimeoutNow":
         return "timeout-now"
+    if message["msg"].startswith("InstallSnapshot"):
+        return "snapshot"
     return "vote" if message["msg"].startswith("RequestVote") else "append"
 
 
@@ -390,6 +398,16 @@ def _legend_handles(drawn: set[str], reasons: list[str], roles: set[str], marks:
             ),
         ),
         ("heartbeat", Line2D([], [], color=MESSAGE_COLORS["AppendEntries"], lw=0.7, label="heartbeat ♥")),
+        (
+            "snapshot",
+            Line2D(
+                [],
+                [],
+                color=MESSAGE_COLORS["InstallSnapshot"],
+                lw=2.6,
+                label="InstallSnapshot (≤ last included index) / snapshot ok",
+            ),
+        ),
         (
             "timeout-now",
             Line2D(
@@ -647,6 +665,8 @@ def _draw_arrow(
         width = 0.7
     elif kind == "TimeoutNow":
         width = 2.4  # the transfer's one message: thick, in its own colour
+    elif kind == "InstallSnapshot":
+        width = 2.6  # a whole state machine in one message
     if _refused(message):
         color, style = (STALE_COLOR, ":") if reason == STALE_TERM else (REJECT_COLOR, "-.")
     if message["dropped"]:

@@ -41,7 +41,11 @@ MESSAGE_COLORS = {
     "PreVote": "#c2255c",
     "PreVoteResponse": "#c2255c",
     "TimeoutNow": "#1a1a1a",
+    "InstallSnapshot": "#0b8a6e",
+    "InstallSnapshotResponse": "#0b8a6e",
 }
+#: The snapshot boundary in the log view (thesis §5.1): the colour of InstallSnapshot.
+SNAPSHOT_COLOR = MESSAGE_COLORS["InstallSnapshot"]
 #: The leadership transfer marks on the timeline (start on the target's lane; outcome).
 TRANSFER_COLOR = MESSAGE_COLORS["TimeoutNow"]
 #: A refusal at the request's own term (log mismatch, log not up-to-date, already voted): purple, dash-dotted.

@@ -77,6 +77,12 @@ def _true(value: Any) -> bool:
     return True
 
 
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {show(value)}")
+    return value
+
+
 def _safety_property(value: Any) -> str:
     if value not in SAFETY_PROPERTIES:
         raise ValueError(unknown("property", value, SAFETY_PROPERTIES, name_it=True))
@@ -98,7 +104,10 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "final_leader_in": _nodes,
     "committed_on_live_nodes_at_least": _count,
     "logs_identical_at_end": _true,
+    # each node, after its last restart, installed a leader's snapshot beyond its log's end (thesis §5.1)
+    "caught_up_by_snapshot": _nodes,
     "safety_violation": _safety_property,  # the run is expected to violate this property
+    "linearizable": _bool,  # the clients' history is (true) or is not (false) linearizable
 }
 EXPECTATION_CHECKS: tuple[str, ...] = tuple(_CHECKS)
 #: Checks whose value is a [start, end] window that must lie inside the run.

@@ -15,7 +15,8 @@ from typing import Annotated, Any
 
 from pydantic import Field, Strict, ValidationInfo, field_validator, model_validator
 
-from raft.core.bugs import Bug
+from raft.core.bugs import BUG_READ_MODE, Bug
+from raft.core.reads import ReadMode
 from raft.scenario.base import (
     MAX_NODES,
     NODE_NAME,
@@ -35,6 +36,8 @@ from raft.scenario.timing import TimingConfig, apply_profile
 
 #: Switchable bugs a scenario may turn on in ``cluster.bugs``: the names of :class:`raft.core.bugs.Bug`.
 KNOWN_BUGS: tuple[str, ...] = tuple(bug.value for bug in Bug)
+#: How reads may be answered (``cluster.read_mode``): the values of :class:`raft.core.reads.ReadMode`.
+READ_MODES: tuple[str, ...] = tuple(mode.value for mode in ReadMode)
 
 
 class InitialState(Frozen):
@@ -77,6 +80,10 @@ class ClusterConfig(Frozen):
     #: PreVote (thesis §9.6) and CheckQuorum with leader stickiness (thesis §6.2, §4.2.3); off in paper Raft.
     pre_vote: bool = False
     check_quorum: bool = False
+    #: How reads are answered (thesis §6.4): ``log`` (through the log, the paper's way), ``read_index`` or
+    #: ``lease`` (needs ``check_quorum``); and the bound on clock drift a lease allows for, in parts per million.
+    read_mode: str = "log"
+    lease_drift_bound_ppm: float = Field(default=10_000.0, ge=0, lt=1_000_000)
     max_entries_per_append: int = Field(default=64, ge=1)
     initial_state: dict[str, InitialState] = Field(default_factory=dict)
     bugs: Names = ()
@@ -123,6 +130,13 @@ class ClusterConfig(Frozen):
     def _timeout_range(cls, value: tuple[float, float]) -> tuple[float, float]:
         return check_range(value, positive=True)
 
+    @field_validator("read_mode")
+    @classmethod
+    def _read_mode(cls, mode: str) -> str:
+        if mode not in READ_MODES:
+            raise problem(unknown("read mode", mode, READ_MODES, name_it=True))
+        return mode
+
     @field_validator("bugs")
     @classmethod
     def _bugs(cls, bugs: tuple[str, ...]) -> tuple[str, ...]:
@@ -147,6 +161,7 @@ class ClusterConfig(Frozen):
                 "(followers would time out between heartbeats)",
                 "election_timeout_ms",
             )
+        self._reads_consistent()
         nodes = self.node_ids
         for name, state in self.initial_state.items():
             if name not in nodes:
@@ -154,6 +169,22 @@ class ClusterConfig(Frozen):
             if state.voted_for is not None and state.voted_for not in nodes:
                 raise problem(unknown_node(state.voted_for, nodes), "initial_state", name, "voted_for")
         return self
+
+    def _reads_consistent(self) -> None:
+        """Lease reads need CheckQuorum (its leader stickiness is what a lease rests on), unless the bug that
+        serves them without it is switched on; a bug of reads needs its read mode."""
+        bug = Bug.LEASE_WITHOUT_CHECK_QUORUM.value
+        if self.read_mode == ReadMode.LEASE.value and not self.check_quorum and bug not in self.bugs:
+            raise problem(
+                "lease reads need check_quorum: true (leader stickiness is what makes a lease hold; "
+                f"the bug {bug} serves them without it)",
+                "read_mode",
+            )
+        modes = {bug.value: mode for bug, mode in BUG_READ_MODE.items()}
+        for name in self.bugs:
+            needed = modes.get(name)
+            if needed is not None and self.read_mode != needed.value:
+                raise problem(f"bug {name} needs read_mode: {needed.value}, got {self.read_mode}", "bugs")
 
 
 class NetworkConfig(Frozen):
@@ -208,12 +239,19 @@ class NetworkConfig(Frozen):
 
 class StorageConfig(Frozen):
     """Stable storage: how long persisting state takes before a reply or vote may leave (a constant, or a
-    distribution of durations), and occasional slow writes: with probability ``fsync_stall_rate`` a write takes
-    ``fsync_stall_ms`` more (an fsync that waits behind the device's flush)."""
+    distribution of durations), occasional slow writes: with probability ``fsync_stall_rate`` a write takes
+    ``fsync_stall_ms`` more (an fsync that waits behind the device's flush), and log compaction.
+
+    ``snapshot_every``: a server snapshots its state machine once its log holds more than this many applied
+    entries since its last snapshot, and discards them (thesis §5.1; 0, the default: never). ``snapshot_write_ms``:
+    how much longer than a write of ``write_ms`` a write that stores a snapshot takes.
+    """
 
     write_ms: Duration = 0.0
     fsync_stall_rate: float = Field(default=0.0, ge=0, le=1)
     fsync_stall_ms: Duration = 0.0
+    snapshot_every: int = Field(default=0, ge=0)
+    snapshot_write_ms: float = Field(default=5.0, ge=0)
 
 
 class WorkloadConfig(Frozen):
@@ -394,7 +432,7 @@ class Scenario(Frozen):
                         position,
                         check,
                     )
-            if check == "final_leader_in" and cluster is not None:
+            if check in ("final_leader_in", "caught_up_by_snapshot") and cluster is not None:
                 for name in value:
                     if name not in cluster.node_ids:
                         raise problem(unknown_node(name, cluster.node_ids), position, check)

@@ -42,6 +42,7 @@ class EventType(StrEnum):
     TRUNCATE = "truncate"
     COMMIT = "commit"
     APPLY = "apply"
+    SNAPSHOT = "snapshot"
     CRASH = "crash"
     RESTART = "restart"
     PARTITION = "partition"
@@ -52,6 +53,7 @@ class EventType(StrEnum):
     TRANSFER = "transfer"
     TRANSFER_DONE = "transfer_done"
     TRANSFER_ABORT = "transfer_abort"
+    READ = "read"
     SUBMIT = "submit"
     ACK = "ack"
     VIOLATION = "violation"
@@ -200,13 +202,32 @@ class ApplyEvent(TypedDict):
     duplicate: NotRequired[bool]
 
 
+#: A node replaced its log up to ``index`` (whose entry had ``term``) by a snapshot (thesis §5.1): one it took of
+#: its own state machine, or (with ``from``, the leader) one it installed from an InstallSnapshot, keeping the
+#: ``kept`` entries that followed the snapshot's last included entry in its log (0: it discarded its entire log).
+SnapshotEvent = TypedDict(
+    "SnapshotEvent",
+    {
+        "t_ms": float,
+        "type": Literal[EventType.SNAPSHOT],
+        "node": str,
+        "index": int,
+        "term": int,
+        "from": NotRequired[str],
+        "kept": NotRequired[int],
+    },
+)
+
+
 # ------------------------------------------------------------------------------------------------ messages
 
 #: The fields of a message on the wire (``from`` is a keyword, hence the functional form). ``reply_to`` on a
 #: response to a request; the rest by ``msg``: RequestVote ``last_index``/``last_term``; RequestVoteResponse
 #: ``granted`` (``refused`` names the rule), and ``transfer`` (only when true) on the RequestVote of an election
 #: started by TimeoutNow; PreVote and TimeoutNow ``last_index``/``last_term``; AppendEntries ``prev_index``/``prev_term``/``entries``/``commit``;
-#: AppendEntriesResponse ``success``/``match_index`` (``refused`` names the rule).
+#: AppendEntriesResponse ``success``/``match_index`` (``refused`` names the rule); InstallSnapshot
+#: ``last_index``/``last_term`` (the snapshot's last included entry); InstallSnapshotResponse ``match_index``
+#: (``refused`` names the rule).
 MessageFields = TypedDict(
     "MessageFields",
     {
@@ -228,6 +249,7 @@ MessageFields = TypedDict(
         "commit": NotRequired[int],
         "success": NotRequired[bool],
         "match_index": NotRequired[int],
+        "round": NotRequired[int],
     },
 )
 
@@ -257,7 +279,9 @@ class CrashEvent(TypedDict):
 
 
 class RestartEvent(TypedDict):
-    """A node came back with what its storage kept: term, vote, and the terms of its log's entries."""
+    """A node came back with what its storage kept: term, vote, and the terms of its log's entries; with a
+    snapshot, its last included index and term (``snapshot``: ``[index, term]``), the log then holding the
+    entries after it."""
 
     t_ms: float
     type: Literal[EventType.RESTART]
@@ -265,6 +289,7 @@ class RestartEvent(TypedDict):
     term: int
     voted_for: str | None
     log: list[int]
+    snapshot: NotRequired[list[int]]
 
 
 class PartitionEvent(TypedDict):
@@ -359,6 +384,22 @@ class AckEvent(TypedDict):
     value: str | None
 
 
+class ReadEvent(TypedDict):
+    """A leader answered a client's read without writing the log (thesis §6.4): ``index`` is its read index,
+    ``mode`` how leadership was confirmed (``read_index``: a heartbeat round a majority acknowledged; ``lease``:
+    the lease held), ``value`` what it read."""
+
+    t_ms: float
+    type: Literal[EventType.READ]
+    node: str
+    client: str
+    seq: int
+    command: str
+    index: int
+    mode: str
+    value: str | None
+
+
 #: Any event of the stream (and any line of a trace file).
 Event = (
     MetaEvent
@@ -374,6 +415,7 @@ Event = (
     | TruncateEvent
     | CommitEvent
     | ApplyEvent
+    | SnapshotEvent
     | CrashEvent
     | RestartEvent
     | PartitionEvent
@@ -386,6 +428,7 @@ Event = (
     | TransferAbortEvent
     | SubmitEvent
     | AckEvent
+    | ReadEvent
     | ViolationEvent
     | EndEvent
 )

@@ -175,8 +175,19 @@ def describe_message(message: Message) -> dict[str, Any]:
         fields["prev_term"] = message.prev_log_term  # type: ignore[union-attr]
         fields["entries"] = len(message.entries)  # type: ignore[union-attr]
         fields["commit"] = message.leader_commit  # type: ignore[union-attr]
+        if message.heartbeat_round:  # type: ignore[union-attr]  # only when reads are served without the log
+            fields["round"] = message.heartbeat_round  # type: ignore[union-attr]
     elif kind == "AppendEntriesResponse":
         fields["success"] = message.success  # type: ignore[union-attr]
+        fields["match_index"] = message.match_index  # type: ignore[union-attr]
+        if message.refused is not None:  # type: ignore[union-attr]
+            fields["refused"] = message.refused.value  # type: ignore[union-attr]
+        if message.heartbeat_round:  # type: ignore[union-attr]
+            fields["round"] = message.heartbeat_round  # type: ignore[union-attr]
+    elif kind == "InstallSnapshot":
+        fields["last_index"] = message.last_included_index  # type: ignore[union-attr]
+        fields["last_term"] = message.last_included_term  # type: ignore[union-attr]
+    elif kind == "InstallSnapshotResponse":
         fields["match_index"] = message.match_index  # type: ignore[union-attr]
         if message.refused is not None:  # type: ignore[union-attr]
             fields["refused"] = message.refused.value  # type: ignore[union-attr]

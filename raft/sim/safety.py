@@ -17,6 +17,13 @@ Properties and where they are kept:
 - State Machine Safety: no two servers commit or apply different entries at one index (``commit``, ``apply``).
 - Term Monotonicity: a server's term never decreases, across restarts too; Commit Monotonicity: commitIndex
   never decreases within one life of a server.
+
+Across snapshots (thesis §5.1, ``snapshot`` events): a shadow log stays the whole logical log, since a snapshot
+replaces a prefix by the state it produced. A snapshot covers only committed entries (State Machine Safety), so a
+follower that installs one, or a server that restarts from one, holds the committed prefix up to its last included
+index; installing a snapshot never discards a committed entry nor rolls back a server's commitIndex (State
+Machine Safety), and the entries a follower keeps after it followed the snapshot's last included entry (Log
+Matching).
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from raft.sim.events import (
     MetaEvent,
     RestartEvent,
     RoleEvent,
+    SnapshotEvent,
     TimeoutEvent,
     TruncateEvent,
     ViolationEvent,
@@ -52,12 +60,15 @@ CHECKED_TYPES: tuple[EventType, ...] = (
     EventType.TRUNCATE,
     EventType.COMMIT,
     EventType.APPLY,
+    EventType.SNAPSHOT,
     EventType.CRASH,
     EventType.RESTART,
 )
 
 #: What the checker reads besides, with ``cluster.check_quorum`` on, for Leader Stickiness.
 STICKINESS_TYPES: tuple[EventType, ...] = (EventType.DELIVER, EventType.VOTE, EventType.TIMEOUT)
+#: The requests only a leader sends, which a server not behind their term follows (thesis §5.1 for the second).
+_FROM_LEADER = frozenset({"AppendEntries", "InstallSnapshot"})
 #: Responses whose higher term a server adopts (a reason, besides a new leader, to forget the leader it heard).
 _TERM_BEARING_RESPONSES = frozenset({"RequestVoteResponse", "PreVoteResponse", "AppendEntriesResponse"})
 
@@ -161,6 +172,8 @@ class SafetyChecker:
                 self._on_role(event)
             case EventType.TRUNCATE:
                 self._on_truncate(event)
+            case EventType.SNAPSHOT:
+                self._on_snapshot(event)
             case EventType.CRASH:
                 self._on_crash(event)
             case EventType.RESTART:
@@ -264,14 +277,14 @@ class SafetyChecker:
             )
 
     def _on_deliver(self, event: DeliverEvent) -> None:
-        """Leader Stickiness bookkeeping: an AppendEntries not behind the receiver's term comes from a current
-        leader; a response of a higher term makes the receiver adopt it and forget that leader; so does the
+        """Leader Stickiness bookkeeping: an AppendEntries (or InstallSnapshot) not behind the receiver's term
+        comes from a current leader; a response of a higher term makes the receiver adopt it and forget that leader; so does the
         RequestVote of a transfer campaign (``transfer``: its candidate got TimeoutNow from the leader, which asked
         for this election, thesis §3.10), which voters honour despite stickiness."""
         if self.sticky_ms is None:
             return
         node, term, kind = event["to"], event["term"], event["msg"]
-        if kind == "AppendEntries":
+        if kind in _FROM_LEADER:
             if term >= self.terms.get(node, 0):
                 self.leader_heard[node] = (event["t_ms"], term)
         elif term > self.terms.get(node, 0) and (
@@ -475,7 +488,80 @@ class SafetyChecker:
         self.persisted_terms[node] = self.terms[node] = term
         self.leader_heard.pop(node, None)
         self.commit[node] = 0
-        # The recovered log holds entries appended before, so the registry knows each one's identity.
-        self.logs[node] = [
-            (term, self.registry[(index, term)][1]) for index, term in enumerate(event["log"], 1)
+        # The recovered log holds entries appended before, so the registry knows each one's identity; a
+        # recovered snapshot stands for the committed prefix it covers.
+        start = 0
+        if "snapshot" in event:
+            start, snapshot_term = event["snapshot"]
+            self._check_snapshot_committed(event, node, start, snapshot_term)
+        self.logs[node] = self.committed[:start] + [
+            (term, self.registry[(index, term)][1]) for index, term in enumerate(event["log"], start + 1)
         ]
+        self.commit[node] = start  # a snapshot is applied, hence committed, from the start
+
+    def _check_snapshot_committed(self, event: Event, node: str, index: int, term: int) -> None:
+        """State Machine Safety: a snapshot covers only committed entries, and ends at the committed entry of
+        its index (thesis §5.1)."""
+        committed = self.committed
+        if index > len(committed) or (index and committed[index - 1][0] != term):
+            self._fail(
+                Property.STATE_MACHINE_SAFETY,
+                event,
+                (node,),
+                self.terms.get(node),
+                index,
+                f"{node}'s snapshot ends at index {index} (term {term}), which is not the committed entry there "
+                f"({len(committed)} entries committed)",
+            )
+
+    def _on_snapshot(self, event: SnapshotEvent) -> None:
+        """A server took a snapshot (only of applied entries), or installed one from its leader: its log
+        becomes the committed prefix the snapshot covers plus the ``kept`` entries that followed."""
+        node, index, term = event["node"], event["index"], event["term"]
+        self._check_snapshot_committed(event, node, index, term)
+        commit = self.commit.get(node, 0)
+        if "from" not in event:
+            if index > commit:
+                self._fail(
+                    Property.STATE_MACHINE_SAFETY,
+                    event,
+                    (node,),
+                    term,
+                    index,
+                    f"{node} took a snapshot up to index {index}, beyond its commitIndex {commit}",
+                )
+            return
+        old, kept = self.logs[node], event.get("kept", 0)
+        if kept and (len(old) < index + kept or old[index - 1][0] != term):
+            self._fail(
+                Property.LOG_MATCHING,
+                event,
+                (node,),
+                term,
+                index,
+                f"{node} kept {kept} entries after a snapshot ending at index {index} (term {term}) that its "
+                f"log did not match",
+            )
+        committed = self.committed
+        for i in range(index + kept + 1, min(len(old), len(committed)) + 1):
+            if old[i - 1] == committed[i - 1]:
+                self._fail(
+                    Property.STATE_MACHINE_SAFETY,
+                    event,
+                    (node,),
+                    self.terms.get(node),
+                    i,
+                    f"{node} installed a snapshot ending at index {index} and discarded its entries after it, "
+                    f"among them the committed entry at index {i}",
+                )
+        if index < commit:
+            self._fail(
+                Property.STATE_MACHINE_SAFETY,
+                event,
+                (node,),
+                self.terms.get(node),
+                index,
+                f"{node} installed a snapshot ending at index {index}, below its commitIndex {commit}: its "
+                f"state machine rolls back",
+            )
+        self.logs[node] = committed[:index] + old[index : index + kept]

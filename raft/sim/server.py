@@ -23,7 +23,9 @@ from raft.core.notes import (
     Applied,
     Committed,
     PreVoted,
+    ReadAnswered,
     RoleChanged,
+    SnapshotTaken,
     SteppedDown,
     TimedOut,
     TransferAborted,
@@ -32,15 +34,26 @@ from raft.core.notes import (
     Voted,
 )
 from raft.core.quorum import MajorityConfig
-from raft.core.statemachine import ApplyResult, Command
+from raft.core.statemachine import ApplyResult, Command, OpKind
 from raft.sim.clock import Clock
 from raft.sim.delays import Sampler
-from raft.sim.events import AppendEvent, ApplyEvent, EventBus, EventType, PreVoteEvent, VoteEvent
+from raft.sim.events import (
+    AppendEvent,
+    ApplyEvent,
+    EventBus,
+    EventType,
+    PreVoteEvent,
+    SnapshotEvent,
+    VoteEvent,
+)
 from raft.sim.network import Network
 from raft.sim.storage import Storage
 
 if TYPE_CHECKING:
     from raft.core.notes import Note
+
+#: The messages a leader sends without waiting for its own log write (thesis §10.2.1).
+_LEADER_SENDS_AT_ONCE = frozenset({MessageKind.APPEND_ENTRIES, MessageKind.INSTALL_SNAPSHOT})
 
 #: Called with the (client, seq) of an applied command and its result, at the server that accepted it.
 AckHandler = Callable[[str, Command, ApplyResult], None]
@@ -62,6 +75,7 @@ class SimServer:
         *,
         write_time: Sampler | None = None,
         clock: Clock | None = None,
+        snapshot_write_ms: float = 0.0,
     ) -> None:
         self.env = env
         self.id = node_id
@@ -75,6 +89,8 @@ class SimServer:
         self.write_time = write_time
         #: The server's local clock: the core is handed its readings and sets its deadlines in local time.
         self.clock = Clock(env) if clock is None else clock
+        #: How much longer a write that stores a snapshot takes (thesis §5.1: a snapshot is much larger).
+        self.snapshot_write_ms = snapshot_write_ms
         self.node: RaftNode | None = None
         self.up = False
         self.incarnation = 0
@@ -102,6 +118,8 @@ class SimServer:
             SteppedDown: self._report_step_down,
             TransferStarted: self._report_transfer,
             TransferAborted: self._report_transfer_abort,
+            SnapshotTaken: self._report_snapshot,
+            ReadAnswered: self._report_read,
         }
 
     # ------------------------------------------------------------ life cycle
@@ -122,6 +140,7 @@ class SimServer:
             term=term,
             voted_for=voted_for,
             log=log,
+            snapshot=self.storage.snapshot,
             now=self.clock.now(),
         )
         self._process()
@@ -149,11 +168,13 @@ class SimServer:
         self._process()
 
     def propose(self, command: Command, on_applied: AckHandler) -> int:
-        """Hand a client command to the node; raises :class:`NotLeader` when it is not the leader."""
+        """Hand a client command to the node (a read to :meth:`RaftNode.read`, which answers it the scenario's
+        ``read_mode`` way); raises :class:`NotLeader` when it is not the leader."""
         node = self.node
         if node is None:
             raise NotLeader(None)
-        proposal = node.propose(command)
+        is_read = command.kind is OpKind.READ
+        proposal = node.read(self.clock.now(), command) if is_read else node.propose(command)
         if proposal.answer is not None:
             on_applied(self.id, command, proposal.answer)
             return proposal.index
@@ -201,15 +222,17 @@ class SimServer:
     def _carry_out(self, ready: Ready, src: str | None, msg_id: int | None) -> bool:
         """Persist, send and report ``ready``; returns whether the node was told of a durable log write.
 
-        With a slow disk (``write_time``) writes are grouped: everything produced while a write is in
-        progress is persisted together by the next one. Replies, votes and RequestVotes leave only once every
-        write issued before them is durable; a leader's AppendEntries leave at once, since the leader writes
-        its own log in parallel with replicating it and counts itself only for durable entries (thesis
-        §10.2.1).
+        With a slow disk (``write_time``, or a snapshot to store with ``snapshot_write_ms`` > 0) writes are
+        grouped: everything produced while a write is in progress is persisted together by the next one.
+        Replies, votes and RequestVotes leave only once every write issued before them is durable; a leader's
+        AppendEntries and InstallSnapshots leave at once, since the leader writes its own log in parallel with
+        replicating it and counts itself only for durable entries (thesis §10.2.1).
         """
         if ready.notes:
             self._report(ready.notes)
-        if self.write_time is None:
+        if self.write_time is None and not (
+            self._writing or self._queued or (ready.snapshot is not None and self.snapshot_write_ms > 0.0)
+        ):
             if ready.must_persist:
                 self.storage.write(ready)
             self._send(ready.messages, src, msg_id)
@@ -223,7 +246,7 @@ class SimServer:
         urgent: list[tuple[str, Message]] = []
         held: list[tuple[str, Message]] = []
         for item in ready.messages:
-            (urgent if item[1].kind is MessageKind.APPEND_ENTRIES else held).append(item)
+            (urgent if item[1].kind in _LEADER_SENDS_AT_ONCE else held).append(item)
         if urgent:
             self._send(tuple(urgent), src, msg_id)
             ready = ready._replace(messages=tuple(held))
@@ -235,11 +258,14 @@ class SimServer:
         return False
 
     def _start_write(self) -> None:
-        """Write everything queued as one batch, taking one draw of ``write_time``."""
+        """Write everything queued as one batch, taking one draw of ``write_time`` (and ``snapshot_write_ms``
+        more if it stores a snapshot)."""
         batch, self._queued = self._queued, []
         self._writing = True
-        assert self.write_time is not None
-        done = self.env.timeout(self.write_time(), (self.incarnation, batch))
+        took = self.write_time() if self.write_time is not None else 0.0
+        if any(ready.snapshot is not None for ready, _, _ in batch):
+            took += self.snapshot_write_ms
+        done = self.env.timeout(took, (self.incarnation, batch))
         done.callbacks.append(self._write_done)
 
     def _write_done(self, event: Any) -> None:
@@ -411,3 +437,35 @@ class SimServer:
                 "reason": "timed out",
             }
         )
+
+    def _report_snapshot(self, note: SnapshotTaken) -> None:
+        event: SnapshotEvent = {
+            "t_ms": self.env.now,
+            "type": EventType.SNAPSHOT,
+            "node": self.id,
+            "index": note.index,
+            "term": note.term,
+        }
+        if note.leader is not None:
+            event["from"] = note.leader
+            event["kept"] = note.kept
+        self.bus.emit(event)
+
+    def _report_read(self, note: ReadAnswered) -> None:
+        command = note.command
+        self.bus.emit(
+            {
+                "t_ms": self.env.now,
+                "type": EventType.READ,
+                "node": self.id,
+                "client": command.client,
+                "seq": command.seq,
+                "command": command.op,
+                "index": note.index,
+                "mode": note.mode.value,
+                "value": note.value,
+            }
+        )
+        on_applied = self.pending_acks.pop((command.client, command.seq), None)
+        if on_applied is not None:
+            on_applied(self.id, command, ApplyResult(note.index, note.value, duplicate=False))

@@ -18,13 +18,22 @@ from raft.core.bugs import Bug
 from raft.core.messages import Entry, Message, TimeoutNow
 from raft.core.node import NodeSettings
 from raft.core.quorum import MajorityConfig
+from raft.core.reads import ReadMode
 from raft.core.types import Role
 from raft.properties import Property
 from raft.scenario.delays import Delay, distribution
 from raft.sim.clients import Client, open_loop
 from raft.sim.clock import Clock
 from raft.sim.delays import Sampler, sampler, with_stalls
-from raft.sim.events import TRACE_SCHEMA_VERSION, EndEvent, Event, EventBus, EventType, MetaEvent
+from raft.sim.events import (
+    TRACE_SCHEMA_VERSION,
+    EndEvent,
+    Event,
+    EventBus,
+    EventType,
+    MetaEvent,
+    RestartEvent,
+)
 from raft.sim.network import Network
 from raft.sim.requests import Requests
 from raft.sim.safety import SafetyViolationError, Violation
@@ -44,7 +53,8 @@ def stream(seed: int, *names: str) -> random.Random:
 
 @dataclass(frozen=True, slots=True)
 class NodeState:
-    """A server's state at the end of a run."""
+    """A server's state at the end of a run. ``log_terms`` are the terms of the log's entries after its
+    snapshot, whose last included index is ``snapshot_index`` (0: no snapshot, the log starts at index 1)."""
 
     up: bool
     role: str
@@ -54,6 +64,17 @@ class NodeState:
     last_applied: int
     log_terms: tuple[int, ...]
     store: dict[str, str]
+    snapshot_index: int = 0
+
+    @property
+    def last_index(self) -> int:
+        return self.snapshot_index + len(self.log_terms)
+
+    def term_at(self, index: int) -> int | None:
+        """The term of the entry at ``index``; ``None`` if a snapshot replaced it or the log ends before it."""
+        if index <= self.snapshot_index or index > self.last_index:
+            return None
+        return self.log_terms[index - self.snapshot_index - 1]
 
 
 #: Paces a run from outside (the CLI's progress and Ctrl-C): called with the simulated time reached, it returns how
@@ -97,6 +118,9 @@ class Simulation:
             bugs=self.bugs,
             pre_vote=cluster.pre_vote,
             check_quorum=cluster.check_quorum,
+            snapshot_every=scenario.storage.snapshot_every,
+            read_mode=ReadMode(cluster.read_mode),
+            lease_drift_bound_ppm=cluster.lease_drift_bound_ppm,
         )
         net = scenario.network
         net_rng = stream(seed, "network")
@@ -131,6 +155,7 @@ class Simulation:
                 storage,
                 write_time=self.write_time(node),
                 clock=self.clock(node),
+                snapshot_write_ms=scenario.storage.snapshot_write_ms,
             )
         servers = self.servers
         self.network.is_up = lambda node: servers[node].up
@@ -204,6 +229,8 @@ class Simulation:
         for key in ("pre_vote", "check_quorum"):  # the thesis's switches appear only when on: a paper-Raft
             if not config["cluster"][key]:  # trace is what it always was
                 del config["cluster"][key]
+        if config["cluster"]["read_mode"] == ReadMode.LOG.value:  # likewise reads through the log
+            del config["cluster"]["read_mode"], config["cluster"]["lease_drift_bound_ppm"]
         return {
             "t_ms": 0.0,
             "type": EventType.META,
@@ -337,6 +364,7 @@ class Simulation:
                     0,
                     tuple(e.term for e in storage.entries),
                     {},
+                    storage.offset,
                 )
             else:
                 states[name] = NodeState(
@@ -348,6 +376,7 @@ class Simulation:
                     node.last_applied,
                     tuple(node.log.terms()),
                     dict(node.store.data),
+                    node.log.offset,
                 )
         net = self.network
         return RunOutcome(
@@ -418,16 +447,17 @@ class Simulation:
         if node in self.crash_order:
             self.crash_order.remove(node)
         storage = server.storage
-        self.bus.emit(
-            {
-                "t_ms": self.env.now,
-                "type": EventType.RESTART,
-                "node": node,
-                "term": storage.term,
-                "voted_for": storage.durable_vote,
-                "log": [e.term for e in storage.entries],
-            }
-        )
+        event: RestartEvent = {
+            "t_ms": self.env.now,
+            "type": EventType.RESTART,
+            "node": node,
+            "term": storage.term,
+            "voted_for": storage.durable_vote,
+            "log": [e.term for e in storage.entries],
+        }
+        if storage.snapshot is not None:
+            event["snapshot"] = [storage.snapshot.index, storage.snapshot.term]
+        self.bus.emit(event)
         server.start()
 
     def force_timeout(self, node: str) -> None:

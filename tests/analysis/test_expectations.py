@@ -60,3 +60,22 @@ def test_a_broken_unavailability_bound_is_the_expected_liveness_failure() -> Non
     bound, liveness = evaluate(expectations, FACTS)
     assert not bound["ok"]
     assert liveness["ok"] and liveness["detail"].startswith("Liveness violated: max_unavailable_ms: ")
+
+
+def test_linearizable_compares_the_checkers_verdict_and_false_expects_the_violation() -> None:
+    from raft.analysis.expectations import expected_violations
+
+    clean = Facts([], [], OUTCOME, linearizable="linearizable")
+    stale = Facts([], [], OUTCOME, violated=("Linearizability",), linearizable="not linearizable")
+    assert check("linearizable", True, clean) == {
+        "check": "linearizable",
+        "ok": True,
+        "detail": "the clients' history is linearizable",
+    }
+    assert not check("linearizable", True, stale)["ok"]
+    assert check("linearizable", False, stale)["ok"] and not check("linearizable", False, clean)["ok"]
+    unchecked = check("linearizable", True, Facts([], [], OUTCOME))
+    assert not unchecked["ok"] and "not checked" in unchecked["detail"]
+    expectations = [Expectation.model_validate({"check": "linearizable", "value": False})]
+    assert expected_violations(expectations, evaluate(expectations, stale)) == ["Linearizability"]
+    assert expected_violations(expectations, evaluate(expectations, clean)) == []

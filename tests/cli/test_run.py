@@ -167,7 +167,10 @@ def test_list_shows_teaching_scenarios_then_bug_lessons_one_line_each(
 ) -> None:
     assert main(["list"]) == EXIT_OK
     lines = capsys.readouterr().out.splitlines()
-    teaching = sorted(p.stem for p in SCENARIOS.glob("*.yaml"))
+    teaching = sorted(
+        [p.stem for p in SCENARIOS.glob("*.yaml")]
+        + [f"snapshots/{p.stem}" for p in (SCENARIOS / "snapshots").glob("*.yaml")]
+    )
     pairs = sorted(f"etcd/{p.stem}" for p in (SCENARIOS / "etcd").glob("*.yaml"))
     bugs = sorted(f"bugs/{p.stem}" for p in (SCENARIOS / "bugs").glob("*.yaml"))
     assert lines[0] == "Teaching scenarios (raft-sim run NAME):"

@@ -15,6 +15,7 @@ from raft.core.messages import AppendEntries, AppendEntriesResponse, Entry, Mess
 from raft.core.node import NodeSettings, RaftNode, Ready
 from raft.core.notes import Note
 from raft.core.quorum import MajorityConfig
+from raft.core.snapshot import Snapshot
 from raft.core.statemachine import Command
 
 THREE = ("n1", "n2", "n3")
@@ -40,6 +41,7 @@ def make_node(
     log: Iterable[int] | RaftLog = (),
     now: float = 0.0,
     bugs: Iterable[Bug] = (),
+    snapshot: Snapshot | None = None,
     **setting_changes: object,
 ) -> RaftNode:
     """A node as (re)started from this persisted state; the start-up Ready is already taken."""
@@ -53,6 +55,7 @@ def make_node(
         term=term,
         voted_for=voted_for,
         log=raft_log,
+        snapshot=snapshot,
         now=now,
     )
     node.take_ready()
@@ -109,6 +112,7 @@ def merge(a: Ready, b: Ready) -> Ready:
         a.log_from or b.log_from,
         a.entries + b.entries,
         a.notes + b.notes,
+        b.snapshot or a.snapshot,
     )
 
 

@@ -12,6 +12,8 @@ from raft.fuzz.generator import (
     FAULT_TYPES,
     LEADER_BOUND_MS,
     QUIET_MS,
+    SNAPSHOT_EVERY,
+    SNAPSHOT_WRITE_MS,
     FuzzConfig,
     _leader_churn,
     generate,
@@ -176,3 +178,68 @@ def test_the_extension_bugs_are_found_within_the_first_seeds(bug: str, prop: str
 
     found = run_seeds(range(1, 11), FuzzConfig(bugs=(bug,))).first_failure
     assert found is not None and found.failure is not None and found.failure.property == prop
+
+
+def test_half_the_seeds_compact_their_logs_and_a_bug_that_needs_snapshots_switches_it_on() -> None:
+    """Compaction thresholds are drawn from a stream of their own: a seed's scenario differs from its scenario
+    without compaction only by the storage keys added (docs/testing.md §6)."""
+    drawn = [generate(seed)["storage"] for seed in range(1, 41)]
+    compacting = [s for s in drawn if "snapshot_every" in s]
+    assert 10 < len(compacting) < 30
+    assert {s["snapshot_every"] for s in compacting} <= set(SNAPSHOT_EVERY)
+    assert {s["snapshot_write_ms"] for s in compacting} <= set(SNAPSHOT_WRITE_MS)
+    assert len({s["snapshot_every"] for s in compacting}) > 2
+    bug = FuzzConfig(bugs=("snapshot-over-newer-entries",))
+    for seed in range(1, 11):
+        with_bug = generate(seed, bug)
+        assert with_bug["storage"]["snapshot_every"] in SNAPSHOT_EVERY
+        plain = generate(seed)
+        assert {k: v for k, v in with_bug["storage"].items() if k == "write_ms"} == {
+            "write_ms": plain["storage"]["write_ms"]
+        }
+        assert with_bug["events"] == plain["events"]
+
+
+def test_snapshot_over_newer_entries_is_found_within_the_first_seeds() -> None:
+    from raft.fuzz.runner import run_seeds
+
+    found = run_seeds(range(1, 4), FuzzConfig(bugs=("snapshot-over-newer-entries",))).first_failure
+    assert found is not None and found.failure is not None
+    assert (found.seed, found.failure.property) == (1, "State Machine Safety")
+
+
+def test_every_read_mode_is_drawn_and_lease_brings_check_quorum() -> None:
+    drawn = [generate(seed)["cluster"] for seed in range(1, 61)]
+    modes = [c.get("read_mode", "log") for c in drawn]
+    assert {mode: modes.count(mode) > 10 for mode in ("log", "read_index", "lease")} == {
+        "log": True,
+        "read_index": True,
+        "lease": True,
+    }
+    assert "log" not in [c.get("read_mode") for c in drawn]  # only listed when not the paper's way
+    assert all(c["check_quorum"] is True for c in drawn if c.get("read_mode") == "lease")
+    for seed in range(1, 61):
+        parse_scenario(generate(seed))
+
+
+@pytest.mark.parametrize(
+    ("bug", "mode"),
+    [("lease-without-check-quorum", "lease"), ("read-index-without-confirmation", "read_index")],
+)
+def test_a_read_bug_sets_its_read_mode_and_has_reads(bug: str, mode: str) -> None:
+    for seed in range(1, 31):
+        data = generate(seed, FuzzConfig(bugs=(bug,)))
+        assert data["cluster"]["read_mode"] == mode and data["workload"]["reads_per_s"] > 0
+        if bug == "lease-without-check-quorum":
+            assert "check_quorum" not in data["cluster"]  # the bug is lease reads without it
+        parse_scenario(data)
+
+
+@pytest.mark.parametrize("bug", ["lease-without-check-quorum", "read-index-without-confirmation"])
+def test_the_read_bugs_are_found_at_the_documented_seed(bug: str) -> None:
+    """docs/testing.md §4: both read bugs are found at seed 22 (a stale read: Linearizability)."""
+    from raft.fuzz.runner import run_seeds
+
+    found = run_seeds(range(1, 23), FuzzConfig(bugs=(bug,))).first_failure
+    assert found is not None and found.failure is not None
+    assert found.seed == 22 and found.failure.property == "Linearizability"

@@ -139,4 +139,10 @@ def test_by_default_nothing_is_drawn_and_the_meta_line_names_the_model() -> None
     config = run.sim.meta()["config"]
     assert config["timing"] == {"profile": "exact", "drift_ppm": 0.0, "timer_jitter_ms": 0.0}
     assert config["network"]["link_latency_ms"] == {} and config["network"]["latency_ms"] == [5.0, 10.0]
-    assert config["storage"] == {"write_ms": 4.0, "fsync_stall_rate": 0.0, "fsync_stall_ms": 0.0}
+    assert config["storage"] == {
+        "write_ms": 4.0,
+        "fsync_stall_rate": 0.0,
+        "fsync_stall_ms": 0.0,
+        "snapshot_every": 0,  # log compaction (thesis §5.1): off by default
+        "snapshot_write_ms": 5.0,
+    }

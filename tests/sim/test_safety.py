@@ -351,3 +351,89 @@ def test_leader_stickiness_allows_the_votes_of_a_transfer_campaign() -> None:
     with pytest.raises(SafetyViolationError) as raised:  # the same election, unmarked
         feed([*heard, {**campaign, "transfer": False}, role(110, "b", "follower", 2), vote(110, "b", "c", 2)])
     assert raised.value.violation.property == Property.LEADER_STICKINESS
+
+
+# ------------------------------------------------------------------ snapshots (thesis §5.1)
+
+
+def snapshot(t: float, node: str, index: int, term: int, leader: str | None = None, kept: int = 0) -> Ev:
+    event: Ev = {"t_ms": t, "type": "snapshot", "node": node, "index": index, "term": term}
+    if leader is not None:
+        event.update({"from": leader, "kept": kept})
+    return event
+
+
+#: a leads term 1 with [1, 1, 1] committed; b holds all three and has committed two; c has nothing.
+SNAP_BASE: list[Ev] = [
+    meta("a", "b", "c"),
+    *elected(10, "a", 1),
+    role(11, "b", "follower", 1),
+    role(11, "c", "follower", 1),
+    append(10, "a", 1, 1),
+    append(11, "a", 2, 1, "x=1"),
+    append(12, "a", 3, 1, "x=2"),
+    append(13, "b", 1, 1),
+    append(13, "b", 2, 1, "x=1"),
+    append(13, "b", 3, 1, "x=2"),
+    commit(20, "a", 3),
+    commit(21, "b", 2),
+]
+
+
+def test_snapshots_taken_installed_and_restarted_from_pass() -> None:
+    events = [
+        *SNAP_BASE,
+        snapshot(30, "a", 3, 1),
+        snapshot(31, "c", 3, 1, leader="a"),  # c had nothing: its log is the committed prefix
+        commit(31, "c", 3),
+        snapshot(32, "b", 2, 1, leader="a", kept=1),  # b keeps entry 3, which follows the snapshot's last
+        {"t_ms": 40, "type": "crash", "node": "a"},
+        {
+            "t_ms": 50,
+            "type": "restart",
+            "node": "a",
+            "term": 1,
+            "voted_for": "a",
+            "log": [],
+            "snapshot": [3, 1],
+        },
+        *elected(300, "c", 2),  # Leader Completeness: c's log, from its snapshot, holds the committed entries
+        append(300, "c", 4, 2),
+    ]
+    checker = feed(events)
+    assert checker.violations == []
+    assert [t for t, _ in checker.logs["c"]] == [1, 1, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("event", "detail"),
+    [
+        (snapshot(30, "a", 4, 1), "not the committed entry"),  # beyond what is committed anywhere
+        (snapshot(30, "b", 3, 1), "beyond its commitIndex"),  # b committed only 2
+        (snapshot(30, "b", 1, 1, leader="a"), "discarded its entries after it"),  # b's 2 and 3 are committed
+        (snapshot(30, "b", 1, 1, leader="a", kept=2), "below its commitIndex"),  # a stale snapshot rolls back
+        (snapshot(30, "c", 2, 1, leader="a", kept=1), "did not match"),  # c has no entry after index 2
+    ],
+)
+def test_snapshots_that_lose_or_invent_committed_state_are_violations(event: Ev, detail: str) -> None:
+    with pytest.raises(SafetyViolationError, match=detail) as raised:
+        feed([*SNAP_BASE, event])
+    assert raised.value.violation.property in (Property.STATE_MACHINE_SAFETY, Property.LOG_MATCHING)
+
+
+def test_leader_stickiness_an_install_snapshot_of_a_new_leader_is_hearing_from_it() -> None:
+    """A follower that adopts a new leader's term from its InstallSnapshot heard from that leader, as from an
+    AppendEntries (thesis §5.1, §4.2.3): no violation; one of the old term counts as hearing the old leader."""
+    heard = [meta_with(check_quorum=True), role(0, "b", "follower", 1), deliver(100, "b", "AppendEntries", 1)]
+    assert (
+        feed([*heard, deliver(120, "b", "InstallSnapshot", 2), role(120, "b", "follower", 2)]).violations
+        == []
+    )
+    stale = [
+        meta_with(check_quorum=True),
+        role(0, "b", "follower", 1),
+        deliver(100, "b", "InstallSnapshot", 1),
+    ]
+    with pytest.raises(SafetyViolationError) as raised:
+        feed([*stale, role(200, "b", "follower", 2)])
+    assert raised.value.violation.property == Property.LEADER_STICKINESS

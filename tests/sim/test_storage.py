@@ -7,6 +7,9 @@ import pytest
 from raft.api import simulate
 from raft.core.messages import Entry
 from raft.core.node import HardState, Ready
+from raft.core.quorum import MajorityConfig
+from raft.core.snapshot import Snapshot, SnapshotMetadata
+from raft.core.statemachine import StoreImage
 from raft.sim.events import EventBus
 from raft.sim.simulation import Simulation
 from raft.sim.storage import Storage
@@ -228,3 +231,65 @@ def test_disk_writes_take_their_drawn_durations_with_occasional_stalls() -> None
     assert len(stalled) / len(gaps) == pytest.approx(0.1, abs=0.03)
     assert fast[len(fast) // 2] == pytest.approx(2.0, rel=0.06)
     assert sorted(stalled)[len(stalled) // 2] == pytest.approx(42.0, rel=0.06)
+
+
+# ------------------------------------------------------------------ snapshots (thesis §5.1)
+
+
+def _snapshot(index: int, term: int) -> Snapshot:
+    return Snapshot(SnapshotMetadata(index, term, MajorityConfig(frozenset({"n1"}))), StoreImage())
+
+
+def test_a_stored_snapshot_replaces_the_entries_it_covers_and_keeps_indexes() -> None:
+    storage = Storage()
+    storage.write(ready(None, 1, [1, 1, 1, 2, 2]))
+    storage.write(ready(None, None, [])._replace(snapshot=_snapshot(3, 1)))
+    assert (storage.offset, [e.term for e in storage.entries], storage.log_end) == (3, [2, 2], (5, 2))
+    storage.write(ready(None, 5, [3]))  # rewrite from index 5 on: the index survives compaction
+    assert ([e.term for e in storage.entries], storage.log_end) == ([2, 3], (5, 3))
+    term, _, log = storage.recover()
+    assert (log.offset, log.offset_term, log.last_index, log.terms()) == (3, 1, 5, [2, 3])
+
+
+def test_an_empty_log_after_a_snapshot_ends_at_the_snapshot() -> None:
+    storage = Storage()
+    storage.write(ready(None, None, [])._replace(snapshot=_snapshot(4, 2)))
+    assert storage.log_end == (4, 2) and storage.durable_index == 4
+
+
+def test_a_restart_recovers_from_snapshot_plus_log() -> None:
+    """A server crashed after compacting restarts with its snapshot's state and commitIndex, then the log."""
+    sc = scenario(
+        duration_ms=4000,
+        storage={"snapshot_every": 4},
+        workload={"clients": 1, "writes_per_s": 40},
+        events=[{"at_ms": 2000, "crash": "n1"}, {"at_ms": 2100, "restart": "n1"}],
+    )
+    result = simulate(sc, seed=1)
+    events = result.events or ()
+    restart = next(e for e in events if e["type"] == "restart")
+    index, _ = restart["snapshot"]
+    assert index > 4
+    taken = [e["index"] for e in events if e["type"] == "snapshot" and e["node"] == "n1" and e["t_ms"] < 2000]
+    assert index == taken[-1]
+    assert result.outcome.violation is None
+    ends = result.outcome.nodes
+    assert ends["n1"].commit_index == ends["n2"].commit_index > index
+
+
+def test_a_snapshot_write_takes_snapshot_write_ms_more() -> None:
+    """The write that stores a snapshot holds the replies behind it for write_ms + snapshot_write_ms."""
+    driven = Driven(scenario(storage={"write_ms": 2, "snapshot_write_ms": 30, "snapshot_every": 2}))
+    for i in range(6):
+        driven.at(400 + 20 * i, lambda i=i: driven.sim.scripted_write(f"k={i}", None))
+    driven.run(1200)
+    snaps = driven.of("snapshot")
+    checked = 0
+    for snap in snaps:
+        node = snap["node"]
+        after = [e for e in driven.of("send", **{"from": node}) if e["t_ms"] > snap["t_ms"] - 1e-9]
+        held = [e for e in after if e["msg"] == "AppendEntriesResponse"]
+        if held:
+            assert held[0]["t_ms"] >= snap["t_ms"] + 32 - 1e-9
+            checked += 1
+    assert checked
