@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
+    from raft.player import PlayerView
+
 __all__ = ["Consumer", "Result", "Scenario", "load_scenario", "parse_scenario", "simulate", "summarize"]
 
 #: An extra event consumer for :func:`simulate`: a handler and the event types it wants (``None``: all).
@@ -120,6 +122,13 @@ class Result:
         from raft.plots.topology import topology
 
         return topology(self.recorded_events(), at_ms)
+
+    def player(self) -> PlayerView:
+        """The run as an interactive player (:mod:`raft.player`): shown inline in a notebook, or
+        ``result.player().save("run.html")`` for one self-contained HTML file to open in a browser."""
+        from raft.player import PlayerView, player_html
+
+        return PlayerView(player_html(self.recorded_events()))
 
     def elections_frame(self) -> pd.DataFrame:
         from raft.analysis.frames import elections_frame

@@ -29,6 +29,7 @@ def test_root_outputs_are_ignored_and_nothing_tracked_is() -> None:
         "messages.png",
         "logs.pdf",
         "t.svg",
+        "run.html",
         "runs.csv",
         "runs.parquet",
         "fig16.png",

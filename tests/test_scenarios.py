@@ -279,3 +279,55 @@ def test_transfer_events_of_the_maintenance_lesson() -> None:
     [done] = of(result, "transfer_done", node="n2", **{"from": "n1"})
     assert done["t_ms"] < 1600 and of(result, "transfer_abort") == []
     assert of(result, "role", node="n2", role="leader")[0]["t_ms"] == done["t_ms"]
+
+
+ETCD_VARIANTS = [
+    "isolated-rejoin-etcd",
+    "minority-leader-etcd",
+    "one-way-leader-etcd",
+    "maintenance-crash-etcd",
+    "maintenance-transfer-etcd",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ETCD_VARIANTS)
+def test_the_etcd_profile_lessons_meet_their_expectations_at_seeds_0_to_19(name: str) -> None:
+    for seed in range(20):
+        result = simulate(ROOT / "scenarios" / "etcd" / f"{name}.yaml", seed=seed, record=False)
+        assert result.ok, (seed, [e for e in result.expectations if not e["ok"]], result.violations)
+
+
+def test_in_etcd_a_long_isolated_member_comes_back_without_an_election() -> None:
+    """PreVote: ten seconds alone, and n3 never left its term; the heal changes no term anywhere."""
+    result = run("etcd/isolated-rejoin-etcd")
+    assert {e["term"] for e in of(result, "role")} == {0, 1}
+    assert len(of(result, "timeout", node="n3")) >= 5  # its timer fired again and again, pre-votes only
+
+
+def test_in_etcd_a_minority_leader_steps_down_and_its_return_deposes_nobody() -> None:
+    result = run("etcd/minority-leader-etcd")
+    [down] = of(result, "step_down", node="n1")
+    assert 2000 < down["t_ms"] <= 3500 and down["reason"] == "check_quorum"
+    new = [span for span in result.summary["leaders"] if span["node"] != "n1"]
+    assert len(new) == 1 and new[0]["to_ms"] is None  # one new leader, to the end
+    # n1's pre-votes raised no term: it never stood as a candidate, and came back into the new leader's term
+    assert not [e for e in of(result, "role", node="n1", role="candidate") if e["t_ms"] > 2000]
+    assert max(e["term"] for e in of(result, "role", node="n1")) == new[0]["term"]
+
+
+def test_in_etcd_a_deaf_leader_is_replaced_and_rejoins_quietly() -> None:
+    result = run("etcd/one-way-leader-etcd")
+    assert of(result, "step_down", node="n1")
+    commits = [e["t_ms"] for e in of(result, "commit") if 2000 < e["t_ms"] < 8000]
+    assert commits  # writes flow before the links heal (paper Raft: none)
+    assert max(e["term"] for e in of(result, "role")) == 2
+
+
+def test_in_etcd_a_transfer_saves_more_than_a_second_of_a_planned_leader_change() -> None:
+    """etcd's election timeout (1000 ms, in ticks) is what a blunt stop costs; a transfer costs a round trip."""
+    waits = {}
+    for name in ("maintenance-crash-etcd", "maintenance-transfer-etcd"):
+        result = run(f"etcd/{name}")
+        waits[name] = max((p["to_ms"] - p["from_ms"] for p in result.summary["unavailable"]), default=0.0)
+    assert waits["maintenance-transfer-etcd"] < 100.0 < 900.0 < waits["maintenance-crash-etcd"]

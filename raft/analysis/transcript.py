@@ -246,6 +246,8 @@ def _describe(event: Event, roles: dict[str, str]) -> str | None:
             )
         case EventType.STEP_DOWN:
             return f"{event['node']} steps down as leader of term {event['term']} ({event['reason']})"
+        case EventType.TICK_ADVANCE:
+            return f"{event['node']} fast-forwards {event['ticks']} election ticks (initial election tick advance)"
         case EventType.APPEND | EventType.APPLY:
             return _entries([event])
         case EventType.TRUNCATE:

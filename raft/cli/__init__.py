@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from raft import __version__
 from raft.cli import experiment as experiment_command
 from raft.cli import fuzz as fuzz_command
+from raft.cli import html as html_command
 from raft.cli import plot as plot_command
 from raft.cli import run as run_command
 from raft.cli import serve as serve_command
@@ -29,7 +30,15 @@ from raft.interrupts import Interrupted
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "build_parser", "entry", "main"]
 
 #: Subcommand modules, in the order ``raft-sim --help`` lists them.
-COMMANDS = [run_command, fuzz_command, plot_command, sweep_command, experiment_command, serve_command]
+COMMANDS = [
+    run_command,
+    fuzz_command,
+    plot_command,
+    html_command,
+    sweep_command,
+    experiment_command,
+    serve_command,
+]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -21,6 +21,8 @@ from raft.analysis.records import (
     ViolationRecord,
 )
 from raft.analysis.transcript import transfer_words
+from raft.scenario import ClusterConfig
+from raft.scenario.suggest import fmt_number
 from raft.sim.events import EventType, TransferAbortEvent, TransferDoneEvent, TransferEvent
 from raft.sim.safety import describe_place
 
@@ -119,8 +121,33 @@ def _availability(summary: Summary, add: Callable[[str], None]) -> None:
         add("  none")
 
 
-def render_summary(summary: Summary) -> str:
-    """The summary as lines of text (ending with a newline)."""
+def raft_settings(cluster: ClusterConfig) -> str | None:
+    """The Raft a run follows, in a line, when it is not the paper's: the profile, the thesis's extensions
+    switched on, the timers; ``None`` for paper Raft."""
+    low, high = cluster.election_timeout_ms
+    heartbeat = cluster.heartbeat_ms
+    parts = [
+        name for name, on in (("PreVote", cluster.pre_vote), ("CheckQuorum", cluster.check_quorum)) if on
+    ]
+    if cluster.timers == "ticks":
+        ticks = round(low / heartbeat), round(high / heartbeat)
+        parts.append(f"heartbeat {fmt_number(heartbeat)} ms, election timeout {fmt_number(low)} ms")
+        after = f"{ticks[0]} to {ticks[1] - 1} ticks" if ticks[1] > ticks[0] + 1 else f"{ticks[0]} ticks"
+        parts.append(f"etcd's timers (a tick every {fmt_number(heartbeat)} ms, an election after {after})")
+        if cluster.initial_election_tick_advance:
+            parts.append("initial election tick advance")
+    elif cluster.profile == "paper" and not parts:
+        return None
+    else:
+        parts.append(
+            f"heartbeat {fmt_number(heartbeat)} ms, election timeout {fmt_number(low)}-{fmt_number(high)} ms"
+        )
+    return f"Raft: {cluster.profile} profile: {', '.join(parts)}"
+
+
+def render_summary(summary: Summary, raft: str | None = None) -> str:
+    """The summary as lines of text (ending with a newline); ``raft``, the line of :func:`raft_settings`, under
+    the title."""
     out: list[str] = []
     add = out.append
     if summary.get("bugs"):
@@ -129,6 +156,8 @@ def render_summary(summary: Summary) -> str:
         f"Scenario {summary['scenario']} (seed {summary['seed']}, {summary['duration_ms']:g} ms, "
         f"{len(summary['nodes'])} nodes: {cluster_names(summary['nodes'])})"
     )
+    if raft is not None:
+        add(raft)
     add("")
     add("Leaders:")
     for span in summary["leaders"] or []:

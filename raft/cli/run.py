@@ -26,7 +26,7 @@ from raft.cli.options import (
 )
 from raft.cli.paths import SCENARIO_DIR, find_scenario
 from raft.cli.progress import RunPacer
-from raft.cli.report import render_summary
+from raft.cli.report import raft_settings, render_summary
 from raft.errors import RaftSimError
 from raft.files import check_output_file
 from raft.kubernetes.loader import is_kubernetes_data, parse_kube_scenario
@@ -63,6 +63,11 @@ def register(subparsers: Any) -> None:
         help="switch on a named bug (see 'raft-sim fuzz --list-bugs')",
     )
     run.add_argument("--plot", metavar="FILE", help="write the election timeline (PNG, SVG or PDF)")
+    run.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write the run as an interactive player: one self-contained HTML file to open in a browser",
+    )
     run.add_argument(
         "--events",
         action="store_true",
@@ -124,6 +129,12 @@ def run_scenario(args: argparse.Namespace) -> int:
     if is_kubernetes_data(data):
         from raft.cli.kube import run_kubernetes
 
+        if args.html:
+            raise RaftSimError(
+                "--html: not for Kubernetes scenarios; write etcd's trace with --trace FILE, then "
+                "'raft-sim html FILE -o PAGE'"
+            )
+
         return run_kubernetes(args, data)
     if args.diagram or args.at is not None:
         raise RaftSimError("--diagram, --at: only for Kubernetes scenarios (scenarios/kubernetes/)")
@@ -131,6 +142,8 @@ def run_scenario(args: argparse.Namespace) -> int:
     scenario = parse_scenario(data)
     if args.trace:
         check_output_file(args.trace)
+    if args.html:
+        check_output_file(args.html)
     if args.plot:
         from raft.plots.files import check_figure_path
 
@@ -153,7 +166,7 @@ def run_scenario(args: argparse.Namespace) -> int:
                 scenario,
                 seed=args.seed,
                 duration_ms=args.duration_ms,
-                record=bool(args.plot) or shown is not None,
+                record=bool(args.plot) or bool(args.html) or shown is not None,
                 trace=args.trace,
                 bugs=bugs,
                 pacer=pacer,
@@ -164,6 +177,8 @@ def run_scenario(args: argparse.Namespace) -> int:
         from raft.plots.files import save_figure
 
         save_figure(result.timeline(all_nodes=args.all_nodes), args.plot)
+    if args.html:
+        result.player().save(args.html)
     if args.json:
         json.dump(result.summary, sys.stdout)
         sys.stdout.write("\n")
@@ -173,11 +188,13 @@ def run_scenario(args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
         if result.interrupted:
             print(interrupted_line(result.summary))
-        sys.stdout.write(render_summary(result.summary))
+        sys.stdout.write(render_summary(result.summary, raft_settings(scenario.cluster)))
         if args.trace:
             print(f"Trace written to {args.trace}")
         if args.plot:
             print(f"Timeline written to {args.plot}")
+        if args.html:
+            print(f"Player written to {args.html}")
     if result.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_OK if result.ok else EXIT_FAILED

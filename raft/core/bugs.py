@@ -23,6 +23,7 @@ from raft.core.progress import Progress
 from raft.core.reads import PendingRead, ReadMode
 from raft.core.snapshot import Snapshot
 from raft.core.statemachine import ApplyResult, Command, OpKind
+from raft.core.ticks import TickTimers
 from raft.core.types import Role
 
 
@@ -167,7 +168,7 @@ class FixedElectionTimeout(RaftNode):
     """``fixed-election-timeout``: every election timeout is the range's low end, with no random draw."""
 
     def random_election_timeout(self) -> float:
-        return self.settings.election_timeout_ms[0]
+        return self.election_range[0]
 
 
 class LocalRead(RaftNode):
@@ -288,16 +289,21 @@ NODE_BUGS: dict[Bug, type[RaftNode]] = {
 }
 
 
-def node_class(bugs: Iterable[Bug] = ()) -> type[RaftNode]:
+def node_class(bugs: Iterable[Bug] = (), *, tick_timers: bool = False) -> type[RaftNode]:
     """The node class for these switchable bugs: :class:`RaftNode` for none, else a subclass of the classes of
-    :data:`NODE_BUGS` switched on (in the order of :class:`Bug`), whose ``bugs`` are all of them."""
-    return _node_class(frozenset(bugs))
+    :data:`NODE_BUGS` switched on (in the order of :class:`Bug`), whose ``bugs`` are all of them. With
+    ``tick_timers``, the class is built on :class:`~raft.core.ticks.TickTimers` (etcd's timers) instead."""
+    return _node_class(frozenset(bugs), tick_timers)
 
 
 @functools.cache
-def _node_class(bugs: frozenset[Bug]) -> type[RaftNode]:
+def _node_class(bugs: frozenset[Bug], tick_timers: bool) -> type[RaftNode]:
+    bases: tuple[type[RaftNode], ...] = tuple(
+        NODE_BUGS[bug] for bug in Bug if bug in bugs and bug in NODE_BUGS
+    )
+    if tick_timers:
+        bases = (*bases, TickTimers)
     if not bugs:
-        return RaftNode
-    bases = tuple(NODE_BUGS[bug] for bug in Bug if bug in bugs and bug in NODE_BUGS) or (RaftNode,)
-    name = "RaftNode[" + ",".join(bug.value for bug in Bug if bug in bugs) + "]"
-    return type(name, bases, {"bugs": bugs, "__module__": __name__})
+        return bases[0] if bases else RaftNode
+    names = [bug.value for bug in Bug if bug in bugs] + (["tick-timers"] if tick_timers else [])
+    return type(f"RaftNode[{','.join(names)}]", bases or (RaftNode,), {"bugs": bugs, "__module__": __name__})

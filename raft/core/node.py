@@ -114,6 +114,9 @@ class NodeSettings:
     #: Membership changes are used (thesis chapter 4): leader stickiness (§4.2.3) is on, so that removed servers
     #: that still time out do not disrupt the cluster.
     membership: bool = False
+    #: etcd's timers (:mod:`raft.core.ticks`): time passes in ticks of ``heartbeat_ms``, and every timeout is a
+    #: whole number of ticks. Off: the paper's timers, deadlines on the caller's clock.
+    tick_timers: bool = False
     #: Log compaction (thesis §5.1): snapshot the state machine once the log holds more than this many applied
     #: entries since the last snapshot; 0: never.
     snapshot_every: int = 0
@@ -229,6 +232,10 @@ class RaftNode(LinearizableReads):
         self.check_read_settings(settings)
         self.settings = settings
         self.rng = rng
+        #: The timers' units, read by every timer: the range election timeouts are drawn from (its low end is
+        #: also the minimum election timeout of leader stickiness, CheckQuorum and transfers) and the heartbeat
+        #: interval. In ms on the caller's clock; in ticks with etcd's timers (:mod:`raft.core.ticks`).
+        self.election_range, self.heartbeat_interval = self.timer_units(settings)
         # Persistent state on all servers (Figure 2).
         self.current_term = term
         self.voted_for = voted_for
@@ -343,6 +350,11 @@ class RaftNode(LinearizableReads):
             return deadline
         return self.election_deadline
 
+    @staticmethod
+    def timer_units(settings: NodeSettings) -> tuple[tuple[float, float], float]:
+        """The election timeout range and the heartbeat interval, in the units of ``now``: ms."""
+        return settings.election_timeout_ms, settings.heartbeat_ms
+
     def reset_election_timer(self, now: float) -> None:
         """The election timer restarts with a fresh timeout. Reference: §5.2."""
         self.election_deadline = now + self.random_election_timeout()
@@ -350,7 +362,7 @@ class RaftNode(LinearizableReads):
     def random_election_timeout(self) -> float:
         """Election timeouts are chosen randomly from a fixed interval (uniform over the configured range).
         Reference: §5.2."""
-        low, high = self.settings.election_timeout_ms
+        low, high = self.election_range
         return self.rng.uniform(low, high)
 
     def tick(self, now: float) -> None:
@@ -367,7 +379,7 @@ class RaftNode(LinearizableReads):
                 if self._serves_reads:
                     self.reads.begin_round(now)
                 self.broadcast_append_entries()
-                self.heartbeat_deadline = now + self.settings.heartbeat_ms
+                self.heartbeat_deadline = now + self.heartbeat_interval
             if self._serves_reads:
                 self.serve_reads(now)
         elif now >= self.election_deadline - TIME_EPSILON:
@@ -448,9 +460,9 @@ class RaftNode(LinearizableReads):
         if self._serves_reads:
             self.reads.begin_round(now)
         self.broadcast_append_entries()
-        self.heartbeat_deadline = now + self.settings.heartbeat_ms
+        self.heartbeat_deadline = now + self.heartbeat_interval
         self.recently_active = set()
-        self.quorum_check_deadline = now + self.settings.election_timeout_ms[0]
+        self.quorum_check_deadline = now + self.election_range[0]
 
     # ---------------------------------------------------------------- messages
 
@@ -564,7 +576,7 @@ class RaftNode(LinearizableReads):
         if self.role is Role.LEADER:
             return True
         return (
-            self.leader_id is not None and now - self.leader_heard_at < self.settings.election_timeout_ms[0]
+            self.leader_id is not None and now - self.leader_heard_at < self.election_range[0]
         ) or now < self.votes_withheld_until
 
     def record_contact(self, now: float, sender: str, message: Message) -> None:
@@ -652,7 +664,7 @@ class RaftNode(LinearizableReads):
         Reference: §6.2 of the thesis."""
         if self.quorum_is_active():
             self.recently_active = set()
-            self.quorum_check_deadline = now + self.settings.election_timeout_ms[0]
+            self.quorum_check_deadline = now + self.election_range[0]
             return
         self._notes.append(SteppedDown(self.current_term, "check_quorum"))
         self.become_follower(self.current_term, now)
@@ -911,7 +923,7 @@ class RaftNode(LinearizableReads):
         if target == self.transfer_target:
             return
         self.transfer_target = target
-        self.transfer_deadline = now + self.settings.election_timeout_ms[0]
+        self.transfer_deadline = now + self.election_range[0]
         self.end_lease()
         self._notes.append(TransferStarted(target, self.current_term))
         self.send_timeout_now_if_caught_up(target)
@@ -1086,7 +1098,7 @@ class RaftNode(LinearizableReads):
         """A learner to promote matched up to ``match_index``: count its rounds of replication, and promote it
         once caught up and no rule holds the change back (§4.2.1)."""
         catch_up = self.catch_up[learner]
-        catch_up.on_match(now, match_index, self.log.last_index, self.settings.election_timeout_ms[0])
+        catch_up.on_match(now, match_index, self.log.last_index, self.election_range[0])
         if catch_up.caught_up:
             self.promote_caught_up()
 
@@ -1247,5 +1259,5 @@ class RaftNode(LinearizableReads):
             self.settings.read_mode is ReadMode.LEASE
             and now < self.election_deadline - TIME_EPSILON
             and self.leader_id is not None
-            and now - self.leader_heard_at < self.settings.election_timeout_ms[0]
+            and now - self.leader_heard_at < self.election_range[0]
         )

@@ -129,6 +129,7 @@ class LinearizableReads:
         store: KeyValueStore
         reads: ReadState
         votes_withheld_until: float
+        election_range: tuple[float, float]
         _notes: list[Note]
 
         def broadcast_append_entries(self) -> None: ...
@@ -188,7 +189,7 @@ class LinearizableReads:
         sent = reads.confirm(self.voters.committed_index(reads.acknowledged_rounds(self.id)))
         if sent is not None and self.settings.read_mode is ReadMode.LEASE and not reads.lease_forbidden:
             settings = self.settings
-            until = sent + lease_duration_ms(settings.election_timeout_ms[0], settings.lease_drift_bound_ppm)
+            until = sent + lease_duration_ms(self.election_range[0], settings.lease_drift_bound_ppm)
             reads.lease_until = max(reads.lease_until, until)
 
     def leadership_confirmed(self, read: PendingRead) -> bool:
@@ -225,4 +226,4 @@ class LinearizableReads:
         crashed, and has forgotten when: it refuses votes and pre-votes, as if it had heard from a leader, for
         the minimum election timeout after its start, so that no lease it helped confirm is outlived by its
         vote. Reference: §6.4.1 of the thesis (a lease rests on leader stickiness, §4.2.3)."""
-        self.votes_withheld_until = now + self.settings.election_timeout_ms[0]
+        self.votes_withheld_until = now + self.election_range[0]

@@ -17,7 +17,9 @@ without them, the Figure 8 hazard can hardly arise; and it switches the thesis's
 it needs) so that the workload's reads go every way (thesis §6.4). A bug of reads sets its read mode, and
 the reads that show it. Half the seeds compact their logs (``storage.snapshot_every`` of 2 to 50 entries,
 ``storage.snapshot_write_ms`` of 0 to 20 ms; always, when a bug switched on needs snapshots), so that followers
-that fall behind catch up by InstallSnapshot.
+that fall behind catch up by InstallSnapshot. It draws
+``cluster.profile: etcd`` (both switched on, etcd's tick timers and initial election tick advance) for 30 % of
+the seeds, with etcd's ten-tick election timeout on the fuzzer's time scale (:data:`ETCD_PROFILE`).
 """
 
 from __future__ import annotations
@@ -385,6 +387,25 @@ def _extensions(seed: int, bugs: Sequence[str]) -> dict[str, bool]:
     return on
 
 
+#: The etcd profile as the fuzzer draws it: etcd's tick structure (HeartbeatTick 1, ElectionTick 10, timeouts
+#: of 10 to 19 ticks) on the fuzzer's time scale (ticks of 20 ms rather than 100 ms), so that the fault phase
+#: sees elections and the quiet phase's liveness bound holds as for paper Raft.
+ETCD_PROFILE: dict[str, Any] = {"profile": "etcd", "heartbeat_ms": 20, "election_timeout_ms": [200, 400]}
+
+
+def _profile(seed: int) -> dict[str, Any]:
+    """The cluster keys of the profile a seed draws: the etcd profile for 30 % of the seeds (a quarter of those
+    without the initial election tick advance), else none (paper Raft); from a generator of its own, so that the
+    rest of the scenario is what it was."""
+    rng = random.Random(f"raft-sim/fuzz/{seed}/profile")
+    if rng.random() >= 0.3:
+        return {}
+    keys = dict(ETCD_PROFILE)
+    if rng.random() < 0.25:
+        keys["initial_election_tick_advance"] = False
+    return keys
+
+
 #: The compaction thresholds (``storage.snapshot_every``) and snapshot write times the fuzzer draws from.
 SNAPSHOT_EVERY: tuple[int, ...] = (2, 3, 5, 8, 16, 50)
 SNAPSHOT_WRITE_MS: tuple[float, ...] = (0.0, 1.0, 5.0, 20.0)
@@ -455,6 +476,11 @@ def generate(seed: int, config: FuzzConfig = FuzzConfig()) -> dict[str, Any]:
             cluster.pop("check_quorum", None)  # the bug is lease reads without it
         elif read_mode is ReadMode.LEASE:
             cluster["check_quorum"] = True
+    cluster.update(_profile(seed))
+    if Bug.LEASE_WITHOUT_CHECK_QUORUM.value in config.bugs and "profile" in cluster:
+        cluster["check_quorum"] = (
+            False  # the bug is lease reads without it, which the etcd profile switches on
+        )
     if config.bugs:
         cluster["bugs"] = list(config.bugs)
     workload: dict[str, Any] = {

@@ -39,6 +39,24 @@ KNOWN_BUGS: tuple[str, ...] = tuple(bug.value for bug in Bug)
 #: How reads may be answered (``cluster.read_mode``): the values of :class:`raft.core.reads.ReadMode`.
 READ_MODES: tuple[str, ...] = tuple(mode.value for mode in ReadMode)
 
+#: ``cluster.profile``: the settings each profile gives the keys a scenario leaves out (a key given explicitly
+#: wins). ``paper`` is the paper's Raft (every key at its default); ``etcd`` is what etcd ships with, the Raft
+#: under every Kubernetes control plane (where each value comes from: docs/etcd-profile.md).
+PROFILES: dict[str, dict[str, Any]] = {
+    "paper": {},
+    "etcd": {
+        "pre_vote": True,  # --pre-vote, on by default since etcd 3.5
+        "check_quorum": True,  # etcdserver's raft.Config{CheckQuorum: true}
+        "heartbeat_ms": 100.0,  # --heartbeat-interval
+        "election_timeout_ms": (1000.0, 2000.0),  # --election-timeout, randomized up to twice that
+        "timers": "ticks",  # one Tick() per heartbeat interval
+        "initial_election_tick_advance": True,  # --initial-election-tick-advance
+        "read_mode": "read_index",  # etcd's default linearizable reads (raft.ReadOnlySafe)
+    },
+}
+#: ``cluster.timers``: the paper's (a deadline on a continuous clock) or etcd's (whole ticks of heartbeat_ms).
+TIMERS: tuple[str, ...] = ("continuous", "ticks")
+
 
 class InitialState(Frozen):
     """A node's persistent state at the start of the run (term, vote, and the term of each log entry)."""
@@ -77,9 +95,17 @@ class ClusterConfig(Frozen):
     election_timeout_ms: Pair = (150.0, 300.0)
     heartbeat_ms: float = Field(default=50.0, gt=0)
     leader_noop: bool = True
+    #: Which Raft the keys left out default to (:data:`PROFILES`): ``paper`` or ``etcd``.
+    profile: str = "paper"
     #: PreVote (thesis §9.6) and CheckQuorum with leader stickiness (thesis §6.2, §4.2.3); off in paper Raft.
     pre_vote: bool = False
     check_quorum: bool = False
+    #: ``continuous`` (the paper's timers) or ``ticks`` (etcd's: time passes in ticks of ``heartbeat_ms``, and
+    #: every election timeout is a whole number of them; :mod:`raft.core.ticks`).
+    timers: str = "continuous"
+    #: With ``timers: ticks``: a member that starts fast-forwards its election ticks as etcd's
+    #: ``--initial-election-tick-advance`` does (:mod:`raft.sim.ticker`).
+    initial_election_tick_advance: bool = True
     #: How reads are answered (thesis §6.4): ``log`` (through the log, the paper's way), ``read_index`` or
     #: ``lease`` (needs ``check_quorum``); and the bound on clock drift a lease allows for, in parts per million.
     read_mode: str = "log"
@@ -110,6 +136,30 @@ class ClusterConfig(Frozen):
         if self.nodes is not None:
             return self.nodes
         return tuple(f"n{i}" for i in range(1, (self.size or 0) + 1))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _apply_profile(cls, data: Any) -> Any:
+        """The profile's settings fill in the keys not given (an unknown profile is reported by ``_profile``)."""
+        if not isinstance(data, dict):
+            return data
+        profile = data.get("profile", "paper")
+        defaults = PROFILES.get(profile) if isinstance(profile, str) else None
+        return {**defaults, **data} if defaults else data
+
+    @field_validator("profile")
+    @classmethod
+    def _profile(cls, profile: str) -> str:
+        if profile not in PROFILES:
+            raise problem(unknown("profile", profile, PROFILES, name_it=True))
+        return profile
+
+    @field_validator("timers")
+    @classmethod
+    def _timers(cls, timers: str) -> str:
+        if timers not in TIMERS:
+            raise problem(unknown("timers", timers, TIMERS, name_it=True))
+        return timers
 
     @field_validator("size")
     @classmethod
@@ -195,6 +245,15 @@ class ClusterConfig(Frozen):
                 "(followers would time out between heartbeats)",
                 "election_timeout_ms",
             )
+        if self.timers == "ticks":
+            for end, value in zip(("low", "high"), self.election_timeout_ms, strict=True):
+                ticks = value / self.heartbeat_ms
+                if abs(ticks - round(ticks)) > 1e-6:
+                    raise problem(
+                        f"{end} {fmt_number(value)} is not a whole number of ticks: with timers: ticks, time "
+                        f"passes in ticks of heartbeat_ms {fmt_number(self.heartbeat_ms)}",
+                        "election_timeout_ms",
+                    )
         self._reads_consistent()
         nodes = self.node_ids
         for position, name in enumerate(self.spare_ids):

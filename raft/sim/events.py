@@ -36,6 +36,7 @@ class EventType(StrEnum):
     PRE_VOTE = "pre_vote"
     STEP_DOWN = "step_down"
     CONFIG = "config"
+    TICK_ADVANCE = "tick_advance"
     SEND = "send"
     DELIVER = "deliver"
     DROP = "drop"
@@ -175,6 +176,17 @@ class ConfigEvent(TypedDict):
     voters: list[str]
     learners: list[str]
     outgoing: NotRequired[list[str]]
+
+
+class TickAdvanceEvent(TypedDict):
+    """A member that started with etcd's timers fast-forwarded ``ticks`` election ticks at once (etcd's initial
+    election tick advance: ElectionTick - 2 once it reaches more than one peer; ElectionTick - 1 in a cluster of
+    one)."""
+
+    t_ms: float
+    type: Literal[EventType.TICK_ADVANCE]
+    node: str
+    ticks: int
 
 
 class AppendEvent(TypedDict):
@@ -428,6 +440,7 @@ Event = (
     | PreVoteEvent
     | StepDownEvent
     | ConfigEvent
+    | TickAdvanceEvent
     | SendEvent
     | DeliverEvent
     | DropEvent

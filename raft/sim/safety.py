@@ -46,6 +46,7 @@ from raft.sim.events import (
     RestartEvent,
     RoleEvent,
     SnapshotEvent,
+    TickAdvanceEvent,
     TimeoutEvent,
     TruncateEvent,
     ViolationEvent,
@@ -66,7 +67,12 @@ CHECKED_TYPES: tuple[EventType, ...] = (
 )
 
 #: What the checker reads besides, with ``cluster.check_quorum`` on, for Leader Stickiness.
-STICKINESS_TYPES: tuple[EventType, ...] = (EventType.DELIVER, EventType.VOTE, EventType.TIMEOUT)
+STICKINESS_TYPES: tuple[EventType, ...] = (
+    EventType.DELIVER,
+    EventType.VOTE,
+    EventType.TIMEOUT,
+    EventType.TICK_ADVANCE,
+)
 #: The requests only a leader sends, which a server not behind their term follows (thesis §5.1 for the second).
 _FROM_LEADER = frozenset({"AppendEntries", "InstallSnapshot"})
 #: Responses whose higher term a server adopts (a reason, besides a new leader, to forget the leader it heard).
@@ -159,6 +165,8 @@ class SafetyChecker:
         #: AppendEntries from a current leader last reached it.
         self.sticky_ms: float | None = None
         self.leader_heard: dict[str, tuple[float, int]] = {}
+        #: With etcd's timers: the tick interval.
+        self.tick_ms = 0.0
 
     def __call__(self, event: Event) -> None:
         match event["type"]:
@@ -186,6 +194,8 @@ class SafetyChecker:
                 self._on_vote(event)
             case EventType.TIMEOUT:
                 self._on_timeout(event)
+            case EventType.TICK_ADVANCE:
+                self._on_tick_advance(event)
 
     def _fail(
         self,
@@ -211,7 +221,13 @@ class SafetyChecker:
         if cluster.get("pre_vote"):
             self.begun_terms = {0}
         if cluster.get("check_quorum"):
-            self.sticky_ms = float(cluster["election_timeout_ms"][0])
+            low = float(cluster["election_timeout_ms"][0])
+            if cluster.get("timers") == "ticks":
+                # etcd's timers count ElectionTick ticks after the tick before the AppendEntries arrived: at
+                # least ElectionTick - 1 intervals; a tick advance counts as that many intervals gone by.
+                self.tick_ms = float(cluster["heartbeat_ms"])
+                low -= self.tick_ms
+            self.sticky_ms = low
         for node in [*event["nodes"], *event.get("spares", [])]:
             state = event.get("initial_state", {}).get(node, {})
             terms = state.get("log", [])
@@ -309,6 +325,13 @@ class SafetyChecker:
                 f"{node} took term {term} {event['t_ms'] - at:.1f} ms after an AppendEntries of term "
                 f"{leader_term}, within the minimum election timeout ({self.sticky_ms:g} ms)",
             )
+
+    def _on_tick_advance(self, event: TickAdvanceEvent) -> None:
+        """etcd's initial election tick advance: ``ticks`` intervals count as gone by since ``node`` last heard
+        from its leader."""
+        heard = self.leader_heard.get(event["node"])
+        if heard is not None:
+            self.leader_heard[event["node"]] = (heard[0] - event["ticks"] * self.tick_ms, heard[1])
 
     def _on_timeout(self, event: TimeoutEvent) -> None:
         """A server whose election timer fired (or was forced to) campaigns: it no longer follows a leader."""

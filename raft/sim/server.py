@@ -51,6 +51,7 @@ from raft.sim.events import (
 )
 from raft.sim.network import Network
 from raft.sim.storage import Storage
+from raft.sim.ticker import Ticker, TickPlan
 
 if TYPE_CHECKING:
     from raft.core.notes import Note
@@ -78,6 +79,7 @@ class SimServer:
         *,
         write_time: Sampler | None = None,
         clock: Clock | None = None,
+        tick_plan: TickPlan | None = None,
         snapshot_write_ms: float = 0.0,
     ) -> None:
         self.env = env
@@ -92,6 +94,9 @@ class SimServer:
         self.write_time = write_time
         #: The server's local clock: the core is handed its readings and sets its deadlines in local time.
         self.clock = Clock(env) if clock is None else clock
+        #: etcd's timers (a ticker per life drives the node's timers, on the local clock), or ``None``: the
+        #: paper's, woken at the node's next deadline.
+        self.tick_plan = tick_plan
         #: How much longer a write that stores a snapshot takes (thesis §5.1: a snapshot is much larger).
         self.snapshot_write_ms = snapshot_write_ms
         self.node: RaftNode | None = None
@@ -136,7 +141,7 @@ class SimServer:
         self._writing = False
         self._queued = []
         self._wake_at = math.inf
-        self.node = node_class(self.settings.bugs)(
+        self.node = node_class(self.settings.bugs, tick_timers=self.settings.tick_timers)(
             self.id,
             self.voters,
             self.settings,
@@ -148,6 +153,8 @@ class SimServer:
             now=self.clock.now(),
         )
         self._process()
+        if self.tick_plan is not None:
+            self._start_ticker(self.tick_plan)
 
     def crash(self) -> None:
         """Lose everything volatile: timers, writes in progress, pending client answers, the node itself."""
@@ -208,6 +215,42 @@ class SimServer:
         finally:
             self._process()
 
+    def _start_ticker(self, plan: TickPlan) -> None:
+        incarnation = self.incarnation
+        Ticker(
+            self.env,
+            self.clock,
+            plan,
+            alive=lambda: self.incarnation == incarnation,
+            tick=self._tick,
+            advance=self._advance_ticks,
+            reachable_peers=self._reachable_peers,
+        ).start()
+
+    def _tick(self) -> None:
+        """etcd's timers: one tick of the node's timers."""
+        assert self.node is not None
+        self.node.tick(self.clock.now())
+        self._process()
+
+    def _advance_ticks(self, ticks: int) -> None:
+        """etcd's initial election tick advance: the node ticked ``ticks`` times at once."""
+        node = self.node
+        assert node is not None
+        self.bus.emit({"t_ms": self.env.now, "type": EventType.TICK_ADVANCE, "node": self.id, "ticks": ticks})
+        now = self.clock.now()
+        for _ in range(ticks):
+            node.tick(now)
+        self._process()
+
+    def _reachable_peers(self) -> int:
+        """The other members (of the configuration the node uses) that are up and reachable both ways (etcd:
+        peers whose connection is active)."""
+        network = self.network
+        topology = network.topology
+        peers = self.node.peers if self.node is not None else ()
+        return sum(1 for peer in peers if network.is_up(peer) and topology.connected(self.id, peer))
+
     def _on_wake(self, event: Any) -> None:
         if event.value != self.incarnation:
             return
@@ -230,6 +273,8 @@ class SimServer:
             ready = node.take_ready()  # what acknowledging a synchronous write produced (a commit)
             if ready is not None:
                 self._carry_out(ready, None, None)
+        if self.tick_plan is not None:
+            return  # the ticker drives the timers
         deadline = node.next_deadline
         if deadline < self._wake_at:
             self._wake_at = deadline

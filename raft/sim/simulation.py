@@ -42,6 +42,7 @@ from raft.sim.safety import SafetyViolationError, Violation
 from raft.sim.script import Script
 from raft.sim.server import SimServer
 from raft.sim.storage import Storage
+from raft.sim.ticker import TickPlan
 
 if TYPE_CHECKING:
     from raft.scenario import Event as ScenarioEvent
@@ -127,9 +128,20 @@ class Simulation:
             pre_vote=cluster.pre_vote,
             check_quorum=cluster.check_quorum,
             membership=self.membership,
+            tick_timers=cluster.timers == "ticks",
             snapshot_every=scenario.storage.snapshot_every,
             read_mode=ReadMode(cluster.read_mode),
             lease_drift_bound_ppm=cluster.lease_drift_bound_ppm,
+        )
+        tick_plan = (
+            TickPlan(
+                tick_ms=cluster.heartbeat_ms,
+                election_ticks=round(cluster.election_timeout_ms[0] / cluster.heartbeat_ms),
+                initial_advance=cluster.initial_election_tick_advance,
+                cluster_size=len(self.nodes),
+            )
+            if settings.tick_timers
+            else None
         )
         net = scenario.network
         net_rng = stream(seed, "network")
@@ -165,6 +177,7 @@ class Simulation:
                 storage,
                 write_time=self.write_time(node),
                 clock=self.clock(node),
+                tick_plan=tick_plan,
                 snapshot_write_ms=scenario.storage.snapshot_write_ms,
             )
         servers = self.servers
@@ -236,11 +249,16 @@ class Simulation:
         """The trace's first line: schema version, nodes, configuration and initial state."""
         scenario = self.scenario
         config = scenario.model_dump(mode="json", exclude={"events", "expect", "source"})
+        cluster = config["cluster"]
         for key in ("pre_vote", "check_quorum", "spares"):  # the thesis's switches appear only when on: a
-            if not config["cluster"][key]:  # paper-Raft trace is what it always was
-                del config["cluster"][key]
-        if config["cluster"]["read_mode"] == ReadMode.LOG.value:  # likewise reads through the log
-            del config["cluster"]["read_mode"], config["cluster"]["lease_drift_bound_ppm"]
+            if not cluster[key]:  # paper-Raft trace is what it always was
+                del cluster[key]
+        if cluster["profile"] == "paper":  # likewise the profile, and etcd's timers only when in use
+            del cluster["profile"]
+        if cluster["timers"] == "continuous":
+            del cluster["timers"], cluster["initial_election_tick_advance"]
+        if cluster["read_mode"] == ReadMode.LOG.value:  # likewise reads through the log
+            del cluster["read_mode"], cluster["lease_drift_bound_ppm"]
         meta: MetaEvent = {
             "t_ms": 0.0,
             "type": EventType.META,

@@ -111,3 +111,27 @@ def test_a_large_cluster_is_summarised_and_its_json_keeps_every_node(tmp_path) -
         f"commitIndex of live nodes: n1–n3, n5–n8, n10–n15 = {majority}; n4, n9 = {cut_off}"
     )
     assert details["logs_identical_at_end"].startswith("n1–n3, n5–n8, n10–n15 hold the same")
+
+
+def test_the_raft_line_names_the_profile_its_switches_and_etcd_timers() -> None:
+    from raft.cli.report import raft_settings
+    from raft.scenario import parse_scenario
+
+    def line(**cluster: object) -> str | None:
+        data = {"name": "t", "duration_ms": 100, "cluster": {"size": 3, **cluster}}
+        return raft_settings(parse_scenario(data).cluster)
+
+    assert line() is None  # paper Raft: the summary is what it always was
+    assert line(pre_vote=True) == "Raft: paper profile: PreVote, heartbeat 50 ms, election timeout 150-300 ms"
+    assert line(profile="etcd") == (
+        "Raft: etcd profile: PreVote, CheckQuorum, heartbeat 100 ms, election timeout 1000 ms, etcd's timers "
+        "(a tick every 100 ms, an election after 10 to 19 ticks), initial election tick advance"
+    )
+    assert line(profile="etcd", initial_election_tick_advance=False, check_quorum=False).endswith("19 ticks)")
+    text = render_summary(
+        simulate(
+            parse_scenario({"name": "t", "duration_ms": 100, "cluster": {"size": 3, "profile": "etcd"}})
+        ).summary,
+        line(profile="etcd"),
+    )
+    assert text.splitlines()[1].startswith("Raft: etcd profile")

@@ -47,7 +47,7 @@ def make_node(
     """A node as (re)started from this persisted state; the start-up Ready is already taken."""
     raft_log = log if isinstance(log, RaftLog) else RaftLog.from_terms(list(log))
     switched_on = frozenset(bugs)
-    node = node_class(switched_on)(
+    node = node_class(switched_on, tick_timers=bool(setting_changes.get("tick_timers")))(
         node_id,
         MajorityConfig(frozenset(voters)),
         settings(bugs=switched_on, **setting_changes),

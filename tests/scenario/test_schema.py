@@ -28,6 +28,7 @@ from raft.scenario import (
     parse_scenario,
     schema,
 )
+from raft.scenario.overrides import apply_overrides
 
 HERE = Path(__file__).parent
 
@@ -483,3 +484,76 @@ def test_analysis_section_defaults_to_the_election_timeout_and_takes_stall_ms() 
 def test_unavailability_expectations_normalize_like_the_leaderless_ones() -> None:
     assert Expectation(check="max_unavailable_ms", value=900).value == 900.0
     assert Expectation(check="max_unavailable_ms_after", value=[4000, 1000]).value == (4000.0, 1000.0)
+
+
+# --- cluster.profile --------------------------------------------------------------------------------------
+
+
+def test_the_etcd_profile_sets_what_etcd_ships_with() -> None:
+    cluster = parse_scenario(scenario(cluster={"size": 3, "profile": "etcd"})).cluster
+    assert (cluster.pre_vote, cluster.check_quorum) == (True, True)
+    assert (cluster.heartbeat_ms, cluster.election_timeout_ms) == (100.0, (1000.0, 2000.0))
+    assert (cluster.timers, cluster.initial_election_tick_advance) == ("ticks", True)
+
+
+def test_the_paper_profile_is_the_default_and_changes_nothing() -> None:
+    default = parse_scenario(scenario()).cluster
+    paper = parse_scenario(scenario(cluster={"size": 3, "profile": "paper"})).cluster
+    assert default.profile == "paper" and paper == default
+    assert (default.pre_vote, default.check_quorum, default.timers) == (False, False, "continuous")
+
+
+def test_explicit_keys_override_the_profile() -> None:
+    cluster = parse_scenario(
+        scenario(cluster={"size": 3, "profile": "etcd", "pre_vote": False, "heartbeat_ms": 50})
+    ).cluster
+    assert cluster.pre_vote is False and cluster.heartbeat_ms == 50.0  # given
+    assert cluster.check_quorum is True and cluster.election_timeout_ms == (1000.0, 2000.0)  # the profile's
+
+
+def test_a_profile_set_as_an_override_fills_only_the_keys_the_file_leaves_out() -> None:
+    """``--set cluster.profile=etcd`` on a scenario that names its timing keeps that timing (in ticks)."""
+    data = scenario(cluster={"size": 3, "election_timeout_ms": [150, 300], "heartbeat_ms": 50})
+    cluster = parse_scenario(apply_overrides(data, {"cluster.profile": "etcd"})).cluster
+    assert cluster.profile == "etcd" and cluster.pre_vote and cluster.timers == "ticks"
+    assert (cluster.heartbeat_ms, cluster.election_timeout_ms) == (50.0, (150.0, 300.0))
+
+
+def test_a_model_dump_of_a_profile_parses_back_to_the_same_scenario() -> None:
+    original = parse_scenario(scenario(cluster={"size": 3, "profile": "etcd", "pre_vote": False}))
+    assert parse_scenario(original.model_dump(mode="json")) == original
+
+
+@pytest.mark.parametrize(
+    ("cluster", "message"),
+    [
+        ({"profile": "etdc"}, "cluster.profile: unknown profile 'etdc' (did you mean 'etcd'?)"),
+        ({"profile": "raft"}, "cluster.profile: unknown profile 'raft' (expected one of: paper, etcd)"),
+        ({"timers": "tick"}, "cluster.timers: unknown timers 'tick' (did you mean 'ticks'?)"),
+        ({"profil": "etcd"}, "cluster.profil: unknown key (did you mean 'profile'?)"),
+        (
+            {"profile": "etcd", "heartbeat_ms": 300},
+            "cluster.election_timeout_ms: low 1000 is not a whole number of ticks: with timers: ticks, time "
+            "passes in ticks of heartbeat_ms 300",
+        ),
+        (
+            {"timers": "ticks", "election_timeout_ms": [150, 275]},
+            "cluster.election_timeout_ms: high 275 is not a whole number of ticks: with timers: ticks, time "
+            "passes in ticks of heartbeat_ms 50",
+        ),
+    ],
+)
+def test_profile_and_timer_mistakes_get_one_line(cluster: dict[str, Any], message: str) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(scenario(cluster={"size": 3, **cluster}))
+    assert str(caught.value) == f"<scenario>: {message}"
+
+
+def test_the_override_key_check_knows_the_new_keys() -> None:
+    from raft.scenario.loader import override_key_problem
+
+    for key in ("cluster.profile", "cluster.timers", "cluster.initial_election_tick_advance"):
+        assert override_key_problem(key) is None
+    assert (
+        override_key_problem("cluster.profiles") == "cluster.profiles: unknown key (did you mean 'profile'?)"
+    )

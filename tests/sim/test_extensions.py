@@ -41,3 +41,20 @@ def test_a_check_quorum_step_down_is_traced_and_summarised() -> None:
     assert span["stepped_down"] == "check_quorum"
     assert "(stepped down: check_quorum)" in render_summary(result.summary)
     assert load_scenario(SCENARIOS / "etcd" / "minority-leader-checkquorum.yaml").cluster.check_quorum
+
+
+def test_a_paper_run_lists_no_profile_or_timers_in_its_meta_line() -> None:
+    events = simulate(SCENARIOS / "leader-crash.yaml", record=True, duration_ms=100).events or []
+    cluster = events[0]["config"]["cluster"]
+    assert not {"profile", "timers", "initial_election_tick_advance"} & cluster.keys()
+
+
+def test_the_etcd_profile_shows_its_settings_in_the_meta_line() -> None:
+    from raft.scenario import parse_scenario
+
+    data = {"name": "t", "duration_ms": 100, "cluster": {"size": 3, "profile": "etcd", "pre_vote": False}}
+    cluster = (simulate(parse_scenario(data), record=True).events or [])[0]["config"]["cluster"]
+    assert cluster["profile"] == "etcd" and cluster["timers"] == "ticks"
+    assert cluster["initial_election_tick_advance"] is True and cluster["check_quorum"] is True
+    assert "pre_vote" not in cluster  # switched off explicitly
+    assert (cluster["heartbeat_ms"], cluster["election_timeout_ms"]) == (100.0, [1000.0, 2000.0])

@@ -353,6 +353,32 @@ def test_leader_stickiness_allows_the_votes_of_a_transfer_campaign() -> None:
     assert raised.value.violation.property == Property.LEADER_STICKINESS
 
 
+def test_leader_stickiness_with_etcd_timers_lasts_election_tick_minus_one_intervals_less_any_advance() -> (
+    None
+):
+    """etcd's timers count ElectionTick ticks from the tick before the AppendEntries: at least ElectionTick - 1
+    intervals (900 ms of etcd's defaults); an initial tick advance counts as its ticks gone by."""
+    cluster = {
+        "election_timeout_ms": [1000.0, 2000.0],
+        "heartbeat_ms": 100.0,
+        "check_quorum": True,
+        "timers": "ticks",
+    }
+    heard = [
+        {**meta("a", "b", "c"), "config": {"cluster": cluster}},
+        role(0, "b", "follower", 1),
+        deliver(10, "b", "AppendEntries", 1),
+    ]
+    assert feed([*heard, vote(910, "b", "c", 2)]).violations == []  # 900 ms later: may be ten ticks
+    with pytest.raises(SafetyViolationError) as raised:
+        feed([*heard, vote(890, "b", "c", 2)])
+    assert raised.value.violation.property == Property.LEADER_STICKINESS
+    advanced = [*heard, {"t_ms": 50, "type": "tick_advance", "node": "b", "ticks": 8}]
+    assert feed([*advanced, vote(120, "b", "c", 2)]).violations == []  # 110 ms + 8 ticks: past 900 ms
+    with pytest.raises(SafetyViolationError):
+        feed([*advanced, vote(100, "b", "c", 2)])
+
+
 # ------------------------------------------------------------------ snapshots (thesis §5.1)
 
 
