@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from raft.kubernetes import parse_kube_scenario, simulate_kubernetes
-from raft.kubernetes.intervals import ETCD_CLUSTER, Intervals
+from raft.kubernetes.intervals import Intervals
 from raft.kubernetes.run import etcd_scenario
 from tests.kubernetes.kit import run
 
@@ -25,12 +25,15 @@ def scenario(**changes: Any) -> Any:
     return parse_kube_scenario(data)
 
 
-def test_the_etcd_members_run_etcds_settings_one_per_control_plane_node_when_stacked() -> None:
+def test_the_etcd_members_run_the_etcd_profile_one_per_control_plane_node_when_stacked() -> None:
     etcd = etcd_scenario(scenario())
     assert etcd.cluster.node_ids == ("cp-1", "cp-2", "cp-3")
-    assert etcd.cluster.heartbeat_ms == ETCD_CLUSTER["heartbeat_ms"] == 100.0
+    assert etcd.cluster.profile == "etcd"
+    assert etcd.cluster.heartbeat_ms == 100.0
     assert etcd.cluster.election_timeout_ms == (1000.0, 2000.0)
     assert etcd.cluster.pre_vote and etcd.cluster.check_quorum
+    assert etcd.cluster.timers == "ticks" and etcd.cluster.initial_election_tick_advance
+    assert etcd.cluster.read_mode == "read_index"
     external = etcd_scenario(scenario(kubernetes={"control_plane": 2, "etcd": "external", "etcd_members": 5}))
     assert external.cluster.node_ids == ("etcd-1", "etcd-2", "etcd-3", "etcd-4", "etcd-5")
 
