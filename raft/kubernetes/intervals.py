@@ -12,6 +12,7 @@ docs/etcd-profile.md); a request times out after ``5 s + 2 × election timeout``
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from raft.sim.requests import Refusal
 
 #: The Raft settings of the etcd members: the scenario profile of what etcd ships with (PreVote, CheckQuorum,
