@@ -469,7 +469,7 @@ def _draw_machine(
         pods = state.pods.get(machine, [])
         for i, (name, deployment) in enumerate(pods[:8]):
             px = x + 0.03 + (i % 4) * 0.2
-            py = y + 0.08 + (0.26 if i < 4 else 0.0)
+            py = y + 0.08 + (0.26 if i < 4 and len(pods) > 4 else 0.0)  # one row sits low, clear of the notes
             ax.add_patch(
                 Rectangle(
                     (px, py),
