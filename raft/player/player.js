@@ -556,7 +556,8 @@
       let longest = 0;
       for (const i of rows) longest = Math.max(longest, state.nodes[i].log.length);
       if (!this.logWidth) this.logWidth = box.clientWidth || 900; // read once (and on resize): a read forces a layout
-      const width = Math.max(8, Math.floor(this.logWidth / (document.body.classList.contains("large") ? 40 : 26)) - 10);
+      const snapRoom = rows.some((i) => state.nodes[i].snap) ? 8 : 0; // the snapshot notes take room too
+      const width = Math.max(8, Math.floor(this.logWidth / (document.body.classList.contains("large") ? 40 : 26)) - 10 - snapRoom);
       // the window of indexes shown: the newest entries, and the last few of every server's log (so a server far
       // behind still shows where it stands); when that is wider than the panel, the cells narrow and drop their text
       let first = Math.max(1, longest - width + 1);
