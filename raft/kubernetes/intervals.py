@@ -1,28 +1,23 @@
-"""Kubernetes' and etcd's default intervals, the settings of the etcd member cluster, and etcd's error words.
+"""Kubernetes' and etcd's default intervals, the etcd members' network, and etcd's error words.
 
 Sources (see /docs/kubernetes.md): kube-controller-manager and kube-scheduler ``--leader-elect-lease-duration``
 15 s, ``--leader-elect-renew-deadline`` 10 s, ``--leader-elect-retry-period`` 2 s; the kubelet renews its node
 Lease every 10 s (Lease duration 40 s); kube-controller-manager ``--node-monitor-grace-period`` 40 s (50 s in
 the newest releases) and ``--node-monitor-period`` 5 s; pods tolerate ``not-ready``/``unreachable`` for 300 s
-(DefaultTolerationSeconds). etcd: 100 ms heartbeat, 1000 ms election timeout, PreVote and CheckQuorum on; a
-request times out after ``5 s + 2 × election timeout`` (etcd server's ``ReqTimeout``), 7 s.
+(DefaultTolerationSeconds). etcd's Raft settings are ``cluster.profile: etcd`` (:data:`ETCD_PROFILE`,
+docs/etcd-profile.md); a request times out after ``5 s + 2 × election timeout`` (etcd server's ``ReqTimeout``),
+7 s.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from raft.sim.requests import Refusal
 
-#: The Raft settings of the etcd members, in one place: etcd's timers (100 ms heartbeat, election timeout drawn
-#: in [1000, 2000) ms), PreVote and CheckQuorum on. When ``cluster.profile: etcd`` exists it replaces this.
-ETCD_CLUSTER: dict[str, Any] = {
-    "heartbeat_ms": 100.0,
-    "election_timeout_ms": [1000.0, 2000.0],
-    "pre_vote": True,
-    "check_quorum": True,
-}
+#: The Raft settings of the etcd members: the scenario profile of what etcd ships with (PreVote, CheckQuorum,
+#: 100 ms heartbeat, election timeouts of [10, 20) ticks, the initial tick advance, ReadIndex reads).
+ETCD_PROFILE = "etcd"
 #: One-way latency between machines of one region's zones, in ms.
 LATENCY_MS = (0.5, 2.0)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from raft.api import Result, simulate
 from raft.kubernetes.expect import KubeExpectationResult, evaluate
-from raft.kubernetes.intervals import DEFAULT_INTERVALS, ETCD_CLUSTER, LATENCY_MS, Intervals
+from raft.kubernetes.intervals import DEFAULT_INTERVALS, ETCD_PROFILE, LATENCY_MS, Intervals
 from raft.kubernetes.loader import load_kube_scenario
 from raft.kubernetes.model import ControlPlane
 from raft.kubernetes.spec import KubeScenario
@@ -47,7 +47,7 @@ def etcd_scenario(scenario: KubeScenario, duration_s: float | None = None) -> Sc
             "description": scenario.description,
             "seed": scenario.seed,
             "duration_ms": duration * 1000.0,
-            "cluster": {"nodes": list(scenario.kubernetes.members), **ETCD_CLUSTER},
+            "cluster": {"nodes": list(scenario.kubernetes.members), "profile": ETCD_PROFILE},
             "network": {"latency_ms": list(LATENCY_MS)},
             "workload": {"clients": 0},
         },

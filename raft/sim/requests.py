@@ -6,7 +6,10 @@ forward proposals: on the member itself when it leads, else one network hop away
 The request's event succeeds with the command's :class:`~raft.core.statemachine.ApplyResult` once the leader has
 applied it, and fails with :class:`RequestFailed` when the member is down, knows no leader, or nothing answers
 within the timeout. A server that refuses the proposal with a leader hint (it is handing leadership over) has it
-tried again at the hinted leader; one that refuses without a hint drops it, and the timeout answers. Reads (``?key``) go through the log like the clients' reads, so they are linearizable.
+tried again at the hinted leader; one that refuses without a hint drops it, and the timeout answers. Reads
+(``?key``) take the server's read path, like the clients' reads: through the log with ``read_mode: log``, else
+answered by the leader by ReadIndex or under its lease (:meth:`RaftNode.read`, thesis §6.4) and acknowledged
+when answered; linearizable either way.
 
 Nothing here is traced: the layer that asks keeps its own record. A run that sends no request draws nothing from
 the network's random stream on its behalf, so its trace is what it was.

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from raft.kubernetes import parse_kube_scenario, simulate_kubernetes
-from raft.kubernetes.intervals import ETCD_CLUSTER, Intervals
+from raft.kubernetes.intervals import Intervals
 from raft.kubernetes.run import etcd_scenario
+from raft.sim.events import EventType
 from tests.kubernetes.kit import run
 
 
@@ -25,14 +26,29 @@ def scenario(**changes: Any) -> Any:
     return parse_kube_scenario(data)
 
 
-def test_the_etcd_members_run_etcds_settings_one_per_control_plane_node_when_stacked() -> None:
+def test_the_etcd_members_run_the_etcd_profile_one_per_control_plane_node_when_stacked() -> None:
     etcd = etcd_scenario(scenario())
     assert etcd.cluster.node_ids == ("cp-1", "cp-2", "cp-3")
-    assert etcd.cluster.heartbeat_ms == ETCD_CLUSTER["heartbeat_ms"] == 100.0
+    assert etcd.cluster.profile == "etcd"
+    assert etcd.cluster.heartbeat_ms == 100.0
     assert etcd.cluster.election_timeout_ms == (1000.0, 2000.0)
     assert etcd.cluster.pre_vote and etcd.cluster.check_quorum
+    assert etcd.cluster.timers == "ticks" and etcd.cluster.initial_election_tick_advance
+    assert etcd.cluster.read_mode == "read_index"
     external = etcd_scenario(scenario(kubernetes={"control_plane": 2, "etcd": "external", "etcd_members": 5}))
     assert external.cluster.node_ids == ("etcd-1", "etcd-2", "etcd-3", "etcd-4", "etcd-5")
+
+
+def test_quorum_reads_are_answered_by_read_index_without_writing_the_log() -> None:
+    result = simulate_kubernetes(scenario(duration_s=15), record=(EventType.READ, EventType.APPEND))
+    events = result.raft.events or ()
+    reads = [e for e in events if e["type"] == "read"]
+    assert {e["command"] for e in reads} >= {"?readyz", "?healthz"}
+    assert {e["mode"] for e in reads} == {"read_index"}
+    written = {e["command"] for e in events if e["type"] == "append" and e["command"]}
+    assert written and not [op for op in written if op.startswith("?")]
+    probes = [r for r in result.record if r["type"] == "probe" and r["t_s"] >= 5]
+    assert probes and all(r["ok"] for r in probes)  # each ReadIndex answer reached the API request
 
 
 def test_stacked_api_servers_ask_their_local_member_and_fail_in_etcds_words_without_quorum() -> None:

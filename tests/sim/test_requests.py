@@ -86,3 +86,18 @@ def test_a_forward_across_a_cut_link_is_lost_and_times_out() -> None:
     seen = outcome(driven, follower, "x=1", 1000, timeout_ms=300)
     driven.run(1500)
     assert seen["error"].refusal is Refusal.TIMED_OUT and seen["t"] == 1300
+
+
+def test_with_read_index_a_read_is_answered_without_a_log_entry_and_acknowledged() -> None:
+    driven = Driven(scenario(3, 3000, cluster={"read_mode": "read_index"}))
+    driven.run(1000)
+    leader, follower = leader_and_follower(driven)
+    wrote = outcome(driven, follower, "x=1", 1000)
+    read = outcome(driven, follower, "?x", 1200)  # forwarded to the leader, as a write is
+    driven.run(1500)
+    assert read["value"].value == "1" and read["t"] > 1200
+    answered = [e for e in driven.events if e["type"] == "read" and e["client"] == "tester"]
+    assert [(e["node"], e["mode"], e["command"]) for e in answered] == [(leader, "read_index", "?x")]
+    # the read index is the write's entry: the read itself wrote nothing to the log
+    assert read["value"].index == answered[0]["index"] == wrote["value"].index
+    assert not [e for e in driven.events if e["type"] == "append" and e.get("command") == "?x"]
