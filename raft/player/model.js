@@ -42,6 +42,8 @@ const RaftTrace = (function () {
       case "send": case "deliver": case "drop": {
         let what = e.msg;
         if (e.msg === "AppendEntries") what += ` (${e.entries || 0} entr${e.entries === 1 ? "y" : "ies"})`;
+        if (e.msg === "InstallSnapshot") what += ` (up to #${e.last_index}, term ${e.last_term})`;
+        if (e.msg === "InstallSnapshotResponse") what += e.refused ? " refused" : ` (match #${e.match_index})`;
         if ("granted" in e) what += e.granted ? " granted" : " refused";
         if ("success" in e) what += e.success ? " ok" : " refused";
         return `${e.type} ${what} ${e.from}→${e.to}${e.type === "drop" ? " (" + e.reason + ")" : ""}`;
@@ -51,7 +53,10 @@ const RaftTrace = (function () {
       case "commit": return `${e.node} commits up to #${e.index}`;
       case "apply": return `${e.node} applies #${e.index}`;
       case "crash": return `${e.node} crashes`;
-      case "restart": return `${e.node} restarts (term ${e.term}, ${e.log.length} entries kept)`;
+      case "restart": return `${e.node} restarts (term ${e.term}, ${e.snapshot ? `snapshot up to #${e.snapshot[0]} and ` : ""}${e.log.length} entries kept)`;
+      case "snapshot": return e.from
+        ? `${e.node} installs ${e.from}'s snapshot up to #${e.index} (term ${e.term}, ${e.kept || 0} entries kept after it)`
+        : `${e.node} snapshots up to #${e.index} (term ${e.term})`;
       case "partition": return `partition ${e.groups.map((g) => g.join(" ")).join(" | ")}`;
       case "isolate": return `${e.node} isolated`;
       case "cut": return `link ${e.from}→${e.to} cut`;
@@ -77,7 +82,9 @@ const RaftTrace = (function () {
         const log = (s.log || []).slice();
         return {
           role: "follower", term: s.term || 0, vote: s.voted_for || null, commit: 0, up: true,
-          log: log, cmds: log.map(() => "?"), resetT: 0,
+          // log: the term of every entry from index 1, those a snapshot replaced included (up to snap, the
+          // snapshot's last included index, of term snapTerm; 0: none), as raft/analysis/replay.py's NodeLog
+          log: log, cmds: log.map(() => "?"), resetT: 0, snap: 0, snapTerm: 0,
         };
       }),
       cut: new Set(), // "a>b": messages from a to b are lost
@@ -295,13 +302,31 @@ const RaftTrace = (function () {
         return -1;
       }
       case "restart": {
+        // storage gives back the snapshot (its last included index is the commitIndex) and the entries after it;
+        // the prefix the snapshot replaced is drawn as the log held it before the crash
         const n = s.nodes[i];
         const before = n.log;
-        n.up = true; n.commit = 0; n.role = "follower"; n.term = e.term; n.vote = e.voted_for;
-        n.log = e.log.slice();
+        const start = e.snapshot ? e.snapshot[0] : 0;
+        n.up = true; n.commit = start; n.role = "follower"; n.term = e.term; n.vote = e.voted_for;
+        n.snap = start; n.snapTerm = e.snapshot ? e.snapshot[1] : 0;
+        const prefix = before.slice(0, start);
+        while (prefix.length < start) prefix.push(0);
+        n.log = prefix.concat(e.log);
         n.cmds = n.log.map((term, k) => (k < before.length && before[k] === term ? n.cmds[k] : "?"));
         n.resetT = e.t_ms;
         return i;
+      }
+      case "snapshot": {
+        const n = s.nodes[i];
+        n.snap = e.index; n.snapTerm = e.term;
+        if (e.from !== undefined) { // installed: the leader's prefix, then the entries kept after it
+          const leader = s.nodes[index.get(e.from)];
+          const kept = e.kept || 0;
+          n.log = leader.log.slice(0, e.index).concat(n.log.slice(e.index, e.index + kept));
+          n.cmds = leader.cmds.slice(0, e.index).concat(n.cmds.slice(e.index, e.index + kept));
+          n.commit = Math.max(n.commit, e.index);
+        }
+        return -1;
       }
       case "send":
         if (e.msg === "AppendEntries" && s.progress[e.from]) {
@@ -309,17 +334,22 @@ const RaftTrace = (function () {
           const f = p.f[e.to];
           if (f && e.term === p.term) f[0] = e.prev_index + 1 + (f[2] ? e.entries || 0 : 0);
         }
+        if (e.msg === "InstallSnapshot" && s.progress[e.from]) { // probe from the entry after the snapshot
+          const p = s.progress[e.from];
+          const f = p.f[e.to];
+          if (f && e.term === p.term) { f[0] = Math.max(f[1], e.last_index || 0) + 1; f[2] = false; }
+        }
         return -1;
       case "deliver": {
-        if (e.msg === "AppendEntriesResponse" && s.progress[e.to]) {
+        if ((e.msg === "AppendEntriesResponse" || e.msg === "InstallSnapshotResponse") && s.progress[e.to]) {
           const p = s.progress[e.to];
           const f = p.f[e.from];
           if (f && e.term === p.term) {
-            if (e.success) { f[2] = true; f[1] = Math.max(f[1], e.match_index || 0); f[0] = Math.max(f[0], f[1] + 1); }
+            if (e.success || (e.msg === "InstallSnapshotResponse" && !e.refused)) { f[2] = true; f[1] = Math.max(f[1], e.match_index || 0); f[0] = Math.max(f[0], f[1] + 1); }
             else f[2] = false;
           }
         }
-        if (e.msg === "AppendEntries") {
+        if (e.msg === "AppendEntries" || e.msg === "InstallSnapshot") {
           const j = index.get(e.to);
           const n = s.nodes[j];
           if (n.up && e.term >= n.term) { n.resetT = e.t_ms; return j; }

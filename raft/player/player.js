@@ -14,11 +14,12 @@
   const MSG_COLORS = {
     RequestVote: "var(--rv)", RequestVoteResponse: "var(--rv)", PreVote: "var(--pv)",
     PreVoteResponse: "var(--pv)", AppendEntries: "var(--ae)", AppendEntriesResponse: "var(--ae)",
-    TimeoutNow: "var(--tn)",
+    TimeoutNow: "var(--tn)", InstallSnapshot: "var(--snap)", InstallSnapshotResponse: "var(--snap)",
   };
   const MSG_SHORT = {
     RequestVote: "RV", RequestVoteResponse: "rv", PreVote: "PV", PreVoteResponse: "pv",
     AppendEntries: "AE", AppendEntriesResponse: "ae", TimeoutNow: "TimeoutNow",
+    InstallSnapshot: "Snap", InstallSnapshotResponse: "snap",
   };
   const DROP_AT = { partition: 0.5, cut: 0.5, loss: 0.8, down: 1.0 };
   const GROUP_COLORS = ["#2f6fd6", "#e0a800", "#8a4fd0", "#1e9e5a", "#c2278f", "#555"];
@@ -137,6 +138,7 @@
         '<span><i style="background:var(--leader)"></i>leader</span><span><i style="background:#c9ccd1;border:1px dashed #333"></i>down</span>' +
         '<span><i style="background:var(--rv)"></i>RequestVote</span><span><i style="background:var(--pv)"></i>PreVote</span>' +
         '<span><i style="background:var(--ae)"></i>AppendEntries</span><span><i style="background:var(--tn)"></i>TimeoutNow</span>' +
+        '<span><i style="background:var(--snap)"></i>InstallSnapshot</span>' +
         '<span class="notes">hollow: a refusal · ✕: a drop, where and why · red dashes: a cut link (an arrow: cut one way only) · arc: election time left (grey: the timer was reset before it fired, drawn against the longest timeout)</span>';
     }
 
@@ -447,9 +449,9 @@
           el("text", { class: "msglabel", x: 8, y: 4 }, node);
         }
         used++;
-        const refused = e.granted === false || e.success === false;
+        const refused = e.granted === false || e.success === false || e.refused === true;
         const color = MSG_COLORS[e.msg] || "#444";
-        const big = e.msg === "AppendEntries" && e.entries > 0;
+        const big = (e.msg === "AppendEntries" && e.entries > 0) || e.msg === "InstallSnapshot";
         const c = node.firstChild;
         attr(c, "r", this.small ? (big ? 8 : 5.5) : 3.5);
         attr(c, "fill", refused ? "#fff" : color);
@@ -462,6 +464,8 @@
         if (labels) {
           label = MSG_SHORT[e.msg] || e.msg;
           if (e.msg === "AppendEntries" && e.entries) label += " +" + e.entries;
+          if (e.msg === "InstallSnapshot") label += " ≤" + e.last_index;
+          if (e.msg === "InstallSnapshotResponse" && !e.refused) label += " ≤" + e.match_index;
           if (e.transfer) label += " (transfer)";
           if (refused) label += " ✗";
         }
@@ -552,12 +556,13 @@
       let longest = 0;
       for (const i of rows) longest = Math.max(longest, state.nodes[i].log.length);
       if (!this.logWidth) this.logWidth = box.clientWidth || 900; // read once (and on resize): a read forces a layout
-      const width = Math.max(8, Math.floor(this.logWidth / (document.body.classList.contains("large") ? 40 : 26)) - 10);
+      const snapRoom = rows.some((i) => state.nodes[i].snap) ? 8 : 0; // the snapshot notes take room too
+      const width = Math.max(8, Math.floor(this.logWidth / (document.body.classList.contains("large") ? 40 : 26)) - 10 - snapRoom);
       // the window of indexes shown: the newest entries, and the last few of every server's log (so a server far
       // behind still shows where it stands); when that is wider than the panel, the cells narrow and drop their text
       let first = Math.max(1, longest - width + 1);
       for (const i of rows) if (state.nodes[i].log.length) first = Math.min(first, Math.max(1, state.nodes[i].log.length - 2));
-      first = Math.max(first, longest - 4 * width + 1, 1);
+      first = Math.max(first, longest - Math.floor(2.5 * width) + 1, 1); // narrow cells are a third as wide
       const narrow = longest - first + 1 > width;
       const html = [];
       for (const i of rows) {
@@ -566,19 +571,30 @@
         const role = nd.up ? nd.role : "down";
         const p = progress && progress.f[name];
         const cells = [];
-        if (first > 1) cells.push(`<span class="elided">…${first - 1}</span>`);
+        // entries a snapshot replaced are drawn hatched, and a bar after the snapshot's last included index marks
+        // the boundary (when it falls left of the window, the elided count says the snapshot is in it)
+        const before = Math.min(first - 1, nd.log.length); // entries left of the window (a log may end before it)
+        if (first > 1) {
+          const hidden = nd.snap >= before ? "" : nd.snap ? ` (snapshot ≤${nd.snap})` : "";
+          cells.push(`<span class="elided${nd.snap && nd.snap < first ? " insnap" : ""}">…${before}${hidden}</span>`);
+        }
+        if (nd.snap && nd.snap === before) cells.push(`<span class="snapmark" title="snapshot up to #${nd.snap} (term ${nd.snapTerm})"></span>`);
         for (let k = first; k <= nd.log.length; k++) {
           const term = nd.log[k - 1];
           const cmd = nd.cmds[k - 1];
           const hue = (term * 67) % 360;
           const cls = ["cell", k <= nd.commit ? "committed" : "uncommitted"];
+          if (k <= nd.snap) cls.push("compacted");
           if (narrow) cls.push("narrow");
           if (p && k === p[0]) cls.push("next");
-          cells.push(`<span class="${cls.join(" ")}" style="--h:${hue}" title="#${k} term ${term}: ${cmd === null ? "no-op" : esc(cmd)}">${narrow ? "" : term}</span>`);
-          if (k === nd.commit && k < nd.log.length) cells.push('<span class="commitmark" title="commitIndex"></span>');
+          const what = k <= nd.snap ? "in the snapshot" : cmd === null ? "no-op" : esc(cmd);
+          cells.push(`<span class="${cls.join(" ")}" style="--h:${hue}" title="#${k} term ${term}: ${what}">${narrow || !term ? "" : term}</span>`);
+          if (k === nd.snap) cells.push(`<span class="snapmark" title="snapshot up to #${nd.snap} (term ${nd.snapTerm})"></span>`);
+          else if (k === nd.commit && k < nd.log.length) cells.push('<span class="commitmark" title="commitIndex"></span>');
         }
-        const prog = p ? `<span class="progress">next ${p[0]} · match ${p[1]}</span>` : (leader === i ? '<span class="progress">leader</span>' : "");
-        html.push(`<div class="logrow ${role}" data-log="${esc(name)}" data-length="${nd.log.length}"><span class="who" data-select="${esc(name)}">${esc(name)} <small>${role} T${nd.term}</small></span>${cells.join("")}${prog}</div>`);
+        let prog = p ? `<span class="progress">next ${p[0]} · match ${p[1]}</span>` : (leader === i ? '<span class="progress">leader</span>' : "");
+        if (nd.snap) prog += `<span class="snapnote">snapshot ≤${nd.snap}</span>`;
+        html.push(`<div class="logrow ${role}" data-log="${esc(name)}" data-length="${nd.log.length}" data-snapshot="${nd.snap}"><span class="who" data-select="${esc(name)}">${esc(name)} <small>${role} T${nd.term}</small></span>${cells.join("")}${prog}</div>`);
       }
       if (rows.length < m.names.length) html.push(`<div class="lognote">${m.names.length - rows.length} more servers not shown: the leader, candidates, the selected server and the first few are.</div>`);
       box.innerHTML = html.join("");
@@ -611,6 +627,8 @@
       const rows = [
         ["role", role], ["currentTerm", nd.term], ["votedFor", nd.vote || "none"], ["up", nd.up ? "yes" : "no (crashed)"],
         ["commitIndex", nd.commit], ["log length", nd.log.length], ["last log term", nd.log.length ? nd.log[nd.log.length - 1] : 0],
+        ["snapshot", nd.snap ? `up to #${nd.snap} (term ${nd.snapTerm})` : "none"],
+        ["entries stored", nd.log.length > nd.snap ? `#${nd.snap + 1}–#${nd.log.length}` : "none"],
       ];
       if (nd.up && nd.role !== "leader") {
         const when = timer.known ? `, fires at ${fmt(timer.end)}` : timer.resetAgain !== null ? `, reset again at ${fmt(timer.resetAgain)} before it fired` : "";

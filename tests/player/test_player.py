@@ -383,3 +383,182 @@ def test_at_the_end_the_page_shows_the_simulations_final_state(
         if node.up:
             expected |= {"role": node.role, "commit": node.commit_index}
         assert {k: shown[name][k] for k in expected} == expected, name
+
+
+def snapshot_view(page: Any) -> dict[str, dict[str, int]]:
+    """What the page holds and draws of each server's log: its snapshot, first and last stored index, commitIndex."""
+    return dict(
+        page.evaluate(
+            """() => Object.fromEntries(raftPlayer.view.state.nodes.map((n, i) => {
+                 const name = raftPlayer.model.names[i];
+                 const row = document.querySelector(`#logs [data-log="${name}"]`);
+                 return [name, {snapshot: n.snap, start: n.snap + 1, end: n.log.length, commit: n.commit,
+                                drawnSnapshot: row ? Number(row.dataset.snapshot) : -1,
+                                drawnEnd: row ? Number(row.dataset.length) : -1,
+                                marks: row ? row.querySelectorAll('.snapmark').length : -1,
+                                hatched: row ? row.querySelectorAll('.cell.compacted').length : -1,
+                                cells: row ? row.querySelectorAll('.cell').length : -1}];
+               }))"""
+        )
+    )
+
+
+def assert_snapshots_as_replay(page: Any, events: list[Event], t: float) -> None:
+    shown = snapshot_view(page)
+    for log in logs_at(events, t):
+        got = shown[log.node]
+        expected = {
+            "snapshot": log.snapshot_index,
+            "start": log.snapshot_index + 1,
+            "end": len(log.terms),
+            "commit": log.commit_index,
+        }
+        assert {k: got[k] for k in expected} == expected, (t, log.node)
+        assert (got["drawnSnapshot"], got["drawnEnd"]) == (log.snapshot_index, len(log.terms)), (t, log.node)
+
+
+def test_snapshots_compaction_and_install_at_scrubbed_times(page: Any, tmp_path: Path) -> None:
+    """away-for-long: n1 and n2 compact while n3 is down; n3 restarts, far behind, and installs n1's snapshot."""
+    events = events_of("snapshots/away-for-long")
+    open_player(page, events, tmp_path)
+    install = next(e for e in events if e["type"] == "snapshot" and "from" in e)
+    sent = next(e for e in events if e["type"] == "send" and e["msg"] == "InstallSnapshot")
+    end = events[-1]["t_ms"]
+    times = [0.1, 1700.0, 3650.0, 6999.0, 7000.0, sent["t_ms"], install["t_ms"] - 0.01, install["t_ms"]]
+    times += [install["t_ms"] + 20, 7560.0, 7580.0, end] + [
+        random.Random(5).uniform(0, end) for _ in range(8)
+    ]
+    for t in times:
+        page.evaluate(f"raftPlayer.view.seek({t})")
+        assert_snapshots_as_replay(page, events, t)
+        progress = {p.follower: (p.next_index, p.match_index) for p in replication_at(events, t)}
+        shown = page.evaluate(
+            """() => { const v = raftPlayer.view, s = v.state, i = v.leaderOf(s);
+                 if (i === null) return {};
+                 const f = s.progress[raftPlayer.model.names[i]].f;
+                 return Object.fromEntries(Object.entries(f).map(([k, p]) => [k, [p[0], p[1]]])); }"""
+        )
+        assert {k: tuple(v) for k, v in shown.items()} == progress, t
+    # just after the install: n3 holds n1's snapshot, has committed up to it, and stores nothing after it yet
+    page.evaluate(f"raftPlayer.view.seek({install['t_ms']})")
+    n3 = snapshot_view(page)["n3"]
+    assert (n3["snapshot"], n3["commit"], n3["end"]) == (install["index"], install["index"], install["index"])
+    assert n3["marks"] == 1  # the boundary is drawn
+
+
+def test_the_snapshot_boundary_is_drawn_with_compacted_entries_hatched(page: Any, tmp_path: Path) -> None:
+    events = events_of("snapshots/away-for-long")
+    open_player(page, events, tmp_path)
+    page.evaluate(
+        "raftPlayer.view.seek(1690)"
+    )  # n1 has just compacted up to 101; its log ends a little after
+    row = page.locator('#logs [data-log="n1"]')
+    log = next(log for log in logs_at(events, 1690) if log.node == "n1")
+    assert log.snapshot_index == 101
+    hatched = row.locator(".cell.compacted")
+    titles = hatched.evaluate_all("cells => cells.map(c => c.title)")
+    assert titles and all("in the snapshot" in title for title in titles)
+    assert (
+        int(titles[-1].split()[0][1:]) == 101
+    )  # the last hatched cell is the snapshot's last included index
+    assert row.locator(".snapmark").count() == 1
+    # the boundary sits right after entry 101: the next cell is entry 102, not hatched
+    after = row.locator(".snapmark + .cell")
+    assert (after.get_attribute("title") or "").startswith("#102 ")
+    assert "compacted" not in (after.get_attribute("class") or "")
+    assert "snapshot ≤101" in row.inner_text()
+    assert row.locator(".cell:not(.compacted)").count() == len(log.terms) - 101
+
+
+def test_install_snapshot_flies_with_a_short_label_and_its_response(page: Any, tmp_path: Path) -> None:
+    events = events_of("snapshots/away-for-long")
+    open_player(page, events, tmp_path)
+    sent = next(e for e in events if e["type"] == "send" and e["msg"] == "InstallSnapshot")
+    reply = next(e for e in events if e["type"] == "send" and e["msg"] == "InstallSnapshotResponse")
+    for e, label in ((sent, f"Snap ≤{sent['last_index']}"), (reply, f"snap ≤{reply['match_index']}")):
+        page.evaluate(f"raftPlayer.view.seek({e['t_ms'] + 1})")
+        dot = page.locator(f"#messages [data-id='{e['id']}']")
+        assert dot.count() == 1
+        assert dot.get_attribute("data-msg") == e["msg"]
+        assert dot.locator("text").text_content() == label
+        fill = dot.locator("circle").get_attribute("fill")
+        assert fill == "var(--snap)"
+    # and the events list tells it in words
+    assert "InstallSnapshot" in page.evaluate(
+        f"RaftTrace.describe({json.dumps({'type': 'send', **{k: v for k, v in sent.items() if k != 'type'}})})"
+    )
+
+
+def test_a_click_shows_a_servers_snapshot(page: Any, tmp_path: Path) -> None:
+    events = events_of("snapshots/away-for-long")
+    open_player(page, events, tmp_path)
+    install = next(e for e in events if e["type"] == "snapshot" and "from" in e)
+    t = install["t_ms"] + 100
+    page.evaluate(f"raftPlayer.view.seek({t})")
+    page.locator("[data-node=n3]").click()
+    log = next(log for log in logs_at(events, t) if log.node == "n3")
+    details = page.locator("[data-details=n3]")
+    assert details.locator("[data-field=snapshot]").inner_text() == f"up to #{log.snapshot_index} (term 1)"
+    stored = details.locator("[data-field='entries stored']").inner_text()
+    assert stored == f"#{log.snapshot_index + 1}–#{len(log.terms)}"
+    assert details.locator("[data-field=commitIndex]").inner_text() == str(log.commit_index)
+
+
+RESTART_FROM_SNAPSHOT = """
+name: restart-from-snapshot
+seed: 4
+duration_ms: 5000
+cluster: {size: 3}
+storage: {snapshot_every: 40}
+workload: {writes_per_s: 50, stop_ms: 4500}
+events:
+  - {at_ms: 2600, crash: n2}
+  - {at_ms: 3000, restart: n2}
+  - {at_ms: 3800, crash: n1}
+  - {at_ms: 4200, restart: n1}
+"""
+
+
+def test_a_restart_from_a_snapshot_as_replay_and_the_simulation_say(page: Any, tmp_path: Path) -> None:
+    path = tmp_path / "restart-from-snapshot.yaml"
+    path.write_text(RESTART_FROM_SNAPSHOT)
+    result = simulate(path)
+    events = result.recorded_events()
+    restarts = [e for e in events if e["type"] == "restart"]
+    assert restarts and all(e.get("snapshot") for e in restarts)  # the scenario does what it is for
+    open_player(page, events, tmp_path)
+    for e in restarts:
+        for t in (e["t_ms"] - 0.01, e["t_ms"], e["t_ms"] + 30):
+            page.evaluate(f"raftPlayer.view.seek({t})")
+            assert_snapshots_as_replay(page, events, t)
+    page.keyboard.press("End")
+    shown = snapshot_view(page)
+    logs = page.evaluate(
+        "() => Object.fromEntries(raftPlayer.view.state.nodes.map((n, i) => [raftPlayer.model.names[i], n.log]))"
+    )
+    for name, node in result.outcome.nodes.items():
+        assert shown[name]["snapshot"] == node.snapshot_index, name
+        assert logs[name][node.snapshot_index :] == list(node.log_terms), name
+        assert shown[name]["commit"] == node.commit_index, name
+
+
+def test_at_the_end_of_away_for_long_the_page_shows_the_simulations_final_state(
+    page: Any, tmp_path: Path
+) -> None:
+    result = simulate(SCENARIO_DIR / "snapshots/away-for-long.yaml")
+    open_player(page, result.recorded_events(), tmp_path)
+    page.keyboard.press("End")
+    shown = page.evaluate(
+        """() => Object.fromEntries(raftPlayer.view.state.nodes.map((n, i) => [raftPlayer.model.names[i],
+             {up: n.up, role: n.role, term: n.term, commit: n.commit, snap: n.snap, stored: n.log.slice(n.snap)}]))"""
+    )
+    for name, node in result.outcome.nodes.items():
+        expected = {
+            "up": node.up,
+            "role": node.role,
+            "term": node.term,
+            "commit": node.commit_index,
+            "snap": node.snapshot_index,
+            "stored": list(node.log_terms),
+        }
+        assert {k: shown[name][k] for k in expected} == expected, name
