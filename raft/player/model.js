@@ -32,6 +32,14 @@ const RaftTrace = (function () {
     }
     return out;
   }
+  const CONFIG_VERB = { appended: "appends", committed: "commits", in_force: "now uses" };
+  function configWords(c) { // a configuration in words: its voters (both halves when joint) and learners
+    const list = (names) => (names && names.length ? names.join(" ") : "none");
+    let out = c.outgoing && c.outgoing.length
+      ? `joint: old voters ${list(c.outgoing)} and new voters ${list(c.voters)}` : `voters ${list(c.voters)}`;
+    if (c.learners && c.learners.length) out += `, learners ${list(c.learners)}`;
+    return out;
+  }
   function describe(e) { // one event as a short line
     switch (e.type) {
       case "role": return `${e.node} becomes ${e.role} (term ${e.term})`;
@@ -67,6 +75,7 @@ const RaftTrace = (function () {
       case "transfer_abort": return `transfer to ${e.node} aborted: ${e.reason}`;
       case "submit": return `${e.client} submits ${e.command}`;
       case "ack": return `${e.client} acknowledged ${e.command} (#${e.index})`;
+      case "config": return `${e.node} ${CONFIG_VERB[e.phase] || e.phase} configuration #${e.index}: ${configWords(e)}`;
       case "violation": return `VIOLATION ${e.property}: ${e.detail}`;
       case "end": return "end of run";
       default: return e.type;
@@ -74,10 +83,17 @@ const RaftTrace = (function () {
   }
 
   // ------------------------------------------------------------------------------------------ the model
+  function allNames(meta) { // the cluster's servers, then its spares (raft/analysis/replay.py, nodes)
+    return meta.nodes.concat(meta.spares || []);
+  }
   function initialState(meta) {
     const init = meta.initial_state || {};
+    // the configuration the cluster starts with: its servers, all voters; spares are no member until added
+    const start = { index: 0, voters: meta.nodes.slice(), learners: [], outgoing: [] };
+    const spares = new Set(meta.spares || []);
     return {
-      nodes: meta.nodes.map((name) => {
+      cfg: start, // the configuration in force most recently, at any server
+      nodes: allNames(meta).map((name) => {
         const s = init[name] || {};
         const log = (s.log || []).slice();
         return {
@@ -85,6 +101,9 @@ const RaftTrace = (function () {
           // log: the term of every entry from index 1, those a snapshot replaced included (up to snap, the
           // snapshot's last included index, of term snapTerm; 0: none), as raft/analysis/replay.py's NodeLog
           log: log, cmds: log.map(() => "?"), resetT: 0, snap: 0, snapTerm: 0,
+          // membership: started (a spare starts when added), the configuration in force at this server and the
+          // index of the latest configuration entry it knows committed
+          started: !spares.has(name), cfg: spares.has(name) ? null : start, cfgCommitted: 0,
         };
       }),
       cut: new Set(), // "a>b": messages from a to b are lost
@@ -103,14 +122,14 @@ const RaftTrace = (function () {
     }
     return {
       nodes: s.nodes.map((n) => Object.assign({}, n, { log: n.log.slice(), cmds: n.cmds.slice() })),
-      cut: new Set(s.cut), progress: progress, transfer: s.transfer, violation: s.violation,
+      cut: new Set(s.cut), progress: progress, transfer: s.transfer, violation: s.violation, cfg: s.cfg,
     };
   }
 
   class Model {
     constructor(meta) {
       this.meta = meta;
-      this.names = meta.nodes.slice();
+      this.names = allNames(meta);
       this.index = new Map(this.names.map((n, i) => [n, i]));
       const cluster = (meta.config && meta.config.cluster) || {};
       this.eto = cluster.election_timeout_ms || [150, 300];
@@ -126,7 +145,8 @@ const RaftTrace = (function () {
       this.drops = []; // {t, e, t0}
       this.resets = this.names.map(() => []); // per node: times its election timer was reset
       this.timeouts = this.names.map(() => []); // per node: times its election timer fired
-      this.marks = { election: [], fault: [], violation: [] };
+      this.marks = { election: [], fault: [], violation: [], config: [] };
+      this.configsSeen = new Set(); // configuration entries appended so far (a mark at the first append of each)
       this.writes = [];
       this.writeByKey = new Map();
       this.violation = null;
@@ -183,6 +203,11 @@ const RaftTrace = (function () {
           break;
         }
         case "violation": this.violation = e; this.marks.violation.push(e.t_ms); break;
+        case "config": {
+          const key = e.index + ":" + e.voters.join(" ") + "/" + e.learners.join(" ") + "/" + (e.outgoing || []).join(" ");
+          if (e.phase === "appended" && !this.configsSeen.has(key)) { this.configsSeen.add(key); this.marks.config.push(e.t_ms); }
+          break;
+        }
         case "end": break;
         default:
           if (FAULTS.has(e.type)) {
@@ -255,7 +280,16 @@ const RaftTrace = (function () {
   // election timer the event reset, or -1.
   function applyEvent(s, e, index) {
     const i = e.node !== undefined ? index.get(e.node) : undefined;
+    if (i !== undefined) s.nodes[i].started = true; // a spare's first event is its start (add)
     switch (e.type) {
+      case "config": {
+        const n = s.nodes[i];
+        if (e.phase === "in_force") {
+          n.cfg = { index: e.index, voters: e.voters, learners: e.learners, outgoing: e.outgoing || [] };
+          s.cfg = n.cfg;
+        } else if (e.phase === "committed") n.cfgCommitted = Math.max(n.cfgCommitted, e.index);
+        return -1;
+      }
       case "role": {
         const n = s.nodes[i];
         // the election timer restarts when an election starts, and when a leader steps down (its timer was not
@@ -396,5 +430,14 @@ const RaftTrace = (function () {
     return Array.from(groups.values());
   }
 
-  return { KEYFRAME, DROP_SHOW_MS, upperBound, lowerBound, decode, describe, initialState, Model, applyEvent, groupsOf };
+  // The membership of a server in a configuration: voter, learner, leaving (a voter of the old half only, in joint
+  // consensus), removed (started, and no longer in it), spare (not yet started: no member yet).
+  function membership(cfg, name, node) {
+    if (cfg.voters.includes(name)) return "voter";
+    if (cfg.outgoing.includes(name)) return "leaving";
+    if (cfg.learners.includes(name)) return "learner";
+    return node.started ? "removed" : "spare";
+  }
+
+  return { KEYFRAME, DROP_SHOW_MS, upperBound, lowerBound, decode, describe, configWords, initialState, Model, applyEvent, groupsOf, membership };
 })();

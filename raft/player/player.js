@@ -3,7 +3,7 @@
 // dependencies. window.raftPlayer exposes the model and the view (the browser tests read it).
 "use strict";
 (function () {
-  const { DROP_SHOW_MS, upperBound, lowerBound, decode, describe, initialState, Model, applyEvent, groupsOf } = RaftTrace;
+  const { DROP_SHOW_MS, upperBound, lowerBound, decode, describe, configWords, initialState, Model, applyEvent, groupsOf, membership } = RaftTrace;
   const SVG = "http://www.w3.org/2000/svg";
   const RING_MAX = 15; // full details on a ring up to this many servers; beyond it the ring is scaled down
   const ACK_SHOW_MS = 150; // an acknowledged write stays listed this long
@@ -139,6 +139,8 @@
         '<span><i style="background:var(--rv)"></i>RequestVote</span><span><i style="background:var(--pv)"></i>PreVote</span>' +
         '<span><i style="background:var(--ae)"></i>AppendEntries</span><span><i style="background:var(--tn)"></i>TimeoutNow</span>' +
         '<span><i style="background:var(--snap)"></i>InstallSnapshot</span>' +
+        (this.model.meta.spares && this.model.meta.spares.length || this.model.marks.config.length
+          ? '<span><i class="learner-key"></i>learner</span><span><i class="removed-key"></i>removed</span><span><i class="spare-key"></i>not yet a member</span>' : "") +
         '<span class="notes">hollow: a refusal · ✕: a drop, where and why · red dashes: a cut link (an arrow: cut one way only) · arc: election time left (grey: the timer was reset before it fired, drawn against the longest timeout)</span>';
     }
 
@@ -158,6 +160,7 @@
       document.getElementById("next-event").onclick = () => this.stepEvent(1);
       document.getElementById("jump-election").onclick = (ev) => this.jump("election", ev.shiftKey ? -1 : 1);
       document.getElementById("jump-fault").onclick = (ev) => this.jump("fault", ev.shiftKey ? -1 : 1);
+      document.getElementById("jump-config").onclick = (ev) => this.jump("config", ev.shiftKey ? -1 : 1);
       document.getElementById("jump-violation").onclick = () => this.jump("violation", 1);
       document.getElementById("large").onclick = () => this.toggleLarge();
       document.getElementById("help-button").onclick = () => { const h = document.getElementById("help"); h.hidden = !h.hidden; };
@@ -172,17 +175,18 @@
       const marks = document.getElementById("marks");
       marks.textContent = "";
       const d = this.model.duration || 1;
-      for (const kind of ["election", "fault", "violation"]) {
+      for (const kind of ["election", "fault", "config", "violation"]) {
         for (const t of this.model.marks[kind]) {
           const i = document.createElement("i");
           i.className = kind;
           i.style.left = `${(100 * t) / d}%`;
-          i.title = `${kind} at ${fmt(t)}`;
+          i.title = `${kind === "config" ? "configuration change" : kind} at ${fmt(t)}`;
           i.onclick = () => { this.hold(); this.seek(t); };
           marks.appendChild(i);
         }
       }
       document.getElementById("jump-violation").disabled = !this.model.marks.violation.length;
+      document.getElementById("jump-config").hidden = !this.model.marks.config.length;
     }
 
     key(ev) {
@@ -196,6 +200,7 @@
       else if (k === "]" || k === "+" || k === "=") this.changeSpeed(1);
       else if (k === "e" || k === "E") this.jump("election", ev.shiftKey ? -1 : 1);
       else if (k === "f" || k === "F") this.jump("fault", ev.shiftKey ? -1 : 1);
+      else if (k === "m" || k === "M") this.jump("config", ev.shiftKey ? -1 : 1);
       else if (k === "v" || k === "V") this.jump("violation", 1);
       else if (k === "Home") { this.hold(); this.seek(0); }
       else if (k === "End") { this.hold(); this.seek(this.model.duration); }
@@ -311,6 +316,11 @@
       return best;
     }
 
+    shownConfig(state) { // the configuration the header shows: the leader's, else the latest in force anywhere
+      const leader = this.leaderOf(state);
+      return (leader !== null && state.nodes[leader].cfg) || state.cfg;
+    }
+
     drawStatus(state, n) {
       const m = this.model;
       const meta = m.meta;
@@ -319,6 +329,7 @@
       const parts = [
         `<b>${esc(meta.scenario || "run")}</b> seed ${esc(meta.seed)}`,
         `${m.names.length} servers`,
+        this.configStatus(state),
         leader === null ? "<b>no leader</b>" : `leader <b>${esc(m.names[leader])}</b> (term ${state.nodes[leader].term})`,
         `event ${n} of ${m.events.length}`,
       ];
@@ -340,8 +351,21 @@
       } else banner.hidden = true;
     }
 
+    configStatus(state) { // the configuration in force, in the header: voters (both halves when joint), learners
+      const cfg = this.shownConfig(state);
+      const leader = this.leaderOf(state);
+      const committed = leader !== null && state.nodes[leader].cfg === cfg ? state.nodes[leader].cfgCommitted >= cfg.index : null;
+      const joint = cfg.outgoing.length > 0;
+      const where = leader !== null && state.nodes[leader].cfg === cfg ? "" : " (latest in force)";
+      const words = cfg.index === 0 ? `voters ${cfg.voters.join(" ")}` : configWords(cfg);
+      return `<span id="config" data-index="${cfg.index}" data-voters="${esc(cfg.voters.join(" "))}" data-learners="${esc(cfg.learners.join(" "))}"` +
+        ` data-outgoing="${esc(cfg.outgoing.join(" "))}" data-joint="${joint}">` +
+        `<b>${joint ? "joint " : ""}configuration</b>${cfg.index ? ` #${cfg.index}` : ""}${committed === false ? " (not yet committed)" : ""}${where}: ${esc(words)}</span>`;
+    }
+
     drawNodes(state, t) {
       const m = this.model;
+      const cfg = this.shownConfig(state);
       const leader = this.leaderOf(state);
       const violating = new Set(state.violation ? state.violation.nodes : []);
       const groups = state.cut.size ? groupsOf(m.names, state.cut) : [m.names];
@@ -351,28 +375,31 @@
         const v = this.nodeEls[i];
         const name = m.names[i];
         const role = nd.up ? nd.role : "down";
-        const cls = `node ${role}` + (this.selected === name ? " selected" : "") + (violating.has(name) ? " violating" : "");
+        const member = membership(cfg, name, nd);
+        const cls = `node ${role}` + (member !== "voter" ? " " + member : "") + (this.selected === name ? " selected" : "") + (violating.has(name) ? " violating" : "");
         attr(v.g, "class", cls);
+        attr(v.g, "data-member", member);
         attr(v.g, "data-role", role);
         attr(v.g, "data-term", String(nd.term));
         attr(v.g, "data-up", String(nd.up));
         attr(v.g, "data-commit", String(nd.commit));
         attr(v.g, "data-vote", nd.vote || "");
-        attr(v.ring, "stroke", violating.has(name) ? "var(--bad)" : "none");
+        attr(v.ring, "stroke", violating.has(name) ? "var(--bad)" : member === "learner" ? "var(--learner)" : "none");
         attr(v.group, "stroke", groupOf.has(name) ? GROUP_COLORS[groupOf.get(name) % GROUP_COLORS.length] : "transparent");
         const r = this.nodeR;
         if (this.small) {
           text(v.sub1, nd.up ? `T${nd.term}` : "down");
-          text(v.below, nd.up ? `vote ${nd.vote || "-"} · commit ${nd.commit}` : `term ${nd.term}`);
+          const state_ = nd.up ? `vote ${nd.vote || "-"} · commit ${nd.commit}` : `term ${nd.term}`;
+          text(v.below, member === "spare" ? "not yet a member" : member === "voter" ? state_ : `${member} · ${state_}`);
         } else {
-          const show = i === leader || role !== "follower" || this.selected === name || violating.has(name);
-          text(v.below, show ? `${name} T${nd.term}` : "");
+          const show = i === leader || role !== "follower" || this.selected === name || violating.has(name) || member === "learner";
+          text(v.below, show ? `${name} T${nd.term}${member !== "voter" && member !== "spare" ? " " + member : ""}` : "");
         }
-        text(v.title, `${name}: ${role}, term ${nd.term}, vote ${nd.vote || "-"}, commit ${nd.commit}, log ${nd.log.length}`);
+        text(v.title, `${name}: ${member === "spare" ? "not yet a member" : member + ", " + role}, term ${nd.term}, vote ${nd.vote || "-"}, commit ${nd.commit}, log ${nd.log.length}`);
         // election timer: the part still to run, as an arc around the server
         let d = "";
         let guess = false;
-        if (nd.up && nd.role !== "leader") {
+        if (nd.up && nd.role !== "leader" && member !== "spare") {
           const timer = m.timer(i, state, t);
           const left = Math.max(0, Math.min(1, (timer.end - t) / (timer.end - timer.start || 1)));
           guess = !timer.known;
@@ -569,7 +596,8 @@
         const nd = state.nodes[i];
         const name = m.names[i];
         const role = nd.up ? nd.role : "down";
-        const p = progress && progress.f[name];
+        const member = membership(this.shownConfig(state), name, nd);
+        const p = member !== "spare" && progress && progress.f[name];
         const cells = [];
         // entries a snapshot replaced are drawn hatched, and a bar after the snapshot's last included index marks
         // the boundary (when it falls left of the window, the elided count says the snapshot is in it)
@@ -594,7 +622,7 @@
         }
         let prog = p ? `<span class="progress">next ${p[0]} · match ${p[1]}</span>` : (leader === i ? '<span class="progress">leader</span>' : "");
         if (nd.snap) prog += `<span class="snapnote">snapshot ≤${nd.snap}</span>`;
-        html.push(`<div class="logrow ${role}" data-log="${esc(name)}" data-length="${nd.log.length}" data-snapshot="${nd.snap}"><span class="who" data-select="${esc(name)}">${esc(name)} <small>${role} T${nd.term}</small></span>${cells.join("")}${prog}</div>`);
+        html.push(`<div class="logrow ${role} ${member}" data-log="${esc(name)}" data-length="${nd.log.length}" data-snapshot="${nd.snap}"><span class="who" data-select="${esc(name)}">${esc(name)} <small>${member === "spare" ? "not yet a member" : `${member !== "voter" && nd.up ? member : role} T${nd.term}`}</small></span>${cells.join("")}${prog}</div>`);
       }
       if (rows.length < m.names.length) html.push(`<div class="lognote">${m.names.length - rows.length} more servers not shown: the leader, candidates, the selected server and the first few are.</div>`);
       box.innerHTML = html.join("");
@@ -624,7 +652,13 @@
       const name = this.selected;
       const role = nd.up ? nd.role : "down";
       const timer = m.timer(i, state, this.t);
+      const member = membership(this.shownConfig(state), name, nd);
       const rows = [
+        ["membership", { voter: "voter", learner: "learner (replicated to, not counted in votes or commits)",
+          leaving: "voter of the old configuration only (joint consensus: leaving)", removed: "removed from the configuration",
+          spare: "not yet a member (a spare, started when added)" }[member]],
+        ["configuration in force here", nd.cfg ? `${nd.cfg.index ? "#" + nd.cfg.index + ", " : "initial, "}${configWords(nd.cfg)}` +
+          (nd.cfg.index ? (nd.cfgCommitted >= nd.cfg.index ? " (committed)" : " (not yet committed)") : "") : "none"],
         ["role", role], ["currentTerm", nd.term], ["votedFor", nd.vote || "none"], ["up", nd.up ? "yes" : "no (crashed)"],
         ["commitIndex", nd.commit], ["log length", nd.log.length], ["last log term", nd.log.length ? nd.log[nd.log.length - 1] : 0],
         ["snapshot", nd.snap ? `up to #${nd.snap} (term ${nd.snapTerm})` : "none"],
