@@ -36,7 +36,9 @@ def expected_membership(events: list[Event], t: float) -> tuple[dict[str, Any], 
         if node in spares:
             started.add(node)
         if e["type"] == "config" and e["phase"] == "in_force":
-            latest = {k: list(e.get(k, [])) for k in ("voters", "learners", "outgoing")} | {"index": e["index"]}
+            latest = {k: list(e.get(k, [])) for k in ("voters", "learners", "outgoing")} | {
+                "index": e["index"]
+            }
             in_force[e["node"]] = latest
     leaders = [(role[1], name) for name, role in role_at(events, t).items() if role and role[0] == "leader"]
     cfg = in_force.get(max(leaders)[1], latest) if leaders else latest
@@ -69,7 +71,7 @@ def config_times(events: list[Event]) -> list[float]:
     return sorted({e["t_ms"] for e in events if e["type"] == "config"})
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("scenario", [*SCENARIOS, "membership/add-voter-without-learner"])
 def test_configuration_and_membership_at_scrubbed_times_follow_the_trace(
     page: Any, tmp_path: Path, scenario: str
 ) -> None:
@@ -87,8 +89,18 @@ def test_configuration_and_membership_at_scrubbed_times_follow_the_trace(
         t = scrub(page, fraction)
         assert shown_membership(page) == expected_membership(events, t), t
         seen |= set(shown_membership(page)[1].values())
-    expected_kinds = {"voter", "learner", "spare"} if "grow" in scenario else {"voter", "learner", "removed", "spare"}
+    expected_kinds = {
+        "membership/grow-3-to-5": {"voter", "learner", "spare"},
+        "membership/replace-remove-then-add": {"voter", "learner", "removed", "spare"},
+        "membership/add-voter-without-learner": {"voter", "spare"},  # n4 a voter of the new half at once
+    }[scenario]
     assert expected_kinds <= seen
+    if "without-learner" in scenario:  # a joint configuration: both halves in the header
+        joint = next(e for e in events if e["type"] == "config" and e.get("outgoing"))
+        page.evaluate(f"raftPlayer.view.seek({joint['t_ms']})")
+        assert page.locator("#config").get_attribute("data-joint") == "true"
+        assert "joint: old voters" in page.locator("#status").inner_text()
+        return
     # a learner is drawn with a dashed ring and says so in its label
     learner_at = next(e["t_ms"] for e in events if e["type"] == "config" and e["learners"])
     page.evaluate(f"raftPlayer.view.seek({learner_at + 30})")
