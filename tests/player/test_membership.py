@@ -26,7 +26,7 @@ def expected_membership(events: list[Event], t: float) -> tuple[dict[str, Any], 
     head = events[0]
     start = {"index": 0, "voters": list(head["nodes"]), "learners": [], "outgoing": []}
     spares = set(head.get("spares", ()))
-    in_force: dict[str, dict[str, Any]] = {name: start for name in head["nodes"]}
+    in_force: dict[str, dict[str, Any]] = dict.fromkeys(head["nodes"], start)
     latest = start
     started = set(head["nodes"])
     for e in events[1:]:
