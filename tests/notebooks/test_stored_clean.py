@@ -17,8 +17,9 @@ TRANSLATED = {"de": ("Lernziele", "Übung")}
 
 def test_the_lessons_are_there():
     stems = {p.stem for p in NOTEBOOKS}
-    assert {s[:3] for s in stems} >= {"01-", "02-", "03-", "04-", "05-", "06-", "07-", "09-"}
-    assert {"09-why-three-control-plane-nodes", "09-why-three-control-plane-nodes.de"} <= stems
+    assert {s[:3] for s in stems} >= {"01-", "02-", "03-", "04-", "05-", "06-", "07-", "08-", "09-"}
+    assert {"08-adding-and-replacing-control-plane-members", "09-why-three-control-plane-nodes"} <= stems
+    assert "09-why-three-control-plane-nodes.de" in stems
 
 
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.suffixes[-2:-1]], ids=lambda p: p.stem)
