@@ -21,6 +21,7 @@ from raft.kubernetes.model import COMPONENTS
 from raft.kubernetes.record import api_spans, lease_spans, pods_series, readyz_spans, state_at
 from raft.plots.style import CRASH_COLOR, DOWN_COLOR, ROLE_COLORS
 from raft.plots.timeline import draw_election_lanes
+from raft.sim.events import EventType
 
 if TYPE_CHECKING:
     from raft.kubernetes.run import KubeResult
@@ -319,7 +320,9 @@ def timeline(result: KubeResult) -> Figure:
             ax.spines[side].set_visible(False)
         ax.tick_params(axis="y", length=0)
     spare = f" (+{spec.spare_control_plane} spare)" if spec.spare_control_plane else ""
-    topology = f"{spec.control_plane} control-plane nodes{spare}, {spec.etcd} etcd, zones {' '.join(spec.zones)}"
+    topology = (
+        f"{spec.control_plane} control-plane nodes{spare}, {spec.etcd} etcd, zones {' '.join(spec.zones)}"
+    )
     fig.suptitle(
         f"{result.scenario.name} (seed {result.raft.seed}): {story(result)}\n{topology}", fontsize=11
     )
@@ -333,7 +336,9 @@ def voters_at(result: KubeResult, at_s: float) -> tuple[str, ...]:
     for event in result.raft.recorded_events():
         if event["t_ms"] > at_s * 1000.0:
             break
-        if event["type"] == "config" and event["phase"] == "committed" and event["index"] > index:
+        if event["type"] != EventType.CONFIG:
+            continue
+        if event["phase"] == "committed" and event["index"] > index:
             voters, index = tuple(event["voters"]), event["index"]
     return voters
 

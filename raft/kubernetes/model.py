@@ -18,8 +18,8 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from raft.kubernetes.intervals import CONNECTION_REFUSED, ETCD_ERROR, Intervals
 from raft.core.membership import ChangeKind, ConfChange
+from raft.kubernetes.intervals import CONNECTION_REFUSED, ETCD_ERROR, Intervals
 from raft.kubernetes.spec import Action, KubeScenario, Topology
 from raft.sim.events import EventType
 from raft.sim.requests import Refusal, RequestFailed
@@ -443,7 +443,11 @@ class ControlPlane:
     def member_change(self, kind: ChangeKind, member: str) -> None:
         """``etcdctl member remove|add --learner|promote``: asked of etcd's leader, which appends a configuration
         entry (refused, and traced as a ``skip``, while another change is uncommitted or there is no leader)."""
-        command = {ChangeKind.REMOVE: "remove", ChangeKind.ADD: "add --learner", ChangeKind.PROMOTE: "promote"}
+        command = {
+            ChangeKind.REMOVE: "remove",
+            ChangeKind.ADD: "add --learner",
+            ChangeKind.PROMOTE: "promote",
+        }
         self.note("etcd", member=member, command=f"etcdctl member {command[kind]} {member}")
         if kind is ChangeKind.ADD:
             self.members.add(member)

@@ -163,7 +163,9 @@ class Action(StrEnum):
     HEAL = "heal"  #: every network cut between zones heals
     SCALE = "scale"  #: kubectl scale deployment NAME --replicas=N
     GET = "get"  #: kubectl get (a quorum read)
-    ETCD_MEMBER_REMOVE = "etcd_member_remove"  #: etcdctl member remove: the member leaves etcd's configuration
+    ETCD_MEMBER_REMOVE = (
+        "etcd_member_remove"  #: etcdctl member remove: the member leaves etcd's configuration
+    )
     ETCD_MEMBER_ADD = "etcd_member_add"  #: etcdctl member add --learner: a spare's member joins as a learner
     ETCD_MEMBER_PROMOTE = "etcd_member_promote"  #: etcdctl member promote: the learner becomes a voter
 

@@ -110,7 +110,10 @@ def test_spare_control_plane_nodes_come_last_and_are_no_etcd_members_at_the_star
             "events[0].etcd_member_add: unknown spare control-plane node 'cp-5' (did you mean 'cp-4'?)",
         ),
         (
-            {"kubernetes": {"spare_control_plane": 1}, "events": [{"at_s": 1, "etcd_member_promote": "cp-1"}]},
+            {
+                "kubernetes": {"spare_control_plane": 1},
+                "events": [{"at_s": 1, "etcd_member_promote": "cp-1"}],
+            },
             "events[0].etcd_member_promote: unknown spare control-plane node 'cp-1'",
         ),
         (
