@@ -21,6 +21,7 @@ from raft.kubernetes.model import COMPONENTS
 from raft.kubernetes.record import api_spans, lease_spans, pods_series, readyz_spans, state_at
 from raft.plots.style import CRASH_COLOR, DOWN_COLOR, ROLE_COLORS
 from raft.plots.timeline import draw_election_lanes
+from raft.sim.events import EventType
 
 if TYPE_CHECKING:
     from raft.kubernetes.run import KubeResult
@@ -69,7 +70,7 @@ def timeline(result: KubeResult) -> Figure:
     spec = result.scenario.kubernetes
     events = result.raft.recorded_events()
     deployments = [d.name for d in spec.deployments]
-    machines = [m for m in spec.machines if m not in spec.members] or []
+    machines = [m for m in spec.machines if m not in spec.etcd_servers] or []
     cps = list(spec.control_plane_nodes)
     members = list(spec.members)
     heights = [
@@ -318,11 +319,28 @@ def timeline(result: KubeResult) -> Figure:
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         ax.tick_params(axis="y", length=0)
-    topology = f"{spec.control_plane} control-plane nodes, {spec.etcd} etcd, zones {' '.join(spec.zones)}"
+    spare = f" (+{spec.spare_control_plane} spare)" if spec.spare_control_plane else ""
+    topology = (
+        f"{spec.control_plane} control-plane nodes{spare}, {spec.etcd} etcd, zones {' '.join(spec.zones)}"
+    )
     fig.suptitle(
         f"{result.scenario.name} (seed {result.raft.seed}): {story(result)}\n{topology}", fontsize=11
     )
     return fig
+
+
+def voters_at(result: KubeResult, at_s: float) -> tuple[str, ...]:
+    """etcd's voters at ``at_s``: those of the latest configuration entry committed by then (the trace's
+    ``config`` events), else the members the scenario starts with."""
+    voters, index = tuple(result.scenario.kubernetes.members), -1
+    for event in result.raft.recorded_events():
+        if event["t_ms"] > at_s * 1000.0:
+            break
+        if event["type"] != EventType.CONFIG:
+            continue
+        if event["phase"] == "committed" and event["index"] > index:
+            voters, index = tuple(event["voters"]), event["index"]
+    return voters
 
 
 def diagram(result: KubeResult, at_s: float) -> Figure:
@@ -330,6 +348,7 @@ def diagram(result: KubeResult, at_s: float) -> Figure:
     server's answer and their etcd member's role, workers their pods; cut links between zones in red."""
     spec = result.scenario.kubernetes
     state = state_at(result.record, at_s, spec.zones)
+    members = voters_at(result, at_s)
     roles = replay.role_at(result.raft.recorded_events(), at_s * 1000.0)
     deployments = [d.name for d in spec.deployments]
     zones = list(spec.zones)
@@ -354,7 +373,7 @@ def diagram(result: KubeResult, at_s: float) -> Figure:
         )
         ax.text(zi + 0.5, 0.17, f"zone {zone}", ha="center", fontsize=11, fontweight="bold", color="#455a64")
         for ri, machine in enumerate(columns[zone]):
-            _draw_machine(ax, zi + 0.08, -ri - 0.9, machine, state, roles, spec.members, deployments)
+            _draw_machine(ax, zi + 0.08, -ri - 0.9, machine, state, roles, members, deployments)
     for i, group in enumerate(state.zone_groups):
         for other in state.zone_groups[i + 1 :]:
             for a in group:
@@ -374,8 +393,8 @@ def diagram(result: KubeResult, at_s: float) -> Figure:
                             fontsize=9,
                             fontweight="bold",
                         )
-    members_up = [m for m in spec.members if m not in state.down]
-    quorum = len(spec.members) // 2 + 1
+    members_up = [m for m in members if m not in state.down]
+    quorum = len(members) // 2 + 1
     has = "quorum" if len(members_up) >= quorum else "NO quorum"
     api = (
         "API: unknown"

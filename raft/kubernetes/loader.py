@@ -101,6 +101,22 @@ def _check_names(scenario: KubeScenario) -> None:
         action = event.action
         if action in (Action.CRASH, Action.RESTART, Action.STOP) and event.target not in machines:
             raise KeyProblem((*path, action.value), unknown("machine", event.target, machines, name_it=True))
+        if action is Action.ETCD_MEMBER_REMOVE and event.target not in spec.etcd_servers:
+            raise KeyProblem(
+                (*path, action.value), unknown("etcd member", event.target, spec.etcd_servers, name_it=True)
+            )
+        if action in (Action.ETCD_MEMBER_ADD, Action.ETCD_MEMBER_PROMOTE):
+            spares = spec.spare_control_plane_nodes
+            if not spares:
+                raise KeyProblem(
+                    (*path, action.value),
+                    "no spare control-plane node to add: declare one with kubernetes.spare_control_plane: 1",
+                )
+            if event.target not in spares:
+                raise KeyProblem(
+                    (*path, action.value),
+                    unknown("spare control-plane node", event.target, spares, name_it=True),
+                )
         if action in (Action.ZONE_DOWN, Action.ZONE_UP) and event.target not in zones:
             raise KeyProblem((*path, action.value), unknown("zone", event.target, zones, name_it=True))
         if action is Action.GET and event.target not in ("pods", "nodes", "deployments"):

@@ -18,8 +18,10 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from raft.core.membership import ChangeKind, ConfChange
 from raft.kubernetes.intervals import CONNECTION_REFUSED, ETCD_ERROR, Intervals
 from raft.kubernetes.spec import Action, KubeScenario, Topology
+from raft.sim.events import EventType
 from raft.sim.requests import Refusal, RequestFailed
 
 if TYPE_CHECKING:
@@ -56,6 +58,11 @@ class ControlPlane:
         self.iv = intervals
         self.record = record
         self.members = set(spec.members)
+        #: Control-plane nodes whose API server runs: a spare's starts once its etcd member is a voter.
+        self.serving: set[str] = set(spec.control_plane_nodes) - set(spec.spare_control_plane_nodes)
+        #: The voters of the latest configuration entry etcd has committed (from the trace's ``config`` events).
+        self.committed_voters: frozenset[str] = frozenset(spec.members)
+        self._committed_index = -1
         self.up: dict[str, bool] = dict.fromkeys(spec.machines, True)
         #: Zones that can reach each other (one group: no partition).
         self.zone_groups: list[frozenset[str]] = [frozenset(spec.zones)]
@@ -173,6 +180,7 @@ class ControlPlane:
             i
             for i, server in enumerate(servers)
             if self.up[server]
+            and server in self.serving
             and server not in self.draining
             and (source is None or self.reachable(source, server))
         ]
@@ -190,17 +198,25 @@ class ControlPlane:
         for pod in self.pods.values():
             self.note("pod", pod=pod.name, deployment=pod.deployment, change="scheduled", node=pod.node)
         self.show_pods()
+        self.sim.bus.subscribe(self._config_noted, [EventType.CONFIG])
         for component in COMPONENTS:
-            for number, cp in enumerate(self.spec.control_plane_nodes):
-                env.process(self._elector(component, cp, stagger_s=0.1 * number))
             env.process(self._loop(component))
         for cp in self.spec.control_plane_nodes:
-            env.process(self._readyz(cp))
+            if cp in self.serving:
+                self._start_api_server(cp)
         env.process(self._probe_api())
         for number, worker in enumerate(self.spec.worker_nodes):
             env.process(self._kubelet(worker, stagger_s=1.0 * number))
         for event in self.scenario.events:
             env.process(self._at(event))
+
+    def _start_api_server(self, cp: str) -> None:
+        """Start the API server of ``cp`` with its controller-manager and scheduler (which elect through it)."""
+        number = self.spec.control_plane_nodes.index(cp)
+        self.serving.add(cp)
+        for component in COMPONENTS:
+            self.env.process(self._elector(component, cp, stagger_s=0.1 * number))
+        self.env.process(self._readyz(cp))
 
     # ------------------------------------------------------------------ leader election
 
@@ -416,6 +432,42 @@ class ControlPlane:
             yield from self.kubectl_scale(event.deployment or "", event.replicas or 0)
         elif action is Action.GET:
             yield from self.kubectl_get(event.target or "pods")
+        elif action is Action.ETCD_MEMBER_REMOVE:
+            self.member_change(ChangeKind.REMOVE, event.target or "")
+        elif action is Action.ETCD_MEMBER_ADD:
+            self.member_change(ChangeKind.ADD, event.target or "")
+        elif action is Action.ETCD_MEMBER_PROMOTE:
+            self.member_change(ChangeKind.PROMOTE, event.target or "")
+            yield from self._await_voter(event.target or "")
+
+    def member_change(self, kind: ChangeKind, member: str) -> None:
+        """``etcdctl member remove|add --learner|promote``: asked of etcd's leader, which appends a configuration
+        entry (refused, and traced as a ``skip``, while another change is uncommitted or there is no leader)."""
+        command = {
+            ChangeKind.REMOVE: "remove",
+            ChangeKind.ADD: "add --learner",
+            ChangeKind.PROMOTE: "promote",
+        }
+        self.note("etcd", member=member, command=f"etcdctl member {command[kind]} {member}")
+        if kind is ChangeKind.ADD:
+            self.members.add(member)
+        self.sim.change_membership(ConfChange.single(kind, member), member)
+
+    def _config_noted(self, event: Any) -> None:
+        if event["phase"] == "committed" and event["index"] > self._committed_index:
+            self._committed_index = event["index"]
+            self.committed_voters = frozenset(event["voters"])
+
+    def _await_voter(self, member: str) -> Steps:
+        """A spare's API server starts once its etcd member is a voter in the configuration etcd's leader has
+        committed (kubeadm joins the node's API server after its member; an API server on a learner could not
+        serve, as etcd learners refuse linearizable reads). A promotion that never lands starts nothing."""
+        while member not in self.serving:
+            if member in self.committed_voters and self.up[member]:
+                self.note("machine", node=member, change="api-server-start")
+                self._start_api_server(member)
+                return
+            yield self.env.timeout(100.0)
 
     def crash(self, machine: str) -> None:
         if not self.up[machine]:

@@ -33,21 +33,28 @@ RAFT_EVENTS = (
     EventType.TRANSFER_DONE,
     EventType.TRANSFER_ABORT,
     EventType.STEP_DOWN,
+    EventType.CONFIG,
+    EventType.SKIP,
     EventType.END,
 )
 
 
 def etcd_scenario(scenario: KubeScenario, duration_s: float | None = None) -> Scenario:
-    """The Raft scenario of ``scenario``'s etcd members: one voter per member, etcd's settings, no clients and no
-    scripted events (the control plane drives the faults)."""
+    """The Raft scenario of ``scenario``'s etcd members: one voter per member, the spare control-plane nodes as
+    spares (servers the operator may add), etcd's settings, no clients and no scripted events (the control plane
+    drives the faults and the membership changes)."""
     duration = scenario.duration_s if duration_s is None else duration_s
+    spec = scenario.kubernetes
+    cluster: dict[str, Any] = {"nodes": list(spec.members), "profile": ETCD_PROFILE}
+    if spec.spare_control_plane_nodes:
+        cluster["spares"] = list(spec.spare_control_plane_nodes)
     return parse_scenario(
         {
             "name": f"{scenario.name} (etcd)",
             "description": scenario.description,
             "seed": scenario.seed,
             "duration_ms": duration * 1000.0,
-            "cluster": {"nodes": list(scenario.kubernetes.members), "profile": ETCD_PROFILE},
+            "cluster": cluster,
             "network": {"latency_ms": list(LATENCY_MS)},
             "workload": {"clients": 0},
         },

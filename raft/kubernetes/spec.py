@@ -54,6 +54,9 @@ class ClusterSpec(Frozen):
     control_plane: int = Field(default=3, ge=1, le=MAX_CONTROL_PLANE)
     etcd: str = Topology.STACKED.value
     etcd_members: int | None = Field(default=None, ge=1, le=MAX_CONTROL_PLANE)
+    #: Control-plane machines ready to replace a failed one (stacked only): ``cp-N+1``…, each with an etcd
+    #: member that joins only when ``etcd_member_add`` adds it, and an API server that starts once it is a voter.
+    spare_control_plane: int = Field(default=0, ge=0, le=MAX_CONTROL_PLANE)
     workers: int = Field(default=3, ge=0, le=MAX_WORKERS)
     zones: Names = ("a",)
     deployments: Annotated[tuple[Deployment, ...], Strict(False)] = ()
@@ -87,6 +90,12 @@ class ClusterSpec(Frozen):
                 "only with etcd: external (stacked etcd runs one member on each control-plane node)",
                 "etcd_members",
             )
+        if self.topology is Topology.EXTERNAL and self.spare_control_plane:
+            raise problem(
+                "only with etcd: stacked (a spare control-plane node brings the etcd member that replaces a"
+                " failed one)",
+                "spare_control_plane",
+            )
         names = [d.name for d in self.deployments]
         for position, name in enumerate(names):
             if name in names[:position]:
@@ -99,7 +108,13 @@ class ClusterSpec(Frozen):
 
     @property
     def control_plane_nodes(self) -> tuple[str, ...]:
-        return tuple(f"cp-{i}" for i in range(1, self.control_plane + 1))
+        """Every control-plane machine, the spares last."""
+        return tuple(f"cp-{i}" for i in range(1, self.control_plane + self.spare_control_plane + 1))
+
+    @property
+    def spare_control_plane_nodes(self) -> tuple[str, ...]:
+        """The spare control-plane machines: no etcd member and no API server until the operator adds them."""
+        return self.control_plane_nodes[self.control_plane :]
 
     @property
     def worker_nodes(self) -> tuple[str, ...]:
@@ -114,8 +129,13 @@ class ClusterSpec(Frozen):
 
     @property
     def members(self) -> tuple[str, ...]:
-        """The etcd members (Raft voters), named after the machine each runs on."""
-        return self.etcd_hosts or self.control_plane_nodes
+        """The etcd members at the start (Raft voters), named after the machine each runs on."""
+        return self.etcd_hosts or self.control_plane_nodes[: self.control_plane]
+
+    @property
+    def etcd_servers(self) -> tuple[str, ...]:
+        """Every machine that runs, or may come to run, an etcd member: the members, then the spares."""
+        return (*self.members, *self.spare_control_plane_nodes)
 
     @property
     def machines(self) -> tuple[str, ...]:
@@ -143,6 +163,11 @@ class Action(StrEnum):
     HEAL = "heal"  #: every network cut between zones heals
     SCALE = "scale"  #: kubectl scale deployment NAME --replicas=N
     GET = "get"  #: kubectl get (a quorum read)
+    ETCD_MEMBER_REMOVE = (
+        "etcd_member_remove"  #: etcdctl member remove: the member leaves etcd's configuration
+    )
+    ETCD_MEMBER_ADD = "etcd_member_add"  #: etcdctl member add --learner: a spare's member joins as a learner
+    ETCD_MEMBER_PROMOTE = "etcd_member_promote"  #: etcdctl member promote: the learner becomes a voter
 
 
 class Event(Frozen):

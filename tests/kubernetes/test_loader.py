@@ -41,6 +41,30 @@ def test_a_valid_scenario_names_its_machines_and_spreads_them_over_the_zones() -
     assert sc.events[1].deployment == "web" and sc.events[1].replicas == 3
 
 
+def test_spare_control_plane_nodes_come_last_and_are_no_etcd_members_at_the_start() -> None:
+    sc = parse_kube_scenario(
+        data(
+            kubernetes={"control_plane": 3, "spare_control_plane": 1, "zones": ["a", "b", "c"]},
+            events=[
+                {"at_s": 1, "etcd_member_remove": "cp-2"},
+                {"at_s": 2, "etcd_member_add": "cp-4"},
+                {"at_s": 3, "etcd_member_promote": "cp-4"},
+            ],
+        )
+    )
+    spec = sc.kubernetes
+    assert spec.control_plane_nodes == ("cp-1", "cp-2", "cp-3", "cp-4")
+    assert spec.spare_control_plane_nodes == ("cp-4",)
+    assert spec.members == ("cp-1", "cp-2", "cp-3")
+    assert spec.etcd_servers == ("cp-1", "cp-2", "cp-3", "cp-4")
+    assert spec.zone_of("cp-4") == "a"
+    assert [(e.action.value, e.target) for e in sc.events] == [
+        ("etcd_member_remove", "cp-2"),
+        ("etcd_member_add", "cp-4"),
+        ("etcd_member_promote", "cp-4"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -81,6 +105,38 @@ def test_a_valid_scenario_names_its_machines_and_spreads_them_over_the_zones() -
             "expect[0].not_ready: unknown machine 'worker-9'",
         ),
         ({"kubernetse": {}}, "kubernetse: unknown key (did you mean 'kubernetes'?)"),
+        (
+            {"kubernetes": {"spare_control_plane": 1}, "events": [{"at_s": 1, "etcd_member_add": "cp-5"}]},
+            "events[0].etcd_member_add: unknown spare control-plane node 'cp-5' (did you mean 'cp-4'?)",
+        ),
+        (
+            {
+                "kubernetes": {"spare_control_plane": 1},
+                "events": [{"at_s": 1, "etcd_member_promote": "cp-1"}],
+            },
+            "events[0].etcd_member_promote: unknown spare control-plane node 'cp-1'",
+        ),
+        (
+            {"events": [{"at_s": 1, "etcd_member_add": "cp-4"}]},
+            "events[0].etcd_member_add: no spare control-plane node to add: declare one with"
+            " kubernetes.spare_control_plane: 1",
+        ),
+        (
+            {"events": [{"at_s": 1, "etcd_member_remove": "cp-9"}]},
+            "events[0].etcd_member_remove: unknown etcd member 'cp-9'",
+        ),
+        (
+            {"events": [{"at_s": 1, "etcd_member_remove": "worker-1"}]},
+            "events[0].etcd_member_remove: unknown etcd member 'worker-1'",
+        ),
+        (
+            {"events": [{"at_s": 1, "etcd_member_remvoe": "cp-2"}]},
+            "events[0].etcd_member_remvoe: unknown key (did you mean 'etcd_member_remove'?)",
+        ),
+        (
+            {"kubernetes": {"etcd": "external", "spare_control_plane": 1}},
+            "kubernetes.spare_control_plane: only with etcd: stacked",
+        ),
         ({"events": [{"at_s": 1, "crash": 5}]}, "events[0].crash: input should be a valid string, got 5"),
         ({"events": [{"at_s": 1, "scale": {"web": -1}}]}, "events[0].scale: "),
         (

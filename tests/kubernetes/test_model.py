@@ -123,3 +123,42 @@ def test_same_seed_same_record_other_seed_other_timing() -> None:
     other = simulate_kubernetes(sc, seed=5)
     assert first.record == again.record
     assert first.record != other.record
+
+
+def test_a_replacement_member_joins_as_a_learner_then_becomes_a_voter_and_only_then_serves_the_api() -> None:
+    result = run("replace-failed-member")
+    committed = [
+        e
+        for e in result.raft.recorded_events()
+        if e["type"] == "config" and e["phase"] == "committed" and e["node"] == "cp-1"
+    ]
+    assert [(e["voters"], e["learners"]) for e in committed] == [
+        (["cp-1", "cp-3"], []),  # etcdctl member remove cp-2
+        (["cp-1", "cp-3"], ["cp-4"]),  # etcdctl member add --learner cp-4
+        (["cp-1", "cp-3", "cp-4"], []),  # etcdctl member promote cp-4
+    ]
+    voter_s = committed[-1]["t_ms"] / 1000.0
+    assert 70 <= voter_s < 71
+    [started] = [r for r in result.record if r["type"] == "machine" and r["change"] == "api-server-start"]
+    assert started["node"] == "cp-4" and voter_s <= started["t_s"] < voter_s + 0.2
+    via_cp4 = [r["t_s"] for r in result.record if r.get("via") == "cp-4" or r.get("node") == "cp-4"]
+    assert via_cp4 and min(via_cp4) >= started["t_s"]  # no request, no readyz before it is a voter
+    commands = [r["command"] for r in result.record if r["type"] == "etcd"]
+    assert commands == [
+        "etcdctl member remove cp-2",
+        "etcdctl member add --learner cp-4",
+        "etcdctl member promote cp-4",
+    ]
+
+
+def test_a_promotion_etcd_refuses_starts_no_api_server() -> None:
+    result = simulate_kubernetes(
+        scenario(
+            duration_s=30,
+            kubernetes={"control_plane": 3, "spare_control_plane": 1, "workers": 1},
+            events=[{"at_s": 10, "etcd_member_promote": "cp-4"}],  # never added: not a learner
+        )
+    )
+    skips = [e for e in result.raft.recorded_events() if e["type"] == "skip"]
+    assert [(e["action"], e["target"]) for e in skips] == [("promote", "cp-4")]
+    assert not [r for r in result.record if r.get("via") == "cp-4" or r.get("node") == "cp-4"]

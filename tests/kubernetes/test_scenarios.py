@@ -22,6 +22,7 @@ def test_the_lessons_are_shipped() -> None:
         "rolling-upgrade",
         "careless-upgrade",
         "zone-partition",
+        "replace-failed-member",
     }
 
 
@@ -106,3 +107,10 @@ def test_a_cut_off_zone_loses_its_api_server_and_its_worker_not_the_api() -> Non
     ]
     assert readyz and not readyz[-1]["ok"]
     assert summary["deployments"]["web"] == {"desired": 4, "running": 4}  # worker-1's pods ran all along
+
+
+def test_a_replaced_member_restores_the_tolerance_of_one_failure() -> None:
+    summary = kube_summary(run("replace-failed-member"))
+    assert not any(b - a >= 2 for a, b, _ in summary["api_down"])  # etcd's re-election at most
+    assert [k["ok"] for k in summary["kubectl"]] == [True]  # after the second failure
+    assert summary["deployments"]["web"] == {"desired": 5, "running": 5}
