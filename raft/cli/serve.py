@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
 import webbrowser
@@ -75,6 +76,9 @@ def serve_scenario(args: argparse.Namespace) -> int:
         if args.open:
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 
+    # Ctrl-C stops the server even when this process was started with SIGINT ignored (as a shell does for a
+    # command it puts in the background without job control): Python then installs no handler of its own.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         serve(session, port=args.port, ready=ready)
     except KeyboardInterrupt:

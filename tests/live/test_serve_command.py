@@ -35,6 +35,8 @@ def start(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
         text=True,
         env=env,
         cwd=tmp_path,
+        # as a shell starts a command in the background: SIGINT ignored, so Python installs no handler of its own
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     assert process.stdout is not None
     line = process.stdout.readline()
