@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test lint bench notebooks clean
+.PHONY: venv demo test lint browser bench notebooks clean
 
 venv: $(STAMP)
 
@@ -24,7 +24,15 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: $(STAMP) lint
+# The player's browser tests drive Debian's headless Chromium through Playwright (nothing downloads a browser):
+# install the distribution's package when it is missing (skipped with RAFT_SIM_SKIP_BROWSER=1).
+CHROMIUM := $(or $(RAFT_SIM_CHROMIUM),/usr/bin/chromium)
+browser:
+	@test -n "$(RAFT_SIM_SKIP_BROWSER)" || test -x $(CHROMIUM) || { \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; export DEBIAN_FRONTEND=noninteractive; \
+	  $$sudo apt-get install -y chromium || { $$sudo apt-get update && $$sudo apt-get install -y chromium; }; }
+
+test: $(STAMP) lint browser
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --nbmake notebooks
 

@@ -1,7 +1,7 @@
 """The browser the player's tests drive: Debian's headless Chromium through Playwright (nothing is downloaded).
 
 The tests are marked ``browser`` and run in ``make test``. Without a Chromium they fail with a message saying
-how to install one (``.ci/run`` installs Debian's ``chromium`` when it is missing); only when the environment
+how to install one (``make test`` installs Debian's ``chromium`` when it is missing); only when the environment
 variable ``RAFT_SIM_SKIP_BROWSER=1`` is set (a developer's machine without a browser) are they skipped instead.
 ``RAFT_SIM_CHROMIUM`` names another Chromium binary (default ``/usr/bin/chromium``).
 """
@@ -42,7 +42,7 @@ def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         message = (
             f"no Chromium at {CHROMIUM}: the player's browser tests need Debian's chromium "
-            "(apt-get install chromium; .ci/run installs it) or RAFT_SIM_CHROMIUM=/path/to/chromium"
+            "(apt-get install chromium; make test installs it) or RAFT_SIM_CHROMIUM=/path/to/chromium"
         )
         if os.environ.get("RAFT_SIM_SKIP_BROWSER") == "1":
             pytest.skip(message + " (skipped: RAFT_SIM_SKIP_BROWSER=1)")
