@@ -7,11 +7,12 @@ Everything here is used by more than one of :mod:`raft.scenario.schema`, :mod:`r
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Strict
 
-from raft.scenario.suggest import did_you_mean, fmt_number, problem, show, show_name
+from raft.scenario.suggest import did_you_mean, fmt_number, problem, show, show_name, unknown
 
 MAX_NODES = 101
 #: Words that name a node by its role at the moment an event fires, so no node may be called that: ``leader``
@@ -36,6 +37,21 @@ class Frozen(BaseModel):
     """Base of every scenario model: immutable, unknown keys refused, no coercion, no NaN or infinity."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+def known_profile(profile: str, profiles: Mapping[str, object]) -> str:
+    """``profile`` if it names one of ``profiles``; else the one-line error, with a did-you-mean."""
+    if profile not in profiles:
+        raise problem(unknown("profile", profile, profiles, name_it=True))
+    return profile
+
+
+def fill_in(defaults: Mapping[str, Any] | None, given: Any) -> Any:
+    """A section's data with a profile's ``defaults`` filled in where it gives no value (explicit keys win);
+    data that is not a mapping is left as it is, for its own error."""
+    if not defaults or not isinstance(given, dict):
+        return given
+    return {**defaults, **given}
 
 
 def as_pair(value: Any) -> Any:

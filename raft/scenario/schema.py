@@ -26,6 +26,8 @@ from raft.scenario.base import (
     Pair,
     as_pair,
     check_range,
+    fill_in,
+    known_profile,
     unknown_node,
 )
 from raft.scenario.delays import Delay, Duration
@@ -141,18 +143,13 @@ class ClusterConfig(Frozen):
     @classmethod
     def _apply_profile(cls, data: Any) -> Any:
         """The profile's settings fill in the keys not given (an unknown profile is reported by ``_profile``)."""
-        if not isinstance(data, dict):
-            return data
-        profile = data.get("profile", "paper")
-        defaults = PROFILES.get(profile) if isinstance(profile, str) else None
-        return {**defaults, **data} if defaults else data
+        profile = data.get("profile", "paper") if isinstance(data, dict) else None
+        return fill_in(PROFILES.get(profile) if isinstance(profile, str) else None, data)
 
     @field_validator("profile")
     @classmethod
     def _profile(cls, profile: str) -> str:
-        if profile not in PROFILES:
-            raise problem(unknown("profile", profile, PROFILES, name_it=True))
-        return profile
+        return known_profile(profile, PROFILES)
 
     @field_validator("timers")
     @classmethod

@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import field_validator
 
-from raft.scenario.base import Frozen
+from raft.scenario.base import Frozen, fill_in, known_profile
 from raft.scenario.delays import Delay, Duration, distribution
-from raft.scenario.suggest import fmt_number, problem, unknown
+from raft.scenario.suggest import fmt_number, problem
 
 #: The largest clock-rate error ``timing.drift_ppm`` accepts, in ppm (10 %): a clock further off is broken, not
 #: drifting (quartz oscillators are specified to tens of ppm).
@@ -58,9 +58,7 @@ class TimingConfig(Frozen):
     @field_validator("profile")
     @classmethod
     def _profile(cls, profile: str) -> str:
-        if profile not in PROFILES:
-            raise problem(unknown("profile", profile, PROFILES, name_it=True))
-        return profile
+        return known_profile(profile, PROFILES)
 
     @field_validator("drift_ppm")
     @classmethod
@@ -94,10 +92,7 @@ def apply_profile(data: Any) -> Any:
         return data
     data = dict(data)
     for section, keys in values.items():
-        given = data.get(section, {})
-        if not isinstance(given, dict):
-            continue  # its own error is reported
-        data[section] = {**keys, **given}
+        data[section] = fill_in(keys, data.get(section, {}))
     return data
 
 
