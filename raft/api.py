@@ -24,7 +24,7 @@ from raft.core.bugs import Bug
 from raft.errors import RaftSimError
 from raft.scenario import Scenario, load_scenario, parse_scenario
 from raft.sim.events import Event, EventBus, EventType
-from raft.sim.safety import SafetyChecker, checked_types
+from raft.sim.safety import SafetyChecker, checked_types, stored_snapshots
 from raft.sim.simulation import Pacer, RunOutcome, Simulation
 from raft.sim.trace import TraceWriter
 
@@ -238,7 +238,8 @@ def simulate(
     bus.subscribe(summary, SUMMARY_TYPES)
     available = AvailabilityBuilder()
     bus.subscribe(available, AVAILABILITY_TYPES)
-    bus.subscribe(SafetyChecker(), checked_types(scenario.cluster.check_quorum))
+    checker = SafetyChecker()
+    bus.subscribe(checker, checked_types(scenario.cluster.check_quorum))
     if linearizability is None:
         linearizability = wants_linearizability(scenario)
     history = HistoryRecorder() if linearizability else None
@@ -246,6 +247,8 @@ def simulate(
         bus.subscribe(history, HISTORY_TYPES)
     try:
         simulation = Simulation(scenario, seed=seed, duration_ms=duration, bus=bus)
+        # what each server's storage keeps, so that the checker may forget what no restart can bring back
+        checker.stored_snapshot = stored_snapshots({n: s.storage for n, s in simulation.servers.items()})
         if setup is not None:
             setup(simulation)
         outcome = simulation.run(pacer)

@@ -28,12 +28,16 @@ Matching).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from raft.core.types import Role
 from raft.properties import Property
+from raft.sim.storage import Storage
 from raft.sim.events import (
     AppendEvent,
     ApplyEvent,
@@ -85,9 +89,6 @@ def checked_types(check_quorum: bool) -> tuple[EventType, ...]:
     return CHECKED_TYPES + STICKINESS_TYPES if check_quorum else CHECKED_TYPES
 
 
-Identity = tuple[Any, Any, Any]  # (command, client, seq) of an entry
-
-
 @dataclass(frozen=True, slots=True)
 class Violation:
     """A broken safety property, with everything needed to find it in the trace."""
@@ -136,28 +137,52 @@ class SafetyViolationError(Exception):
         self.violation = violation
 
 
-def _identity(event: AppendEvent | ApplyEvent) -> Identity:
-    return (event.get("command"), event.get("client"), event.get("seq"))
+def stored_snapshots(storages: Mapping[str, Storage]) -> Callable[[str], int]:
+    """The ``stored_snapshot`` of a :class:`SafetyChecker` watching servers with these storages: the last index
+    each one's stored snapshot includes (0 without one)."""
+
+    def stored(node: str) -> int:
+        snapshot = storages[node].snapshot
+        return 0 if snapshot is None else snapshot.index
+
+    return stored
 
 
 class SafetyChecker:
-    """Consumes events and raises :class:`SafetyViolationError` on the first broken property."""
+    """Consumes events and raises :class:`SafetyViolationError` on the first broken property.
 
-    def __init__(self) -> None:
-        self.logs: dict[str, list[tuple[int, Identity]]] = {}
+    ``stored_snapshot`` tells, for a server, the last index its *storage's* snapshot includes (0 without one):
+    the least a restart brings back. With it the checker forgets what lies at or below :attr:`floor` (see the
+    module docstring); without it (a hand-made event stream) it forgets nothing.
+    """
+
+    def __init__(self, stored_snapshot: Callable[[str], int] | None = None) -> None:
+        self.stored_snapshot = stored_snapshot
+        #: Every index up to here is forgotten: the committed prefix, which no check can reach any more.
+        self.floor = 0
+        #: Each server's log after :attr:`floor`, as the terms of its entries (an entry is named by its index
+        #: and term: Log Matching, checked on every append, keeps that pair unique).
+        self.logs: dict[str, list[int]] = {}
         self.terms: dict[str, int] = {}
         #: The persisted term each server last started from (initial state or restart).
         self.persisted_terms: dict[str, int] = {}
         self.roles: dict[str, str] = {}
+        self.down: set[str] = set()
         self.commit: dict[str, int] = {}
         self.leader_of_term: dict[int, str] = {}
         #: The servers leading right now, with their terms.
         self.leaders: dict[str, int] = {}
-        self.registry: dict[tuple[int, int], tuple[int, Identity]] = {}
-        #: The committed prefix: each entry (term, identity), and the term in which it was first committed.
-        self.committed: list[tuple[int, Identity]] = []
+        #: For each index after :attr:`floor`, the first entry appended there: (term, previous term, command,
+        #: client, seq); the entries of other terms at an index (rare: overwritten ones) by (index, term).
+        self.registry: list[tuple[int, int, Any, Any, Any]] = []
+        self.other_entries: dict[tuple[int, int], tuple[int, Any, Any, Any]] = {}
+        #: The committed prefix after :attr:`floor`: each entry's term, and the term in which it was first
+        #: committed; below it, the terms of the forgotten prefix as runs (first index, term).
+        self.committed: list[int] = []
         self.commit_terms: list[int] = []
-        self.applied: dict[int, tuple[int, Identity]] = {}
+        self.forgotten_runs: list[tuple[int, int]] = []
+        #: The first entry applied at each index after :attr:`floor`: (term, command, client, seq).
+        self.applied: dict[int, tuple[int, Any, Any, Any]] = {}
         self.violations: list[Violation] = []
         #: With PreVote on: every term some candidate began (or a server started in); ``None`` when off.
         self.begun_terms: set[int] | None = None
@@ -167,35 +192,26 @@ class SafetyChecker:
         self.leader_heard: dict[str, tuple[float, int]] = {}
         #: With etcd's timers: the tick interval.
         self.tick_ms = 0.0
+        self._handlers: dict[str, Callable[[Any], None]] = {
+            EventType.APPEND: self._on_append,
+            EventType.COMMIT: self._on_commit,
+            EventType.APPLY: self._on_apply,
+            EventType.ROLE: self._on_role,
+            EventType.TRUNCATE: self._on_truncate,
+            EventType.SNAPSHOT: self._on_snapshot,
+            EventType.CRASH: self._on_crash,
+            EventType.RESTART: self._on_restart,
+            EventType.META: self._on_meta,
+            EventType.DELIVER: self._on_deliver,
+            EventType.VOTE: self._on_vote,
+            EventType.TIMEOUT: self._on_timeout,
+            EventType.TICK_ADVANCE: self._on_tick_advance,
+        }
 
     def __call__(self, event: Event) -> None:
-        match event["type"]:
-            case EventType.APPEND:
-                self._on_append(event)
-            case EventType.COMMIT:
-                self._on_commit(event)
-            case EventType.APPLY:
-                self._on_apply(event)
-            case EventType.ROLE:
-                self._on_role(event)
-            case EventType.TRUNCATE:
-                self._on_truncate(event)
-            case EventType.SNAPSHOT:
-                self._on_snapshot(event)
-            case EventType.CRASH:
-                self._on_crash(event)
-            case EventType.RESTART:
-                self._on_restart(event)
-            case EventType.META:
-                self._on_meta(event)
-            case EventType.DELIVER:
-                self._on_deliver(event)
-            case EventType.VOTE:
-                self._on_vote(event)
-            case EventType.TIMEOUT:
-                self._on_timeout(event)
-            case EventType.TICK_ADVANCE:
-                self._on_tick_advance(event)
+        handler = self._handlers.get(event["type"])
+        if handler is not None:
+            handler(event)
 
     def _fail(
         self,
@@ -236,7 +252,7 @@ class SafetyChecker:
             if self.begun_terms is not None:
                 self.begun_terms.add(self.terms[node])
             for index, term in enumerate(terms, start=1):
-                self._register(event, node, index, term, (None, None, None))
+                self._register(event, node, index, term, None, None, None)
             self.commit[node] = 0
 
     def _on_role(self, event: RoleEvent) -> None:
@@ -268,10 +284,12 @@ class SafetyChecker:
         self.leaders[node] = term
         # Leader Completeness: the new leader holds every entry committed in an earlier term. Checking the
         # last such index is enough, since Log Matching (checked on every append) covers the prefix.
-        index = len(self.committed)
-        while index > 0 and self.commit_terms[index - 1] >= term:
+        # Below the floor every live server's log is the committed prefix: nothing to check there.
+        floor, commit_terms = self.floor, self.commit_terms
+        index = floor + len(commit_terms)
+        while index > floor and commit_terms[index - floor - 1] >= term:
             index -= 1
-        if index:
+        if index > floor:
             self._check_leader_has(event, node, term, index)
 
     def _check_term_begun(self, event: RoleEvent, node: str, role: str, term: int) -> None:
@@ -360,41 +378,55 @@ class SafetyChecker:
             )
 
     def _check_leader_has(self, event: RoleEvent | CommitEvent, leader: str, term: int, index: int) -> None:
+        """``leader`` holds the committed entry at ``index`` (above the floor)."""
         log = self.logs[leader]
-        entry = self.committed[index - 1]
-        if index > len(log) or log[index - 1] != entry:
+        at = index - self.floor - 1
+        entry_term = self.committed[at]
+        if at >= len(log) or log[at] != entry_term:
             self._fail(
                 Property.LEADER_COMPLETENESS,
                 event,
                 (leader,),
                 term,
                 index,
-                f"leader of term {term} lacks the entry of term {entry[0]} at index {index}, committed in "
-                f"term {self.commit_terms[index - 1]}",
+                f"leader of term {term} lacks the entry of term {entry_term} at index {index}, committed in "
+                f"term {self.commit_terms[at]}",
             )
 
     def _on_append(self, event: AppendEvent) -> None:
-        node, index, term = event["node"], event["index"], event["term"]
-        log = self.logs[node]
-        if index != len(log) + 1:
+        node, index = event["node"], event["index"]
+        if index != self.floor + len(self.logs[node]) + 1:
             self._fail(
                 Property.LOG_MATCHING,
                 event,
                 (node,),
-                term,
+                event["term"],
                 index,
-                f"append at index {index} to a log of length {len(log)}",
+                f"append at index {index} to a log of length {self.floor + len(self.logs[node])}",
             )
-        self._register(event, node, index, term, _identity(event))
+        self._register(
+            event, node, index, event["term"], event.get("command"), event.get("client"), event.get("seq")
+        )
 
-    def _register(self, event: Event, node: str, index: int, term: int, identity: Identity) -> None:
+    def _register(
+        self, event: Event, node: str, index: int, term: int, command: Any, client: Any, seq: Any
+    ) -> None:
+        """Log Matching: the entry ``node`` appends at ``index`` is the one every server appended with this
+        index and term, after the same previous term."""
         log = self.logs[node]
-        prev_term = log[-1][0] if log else 0
-        key = (index, term)
-        known = self.registry.get(key)
-        if known is None:
-            self.registry[key] = (prev_term, identity)
-        elif known != (prev_term, identity):
+        prev_term = log[-1] if log else self._committed_term(self.floor)
+        registry = self.registry
+        at = index - self.floor - 1
+        known: tuple[int, Any, Any, Any] | None = None
+        if at == len(registry):
+            registry.append((term, prev_term, command, client, seq))
+        elif 0 <= at < len(registry) and registry[at][0] == term:
+            known = registry[at][1:]
+        else:
+            known = self.other_entries.setdefault((index, term), (prev_term, command, client, seq))
+        if known is not None and (
+            known[0] != prev_term or known[1] != command or known[2] != client or known[3] != seq
+        ):
             self._fail(
                 Property.LOG_MATCHING,
                 event,
@@ -402,10 +434,10 @@ class SafetyChecker:
                 term,
                 index,
                 f"entry (index {index}, term {term}) differs from another server's entry with the same "
-                f"index and term (previous term {prev_term} vs {known[0]}, command {identity[0]!r} vs "
-                f"{known[1][0]!r})",
+                f"index and term (previous term {prev_term} vs {known[0]}, command {command!r} vs "
+                f"{known[1]!r})",
             )
-        log.append((term, identity))
+        log.append(term)
 
     def _on_truncate(self, event: TruncateEvent) -> None:
         node, index = event["node"], event["index"]
@@ -427,7 +459,7 @@ class SafetyChecker:
                 index,
                 f"{node} deleted entries from index {index} on, below its commitIndex {self.commit[node]}",
             )
-        del self.logs[node][index - 1 :]
+        del self.logs[node][index - self.floor - 1 :]
 
     def _on_commit(self, event: CommitEvent) -> None:
         node, index = event["node"], event["index"]
@@ -443,31 +475,33 @@ class SafetyChecker:
                 f"commitIndex went from {before} down to {index}",
             )
         self.commit[node] = index
-        log = self.logs[node]
+        # A live server's commitIndex is at or above the floor: only entries after it are compared.
+        floor, log, committed = self.floor, self.logs[node], self.committed
         for i in range(before + 1, index + 1):
-            if i > len(log):
+            at = i - floor - 1
+            if at >= len(log):
                 self._fail(
                     Property.STATE_MACHINE_SAFETY,
                     event,
                     (node,),
                     term,
                     i,
-                    f"commitIndex {index} is beyond the log's end ({len(log)})",
+                    f"commitIndex {index} is beyond the log's end ({floor + len(log)})",
                 )
-            entry = log[i - 1]
-            if i <= len(self.committed):
-                if self.committed[i - 1] != entry:
+            entry_term = log[at]
+            if at < len(committed):
+                if committed[at] != entry_term:
                     self._fail(
                         Property.STATE_MACHINE_SAFETY,
                         event,
                         (node,),
                         term,
                         i,
-                        f"committed entry of term {entry[0]} at index {i}, where an entry of term "
-                        f"{self.committed[i - 1][0]} was committed before",
+                        f"committed entry of term {entry_term} at index {i}, where an entry of term "
+                        f"{committed[at]} was committed before",
                     )
             else:
-                self.committed.append(entry)
+                committed.append(entry_term)
                 self.commit_terms.append(term or 0)
                 # ... and it must already be in the log of every leader of a later term.
                 for leader, leader_term in self.leaders.items():
@@ -475,25 +509,25 @@ class SafetyChecker:
                         self._check_leader_has(event, leader, leader_term, i)
 
     def _on_apply(self, event: ApplyEvent) -> None:
-        node, index, term = event["node"], event["index"], event["term"]
-        entry = (term, _identity(event))
-        known = self.applied.get(index)
-        if known is None:
-            self.applied[index] = entry
-        elif known != entry:
+        index, term = event["index"], event["term"]
+        entry = (term, event.get("command"), event.get("client"), event.get("seq"))
+        known = self.applied.setdefault(index, entry)
+        if known is not entry and known != entry:
+            node = event["node"]
             self._fail(
                 Property.STATE_MACHINE_SAFETY,
                 event,
                 (node,),
                 term,
                 index,
-                f"{node} applied {entry[1][0]!r} (term {term}) at index {index}, another server applied "
-                f"{known[1][0]!r} (term {known[0]})",
+                f"{node} applied {entry[1]!r} (term {term}) at index {index}, another server applied "
+                f"{known[1]!r} (term {known[0]})",
             )
 
     def _on_crash(self, event: CrashEvent) -> None:
         node = event["node"]
         self.roles[node] = "down"
+        self.down.add(node)
         self.leaders.pop(node, None)
         self.leader_heard.pop(node, None)
 
@@ -510,23 +544,23 @@ class SafetyChecker:
             )
         self.persisted_terms[node] = self.terms[node] = term
         self.leader_heard.pop(node, None)
+        self.down.discard(node)
         self.commit[node] = 0
-        # The recovered log holds entries appended before, so the registry knows each one's identity; a
-        # recovered snapshot stands for the committed prefix it covers.
+        # The recovered log holds entries appended before (each named by its index and term); a recovered
+        # snapshot stands for the committed prefix it covers, never below the floor (it was chosen so).
         start = 0
         if "snapshot" in event:
             start, snapshot_term = event["snapshot"]
             self._check_snapshot_committed(event, node, start, snapshot_term)
-        self.logs[node] = self.committed[:start] + [
-            (term, self.registry[(index, term)][1]) for index, term in enumerate(event["log"], start + 1)
-        ]
+        assert start >= self.floor, f"{node} restarted from index {start}, below the forgotten {self.floor}"
+        self.logs[node] = self.committed[: start - self.floor] + list(event["log"])
         self.commit[node] = start  # a snapshot is applied, hence committed, from the start
 
     def _check_snapshot_committed(self, event: Event, node: str, index: int, term: int) -> None:
         """State Machine Safety: a snapshot covers only committed entries, and ends at the committed entry of
         its index (thesis §5.1)."""
-        committed = self.committed
-        if index > len(committed) or (index and committed[index - 1][0] != term):
+        committed = self.floor + len(self.committed)
+        if index > committed or (index and self._committed_term(index) != term):
             self._fail(
                 Property.STATE_MACHINE_SAFETY,
                 event,
@@ -534,7 +568,7 @@ class SafetyChecker:
                 self.terms.get(node),
                 index,
                 f"{node}'s snapshot ends at index {index} (term {term}), which is not the committed entry there "
-                f"({len(committed)} entries committed)",
+                f"({committed} entries committed)",
             )
 
     def _on_snapshot(self, event: SnapshotEvent) -> None:
@@ -553,9 +587,10 @@ class SafetyChecker:
                     index,
                     f"{node} took a snapshot up to index {index}, beyond its commitIndex {commit}",
                 )
+            self._raise_floor()
             return
-        old, kept = self.logs[node], event.get("kept", 0)
-        if kept and (len(old) < index + kept or old[index - 1][0] != term):
+        floor, old, kept = self.floor, self.logs[node], event.get("kept", 0)
+        if kept and (floor + len(old) < index + kept or self._log_term(old, index) != term):
             self._fail(
                 Property.LOG_MATCHING,
                 event,
@@ -565,9 +600,12 @@ class SafetyChecker:
                 f"{node} kept {kept} entries after a snapshot ending at index {index} (term {term}) that its "
                 f"log did not match",
             )
+        # Up to the floor, this live server's log is the committed prefix: the first entry it discards there is
+        # a committed one.
         committed = self.committed
-        for i in range(index + kept + 1, min(len(old), len(committed)) + 1):
-            if old[i - 1] == committed[i - 1]:
+        first, last = index + kept + 1, floor + min(len(old), len(committed))
+        for i in range(first, last + 1):
+            if i <= floor or old[i - floor - 1] == committed[i - floor - 1]:
                 self._fail(
                     Property.STATE_MACHINE_SAFETY,
                     event,
@@ -587,4 +625,49 @@ class SafetyChecker:
                 f"{node} installed a snapshot ending at index {index}, below its commitIndex {commit}: its "
                 f"state machine rolls back",
             )
-        self.logs[node] = committed[:index] + old[index : index + kept]
+        self.logs[node] = committed[: index - floor] + old[index - floor : index - floor + kept]
+        self._raise_floor()
+
+    # --------------------------------------------------------------- forgetting
+
+    def _committed_term(self, index: int) -> int:
+        """The term of the committed entry at ``index`` (0 for index 0)."""
+        if index > self.floor:
+            return self.committed[index - self.floor - 1]
+        runs = self.forgotten_runs
+        at = bisect_right(runs, (index, math.inf)) - 1
+        return runs[at][1] if at >= 0 and index > 0 else 0
+
+    def _log_term(self, log: list[int], index: int) -> int:
+        """The term at ``index`` of a live server's log (the committed one up to the floor)."""
+        return log[index - self.floor - 1] if index > self.floor else self._committed_term(index)
+
+    def _raise_floor(self) -> None:
+        """Forget the committed prefix up to the lowest index any server can still reach (module docstring)."""
+        if self.stored_snapshot is None:
+            return
+        stored, down, commit = self.stored_snapshot, self.down, self.commit
+        floor = min(
+            (stored(node) if node in down else min(stored(node), index) for node, index in commit.items()),
+            default=0,
+        )
+        forget = floor - self.floor
+        if forget <= 0:
+            return
+        runs = self.forgotten_runs
+        last = runs[-1][1] if runs else None
+        for index, term in enumerate(self.committed[:forget], self.floor + 1):
+            if term != last:
+                runs.append((index, term))
+                last = term
+        del self.committed[:forget]
+        del self.commit_terms[:forget]
+        del self.registry[:forget]
+        if self.other_entries:
+            self.other_entries = {key: e for key, e in self.other_entries.items() if key[0] > floor}
+        for log in self.logs.values():
+            del log[:forget]  # a down server's log is rebuilt from its storage at its restart
+        applied = self.applied
+        for index in range(self.floor + 1, floor + 1):
+            applied.pop(index, None)
+        self.floor = floor
