@@ -234,7 +234,9 @@ def simulate(
     writer = TraceWriter(trace) if trace is not None else None
     if writer is not None:
         bus.subscribe(writer)
-    summary = SummaryBuilder()
+    summary = SummaryBuilder(
+        commit_windows=[e.value for e in scenario.expect if e.check == "no_commit_between_ms"]
+    )
     bus.subscribe(summary, SUMMARY_TYPES)
     available = AvailabilityBuilder()
     bus.subscribe(available, AVAILABILITY_TYPES)

@@ -3,11 +3,18 @@
 ``SummaryBuilder`` is an event consumer; :meth:`SummaryBuilder.finish` turns what it saw into the JSON summary's
 ``leaders``, ``elections``, ``commit_index``, ``writes`` and ``snapshots`` parts, plus the periods without a
 leader.
+
+Its memory does not grow with the number of client operations, except by their latencies (8 bytes each, kept
+for the exact percentiles): an operation is remembered from its ``submit`` until its first ``apply`` (only that
+one counts it as committed) and its ``ack`` (which gives its latency), then forgotten. Every write is applied
+before it is acknowledged, and a read answered without the log (``read_mode`` ``read_index`` or ``lease``) is
+never applied, so nothing is applied for the first time after its acknowledgement.
 """
 
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Iterable, Sequence
 from typing import Literal, cast, get_args
 
@@ -78,19 +85,28 @@ def _is_read(command: str) -> bool:
 class SummaryBuilder:
     """Collects leaders, elections, commits and client operations from events."""
 
-    def __init__(self) -> None:
+    def __init__(self, commit_windows: Sequence[tuple[float, float]] | None = None) -> None:
+        """``commit_windows``: the [from, to] windows (ms) in which :attr:`commit_times` is wanted (a scenario's
+        ``no_commit_between_ms``); ``None``: all of the run."""
+        self.commit_windows = None if commit_windows is None else tuple(commit_windows)
         self.nodes: list[str] = []
         self.leaders: list[LeaderSpan] = []
         self._open: dict[str, LeaderSpan] = {}
         self.elections: dict[int, Election] = {}
         self.commit_index: dict[str, int] = {}
-        #: (t_ms, index) each time the highest commitIndex of any server advanced.
+        #: (t_ms, index) each time the highest commitIndex of any server advanced (within ``commit_windows``).
         self.commit_times: list[tuple[float, int]] = []
         self._global_commit = 0
-        self.submitted: dict[tuple[str, int], tuple[float, str]] = {}
-        self.committed: set[tuple[str, int]] = set()
-        self.latencies: dict[str, list[float]] = {"writes": [], "reads": []}
+        #: Per part (``writes``, ``reads``): how many operations were submitted, applied (by some server) and
+        #: acknowledged, and the latency of each acknowledged one.
+        self.submitted: dict[str, int] = {"writes": 0, "reads": 0}
+        self.committed: dict[str, int] = {"writes": 0, "reads": 0}
         self.acked: dict[str, int] = {"writes": 0, "reads": 0}
+        self.latencies: dict[str, array[float]] = {"writes": array("d"), "reads": array("d")}
+        #: The operations not applied yet, and those not acknowledged yet (with their submit time), by
+        #: (client, seq).
+        self._unapplied: dict[tuple[str, int], str] = {}
+        self._unacked: dict[tuple[str, int], tuple[float, str]] = {}
         self.faults: list[Fault] = []
         #: The configuration events of runs with membership changes (rare: a few per change and server).
         self.config_events: list[Event] = []
@@ -154,19 +170,30 @@ class SummaryBuilder:
         self.commit_index[node] = index
         if index > self._global_commit:
             self._global_commit = index
-            self.commit_times.append((event["t_ms"], index))
+            t = event["t_ms"]
+            windows = self.commit_windows
+            if windows is None or any(a <= t <= b for a, b in windows):
+                self.commit_times.append((t, index))
 
     def _on_apply(self, event: ApplyEvent) -> None:
         if "client" in event:
-            self.committed.add((event["client"], event["seq"]))
+            part = self._unapplied.pop((event["client"], event["seq"]), None)
+            if part is not None:
+                self.committed[part] += 1
 
     def _on_submit(self, event: SubmitEvent) -> None:
-        self.submitted[(event["client"], event["seq"])] = (event["t_ms"], event["command"])
+        part = "reads" if _is_read(event["command"]) else "writes"
+        key = (event["client"], event["seq"])  # names one operation: a client numbers its commands
+        self.submitted[part] += 1
+        self._unapplied[key] = part
+        self._unacked[key] = (event["t_ms"], part)
 
     def _on_ack(self, event: AckEvent) -> None:
-        submitted = self.submitted.get((event["client"], event["seq"]))
+        key = (event["client"], event["seq"])
+        submitted = self._unacked.pop(key, None)
         if submitted is not None:
-            part = "reads" if _is_read(submitted[1]) else "writes"
+            self._unapplied.pop(key, None)  # a read answered without the log: never applied
+            part = submitted[1]
             self.acked[part] += 1
             self.latencies[part].append(event["t_ms"] - submitted[0])
 
@@ -211,14 +238,13 @@ class SummaryBuilder:
     # -------------------------------------------------------------- results
 
     def operations(self, part: Literal["writes", "reads"]) -> Operations:
-        keys = [k for k, (_, command) in self.submitted.items() if _is_read(command) == (part == "reads")]
         latencies = sorted(self.latencies[part])
         operations: Operations = {
-            "submitted": len(keys),
-            "committed": sum(1 for k in keys if k in self.committed),
+            "submitted": self.submitted[part],
+            "committed": self.committed[part],
             "acknowledged": self.acked[part],
             # submitted and not acknowledged by the end (the client was still retrying them), committed or not
-            "outstanding": len(keys) - self.acked[part],
+            "outstanding": self.submitted[part] - self.acked[part],
             "latency_ms": {"p50": nearest_rank(latencies, 50), "p99": nearest_rank(latencies, 99)},
         }
         if part == "reads" and self.answered:

@@ -1,17 +1,18 @@
 """Raft's seven safety properties (the paper's Figure 3, plus term and commit monotonicity), checked
 incrementally on every event.
 
-The checker keeps a shadow of each server's log (terms and command identities) built from ``append`` and
-``truncate`` events, and a registry of every (index, term) pair ever appended with the entry before it. Each
-event is checked in constant time, except a new leader's log, which is compared with the committed prefix once
-per election.
+The checker keeps a shadow of each server's log (the terms of its entries) built from ``append`` and ``truncate``
+events, and a registry of the entry first appended at each index (its term, the term before it and its command),
+plus any other entry appended at that index in another term. Each event is checked in constant time, except a
+new leader's log, which is compared with the committed prefix once per election.
 
 Properties and where they are kept:
 
 - Election Safety: at most one leader per term (``role`` events).
 - Leader Append-Only: a leader never truncates its log (``truncate`` events).
 - Log Matching: an (index, term) pair always names the same command after the same (index - 1, term) pair
-  (``append`` events); by induction, logs that share an entry share the whole prefix.
+  (``append`` events); by induction, logs that share an entry share the whole prefix. So an entry is named by
+  its index and term, and the shadow logs and the committed prefix keep only terms.
 - Leader Completeness: every committed entry is in the log of every leader of a later term (``role`` and
   ``commit`` events).
 - State Machine Safety: no two servers commit or apply different entries at one index (``commit``, ``apply``).
@@ -24,12 +25,33 @@ follower that installs one, or a server that restarts from one, holds the commit
 index; installing a snapshot never discards a committed entry nor rolls back a server's commitIndex (State
 Machine Safety), and the entries a follower keeps after it followed the snapshot's last included entry (Log
 Matching).
+
+What is forgotten, and why no check can miss it. A long run would otherwise keep every index ever appended. The
+checker forgets everything at or below its *floor*: the lowest, over every server (members, spares, servers
+down), of the last index of the snapshot its storage holds, and, for a server that is up, of its commitIndex.
+It needs to know what each storage holds (``stored_snapshot``, given by :func:`raft.api.simulate`): a snapshot
+the server took may still be being written, and a crash loses it; without it the floor stays 0. Below the floor:
+
+- no server can append: a live server's log holds at least its commitIndex entries and cannot lose one without a
+  violation (a truncation at or below commitIndex, an installed snapshot below it), and a restart brings back
+  at least the stored snapshot, at or above the floor, with commitIndex from there; so the registry is not needed;
+- every live server's log is the committed prefix (it was compared entry by entry when committed), and that stays
+  so: commits are compared above commitIndex only, a new leader is compared at the last index committed in an
+  earlier term (below the floor it holds it), an installed snapshot that discards an entry there discards a
+  committed one. The terms of the forgotten prefix are kept as runs (one per term: a few bytes per election),
+  for a snapshot or restart that names an index there;
+- no server applies: a server applies the entries of its log, each index once per life after its snapshot, and
+  each has a snapshot at or above the floor (its storage's or a later one); what it would apply there is the
+  committed entry anyway.
+
+Nothing per index is forgotten in a run without snapshots: a restart then replays the stored log from index 1 and
+commits it again, so an entry committed on every live server can still be compared (the Raft log itself keeps
+every entry then too). The leader of each term and the terms begun are kept (a few bytes per term).
 """
 
 from __future__ import annotations
 
 import math
-
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -37,7 +59,6 @@ from typing import Any
 
 from raft.core.types import Role
 from raft.properties import Property
-from raft.sim.storage import Storage
 from raft.sim.events import (
     AppendEvent,
     ApplyEvent,
@@ -56,6 +77,7 @@ from raft.sim.events import (
     ViolationEvent,
     VoteEvent,
 )
+from raft.sim.storage import Storage
 
 #: The event types the checker reads.
 CHECKED_TYPES: tuple[EventType, ...] = (
