@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable, Sequence
-from typing import Literal, cast, get_args
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Literal, cast, get_args
 
 from raft.analysis.membership import config_changes
 from raft.analysis.records import (
@@ -34,9 +34,12 @@ from raft.sim.events import (
     AckEvent,
     ApplyEvent,
     CommitEvent,
+    CrashEvent,
     Event,
     EventType,
     MetaEvent,
+    ReadEvent,
+    RestartEvent,
     RoleEvent,
     SnapshotEvent,
     StepDownEvent,
@@ -118,39 +121,39 @@ class SummaryBuilder:
         self.restarts: dict[str, tuple[float, int]] = {}
         #: Reads answered without the log, by mode (``read`` events).
         self.answered: dict[str, int] = {}
+        self._handlers: dict[str, Callable[[Any], None]] = {
+            **dict.fromkeys(FAULT_EVENT_TYPES, self._on_fault),
+            EventType.COMMIT: self._on_commit,
+            EventType.APPLY: self._on_apply,
+            EventType.SUBMIT: self._on_submit,
+            EventType.ACK: self._on_ack,
+            EventType.ROLE: self._on_role,
+            EventType.META: self._on_meta,
+            EventType.CRASH: self._on_crash,
+            EventType.RESTART: self._on_restart,
+            EventType.STEP_DOWN: self._on_step_down,
+            EventType.CONFIG: self.config_events.append,
+            EventType.SNAPSHOT: self._on_snapshot,
+            EventType.READ: self._on_read,
+        }
 
     def __call__(self, event: Event) -> None:
-        match event["type"]:
-            case EventType.COMMIT:
-                self._on_commit(event)
-            case EventType.APPLY:
-                self._on_apply(event)
-            case EventType.SUBMIT:
-                self._on_submit(event)
-            case EventType.ACK:
-                self._on_ack(event)
-            case EventType.ROLE:
-                self._on_role(event)
-            case EventType.META:
-                self._on_meta(event)
-            case EventType.CRASH:
-                self._on_fault(event)
-                self._close(event["node"], event["t_ms"])
-            case EventType.RESTART:
-                self._on_fault(event)
-                start = event["snapshot"][0] if "snapshot" in event else 0
-                self.commit_index[event["node"]] = start
-                self.restarts[event["node"]] = (event["t_ms"], start + len(event["log"]))
-            case EventType.STEP_DOWN:
-                self._on_step_down(event)
-            case EventType.CONFIG:
-                self.config_events.append(event)
-            case EventType.SNAPSHOT:
-                self._on_snapshot(event)
-            case EventType.READ:
-                self.answered[event["mode"]] = self.answered.get(event["mode"], 0) + 1
-            case kind if kind in FAULT_EVENT_TYPES:
-                self._on_fault(event)
+        handler = self._handlers.get(event["type"])
+        if handler is not None:
+            handler(event)
+
+    def _on_crash(self, event: CrashEvent) -> None:
+        self._on_fault(event)
+        self._close(event["node"], event["t_ms"])
+
+    def _on_restart(self, event: RestartEvent) -> None:
+        self._on_fault(event)
+        start = event["snapshot"][0] if "snapshot" in event else 0
+        self.commit_index[event["node"]] = start
+        self.restarts[event["node"]] = (event["t_ms"], start + len(event["log"]))
+
+    def _on_read(self, event: ReadEvent) -> None:
+        self.answered[event["mode"]] = self.answered.get(event["mode"], 0) + 1
 
     def _on_meta(self, event: MetaEvent) -> None:
         self.nodes = list(event["nodes"])

@@ -197,7 +197,7 @@ class SafetyChecker:
         #: For each index after :attr:`floor`, the first entry appended there: (term, previous term, command,
         #: client, seq); the entries of other terms at an index (rare: overwritten ones) by (index, term).
         self.registry: list[tuple[int, int, Any, Any, Any]] = []
-        self.other_entries: dict[tuple[int, int], tuple[int, Any, Any, Any]] = {}
+        self.other_entries: dict[tuple[int, int], tuple[int, int, Any, Any, Any]] = {}
         #: The committed prefix after :attr:`floor`: each entry's term, and the term in which it was first
         #: committed; below it, the terms of the forgotten prefix as runs (first index, term).
         self.committed: list[int] = []
@@ -273,8 +273,17 @@ class SafetyChecker:
             self.terms[node] = self.persisted_terms[node] = state.get("term", 0)
             if self.begun_terms is not None:
                 self.begun_terms.add(self.terms[node])
-            for index, term in enumerate(terms, start=1):
-                self._register(event, node, index, term, None, None, None)
+            for index, term in enumerate(terms, start=1):  # the initial log, appended before the run
+                self._on_append(
+                    {
+                        "t_ms": event["t_ms"],
+                        "type": EventType.APPEND,
+                        "node": node,
+                        "index": index,
+                        "term": term,
+                        "command": None,
+                    }
+                )
             self.commit[node] = 0
 
     def _on_role(self, event: RoleEvent) -> None:
@@ -416,39 +425,35 @@ class SafetyChecker:
             )
 
     def _on_append(self, event: AppendEvent) -> None:
-        node, index = event["node"], event["index"]
-        if index != self.floor + len(self.logs[node]) + 1:
+        """Log Matching: the entry appended at an index is the one every server appended with this index and
+        term, after the same previous term."""
+        node, index, term = event["node"], event["index"], event["term"]
+        log, floor = self.logs[node], self.floor
+        if index != floor + len(log) + 1:
             self._fail(
                 Property.LOG_MATCHING,
                 event,
                 (node,),
-                event["term"],
+                term,
                 index,
-                f"append at index {index} to a log of length {self.floor + len(self.logs[node])}",
+                f"append at index {index} to a log of length {floor + len(log)}",
             )
-        self._register(
-            event, node, index, event["term"], event.get("command"), event.get("client"), event.get("seq")
+        entry = (
+            term,
+            log[-1] if log else self._committed_term(floor),
+            event.get("command"),
+            event.get("client"),
+            event.get("seq"),
         )
-
-    def _register(
-        self, event: Event, node: str, index: int, term: int, command: Any, client: Any, seq: Any
-    ) -> None:
-        """Log Matching: the entry ``node`` appends at ``index`` is the one every server appended with this
-        index and term, after the same previous term."""
-        log = self.logs[node]
-        prev_term = log[-1] if log else self._committed_term(self.floor)
-        registry = self.registry
-        at = index - self.floor - 1
-        known: tuple[int, Any, Any, Any] | None = None
+        registry, at = self.registry, index - floor - 1  # at >= 0: the index is past the floor
         if at == len(registry):
-            registry.append((term, prev_term, command, client, seq))
-        elif 0 <= at < len(registry) and registry[at][0] == term:
-            known = registry[at][1:]
+            registry.append(entry)
+            known = entry
+        elif at < len(registry) and registry[at][0] == term:
+            known = registry[at]
         else:
-            known = self.other_entries.setdefault((index, term), (prev_term, command, client, seq))
-        if known is not None and (
-            known[0] != prev_term or known[1] != command or known[2] != client or known[3] != seq
-        ):
+            known = self.other_entries.setdefault((index, term), entry)
+        if known is not entry and known != entry:
             self._fail(
                 Property.LOG_MATCHING,
                 event,
@@ -456,8 +461,8 @@ class SafetyChecker:
                 term,
                 index,
                 f"entry (index {index}, term {term}) differs from another server's entry with the same "
-                f"index and term (previous term {prev_term} vs {known[0]}, command {command!r} vs "
-                f"{known[1]!r})",
+                f"index and term (previous term {entry[1]} vs {known[1]}, command {entry[2]!r} vs "
+                f"{known[2]!r})",
             )
         log.append(term)
 
