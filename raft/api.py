@@ -18,13 +18,13 @@ from raft.analysis.availability import AVAILABILITY_TYPES, AvailabilityBuilder
 from raft.analysis.expectations import Facts, evaluate, expected_violations, run_ok
 from raft.analysis.history import HISTORY_TYPES, LINEARIZABILITY, HistoryRecorder, linearizability_violation
 from raft.analysis.records import ExpectationResult, Summary, ViolationRecord, violation_record
-from raft.analysis.summary import SUMMARY_TYPES, SummaryBuilder, leaderless_periods
+from raft.analysis.summary import SummaryBuilder, leaderless_periods
 from raft.analysis.transcript import TranscriptOptions, parse_options, transcript
 from raft.core.bugs import Bug
 from raft.errors import RaftSimError
 from raft.scenario import Scenario, load_scenario, parse_scenario
 from raft.sim.events import Event, EventBus, EventType
-from raft.sim.safety import SafetyChecker, checked_types, stored_snapshots
+from raft.sim.safety import SafetyChecker, stored_snapshots
 from raft.sim.simulation import Pacer, RunOutcome, Simulation
 from raft.sim.trace import TraceWriter
 
@@ -237,11 +237,11 @@ def simulate(
     summary = SummaryBuilder(
         commit_windows=[e.value for e in scenario.expect if e.check == "no_commit_between_ms"]
     )
-    bus.subscribe(summary, SUMMARY_TYPES)
+    summary.subscribe(bus)
     available = AvailabilityBuilder()
     bus.subscribe(available, AVAILABILITY_TYPES)
     checker = SafetyChecker()
-    bus.subscribe(checker, checked_types(scenario.cluster.check_quorum))
+    checker.subscribe(bus, scenario.cluster.check_quorum)
     if linearizability is None:
         linearizability = wants_linearizability(scenario)
     history = HistoryRecorder() if linearizability else None

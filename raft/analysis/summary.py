@@ -36,6 +36,7 @@ from raft.sim.events import (
     CommitEvent,
     CrashEvent,
     Event,
+    EventBus,
     EventType,
     MetaEvent,
     ReadEvent,
@@ -141,6 +142,12 @@ class SummaryBuilder:
         handler = self._handlers.get(event["type"])
         if handler is not None:
             handler(event)
+
+    def subscribe(self, bus: EventBus) -> None:
+        """Subscribe the builder to :data:`SUMMARY_TYPES` on ``bus``, each type straight to its handler (what
+        calling the builder with an event does, one call less per event)."""
+        for kind in SUMMARY_TYPES:
+            bus.subscribe(self._handlers[kind], (kind,))
 
     def _on_crash(self, event: CrashEvent) -> None:
         self._on_fault(event)

@@ -109,3 +109,15 @@ def test_commit_times_are_kept_only_inside_the_windows_asked_for() -> None:
     assert len(every.commit_times) == 1_000
     assert windowed.commit_times == [(100.0, 100), (101.0, 101), (102.0, 102), (500.0, 500)]
     assert none.commit_times == []
+
+
+def test_subscribed_to_a_bus_it_sums_up_what_calling_it_does() -> None:
+    from raft.sim.events import EventBus
+
+    bus = EventBus()
+    subscribed, called = SummaryBuilder(), SummaryBuilder()
+    subscribed.subscribe(bus)
+    for event in long_run(100):
+        bus.emit(event)  # type: ignore[arg-type]
+        called(event)
+    assert subscribed.finish() == called.finish() and subscribed.finish()["writes"]["submitted"] == 90

@@ -281,3 +281,20 @@ def test_every_violation_is_found_as_without_forgetting(name: str) -> None:
     found = verdict(forgetting, ending)
     assert found is not None and found.property == prop.value
     assert found == verdict(keeping, ending)  # same property, time, nodes, term, index and detail
+
+
+@pytest.mark.parametrize("check_quorum", [False, True])
+def test_subscribed_to_a_bus_each_type_reaches_its_handler(check_quorum: bool) -> None:
+    """``subscribe`` (each checked type straight to its handler, as :func:`raft.api.simulate` does) finds what
+    calling the checker with each event finds."""
+    from raft.sim.events import EventBus
+    from tests.sim.test_safety import BROKEN
+
+    for prop, events in BROKEN.items():
+        bus = EventBus()
+        checker = SafetyChecker()
+        checker.subscribe(bus, check_quorum)
+        with pytest.raises(SafetyViolationError) as raised:
+            for event in events:
+                bus.emit(event)  # type: ignore[arg-type]
+        assert raised.value.violation.property == prop
