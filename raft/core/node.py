@@ -262,6 +262,11 @@ class RaftNode(LinearizableReads):
         self.votes_granted: set[str] = set()
         self.votes_rejected: set[str] = set()
         self.progress: dict[str, Progress] = {}
+        #: Whether the quorum changed (a new configuration or term) since :meth:`advance_leader_commit_index` last
+        #: looked. Until it does, a follower's matchIndex rising to at most commitIndex cannot commit anything (the
+        #: entries above commitIndex have as many replicas as before), so a reply that confirms no more is not
+        #: counted again.
+        self.quorum_changed = True
         #: The server this leader is handing leadership to, and when it gives up (thesis §3.10); ``None`` and
         #: infinity when no transfer is in progress. Only a leader has a transfer in progress.
         self.transfer_target: str | None = None
@@ -452,6 +457,7 @@ class RaftNode(LinearizableReads):
         self.leader_id = self.id
         next_index = self.log.last_index + 1
         self.progress = {peer: Progress(next_index) for peer in self.peers}
+        self.quorum_changed = True
         self.catch_up = {}
         self._notes.append(RoleChanged(Role.LEADER, self.current_term))
         if self.settings.leader_noop:
@@ -789,7 +795,8 @@ class RaftNode(LinearizableReads):
             if progress.on_success(m.match_index):
                 if sender in self.catch_up:
                     self.track_catch_up(now, sender, progress.match_index)
-                self.advance_leader_commit_index()
+                if progress.match_index > self.commit_index or self.quorum_changed:
+                    self.advance_leader_commit_index()
                 if self.progress.get(sender) is not progress:
                     return  # the commit removed the sender from the configuration, or this leader stepped down
             if progress.next_index <= self.log.last_index:
@@ -840,6 +847,7 @@ class RaftNode(LinearizableReads):
         """Leaders: if there exists an N > commitIndex such that a majority of matchIndex[i] >= N, and
         log[N].term == currentTerm, set commitIndex = N; earlier entries commit with it. The leader counts
         itself only for durable entries. Reference: §5.3, §5.4."""
+        self.quorum_changed = False
         match = {peer: p.match_index for peer, p in self.progress.items()}
         match[self.id] = self.durable_index
         candidate = self.voters.committed_index(match)
@@ -1017,6 +1025,7 @@ class RaftNode(LinearizableReads):
         self.config = config
         self.config_index = index
         self.voters = config.quorum(self.majority_off_by_one)
+        self.quorum_changed = True
         me = self.id
         self.peers = tuple(sorted(m for m in config.members if m != me))
         self.voter_peers = tuple(sorted(v for v in config.all_voters if v != me))
