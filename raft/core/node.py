@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from raft.core.durability import Durability
 from raft.core.log import RaftLog
@@ -297,6 +298,18 @@ class RaftNode(LinearizableReads):
         self._outbox: list[tuple[str, Message]] = []
         self._notes: list[Note] = [RoleChanged(Role.FOLLOWER, term)]
         self._hard_state_dirty = False
+        #: The receiver rule of each message kind (what :meth:`step` calls after the rule for all servers).
+        self._receivers: dict[type[Message], Callable[[float, str, Any], None]] = {
+            RequestVote: self.handle_request_vote,
+            RequestVoteResponse: self.handle_request_vote_response,
+            AppendEntries: self.handle_append_entries,
+            AppendEntriesResponse: self.handle_append_entries_response,
+            PreVote: self.handle_pre_vote,
+            PreVoteResponse: self.handle_pre_vote_response,
+            TimeoutNow: self.handle_timeout_now,
+            InstallSnapshot: self.handle_install_snapshot,
+            InstallSnapshotResponse: self.handle_install_snapshot_response,
+        }
         self.recover_config()
         self.reset_election_timer(now)
 
@@ -477,25 +490,7 @@ class RaftNode(LinearizableReads):
         self.now = now
         if message.term > self.current_term and self.adopts_term_of(now, message):
             self.step_down_on_higher_term(now, message.term)
-        match message:
-            case RequestVote():
-                self.handle_request_vote(now, sender, message)
-            case RequestVoteResponse():
-                self.handle_request_vote_response(now, sender, message)
-            case AppendEntries():
-                self.handle_append_entries(now, sender, message)
-            case AppendEntriesResponse():
-                self.handle_append_entries_response(now, sender, message)
-            case PreVote():
-                self.handle_pre_vote(now, sender, message)
-            case PreVoteResponse():
-                self.handle_pre_vote_response(now, sender, message)
-            case TimeoutNow():
-                self.handle_timeout_now(now, sender, message)
-            case InstallSnapshot():
-                self.handle_install_snapshot(now, sender, message)
-            case InstallSnapshotResponse():
-                self.handle_install_snapshot_response(now, sender, message)
+        self._receivers[type(message)](now, sender, message)
         if self._tracks_contact:
             self.record_contact(now, sender, message)
         if self._serves_reads and self.role is Role.LEADER:
