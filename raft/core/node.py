@@ -21,6 +21,7 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from raft.core.durability import Durability
@@ -72,6 +73,9 @@ from raft.core.snapshot import Snapshot, SnapshotMetadata, should_snapshot
 from raft.core.statemachine import ApplyResult, Command, KeyValueStore, OpKind
 from raft.core.types import ReadMode, Role
 from raft.errors import RaftSimError
+
+#: A follower's matchIndex, from its :class:`Progress`.
+_MATCH_INDEX = attrgetter("match_index")
 
 if TYPE_CHECKING:
     from raft.core.bugs import Bug
@@ -843,7 +847,10 @@ class RaftNode(LinearizableReads):
         log[N].term == currentTerm, set commitIndex = N; earlier entries commit with it. The leader counts
         itself only for durable entries. Reference: §5.3, §5.4."""
         self.quorum_changed = False
-        match = {peer: p.match_index for peer, p in self.progress.items()}
+        progress = self.progress
+        match = dict(
+            zip(progress, map(_MATCH_INDEX, progress.values()), strict=True)
+        )  # followers' matchIndex
         match[self.id] = self.durable_index
         candidate = self.voters.committed_index(match)
         if candidate <= self.commit_index:
