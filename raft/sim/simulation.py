@@ -7,8 +7,10 @@ PYTHONHASHSEED is. Same scenario, same seed: same events in the same order, in a
 
 from __future__ import annotations
 
+import gc
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +49,24 @@ from raft.sim.ticker import TickPlan
 if TYPE_CHECKING:
     from raft.scenario import Event as ScenarioEvent
     from raft.scenario import Scenario
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while simpy runs, and back as it was after.
+
+    A run allocates millions of short-lived tuples, dicts and events, none of them in a reference cycle (they are
+    freed by reference counting as soon as they are done), while its logs and registries grow: every young
+    collection found nothing to free, and every old one walked the whole state (about 15 % of a ten-minute run
+    at 100 writes/s). The cycles a run does make (the simulation's own objects) are collected after it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def stream(seed: int, *names: str) -> random.Random:
@@ -362,6 +382,10 @@ class Simulation:
 
     def _run_paced(self, pacer: Pacer | None) -> bool:
         """Run simpy to ``duration_ms`` (in the pacer's slices); ``False`` if the pacer stopped it first."""
+        with cycle_collection_paused():
+            return self._run_slices(pacer)
+
+    def _run_slices(self, pacer: Pacer | None) -> bool:
         if pacer is None:
             self.env.run(until=self.duration_ms)
             return True
