@@ -10,10 +10,10 @@ simulated dots and the size labels of every panel; a legend says so); a size wit
 Artists carry a ``gid``: ``computed:PANEL:N`` for bars, ``simulated:PANEL:N`` for simulated points (PANEL is
 ``tolerated``, ``splits`` or ``availability``), ``na:N`` for an "n/a" mark, ``headline`` for the headline.
 
-The during-a-change figure (``--during-change --plot``, :func:`during_change_figure`): one column per starting
+The during-a-change figure (``--during-change --plot``, :func:`during_change_figure`): one row per starting
 size n, the five configurations in force on the way to n + 2 along the x axis, newcomers joining as learners
-(blue) or as voters at once (orange). Top: the failures each tolerates (computed from the configuration the
-runs used; its quorum written on the bar). Bottom: the write unavailability while it was in force, the mean as a
+(blue) or as voters at once (orange). Left: the failures each tolerates (computed from the configuration the
+runs used; its quorum written on the bar). Right: the write unavailability while it was in force, the mean as a
 bar and each trial as a dot. Gids: ``tolerated:N:JOIN:STEP``, ``unavailable:N:JOIN:STEP``, ``trials:N:JOIN:STEP``
 and ``headline``.
 """
@@ -199,20 +199,22 @@ CHANGE_HEADLINE = (
 
 
 def during_change_figure(result: DuringChangeResult) -> Figure:
-    """The during-a-change view: per starting size n (columns), failures tolerated (top) and write
-    unavailability (bottom) at each configuration in force, each trial's as a dot over the mean's bar."""
+    """The during-a-change view: one row per starting size n, failures tolerated (left) and write
+    unavailability (right) at each configuration in force, each trial's as a dot over the mean's bar."""
     sizes = result.sizes
-    fig = Figure(figsize=(5.2 * len(sizes), 7.2))
-    axes = fig.subplots(2, len(sizes), squeeze=False)
+    height = 3.4 * len(sizes) + 1.5
+    fig = Figure(figsize=(11, height))
+    axes = fig.subplots(len(sizes), 2, squeeze=False)
     width = 0.38
-    for column, n in enumerate(sizes):
-        top, bottom = axes[0][column], axes[1][column]
+    highest = max([1.0, *(step.max_unavailable_ms for step in result.steps)]) * 1.15
+    for row, n in enumerate(sizes):
+        left, right = axes[row][0], axes[row][1]
         mine = [step for step in result.steps if step.n == n]
         for offset, join in ((-width / 2, "learner"), (width / 2, "voter")):
             color = JOIN_COLORS[join]
             for step in (s for s in mine if s.join == join):
                 x = step.step + offset
-                top.bar(
+                left.bar(
                     [x],
                     [step.tolerated],
                     width,
@@ -220,8 +222,8 @@ def during_change_figure(result: DuringChangeResult) -> Figure:
                     alpha=0.85,
                     gid=f"tolerated:{n}:{join}:{step.step}",
                 )
-                top.text(x, step.tolerated + 0.05, _quorum_text(step), ha="center", va="bottom", fontsize=7)
-                bottom.bar(
+                left.text(x, step.tolerated + 0.05, _quorum_text(step), ha="center", va="bottom", fontsize=7)
+                right.bar(
                     [x],
                     [step.unavailable_ms],
                     width,
@@ -230,7 +232,7 @@ def during_change_figure(result: DuringChangeResult) -> Figure:
                     gid=f"unavailable:{n}:{join}:{step.step}",
                 )
                 dots = step.unavailable_by_trial
-                bottom.plot(
+                right.plot(
                     [x] * len(dots),
                     dots,
                     "o",
@@ -242,39 +244,53 @@ def during_change_figure(result: DuringChangeResult) -> Figure:
                     gid=f"trials:{n}:{join}:{step.step}",
                 )
         labels = _step_labels(mine)
-        for axis in (top, bottom):
+        for axis in (left, right):
             axis.set_xticks(range(len(labels)))
             axis.set_xticklabels(labels, fontsize=8)
             axis.set_xlim(-0.6, len(labels) - 0.4)
-        top.set_ylim(0, max(step.tolerated for step in mine) + 1)
-        top.set_yticks(range(max(step.tolerated for step in mine) + 1))
-        top.set_title(f"{n} → {n + 2}: failures tolerated (q: quorum)", fontsize=10)
-        bottom.set_ylim(0, max([1.0, *(step.max_unavailable_ms for step in result.steps)]) * 1.15)
-        bottom.set_title(f"{n} → {n + 2}: writes unavailable while in force (ms)", fontsize=10)
-        bottom.set_xlabel(
-            f"configuration in force, {result.task.fail_ms:.0f} ms on ({failures_tolerated(n)} down)",
-            fontsize=8,
+        most = max(step.tolerated for step in mine)
+        left.set_ylim(0, most + 1)
+        left.set_yticks(range(most + 1))
+        left.set_ylabel("failures tolerated", fontsize=9)
+        left.set_title(f"{n} → {n + 2}: failures tolerated (q: quorum)", fontsize=10)
+        right.set_ylim(0, highest)
+        right.set_ylabel("ms; bars: mean, dots: each trial", fontsize=8)
+        right.set_title(
+            f"{n} → {n + 2}: writes unavailable while in force ({failures_tolerated(n)} down from "
+            f"{result.task.fail_ms:.0f} ms)",
+            fontsize=10,
         )
-    axes[0][0].set_ylabel("failures tolerated", fontsize=9)
-    axes[1][0].set_ylabel("mean over trials (bars), each trial (dots)", fontsize=8)
-    fig.suptitle(CHANGE_HEADLINE, fontsize=10.5, fontweight="bold", gid="headline")
+    axes[-1][0].set_xlabel("configuration in force", fontsize=9)
+    axes[-1][1].set_xlabel("configuration in force", fontsize=9)
+    top = 1 - 1.2 / height
+    fig.text(
+        0.5,
+        1 - 0.1 / height,
+        CHANGE_HEADLINE,
+        ha="center",
+        va="top",
+        fontsize=10.5,
+        fontweight="bold",
+        gid="headline",
+    )
     fig.legend(
         handles=[Patch(facecolor=JOIN_COLORS[j], alpha=0.85, label=JOIN_LABELS[j]) for j in JOIN_COLORS],
         loc="upper center",
-        bbox_to_anchor=(0.5, 0.915),
+        bbox_to_anchor=(0.5, 1 - 0.62 / height),
         ncol=2,
         fontsize=8.5,
         frameon=False,
     )
     fig.text(
         0.5,
-        0.865,
+        1 - 1.05 / height,
         "q3+2: joint consensus (thesis §4.3), a majority of the new voters (3) and one of the old (2)",
         ha="center",
+        va="bottom",
         fontsize=8,
         color="#444444",
     )
-    fig.tight_layout(rect=(0, 0, 1, 0.86))
+    fig.tight_layout(rect=(0, 0, 1, top))
     return fig
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from raft.analysis.quorum_math import failures_tolerated, majority, split_shapes
+from raft.analysis.records import Summary
 from raft.api import simulate
 from raft.batch.grid import Run
 from raft.batch.runners import Row
@@ -211,7 +212,7 @@ def overlap_ms(periods: Iterable[tuple[float, float]], start: float, end: float)
 
 
 def change_steps(
-    summary: dict[str, Any], nodes: Sequence[str], start_ms: float, end_ms: float
+    summary: Summary, nodes: Sequence[str], start_ms: float, end_ms: float
 ) -> list[dict[str, Any]]:
     """The configurations in force from ``start_ms`` to ``end_ms``, in order: the initial one (the voters
     ``nodes``) and each configuration entry of the run (the summary's ``configurations``). A configuration is in

@@ -154,7 +154,8 @@ def test_during_change_bars_are_the_results_numbers(change_result) -> None:
     assert (
         gids(fig, "tolerated:3:voter:2")["tolerated:3:voter:2"].get_height() == 1
     )  # four voters: one failure
-    assert fig._suptitle.get_text() == CHANGE_HEADLINE
+    [headline] = [t for t in fig.texts if t.get_gid() == "headline"]
+    assert headline.get_text() == CHANGE_HEADLINE
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert labels[0] == "3 voters" and labels[2] == "4 voters" and labels[1].startswith("n4 joins")
     assert all(ax.get_ylim()[0] == 0 for ax in fig.axes)
@@ -165,3 +166,23 @@ def test_during_change_plot_writes_the_file(tmp_path, change_result) -> None:
 
     path = plot_during_change(change_result, tmp_path / "change.png")
     assert path.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("sizes", [(3,), (3, 5)])
+def test_during_change_text_fits_in_the_figure(sizes) -> None:
+    """One starting size or two: the headline, legend and titles stay inside the figure."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from raft.experiments.why_odd.figure import during_change_figure
+
+    result = analysis.run_during_change(sizes=sizes, trials=1, runner=SerialRunner())
+    fig = during_change_figure(result)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    for text in [*fig.texts, *(ax.title for ax in fig.axes)]:
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.x1 and box.y1 <= fig.bbox.y1, text.get_text()
+    titles = [ax.title.get_window_extent(renderer) for ax in fig.axes]
+    headline = next(t for t in fig.texts if t.get_gid() == "headline").get_window_extent(renderer)
+    assert all(box.y1 < headline.y0 for box in titles)
