@@ -47,7 +47,7 @@ class MajorityConfig:
 
     def committed_index(self, match: Mapping[str, int]) -> int:
         """The largest index that a majority of voters hold (voters missing from ``match`` hold 0)."""
-        indexes = sorted((match.get(v, 0) for v in self.voters), reverse=True)
+        indexes = sorted([match.get(v, 0) for v in self.voters], reverse=True)
         return indexes[self.majority - 1] if indexes else 0
 
 

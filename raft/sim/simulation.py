@@ -180,9 +180,7 @@ class Simulation:
                 tick_plan=tick_plan,
                 snapshot_write_ms=scenario.storage.snapshot_write_ms,
             )
-        servers = self.servers
-        self.network.is_up = lambda node: servers[node].up
-        self.network.deliver = self._deliver
+        self.network.endpoints = self.servers
         workload = scenario.workload
         latency = self.network.latency
         self.stop_ms = min(workload.effective_stop_ms(duration_ms), duration_ms)
@@ -192,10 +190,10 @@ class Simulation:
             "end_ms": duration_ms,
         }
         self.clients = [
-            Client(self.env, f"c{i}", servers, bus, latency, first_server=i - 1, **client_settings)
+            Client(self.env, f"c{i}", self.servers, bus, latency, first_server=i - 1, **client_settings)
             for i in range(1, workload.clients + 1)
         ]
-        self.script_client = Client(self.env, "script", servers, bus, latency, **client_settings)
+        self.script_client = Client(self.env, "script", self.servers, bus, latency, **client_settings)
         #: The nodes that are down, in the order they crashed (for ``restart: crashed``).
         self.crash_order: list[str] = []
         #: The leadership transfer under way: (target, leader, term, start time), until its outcome is traced.
@@ -233,15 +231,11 @@ class Simulation:
             return drift.get(node, 0.0)
         return stream(self.seed, "clock", node).uniform(-drift, drift) if drift else 0.0
 
-    def _deliver(self, src: str, dst: str, message: Message, msg_id: int) -> None:
-        self.servers[dst].receive(src, message, msg_id)
-
-    def _deliver_checking_transfers(self, src: str, dst: str, message: Message, msg_id: int) -> None:
-        """:meth:`_deliver` once a transfer has begun: a TimeoutNow is checked on arrival (runs without
-        transfers send none, and pay nothing for the check)."""
+    def _inspect_timeout_now(self, src: str, dst: str, message: Message) -> None:
+        """Once a transfer has begun, every delivered TimeoutNow is checked on arrival (runs without transfers
+        send none, and pay nothing for the check)."""
         if isinstance(message, TimeoutNow):
             self._check_timeout_now(src, dst, message)
-        self.servers[dst].receive(src, message, msg_id)
 
     # ------------------------------------------------------------------ run
 
@@ -583,7 +577,7 @@ class Simulation:
             return
         if not self._watching_transfers:
             self._watching_transfers = True
-            self.network.deliver = self._deliver_checking_transfers
+            self.network.inspect = self._inspect_timeout_now
             self.bus.subscribe(
                 self._watch_transfer, [EventType.TRANSFER, EventType.TRANSFER_ABORT, EventType.ROLE]
             )
