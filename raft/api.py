@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from raft.analysis.availability import AVAILABILITY_TYPES, AvailabilityBuilder
+from raft.analysis.availability import AVAILABILITY_MESSAGES, AVAILABILITY_TYPES, AvailabilityBuilder
 from raft.analysis.expectations import Facts, evaluate, expected_violations, run_ok
 from raft.analysis.history import HISTORY_TYPES, LINEARIZABILITY, HistoryRecorder, linearizability_violation
 from raft.analysis.records import ExpectationResult, Summary, ViolationRecord, violation_record
@@ -239,7 +239,7 @@ def simulate(
     )
     summary.subscribe(bus)
     available = AvailabilityBuilder()
-    bus.subscribe(available, AVAILABILITY_TYPES)
+    bus.subscribe(available, AVAILABILITY_TYPES, messages=AVAILABILITY_MESSAGES)
     checker = SafetyChecker()
     checker.subscribe(bus, scenario.cluster.check_quorum)
     if linearizability is None:
