@@ -5,7 +5,7 @@
 leader.
 
 Its memory does not grow with the number of client operations, except by their latencies (8 bytes each, kept
-for the exact percentiles): an operation is remembered from its ``submit`` until its first ``apply`` (only that
+for the exact percentiles, which :func:`nearest_rank_of` finds without a Python object per value): an operation is remembered from its ``submit`` until its first ``apply`` (only that
 one counts it as committed) and its ``ack`` (which gives its latency), then forgotten. Every write is applied
 before it is acknowledged, and a read answered without the log (``read_mode`` ``read_index`` or ``lease``) is
 never applied, so nothing is applied for the first time after its acknowledgement.
@@ -14,8 +14,11 @@ never applied, so nothing is applied for the first time after its acknowledgemen
 from __future__ import annotations
 
 import math
+import operator
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from itertools import compress, repeat
 from typing import Any, Literal, cast, get_args
 
 from raft.analysis.membership import config_changes
@@ -80,6 +83,30 @@ def nearest_rank(sorted_values: Sequence[float], percent: float) -> float | None
         return None
     rank = max(1, math.ceil(percent / 100.0 * len(sorted_values)))
     return sorted_values[rank - 1]
+
+
+#: How many low bits of a value's IEEE 754 pattern :func:`nearest_rank_of` leaves out of its buckets.
+_BUCKET_SHIFT = 40
+
+
+def nearest_rank_of(values: array[float], percent: float) -> float | None:
+    """:func:`nearest_rank` of unsorted values, without a Python object per value (a long run's latencies):
+    non-negative doubles order as their bit patterns do as unsigned integers, so the values are counted by the
+    top bits of their patterns and only the bucket holding the rank is sorted."""
+    if not values:
+        return None
+    bits = memoryview(values).cast("B").cast("Q")
+    if max(bits) >> 63:  # a negative value (or -0.0): no bucket order
+        return nearest_rank(sorted(values), percent)
+    rank = max(1, math.ceil(percent / 100.0 * len(values)))
+    counts = Counter(map(operator.rshift, bits, repeat(_BUCKET_SHIFT)))
+    below = 0
+    for key in sorted(counts):
+        if below + counts[key] >= rank:
+            bucket = compress(values, map(key.__eq__, map(operator.rshift, bits, repeat(_BUCKET_SHIFT))))
+            return sorted(bucket)[rank - below - 1]
+        below += counts[key]
+    raise AssertionError("the ranks add up to the number of values")
 
 
 def _is_read(command: str) -> bool:
@@ -248,14 +275,14 @@ class SummaryBuilder:
     # -------------------------------------------------------------- results
 
     def operations(self, part: Literal["writes", "reads"]) -> Operations:
-        latencies = sorted(self.latencies[part])
+        latencies = self.latencies[part]
         operations: Operations = {
             "submitted": self.submitted[part],
             "committed": self.committed[part],
             "acknowledged": self.acked[part],
             # submitted and not acknowledged by the end (the client was still retrying them), committed or not
             "outstanding": self.submitted[part] - self.acked[part],
-            "latency_ms": {"p50": nearest_rank(latencies, 50), "p99": nearest_rank(latencies, 99)},
+            "latency_ms": {"p50": nearest_rank_of(latencies, 50), "p99": nearest_rank_of(latencies, 99)},
         }
         if part == "reads" and self.answered:
             operations["answered"] = dict(sorted(self.answered.items()))

@@ -121,3 +121,41 @@ def test_subscribed_to_a_bus_it_sums_up_what_calling_it_does() -> None:
         bus.emit(event)  # type: ignore[arg-type]
         called(event)
     assert subscribed.finish() == called.finish() and subscribed.finish()["writes"]["submitted"] == 90
+
+
+def test_percentiles_of_unsorted_latencies_are_the_nearest_ranks_of_the_sorted_ones() -> None:
+    import random
+    from array import array
+
+    from raft.analysis.summary import nearest_rank, nearest_rank_of
+
+    rng = random.Random(3)
+    cases = [
+        [rng.uniform(5, 50) for _ in range(2_001)],
+        [rng.lognormvariate(3, 2) for _ in range(999)] + [0.0] * 10,
+        [7.5] * 100 + [1e-300, 1e300],
+        [rng.choice([1.0, 2.0, 3.0]) for _ in range(50)],
+        [-1.0, 2.0, -0.0, 0.5],  # negative values: sorted the plain way
+        [42.0],
+    ]
+    for values in cases:
+        for percent in (0.1, 1, 50, 99, 99.9, 100):
+            expected = nearest_rank(sorted(values), percent)
+            assert nearest_rank_of(array("d", values), percent) == expected, (percent, len(values))
+    assert nearest_rank_of(array("d"), 50) is None
+
+
+def test_percentiles_of_many_latencies_make_no_object_per_value() -> None:
+    import random
+    import tracemalloc
+    from array import array
+
+    from raft.analysis.summary import nearest_rank_of
+
+    rng = random.Random(5)
+    values = array("d", (rng.uniform(5, 50) for _ in range(200_000)))
+    tracemalloc.start()
+    nearest_rank_of(values, 50)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 2_000_000  # the counts of its buckets; a sorted list of 200,000 floats takes 6.4 MB
