@@ -205,9 +205,8 @@ def test_long_run_memory_is_flat(benchmark: Any, record_figure: Any) -> None:
     with snapshots every 10,000 entries (``storage.snapshot_every``: without them the Raft log itself keeps every
     entry), each in a process of its own. The safety checker and the summary forget what no check needs any
     more; what they still keep per write is its latency (8 bytes, for the exact percentiles: 69 MB over a day
-    of 8.64 million writes). The state machine's client sessions (``raft/core/statemachine.py``) still keep
-    every answer on every server, about 1 KB per write here. The day takes as long as its speed against real
-    time says (tens of minutes)."""
+    of 8.64 million writes). The day takes as long as its speed against real time says (about half an hour).
+    """
     hour, hour_writes = long_run_peak_rss_mb(1)
     day, day_writes = benchmark.pedantic(long_run_peak_rss_mb, args=(24,), rounds=1, iterations=1)
     assert day_writes["committed"] > 20 * hour_writes["committed"]
