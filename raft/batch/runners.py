@@ -35,9 +35,16 @@ def run_chunk(task: Task, chunk: Sequence[Run]) -> list[Row]:
 
 
 def chunked(runs: Sequence[Run], workers: int, most: int = 64) -> list[Sequence[Run]]:
-    """Chunks small enough to keep every worker busy (about 16 per worker) and big enough to be cheap to send."""
-    size = max(1, min(most, math.ceil(len(runs) / max(1, workers * 16))))
-    return [runs[i : i + size] for i in range(0, len(runs), size)]
+    """Consecutive chunks of ``runs``, each about a 16th of a worker's share of the runs not yet chunked (at most
+    ``most``, at least one): big enough to be cheap to send, and shrinking towards the end, so that no worker is
+    left with a long chunk while the others wait."""
+    chunks: list[Sequence[Run]] = []
+    start = 0
+    while start < len(runs):
+        size = max(1, min(most, math.ceil((len(runs) - start) / max(1, workers * 16))))
+        chunks.append(runs[start : start + size])
+        start += size
+    return chunks
 
 
 @dataclass(frozen=True, slots=True)
