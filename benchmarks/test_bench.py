@@ -1,5 +1,5 @@
-"""The five performance figures (cost per message, experiment wall time, speed against real time, scaling with
-cluster size, memory of a sweep), measured with pytest-benchmark.
+"""The six performance figures (cost per message, experiment wall time, speed against real time, scaling with
+cluster size, memory of a sweep, the fuzzer's seeds/s), measured with pytest-benchmark.
 
 Run with ``make bench`` (``pytest benchmarks --benchmark-only``); the figures table is printed at the end.
 """
@@ -7,8 +7,10 @@ Run with ``make bench`` (``pytest benchmarks --benchmark-only``); the figures ta
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -148,4 +150,35 @@ def test_sweep_memory_is_flat(benchmark: Any, record_figure: Any, tmp_path: Path
     large = benchmark.pedantic(_sweep_rss_mb, args=(10_000, tmp_path / "10k.csv"), rounds=1, iterations=1)
     record_figure(
         "sweep peak RSS 1k -> 10k runs", f"{small:.0f} MB -> {large:.0f} MB ({large / small:.2f}x)", "flat"
+    )
+
+
+#: The fuzzer's throughput when issue 16 started: ``raft-sim fuzz --seeds 1-1000 --quiet`` at commit 932a3eb, on
+#: the 2-core development machine, otherwise idle, default jobs (every core): 1000 seeds in 22.1 s.
+FUZZ_SEEDS_PER_S_BEFORE = 45.3
+
+
+def _fuzz_seeds_per_s(seeds: str) -> tuple[float, float]:
+    """The seeds/s and seconds ``raft-sim fuzz --seeds SEEDS --quiet`` prints (default jobs: every core)."""
+    with tempfile.TemporaryDirectory() as out:
+        done = subprocess.run(
+            [sys.executable, "-m", "raft", "fuzz", "--seeds", seeds, "--quiet", "--out", out],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    found = re.search(r"Ran \d+ seeds? in ([\d.]+) s: ([\d.]+) seeds/s", done.stdout)
+    assert found is not None, done.stdout
+    return float(found[2]), float(found[1])
+
+
+def test_fuzz_throughput(benchmark: Any, record_figure: Any) -> None:
+    """(f) the fuzzer's seeds/s over seeds 1-1000, as it prints them (whole campaign, worker start-up included)."""
+    rate, seconds = benchmark.pedantic(_fuzz_seeds_per_s, args=("1-1000",), rounds=1, iterations=1)
+    record_figure(
+        "fuzz --seeds 1-1000",
+        f"{rate:.1f} seeds/s ({seconds:.1f} s; {rate / FUZZ_SEEDS_PER_S_BEFORE:.2f}x "
+        f"the {FUZZ_SEEDS_PER_S_BEFORE} at the start)",
+        f"target >= {2 * FUZZ_SEEDS_PER_S_BEFORE:.1f} (2x)",
     )
