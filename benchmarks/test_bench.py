@@ -50,20 +50,39 @@ def run_json(scenario: Path) -> dict[str, Any]:
     return dict(json.loads(out.stdout))
 
 
+def _in_process_s(scenario: Path) -> float:
+    """Seconds of ``simulate(record=False)`` (safety checked, summary built, no trace), without start-up."""
+    from raft.api import load_scenario
+
+    loaded = load_scenario(scenario)
+    start = time.perf_counter()
+    simulate(loaded, record=False)
+    return time.perf_counter() - start
+
+
 def test_cost_per_delivered_message(benchmark: Any, record_figure: Any) -> None:
-    """(a) the whole ``raft-sim run --json`` process / messages.delivered, in bare simpy events."""
-    summary = benchmark.pedantic(run_json, args=(HERE / "five-nodes-20wps.yaml",), rounds=3, iterations=1)
+    """(a) the whole ``raft-sim run --json`` process (safety checked on every event, no trace; its start-up
+    included) / messages.delivered, in bare simpy events: a ``simpy.Timeout`` with one callback that schedules
+    the next, 200,000 in a row, the heap holding one event (min of 3 runs, measured in the same session). Also
+    the same run in-process (``simulate(record=False)``), without the process start-up."""
+    scenario = HERE / "five-nodes-20wps.yaml"
+    summary = benchmark.pedantic(run_json, args=(scenario,), rounds=3, iterations=1)
     delivered = summary["messages"]["delivered"]
     per_message = benchmark.stats.stats.min / delivered
+    in_process = min(_in_process_s(scenario) for _ in range(3)) / delivered
     bare = min(bare_simpy_event_s() for _ in range(3))
     ratio = per_message / bare
     benchmark.extra_info.update(
-        delivered=delivered, per_message_us=per_message * 1e6, bare_event_us=bare * 1e6
+        delivered=delivered,
+        per_message_us=per_message * 1e6,
+        in_process_us=in_process * 1e6,
+        bare_event_us=bare * 1e6,
     )
     record_figure(
         "cost per delivered message",
-        f"{per_message * 1e6:.1f} us = {ratio:.1f} bare simpy events ({bare * 1e6:.2f} us)",
-        "goal <= 8x, ceiling <= 20x",
+        f"{per_message * 1e6:.1f} us = {ratio:.1f} bare simpy events ({bare * 1e6:.2f} us); "
+        f"in-process {in_process * 1e6:.1f} us = {in_process / bare:.1f}",
+        "target <= 8x",
     )
 
 
@@ -98,15 +117,15 @@ def _scenario(size: int, writes_per_s: float, duration_ms: float, stop_ms: float
 
 
 def test_one_simulated_hour(benchmark: Any, record_figure: Any) -> None:
-    """(c) 5 nodes, 100 writes/s, one simulated hour: how much faster than real time."""
-    scenario = _scenario(5, 100, 3_600_000)
-    result = benchmark.pedantic(lambda: simulate(scenario, seed=1, record=False), rounds=1, iterations=1)
-    assert result.ok
+    """(c) 5 nodes, 100 writes/s, latency 5-10 ms, one simulated hour, the whole ``raft-sim run --json``
+    process: how much faster than real time."""
+    summary = benchmark.pedantic(run_json, args=(HERE / "five-nodes-100wps-1h.yaml",), rounds=1, iterations=1)
+    assert summary["ok"]
     speed = 3600.0 / benchmark.stats.stats.min
     record_figure(
         "5 nodes, 100 w/s, 1 h",
         f"{benchmark.stats.stats.min:.1f} s wall = {speed:.0f}x real time",
-        "target >= 100x",
+        "target >= 150x",
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from raft.analysis.availability import AVAILABILITY_TYPES, AvailabilityBuilder
+from raft.analysis.availability import AVAILABILITY_MESSAGES, AVAILABILITY_TYPES, AvailabilityBuilder
 from raft.analysis.expectations import AVAILABILITY_CHECKS, Facts, evaluate, expected_violations, run_ok
 from raft.analysis.history import HISTORY_TYPES, LINEARIZABILITY, HistoryRecorder, linearizability_violation
 from raft.analysis.records import ExpectationResult, Summary, ViolationRecord, violation_record
@@ -247,7 +247,7 @@ def simulate(
     bus.subscribe(summary, SUMMARY_TYPES)
     available = AvailabilityBuilder() if availability or needs_availability(scenario) else None
     if available is not None:
-        bus.subscribe(available, AVAILABILITY_TYPES)
+        bus.subscribe(available, AVAILABILITY_TYPES, messages=AVAILABILITY_MESSAGES)
     bus.subscribe(SafetyChecker(), checked_types(scenario.cluster.check_quorum))
     if linearizability is None:
         linearizability = wants_linearizability(scenario)

@@ -151,3 +151,36 @@ def test_the_reads_section_commands_give_the_verdicts_they_state(capsys: pytest.
     for path, verdict in runs:
         assert main(["run", str(ROOT / path), "--json"]) == 0
         assert json.loads(capsys.readouterr().out)["linearizable"] == verdict
+
+
+def test_the_why_odd_during_change_command_gives_the_numbers_stated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's --during-change command, run as written (its figure into a scratch folder), and the
+    paragraph's numbers read from its result."""
+    [command] = re.findall(r"^raft-sim (experiment why-odd --during-change --plot \S+)", README, re.MULTILINE)
+    args = command.split()
+    args[args.index("--plot") + 1] = str(tmp_path / args[args.index("--plot") + 1])
+    assert main([*args, "--json", "--quiet"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert Path(args[args.index("--plot") + 1]).stat().st_size > 10_000
+    steps = {(s["n"], s["join"], s["step"]): s for s in data["steps"]}
+    paragraph = README.split("**Why odd, during a change**", 1)[1].split("\n\n", 1)[0]
+    mean, most = re.findall(r"writes waited (\d+) ms on average \(10 seeds, at most (\d+) ms\)", paragraph)[0]
+    assert (
+        round(steps[3, "voter", 1]["unavailable_ms"]),
+        round(steps[3, "voter", 1]["max_unavailable_ms"]),
+    ) == (
+        int(mean),
+        int(most),
+    )
+    [seven] = re.findall(r"Growing 5 → 7: (\d+) ms against none", paragraph)
+    assert round(steps[5, "voter", 1]["unavailable_ms"]) == int(seven)
+    assert all(s["unavailable_ms"] == 0 for s in data["steps"] if s["join"] == "learner")
+    assert [steps[3, join, i]["tolerated"] for join in ("learner", "voter") for i in range(5)] == [
+        1,
+        1,
+        1,
+        1,
+        2,
+    ] * 2

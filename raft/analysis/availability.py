@@ -57,6 +57,8 @@ AVAILABILITY_TYPES: tuple[EventType, ...] = (
     EventType.DELIVER,
     EventType.CONFIG,
 )
+#: The messages whose ``deliver`` events it reads: a leader hears that a follower holds its log.
+AVAILABILITY_MESSAGES: frozenset[str] = frozenset({MessageKind.APPEND_ENTRIES_RESPONSE.value})
 #: Looked up once: a traced run delivers every message through :meth:`AvailabilityBuilder.__call__`.
 _DELIVER: Final = EventType.DELIVER
 _LEADER = Role.LEADER.value

@@ -49,3 +49,13 @@ def majority_split_fraction(n: int) -> float | None:
     if not total:
         return None
     return sum(count for a, count in shapes if n - a >= majority(n)) / total
+
+
+def joint_failures_tolerated(voters: int, outgoing: int) -> int:
+    """How many servers may fail while a configuration still has its quorum, when it is joint (thesis §4.3):
+    ``voters`` servers in C_new and ``outgoing`` in C_old, each half needing its own majority. Failures anywhere
+    break it once they exceed what one half tolerates, so it tolerates the smaller of the two;
+    ``outgoing`` = 0 is a simple configuration of ``voters``. Learners count in no quorum and change nothing."""
+    if outgoing == 0:
+        return failures_tolerated(voters)
+    return min(failures_tolerated(voters), failures_tolerated(outgoing))

@@ -12,6 +12,9 @@ from raft.cli.options import EXIT_OK, non_negative_int
 from raft.errors import RaftSimError
 from raft.files import check_output_file
 
+#: The why-odd options of the size-by-size view only, and their defaults.
+ODD_DEFAULTS = {"mtbf_s": 90.0, "mttr_s": 10.0, "availability_s": 300.0}
+
 #: The timing profiles of the election-timeouts experiment, and the one it runs by default.
 TIMINGS = ("exact", "lan")
 DEFAULT_TIMING = "exact"
@@ -35,11 +38,30 @@ def register(subparsers: Any) -> None:
     which = experiment.add_subparsers(dest="experiment", required=True, metavar="EXPERIMENT")
     odd = which.add_parser("why-odd", help="why clusters have an odd number of servers")
     _common(odd, "trials per case (default 10)")
-    odd.add_argument("--sizes", default="1-9", help="cluster sizes, e.g. 1-9 or 3,4,5 (default 1-9)")
-    odd.add_argument("--mtbf-s", type=float, default=90.0, help="mean time between failures per server (s)")
-    odd.add_argument("--mttr-s", type=float, default=10.0, help="mean time to repair (s)")
     odd.add_argument(
-        "--availability-s", type=float, default=300.0, help="simulated seconds per availability trial"
+        "--sizes",
+        help="cluster sizes, e.g. 1-9 or 3,4,5 (default 1-9); with --during-change the starting sizes n "
+        "(default 3,5)",
+    )
+    odd.add_argument(
+        "--during-change",
+        action="store_true",
+        help="the view during a change instead: each size n grows to n + 2 one server at a time, newcomers "
+        "joining as learners or as voters at once, as many servers down as n tolerates; failures tolerated "
+        "and write unavailability at each configuration in force",
+    )
+    odd.add_argument(
+        "--mtbf-s",
+        type=float,
+        help=f"mean time between failures per server (s, default {ODD_DEFAULTS['mtbf_s']:g})",
+    )
+    odd.add_argument(
+        "--mttr-s", type=float, help=f"mean time to repair (s, default {ODD_DEFAULTS['mttr_s']:g})"
+    )
+    odd.add_argument(
+        "--availability-s",
+        type=float,
+        help=f"simulated seconds per availability trial (default {ODD_DEFAULTS['availability_s']:g})",
     )
     odd.set_defaults(func=run_why_odd)
     timeouts = which.add_parser("election-timeouts", help="Figure 16: time without a leader after a crash")
@@ -109,18 +131,24 @@ def run_why_odd(args: argparse.Namespace) -> int:
     from raft.scenario.base import MAX_NODES
 
     runner = _check(args)
+    if args.during_change:
+        return _run_during_change(args, runner)
     sizes = parse_int_ranges(args.sizes, "--sizes", low=1, high=MAX_NODES) if args.sizes else analysis.SIZES
-    for name in ("mtbf_s", "mttr_s", "availability_s"):
-        if not getattr(args, name) > 0:
+    values = {
+        name: ODD_DEFAULTS[name] if getattr(args, name) is None else getattr(args, name)
+        for name in ODD_DEFAULTS
+    }
+    for name, value in values.items():
+        if not value > 0:
             raise RaftSimError(f"--{name.replace('_', '-')}: must be positive")
     result = analysis.run_why_odd(
         sizes=sizes,
         trials=args.trials or 10,
         seed=args.seed,
         runner=runner,
-        mtbf_s=args.mtbf_s,
-        mttr_s=args.mttr_s,
-        availability_s=args.availability_s,
+        mtbf_s=values["mtbf_s"],
+        mttr_s=values["mttr_s"],
+        availability_s=values["availability_s"],
         progress=show_progress(args.quiet),
     )
     if args.csv:
@@ -130,6 +158,38 @@ def run_why_odd(args: argparse.Namespace) -> int:
 
         figure.plot(result, args.plot)
     return _print(args, result.to_dict(), report.render(result))
+
+
+def _run_during_change(args: argparse.Namespace, runner: Any) -> int:
+    """``why-odd --during-change``: the view of a cluster growing from n to n + 2 (sizes n from 1, and n + 2
+    servers at most :data:`~raft.scenario.base.MAX_NODES`)."""
+    from raft.batch.grid import parse_int_ranges
+    from raft.batch.sweep import show_progress
+    from raft.experiments.why_odd import analysis, report
+    from raft.scenario.base import MAX_NODES
+
+    unused = [name for name in ODD_DEFAULTS if getattr(args, name) is not None]
+    if unused:
+        raise RaftSimError(f"--{unused[0].replace('_', '-')}: not used with --during-change")
+    sizes = (
+        parse_int_ranges(args.sizes, "--sizes", low=1, high=MAX_NODES - 2)
+        if args.sizes
+        else analysis.CHANGE_SIZES
+    )
+    result = analysis.run_during_change(
+        sizes=sizes,
+        trials=args.trials or 10,
+        seed=args.seed,
+        runner=runner,
+        progress=show_progress(args.quiet),
+    )
+    if args.csv:
+        report.write_change_csv(result, args.csv)
+    if args.plot:
+        from raft.experiments.why_odd import figure
+
+        figure.plot_during_change(result, args.plot)
+    return _print(args, result.to_dict(), report.render_during_change(result))
 
 
 def _print(args: argparse.Namespace, data: dict[str, Any], table: str) -> int:

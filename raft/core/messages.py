@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import ClassVar
+from typing import ClassVar, get_args
 
 from raft.core.membership import Configuration
 from raft.core.snapshot import Snapshot
@@ -220,3 +220,5 @@ Message = (
     | InstallSnapshot
     | InstallSnapshotResponse
 )
+#: Every message class, in the order of :data:`Message`.
+MESSAGE_CLASSES: tuple[type[Message], ...] = get_args(Message)

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from raft.core.durability import Durability
 from raft.core.log import RaftLog
@@ -71,6 +73,9 @@ from raft.core.snapshot import Snapshot, SnapshotMetadata, should_snapshot
 from raft.core.statemachine import ApplyResult, Command, KeyValueStore, OpKind
 from raft.core.types import ReadMode, Role
 from raft.errors import RaftSimError
+
+#: A follower's matchIndex, from its :class:`Progress`.
+_MATCH_INDEX = attrgetter("match_index")
 
 if TYPE_CHECKING:
     from raft.core.bugs import Bug
@@ -262,6 +267,11 @@ class RaftNode(LinearizableReads):
         self.votes_granted: set[str] = set()
         self.votes_rejected: set[str] = set()
         self.progress: dict[str, Progress] = {}
+        #: Whether the quorum changed (a new configuration or term) since :meth:`advance_leader_commit_index` last
+        #: looked. Until it does, a follower's matchIndex rising to at most commitIndex cannot commit anything (the
+        #: entries above commitIndex have as many replicas as before), so a reply that confirms no more is not
+        #: counted again.
+        self.quorum_changed = True
         #: The server this leader is handing leadership to, and when it gives up (thesis §3.10); ``None`` and
         #: infinity when no transfer is in progress. Only a leader has a transfer in progress.
         self.transfer_target: str | None = None
@@ -292,6 +302,18 @@ class RaftNode(LinearizableReads):
         self._outbox: list[tuple[str, Message]] = []
         self._notes: list[Note] = [RoleChanged(Role.FOLLOWER, term)]
         self._hard_state_dirty = False
+        #: The receiver rule of each message kind (what :meth:`step` calls after the rule for all servers).
+        self._receivers: dict[type[Message], Callable[[float, str, Any], None]] = {
+            RequestVote: self.handle_request_vote,
+            RequestVoteResponse: self.handle_request_vote_response,
+            AppendEntries: self.handle_append_entries,
+            AppendEntriesResponse: self.handle_append_entries_response,
+            PreVote: self.handle_pre_vote,
+            PreVoteResponse: self.handle_pre_vote_response,
+            TimeoutNow: self.handle_timeout_now,
+            InstallSnapshot: self.handle_install_snapshot,
+            InstallSnapshotResponse: self.handle_install_snapshot_response,
+        }
         self.recover_config()
         self.reset_election_timer(now)
 
@@ -452,6 +474,7 @@ class RaftNode(LinearizableReads):
         self.leader_id = self.id
         next_index = self.log.last_index + 1
         self.progress = {peer: Progress(next_index) for peer in self.peers}
+        self.quorum_changed = True
         self.catch_up = {}
         self._notes.append(RoleChanged(Role.LEADER, self.current_term))
         if self.settings.leader_noop:
@@ -471,25 +494,7 @@ class RaftNode(LinearizableReads):
         self.now = now
         if message.term > self.current_term and self.adopts_term_of(now, message):
             self.step_down_on_higher_term(now, message.term)
-        match message:
-            case RequestVote():
-                self.handle_request_vote(now, sender, message)
-            case RequestVoteResponse():
-                self.handle_request_vote_response(now, sender, message)
-            case AppendEntries():
-                self.handle_append_entries(now, sender, message)
-            case AppendEntriesResponse():
-                self.handle_append_entries_response(now, sender, message)
-            case PreVote():
-                self.handle_pre_vote(now, sender, message)
-            case PreVoteResponse():
-                self.handle_pre_vote_response(now, sender, message)
-            case TimeoutNow():
-                self.handle_timeout_now(now, sender, message)
-            case InstallSnapshot():
-                self.handle_install_snapshot(now, sender, message)
-            case InstallSnapshotResponse():
-                self.handle_install_snapshot_response(now, sender, message)
+        self._receivers[type(message)](now, sender, message)
         if self._tracks_contact:
             self.record_contact(now, sender, message)
         if self._serves_reads and self.role is Role.LEADER:
@@ -789,7 +794,8 @@ class RaftNode(LinearizableReads):
             if progress.on_success(m.match_index):
                 if sender in self.catch_up:
                     self.track_catch_up(now, sender, progress.match_index)
-                self.advance_leader_commit_index()
+                if progress.match_index > self.commit_index or self.quorum_changed:
+                    self.advance_leader_commit_index()
                 if self.progress.get(sender) is not progress:
                     return  # the commit removed the sender from the configuration, or this leader stepped down
             if progress.next_index <= self.log.last_index:
@@ -840,7 +846,11 @@ class RaftNode(LinearizableReads):
         """Leaders: if there exists an N > commitIndex such that a majority of matchIndex[i] >= N, and
         log[N].term == currentTerm, set commitIndex = N; earlier entries commit with it. The leader counts
         itself only for durable entries. Reference: §5.3, §5.4."""
-        match = {peer: p.match_index for peer, p in self.progress.items()}
+        self.quorum_changed = False
+        progress = self.progress
+        match = dict(
+            zip(progress, map(_MATCH_INDEX, progress.values()), strict=True)
+        )  # followers' matchIndex
         match[self.id] = self.durable_index
         candidate = self.voters.committed_index(match)
         if candidate <= self.commit_index:
@@ -1017,6 +1027,7 @@ class RaftNode(LinearizableReads):
         self.config = config
         self.config_index = index
         self.voters = config.quorum(self.majority_off_by_one)
+        self.quorum_changed = True
         me = self.id
         self.peers = tuple(sorted(m for m in config.members if m != me))
         self.voter_peers = tuple(sorted(v for v in config.all_voters if v != me))

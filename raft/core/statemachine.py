@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import NamedTuple
 
 
@@ -35,6 +36,7 @@ _KEY = r"[A-Za-z0-9_][^=\s]*"
 _OP = re.compile(rf"\?(?P<read>{_KEY})|-(?P<delete>{_KEY})|(?P<set>{_KEY})=(?P<value>.*)")
 
 
+@lru_cache(maxsize=4096)  # a command is parsed where it is submitted, applied on every server, and answered
 def parse_op(op: str) -> ParsedOp:
     """The one parser of command strings; ``ValueError`` if ``op`` is not ``key=value``, ``-key`` or ``?key``."""
     match = _OP.fullmatch(op)

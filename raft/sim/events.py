@@ -471,20 +471,55 @@ MessageEvent = SendEvent | DeliverEvent | DropEvent
 Handler = Callable[[Event], None]
 
 
+#: The events of a message on the wire, which a consumer may ask for only for some kinds of message.
+MESSAGE_TYPES = frozenset({EventType.SEND, EventType.DELIVER, EventType.DROP})
+
+
 class EventBus:
     """Dispatches each emitted event to the handlers subscribed to its type, in subscription order."""
 
     def __init__(self) -> None:
         self._handlers: dict[str, list[Handler]] = {}
+        #: Per message event type with a subscriber: the message kinds wanted (``None``: every kind).
+        self._message_kinds: dict[str, frozenset[str] | None] = {}
 
-    def subscribe(self, handler: Handler, types: Iterable[EventType] | None = None) -> None:
-        """Call ``handler`` for every event of ``types`` (all types when ``None``)."""
+    def subscribe(
+        self,
+        handler: Handler,
+        types: Iterable[EventType] | None = None,
+        *,
+        messages: Iterable[str] | None = None,
+    ) -> None:
+        """Call ``handler`` for every event of ``types`` (all types when ``None``); with ``messages``, the
+        message events among them (``send``, ``deliver``, ``drop``) only for messages of those kinds (their
+        ``msg``): the network then builds no event for the other kinds unless somebody else wants them."""
+        kinds = None if messages is None else frozenset(messages)
         for t in ALL_TYPES if types is None else types:
-            self._handlers.setdefault(t, []).append(handler)
+            call = handler
+            if t in MESSAGE_TYPES:
+                wanted = self._message_kinds.get(t, frozenset())
+                self._message_kinds[t] = None if kinds is None or wanted is None else wanted | kinds
+                if kinds is not None:
+                    call = _only_kinds(handler, kinds)
+            self._handlers.setdefault(t, []).append(call)
 
     def wants(self, event_type: EventType) -> bool:
         return event_type in self._handlers
 
+    def message_kinds(self, event_type: EventType) -> frozenset[str] | None:
+        """The message kinds somebody wants ``event_type`` events of (``None``: every kind; empty: none)."""
+        return self._message_kinds.get(event_type, frozenset())
+
     def emit(self, event: Event) -> None:
         for handler in self._handlers.get(event["type"], ()):
             handler(event)
+
+
+def _only_kinds(handler: Handler, kinds: frozenset[str]) -> Handler:
+    """``handler``, called only with the message events of messages of ``kinds``."""
+
+    def call(event: Event) -> None:
+        if event["msg"] in kinds:  # type: ignore[typeddict-item]
+            handler(event)
+
+    return call

@@ -7,19 +7,29 @@ link is cut at arrival, or whose receiver is down, is dropped with that reason.
 
 from __future__ import annotations
 
-import itertools
 import random
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import simpy
 
-from raft.core.messages import Message
+from raft.core.messages import MESSAGE_CLASSES, Message
 from raft.sim.delays import Sampler
 from raft.sim.events import DeliverEvent, DropEvent, EventBus, EventType, SendEvent
 from raft.sim.topology import Topology
 
-Deliver = Callable[[str, str, Message, int], None]
+#: Looks at a message as it is delivered, before its receiver does (how a run checks a TimeoutNow on arrival).
+Inspect = Callable[[str, str, Message], None]
+
+
+class Endpoint(Protocol):
+    """A server as the network sees it: up or down, and the receiver of what arrives while it is up."""
+
+    @property
+    def up(self) -> bool: ...
+
+    def receive(self, src: str, message: Message, msg_id: int) -> None: ...
+
 
 #: Reasons a message is dropped, as written in ``drop`` events: lost at random, its link cut by a partition or
 #: an isolation, its link cut one way by a ``cut`` event, or its receiver down.
@@ -75,17 +85,26 @@ class Network:
         self.duplicate_rate = duplicate_rate
         self.reorder_ms = reorder_ms
         self.topology = Topology(self.nodes)
-        self.is_up: Callable[[str], bool] = lambda node: True
-        self.deliver: Deliver = lambda src, dst, message, msg_id: None
-        self._ids = itertools.count(1)
+        #: The servers messages go to, by name (set by the simulation that owns them).
+        self.endpoints: Mapping[str, Endpoint] = {}
+        #: Called with each delivered message before its receiver gets it, if set.
+        self.inspect: Inspect | None = None
         self.sent = 0
         self.delivered = 0
         self.dropped = 0
-        self._trace_send = bus.wants(EventType.SEND)
-        self._trace_deliver = bus.wants(EventType.DELIVER)
-        self._trace_drop = bus.wants(EventType.DROP)
+        #: The message classes somebody wants each message event of (by the kinds subscribed to).
+        self._trace_send = self._traced(EventType.SEND)
+        self._trace_deliver = self._traced(EventType.DELIVER)
+        self._trace_drop = self._traced(EventType.DROP)
+
+    def _traced(self, event_type: EventType) -> frozenset[type[Message]]:
+        kinds = self.bus.message_kinds(event_type)
+        return frozenset(c for c in MESSAGE_CLASSES if kinds is None or c.kind.value in kinds)
 
     # -------------------------------------------------------------- messages
+
+    def is_up(self, node: str) -> bool:
+        return self.endpoints[node].up
 
     def latency(self) -> float:
         """One draw of the one-way latency (uniform over the configured range, or the configured distribution),
@@ -94,17 +113,18 @@ class Network:
             delay = self.draw_latency()
         else:
             low, high = self.latency_low, self.latency_high
-            delay = low if low == high else self.rng.uniform(low, high)
+            delay = low if low == high else low + (high - low) * self.rng.random()  # random.uniform's formula
         if self.reorder_ms and self.rng.random() < 0.5:
             delay += self.rng.uniform(0.0, self.reorder_ms)
         return delay
 
     def send(self, src: str, dst: str, message: Message, reply_to: int | None) -> None:
-        """Put ``message`` on the wire from ``src`` to ``dst``; it arrives after one latency draw."""
+        """Put ``message`` on the wire from ``src`` to ``dst``; it arrives after one latency draw. Its id is its
+        number among the messages sent (a duplicate shares it)."""
         self.sent += 1
-        msg_id = next(self._ids)
+        msg_id = self.sent
         fields = None  # the message's trace fields, described once for its send and its deliver/drop events
-        if self._trace_send:
+        if type(message) in self._trace_send:
             fields = describe_message(message)
             event: SendEvent = self._describe(_SEND, src, dst, message, msg_id, reply_to, fields)
             self.bus.emit(event)
@@ -117,23 +137,26 @@ class Network:
 
     def _arrive(self, arrival: Any) -> None:
         src, dst, message, msg_id, reply_to, lost, fields = arrival.value
+        receiver = self.endpoints[dst]
         if lost:
             reason = LOSS
         elif (src, dst) in self.topology.cut:
             reason = CUT if (src, dst) in self.topology.cut_one_way else PARTITION
-        elif not self.is_up(dst):
+        elif not receiver.up:
             reason = DOWN
         else:
             self.delivered += 1
-            if self._trace_deliver:
+            if type(message) in self._trace_deliver:
                 delivered: DeliverEvent = self._describe(
                     _DELIVER, src, dst, message, msg_id, reply_to, fields
                 )
                 self.bus.emit(delivered)
-            self.deliver(src, dst, message, msg_id)
+            if self.inspect is not None:
+                self.inspect(src, dst, message)
+            receiver.receive(src, message, msg_id)
             return
         self.dropped += 1
-        if self._trace_drop:
+        if type(message) in self._trace_drop:
             dropped: DropEvent = self._describe(_DROP, src, dst, message, msg_id, reply_to, fields)
             dropped["reason"] = reason
             self.bus.emit(dropped)

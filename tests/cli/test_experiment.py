@@ -114,3 +114,54 @@ def test_the_clis_timings_are_the_schemas_profiles() -> None:
     from raft.scenario.timing import PROFILES
 
     assert tuple(PROFILES) == TIMINGS and DEFAULT_TIMING == "exact"
+
+
+def test_why_odd_during_change_table_csv_json_and_plot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--during-change: the configurations in force while 3 grows to 5, each way of joining; the same numbers in
+    the table, the CSV file and the JSON."""
+    csv, png = tmp_path / "change.csv", tmp_path / "change.png"
+    args = [
+        "experiment",
+        "why-odd",
+        "--during-change",
+        "--sizes",
+        "3",
+        "--trials",
+        "2",
+        "--jobs",
+        "1",
+        "--quiet",
+    ]
+    assert main([*args, "--csv", str(csv), "--plot", str(png)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].startswith("Why odd, during a change") and len(table) == 2 + 10 + 1 + 1 + 2 + 1
+    assert [line.split()[:3] for line in table[2:12]] == [
+        ["3", join, str(step)] for join in ("learner", "voter") for step in range(5)
+    ]
+    assert (
+        csv.read_text().splitlines()[0].startswith("n,join,step,label,configuration,voters,learners,outgoing")
+    )
+    assert png.stat().st_size > 10_000
+    assert main([*args, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["view"] == "during-change" and data["sizes"] == [3]
+    assert [step["tolerated"] for step in data["steps"]] == [1, 1, 1, 1, 2] * 2
+    assert [change["join"] for change in data["changes"]] == ["learner", "voter"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--mtbf-s", "30"], "--mtbf-s: not used with --during-change"),
+        (["--availability-s", "30"], "--availability-s: not used with --during-change"),
+        (["--sizes", "100"], "--sizes: values run from 1 to 99, got 100"),
+    ],
+)
+def test_why_odd_during_change_refuses_what_it_does_not_use(
+    extra: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["experiment", "why-odd", "--during-change", *extra, "--jobs", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1

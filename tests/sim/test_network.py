@@ -9,11 +9,25 @@ import pytest
 import simpy
 
 from raft.core.messages import Message, RequestVote, RequestVoteResponse
-from raft.sim.events import EventBus
+from raft.sim.events import EventBus, EventType
 from raft.sim.network import Network
 
 NODES = ("n1", "n2", "n3")
 PING = RequestVote(1, "n1", 0, 0)
+
+
+class _Endpoint:
+    """A server as the harness has it: up as the harness says, recording what it receives."""
+
+    def __init__(self, harness: Harness, name: str) -> None:
+        self.harness, self.name = harness, name
+
+    @property
+    def up(self) -> bool:
+        return self.harness.up[self.name]
+
+    def receive(self, src: str, message: Message, msg_id: int) -> None:
+        self.harness.received.append((self.harness.env.now, src, self.name, msg_id))
 
 
 class Harness:
@@ -27,12 +41,8 @@ class Harness:
         options.setdefault("latency_ms", (5.0, 5.0))
         self.net = Network(self.env, NODES, random.Random(0), self.bus, **options)
         self.up = dict.fromkeys(NODES, True)
-        self.net.is_up = lambda node: self.up[node]
         self.received: list[tuple[float, str, str, int]] = []
-        self.net.deliver = self._deliver
-
-    def _deliver(self, src: str, dst: str, message: Message, msg_id: int) -> None:
-        self.received.append((self.env.now, src, dst, msg_id))
+        self.net.endpoints = {node: _Endpoint(self, node) for node in NODES}
 
     def at(self, t: float, action: Any) -> None:
         self.env.timeout(t).callbacks.append(lambda _: action())
@@ -202,7 +212,8 @@ def test_untraced_network_emits_nothing_but_counts() -> None:
     seen: list[dict[str, Any]] = []
     bus.subscribe(seen.append, ["role"])
     net = Network(env, NODES, random.Random(0), bus, latency_ms=(1.0, 1.0), drop_rate=0.5)
-    net.deliver = lambda *args: None
+    h = Harness()
+    net.endpoints = {node: _Endpoint(h, node) for node in NODES}
     for _ in range(100):
         net.send("n1", "n2", PING, None)
     env.run()
@@ -251,3 +262,44 @@ def test_a_links_base_latency_is_added_both_ways_and_only_there() -> None:
         (35.0, "n1", "n3"),
         (35.0, "n3", "n1"),
     ]
+
+
+def test_a_subscriber_may_want_the_deliveries_of_some_kinds_only() -> None:
+    env = simpy.Environment()
+    bus = EventBus()
+    answers: list[dict[str, Any]] = []
+    bus.subscribe(answers.append, ["deliver"], messages={"RequestVoteResponse"})
+    assert bus.message_kinds(EventType.DELIVER) == {"RequestVoteResponse"}
+    assert bus.message_kinds(EventType.SEND) == frozenset()
+    net = Network(env, NODES, random.Random(0), bus, latency_ms=(1.0, 1.0))
+    net.endpoints = {node: _Endpoint(Harness(), node) for node in NODES}
+    described: list[Message] = []
+    describe = net._describe
+    net._describe = lambda kind, src, dst, message, *rest: (
+        described.append(message)
+        or describe(  # type: ignore[method-assign]
+            kind, src, dst, message, *rest
+        )
+    )
+    net.send("n1", "n2", PING, None)
+    net.send("n2", "n1", RequestVoteResponse(1, True), 1)
+    env.run()
+    assert [e["msg"] for e in answers] == ["RequestVoteResponse"]
+    assert described == [RequestVoteResponse(1, True)]  # no event was built for the RequestVote
+
+
+def test_every_kind_once_anybody_wants_every_kind() -> None:
+    bus = EventBus()
+    some: list[dict[str, Any]] = []
+    every: list[dict[str, Any]] = []
+    bus.subscribe(some.append, ["deliver"], messages={"RequestVoteResponse"})
+    bus.subscribe(every.append, ["deliver"])
+    assert bus.message_kinds(EventType.DELIVER) is None
+    env = simpy.Environment()
+    net = Network(env, NODES, random.Random(0), bus, latency_ms=(1.0, 1.0))
+    net.endpoints = {node: _Endpoint(Harness(), node) for node in NODES}
+    net.send("n1", "n2", PING, None)
+    net.send("n2", "n1", RequestVoteResponse(1, True), 1)
+    env.run()
+    assert [e["msg"] for e in some] == ["RequestVoteResponse"]
+    assert [e["msg"] for e in every] == ["RequestVote", "RequestVoteResponse"]

@@ -13,18 +13,27 @@
 - the cost of size, from the runs with nobody down: messages per committed write, commit latency (the median over
   runs of each run's median; JSON ``commit_latency_ms``),
   time to the first leader, and the split-vote rate (terms that elected nobody).
+
+The "during a change" view (:func:`run_during_change`) is a second result of the same experiment: a cluster
+growing from n to n + 2 one server at a time, each newcomer joining as a learner or as a voter at once, with one
+typed line per configuration in force (:class:`ChangeStep`: its quorum and the failures it tolerates, computed
+from the configuration the runs used, and the write unavailability measured while it was in force) and one per
+growth (:class:`ChangeLine`).
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
+from raft.analysis.membership import describe_config
 from raft.analysis.quorum_math import (
     availability,
     failures_tolerated,
+    joint_failures_tolerated,
     majority,
     majority_split_fraction,
     split_shapes,
@@ -32,7 +41,14 @@ from raft.analysis.quorum_math import (
 from raft.analysis.summary import nearest_rank
 from raft.batch.runners import Row
 from raft.batch.sweep import Runner
-from raft.experiments.why_odd.trials import availability_trials, crash_trials, partition_trials
+from raft.experiments.why_odd.trials import (
+    JOINS,
+    ChangeTask,
+    availability_trials,
+    change_trials,
+    crash_trials,
+    partition_trials,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -220,3 +236,191 @@ def run_why_odd(
             )
         )
     return WhyOddResult(tuple(sizes), a, tuple(lines))
+
+
+# ------------------------------------------------------------------------------------------ during a change
+
+#: The starting sizes of the during-a-change view: 3 → 5 and 5 → 7.
+CHANGE_SIZES = (3, 5)
+
+
+def step_label(voters: Sequence[str], learners: Sequence[str], outgoing: Sequence[str]) -> str:
+    """``3 voters``, ``3 voters + learner n4``, or, during joint consensus, ``joint 3 → 4 voters``."""
+    if outgoing:
+        return f"joint {len(outgoing)} → {len(voters)} voters"
+    label = f"{len(voters)} voter{'s' if len(voters) != 1 else ''}"
+    return f"{label} + learner {', '.join(learners)}" if learners else label
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeStep:
+    """One configuration in force while n servers grow to n + 2 (``step`` 0 to 4, in order), the newcomers
+    joining as ``join`` (``learner`` or ``voter``): its voters, learners and, during joint consensus, outgoing
+    voters (counts; ``label`` and ``configuration`` name them); ``quorum`` (a majority of the voters) and
+    ``outgoing_quorum`` (of the outgoing voters, ``None`` outside joint consensus), and ``tolerated``, the
+    failures it tolerates (:func:`~raft.analysis.quorum_math.joint_failures_tolerated`), computed; measured over
+    the trials: the mean time it was in force (``in_force_ms``), the mean and largest write unavailability
+    while it was (``unavailable_ms``, ``max_unavailable_ms``), ``availability`` (1 - the sum of unavailable time
+    over the sum of time in force), ``unavailable_by_trial`` (each trial's, in seed order), and
+    ``commit_wait_ms``, the mean time its entry took to commit (``None`` for the initial configuration)."""
+
+    n: int
+    join: str
+    step: int
+    label: str
+    configuration: str
+    voters: int
+    learners: int
+    outgoing: int
+    quorum: int
+    outgoing_quorum: int | None
+    tolerated: int
+    in_force_ms: float
+    unavailable_ms: float
+    max_unavailable_ms: float
+    availability: float
+    unavailable_by_trial: tuple[float, ...]
+    commit_wait_ms: float | None
+    trials: int
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["unavailable_by_trial"] = list(self.unavailable_by_trial)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeLine:
+    """A whole growth from n to n + 2, the newcomers joining as ``join``: the fewest failures tolerated by any
+    configuration on the way, and over the trials the mean and largest write unavailability during the change
+    (from the crash to the end of the run, ``change_ms``) and the availability (1 - unavailable / change)."""
+
+    n: int
+    join: str
+    tolerated_least: int
+    change_ms: float
+    unavailable_ms: float
+    max_unavailable_ms: float
+    availability: float
+    trials: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class DuringChangeResult:
+    """The during-a-change view: one :class:`ChangeStep` per (n, join, step), one :class:`ChangeLine` per
+    (n, join), and the task that ran (its times and settings)."""
+
+    sizes: tuple[int, ...]
+    task: ChangeTask
+    steps: tuple[ChangeStep, ...]
+    lines: tuple[ChangeLine, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        task = self.task
+        return {
+            "experiment": "why-odd",
+            "view": "during-change",
+            "sizes": list(self.sizes),
+            "fail_ms": task.fail_ms,
+            "join_ms": [task.join_ms, task.join_ms + task.step_ms],
+            "entries_per_append": task.entries_per_append,
+            "stall_ms": task.stall_ms,
+            "steps": [step.to_dict() for step in self.steps],
+            "changes": [line.to_dict() for line in self.lines],
+        }
+
+    def frame(self) -> pd.DataFrame:
+        """One row per configuration in force, indexed by (n, join, step): the rows of the CSV file."""
+        import pandas as pd
+
+        return pd.DataFrame([step.to_dict() for step in self.steps]).set_index(["n", "join", "step"])
+
+    def changes_frame(self) -> pd.DataFrame:
+        """One row per growth, indexed by (n, join)."""
+        import pandas as pd
+
+        return pd.DataFrame([line.to_dict() for line in self.lines]).set_index(["n", "join"])
+
+
+def change_step(n: int, join: str, position: int, trial_steps: Sequence[dict[str, Any]]) -> ChangeStep:
+    """The line of one configuration in force from its record in every trial (:func:`trials.change_steps`);
+    the trials must agree on the configuration: they run the same events."""
+    names = [(tuple(s["voters"]), tuple(s["learners"]), tuple(s["outgoing"])) for s in trial_steps]
+    if len(set(names)) != 1:
+        raise AssertionError(
+            f"n={n} {join}: the trials used different configurations at step {position}: {names}"
+        )
+    voters, learners, outgoing = names[0]
+    in_force = [s["in_force_ms"] for s in trial_steps]
+    unavailable = [s["unavailable_ms"] for s in trial_steps]
+    waits = [s["commit_wait_ms"] for s in trial_steps if s["commit_wait_ms"] is not None]
+    return ChangeStep(
+        n=n,
+        join=join,
+        step=position,
+        label=step_label(voters, learners, outgoing),
+        configuration=describe_config(voters, learners, outgoing),
+        voters=len(voters),
+        learners=len(learners),
+        outgoing=len(outgoing),
+        quorum=majority(len(voters)),
+        outgoing_quorum=majority(len(outgoing)) if outgoing else None,
+        tolerated=joint_failures_tolerated(len(voters), len(outgoing)),
+        in_force_ms=sum(in_force) / len(in_force),
+        unavailable_ms=sum(unavailable) / len(unavailable),
+        max_unavailable_ms=max(unavailable),
+        availability=1.0 - sum(unavailable) / sum(in_force) if sum(in_force) else math.nan,
+        unavailable_by_trial=tuple(unavailable),
+        commit_wait_ms=sum(waits) / len(waits) if waits else None,
+        trials=len(trial_steps),
+    )
+
+
+def run_during_change(
+    *,
+    sizes: Sequence[int] = CHANGE_SIZES,
+    trials: int = 10,
+    seed: int = 1,
+    runner: Runner,
+    progress: bool = False,
+) -> DuringChangeResult:
+    """The during-a-change view: for each n, ``trials`` growths to n + 2 per way of joining
+    (:class:`~raft.experiments.why_odd.trials.ChangeTask`); one line per configuration in force and per growth."""
+    task, rows = change_trials(sizes, trials=trials, seed=seed, runner=runner, progress=progress)
+    rows = sorted(rows, key=lambda row: row["run"])
+    unsafe = [row for row in rows if row["outcome"] == "unsafe"]
+    if unsafe:
+        raise AssertionError(
+            f"a during-a-change trial broke safety: {unsafe[0]['key']}: {unsafe[0]['message']}"
+        )
+    steps: list[ChangeStep] = []
+    lines: list[ChangeLine] = []
+    for n in sizes:
+        for join in JOINS:
+            mine = [row for row in rows if row["n"] == n and row["join"] == join]
+            runs = [json.loads(row["steps"]) for row in mine]
+            count = min(len(run) for run in runs)
+            if any(len(run) != count for run in runs):
+                raise AssertionError(
+                    f"n={n} {join}: the trials went through different numbers of configurations"
+                )
+            mine_steps = [change_step(n, join, i, [run[i] for run in runs]) for i in range(count)]
+            steps.extend(mine_steps)
+            unavailable = [row["unavailable_ms"] for row in mine]
+            change = sum(row["change_ms"] for row in mine)
+            lines.append(
+                ChangeLine(
+                    n=n,
+                    join=join,
+                    tolerated_least=min(step.tolerated for step in mine_steps),
+                    change_ms=change / len(mine),
+                    unavailable_ms=sum(unavailable) / len(mine),
+                    max_unavailable_ms=max(unavailable),
+                    availability=1.0 - sum(unavailable) / change,
+                    trials=len(mine),
+                )
+            )
+    return DuringChangeResult(tuple(sizes), task, tuple(steps), tuple(lines))

@@ -9,6 +9,13 @@ simulated dots and the size labels of every panel; a legend says so); a size wit
 
 Artists carry a ``gid``: ``computed:PANEL:N`` for bars, ``simulated:PANEL:N`` for simulated points (PANEL is
 ``tolerated``, ``splits`` or ``availability``), ``na:N`` for an "n/a" mark, ``headline`` for the headline.
+
+The during-a-change figure (``--during-change --plot``, :func:`during_change_figure`): one row per starting
+size n, the five configurations in force on the way to n + 2 along the x axis, newcomers joining as learners
+(blue) or as voters at once (orange). Left: the failures each tolerates (computed from the configuration the
+runs used; its quorum written on the bar). Right: the write unavailability while it was in force, the mean as a
+bar and each trial as a dot. Gids: ``tolerated:N:JOIN:STEP``, ``unavailable:N:JOIN:STEP``, ``trials:N:JOIN:STEP``
+and ``headline``.
 """
 
 from __future__ import annotations
@@ -22,7 +29,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from raft.experiments.why_odd.analysis import SizeLine, WhyOddResult
+from raft.analysis.quorum_math import failures_tolerated
+from raft.experiments.why_odd.analysis import ChangeStep, DuringChangeResult, SizeLine, WhyOddResult
 from raft.plots.files import save_figure
 
 #: Odd sizes green, even sizes magenta: light for computed bars, dark for simulated points and size labels.
@@ -176,3 +184,144 @@ def _bars_and_points(ax: Any, lines: Sequence[SizeLine], panel: str, computed: s
 def plot(result: WhyOddResult, path: str | os.PathLike[str]) -> Path:
     """Save the four-panel figure (:func:`why_odd_figure`) to ``path``."""
     return save_figure(why_odd_figure(result), path, dpi=80)
+
+
+#: The colour of each way of joining in the during-a-change figure, and its legend.
+JOIN_COLORS = {"learner": "#2c7bb6", "voter": "#e66101"}
+JOIN_LABELS = {
+    "learner": "joins as a learner, promoted once caught up (add, promote)",
+    "voter": "joins as a voter at once (change: {add: [...]}, joint)",
+}
+CHANGE_HEADLINE = (
+    "Growing one server at a time: the even step tolerates no more failures than the odd one before it,\n"
+    "and an empty server that votes at once stalls writes until it catches up; a learner does not"
+)
+
+
+def during_change_figure(result: DuringChangeResult) -> Figure:
+    """The during-a-change view: one row per starting size n, failures tolerated (left) and write
+    unavailability (right) at each configuration in force, each trial's as a dot over the mean's bar."""
+    sizes = result.sizes
+    height = 3.4 * len(sizes) + 1.5
+    fig = Figure(figsize=(11, height))
+    axes = fig.subplots(len(sizes), 2, squeeze=False)
+    width = 0.38
+    highest = max([1.0, *(step.max_unavailable_ms for step in result.steps)]) * 1.15
+    for row, n in enumerate(sizes):
+        left, right = axes[row][0], axes[row][1]
+        mine = [step for step in result.steps if step.n == n]
+        for offset, join in ((-width / 2, "learner"), (width / 2, "voter")):
+            color = JOIN_COLORS[join]
+            for step in (s for s in mine if s.join == join):
+                x = step.step + offset
+                left.bar(
+                    [x],
+                    [step.tolerated],
+                    width,
+                    color=color,
+                    alpha=0.85,
+                    gid=f"tolerated:{n}:{join}:{step.step}",
+                )
+                left.text(x, step.tolerated + 0.05, _quorum_text(step), ha="center", va="bottom", fontsize=7)
+                right.bar(
+                    [x],
+                    [step.unavailable_ms],
+                    width,
+                    color=color,
+                    alpha=0.85,
+                    gid=f"unavailable:{n}:{join}:{step.step}",
+                )
+                dots = step.unavailable_by_trial
+                right.plot(
+                    [x] * len(dots),
+                    dots,
+                    "o",
+                    ms=3,
+                    mfc="white",
+                    mec="black",
+                    mew=0.6,
+                    zorder=3,
+                    gid=f"trials:{n}:{join}:{step.step}",
+                )
+        labels = _step_labels(mine)
+        for axis in (left, right):
+            axis.set_xticks(range(len(labels)))
+            axis.set_xticklabels(labels, fontsize=8)
+            axis.set_xlim(-0.6, len(labels) - 0.4)
+        most = max(step.tolerated for step in mine)
+        left.set_ylim(0, most + 1)
+        left.set_yticks(range(most + 1))
+        left.set_ylabel("failures tolerated", fontsize=9)
+        left.set_title(f"{n} → {n + 2}: failures tolerated (q: quorum)", fontsize=10)
+        right.set_ylim(0, highest)
+        right.set_ylabel("ms; bars: mean, dots: each trial", fontsize=8)
+        right.set_title(
+            f"{n} → {n + 2}: writes unavailable while in force ({failures_tolerated(n)} down from "
+            f"{result.task.fail_ms:.0f} ms)",
+            fontsize=10,
+        )
+    axes[-1][0].set_xlabel("configuration in force", fontsize=9)
+    axes[-1][1].set_xlabel("configuration in force", fontsize=9)
+    top = 1 - 1.2 / height
+    fig.text(
+        0.5,
+        1 - 0.1 / height,
+        CHANGE_HEADLINE,
+        ha="center",
+        va="top",
+        fontsize=10.5,
+        fontweight="bold",
+        gid="headline",
+    )
+    fig.legend(
+        handles=[Patch(facecolor=JOIN_COLORS[j], alpha=0.85, label=JOIN_LABELS[j]) for j in JOIN_COLORS],
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1 - 0.62 / height),
+        ncol=2,
+        fontsize=8.5,
+        frameon=False,
+    )
+    fig.text(
+        0.5,
+        1 - 1.05 / height,
+        "q3+2: joint consensus (thesis §4.3), a majority of the new voters (3) and one of the old (2)",
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        color="#444444",
+    )
+    fig.tight_layout(rect=(0, 0, 1, top))
+    return fig
+
+
+def _quorum_text(step: ChangeStep) -> str:
+    return f"q{step.quorum}" if step.outgoing_quorum is None else f"q{step.quorum}+{step.outgoing_quorum}"
+
+
+def _step_labels(steps: Sequence[ChangeStep]) -> list[str]:
+    """One x label per step: the voters once settled (``4 voters``), the newcomer while it joins
+    (``n4 joins``: as a learner, or in a joint configuration)."""
+    by_step: dict[int, list[ChangeStep]] = {}
+    for step in steps:
+        by_step.setdefault(step.step, []).append(step)
+    labels = []
+    for position in sorted(by_step):
+        step = by_step[position][0]
+        if any(s.learners or s.outgoing for s in by_step[position]):
+            learner = next((s for s in by_step[position] if s.learners), None)
+            joint = next((s for s in by_step[position] if s.outgoing), None)
+            newcomer = learner.configuration.rsplit(" ", 1)[-1] if learner else ""
+            words = [f"{newcomer} joins" if newcomer else "joining"]
+            if learner:
+                words.append(f"learner: q{learner.quorum}")
+            if joint:
+                words.append(f"joint: q{joint.quorum}+{joint.outgoing_quorum}")
+            labels.append("\n".join(words))
+        else:
+            labels.append(f"{step.voters} voters")
+    return labels
+
+
+def plot_during_change(result: DuringChangeResult, path: str | os.PathLike[str]) -> Path:
+    """Save the during-a-change figure (:func:`during_change_figure`) to ``path``."""
+    return save_figure(during_change_figure(result), path, dpi=80)

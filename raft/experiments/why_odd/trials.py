@@ -5,17 +5,22 @@ per run:
 - two-way partitions: n servers split a | n-a from the start (one partition per split shape);
 - independent failures: every server fails and recovers independently (exponential times to failure and to
   repair) while a client writes, measuring the fraction of time writes were not unavailable
-  (:mod:`raft.analysis.availability`) and the fraction of time a majority was up.
+  (:mod:`raft.analysis.availability`) and the fraction of time a majority was up;
+- during a change (``--during-change``): n servers grow to n + 2 one server at a time, each newcomer joining
+  as a learner or as a voter at once, with as many servers down as n tolerates; one row per run, with the
+  configuration in force at each step and the write unavailability while it was (:func:`change_steps`).
 """
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from raft.analysis.quorum_math import majority, split_shapes
+from raft.analysis.quorum_math import failures_tolerated, majority, split_shapes
+from raft.analysis.records import Summary
 from raft.api import simulate
 from raft.batch.grid import Run
 from raft.batch.runners import Row
@@ -30,18 +35,30 @@ BASE: dict[str, Any] = {
 }
 
 
-def scenario(name: str, n: int, duration_ms: float, events: list[dict[str, Any]], **workload: Any) -> Any:
-    """The scenario of one trial: n servers of :data:`BASE` with these events, workload keys overridden."""
+def scenario(
+    name: str,
+    n: int,
+    duration_ms: float,
+    events: list[dict[str, Any]],
+    *,
+    cluster: dict[str, Any] | None = None,
+    analysis: dict[str, Any] | None = None,
+    **workload: Any,
+) -> Any:
+    """The scenario of one trial: n servers of :data:`BASE` with these events, workload keys overridden (and
+    cluster keys, and the ``analysis`` section, when given)."""
     from raft.scenario import parse_scenario
 
     data = {
         "name": name,
         "duration_ms": duration_ms,
-        "cluster": {**BASE["cluster"], "size": n},
+        "cluster": {**BASE["cluster"], "size": n, **(cluster or {})},
         "network": BASE["network"],
         "workload": {**BASE["workload"], **workload},
         "events": events,
     }
+    if analysis:
+        data["analysis"] = analysis
     return parse_scenario(data, f"<why-odd {name}>")
 
 
@@ -174,12 +191,126 @@ class AvailabilityTask:
         }
 
 
+#: How a newcomer joins in the during-a-change view: as a ``learner`` (``add``, then ``promote``, which waits
+#: until it has caught up; thesis §4.2.1), or as a ``voter`` at once (a joint ``change`` adding it, as in
+#: scenarios/membership/add-voter-without-learner.yaml: ``add`` always starts a learner).
+JOINS = ("learner", "voter")
+
+#: The columns of a during-a-change trial: ``steps`` (JSON, :func:`change_steps`), and over the whole change
+#: (from the crash to the end) its length and the write unavailability in it.
+CHANGE_COLUMNS = (
+    Column("outcome", "str"),
+    Column("steps", "str"),
+    Column("change_ms", "float"),
+    Column("unavailable_ms", "float"),
+)
+
+
+def overlap_ms(periods: Iterable[tuple[float, float]], start: float, end: float) -> float:
+    """How much of [start, end) the periods cover (the periods do not overlap one another)."""
+    return sum(max(0.0, min(to, end) - max(frm, start)) for frm, to in periods)
+
+
+def change_steps(
+    summary: Summary, nodes: Sequence[str], start_ms: float, end_ms: float
+) -> list[dict[str, Any]]:
+    """The configurations in force from ``start_ms`` to ``end_ms``, in order: the initial one (the voters
+    ``nodes``) and each configuration entry of the run (the summary's ``configurations``). A configuration is in
+    force, at the leader that appended it, from its ``appended_ms`` until the next one is appended (a server
+    uses the latest configuration in its log, committed or not: thesis §4.1). For each: its voters, learners
+    and outgoing voters (joint), ``in_force_ms``, ``unavailable_ms`` (the run's write unavailability within that
+    time) and ``commit_wait_ms``, how long its entry took to commit (``None`` for the initial one, or when it
+    never committed)."""
+    periods = [(p["from_ms"], p["to_ms"]) for p in summary["unavailable"]]
+    configs = sorted(summary["configurations"], key=lambda c: (c["appended_ms"], c["index"]))
+    steps: list[dict[str, Any]] = [
+        {"voters": list(nodes), "learners": [], "outgoing": [], "from_ms": start_ms, "commit_wait_ms": None}
+    ]
+    for config in configs:
+        committed = config["committed_ms"]
+        steps.append(
+            {
+                "voters": config["voters"],
+                "learners": config["learners"],
+                "outgoing": config.get("outgoing", []),
+                "from_ms": max(start_ms, config["appended_ms"]),
+                "commit_wait_ms": None if committed is None else committed - config["appended_ms"],
+            }
+        )
+    for step, after in zip(steps, [*steps[1:], None], strict=True):
+        to = end_ms if after is None else after["from_ms"]
+        step["in_force_ms"] = to - step["from_ms"]
+        step["unavailable_ms"] = overlap_ms(periods, step["from_ms"], to)
+    return steps
+
+
+@dataclass(frozen=True)
+class ChangeTask:
+    """n servers grow to n + 2 one server at a time while two clients write: at ``fail_ms`` as many followers
+    crash as n servers tolerate (failures_tolerated(n), which is also what n + 1 tolerate) and stay down; the
+    first newcomer joins at ``join_ms``, the second ``step_ms`` later, each as a learner promoted
+    ``promote_after_ms`` later (the promotion waits until it has caught up) or as a voter at once (param
+    ``join``, :data:`JOINS`). Each AppendEntries carries ``entries_per_append`` entries, so that a newcomer needs
+    many round trips to catch up, as a real one that must fetch a long log or a large snapshot does; write
+    unavailability counts stalls longer than ``stall_ms`` (the scenario's ``analysis.stall_ms``)."""
+
+    fail_ms: float = 1800.0
+    join_ms: float = 2000.0
+    step_ms: float = 2500.0
+    promote_after_ms: float = 300.0
+    entries_per_append: int = 1
+    stall_ms: float = 100.0
+    writes_per_s: float = 20.0
+
+    @property
+    def duration_ms(self) -> float:
+        return self.join_ms + 2 * self.step_ms
+
+    def events(self, n: int, join: str) -> list[dict[str, Any]]:
+        """The crashes and the two joins of a growth from n, newcomers n(n+1) and n(n+2)."""
+        events: list[dict[str, Any]] = [
+            {"at_ms": self.fail_ms, "crash": "follower"} for _ in range(failures_tolerated(n))
+        ]
+        for i, newcomer in enumerate((f"n{n + 1}", f"n{n + 2}")):
+            at = self.join_ms + i * self.step_ms
+            if join == "learner":
+                events.append({"at_ms": at, "add": newcomer})
+                events.append({"at_ms": at + self.promote_after_ms, "promote": newcomer})
+            else:
+                events.append({"at_ms": at, "change": {"add": [newcomer]}})
+        return events
+
+    def __call__(self, run: Run) -> dict[str, Any]:
+        p = dict(run.params)
+        n, join = p["n"], p["join"]
+        trial = scenario(
+            f"grow-{n}-to-{n + 2}-{join}",
+            n,
+            self.duration_ms,
+            self.events(n, join),
+            cluster={"spares": 2, "max_entries_per_append": self.entries_per_append},
+            analysis={"stall_ms": self.stall_ms},
+            clients=2,
+            writes_per_s=self.writes_per_s,
+            stop_ms=self.duration_ms,
+        )
+        summary = simulate(trial, seed=run.seed, record=False).summary
+        nodes = [f"n{i}" for i in range(1, n + 1)]
+        steps = change_steps(summary, nodes, self.fail_ms, self.duration_ms)
+        return {
+            "outcome": figures(summary)["outcome"],
+            "steps": json.dumps(steps),
+            "change_ms": self.duration_ms - self.fail_ms,
+            "unavailable_ms": sum(step["unavailable_ms"] for step in steps),
+        }
+
+
 # ------------------------------------------------------------------------------------------ batches
 
 
 def runs(
     sizes: Sequence[int],
-    extra: Callable[[int], Iterable[tuple[tuple[str, int], ...]]],
+    extra: Callable[[int], Iterable[tuple[tuple[str, Any], ...]]],
     trials: int,
     seed: int,
 ) -> list[Run]:
@@ -259,3 +390,24 @@ def availability_trials(
         ).rows
         or []
     )
+
+
+def change_trials(
+    sizes: Sequence[int], *, trials: int, seed: int, runner: Runner, progress: bool = False
+) -> tuple[ChangeTask, list[Row]]:
+    """For each starting size n and each way of joining (:data:`JOINS`), ``trials`` runs of :class:`ChangeTask`;
+    the task and its rows."""
+    task = ChangeTask()
+    cols = columns_for((Column("n", "int"), Column("join", "str")), CHANGE_COLUMNS)
+    rows = (
+        execute(
+            task,
+            runs(sizes, lambda n: [(("join", join),) for join in JOINS], trials, seed),
+            columns=cols,
+            runner=runner,
+            progress=progress,
+            description="why-odd during a change",
+        ).rows
+        or []
+    )
+    return task, rows

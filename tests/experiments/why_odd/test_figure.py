@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import matplotlib.colors
 import pytest
 
 from raft.analysis.quorum_math import availability, failures_tolerated, majority, majority_split_fraction
@@ -123,3 +124,65 @@ def test_every_title_fits_in_the_figure():
     for ax in fig.axes:
         box = ax.title.get_window_extent(canvas.get_renderer())
         assert box.x0 >= 0 and box.x1 <= fig.bbox.x1, ax.title.get_text()
+
+
+# ------------------------------------------------------------------------------------------ during a change
+
+
+@pytest.fixture(scope="module")
+def change_result() -> analysis.DuringChangeResult:
+    return analysis.run_during_change(sizes=(3,), trials=2, runner=SerialRunner())
+
+
+def test_during_change_bars_are_the_results_numbers(change_result) -> None:
+    """Top: failures tolerated per configuration, each way of joining in its colour; bottom: the mean
+    unavailability, each trial a dot."""
+    from raft.experiments.why_odd.figure import CHANGE_HEADLINE, JOIN_COLORS, during_change_figure
+
+    fig = during_change_figure(change_result)
+    tolerated, unavailable = gids(fig, "tolerated:"), gids(fig, "unavailable:")
+    dots = gids(fig, "trials:")
+    assert len(tolerated) == len(unavailable) == len(dots) == 10
+    for step in change_result.steps:
+        key = f"{step.n}:{step.join}:{step.step}"
+        assert tolerated[f"tolerated:{key}"].get_height() == step.tolerated
+        assert unavailable[f"unavailable:{key}"].get_height() == step.unavailable_ms
+        assert list(dots[f"trials:{key}"].get_ydata()) == list(step.unavailable_by_trial)
+        assert tolerated[f"tolerated:{key}"].get_facecolor()[:3] == pytest.approx(
+            matplotlib.colors.to_rgb(JOIN_COLORS[step.join])
+        )
+    assert (
+        gids(fig, "tolerated:3:voter:2")["tolerated:3:voter:2"].get_height() == 1
+    )  # four voters: one failure
+    [headline] = [t for t in fig.texts if t.get_gid() == "headline"]
+    assert headline.get_text() == CHANGE_HEADLINE
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels[0] == "3 voters" and labels[2] == "4 voters" and labels[1].startswith("n4 joins")
+    assert all(ax.get_ylim()[0] == 0 for ax in fig.axes)
+
+
+def test_during_change_plot_writes_the_file(tmp_path, change_result) -> None:
+    from raft.experiments.why_odd.figure import plot_during_change
+
+    path = plot_during_change(change_result, tmp_path / "change.png")
+    assert path.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("sizes", [(3,), (3, 5)])
+def test_during_change_text_fits_in_the_figure(sizes) -> None:
+    """One starting size or two: the headline, legend and titles stay inside the figure."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from raft.experiments.why_odd.figure import during_change_figure
+
+    result = analysis.run_during_change(sizes=sizes, trials=1, runner=SerialRunner())
+    fig = during_change_figure(result)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    for text in [*fig.texts, *(ax.title for ax in fig.axes)]:
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.x1 and box.y1 <= fig.bbox.y1, text.get_text()
+    titles = [ax.title.get_window_extent(renderer) for ax in fig.axes]
+    headline = next(t for t in fig.texts if t.get_gid() == "headline").get_window_extent(renderer)
+    assert all(box.y1 < headline.y0 for box in titles)
