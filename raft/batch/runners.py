@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
@@ -67,10 +68,11 @@ def ignore_interrupts() -> None:
 
 
 def start_method() -> str:
-    """How local workers start: forked from this process on Linux (at once, with every module it already
-    imported: a spawned worker imports the simulator anew, about a second of a campaign on two cores), spawned
-    elsewhere (where forking a process that may run threads is unsafe)."""
-    return "fork" if sys.platform == "linux" else "spawn"
+    """How local workers start: forked from this process on Linux when it runs no other thread (at once, with
+    every module it already imported: a spawned worker imports the simulator anew, about a second of a campaign
+    on two cores); spawned otherwise (forking a process that runs threads can deadlock the child, and is unsafe
+    on macOS)."""
+    return "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,6 +166,9 @@ def progress_bar(total: int, initial: int, enabled: bool, description: str, unit
         return _NoBar()
     from tqdm import tqdm
 
+    tqdm.monitor_interval = (
+        0  # no monitor thread: the workers of raft.batch.runners are forked from a lone thread
+    )
     return tqdm(
         total=total, initial=initial, unit=unit, desc=description, file=sys.stderr, dynamic_ncols=True
     )

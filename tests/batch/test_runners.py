@@ -27,3 +27,27 @@ def test_chunks_shrink_towards_the_end_so_no_worker_is_left_with_a_long_one() ->
 
 def test_chunks_are_at_most_most() -> None:
     assert max(len(chunk) for chunk in chunked(runs(10_000), 1, most=16)) == 16
+
+
+def test_workers_are_forked_only_from_a_process_running_one_thread() -> None:
+    import subprocess
+    import sys
+    import threading
+
+    from raft.batch.runners import start_method
+
+    alone = subprocess.run(
+        [sys.executable, "-c", "from raft.batch.runners import start_method; print(start_method())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    assert alone == ("fork" if sys.platform == "linux" else "spawn")
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert start_method() == "spawn"
+    finally:
+        release.set()
+        other.join()
