@@ -35,6 +35,7 @@ Both need only ``meta`` (nodes, settings), ``role``, ``crash``, ``commit``, ``su
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -135,6 +136,8 @@ class _Leadership:
     contact: float
     #: Each follower's latest successful AppendEntries response in this term.
     answered: dict[str, float] = field(default_factory=dict)
+    #: The values of ``answered``, in ascending order (each new answer is the latest: it goes at the end).
+    times: list[float] = field(default_factory=list)
     #: Its periods without a majority so far, as (from_ms, to_ms).
     gaps: list[tuple[float, float]] = field(default_factory=list)
 
@@ -253,6 +256,11 @@ class AvailabilityBuilder:
         if leading is None or event["term"] != leading.term:
             return
         t = event["t_ms"]
+        times = leading.times
+        before = leading.answered.get(event["from"])
+        if before is not None:
+            del times[bisect_left(times, before)]
+        times.append(t)
         leading.answered[event["from"]] = t
         halves = self._halves.get(event["to"]) if self._halves else None
         if halves is not None:
@@ -262,9 +270,9 @@ class AvailabilityBuilder:
             contact = max(leading.since, latest)
         else:
             others = self.majority - 1  # the leader counts itself
-            if len(leading.answered) < others:
+            if len(times) < others:
                 return
-            contact = max(leading.since, sorted(leading.answered.values(), reverse=True)[others - 1])
+            contact = max(leading.since, times[-others])  # the others-th latest answer
         if contact > leading.contact:
             self._close_gap(leading, t)
             leading.contact = contact

@@ -330,13 +330,13 @@ class RaftNode(LinearizableReads):
         log_from = self.durability.hand_out(log.last_index, log.last_term) if log_changed else None
         if log_from is not None and log_from <= log.offset:  # the snapshot stored with it covers the rest
             log_from = log.offset + 1
-        ready = Ready(
-            messages=tuple(self._outbox),
-            hard_state=self.hard_state if self._hard_state_dirty else None,
-            log_from=log_from,
-            entries=log.slice(log_from, log.last_index - log_from + 1) if log_from is not None else (),
-            notes=tuple(self._notes),
-            snapshot=self.snapshot if self._snapshot_unsent else None,
+        ready = Ready(  # in field order (messages, hard_state, log_from, entries, notes, snapshot): made per input
+            tuple(self._outbox),
+            self.hard_state if self._hard_state_dirty else None,
+            log_from,
+            log.slice(log_from, log.last_index - log_from + 1) if log_from is not None else (),
+            tuple(self._notes),
+            self.snapshot if self._snapshot_unsent else None,
         )
         self._outbox.clear()
         self._notes.clear()

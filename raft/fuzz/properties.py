@@ -76,7 +76,7 @@ def missing_acknowledged_write(result: Result, settle_ms: float = SETTLE_MS) -> 
             return Violation(
                 ACKED_WRITES,
                 result.outcome.end_ms,
-                tuple(n for n in voters if n not in holders),
+                tuple(n for n in sorted(voters) if n not in holders),
                 None,
                 index,
                 f"{what}, is held by only {len(holders)} of the {len(voters)} voters at the end",
