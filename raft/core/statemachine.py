@@ -2,12 +2,15 @@
 
 Commands are short strings: ``x=1`` sets ``x`` to ``1``, ``-x`` deletes ``x``, ``?x`` reads ``x`` through the
 log. A command carries its client's id and sequence number, so that a retried command that ends up in the log
-twice is applied at most once (the thesis, §6.3).
+twice is applied at most once (the thesis, §6.3). It also carries the lowest sequence number its client was still
+waiting on when it sent it, so that the store forgets the answers to the writes below it, as the thesis has it: a
+client session's memory stays as large as the client's writes in flight, however long the run.
 """
 
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -56,6 +59,10 @@ class Command:
     client: str
     seq: int
     op: str
+    #: The lowest sequence number of this client still waiting for an answer when it sent this command (0: not
+    #: said). Every write of the client below it was answered, hence applied: the store may forget its result and
+    #: knows any later copy of it for a duplicate (thesis §6.3).
+    lowest_unanswered: int = 0
 
     @property
     def kind(self) -> OpKind:
@@ -74,15 +81,19 @@ class ApplyResult:
     index: int
     value: str | None
     duplicate: bool
+    #: The result of a read (through the log): kept for the session's whole life, unlike a write's.
+    read: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class StoreImage:
     """A copy of a :class:`KeyValueStore` at one moment, for a snapshot (thesis §5.1): its data and its client
-    sessions (so that a command retried after a snapshot is still applied at most once, §6.3), sorted."""
+    sessions (so that a command retried after a snapshot is still applied at most once, §6.3), sorted, with each
+    session's floor (the writes below it were applied and their answers forgotten)."""
 
     data: tuple[tuple[str, str], ...] = ()
     sessions: tuple[tuple[str, tuple[tuple[int, ApplyResult], ...]], ...] = ()
+    floors: tuple[tuple[str, int], ...] = ()
 
 
 class KeyValueStore:
@@ -94,13 +105,23 @@ class KeyValueStore:
     def __init__(self) -> None:
         self.data: dict[str, str] = {}
         self._sessions: dict[str, dict[int, ApplyResult]] = {}
+        #: Per client: every write below this sequence number was applied and its result forgotten.
+        self._floors: dict[str, int] = {}
+        #: Per client: the sequence numbers of the writes whose results the session holds, in the order applied.
+        self._writes: dict[str, deque[int]] = {}
 
     def apply(self, index: int, command: Command) -> ApplyResult:
-        session = self._sessions.setdefault(command.client, {})
+        client = command.client
+        session = self._sessions.setdefault(client, {})
         first = session.get(command.seq)
         if first is not None:
             return ApplyResult(first.index, first.value, duplicate=True)
         kind, key, value = parse_op(command.op)
+        if kind is not OpKind.READ and command.seq < self._floors.get(client, 0):
+            # a copy of a write answered long ago: what it set is in the command; where it took effect is forgotten
+            return ApplyResult(0, value, duplicate=True)
+        if command.lowest_unanswered > self._floors.get(client, 0):
+            self._forget_answered(client, session, command.lowest_unanswered)
         if kind is OpKind.SET:
             assert value is not None
             self.data[key] = value
@@ -109,15 +130,27 @@ class KeyValueStore:
             self.data.pop(key, None)
             result = ApplyResult(index, None, duplicate=False)
         else:
-            result = ApplyResult(index, self.data.get(key), duplicate=False)
+            result = ApplyResult(index, self.data.get(key), duplicate=False, read=True)
         session[command.seq] = result
+        if kind is not OpKind.READ:
+            self._writes.setdefault(client, deque()).append(command.seq)
         return result
+
+    def _forget_answered(self, client: str, session: dict[int, ApplyResult], floor: int) -> None:
+        """The client has its answers to every command below ``floor``: forget the results of the writes among
+        them (a read's result stays: a read may be answered without the log, so an answer does not mean that it
+        was applied). Reference: thesis §6.3."""
+        self._floors[client] = floor
+        writes = self._writes.get(client)
+        while writes and writes[0] < floor:
+            del session[writes.popleft()]
 
     def image(self) -> StoreImage:
         """The store as it stands, as an immutable value (what a snapshot keeps)."""
         return StoreImage(
             tuple(sorted(self.data.items())),
             tuple((client, tuple(sorted(s.items()))) for client, s in sorted(self._sessions.items())),
+            tuple(sorted(self._floors.items())),
         )
 
     @classmethod
@@ -126,4 +159,9 @@ class KeyValueStore:
         store = cls()
         store.data = dict(image.data)
         store._sessions = {client: dict(session) for client, session in image.sessions}
+        store._floors = dict(image.floors)
+        store._writes = {
+            client: deque(seq for seq, result in session if not result.read)
+            for client, session in image.sessions
+        }
         return store

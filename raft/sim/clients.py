@@ -77,7 +77,9 @@ class Client:
 
     def submit(self, op: str, to: str | None = None) -> Command:
         """Invoke a new command now; ``to`` names the server to try first."""
-        command = Command(self.id, self._next_seq, op)
+        seq = self._next_seq
+        # what it still waits on: the store may forget the answers below (thesis §6.3)
+        command = Command(self.id, seq, op, min(self.outstanding, default=seq))
         self._next_seq += 1
         self.bus.emit(
             {

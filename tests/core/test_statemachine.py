@@ -84,3 +84,49 @@ def test_parse_op_accepts_only_well_formed_commands(op: str, valid: bool) -> Non
 )
 def test_parse_op_takes_a_command_apart(op: str, parsed: ParsedOp) -> None:
     assert parse_op(op) == parsed
+
+
+def _session_size(store: KeyValueStore, client: str) -> int:
+    return len(store.image().sessions[0][1]) if store.image().sessions else 0
+
+
+def test_a_session_forgets_the_answered_writes_below_the_clients_lowest_unanswered() -> None:
+    store = KeyValueStore()
+    for seq in range(1, 1001):  # one write in flight at a time: each command says all before it were answered
+        store.apply(seq, Command("c", seq, f"k=v{seq}", lowest_unanswered=seq))
+    assert _session_size(store, "c") == 1  # bounded by the writes in flight, not by the writes ever made
+    assert store.image().floors == (("c", 1000),)
+
+
+def test_a_copy_of_a_forgotten_write_is_still_a_duplicate() -> None:
+    store = KeyValueStore()
+    store.apply(1, Command("c", 1, "x=1", lowest_unanswered=1))
+    store.apply(2, Command("c", 2, "x=2", lowest_unanswered=2))  # the answer to 1 arrived: its result goes
+    again = store.apply(3, Command("c", 1, "x=1", lowest_unanswered=1))  # a late copy of 1 in the log
+    assert again.duplicate and again.value == "1" and store.data == {"x": "2"}
+    deleted = store.apply(4, Command("c", 3, "-x", lowest_unanswered=3))
+    store.apply(5, Command("c", 4, "x=4", lowest_unanswered=4))
+    assert store.apply(6, Command("c", 3, "-x", lowest_unanswered=3)).duplicate and store.data == {"x": "4"}
+    assert deleted.value is None
+
+
+def test_reads_and_writes_still_in_flight_are_kept() -> None:
+    store = KeyValueStore()
+    store.apply(1, Command("c", 1, "x=1", lowest_unanswered=1))
+    store.apply(2, Command("c", 2, "?x", lowest_unanswered=1))
+    store.apply(3, Command("c", 3, "x=3", lowest_unanswered=1))  # 1 unanswered yet: nothing forgotten
+    assert _session_size(store, "c") == 3
+    store.apply(4, Command("c", 4, "x=4", lowest_unanswered=3))
+    assert [seq for seq, _ in store.image().sessions[0][1]] == [2, 3, 4]  # the read's answer stays
+    assert store.apply(5, Command("c", 2, "?x", lowest_unanswered=2)).value == "1"  # still its first answer
+
+
+def test_a_store_from_an_image_keeps_the_floors() -> None:
+    store = KeyValueStore()
+    store.apply(1, Command("c", 1, "x=1", lowest_unanswered=1))
+    store.apply(2, Command("c", 2, "x=2", lowest_unanswered=2))
+    restored = KeyValueStore.from_image(store.image())
+    assert restored.apply(3, Command("c", 1, "x=1", lowest_unanswered=1)).duplicate
+    assert restored.data == {"x": "2"} and restored.image() == store.image()
+    restored.apply(4, Command("c", 3, "x=3", lowest_unanswered=3))
+    assert _session_size(restored, "c") == 1

@@ -197,3 +197,14 @@ def test_the_summary_counts_writes_still_outstanding_at_the_end() -> None:
     assert writes["committed"] == writes["acknowledged"] == 0
     assert writes["outstanding"] == len(submitted)
     assert result.summary["reads"]["outstanding"] == 0
+
+
+def test_each_command_carries_the_lowest_seq_still_waiting_for_an_answer() -> None:
+    env = simpy.Environment()
+    client, _ = make_client({"n1": FakeServer(env, "swallow")}, env)
+    first, second = client.submit("x=1"), client.submit("x=2")
+    assert (first.lowest_unanswered, second.lowest_unanswered) == (1, 1)  # 1 is unanswered when 2 is sent
+    client.outstanding.pop(1)  # as if answered
+    assert client.submit("x=3").lowest_unanswered == 2
+    client.outstanding.clear()
+    assert client.submit("x=4").lowest_unanswered == 4  # nothing in flight: only itself
