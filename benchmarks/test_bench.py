@@ -1,5 +1,5 @@
-"""The six performance figures (cost per message, experiment wall time, speed against real time, scaling with
-cluster size, memory of a sweep, memory of a long run), measured with pytest-benchmark.
+"""The seven performance figures (cost per message, experiment wall time, speed against real time, scaling with
+cluster size, memory of a sweep, the fuzzer's seeds/s, memory of a long run), measured with pytest-benchmark.
 
 Run with ``make bench`` (``pytest benchmarks --benchmark-only``); the figures table is printed at the end.
 """
@@ -7,8 +7,10 @@ Run with ``make bench`` (``pytest benchmarks --benchmark-only``); the figures ta
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -170,6 +172,37 @@ def test_sweep_memory_is_flat(benchmark: Any, record_figure: Any, tmp_path: Path
     )
 
 
+#: The fuzzer's throughput when issue 16 started: ``raft-sim fuzz --seeds 1-1000 --quiet`` at commit 932a3eb, on
+#: the 2-core development machine, otherwise idle, default jobs (every core): 1000 seeds in 22.1 s.
+FUZZ_SEEDS_PER_S_BEFORE = 45.3
+
+
+def _fuzz_seeds_per_s(seeds: str) -> tuple[float, float]:
+    """The seeds/s and seconds ``raft-sim fuzz --seeds SEEDS --quiet`` prints (default jobs: every core)."""
+    with tempfile.TemporaryDirectory() as out:
+        done = subprocess.run(
+            [sys.executable, "-m", "raft", "fuzz", "--seeds", seeds, "--quiet", "--out", out],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    found = re.search(r"Ran \d+ seeds? in ([\d.]+) s: ([\d.]+) seeds/s", done.stdout)
+    assert found is not None, done.stdout
+    return float(found[2]), float(found[1])
+
+
+def test_fuzz_throughput(benchmark: Any, record_figure: Any) -> None:
+    """(f) the fuzzer's seeds/s over seeds 1-1000, as it prints them (whole campaign, worker start-up included)."""
+    rate, seconds = benchmark.pedantic(_fuzz_seeds_per_s, args=("1-1000",), rounds=1, iterations=1)
+    record_figure(
+        "fuzz --seeds 1-1000",
+        f"{rate:.1f} seeds/s ({seconds:.1f} s; {rate / FUZZ_SEEDS_PER_S_BEFORE:.2f}x "
+        f"the {FUZZ_SEEDS_PER_S_BEFORE} at the start)",
+        f"target >= {2 * FUZZ_SEEDS_PER_S_BEFORE:.1f} (2x)",
+    )
+
+
 #: The long run of :func:`test_long_run_memory_is_flat`: 5 nodes at 100 writes/s, latency 5-10 ms, the logs
 #: compacted every 10,000 entries (without snapshots the Raft log itself keeps every entry).
 LONG_RUN = {
@@ -201,7 +234,7 @@ def long_run_peak_rss_mb(hours: float) -> tuple[float, dict[str, Any]]:
 
 
 def test_long_run_memory_is_flat(benchmark: Any, record_figure: Any) -> None:
-    """(f) peak RSS of one simulated hour against one simulated day, 5 nodes at 100 writes/s, latency 5-10 ms,
+    """(g) peak RSS of one simulated hour against one simulated day, 5 nodes at 100 writes/s, latency 5-10 ms,
     with snapshots every 10,000 entries (``storage.snapshot_every``: without them the Raft log itself keeps every
     entry), each in a process of its own. The safety checker and the summary forget what no check needs any
     more; what they still keep per write is its latency (8 bytes, for the exact percentiles: 69 MB over a day

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from raft.analysis.availability import AVAILABILITY_MESSAGES, AVAILABILITY_TYPES, AvailabilityBuilder
-from raft.analysis.expectations import Facts, evaluate, expected_violations, run_ok
+from raft.analysis.expectations import AVAILABILITY_CHECKS, Facts, evaluate, expected_violations, run_ok
 from raft.analysis.history import HISTORY_TYPES, LINEARIZABILITY, HistoryRecorder, linearizability_violation
 from raft.analysis.records import ExpectationResult, Summary, ViolationRecord, violation_record
 from raft.analysis.summary import SummaryBuilder, leaderless_periods
@@ -190,6 +190,11 @@ def wants_linearizability(scenario: Scenario) -> bool:
     )
 
 
+def needs_availability(scenario: Scenario) -> bool:
+    """Whether a scenario's expectations judge the availability measures (and a run must take them)."""
+    return any(e.check in AVAILABILITY_CHECKS for e in scenario.expect)
+
+
 def simulate(
     scenario: Scenario | str | os.PathLike[str],
     *,
@@ -202,6 +207,7 @@ def simulate(
     consumers: Sequence[Consumer] = (),
     pacer: Pacer | None = None,
     setup: Callable[[Simulation], None] | None = None,
+    availability: bool = True,
 ) -> Result:
     """Run ``scenario`` (a Scenario or a path to a YAML file) once.
 
@@ -219,6 +225,9 @@ def simulate(
     the result is ``interrupted``, its summary covers the part that ran and the trace ends there, valid.
     ``setup`` is called with the simulation before it runs: how a layer above it (:mod:`raft.kubernetes`)
     starts its own processes in the run's environment and drives the cluster through its public methods.
+    ``availability=False`` leaves out the availability measures (the summary's ``unavailable`` and
+    ``leader_without_majority`` are then empty, ``unavailable_ms`` 0) unless an expectation of the scenario judges
+    them: cheaper, for a caller that reads neither (the fuzzer).
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(Path(scenario))
@@ -238,8 +247,9 @@ def simulate(
         commit_windows=[e.value for e in scenario.expect if e.check == "no_commit_between_ms"]
     )
     summary.subscribe(bus)
-    available = AvailabilityBuilder()
-    bus.subscribe(available, AVAILABILITY_TYPES, messages=AVAILABILITY_MESSAGES)
+    available = AvailabilityBuilder() if availability or needs_availability(scenario) else None
+    if available is not None:
+        bus.subscribe(available, AVAILABILITY_TYPES, messages=AVAILABILITY_MESSAGES)
     checker = SafetyChecker()
     checker.subscribe(bus, scenario.cluster.check_quorum)
     if linearizability is None:

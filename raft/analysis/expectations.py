@@ -249,6 +249,16 @@ LIVENESS_CHECKS = frozenset(
         "max_unavailable_ms_after",
     }
 )
+#: Checks that read the availability measures (:mod:`raft.analysis.availability`): a run that leaves them out
+#: (``simulate(..., availability=False)``) still measures them for a scenario naming one of these.
+AVAILABILITY_CHECKS = frozenset(
+    {
+        "max_unavailable_ms",
+        "max_unavailable_ms_after",
+        "max_leader_without_majority_ms",
+        "leader_without_majority_between_ms",
+    }
+)
 LIVENESS = Property.LIVENESS
 LINEARIZABILITY = Property.LINEARIZABILITY
 

@@ -223,6 +223,8 @@ class _Search:
     """A depth-first search for a linearization of one key's steps (sorted by invoke time). Built, run once.
 
     A state is (bitmask of the steps linearized so far, register value); every state is searched at most once.
+    The steps' fields the search reads are copied into flat lists (``invoke``, ``complete``, ...) indexed like
+    ``steps``: the search visits up to a budget of states, and reads them for every one.
     """
 
     def __init__(self, steps: Sequence[_Step], initial: str | None) -> None:
@@ -233,6 +235,13 @@ class _Search:
         for i, step in enumerate(steps):
             if not step.required:
                 self.optional_by_effect.setdefault(_apply(step.op, None)[1], []).append(i)
+        self.invoke = [step.op.invoke_ms for step in steps]
+        self.complete = [step.complete for step in steps]
+        self.needed = [step.required for step in steps]
+        self.kind = [step.op.kind for step in steps]
+        self.value = [step.op.value for step in steps]
+        #: the required reads: a read of the current value is linearized at once (see :meth:`moves`)
+        self.needed_read = [step.required and step.op.kind is OpKind.READ for step in steps]
 
     def run(self, budget: int) -> tuple[bool | None, int]:
         """(True: found, False: none exists, None: budget ran out), and the number of states explored."""
@@ -240,25 +249,27 @@ class _Search:
         seen = {start}
         stack = [start]
         explored = 0
+        required = self.required
+        moves = self.moves
         while stack:
             if explored >= budget:
                 return None, explored
             done, value = stack.pop()
             explored += 1
-            if done & self.required == self.required:
+            if done & required == required:
                 return True, explored
             children = []
-            for taken, after in self.moves(done, value):
+            for taken, after in moves(done, value):
                 state = (done | taken, after)
                 # Fewer optional steps taken leaves more choices: if the state with none taken was seen,
                 # this one adds nothing.
-                if state not in seen and (state[0] & self.required, after) not in seen:
+                if state not in seen and (state[0] & required, after) not in seen:
                     seen.add(state)
                     children.append(state)
             stack.extend(reversed(children))  # the earliest-invoked candidate is searched first
         return False, explored
 
-    def moves(self, done: int, value: str | None) -> Iterable[tuple[int, str | None]]:
+    def moves(self, done: int, value: str | None) -> list[tuple[int, str | None]]:
         """The ways to linearize one more required step: (bitmask of the steps taken, value after).
 
         Two shortcuts, each losing no linearization. A read of the current value goes first: it changes
@@ -269,31 +280,32 @@ class _Search:
         """
         pending = self.required & ~done
         frontier = (pending & -pending).bit_length() - 1  # below it, only optional steps are pending
-        ready = list(self.ready(done, frontier))
-        steps = self.steps
-        reads = [
-            i
-            for i in ready
-            if steps[i].required and steps[i].op.kind is OpKind.READ and steps[i].op.value == value
-        ]
+        ready = self.ready(done, frontier)
+        values, needed_read = self.value, self.needed_read
+        reads = [i for i in ready if needed_read[i] and values[i] == value]
         if reads:
-            yield sum(1 << i for i in reads), value
-            return
+            return [(sum(1 << i for i in reads), value)]
+        needed, kinds = self.needed, self.kind
+        out: list[tuple[int, str | None]] = []
         for i in ready:
-            step = steps[i]
-            if not step.required:
+            if not needed[i]:
                 continue
-            ok, after = _apply(step.op, value)
-            if ok:
-                yield 1 << i, after
+            kind = kinds[i]
+            if kind is OpKind.SET:  # the register's sequential specification, as _apply
+                out.append((1 << i, values[i]))
+            elif kind is OpKind.DELETE:
+                out.append((1 << i, None))
+            elif values[i] == value:
+                out.append((1 << i, value))
             else:  # a read of another value: an optional step may have left that value
-                for j in self.optional_by_effect.get(step.op.value, ()):
+                for j in self.optional_by_effect.get(values[i], ()):
                     if not done >> j & 1:
                         if j < frontier or j in ready:
-                            yield 1 << i | 1 << j, step.op.value
+                            out.append((1 << i | 1 << j, values[i]))
                         break  # a later-invoked one cannot be ready if this one is not
+        return out
 
-    def ready(self, done: int, frontier: int) -> Iterable[int]:
+    def ready(self, done: int, frontier: int) -> list[int]:
         """Steps from ``frontier`` on that may be linearized next: not done, and invoked before every other
         pending step completed (otherwise that one must come first). Pending steps below it are all optional, and
         all ready.
@@ -301,14 +313,17 @@ class _Search:
         Steps are sorted by invoke time, so only pending steps invoked earlier can have completed before a step's
         invoke: walk forward from the frontier, keeping the earliest completion seen so far.
         """
+        invoke, complete = self.invoke, self.complete
         earliest_completion = math.inf
-        for i in range(frontier, len(self.steps)):
-            step = self.steps[i]
+        out = []
+        for i in range(frontier, len(invoke)):
             if not done >> i & 1:
-                if step.op.invoke_ms > earliest_completion:
-                    return
-                yield i
-                earliest_completion = min(earliest_completion, step.complete)
+                if invoke[i] > earliest_completion:
+                    break
+                out.append(i)
+                if complete[i] < earliest_completion:
+                    earliest_completion = complete[i]
+        return out
 
 
 def _apply(op: Operation, value: str | None) -> tuple[bool, str | None]:

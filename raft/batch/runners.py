@@ -1,4 +1,4 @@
-"""Where the runs of a sweep execute: in this process, on every core (joblib's loky processes), or on a Dask
+"""Where the runs of a sweep execute: in this process, on every core (a pool of worker processes), or on a Dask
 distributed cluster. Each backend takes the same chunks of runs and yields their rows chunk by chunk, in chunk
 order, so that the rows (and the file they stream to) are the same whichever way they ran.
 
@@ -9,12 +9,15 @@ a short run does not pay a round trip of its own.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 import signal
-import warnings
+import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from raft.batch.grid import Run
@@ -35,9 +38,16 @@ def run_chunk(task: Task, chunk: Sequence[Run]) -> list[Row]:
 
 
 def chunked(runs: Sequence[Run], workers: int, most: int = 64) -> list[Sequence[Run]]:
-    """Chunks small enough to keep every worker busy (about 16 per worker) and big enough to be cheap to send."""
-    size = max(1, min(most, math.ceil(len(runs) / max(1, workers * 16))))
-    return [runs[i : i + size] for i in range(0, len(runs), size)]
+    """Consecutive chunks of ``runs``, each about a 16th of a worker's share of the runs not yet chunked (at most
+    ``most``, at least one): big enough to be cheap to send, and shrinking towards the end, so that no worker is
+    left with a long chunk while the others wait."""
+    chunks: list[Sequence[Run]] = []
+    start = 0
+    while start < len(runs):
+        size = max(1, min(most, math.ceil((len(runs) - start) / max(1, workers * 16))))
+        chunks.append(runs[start : start + size])
+        start += size
+    return chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,36 +67,36 @@ def ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def start_method() -> str:
+    """How local workers start: forked from this process on Linux when it runs no other thread (at once, with
+    every module it already imported: a spawned worker imports the simulator anew, about a second of a campaign
+    on two cores); spawned otherwise (forking a process that runs threads can deadlock the child, and is unsafe
+    on macOS)."""
+    return "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
+
+
 @dataclass(frozen=True, slots=True)
-class JoblibRunner:
-    """Runs spread over ``jobs`` local worker processes (joblib's loky backend)."""
+class ProcessRunner:
+    """Runs spread over ``jobs`` local worker processes (a :mod:`multiprocessing` pool, started as
+    :func:`start_method` says, or as ``method`` if given). Chunks are handed out as workers free up and come
+    back in chunk order; closing early (Ctrl-C, a fuzz failure) terminates the workers, dropping the chunks in
+    flight."""
 
     jobs: int
+    method: str | None = None
 
     @property
     def workers(self) -> int:
         return self.jobs
 
     def rows(self, task: Task, runs: Sequence[Run]) -> Generator[list[Row], None, None]:
-        from joblib import Parallel, delayed
-
-        # One chunk in flight per worker: closing early (Ctrl-C, a fuzz failure) then leaves loky no queued work
-        # to cancel (cancelling queued work races in loky's manager thread, which prints a traceback).
-        parallel = Parallel(
-            n_jobs=self.jobs,
-            backend="loky",
-            return_as="generator",
-            pre_dispatch="n_jobs",
-            initializer=ignore_interrupts,
-        )
-        outputs = parallel(delayed(run_chunk)(task, chunk) for chunk in chunked(runs, self.jobs))
+        context = multiprocessing.get_context(self.method or start_method())
+        pool = context.Pool(self.jobs, initializer=ignore_interrupts)
         try:
-            for rows in outputs:  # noqa: UP028 (yield from would close outputs before the warnings filter)
-                yield rows
+            yield from pool.imap(partial(run_chunk, task), chunked(runs, self.jobs))
         finally:
-            with warnings.catch_warnings():  # joblib's note that closing early cancelled the chunks in flight
-                warnings.simplefilter("ignore", UserWarning)
-                outputs.close()
+            pool.terminate()
+            pool.join()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +135,9 @@ class DaskRunner:
             client.close()
 
 
-def make_runner(jobs: int | None = None, dask: str | None = None) -> SerialRunner | JoblibRunner | DaskRunner:
+def make_runner(
+    jobs: int | None = None, dask: str | None = None
+) -> SerialRunner | ProcessRunner | DaskRunner:
     """The runner for ``--jobs`` / ``--dask``: Dask if given an address, else every core (or ``jobs`` of them);
     ``jobs=1`` runs in this process. Giving both is an error."""
     if jobs is not None and dask:
@@ -135,4 +147,4 @@ def make_runner(jobs: int | None = None, dask: str | None = None) -> SerialRunne
     if jobs is not None and jobs < 1:
         raise RaftSimError(f"--jobs: must be at least 1, got {jobs}")
     count = jobs if jobs is not None else (os.cpu_count() or 1)
-    return SerialRunner() if count == 1 else JoblibRunner(count)
+    return SerialRunner() if count == 1 else ProcessRunner(count)

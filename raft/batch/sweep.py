@@ -21,13 +21,13 @@ from typing import Any, TypedDict
 
 from raft.analysis.records import Summary
 from raft.batch.grid import Grid, Run, format_value
-from raft.batch.runners import DaskRunner, JoblibRunner, Row, SerialRunner, Task
+from raft.batch.runners import DaskRunner, ProcessRunner, Row, SerialRunner, Task
 from raft.batch.sink import Column, RowSink, kind_of
 from raft.errors import ScenarioError
 from raft.interrupts import Interrupted, stop_requests, until_stopped
 from raft.words import counted
 
-Runner = SerialRunner | JoblibRunner | DaskRunner
+Runner = SerialRunner | ProcessRunner | DaskRunner
 
 #: Outcomes of a run: safe and every expectation met; an expectation failed; safety violated; not runnable.
 OUTCOMES = ("ok", "failed", "unsafe", "invalid")
@@ -166,6 +166,9 @@ def progress_bar(total: int, initial: int, enabled: bool, description: str, unit
         return _NoBar()
     from tqdm import tqdm
 
+    tqdm.monitor_interval = (
+        0  # no monitor thread: the workers of raft.batch.runners are forked from a lone thread
+    )
     return tqdm(
         total=total, initial=initial, unit=unit, desc=description, file=sys.stderr, dynamic_ncols=True
     )

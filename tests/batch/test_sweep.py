@@ -1,12 +1,12 @@
-"""The sweep engine: invalid combinations become rows, rows are identical on every runner (serial, joblib,
-a real Dask LocalCluster), CSV and Parquet output, and resuming skips finished runs."""
+"""The sweep engine: invalid combinations become rows, rows are identical on every runner (serial, a pool of
+forked or spawned processes, a real Dask LocalCluster), CSV and Parquet output, and resuming skips finished runs."""
 
 from pathlib import Path
 
 import pytest
 
 from raft.batch.grid import make_grid
-from raft.batch.runners import DaskRunner, JoblibRunner, SerialRunner
+from raft.batch.runners import DaskRunner, ProcessRunner, SerialRunner
 from raft.batch.sink import load_rows
 from raft.batch.sweep import execute, sweep
 
@@ -46,10 +46,11 @@ def test_invalid_combination_is_a_row_and_the_sweep_goes_on(scenario: Path) -> N
     assert counts[("3", "n5")]["invalid"] == 3 and counts[("5", "n5")]["ok"] == 3
 
 
-def test_same_rows_serial_joblib_and_dask(scenario: Path) -> None:
+def test_same_rows_serial_forked_spawned_and_dask(scenario: Path) -> None:
     distributed = pytest.importorskip("distributed")
     serial = sweep(scenario, grid(), runner=SerialRunner()).report.rows
-    pooled = sweep(scenario, grid(), runner=JoblibRunner(2)).report.rows
+    pooled = sweep(scenario, grid(), runner=ProcessRunner(2)).report.rows
+    spawned = sweep(scenario, grid(), runner=ProcessRunner(2, method="spawn")).report.rows
     with distributed.LocalCluster(
         n_workers=1,
         threads_per_worker=2,
@@ -59,7 +60,7 @@ def test_same_rows_serial_joblib_and_dask(scenario: Path) -> None:
         protocol="tcp://",
     ) as cluster:
         dasked = sweep(scenario, grid(), runner=DaskRunner(cluster.scheduler_address)).report.rows
-    assert serial == pooled == dasked
+    assert serial == pooled == spawned == dasked
     seeds = {r["seed"] for r in serial or []}
     assert len({r["messages_sent"] for r in serial or [] if r["outcome"] == "ok"}) > 1 and seeds == {1, 2, 3}
 

@@ -178,7 +178,7 @@ def test_during_change_frame_csv_and_json(tmp_path, during_change: analysis.Duri
 
 
 def test_during_change_is_the_same_run_in_parallel() -> None:
-    """Seeded: the same numbers whether the trials run in this process or on two joblib workers."""
+    """Seeded: the same numbers whether the trials run in this process or on two worker processes."""
     from raft.batch.runners import make_runner
 
     serial = analysis.run_during_change(sizes=(3,), trials=3, seed=5, runner=SerialRunner())
