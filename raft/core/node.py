@@ -1189,13 +1189,30 @@ class RaftNode(LinearizableReads):
         if self.snapshot_is_stale(snapshot):
             self._send(sender, InstallSnapshotResponse(self.current_term, self.commit_index))
             return
+        committed_configs = self.configs_committed_by(snapshot)
         kept = self.retain_entries_following(snapshot)
         self.restore_snapshot(snapshot)
         self.load_config_after_install()
         self._snapshot_unsent = True
         self._notes.append(SnapshotTaken(snapshot.index, snapshot.term, sender, kept))
         self._notes.append(Committed(snapshot.index))
+        for index, config in committed_configs:
+            self._notes.append(ConfigNoted(ConfigPhase.COMMITTED, index, config))
         self._send(sender, InstallSnapshotResponse(self.current_term, snapshot.index))
+
+    def configs_committed_by(self, snapshot: Snapshot) -> list[tuple[int, Configuration]]:
+        """The configuration entries of this log that installing ``snapshot`` commits: those after commitIndex up
+        to its last included index, when the log holds that entry (then the log agrees with the leader's up to it,
+        Log Matching; otherwise those entries are discarded, not committed)."""
+        log = self.log
+        if not log.matches(snapshot.index, snapshot.term):
+            return []
+        first = max(self.commit_index, log.offset) + 1
+        return [
+            (index, config)
+            for index in range(first, snapshot.index + 1)
+            if (config := log.entry_at(index).config) is not None
+        ]
 
     def snapshot_is_stale(self, snapshot: Snapshot) -> bool:
         """A snapshot that ends at or before commitIndex adds nothing: every entry it covers is already here, and

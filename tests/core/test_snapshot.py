@@ -366,3 +366,28 @@ def test_truncating_a_configuration_entry_falls_back_to_the_snapshot_configurati
     ready = take(node)
     assert (node.config, node.config_index, node.log.terms()) == (WITH_N4, 3, [2])
     assert ConfigNoted(ConfigPhase.IN_FORCE, 3, WITH_N4) in notes(ready, ConfigNoted)
+
+
+def test_installing_a_snapshot_commits_the_configuration_entries_it_covers() -> None:
+    """Trace events for each configuration entry appended, committed and in force: a follower whose log holds the
+    snapshot's last entry holds the leader's entries up to it (Log Matching), so its configuration entries there
+    are committed with the snapshot, and noted as such."""
+    log = RaftLog([Entry(1), config_entry(1, WITH_N4), Entry(1), Entry(1)])
+    node = make_node("n2", log=log, term=1)
+    node.step(
+        5.0,
+        "n1",
+        InstallSnapshot(1, "n1", Snapshot(SnapshotMetadata(3, 1, WITH_N4), KeyValueStore().image())),
+    )
+    assert notes(take(node), ConfigNoted) == [ConfigNoted(ConfigPhase.COMMITTED, 2, WITH_N4)]
+
+
+def test_a_discarded_log_commits_none_of_its_configuration_entries() -> None:
+    log = RaftLog([Entry(1), config_entry(1, WITH_N4), Entry(2)])  # index 3 conflicts with the snapshot's
+    node = make_node("n2", log=log, term=2)
+    node.step(
+        5.0,
+        "n1",
+        InstallSnapshot(2, "n1", Snapshot(SnapshotMetadata(3, 1, WITH_N4), KeyValueStore().image())),
+    )
+    assert ConfigNoted(ConfigPhase.COMMITTED, 2, WITH_N4) not in notes(take(node), ConfigNoted)
