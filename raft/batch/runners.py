@@ -16,8 +16,11 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from typing import Any
 
 from raft.batch.grid import Run
@@ -77,10 +80,11 @@ def start_method() -> str:
 
 @dataclass(frozen=True, slots=True)
 class ProcessRunner:
-    """Runs spread over ``jobs`` local worker processes (a :mod:`multiprocessing` pool, started as
-    :func:`start_method` says, or as ``method`` if given). Chunks are handed out as workers free up and come
-    back in chunk order; closing early (Ctrl-C, a fuzz failure) terminates the workers, dropping the chunks in
-    flight."""
+    """Runs spread over ``jobs`` local worker processes (a :class:`~concurrent.futures.ProcessPoolExecutor`,
+    started as :func:`start_method` says, or as ``method`` if given). Two chunks per worker are in flight, so
+    that a worker that is done finds the next one waiting; the rows come back in chunk order. Closing early (Ctrl-C, a fuzz failure) drops the
+    chunks not started and stops the workers; a worker that dies (killed for lack of memory, say) ends the run
+    with a :class:`~raft.errors.RaftSimError` rather than leaving it waiting for ever."""
 
     jobs: int
     method: str | None = None
@@ -90,13 +94,36 @@ class ProcessRunner:
         return self.jobs
 
     def rows(self, task: Task, runs: Sequence[Run]) -> Generator[list[Row], None, None]:
-        context = multiprocessing.get_context(self.method or start_method())
-        pool = context.Pool(self.jobs, initializer=ignore_interrupts)
+        executor = ProcessPoolExecutor(
+            self.jobs,
+            mp_context=multiprocessing.get_context(self.method or start_method()),
+            initializer=ignore_interrupts,
+        )
+        work = partial(run_chunk, task)
+        chunks = iter(chunked(runs, self.jobs))
+        in_flight = deque(executor.submit(work, chunk) for chunk in islice(chunks, 2 * self.jobs))
         try:
-            yield from pool.imap(partial(run_chunk, task), chunked(runs, self.jobs))
+            while in_flight:
+                try:
+                    rows = in_flight.popleft().result()
+                except BrokenProcessPool as broken:
+                    raise RaftSimError(
+                        "a worker process died before finishing its runs (out of memory?); "
+                        "try fewer --jobs, or --jobs 1 to see the error"
+                    ) from broken
+                for chunk in islice(chunks, 1):
+                    in_flight.append(executor.submit(work, chunk))
+                yield rows
         finally:
-            pool.terminate()
-            pool.join()
+            # the workers, to stop the chunks in flight too (the executor's own handles, taken before shutdown
+            # forgets them: Python 3.14 has this as terminate_workers)
+            workers = list((getattr(executor, "_processes", None) or {}).values())
+            executor.shutdown(wait=False, cancel_futures=True)
+            for worker in workers:
+                worker.terminate()
+            for worker in workers:
+                worker.join()
+            executor.shutdown(wait=True)
 
 
 @dataclass(frozen=True, slots=True)

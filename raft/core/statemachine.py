@@ -4,16 +4,17 @@ Commands are short strings: ``x=1`` sets ``x`` to ``1``, ``-x`` deletes ``x``, `
 log. A command carries its client's id and sequence number, so that a retried command that ends up in the log
 twice is applied at most once (the thesis, §6.3). It also carries the lowest sequence number its client was still
 waiting on when it sent it, so that the store forgets the answers to the writes below it, as the thesis has it: a
-client session's memory stays as large as the client's writes in flight, however long the run.
+client session holds the client's writes in flight, however long the run, and the answers of its reads through
+the log (a read may be answered without the log, so its answer does not tell that it was applied).
 """
 
 from __future__ import annotations
 
 import re
-from collections import deque
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from heapq import heappop, heappush
 from typing import NamedTuple
 
 
@@ -107,8 +108,8 @@ class KeyValueStore:
         self._sessions: dict[str, dict[int, ApplyResult]] = {}
         #: Per client: every write below this sequence number was applied and its result forgotten.
         self._floors: dict[str, int] = {}
-        #: Per client: the sequence numbers of the writes whose results the session holds, in the order applied.
-        self._writes: dict[str, deque[int]] = {}
+        #: Per client: the sequence numbers of the writes whose results the session holds (a min-heap).
+        self._writes: dict[str, list[int]] = {}
 
     def apply(self, index: int, command: Command) -> ApplyResult:
         client = command.client
@@ -133,7 +134,7 @@ class KeyValueStore:
             result = ApplyResult(index, self.data.get(key), duplicate=False, read=True)
         session[command.seq] = result
         if kind is not OpKind.READ:
-            self._writes.setdefault(client, deque()).append(command.seq)
+            heappush(self._writes.setdefault(client, []), command.seq)
         return result
 
     def _forget_answered(self, client: str, session: dict[int, ApplyResult], floor: int) -> None:
@@ -143,7 +144,7 @@ class KeyValueStore:
         self._floors[client] = floor
         writes = self._writes.get(client)
         while writes and writes[0] < floor:
-            del session[writes.popleft()]
+            del session[heappop(writes)]
 
     def image(self) -> StoreImage:
         """The store as it stands, as an immutable value (what a snapshot keeps)."""
@@ -160,8 +161,7 @@ class KeyValueStore:
         store.data = dict(image.data)
         store._sessions = {client: dict(session) for client, session in image.sessions}
         store._floors = dict(image.floors)
-        store._writes = {
-            client: deque(seq for seq, result in session if not result.read)
-            for client, session in image.sessions
+        store._writes = {  # in sequence order: a heap already
+            client: [seq for seq, result in session if not result.read] for client, session in image.sessions
         }
         return store

@@ -51,3 +51,46 @@ def test_workers_are_forked_only_from_a_process_running_one_thread() -> None:
     finally:
         release.set()
         other.join()
+
+
+def _dies_at_three(run: Run) -> dict[str, object]:
+    """A task whose worker dies (as one the kernel kills for lack of memory) on the run of seed 3."""
+    import os
+
+    if run.seed == 3:
+        os._exit(1)
+    return {"seed": run.seed}
+
+
+def test_a_worker_that_dies_ends_the_run_with_an_error_instead_of_a_hang() -> None:
+    import pytest
+
+    from raft.batch.runners import ProcessRunner
+    from raft.errors import RaftSimError
+
+    rows = ProcessRunner(2, method="fork").rows(_dies_at_three, runs(8))  # type: ignore[arg-type]
+    with pytest.raises(RaftSimError, match="worker process died"):
+        for _ in rows:
+            pass
+
+
+def _seed_row(run: Run) -> dict[str, object]:
+    return {"seed": run.seed}
+
+
+def test_rows_come_back_in_order_and_closing_early_stops_the_workers() -> None:
+    import multiprocessing
+
+    from raft.batch.runners import ProcessRunner
+
+    before = set(multiprocessing.active_children())
+    rows = ProcessRunner(2, method="fork").rows(_seed_row, runs(200))  # type: ignore[arg-type]
+    first = next(rows)
+    assert [row["seed"] for row in first] == list(range(1, len(first) + 1))
+    rows.close()
+    left = set(multiprocessing.active_children()) - before
+    assert not left, [(p.name, p.pid, p.exitcode, p.is_alive()) for p in left]
+    everything = [
+        row["seed"] for chunk in ProcessRunner(2, method="fork").rows(_seed_row, runs(50)) for row in chunk
+    ]  # type: ignore[arg-type]
+    assert everything == list(range(1, 51))

@@ -130,3 +130,14 @@ def test_a_store_from_an_image_keeps_the_floors() -> None:
     assert restored.data == {"x": "2"} and restored.image() == store.image()
     restored.apply(4, Command("c", 3, "x=3", lowest_unanswered=3))
     assert _session_size(restored, "c") == 1
+
+
+def test_a_store_from_an_image_forgets_as_the_live_one_does_when_writes_land_out_of_order() -> None:
+    live = KeyValueStore()
+    live.apply(1, Command("c", 6, "x=6", lowest_unanswered=5))  # seq 6 lands before seq 5 (a redirect)
+    live.apply(2, Command("c", 5, "x=5", lowest_unanswered=5))
+    restored = KeyValueStore.from_image(live.image())
+    for store in (live, restored):
+        store.apply(3, Command("c", 7, "x=7", lowest_unanswered=6))  # 5 answered: forget it, keep 6 and 7
+    assert live.image() == restored.image()
+    assert [seq for seq, _ in live.image().sessions[0][1]] == [6, 7]
