@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -33,3 +34,20 @@ def test_a_scenario_judging_availability_is_measured_anyway() -> None:
     full = simulate(scenario, record=False).summary
     assert simulate(scenario, record=False, availability=False).summary == full
     assert full["unavailable"]
+
+
+def test_a_consumer_subscribed_in_setup_gets_every_delivery() -> None:
+    """The network asks what is wanted when it is built, and again after every later subscription: a setup that
+    subscribes to ``deliver`` gets every kind of message, not only the kinds the run's own measures read."""
+    from raft.sim.events import EventType
+
+    kinds: set[str] = set()
+    appends: list[int] = []
+
+    def setup(sim: Any) -> None:
+        sim.bus.subscribe(lambda event: kinds.add(event["msg"]), [EventType.DELIVER])
+        sim.bus.subscribe(lambda event: appends.append(event["index"]), [EventType.APPEND])
+
+    simulate(SCENARIOS / "cold-start-3.yaml", record=False, duration_ms=1000, setup=setup)
+    assert {"RequestVote", "RequestVoteResponse", "AppendEntries", "AppendEntriesResponse"} <= kinds
+    assert appends

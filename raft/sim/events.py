@@ -482,6 +482,8 @@ class EventBus:
         self._handlers: dict[str, list[Handler]] = {}
         #: Per message event type with a subscriber: the message kinds wanted (``None``: every kind).
         self._message_kinds: dict[str, frozenset[str] | None] = {}
+        #: Called after every subscription: producers that keep what is wanted look again.
+        self._watchers: list[Callable[[], None]] = []
 
     def subscribe(
         self,
@@ -502,6 +504,14 @@ class EventBus:
                 if kinds is not None:
                     call = _only_kinds(handler, kinds)
             self._handlers.setdefault(t, []).append(call)
+        for watcher in self._watchers:
+            watcher()
+
+    def watch(self, changed: Callable[[], None]) -> None:
+        """Call ``changed`` after every later subscription: a producer that asks :meth:`wants` (or
+        :meth:`message_kinds`) once, rather than per event, asks again then, so a consumer subscribed after it was
+        built (a run's ``setup``) gets its events too."""
+        self._watchers.append(changed)
 
     def wants(self, event_type: EventType) -> bool:
         return event_type in self._handlers

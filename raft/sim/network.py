@@ -92,7 +92,11 @@ class Network:
         self.sent = 0
         self.delivered = 0
         self.dropped = 0
-        #: The message classes somebody wants each message event of (by the kinds subscribed to).
+        self._look_at_subscribers()
+        bus.watch(self._look_at_subscribers)
+
+    def _look_at_subscribers(self) -> None:
+        """Which message classes somebody wants each message event of (by the kinds subscribed to)."""
         self._trace_send = self._traced(EventType.SEND)
         self._trace_deliver = self._traced(EventType.DELIVER)
         self._trace_drop = self._traced(EventType.DROP)

@@ -108,12 +108,8 @@ class SimServer:
         self._wake_at = math.inf
         #: Client commands this server accepted as leader and must answer once applied (volatile).
         self.pending_acks: dict[tuple[str, int], AckHandler] = {}
-        self._emit_vote = bus.wants(EventType.VOTE)
-        self._emit_pre_vote = bus.wants(EventType.PRE_VOTE)
-        self._emit_timeout = bus.wants(EventType.TIMEOUT)
-        self._emit_append = bus.wants(EventType.APPEND)
-        self._emit_truncate = bus.wants(EventType.TRUNCATE)
-        self._emit_apply = bus.wants(EventType.APPLY)
+        self._look_at_subscribers()
+        bus.watch(self._look_at_subscribers)
         self._reporters: dict[type, Callable[[Any], None]] = {
             RoleChanged: self._report_role,
             TimedOut: self._report_timeout,
@@ -130,6 +126,16 @@ class SimServer:
             SnapshotTaken: self._report_snapshot,
             ReadAnswered: self._report_read,
         }
+
+    def _look_at_subscribers(self) -> None:
+        """Which of the node's frequent events somebody wants (the others are always emitted)."""
+        bus = self.bus
+        self._emit_vote = bus.wants(EventType.VOTE)
+        self._emit_pre_vote = bus.wants(EventType.PRE_VOTE)
+        self._emit_timeout = bus.wants(EventType.TIMEOUT)
+        self._emit_append = bus.wants(EventType.APPEND)
+        self._emit_truncate = bus.wants(EventType.TRUNCATE)
+        self._emit_apply = bus.wants(EventType.APPLY)
 
     # ------------------------------------------------------------ life cycle
 
