@@ -58,7 +58,8 @@ def cycle_collection_paused() -> Iterator[None]:
     A run allocates millions of short-lived tuples, dicts and events, none of them in a reference cycle (they are
     freed by reference counting as soon as they are done), while its logs and registries grow: every young
     collection found nothing to free, and every old one walked the whole state (about 15 % of a ten-minute run
-    at 100 writes/s). The cycles a run does make (the simulation's own objects) are collected after it.
+    at 100 writes/s). The cycles a run does make (the simulation's own objects) are left to the first collection
+    after it. The pause is the whole process's: another thread's allocations are not collected meanwhile either.
     """
     enabled = gc.isenabled()
     gc.disable()
