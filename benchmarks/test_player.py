@@ -10,19 +10,9 @@ from typing import Any
 
 from raft.api import simulate
 from raft.player import write_player
+from tests.player.chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 #: large-101 run a little longer than its 4 s: just over 100,000 events.
 DURATION_MS = 4500.0
 
@@ -59,7 +49,7 @@ def test_player_on_100k_events(benchmark: Any, record_figure: Any, tmp_path: Pat
     rng = random.Random(1)
     times = [rng.uniform(0, DURATION_MS) for _ in range(20)]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
 
         def load() -> float:

@@ -23,6 +23,7 @@ from raft.fuzz.generator import FuzzConfig, generate
 from raft.fuzz.properties import run_checked
 from raft.interrupts import stop_requests, until_stopped
 from raft.sim.safety import Violation
+from raft.sim.simulation import cycle_collection_paused
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +66,10 @@ def collected_once() -> Iterator[None]:
     """Python's cyclic garbage collector paused for a block, then run once over what it left (the youngest
     generation: everything allocated since). A fuzz seed's run is short and allocates a lot; left on, the collector
     would scan its live objects many times over. It never changes what a run does."""
-    if not gc.isenabled():
+    enabled = gc.isenabled()
+    with cycle_collection_paused():
         yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
+    if enabled:
         gc.collect(0)
 
 

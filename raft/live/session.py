@@ -29,7 +29,7 @@ from raft.scenario import Scenario, parse_scenario
 from raft.scenario.schema import MAX_DURATION_MS
 from raft.scenario.suggest import fmt_number, show
 from raft.sim.events import Event, EventBus, EventType
-from raft.sim.safety import SafetyChecker, SafetyViolationError, Violation, checked_types
+from raft.sim.safety import SafetyChecker, SafetyViolationError, Violation
 from raft.sim.simulation import Simulation
 from raft.sim.trace import dumps
 
@@ -107,7 +107,7 @@ class LiveSession:
         self._last_clock = clock()
         bus = EventBus()
         bus.subscribe(self._record)
-        bus.subscribe(SafetyChecker(), checked_types(scenario.cluster.check_quorum))
+        SafetyChecker().subscribe(bus, scenario.cluster.check_quorum)
         self.sim = Simulation(scenario, seed=scenario.seed, duration_ms=SESSION_MS, bus=bus)
         try:
             self.sim.start()

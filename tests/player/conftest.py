@@ -15,18 +15,7 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = os.environ.get("RAFT_SIM_CHROMIUM", "/usr/bin/chromium")
-#: A quiet browser: no network of its own (updates, sync, QUIC probes), no first-run pages.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.player.chromium import CHROMIUM, CHROMIUM_ARGS
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
