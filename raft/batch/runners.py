@@ -16,7 +16,7 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import partial
@@ -101,18 +101,20 @@ class ProcessRunner:
         )
         work = partial(run_chunk, task)
         chunks = iter(chunked(runs, self.jobs))
-        in_flight = deque(executor.submit(work, chunk) for chunk in islice(chunks, 2 * self.jobs))
+        in_flight: deque[Future[list[Row]]] = deque()
         try:
-            while in_flight:
-                try:
+            while True:
+                try:  # a dead worker breaks the pool: taking a result or handing out a chunk then raises
+                    for chunk in islice(chunks, 2 * self.jobs - len(in_flight)):
+                        in_flight.append(executor.submit(work, chunk))
+                    if not in_flight:
+                        return
                     rows = in_flight.popleft().result()
                 except BrokenProcessPool as broken:
                     raise RaftSimError(
                         "a worker process died before finishing its runs (out of memory?); "
                         "try fewer --jobs, or --jobs 1 to see the error"
                     ) from broken
-                for chunk in islice(chunks, 1):
-                    in_flight.append(executor.submit(work, chunk))
                 yield rows
         finally:
             # the workers, to stop the chunks in flight too (the executor's own handles, taken before shutdown
