@@ -3,22 +3,29 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The Raft core is compiled by the install (setup.py; raft/compiled.py): compiled again when its source changes.
+CORE := $(VENV)/.core-built
+CORE_SOURCES := setup.py $(wildcard raft/core/*.py)
 
 .PHONY: venv demo test lint browser bench notebooks clean
 
-venv: $(STAMP)
+venv: $(CORE)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[plots,experiments,serve,notebooks,dev]'
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
-	touch $(STAMP)
+	touch $(STAMP) $(CORE)
 
-demo: $(STAMP)
+$(CORE): $(STAMP) $(CORE_SOURCES)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(CORE)
+
+demo: $(CORE)
 	$(BIN)/raft-sim run scenarios/leader-crash.yaml --plot demo-timeline.png
 
-lint: $(STAMP)
+lint: $(CORE)
 	$(BIN)/ruff check raft tests $(wildcard benchmarks)
 	$(BIN)/ruff format --check raft tests $(wildcard benchmarks)
 	$(BIN)/mypy
@@ -32,16 +39,16 @@ browser:
 	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; export DEBIAN_FRONTEND=noninteractive; \
 	  $$sudo apt-get install -y chromium || { $$sudo apt-get update && $$sudo apt-get install -y chromium; }; }
 
-test: $(STAMP) lint browser
+test: $(CORE) lint browser
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --nbmake notebooks
 
-bench: $(STAMP)
+bench: $(CORE)
 	$(BIN)/python -m pytest benchmarks -q --benchmark-only --benchmark-columns=min,mean,max,rounds
 
-notebooks: $(STAMP)
+notebooks: $(CORE)
 	$(BIN)/python -m pip install --quiet jupyterlab
 	$(BIN)/jupyter lab notebooks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info raft/core/*.so raft_core__mypyc*.so

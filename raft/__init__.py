@@ -12,3 +12,7 @@ The public API lives in :mod:`raft.api`.
 """
 
 __version__ = "0.1.0"
+
+from raft.compiled import choose as _choose_core
+
+_choose_core()  # the compiled Raft core, or its plain source (raft.compiled says when)

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
+from mypy_extensions import mypyc_attr
+
 from raft.core.durability import Durability
 from raft.core.log import RaftLog
 from raft.core.membership import (
@@ -174,6 +176,7 @@ class Proposal:
     answer: ApplyResult | None
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class RaftNode(LinearizableReads):
     """A server's whole life between a start (or restart) and a crash.
 
@@ -372,8 +375,7 @@ class RaftNode(LinearizableReads):
             return deadline
         return self.election_deadline
 
-    @staticmethod
-    def timer_units(settings: NodeSettings) -> tuple[tuple[float, float], float]:
+    def timer_units(self, settings: NodeSettings) -> tuple[tuple[float, float], float]:
         """The election timeout range and the heartbeat interval, in the units of ``now``: ms."""
         return settings.election_timeout_ms, settings.heartbeat_ms
 

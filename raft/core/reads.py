@@ -26,6 +26,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from mypy_extensions import mypyc_attr
+
 from raft.core.notes import Note, ReadAnswered
 from raft.core.statemachine import Command, KeyValueStore
 from raft.core.types import ReadMode, Role
@@ -112,27 +114,28 @@ class ReadState:
         return {**self.acked, leader: self.latest_round}
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class LinearizableReads:
     """The rules of reads without the log, as a part of :class:`~raft.core.node.RaftNode` (which inherits
     them, and whose :meth:`~raft.core.node.RaftNode.read` door and message handling call them): kept here so
     that the node's module stays the paper's Figure 2. The attributes below are the node's."""
 
-    if TYPE_CHECKING:
-        id: str
-        voters: MajorityConfig | JointConfig
-        settings: NodeSettings
-        role: Role
-        current_term: int
-        commit_index: int
-        last_applied: int
-        log: RaftLog
-        store: KeyValueStore
-        reads: ReadState
-        votes_withheld_until: float
-        election_range: tuple[float, float]
-        _notes: list[Note]
+    id: str
+    voters: MajorityConfig | JointConfig
+    settings: NodeSettings
+    role: Role
+    current_term: int
+    commit_index: int
+    last_applied: int
+    log: RaftLog
+    store: KeyValueStore
+    reads: ReadState
+    votes_withheld_until: float
+    election_range: tuple[float, float]
+    _notes: list[Note]
 
-        def broadcast_append_entries(self) -> None: ...
+    def broadcast_append_entries(self) -> None:
+        raise NotImplementedError
 
     def check_read_settings(self, settings: NodeSettings) -> None:
         """Lease reads need CheckQuorum: only its leader stickiness makes followers refuse to elect another

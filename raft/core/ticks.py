@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import random
 
+from mypy_extensions import mypyc_attr
+
 from raft.core.log import RaftLog
 from raft.core.membership import ConfChange
 from raft.core.messages import Message
@@ -41,6 +43,7 @@ def ticks_of(ms: float, tick_ms: float) -> int:
     return ticks
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class TickTimers(RaftNode):
     """A node whose timers count ticks, as etcd's do. Its life is a node's; ``ticks`` counts the calls of
     :meth:`tick` since it started (a restart starts again from 0), and is the ``now`` of every timer."""
@@ -64,8 +67,7 @@ class TickTimers(RaftNode):
             node_id, voters, settings, rng, term=term, voted_for=voted_for, log=log, snapshot=snapshot, now=0
         )
 
-    @staticmethod
-    def timer_units(settings: NodeSettings) -> tuple[tuple[float, float], float]:
+    def timer_units(self, settings: NodeSettings) -> tuple[tuple[float, float], float]:
         """ElectionTick and the high end of the range (2·ElectionTick in etcd), and HeartbeatTick = 1: the
         settings' times in ticks of ``heartbeat_ms``."""
         tick_ms = settings.heartbeat_ms

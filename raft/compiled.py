@@ -1,0 +1,105 @@
+"""Which Raft core a process runs: compiled by mypyc at install time, or the plain Python source.
+
+Both are the same source (the compiled modules are it, type-checked and translated to C) and give the same
+traces; the compiled one is faster. The install compiles the core where it can (``setup.py``); a process then
+runs it, unless
+
+- ``RAFT_SIM_PURE_PYTHON=1`` is set (to compare the two, or to step through the core in a debugger), or
+- a source file of the core changed since it was compiled (someone is editing the rules: their edit is what
+  runs, not the stale build; ``make`` or ``pip install -e .`` compiles it again).
+
+:func:`choose` decides once, when :mod:`raft` is imported, before any module of the core is; :func:`core_mode`
+says what was chosen. Standard library only: this module sits below every layer.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import ModuleType
+
+#: The modules of the core that the install compiles (kept in step with ``COMPILED`` in ``setup.py``).
+COMPILED = (
+    "raft.core.durability",
+    "raft.core.log",
+    "raft.core.membership",
+    "raft.core.node",
+    "raft.core.notes",
+    "raft.core.progress",
+    "raft.core.quorum",
+    "raft.core.reads",
+    "raft.core.snapshot",
+    "raft.core.statemachine",
+    "raft.core.ticks",
+    "raft.core.types",
+)
+#: The environment variable that asks for the plain Python core.
+PURE_PYTHON = "RAFT_SIM_PURE_PYTHON"
+
+_ROOT = Path(__file__).resolve().parent.parent  # the folder holding the package ``raft``
+_reason: str | None = None  # why the plain core runs, once chosen; None: the compiled one runs
+
+
+def source_of(module: str, root: Path = _ROOT) -> Path:
+    """The source file of ``module`` (a dotted name) under ``root``."""
+    return root.joinpath(*module.split(".")).with_suffix(".py")
+
+
+def extension_of(module: str, root: Path = _ROOT) -> Path | None:
+    """The compiled module beside the source, if the install built one."""
+    source = source_of(module, root)
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        candidate = source.with_suffix(suffix)
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def plain_reason(
+    modules: Sequence[str] = COMPILED, root: Path = _ROOT, environ: Mapping[str, str] = os.environ
+) -> str | None:
+    """Why this process should run the plain Python core, or ``None`` to run the compiled one."""
+    if environ.get(PURE_PYTHON, "") not in ("", "0"):
+        return f"{PURE_PYTHON} is set"
+    for module in modules:
+        extension = extension_of(module, root)
+        if extension is None:
+            return "the install did not compile it"
+        source = source_of(module, root)
+        if source.stat().st_mtime > extension.stat().st_mtime:
+            return f"{source.relative_to(root)} changed since it was compiled"
+    return None
+
+
+class _PlainCore(importlib.abc.MetaPathFinder):
+    """Imports the modules of the core from their source even where a compiled module sits beside it."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname not in COMPILED:
+            return None
+        return importlib.util.spec_from_file_location(fullname, source_of(fullname))
+
+
+def choose() -> None:
+    """Decide, before the core is imported, which core this process runs (see the module's docstring)."""
+    global _reason
+    if any(module in sys.modules for module in COMPILED):
+        return  # already imported: too late to choose
+    _reason = plain_reason()
+    if _reason is not None and not any(isinstance(finder, _PlainCore) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _PlainCore())
+
+
+def core_mode() -> str:
+    """``compiled (mypyc)`` or ``plain Python (<why>)``: the core this process runs (or will, once imported)."""
+    spec = importlib.util.find_spec("raft.core.node")
+    if spec is None or Path(spec.origin or "").suffix == ".py":
+        return f"plain Python ({_reason or 'not compiled'})"
+    return "compiled (mypyc)"

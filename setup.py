@@ -1,0 +1,81 @@
+"""Builds raft-sim (everything else about the package is in pyproject.toml).
+
+The pure Raft core (``raft/core``) is compiled with mypyc where the build can: mypy is a build requirement and
+the machine has a C compiler. The compiled modules are the same source, type-checked and translated to C, and run
+the same rules in the same order: every shipped scenario's trace is identical either way (``tests/
+test_compiled_core.py``). Where compiling fails, or with ``RAFT_SIM_PURE_PYTHON=1`` set at install time, the
+package installs as plain Python and says so; nothing else changes. At run time ``raft.compiled`` decides which
+of the two a process uses (the compiled one unless its source changed since the build, or
+``RAFT_SIM_PURE_PYTHON=1`` is set).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from setuptools import setup
+from setuptools.command.build_ext import build_ext
+
+HERE = Path(__file__).parent
+#: The modules compiled: the core, but for the switchable bugs (classes composed at run time, see
+#: raft/core/bugs.py) and the messages (frozen dataclasses with class-level kinds, which mypyc does not keep).
+#: Keep in step with ``raft.compiled.COMPILED``.
+COMPILED = [
+    "raft/core/durability.py",
+    "raft/core/log.py",
+    "raft/core/membership.py",
+    "raft/core/node.py",
+    "raft/core/notes.py",
+    "raft/core/progress.py",
+    "raft/core/quorum.py",
+    "raft/core/reads.py",
+    "raft/core/snapshot.py",
+    "raft/core/statemachine.py",
+    "raft/core/ticks.py",
+    "raft/core/types.py",
+]
+
+
+def _say(text: str) -> None:
+    print(f"raft-sim: {text}", file=sys.stderr)
+
+
+def compiled_core() -> list[Any]:
+    """The core's extension modules, or none (plain Python) when mypyc is missing or switched off."""
+    if os.environ.get("RAFT_SIM_PURE_PYTHON"):
+        _say("RAFT_SIM_PURE_PYTHON is set: the Raft core installs as plain Python")
+        return []
+    try:
+        from mypyc.build import mypycify
+    except ImportError as error:
+        _say(f"mypyc is not available ({error}): the Raft core installs as plain Python")
+        return []
+    cwd = os.getcwd()
+    os.chdir(HERE)  # mypyc names modules by their paths relative to the working directory
+    try:
+        return list(mypycify(COMPILED, opt_level="3", group_name="raft_core"))
+    except Exception as error:  # a type error mypyc finds, or anything else: the plain package still works
+        _say(f"compiling the Raft core failed ({error}): it installs as plain Python")
+        return []
+    finally:
+        os.chdir(cwd)
+
+
+class OptionalBuildExt(build_ext):
+    """Builds the compiled core if the C compiler can; if any module fails, removes every one built (a partly
+    compiled core would not import) and the package installs as plain Python."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except Exception as error:
+            _say(f"the C compiler could not build the Raft core ({error}): it installs as plain Python")
+            for output in self.get_outputs():
+                Path(output).unlink(missing_ok=True)
+            self.extensions = []
+
+
+setup(ext_modules=compiled_core(), cmdclass={"build_ext": OptionalBuildExt})
