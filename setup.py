@@ -36,6 +36,12 @@ COMPILED = [
     "raft/core/statemachine.py",
     "raft/core/ticks.py",
     "raft/core/types.py",
+    "raft/sim/clock.py",
+    "raft/sim/delays.py",
+    "raft/sim/network.py",
+    "raft/sim/requests.py",
+    "raft/sim/storage.py",
+    "raft/sim/ticker.py",
 ]
 
 
@@ -56,7 +62,7 @@ def compiled_core() -> list[Any]:
     cwd = os.getcwd()
     os.chdir(HERE)  # mypyc names modules by their paths relative to the working directory
     try:
-        return list(mypycify(COMPILED, opt_level="3", group_name="raft_core"))
+        return list(mypycify(COMPILED, opt_level="3", multi_file=True, group_name="raft_core"))
     except Exception as error:  # a type error mypyc finds, or anything else: the plain package still works
         _say(f"compiling the Raft core failed ({error}): it installs as plain Python")
         return []
@@ -69,6 +75,7 @@ class OptionalBuildExt(build_ext):
     compiled core would not import) and the package installs as plain Python."""
 
     def run(self) -> None:
+        self.parallel = os.cpu_count() or 1  # one C file per module (multi_file): compiled side by side
         try:
             super().run()
         except Exception as error:

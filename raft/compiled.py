@@ -37,6 +37,12 @@ COMPILED = (
     "raft.core.statemachine",
     "raft.core.ticks",
     "raft.core.types",
+    "raft.sim.clock",
+    "raft.sim.delays",
+    "raft.sim.network",
+    "raft.sim.requests",
+    "raft.sim.storage",
+    "raft.sim.ticker",
 )
 #: The environment variable that asks for the plain Python core.
 PURE_PYTHON = "RAFT_SIM_PURE_PYTHON"

@@ -133,8 +133,8 @@ class Client:
                 self._transfer_refused,
                 (seq, attempt, refusal.leader_hint),
             )
-        except NotLeader as refusal:
-            self._later(self.latency(), self._redirected, (seq, attempt, refusal.leader_hint))
+        except NotLeader as refused:
+            self._later(self.latency(), self._redirected, (seq, attempt, refused.leader_hint))
 
     def _redirected(self, event: Any) -> None:
         """A server refused: follow its leader hint, or without one try the next server; after as many
