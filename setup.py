@@ -40,6 +40,7 @@ COMPILED = [
     "raft/sim/delays.py",
     "raft/sim/network.py",
     "raft/sim/requests.py",
+    "raft/sim/server.py",
     "raft/sim/storage.py",
     "raft/sim/ticker.py",
 ]

@@ -41,6 +41,7 @@ COMPILED = (
     "raft.sim.delays",
     "raft.sim.network",
     "raft.sim.requests",
+    "raft.sim.server",
     "raft.sim.storage",
     "raft.sim.ticker",
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 import simpy
 
@@ -49,12 +49,23 @@ from raft.sim.events import (
     SnapshotEvent,
     VoteEvent,
 )
-from raft.sim.network import Network
+from raft.sim.topology import Topology
 from raft.sim.storage import Storage
 from raft.sim.ticker import Ticker, TickPlan
 
 if TYPE_CHECKING:
     from raft.core.notes import Note
+
+
+class Link(Protocol):
+    """What a server needs of the network (:class:`~raft.sim.network.Network`): to send, and to know who it can
+    reach."""
+
+    topology: Topology
+
+    def is_up(self, node: str) -> bool: ...
+
+    def send(self, src: str, dst: str, message: Message, reply_to: int | None) -> None: ...
 
 #: The messages a leader sends without waiting for its own log write (thesis §10.2.1).
 _LEADER_SENDS_AT_ONCE = frozenset({MessageKind.APPEND_ENTRIES, MessageKind.INSTALL_SNAPSHOT})
@@ -73,7 +84,7 @@ class SimServer:
         voters: MajorityConfig,
         settings: NodeSettings,
         rng: random.Random,
-        network: Network,
+        network: Link,
         bus: EventBus,
         storage: Storage,
         *,

@@ -178,7 +178,7 @@ def test_a_leaders_append_entries_leave_before_its_own_write_and_it_counts_itsel
     )
     assert role["t_ms"] == WRITE_MS
     r.run_to(WRITE_MS + 2)
-    r.server.receive("n2", AppendEntriesResponse(1, True, match_index=1), None)
+    r.server.receive("n2", AppendEntriesResponse(1, True, match_index=1), 0)
     assert not [e for e in r.events if e["type"] == "commit"], (
         "n2 alone is no majority while n1's write is pending"
     )
