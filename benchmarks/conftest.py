@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from raft.compiled import core_mode
+
 FIGURES: list[tuple[str, str, str]] = []
 
 
@@ -21,7 +23,7 @@ def record_figure() -> Any:
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if not FIGURES:
         return
-    terminalreporter.section(f"raft-sim figures ({os.cpu_count()} cores)")
+    terminalreporter.section(f"raft-sim figures ({os.cpu_count()} cores, Raft core {core_mode()})")
     width = max(len(name) for name, _, _ in FIGURES)
     for name, value, target in FIGURES:
         terminalreporter.write_line(f"{name:<{width}}  {value:<40}  {target}")

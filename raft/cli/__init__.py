@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from raft import __version__
+from raft.compiled import core_mode
 from raft.cli import experiment as experiment_command
 from raft.cli import fuzz as fuzz_command
 from raft.cli import html as html_command
@@ -50,7 +51,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="raft-sim", description="A Raft consensus simulator and teaching tool.")
-    parser.add_argument("--version", action="version", version=f"raft-sim {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"raft-sim {__version__} (Raft core: {core_mode()})"
+    )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     for module in COMMANDS:
         module.register(subparsers)
