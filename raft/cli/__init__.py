@@ -16,7 +16,6 @@ import sys
 from collections.abc import Sequence
 
 from raft import __version__
-from raft.compiled import core_mode
 from raft.cli import experiment as experiment_command
 from raft.cli import fuzz as fuzz_command
 from raft.cli import html as html_command
@@ -25,6 +24,7 @@ from raft.cli import run as run_command
 from raft.cli import serve as serve_command
 from raft.cli import sweep as sweep_command
 from raft.cli.options import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK
+from raft.compiled import core_mode
 from raft.errors import RaftSimError
 from raft.interrupts import Interrupted
 

@@ -49,9 +49,9 @@ from raft.sim.events import (
     SnapshotEvent,
     VoteEvent,
 )
-from raft.sim.topology import Topology
 from raft.sim.storage import Storage
 from raft.sim.ticker import Ticker, TickPlan
+from raft.sim.topology import Topology
 
 if TYPE_CHECKING:
     from raft.core.notes import Note
@@ -66,6 +66,7 @@ class Link(Protocol):
     def is_up(self, node: str) -> bool: ...
 
     def send(self, src: str, dst: str, message: Message, reply_to: int | None) -> None: ...
+
 
 #: The messages a leader sends without waiting for its own log write (thesis §10.2.1).
 _LEADER_SENDS_AT_ONCE = frozenset({MessageKind.APPEND_ENTRIES, MessageKind.INSTALL_SNAPSHOT})
