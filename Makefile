@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# The Raft core is compiled by the install (setup.py; raft/compiled.py): compiled again when its source changes.
+# The Raft core is compiled by the install (setup.py): compiled again when a compiled module's source changes
+# (raft/compiled.py lists them).
 CORE := $(VENV)/.core-built
-CORE_SOURCES := setup.py $(wildcard raft/core/*.py)
+CORE_SOURCES := setup.py raft/compiled.py $(shell $(PYTHON) raft/compiled.py)
 
 .PHONY: venv demo test lint browser bench notebooks clean
 

@@ -1,17 +1,18 @@
 """Builds raft-sim (everything else about the package is in pyproject.toml).
 
-The pure Raft core (``raft/core``) is compiled with mypyc where the build can: mypy is a build requirement and
-the machine has a C compiler. The compiled modules are the same source, type-checked and translated to C, and run
-the same rules in the same order: every shipped scenario's trace is identical either way (``tests/
-test_compiled_core.py``). Where compiling fails, or with ``RAFT_SIM_PURE_PYTHON=1`` set at install time, the
-package installs as plain Python and says so; nothing else changes. At run time ``raft.compiled`` decides which
-of the two a process uses (the compiled one unless its source changed since the build, or
-``RAFT_SIM_PURE_PYTHON=1`` is set).
+The pure Raft core (``raft/core``) and the simulation's per-message modules are compiled with mypyc where the
+build can: mypy is a build requirement and the machine has a C compiler. The compiled modules are the same
+source, type-checked and translated to C, and run the same rules in the same order: every shipped scenario's
+trace is identical either way (``tests/test_compiled.py``). Where compiling fails, or with
+``RAFT_SIM_PURE_PYTHON=1`` set at install time, the package installs as plain Python and says so; nothing else
+changes. At run time ``raft.compiled`` decides which of the two a process uses (the compiled one unless its
+source changed since the build, or ``RAFT_SIM_PURE_PYTHON=1`` is set).
 """
 
 from __future__ import annotations
 
 import os
+import runpy
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,30 +21,9 @@ from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 HERE = Path(__file__).parent
-#: The modules compiled: the core, but for the switchable bugs (classes composed at run time, see
-#: raft/core/bugs.py) and the messages (frozen dataclasses with class-level kinds, which mypyc does not keep).
-#: Keep in step with ``raft.compiled.COMPILED``.
-COMPILED = [
-    "raft/core/durability.py",
-    "raft/core/log.py",
-    "raft/core/membership.py",
-    "raft/core/node.py",
-    "raft/core/notes.py",
-    "raft/core/progress.py",
-    "raft/core/quorum.py",
-    "raft/core/reads.py",
-    "raft/core/snapshot.py",
-    "raft/core/statemachine.py",
-    "raft/core/ticks.py",
-    "raft/core/types.py",
-    "raft/sim/clock.py",
-    "raft/sim/delays.py",
-    "raft/sim/network.py",
-    "raft/sim/requests.py",
-    "raft/sim/server.py",
-    "raft/sim/storage.py",
-    "raft/sim/ticker.py",
-]
+#: The modules compiled, as paths: the list lives in raft/compiled.py (which also decides, at run time, whether a
+#: process runs them), read here without importing the package.
+COMPILED: list[str] = runpy.run_path(str(HERE / "raft" / "compiled.py"))["compiled_sources"]()
 
 
 def _say(text: str) -> None:
@@ -51,7 +31,7 @@ def _say(text: str) -> None:
 
 
 def compiled_core() -> list[Any]:
-    """The core's extension modules, or none (plain Python) when mypyc is missing or switched off."""
+    """The compiled modules, or none (plain Python) when mypyc is missing or switched off."""
     if os.environ.get("RAFT_SIM_PURE_PYTHON"):
         _say("RAFT_SIM_PURE_PYTHON is set: the Raft core installs as plain Python")
         return []

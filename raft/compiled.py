@@ -23,7 +23,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 
-#: The modules of the core that the install compiles (kept in step with ``COMPILED`` in ``setup.py``).
+#: The modules the install compiles (``setup.py`` and the Makefile read this list): the Raft core but for the
+#: switchable bugs (classes composed at run time) and the messages (frozen dataclasses with class-level kinds,
+#: which mypyc does not keep), and the simulation's per-message modules.
 COMPILED = (
     "raft.core.durability",
     "raft.core.log",
@@ -50,6 +52,11 @@ PURE_PYTHON = "RAFT_SIM_PURE_PYTHON"
 
 _ROOT = Path(__file__).resolve().parent.parent  # the folder holding the package ``raft``
 _reason: str | None = None  # why the plain core runs, once chosen; None: the compiled one runs
+
+
+def compiled_sources() -> list[str]:
+    """The source files of :data:`COMPILED`, relative to the project's root."""
+    return [str(source_of(module).relative_to(_ROOT)) for module in COMPILED]
 
 
 def source_of(module: str, root: Path = _ROOT) -> Path:
@@ -110,3 +117,7 @@ def core_mode() -> str:
     if spec is None or Path(spec.origin or "").suffix == ".py":
         return f"plain Python ({_reason or 'not compiled'})"
     return "compiled (mypyc)"
+
+
+if __name__ == "__main__":  # the Makefile's list of what to compile again when it changes
+    print(" ".join(compiled_sources()))
