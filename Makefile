@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
 	touch $(STAMP) $(CORE)
 
-$(CORE): $(STAMP) $(CORE_SOURCES)
+$(CORE): $(CORE_SOURCES) | $(STAMP)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(CORE)
 
