@@ -40,6 +40,8 @@ LOSS, PARTITION, CUT, DOWN = "loss", "partition", "cut", "down"
 _SEND: Final = EventType.SEND
 _DELIVER: Final = EventType.DELIVER
 _DROP: Final = EventType.DROP
+#: Each message class's kind, by name (what the trace's ``msg`` says), looked up once per message.
+_KIND_NAME: Final = {cls: cls.kind.value for cls in MESSAGE_CLASSES}
 
 
 class Network:
@@ -183,7 +185,7 @@ class Network:
             "type": kind,
             "from": src,
             "to": dst,
-            "msg": message.kind.value,
+            "msg": _KIND_NAME[type(message)],
             "term": message.term,
             "id": msg_id,
         }
@@ -196,7 +198,7 @@ class Network:
 def describe_message(message: Message) -> dict[str, Any]:
     """The fields of a message worth showing in a trace (besides its kind and term)."""
     fields: dict[str, Any] = {}
-    kind = message.kind.value
+    kind = _KIND_NAME[type(message)]
     if kind == "AppendEntries":
         fields["prev_index"] = message.prev_log_index  # type: ignore[union-attr]
         fields["prev_term"] = message.prev_log_term  # type: ignore[union-attr]
