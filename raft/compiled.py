@@ -46,6 +46,9 @@ COMPILED = (
     "raft.sim.server",
     "raft.sim.storage",
     "raft.sim.ticker",
+    "raft.sim.safety",
+    "raft.analysis.availability",
+    "raft.analysis.summary",
 )
 #: The environment variable that asks for the plain Python core.
 PURE_PYTHON = "RAFT_SIM_PURE_PYTHON"

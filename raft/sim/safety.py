@@ -262,7 +262,8 @@ class SafetyChecker:
     # --------------------------------------------------------------- events
 
     def _on_meta(self, event: MetaEvent) -> None:
-        cluster = (event.get("config") or {}).get("cluster") or {}
+        config = event["config"] if "config" in event else {}  # (a hand-made meta event may have none)
+        cluster = config.get("cluster") or {}
         if cluster.get("pre_vote"):
             self.begun_terms = {0}
         if cluster.get("check_quorum"):
