@@ -25,7 +25,8 @@ from types import ModuleType
 
 #: The modules the install compiles (``setup.py`` and the Makefile read this list): the Raft core but for the
 #: switchable bugs (classes composed at run time) and the messages (frozen dataclasses with class-level kinds,
-#: which mypyc does not keep), and the simulation's per-message modules.
+#: which mypyc does not keep), and the modules every message passes through. Not compiled: modules whose tests
+#: or callers hand them stand-ins or events read from files (the event bus, the clients, the scenario script).
 COMPILED = (
     "raft.core.durability",
     "raft.core.log",

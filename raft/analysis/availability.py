@@ -191,7 +191,7 @@ class AvailabilityBuilder:
                     self._halves[event["node"]] = tuple(halves)
 
     def _on_meta(self, event: MetaEvent) -> None:
-        config = event["config"] if "config" in event else {}  # (a hand-made meta event may have none)
+        config = event.get("config", {})  # (a hand-made meta event may have none)
         self.majority = len(event["nodes"]) // 2 + 1
         if self.stall_ms is None:
             self.stall_ms = stall_threshold_ms(config)

@@ -123,6 +123,13 @@ class Violation:
     index: int | None
     detail: str
 
+    def __reduce__(
+        self,
+    ) -> tuple[type[Violation], tuple[str, float, tuple[str, ...], int | None, int | None, str]]:
+        """Pickled by its fields (a worker process hands violations back): the way that also works for the
+        compiled class, whose frozen fields cannot be set one by one."""
+        return Violation, (self.property, self.t_ms, self.nodes, self.term, self.index, self.detail)
+
     def event(self) -> ViolationEvent:
         """The trace's ``violation`` event."""
         return {
@@ -262,7 +269,7 @@ class SafetyChecker:
     # --------------------------------------------------------------- events
 
     def _on_meta(self, event: MetaEvent) -> None:
-        config = event["config"] if "config" in event else {}  # (a hand-made meta event may have none)
+        config = event.get("config", {})  # (a hand-made meta event may have none)
         cluster = config.get("cluster") or {}
         if cluster.get("pre_vote"):
             self.begun_terms = {0}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import pytest
 
 from raft.properties import SAFETY_CHECKED, Property
-from raft.sim.safety import SafetyChecker, SafetyViolationError
+from raft.sim.safety import SafetyChecker, SafetyViolationError, Violation
 
 Ev = dict[str, Any]
 
@@ -463,3 +464,9 @@ def test_leader_stickiness_an_install_snapshot_of_a_new_leader_is_hearing_from_i
     with pytest.raises(SafetyViolationError) as raised:
         feed([*stale, role(200, "b", "follower", 2)])
     assert raised.value.violation.property == Property.LEADER_STICKINESS
+
+
+def test_a_violation_survives_pickling() -> None:
+    """Worker processes hand violations back (fuzz, sweeps), compiled or not."""
+    violation = Violation("Election Safety", 50.0, ("n1", "n2"), 1, None, "two leaders")
+    assert pickle.loads(pickle.dumps(violation)) == violation
