@@ -25,6 +25,11 @@ HERE = Path(__file__).parent
 #: process runs them), read here without importing the package.
 COMPILED: list[str] = runpy.run_path(str(HERE / "raft" / "compiled.py"))["compiled_sources"]()
 
+#: mypy's settings for the compile: none of the project's (``make lint`` type-checks strictly; here the
+#: dependencies may not be installed yet, pip builds the package before it installs them, so their types are
+#: unknown), only what translating the modules needs.
+MYPY_FLAGS = ["--config-file=", "--ignore-missing-imports"]
+
 
 def _say(text: str) -> None:
     print(f"raft-sim: {text}", file=sys.stderr)
@@ -43,8 +48,8 @@ def compiled_core() -> list[Any]:
     cwd = os.getcwd()
     os.chdir(HERE)  # mypyc names modules by their paths relative to the working directory
     try:
-        return list(mypycify(COMPILED, opt_level="3", multi_file=True, group_name="raft_core"))
-    except Exception as error:  # a type error mypyc finds, or anything else: the plain package still works
+        return list(mypycify(MYPY_FLAGS + COMPILED, opt_level="3", multi_file=True, group_name="raft_core"))
+    except (Exception, SystemExit) as error:  # mypyc exits on a type error; the plain package still works
         _say(f"compiling the Raft core failed ({error}): it installs as plain Python")
         return []
     finally:
