@@ -3,30 +3,25 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# The Raft core is compiled by the install (setup.py): compiled again when a compiled module's source changes
+# The install compiles the Raft core (setup.py), so it runs again when a compiled module's source changes
 # (raft/compiled.py lists them).
-CORE := $(VENV)/.core-built
-CORE_SOURCES := setup.py raft/compiled.py $(shell $(PYTHON) raft/compiled.py)
+COMPILED_SOURCES := setup.py raft/compiled.py $(shell $(PYTHON) raft/compiled.py)
 
 .PHONY: venv demo test lint browser bench notebooks clean
 
-venv: $(CORE)
+venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(COMPILED_SOURCES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[plots,experiments,serve,notebooks,dev]'
 	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 >/dev/null
-	touch $(STAMP) $(CORE)
+	touch $(STAMP)
 
-$(CORE): $(CORE_SOURCES) | $(STAMP)
-	$(BIN)/python -m pip install --quiet --no-deps -e .
-	touch $(CORE)
-
-demo: $(CORE)
+demo: $(STAMP)
 	$(BIN)/raft-sim run scenarios/leader-crash.yaml --plot demo-timeline.png
 
-lint: $(CORE)
+lint: $(STAMP)
 	$(BIN)/ruff check raft tests $(wildcard benchmarks)
 	$(BIN)/ruff format --check raft tests $(wildcard benchmarks)
 	$(BIN)/mypy
@@ -40,16 +35,16 @@ browser:
 	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; export DEBIAN_FRONTEND=noninteractive; \
 	  $$sudo apt-get install -y chromium || { $$sudo apt-get update && $$sudo apt-get install -y chromium; }; }
 
-test: $(CORE) lint browser
+test: $(STAMP) lint browser
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --nbmake notebooks
 
-bench: $(CORE)
+bench: $(STAMP)
 	$(BIN)/python -m pytest benchmarks -q --benchmark-only --benchmark-columns=min,mean,max,rounds
 
-notebooks: $(CORE)
+notebooks: $(STAMP)
 	$(BIN)/python -m pip install --quiet jupyterlab
 	$(BIN)/jupyter lab notebooks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info raft/core/*.so raft_core__mypyc*.so
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info raft/*/*.so raft_core__mypyc*.so
