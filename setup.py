@@ -23,7 +23,8 @@ from setuptools.command.build_ext import build_ext
 HERE = Path(__file__).parent
 #: The modules compiled, as paths: the list lives in raft/compiled.py (which also decides, at run time, whether a
 #: process runs them), read here without importing the package.
-COMPILED: list[str] = runpy.run_path(str(HERE / "raft" / "compiled.py"))["compiled_sources"]()
+_COMPILED = runpy.run_path(str(HERE / "raft" / "compiled.py"))
+COMPILED: list[str] = _COMPILED["compiled_sources"]()
 
 #: mypy's settings for the compile: none of the project's (``make lint`` type-checks strictly; here the
 #: dependencies may not be installed yet, pip builds the package before it installs them, so their types are
@@ -37,7 +38,7 @@ def _say(text: str) -> None:
 
 def compiled_core() -> list[Any]:
     """The compiled modules, or none (plain Python) when mypyc is missing or switched off."""
-    if os.environ.get("RAFT_SIM_PURE_PYTHON"):
+    if _COMPILED["pure_python_asked"]():
         _say("RAFT_SIM_PURE_PYTHON is set: the Raft core installs as plain Python")
         return []
     try:
@@ -48,7 +49,14 @@ def compiled_core() -> list[Any]:
     cwd = os.getcwd()
     os.chdir(HERE)  # mypyc names modules by their paths relative to the working directory
     try:
-        return list(mypycify(MYPY_FLAGS + COMPILED, opt_level="3", multi_file=True, group_name="raft_core"))
+        return list(
+            mypycify(
+                MYPY_FLAGS + COMPILED,
+                opt_level="3",
+                multi_file=True,
+                group_name=_COMPILED["GROUP_LIBRARY"][: -len("__mypyc")],
+            )
+        )
     except (Exception, SystemExit) as error:  # mypyc exits on a type error; the plain package still works
         _say(f"compiling the Raft core failed ({error}): it installs as plain Python")
         return []

@@ -78,19 +78,34 @@ def extension_of(module: str, root: Path = _ROOT) -> Path | None:
     return None
 
 
+#: How much newer than its compiled module a source must be to count as edited since the build: an install from
+#: a wheel writes each source a moment after its compiled module (the wheel lists them in that order), an edit
+#: comes later.
+EDITED_AFTER_S = 2.0
+#: The library every compiled module loads (mypyc's ``group_name`` in ``setup.py``).
+GROUP_LIBRARY = "raft_core__mypyc"
+
+
+def pure_python_asked(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether :data:`PURE_PYTHON` asks for the plain source (set, and neither empty nor ``0``)."""
+    return environ.get(PURE_PYTHON, "") not in ("", "0")
+
+
 def plain_reason(
     modules: Sequence[str] = COMPILED, root: Path = _ROOT, environ: Mapping[str, str] = os.environ
 ) -> str | None:
     """Why this process should run the plain Python core, or ``None`` to run the compiled one."""
-    if environ.get(PURE_PYTHON, "") not in ("", "0"):
+    if pure_python_asked(environ):
         return f"{PURE_PYTHON} is set"
     for module in modules:
         extension = extension_of(module, root)
         if extension is None:
             return "the install did not compile it"
         source = source_of(module, root)
-        if source.stat().st_mtime > extension.stat().st_mtime:
+        if source.stat().st_mtime > extension.stat().st_mtime + EDITED_AFTER_S:
             return f"{source.relative_to(root)} changed since it was compiled"
+    if root == _ROOT and importlib.util.find_spec(GROUP_LIBRARY) is None:
+        return "the install did not compile it (the compiled modules found are left from an earlier build)"
     return None
 
 

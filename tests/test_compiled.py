@@ -55,6 +55,13 @@ def test_the_plain_core_runs_when_asked_or_not_compiled(tmp_path: Path) -> None:
     assert plain_reason(root=tmp_path / "plain", environ={}) == "the install did not compile it"
 
 
+def test_a_source_written_just_after_its_compiled_module_is_not_an_edit(tmp_path: Path) -> None:
+    """An install from a wheel writes each source a moment after its compiled module."""
+    fake_install(tmp_path, compiled=True)
+    os.utime(source_of("raft.core.node", tmp_path), (2_000.01, 2_000.01))
+    assert plain_reason(root=tmp_path, environ={}) is None
+
+
 def test_an_edited_source_runs_instead_of_its_stale_build(tmp_path: Path) -> None:
     fake_install(tmp_path, compiled=True)
     os.utime(source_of("raft.core.node", tmp_path), (3_000, 3_000))

@@ -82,7 +82,7 @@ def nearest_rank(sorted_values: Sequence[float], percent: float) -> float | None
     if not sorted_values:
         return None
     rank = max(1, math.ceil(percent / 100.0 * len(sorted_values)))
-    return sorted_values[rank - 1]
+    return float(sorted_values[rank - 1])  # a float whether compiled or not, whatever the values
 
 
 #: How many low bits of a value's IEEE 754 pattern :func:`nearest_rank_of` leaves out of its buckets.

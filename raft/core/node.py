@@ -94,6 +94,9 @@ class NotLeader(RaftSimError):
         super().__init__(f"not the leader (leader hint: {leader_hint})")
         self.leader_hint = leader_hint
 
+    def __reduce__(self) -> tuple[type[NotLeader], tuple[str | None]]:
+        return type(self), (self.leader_hint,)  # pickled by its hint, not its message
+
 
 class TransferringLeadership(NotLeader):
     """A proposal reached a leader that is handing leadership to ``leader_hint`` (thesis §3.10): it accepts no

@@ -166,6 +166,9 @@ class SafetyViolationError(Exception):
         super().__init__(str(violation))
         self.violation = violation
 
+    def __reduce__(self) -> tuple[type[SafetyViolationError], tuple[Violation]]:
+        return type(self), (self.violation,)  # pickled by its violation, not its message
+
 
 def stored_snapshots(storages: Mapping[str, Storage]) -> Callable[[str], int]:
     """The ``stored_snapshot`` of a :class:`SafetyChecker` watching servers with these storages: the last index

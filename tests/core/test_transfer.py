@@ -8,6 +8,8 @@ prior leader aborts the transfer and resumes accepting client requests."
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from raft.core.bugs import Bug
@@ -203,3 +205,10 @@ def test_the_leader_gives_way_to_its_transfer_target_with_check_quorum() -> None
     assert leader.role is Role.FOLLOWER and leader.current_term == 2 and leader.voted_for == "n3"
     assert leader.transfer_target is None
     assert sent_of(ready, RequestVoteResponse) == [("n3", RequestVoteResponse(2, True))]
+
+
+@pytest.mark.parametrize("error", [NotLeader("n2"), NotLeader(None), TransferringLeadership("n3")])
+def test_a_refusal_survives_pickling(error: NotLeader) -> None:
+    """Worker processes hand errors back, compiled or not: the hint and the message survive."""
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), copy.leader_hint, str(copy)) == (type(error), error.leader_hint, str(error))

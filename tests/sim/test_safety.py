@@ -470,3 +470,5 @@ def test_a_violation_survives_pickling() -> None:
     """Worker processes hand violations back (fuzz, sweeps), compiled or not."""
     violation = Violation("Election Safety", 50.0, ("n1", "n2"), 1, None, "two leaders")
     assert pickle.loads(pickle.dumps(violation)) == violation
+    error = pickle.loads(pickle.dumps(SafetyViolationError(violation)))
+    assert (error.violation, str(error)) == (violation, str(violation))
