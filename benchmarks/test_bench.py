@@ -172,7 +172,7 @@ def test_sweep_memory_is_flat(benchmark: Any, record_figure: Any, tmp_path: Path
     )
 
 
-#: The fuzzer's throughput when issue 16 started: ``raft-sim fuzz --seeds 1-1000 --quiet`` at commit 932a3eb, on
+#: The fuzzer's throughput before the speed work: ``raft-sim fuzz --seeds 1-1000 --quiet`` at commit 932a3eb, on
 #: the 2-core development machine, otherwise idle, default jobs (every core): 1000 seeds in 22.1 s.
 FUZZ_SEEDS_PER_S_BEFORE = 45.3
 
