@@ -79,4 +79,11 @@ class OptionalBuildExt(build_ext):
             self.extensions = []
 
 
-setup(ext_modules=compiled_core(), cmdclass={"build_ext": OptionalBuildExt})
+#: The setuptools commands that build the package; pip also runs this file for others (``egg_info``,
+#: ``dist_info``) that only read its metadata, which do not need the compile (a mypy pass each).
+BUILDS = {"build", "build_ext", "bdist_wheel", "editable_wheel", "develop", "install"}
+
+setup(
+    ext_modules=compiled_core() if BUILDS.intersection(sys.argv[1:]) else [],
+    cmdclass={"build_ext": OptionalBuildExt},
+)
