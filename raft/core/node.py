@@ -179,6 +179,7 @@ class Proposal:
     answer: ApplyResult | None
 
 
+# Compiled where the install can (raft/compiled.py); the switchable bugs (raft/core/bugs.py) subclass it in Python.
 @mypyc_attr(allow_interpreted_subclasses=True)
 class RaftNode(LinearizableReads):
     """A server's whole life between a start (or restart) and a crash.

@@ -114,6 +114,7 @@ class ReadState:
         return {**self.acked, leader: self.latest_round}
 
 
+# Compiled where the install can (raft/compiled.py); the switchable bugs (raft/core/bugs.py) subclass it in Python.
 @mypyc_attr(allow_interpreted_subclasses=True)
 class LinearizableReads:
     """The rules of reads without the log, as a part of :class:`~raft.core.node.RaftNode` (which inherits
@@ -135,7 +136,7 @@ class LinearizableReads:
     _notes: list[Note]
 
     def broadcast_append_entries(self) -> None:
-        raise NotImplementedError
+        raise NotImplementedError  # the node's (Figure 2)
 
     def check_read_settings(self, settings: NodeSettings) -> None:
         """Lease reads need CheckQuorum: only its leader stickiness makes followers refuse to elect another

@@ -43,6 +43,7 @@ def ticks_of(ms: float, tick_ms: float) -> int:
     return ticks
 
 
+# Compiled where the install can (raft/compiled.py); the switchable bugs (raft/core/bugs.py) subclass it in Python.
 @mypyc_attr(allow_interpreted_subclasses=True)
 class TickTimers(RaftNode):
     """A node whose timers count ticks, as etcd's do. Its life is a node's; ``ticks`` counts the calls of
