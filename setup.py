@@ -5,8 +5,8 @@ build can: mypy is a build requirement and the machine has a C compiler. The com
 source, type-checked and translated to C, and run the same rules in the same order: every shipped scenario's
 trace is identical either way (``tests/test_compiled.py``). Where compiling fails, or with
 ``RAFT_SIM_PURE_PYTHON=1`` set at install time, the package installs as plain Python and says so; nothing else
-changes. At run time ``raft.compiled`` decides which of the two a process uses (the compiled one unless its
-source changed since the build, or ``RAFT_SIM_PURE_PYTHON=1`` is set).
+changes. At run time ``raft.compiled`` decides which of the two a process uses (the compiled one unless a source
+changed since the build, or ``RAFT_SIM_PURE_PYTHON=1`` is set).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ class OptionalBuildExt(build_ext):
     compiled core would not import) and the package installs as plain Python."""
 
     def run(self) -> None:
-        self.parallel = os.cpu_count() or 1  # one C file per module (multi_file): compiled side by side
+        self.parallel = os.cpu_count() or 1  # the extensions built side by side
         try:
             super().run()
         except Exception as error:

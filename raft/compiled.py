@@ -1,15 +1,17 @@
 """Which Raft core a process runs: compiled by mypyc at install time, or the plain Python source.
 
-Both are the same source (the compiled modules are it, type-checked and translated to C) and give the same
-traces; the compiled one is faster. The install compiles the core where it can (``setup.py``); a process then
-runs it, unless
+The install compiles the modules of :data:`COMPILED` where it can (``setup.py``): the Raft core and the modules
+every message passes through. Both are the same source (the compiled modules are it, type-checked and translated
+to C) and give the same traces; the compiled one is faster. A process runs it, unless
 
-- ``RAFT_SIM_PURE_PYTHON=1`` is set (to compare the two, or to step through the core in a debugger), or
-- a source file of the core changed since it was compiled (someone is editing the rules: their edit is what
-  runs, not the stale build; ``make`` or ``pip install -e .`` compiles it again).
+- ``RAFT_SIM_PURE_PYTHON=1`` is set (to compare the two, or to step through the core in a debugger),
+- one of their sources is newer than its compiled module (someone is editing the rules: their edit is what
+  runs, not the stale build; ``make`` or ``pip install -e .`` compiles again), or
+- the install compiled nothing, or what it compiled is gone (compiled modules left from an earlier build
+  without their library).
 
-:func:`choose` decides once, when :mod:`raft` is imported, before any module of the core is; :func:`core_mode`
-says what was chosen. Standard library only: this module sits below every layer.
+:func:`choose` decides once, when :mod:`raft` is imported, before any compiled module is; :func:`core_mode` says
+what was chosen. Standard library only: this module sits below every layer.
 """
 
 from __future__ import annotations
