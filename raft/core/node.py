@@ -21,7 +21,6 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from mypy_extensions import mypyc_attr
@@ -75,9 +74,6 @@ from raft.core.snapshot import Snapshot, SnapshotMetadata, should_snapshot
 from raft.core.statemachine import ApplyResult, Command, KeyValueStore, OpKind
 from raft.core.types import ReadMode, Role
 from raft.errors import RaftSimError
-
-#: A follower's matchIndex, from its :class:`Progress`.
-_MATCH_INDEX = attrgetter("match_index")
 
 if TYPE_CHECKING:
     from raft.core.bugs import Bug
@@ -337,13 +333,13 @@ class RaftNode(LinearizableReads):
         log_from = self.durability.hand_out(log.last_index, log.last_term) if log_changed else None
         if log_from is not None and log_from <= log.offset:  # the snapshot stored with it covers the rest
             log_from = log.offset + 1
-        ready = Ready(  # in field order (messages, hard_state, log_from, entries, notes, snapshot): made per input
-            tuple(self._outbox),
-            self.hard_state if self._hard_state_dirty else None,
-            log_from,
-            log.slice(log_from, log.last_index - log_from + 1) if log_from is not None else (),
-            tuple(self._notes),
-            self.snapshot if self._snapshot_unsent else None,
+        ready = Ready(
+            messages=tuple(self._outbox),
+            hard_state=self.hard_state if self._hard_state_dirty else None,
+            log_from=log_from,
+            entries=log.slice(log_from, log.last_index - log_from + 1) if log_from is not None else (),
+            notes=tuple(self._notes),
+            snapshot=self.snapshot if self._snapshot_unsent else None,
         )
         self._outbox.clear()
         self._notes.clear()
@@ -853,10 +849,7 @@ class RaftNode(LinearizableReads):
         log[N].term == currentTerm, set commitIndex = N; earlier entries commit with it. The leader counts
         itself only for durable entries. Reference: §5.3, §5.4."""
         self.quorum_changed = False
-        progress = self.progress
-        match = dict(
-            zip(progress, map(_MATCH_INDEX, progress.values()), strict=True)
-        )  # followers' matchIndex
+        match = {peer: p.match_index for peer, p in self.progress.items()}
         match[self.id] = self.durable_index
         candidate = self.voters.committed_index(match)
         if candidate <= self.commit_index:

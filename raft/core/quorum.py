@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from itertools import repeat
 
 
 class VoteResult(Enum):
@@ -48,9 +47,7 @@ class MajorityConfig:
 
     def committed_index(self, match: Mapping[str, int]) -> int:
         """The largest index that a majority of voters hold (voters missing from ``match`` hold 0)."""
-        indexes = sorted(
-            map(match.get, self.voters, repeat(0)), reverse=True
-        )  # match.get(v, 0) for each voter
+        indexes = sorted((match.get(v, 0) for v in self.voters), reverse=True)
         return indexes[self.majority - 1] if indexes else 0
 
 
