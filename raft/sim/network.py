@@ -105,7 +105,7 @@ class Network:
 
     def _traced(self, event_type: EventType) -> frozenset[type[Message]]:
         kinds = self.bus.message_kinds(event_type)
-        return frozenset(c for c in MESSAGE_CLASSES if kinds is None or c.kind.value in kinds)
+        return frozenset(c for c, name in _KIND_NAME.items() if kinds is None or name in kinds)
 
     # -------------------------------------------------------------- messages
 

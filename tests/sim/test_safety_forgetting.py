@@ -17,6 +17,13 @@ Ev = dict[str, Any]
 NODES = ("a", "b", "c")
 
 
+def restarted_from_snapshot(t: float, node: str, index: int, term: int) -> list[Ev]:
+    """``node`` crashes at ``t`` and restarts a millisecond later in term 1 (voted for a) with an empty log and
+    its stored snapshot of ``index`` in ``term``."""
+    restart = {"t_ms": t + 1, "type": "restart", "node": node, "term": 1, "voted_for": "a", "log": []}
+    return [{"t_ms": t, "type": "crash", "node": node}, {**restart, "snapshot": [index, term]}]
+
+
 class Disk:
     """What each server's storage holds: the last index of its stored snapshot (written at once unless
     ``lagging``: then that server's snapshot writes are lost in flight)."""
@@ -184,16 +191,7 @@ ENDINGS: dict[str, tuple[Property, list[Ev]]] = {
             append(3001, "b", 2_001, 2),
             append(3001, "a", 2_001, 2),
             commit(3002, "b", 2_001),
-            {"t_ms": 3003, "type": "crash", "node": "c"},
-            {
-                "t_ms": 3004,
-                "type": "restart",
-                "node": "c",
-                "term": 1,
-                "voted_for": "a",
-                "log": [],
-                "snapshot": [2_000, 1],
-            },
+            *restarted_from_snapshot(3003, "c", 2_000, 1),
             role(3004, "c", "candidate", 3),
             append(3005, "c", 2_001, 3),
             commit(3006, "c", 2_001),
@@ -210,16 +208,7 @@ ENDINGS: dict[str, tuple[Property, list[Ev]]] = {
     "State Machine Safety: a restart from a snapshot of a forgotten index in another term": (
         Property.STATE_MACHINE_SAFETY,
         [
-            {"t_ms": 3003, "type": "crash", "node": "c"},
-            {
-                "t_ms": 3004,
-                "type": "restart",
-                "node": "c",
-                "term": 1,
-                "voted_for": "a",
-                "log": [],
-                "snapshot": [1_000, 2],
-            },
+            *restarted_from_snapshot(3003, "c", 1_000, 2),
         ],
     ),
     "Log Matching: an install keeping entries its log does not hold": (
@@ -243,16 +232,7 @@ ENDINGS: dict[str, tuple[Property, list[Ev]]] = {
             append(3001, "b", 2_001, 2),
             append(3001, "a", 2_001, 2),
             commit(3002, "b", 2_001),
-            {"t_ms": 3003, "type": "crash", "node": "c"},
-            {
-                "t_ms": 3004,
-                "type": "restart",
-                "node": "c",
-                "term": 1,
-                "voted_for": "a",
-                "log": [],
-                "snapshot": [2_000, 1],
-            },
+            *restarted_from_snapshot(3003, "c", 2_000, 1),
             *elected(3005, "c", 3),
         ],
     ),

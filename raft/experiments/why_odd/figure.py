@@ -214,23 +214,14 @@ def during_change_figure(result: DuringChangeResult) -> Figure:
             color = JOIN_COLORS[join]
             for step in (s for s in mine if s.join == join):
                 x = step.step + offset
-                left.bar(
-                    [x],
-                    [step.tolerated],
-                    width,
-                    color=color,
-                    alpha=0.85,
-                    gid=f"tolerated:{n}:{join}:{step.step}",
-                )
+                for axis, value, name in (
+                    (left, step.tolerated, "tolerated"),
+                    (right, step.unavailable_ms, "unavailable"),
+                ):
+                    axis.bar(
+                        [x], [value], width, color=color, alpha=0.85, gid=f"{name}:{n}:{join}:{step.step}"
+                    )
                 left.text(x, step.tolerated + 0.05, _quorum_text(step), ha="center", va="bottom", fontsize=7)
-                right.bar(
-                    [x],
-                    [step.unavailable_ms],
-                    width,
-                    color=color,
-                    alpha=0.85,
-                    gid=f"unavailable:{n}:{join}:{step.step}",
-                )
                 dots = step.unavailable_by_trial
                 right.plot(
                     [x] * len(dots),
